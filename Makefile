@@ -1,0 +1,42 @@
+# The two commands a newcomer needs: `make run` (demo app) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO := DEBUG=1
+PYTEST_ARGS ?=
+
+.PHONY: install run test lint format worker beat clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(DEMO) $(BIN)/python manage.py migrate --noinput
+	$(DEMO) $(BIN)/python manage.py seed_demo
+	$(DEMO) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(BIN)/python -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+worker: install
+	$(BIN)/celery -A leanleaders worker --loglevel=INFO
+
+beat: install
+	$(BIN)/celery -A leanleaders beat --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) db.sqlite3 var staticfiles test-artifacts

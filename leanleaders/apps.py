@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class LeanLeadersConfig(AppConfig):
+    name = "leanleaders"
+    verbose_name = "People and departments"
+
+    def ready(self) -> None:
+        from leanleaders import security_log  # noqa: F401  (connects auth signal receivers)

@@ -1,0 +1,83 @@
+"""Demo people and departments, shared by `seed_demo` and the browser tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from leanleaders.models import Department, User
+
+DEMO_PASSWORD = "lean-demo-2026"  # noqa: S105  (printed in the README on purpose)
+
+DEPARTMENTS = [
+    ("Public Health", "DPH"),
+    ("Municipal Transportation Agency", "MTA"),
+    ("Public Works", "DPW"),
+    ("Human Resources", "DHR"),
+    ("Public Library", "LIB"),
+]
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    email: str
+    full_name: str
+    role: str
+    department: str | None
+    job_title: str = ""
+
+
+PEOPLE = [
+    DemoPerson("analyst@sfgov.org", "Alex Rivera", "analyst", None, "Senior Performance Analyst"),
+    DemoPerson("analyst2@sfgov.org", "Jordan Lee", "analyst", None, "Performance Analyst"),
+    DemoPerson("manager@sfgov.org", "Morgan Chen", "manager", "DPH", "Clinic Operations Manager"),
+    DemoPerson("manager.mta@sfgov.org", "Sam Okafor", "manager", "MTA", "Transit Ops Manager"),
+    DemoPerson("manager.dpw@sfgov.org", "Priya Natarajan", "manager", "DPW", "Street Services Mgr"),
+    DemoPerson("manager.dhr@sfgov.org", "Daniel Brooks", "manager", "DHR", "HR Services Manager"),
+    DemoPerson("manager.lib@sfgov.org", "Elena Vargas", "manager", "LIB", "Branch Manager"),
+    DemoPerson("alternate@sfgov.org", "Chris Yamamoto", "manager", "DPH", "Deputy Clinic Manager"),
+    DemoPerson("trainee@sfgov.org", "Taylor Nguyen", "trainee", "DPH", "Eligibility Worker"),
+    DemoPerson("trainee2@sfgov.org", "Riley Johnson", "trainee", "DPH", "Medical Records Clerk"),
+    DemoPerson("trainee3@sfgov.org", "Casey Martinez", "trainee", "DPH", "Pharmacy Technician"),
+    DemoPerson("trainee.mta@sfgov.org", "Jamie Patel", "trainee", "MTA", "Parking Permit Clerk"),
+    DemoPerson("trainee2.mta@sfgov.org", "Drew Kim", "trainee", "MTA", "Fleet Scheduler"),
+    DemoPerson("trainee.dpw@sfgov.org", "Avery Thompson", "trainee", "DPW", "Work Order Clerk"),
+    DemoPerson("trainee2.dpw@sfgov.org", "Quinn Garcia", "trainee", "DPW", "Inspector"),
+    DemoPerson("trainee.dhr@sfgov.org", "Harper Wilson", "trainee", "DHR", "HR Analyst"),
+    DemoPerson("trainee2.dhr@sfgov.org", "Rowan Davis", "trainee", "DHR", "Benefits Specialist"),
+    DemoPerson("trainee.lib@sfgov.org", "Emerson Clark", "trainee", "LIB", "Librarian"),
+    DemoPerson("trainee2.lib@sfgov.org", "Sage Lopez", "trainee", "LIB", "Circulation Clerk"),
+    DemoPerson("trainee3.lib@sfgov.org", "Blake Turner", "trainee", "LIB", "Library Technician"),
+]
+
+
+def seed_people() -> dict[str, User]:
+    """Create or refresh the demo departments and people; safe to run again."""
+    departments = {
+        code: Department.objects.update_or_create(code=code, defaults={"name": name})[0]
+        for name, code in DEPARTMENTS
+    }
+    people: dict[str, User] = {}
+    for person in PEOPLE:
+        department = departments[person.department] if person.department else None
+        user, _ = User.objects.update_or_create(
+            email=person.email,
+            defaults={
+                "full_name": person.full_name,
+                "role": person.role,
+                "department": department,
+                "job_title": person.job_title,
+                "is_active": True,
+                "is_staff": person.role == "analyst",
+                "is_superuser": person.role == "analyst",
+            },
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+        people[person.email] = user
+    for person in PEOPLE:
+        if person.role == "manager" and not person.email.startswith("alternate"):
+            departments[person.department].managers.set([people[person.email]])  # type: ignore[index]
+    dph = departments["DPH"]
+    dph.alternate_manager = people["alternate@sfgov.org"]
+    dph.save(update_fields=["alternate_manager"])
+    return people

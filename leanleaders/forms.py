@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+
+from leanleaders.models import Department, User
+from leanleaders.services import email_domain_allowed, user_send_password_reset
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    username = forms.EmailField(
+        label="Email",
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+
+    error_messages = {
+        "invalid_login": "That email and password don't match an active account. "
+        "Check both and try again, or reset your password.",
+        "inactive": "This account is not active yet. Open the link in the email we sent you.",
+    }
+
+    def clean_username(self) -> str:
+        return self.cleaned_data["username"].strip().lower()
+
+
+class TraineeSignupForm(forms.Form):
+    full_name = forms.CharField(max_length=150, label="Full name")
+    email = forms.EmailField(
+        label="City email address",
+        help_text="We send a confirmation link to this address.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    department = forms.ModelChoiceField(
+        queryset=Department.objects.order_by("name"),
+        empty_label="Choose your department",
+        help_text="Your department manager will sign off on your project.",
+    )
+    job_title = forms.CharField(max_length=150, required=False, label="Job title")
+    password1 = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label="Password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if not email_domain_allowed(email):
+            from django.conf import settings
+
+            domains = ", ".join(f"@{d}" for d in settings.LEANLEADERS_ALLOWED_EMAIL_DOMAINS)
+            raise forms.ValidationError(
+                f"Use your city email address (ending in {domains}). "
+                "Lean Leaders is open to city staff only."
+            )
+        return email
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", "The two passwords don't match.")
+        elif password1:
+            candidate = User(email=cleaned.get("email", ""), full_name=cleaned.get("full_name", ""))
+            try:
+                password_validation.validate_password(password1, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Sends the reset link through the outbox like every other message."""
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        for user in self.get_users(self.cleaned_data["email"]):
+            user_send_password_reset(user=user)
+
+
+class ProfileForm(forms.Form):
+    full_name = forms.CharField(max_length=150, label="Full name")
+    job_title = forms.CharField(max_length=150, required=False, label="Job title")
+
+
+class StaffCreateForm(forms.Form):
+    full_name = forms.CharField(max_length=150, label="Full name")
+    email = forms.EmailField(label="Email address")
+    role = forms.ChoiceField(choices=User.Role.choices, initial=User.Role.MANAGER)
+    department = forms.ModelChoiceField(
+        queryset=Department.objects.order_by("name"),
+        required=False,
+        help_text="For a trainee, the department they work in. Managers are linked to the "
+        "departments they manage in the admin.",
+    )

@@ -1,0 +1,47 @@
+"""Role predicates: the one place that says who is a trainee, a manager or an analyst.
+
+Roles are read from the database on every request (through `request.user`), so removing a role
+takes effect on the next request.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from leanleaders.models import Department, User
+
+
+def is_signed_in(user: User | AnonymousUser) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def is_analyst(user: User | AnonymousUser) -> bool:
+    return is_signed_in(user) and user.role == "analyst"
+
+
+def is_manager(user: User | AnonymousUser) -> bool:
+    return is_signed_in(user) and user.role == "manager"
+
+
+def is_trainee(user: User | AnonymousUser) -> bool:
+    return is_signed_in(user) and user.role == "trainee"
+
+
+def departments_acted_for(user: User | AnonymousUser) -> QuerySet[Department]:
+    """Departments where this user may act as manager: as a manager or as the alternate."""
+    from leanleaders.models import Department
+
+    if not is_manager(user):
+        return Department.objects.none()
+    return Department.objects.filter(Q(managers=user) | Q(alternate_manager=user)).distinct()
+
+
+def acts_for_department(user: User | AnonymousUser, department_id: int | None) -> bool:
+    if department_id is None:
+        return False
+    return departments_acted_for(user).filter(pk=department_id).exists()

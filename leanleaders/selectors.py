@@ -1,0 +1,33 @@
+"""Reads for people and departments."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from leanleaders.models import Department, OutboxEmail, User
+from leanleaders.policies import visible_people
+from leanleaders.roles import departments_acted_for
+
+
+def department_list() -> QuerySet[Department]:
+    return Department.objects.order_by("name")
+
+
+def managed_department_list(*, user: User) -> QuerySet[Department]:
+    return departments_acted_for(user).order_by("name")
+
+
+def department_people_list(*, user: User) -> QuerySet[User]:
+    return (
+        visible_people(user)
+        .filter(is_active=True)
+        .select_related("department")
+        .order_by("department__name", "full_name")
+    )
+
+
+def outbox_list(*, status: str | None = None) -> QuerySet[OutboxEmail]:
+    emails = OutboxEmail.objects.all()
+    if status:
+        emails = emails.filter(status=status)
+    return emails.defer("body_html", "attachments")

@@ -1,0 +1,165 @@
+"""Writes for people and departments."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from leanleaders import policies
+from leanleaders.audit import audit_record
+from leanleaders.mail import absolute_url, email_queue
+from leanleaders.models import Department, User
+from leanleaders.tokens import account_activation_token
+
+
+def email_domain_allowed(email: str) -> bool:
+    domain = email.rsplit("@", 1)[-1].lower()
+    return domain in settings.LEANLEADERS_ALLOWED_EMAIL_DOMAINS
+
+
+def _user_link(user: User, route: str, token: str) -> str:
+    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+    return absolute_url(reverse(route, kwargs={"uidb64": uidb64, "token": token}))
+
+
+@transaction.atomic
+def trainee_signup(
+    *,
+    email: str,
+    full_name: str,
+    password: str,
+    department: Department,
+    job_title: str = "",
+) -> User | None:
+    """Anyone with a city address may call it. Creates an inactive trainee and emails a link.
+
+    If the address already has an account, the owner is emailed instead and nothing is created:
+    the page shown is the same either way, so the form does not reveal who has an account.
+    """
+    email = email.strip().lower()
+    if not email_domain_allowed(email):
+        raise ValidationError({"email": "Use your city email address."})
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        email_queue(
+            to=[existing.email],
+            template="leanleaders/emails/account_exists",
+            context={"user": existing, "reset_url": absolute_url(reverse("password_reset"))},
+            dedupe_key=f"user:{existing.pk}:account-exists:{existing.last_login}",
+            reason="Someone tried to create a Lean Leaders account with this address.",
+        )
+        return None
+    user = User.objects.create_user(
+        email=email,
+        password=password,
+        full_name=full_name.strip(),
+        department=department,
+        job_title=job_title.strip(),
+        role=User.Role.TRAINEE,
+        is_active=False,
+    )
+    audit_record(target=user, action="signed-up", by=None, data={"department": department.code})
+    user_send_activation(user=user)
+    return user
+
+
+def user_send_activation(*, user: User) -> None:
+    token = account_activation_token.make_token(user)
+    email_queue(
+        to=[user.email],
+        template="leanleaders/emails/activate_account",
+        context={"user": user, "activation_url": _user_link(user, "activate", token)},
+        dedupe_key=f"user:{user.pk}:activate:{token}",
+        reason="You asked to create a Lean Leaders account with this address.",
+    )
+
+
+@transaction.atomic
+def user_activate(*, user: User, token: str) -> bool:
+    """The link from the confirmation email calls it. Returns False for a bad or used token."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active or not account_activation_token.check_token(user, token):
+        return False
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    audit_record(target=user, action="activated", by=user)
+    return True
+
+
+def user_send_password_reset(*, user: User) -> None:
+    token = default_token_generator.make_token(user)
+    email_queue(
+        to=[user.email],
+        template="leanleaders/emails/password_reset",
+        context={"user": user, "reset_url": _user_link(user, "password_reset_confirm", token)},
+        dedupe_key=f"user:{user.pk}:password-reset:{token}",
+        reason="Someone asked to reset the password of your Lean Leaders account.",
+    )
+
+
+@transaction.atomic
+def user_update_profile(*, user: User, by: User, full_name: str, job_title: str) -> User:
+    if by.pk != user.pk:
+        raise PermissionDenied
+    user.full_name = full_name.strip()
+    user.job_title = job_title.strip()
+    user.save(update_fields=["full_name", "job_title"])
+    return user
+
+
+@transaction.atomic
+def user_set_muted_reminders(*, user: User, by: User, muted: list[str]) -> User:
+    if by.pk != user.pk:
+        raise PermissionDenied
+    user.muted_reminders = sorted(set(muted))
+    user.save(update_fields=["muted_reminders"])
+    audit_record(target=user, action="notification-preferences", by=by, data={"muted": muted})
+    return user
+
+
+@transaction.atomic
+def user_create_staff(
+    *,
+    by: User,
+    email: str,
+    full_name: str,
+    role: str,
+    department: Department | None = None,
+) -> User:
+    """Analysts set up managers and analysts; the new person chooses a password by email."""
+    policies.ensure_can_manage_people(by)
+    if role not in User.Role.values:
+        raise ValidationError({"role": "Choose a role."})
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": "Someone already has an account with this address."})
+    user = User.objects.create_user(
+        email=email,
+        password=None,
+        full_name=full_name.strip(),
+        role=role,
+        department=department,
+        is_staff=role == User.Role.ANALYST,
+        is_superuser=role == User.Role.ANALYST,
+    )
+    audit_record(target=user, action="created", by=by, data={"role": role})
+    user_send_password_reset(user=user)
+    return user
+
+
+@transaction.atomic
+def user_set_role(*, user_id: int, by: User, role: str) -> User:
+    """Analysts change a person's role; the admin site is open to analysts only."""
+    policies.ensure_can_manage_people(by)
+    user = User.objects.select_for_update().get(pk=user_id)
+    old_role = user.role
+    user.role = role
+    user.is_staff = user.is_superuser = role == User.Role.ANALYST
+    user.save(update_fields=["role", "is_staff", "is_superuser"])
+    audit_record(target=user, action="role", by=by, from_status=old_role, to_status=role)
+    return user

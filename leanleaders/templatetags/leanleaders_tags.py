@@ -1,0 +1,73 @@
+"""Presentation helpers shared by every page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+def _as_local_date(value: dt.date | dt.datetime) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
+def relative_days(value: dt.date | dt.datetime, *, overdue: bool = False) -> str:
+    days = (_as_local_date(value) - timezone.localdate()).days
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days == -1:
+        return "overdue by 1 day" if overdue else "yesterday"
+    if days > 0:
+        return f"in {days} days"
+    return f"overdue by {-days} days" if overdue else f"{-days} days ago"
+
+
+@register.simple_tag
+def reldate(value: dt.date | dt.datetime | None, overdue: bool = False) -> str:
+    """A relative date ("in 3 days") with the exact date in the tooltip and the markup."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        exact = date_format(timezone.localtime(value), "DATETIME_FORMAT")
+        iso = value.isoformat()
+    else:
+        exact = date_format(value, "DATE_FORMAT")
+        iso = value.isoformat()
+    return format_html(
+        '<time datetime="{}" title="{}">{}<span class="visually-hidden"> ({})</span></time>',
+        iso,
+        exact,
+        relative_days(value, overdue=overdue),
+        exact,
+    )
+
+
+STATUS_STYLES = {
+    "draft": "secondary",
+    "submitted": "info",
+    "changes_requested": "warning",
+    "manager_approved": "primary",
+    "accepted": "success",
+    "waitlisted": "warning",
+    "declined": "danger",
+    "manager_declined": "danger",
+    "withdrawn": "secondary",
+}
+
+
+@register.simple_tag
+def status_badge(obj: object) -> str:
+    status = getattr(obj, "status", "")
+    label = getattr(obj, "get_status_display", lambda: status)()
+    style = STATUS_STYLES.get(status, "secondary")
+    text = "text-dark" if style in {"warning", "info"} else ""
+    return format_html('<span class="badge text-bg-{} {}">{}</span>', style, text, label)

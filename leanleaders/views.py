@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+from django.views.decorators.http import require_http_methods
+
+from leanleaders import dashboard, selectors, services
+from leanleaders.decorators import analyst_required
+from leanleaders.forms import ProfileForm, StaffCreateForm, TraineeSignupForm
+from leanleaders.models import User
+from leanleaders.notifications import OPTIONAL_REMINDERS
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return dashboard.render_home(request)
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = TraineeSignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.trainee_signup(
+                email=data["email"],
+                full_name=data["full_name"],
+                password=data["password1"],
+                department=data["department"],
+                job_title=data["job_title"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            request.session["signup_email"] = data["email"]
+            return redirect("signup-done")
+    return render(request, "registration/signup.html", {"form": form})
+
+
+def signup_done(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "registration/signup_done.html", {"email": request.session.get("signup_email")}
+    )
+
+
+def activate(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    try:
+        user = User.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))))
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
+        user = None
+    if user is not None and services.user_activate(user=user, token=token):
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, "Your email is confirmed. Welcome to Lean Leaders!")
+        return redirect("home")
+    if user is not None and user.is_active:
+        messages.info(request, "Your account is already active. Sign in below.")
+        return redirect("login")
+    return render(request, "registration/activation_invalid.html", status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = ProfileForm(
+        request.POST or None, initial={"full_name": user.full_name, "job_title": user.job_title}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.user_update_profile(user=user, by=user, **form.cleaned_data)
+        messages.success(request, "Your profile is saved.")
+        return redirect("profile")
+    return render(request, "leanleaders/profile.html", {"form": form})
+
+
+class NotificationPreferencesForm(forms.Form):
+    send = forms.MultipleChoiceField(
+        choices=list(OPTIONAL_REMINDERS.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Send me these optional reminders",
+        help_text="Session reminders and sign-off requests are always sent.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_preferences(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    wanted = [key for key in OPTIONAL_REMINDERS if key not in user.muted_reminders]
+    form = NotificationPreferencesForm(request.POST or None, initial={"send": wanted})
+    if request.method == "POST" and form.is_valid():
+        muted = [key for key in OPTIONAL_REMINDERS if key not in form.cleaned_data["send"]]
+        services.user_set_muted_reminders(user=user, by=user, muted=muted)
+        messages.success(request, "Your notification preferences are saved.")
+        return redirect("notification-preferences")
+    return render(request, "leanleaders/notification_preferences.html", {"form": form})
+
+
+@analyst_required
+@require_http_methods(["GET", "POST"])
+def people(request: HttpRequest) -> HttpResponse:
+    form = StaffCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.user_create_staff(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, f"{person.full_name} was added and emailed a link to set a password."
+            )
+            return redirect("people")
+    people_page = Paginator(
+        User.objects.select_related("department").order_by("role", "full_name"), 50
+    ).get_page(request.GET.get("page"))
+    return render(request, "leanleaders/people.html", {"form": form, "page": people_page})
+
+
+@analyst_required
+def outbox(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status") or None
+    page = Paginator(selectors.outbox_list(status=status), 50).get_page(request.GET.get("page"))
+    return render(request, "leanleaders/outbox.html", {"page": page, "status": status})

@@ -1,0 +1,96 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("role", "heading"),
+    [
+        ("trainee", "Welcome, Taylor"),
+        ("manager", "Your department"),
+        ("analyst", "Program overview"),
+    ],
+)
+def test_each_role_lands_on_its_own_home_page(request, client_for, role, heading):
+    user = request.getfixturevalue(role)
+    response = client_for(user).get(reverse("home"))
+    assert response.status_code == 200
+    assert heading in response.content.decode()
+
+
+def test_anonymous_home_redirects_to_sign_in(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("url_name", ["people", "outbox"])
+@pytest.mark.parametrize("role", ["trainee", "manager"])
+def test_analyst_pages_are_forbidden_to_other_roles(request, client_for, role, url_name):
+    response = client_for(request.getfixturevalue(role)).get(reverse(url_name))
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("role", ["trainee", "manager"])
+def test_admin_is_closed_to_non_analysts(request, client_for, role):
+    response = client_for(request.getfixturevalue(role)).get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert "login" in response.url
+
+
+def test_admin_is_open_to_analysts_with_user_search(client_for, analyst, trainee):
+    client = client_for(analyst)
+    assert client.get(reverse("admin:index")).status_code == 200
+    found = client.get(reverse("admin:leanleaders_user_changelist"), {"q": "Taylor"})
+    assert "taylor@sfgov.org" in found.content.decode()
+
+
+def test_manager_home_lists_people_of_their_department_only(
+    client_for, manager, trainee, other_trainee
+):
+    page = client_for(manager).get(reverse("home")).content.decode()
+    assert trainee.full_name in page
+    assert other_trainee.full_name not in page
+
+
+def test_alternate_manager_sees_the_department_they_stand_in_for(
+    client_for, alternate_manager, trainee
+):
+    page = client_for(alternate_manager).get(reverse("home")).content.decode()
+    assert trainee.full_name in page
+
+
+def test_deactivated_user_open_session_stops_working(client_for, trainee):
+    client = client_for(trainee)
+    trainee.is_active = False
+    trainee.save()
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_analyst_adds_a_manager_who_gets_a_set_password_email(
+    client_for, analyst, department, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(analyst).post(
+            reverse("people"),
+            {
+                "full_name": "Nora New",
+                "email": "nora@sfgov.org",
+                "role": "manager",
+                "department": department.pk,
+            },
+        )
+    assert response.status_code == 302
+    assert mailoutbox[0].to == ["nora@sfgov.org"]
+    assert "Reset your Lean Leaders password" in mailoutbox[0].subject
+
+
+def test_profile_and_notification_preferences_are_saved(client_for, trainee):
+    client = client_for(trainee)
+    client.post(reverse("profile"), {"full_name": "Taylor T. Nguyen", "job_title": "Lead"})
+    client.post(reverse("notification-preferences"), {"send": ["next-step-due"]})
+    trainee.refresh_from_db()
+    assert trainee.full_name == "Taylor T. Nguyen"
+    assert "progress-nudge" in trainee.muted_reminders
+    assert "next-step-due" not in trainee.muted_reminders

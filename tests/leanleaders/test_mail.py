@@ -1,0 +1,66 @@
+import pytest
+from django.core import mail
+
+from leanleaders.mail import HeaderInjectionError, email_queue, outbox_send
+from leanleaders.models import OutboxEmail
+
+pytestmark = pytest.mark.django_db
+
+CONTEXT = {"user": {"full_name": "Pat"}, "reset_url": "http://testserver/x"}
+
+
+def queue(key: str = "k1", to=("pat@sfgov.org",)):
+    return email_queue(
+        to=to,
+        template="leanleaders/emails/account_exists",
+        context=CONTEXT,
+        dedupe_key=key,
+        reason="a test",
+    )
+
+
+def test_a_repeated_key_queues_one_message(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        assert queue() is not None
+        assert queue() is None
+    assert OutboxEmail.objects.count() == 1
+    assert len(mail.outbox) == 1
+    assert OutboxEmail.objects.get().status == OutboxEmail.Status.SENT
+
+
+def test_sending_twice_delivers_once():
+    outbox = queue()
+    assert outbox_send(outbox_id=outbox.pk) is True
+    assert outbox_send(outbox_id=outbox.pk) is False
+    assert len(mail.outbox) == 1
+
+
+def test_every_message_has_text_and_html_and_says_why(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        queue()
+    message = mail.outbox[0]
+    assert "Why you got this: a test" in message.body
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    assert "Notification preferences" in html
+
+
+def test_header_injection_in_a_recipient_is_refused():
+    with pytest.raises(HeaderInjectionError):
+        queue(to=["pat@sfgov.org\r\nBcc: evil@example.com"])
+    assert OutboxEmail.objects.count() == 0
+
+
+def test_a_broker_failure_leaves_the_message_pending(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from leanleaders import tasks
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(tasks.send_outbox_email_task, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        queue()
+    assert OutboxEmail.objects.get().status == OutboxEmail.Status.PENDING
+    assert mail.outbox == []
