@@ -1,0 +1,156 @@
+"""A trainee's application to Lean Leaders: the proposed process problem and its sign-off flow."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from leanleaders.models import Department, User
+
+
+class MeasureDirection(models.TextChoices):
+    LOWER_IS_BETTER = "lower", "Lower is better"
+    HIGHER_IS_BETTER = "higher", "Higher is better"
+
+
+class Application(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Awaiting manager sign-off"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        MANAGER_APPROVED = "manager_approved", "Awaiting analyst review"
+        MANAGER_DECLINED = "manager_declined", "Declined by manager"
+        ACCEPTED = "accepted", "Accepted"
+        WAITLISTED = "waitlisted", "Waitlisted"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    TRANSITIONS: dict[str, set[str]] = {
+        Status.DRAFT: {Status.SUBMITTED, Status.WITHDRAWN},
+        Status.SUBMITTED: {
+            Status.MANAGER_APPROVED,
+            Status.CHANGES_REQUESTED,
+            Status.MANAGER_DECLINED,
+            Status.WITHDRAWN,
+        },
+        Status.CHANGES_REQUESTED: {Status.SUBMITTED, Status.WITHDRAWN},
+        Status.MANAGER_APPROVED: {
+            Status.ACCEPTED,
+            Status.WAITLISTED,
+            Status.DECLINED,
+            Status.CHANGES_REQUESTED,
+            Status.WITHDRAWN,
+        },
+        Status.WAITLISTED: {Status.ACCEPTED, Status.DECLINED, Status.WITHDRAWN},
+        Status.ACCEPTED: {Status.WAITLISTED, Status.WITHDRAWN},
+        Status.MANAGER_DECLINED: set(),
+        Status.DECLINED: set(),
+        Status.WITHDRAWN: set(),
+    }
+    # Statuses that block a new application in the same program year.
+    ACTIVE_STATUSES = (
+        Status.DRAFT,
+        Status.SUBMITTED,
+        Status.CHANGES_REQUESTED,
+        Status.MANAGER_APPROVED,
+        Status.ACCEPTED,
+        Status.WAITLISTED,
+    )
+    EDITABLE_STATUSES = (Status.DRAFT, Status.CHANGES_REQUESTED)
+
+    trainee = models.ForeignKey(User, on_delete=models.PROTECT, related_name="applications")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    manager = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications_to_sign_off",
+    )
+    program_year = models.PositiveIntegerField()
+    status = models.CharField(max_length=24, choices=Status.choices, default=Status.DRAFT)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    # Bumped by every change, so a form loaded before someone else's change is refused.
+    version = models.PositiveIntegerField(default=1)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    title = models.CharField("Project title", max_length=120)
+    process_today = models.TextField("The process as it runs today", blank=True)
+    problem = models.TextField("The problem", blank=True)
+    evidence = models.TextField("How you know", blank=True)
+    measure_name = models.CharField("What you will count or time", max_length=200, blank=True)
+    measure_unit = models.CharField("Unit", max_length=60, blank=True)
+    measure_direction = models.CharField(
+        "Which way is better",
+        max_length=8,
+        choices=MeasureDirection.choices,
+        default=MeasureDirection.LOWER_IS_BETTER,
+    )
+    baseline_estimate = models.DecimalField(
+        "Rough current value", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    why_it_matters = models.TextField("Why it matters to your department", blank=True)
+    role_and_team = models.CharField("Your role and team", max_length=200, blank=True)
+    next_available_cohort = models.BooleanField(
+        "Any cohort: put me in the next available one", default=True
+    )
+    signoff_note = models.CharField(
+        "How the sign-off was received",
+        max_length=200,
+        blank=True,
+        help_text="Filled in when an analyst records a sign-off given outside the app.",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=[
+                        "draft",
+                        "submitted",
+                        "changes_requested",
+                        "manager_approved",
+                        "manager_declined",
+                        "accepted",
+                        "waitlisted",
+                        "declined",
+                        "withdrawn",
+                    ]
+                ),
+                name="application_status_valid",
+            ),
+            # One active application per trainee per program year, enforced by the database.
+            models.UniqueConstraint(
+                fields=["trainee", "program_year"],
+                condition=Q(
+                    status__in=[
+                        "draft",
+                        "submitted",
+                        "changes_requested",
+                        "manager_approved",
+                        "accepted",
+                        "waitlisted",
+                    ]
+                ),
+                name="one_active_application_per_year",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "status_changed_at"]),
+            models.Index(fields=["department", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE_STATUSES
+
+    @property
+    def waiting_on_manager(self) -> bool:
+        return self.status == self.Status.SUBMITTED

@@ -1,0 +1,66 @@
+"""Reads of applications, always through the reader's visible set."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from applications.models import Application
+from applications.policies import visible_applications
+from leanleaders.audit import audit_events_for
+from leanleaders.models import AuditEvent, User
+
+
+def _with_people(applications: QuerySet[Application]) -> QuerySet[Application]:
+    return applications.select_related("trainee", "department", "manager")
+
+
+def application_list(
+    *, user: User, status: str | None = None, department_id: int | None = None
+) -> QuerySet[Application]:
+    applications = _with_people(visible_applications(user))
+    if status:
+        applications = applications.filter(status=status)
+    if department_id:
+        applications = applications.filter(department_id=department_id)
+    return applications.order_by("-status_changed_at", "-id")
+
+
+def application_get(*, user: User, pk: int) -> Application:
+    return _with_people(visible_applications(user)).get(pk=pk)
+
+
+def application_timeline(*, application: Application) -> QuerySet[AuditEvent]:
+    return audit_events_for(application).order_by("created_at", "id")
+
+
+def awaiting_signoff_list(*, user: User) -> QuerySet[Application]:
+    """Applications waiting on this manager (as manager or alternate), oldest first."""
+    return _with_people(visible_applications(user)).filter(
+        status=Application.Status.SUBMITTED
+    ).order_by("submitted_at", "id")
+
+
+def review_queue(
+    *, user: User, department_id: int | None = None, oldest_first: bool = True
+) -> QuerySet[Application]:
+    """Manager-approved applications awaiting an analyst's decision."""
+    queue = _with_people(visible_applications(user)).filter(
+        status=Application.Status.MANAGER_APPROVED
+    )
+    if department_id:
+        queue = queue.filter(department_id=department_id)
+    order = "status_changed_at" if oldest_first else "-status_changed_at"
+    return queue.order_by(order, "id")
+
+
+def trainee_applications(*, user: User) -> QuerySet[Application]:
+    return _with_people(Application.objects.filter(trainee=user)).order_by("-created_at")
+
+
+def current_application(*, user: User) -> Application | None:
+    """The trainee's active application, or their latest one."""
+    applications = list(trainee_applications(user=user)[:5])
+    for application in applications:
+        if application.status in Application.ACTIVE_STATUSES:
+            return application
+    return applications[0] if applications else None
