@@ -31,9 +31,7 @@ def can_apply(user: Actor) -> bool:
 
 
 def can_edit(user: Actor, application: Application) -> bool:
-    return (
-        is_trainee(user) and application.trainee_id == user.pk and application.is_editable
-    )
+    return is_trainee(user) and application.trainee_id == user.pk and application.is_editable
 
 
 def can_submit(user: Actor, application: Application) -> bool:

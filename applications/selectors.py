@@ -35,9 +35,11 @@ def application_timeline(*, application: Application) -> QuerySet[AuditEvent]:
 
 def awaiting_signoff_list(*, user: User) -> QuerySet[Application]:
     """Applications waiting on this manager (as manager or alternate), oldest first."""
-    return _with_people(visible_applications(user)).filter(
-        status=Application.Status.SUBMITTED
-    ).order_by("submitted_at", "id")
+    return (
+        _with_people(visible_applications(user))
+        .filter(status=Application.Status.SUBMITTED)
+        .order_by("submitted_at", "id")
+    )
 
 
 def review_queue(

@@ -119,7 +119,11 @@ def _notify(
     email_queue(
         to=to,
         template=f"applications/emails/{template}",
-        context={"application": application, "url": application_url(application), **(context or {})},
+        context={
+            "application": application,
+            "url": application_url(application),
+            **(context or {}),
+        },
         dedupe_key=f"application:{application.pk}:{occasion}:v{application.version}",
         reason=reason,
     )

@@ -1,4 +1,8 @@
-"""Each role's home page, gathered from the selectors of every stage of the program."""
+"""Each role's home page, gathered from every stage of the program.
+
+Each app contributes cards through `<app>/home.py: sections(request) -> list[Section]`, in stage
+order; this module only chooses the page for the role.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from leanleaders import roles, selectors
+from leanleaders import roles
 
 
 @dataclass
@@ -21,55 +25,29 @@ class Section:
     wide: bool = False
 
 
-def trainee_sections(request: HttpRequest) -> list[Section]:
-    return [
-        Section(
-            "applications",
-            "Your application",
-            empty="You haven't applied yet. Start an application with a process problem "
-            "from your own work.",
-        ),
-        Section(
-            "cohort", "Your cohort", empty="Once you're accepted, your cohort dates show here."
-        ),
-        Section(
-            "project",
-            "Your project",
-            empty="Your improvement project starts when you're accepted into a cohort.",
-        ),
-    ]
+def _contributors() -> list[Any]:
+    from applications import home as applications_home
+    from coaching import home as coaching_home
+    from cohorts import home as cohorts_home
+    from leanleaders import home as people_home
+    from projects import home as projects_home
+
+    return [applications_home, cohorts_home, projects_home, coaching_home, people_home]
 
 
-def manager_sections(request: HttpRequest) -> list[Section]:
-    people = selectors.department_people_list(user=request.user)
-    return [
-        Section("signoffs", "Waiting for your sign-off", empty="Nothing waits for you."),
-        Section(
-            "people",
-            "Your people",
-            template="leanleaders/_section_people.html",
-            data={
-                "people": people,
-                "departments": selectors.managed_department_list(user=request.user),
-            },
-        ),
-    ]
-
-
-def analyst_sections(request: HttpRequest) -> list[Section]:
-    return [
-        Section("review", "Applications awaiting review", empty="No application awaits review."),
-        Section("cohorts", "Cohorts", empty="No cohort is planned yet."),
-        Section("projects", "Projects", empty="No project is under way yet."),
-    ]
+HOME_TEMPLATES = {
+    "analyst": "leanleaders/home_analyst.html",
+    "manager": "leanleaders/home_manager.html",
+    "trainee": "leanleaders/home_trainee.html",
+}
 
 
 def render_home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if roles.is_analyst(user):
-        sections, template = analyst_sections(request), "leanleaders/home_analyst.html"
-    elif roles.is_manager(user):
-        sections, template = manager_sections(request), "leanleaders/home_manager.html"
-    else:
-        sections, template = trainee_sections(request), "leanleaders/home_trainee.html"
-    return render(request, template, {"sections": sections})
+    role = (
+        "analyst" if roles.is_analyst(user) else "manager" if roles.is_manager(user) else "trainee"
+    )
+    sections: list[Section] = []
+    for contributor in _contributors():
+        sections.extend(contributor.sections(request))
+    return render(request, HOME_TEMPLATES[role], {"sections": sections})

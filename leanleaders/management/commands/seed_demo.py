@@ -1,7 +1,11 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from applications import demo as applications_demo
+from coaching import demo as coaching_demo
+from cohorts import demo as cohorts_demo
 from leanleaders.demo import DEMO_PASSWORD, PEOPLE, seed_people
+from projects import demo as projects_demo
 
 
 class Command(BaseCommand):
@@ -9,7 +13,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         with transaction.atomic():
-            seed_people()
+            people = seed_people()
+            for stage in (applications_demo, cohorts_demo, projects_demo, coaching_demo):
+                stage.seed(people)
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         self.stdout.write(f"Every demo account's password: {DEMO_PASSWORD}")
         for role in ("trainee", "manager", "analyst"):

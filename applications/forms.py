@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+
+from applications.models import Application
+from applications.services import EDITABLE_FIELDS, REQUIRED_TO_SUBMIT
+from leanleaders.models import User
+
+HELP = {
+    "title": "A few words naming the process and the gap, e.g. “Permit renewals take too long”.",
+    "process_today": "Walk through the process as it really runs: where it starts, who does "
+    "what, where it ends. Describe what happens, not what should happen.",
+    "problem": "What goes wrong, for whom (staff, residents, customers) and how often. "
+    "A Lean problem statement describes the gap, not a solution: “Renewals take 21 days; "
+    "residents call twice to chase them” rather than “We need a new system”.",
+    "evidence": "Current data or what you have observed yourself: counts, times, complaints, "
+    "rework. Rough numbers are fine.",
+    "measure_name": "One thing you will count or time to show change, e.g. “days from "
+    "request to renewal” or “forms returned for missing information per week”.",
+    "measure_unit": "e.g. days, minutes, errors per week, % complete on first pass.",
+    "measure_direction": "Does the process get better when this number goes down or up?",
+    "baseline_estimate": "Your best guess of the current value, if you know it. "
+    "You will measure it properly during the program.",
+    "why_it_matters": "What changes for your department, staff or residents if this improves.",
+    "role_and_team": "Your job and the team that runs this process.",
+    "manager": "The manager who signs off on your project. Usually your department's manager.",
+    "next_available_cohort": "Leave ticked if any cohort suits you.",
+}
+
+
+class ApplicationForm(forms.ModelForm):
+    """The trainee's application. Saving a draft needs only a title; submitting needs the rest."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Application
+        fields = list(EDITABLE_FIELDS)
+        widgets = {
+            "process_today": forms.Textarea(attrs={"rows": 4}),
+            "problem": forms.Textarea(attrs={"rows": 4}),
+            "evidence": forms.Textarea(attrs={"rows": 3}),
+            "why_it_matters": forms.Textarea(attrs={"rows": 3}),
+            "measure_direction": forms.RadioSelect,
+        }
+        help_texts = HELP
+
+    def __init__(self, *args: Any, trainee: User, for_submission: bool = False, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        department = trainee.department
+        managers = User.objects.filter(role=User.Role.MANAGER, is_active=True)
+        if department is not None:
+            managers = managers.filter(
+                Q(managed_departments=department) | Q(alternate_for_departments=department)
+            ).distinct()
+        self.fields["manager"].queryset = managers.order_by("full_name")
+        self.fields["manager"].empty_label = "Choose your manager"
+        self.fields["baseline_estimate"].widget.attrs.update(step="any")
+        for name in ("process_today", "problem", "evidence", "why_it_matters"):
+            self.fields[name].max_length = 5000
+            self.fields[name].widget.attrs["maxlength"] = 5000
+        if for_submission:
+            for name in (*REQUIRED_TO_SUBMIT, "manager"):
+                self.fields[name].required = True
+        if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
+
+    def clean_baseline_estimate(self) -> Any:
+        value = self.cleaned_data.get("baseline_estimate")
+        if value is not None and (value.is_nan() or value.is_infinite()):
+            raise forms.ValidationError("Enter a number.")
+        return value
+
+
+class ManagerDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[
+            ("approve", "Approve"),
+            ("request_changes", "Request changes"),
+            ("decline", "Decline"),
+        ],
+        widget=forms.HiddenInput,
+    )
+    comment = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed when you request changes or decline; the trainee sees it.",
+    )
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class AnalystDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[
+            ("accept", "Accept"),
+            ("waitlist", "Waitlist"),
+            ("request_changes", "Request changes"),
+            ("decline", "Decline"),
+        ],
+        widget=forms.HiddenInput,
+    )
+    comment = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The trainee sees this comment. Needed to decline or request changes.",
+    )
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class OfflineSignoffForm(forms.Form):
+    how = forms.CharField(
+        label="How the sign-off was received",
+        max_length=200,
+        help_text="e.g. “Email from Morgan Chen, 3 March”.",
+    )
+    comment = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class VersionForm(forms.Form):
+    """Carries the version the page showed, so a stale page is refused."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class WithdrawForm(VersionForm):
+    comment = forms.CharField(
+        label="Reason (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

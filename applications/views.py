@@ -1,0 +1,297 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from applications import policies, selectors, services
+from applications.forms import (
+    AnalystDecisionForm,
+    ApplicationForm,
+    ManagerDecisionForm,
+    OfflineSignoffForm,
+    VersionForm,
+    WithdrawForm,
+)
+from applications.models import Application
+from leanleaders.decorators import analyst_required
+from leanleaders.roles import is_analyst
+from leanleaders.selectors import department_list
+
+
+def _visible_or_404(request: HttpRequest, pk: int) -> Application:
+    return get_object_or_404(policies.visible_applications(request.user), pk=pk)
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@login_required
+def application_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status") or None
+    department = request.GET.get("department") or None
+    department_id = int(department) if department and department.isdigit() else None
+    applications = selectors.application_list(
+        user=request.user, status=status, department_id=department_id
+    )
+    page = Paginator(applications, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "applications/application_list.html",
+        {
+            "page": page,
+            "status": status,
+            "department_id": department_id,
+            "statuses": Application.Status.choices,
+            "departments": department_list() if is_analyst(request.user) else [],
+            "can_apply": policies.can_apply(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_create(request: HttpRequest) -> HttpResponse:
+    policies.ensure_can_apply(request.user)
+    submitting = "submit" in request.POST
+    form = ApplicationForm(request.POST or None, trainee=request.user, for_submission=submitting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.application_create_draft(by=request.user, data=form.cleaned_data)
+            if submitting:
+                services.application_submit(application_id=application.pk, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            _saved_message(request, submitting)
+            return redirect("applications:application-detail", pk=application.pk)
+    return render(request, "applications/application_form.html", {"form": form})
+
+
+def _saved_message(request: HttpRequest, submitted: bool) -> None:
+    if submitted:
+        messages.success(
+            request, "Your application is with your manager for sign-off. We'll email you."
+        )
+    else:
+        messages.success(request, "Draft saved. Come back any time to finish and submit it.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _visible_or_404(request, pk)
+    if not policies.can_edit(request.user, application):
+        if application.trainee_id == request.user.pk:
+            messages.info(request, "This application can't be edited in its current state.")
+            return redirect("applications:application-detail", pk=pk)
+        raise PermissionDenied
+    submitting = "submit" in request.POST
+    form = ApplicationForm(
+        request.POST or None,
+        instance=application,
+        trainee=request.user,
+        for_submission=submitting,
+    )
+    if request.method == "POST" and form.is_valid():
+        version = form.cleaned_data.pop("expected_version")
+        try:
+            services.application_update(
+                application_id=pk,
+                by=request.user,
+                data=form.cleaned_data,
+                expected_version=version,
+            )
+            if submitting:
+                services.application_submit(application_id=pk, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            _saved_message(request, submitting)
+            return redirect("applications:application-detail", pk=pk)
+    return render(
+        request, "applications/application_form.html", {"form": form, "application": application}
+    )
+
+
+@login_required
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_object_or_404(
+        policies.visible_applications(request.user).select_related(
+            "trainee", "department", "manager"
+        ),
+        pk=pk,
+    )
+    user = request.user
+    context: dict[str, Any] = {
+        "application": application,
+        "timeline": selectors.application_timeline(application=application),
+        "can_edit": policies.can_edit(user, application),
+        "can_withdraw": policies.can_withdraw(user, application),
+        "can_sign_off": policies.can_sign_off(user, application),
+        "can_record_offline_signoff": policies.can_record_offline_signoff(user, application),
+        "can_review": policies.can_review(user, application),
+        "missing": services.missing_for_submission(application),
+        "manager_form": ManagerDecisionForm(initial={"expected_version": application.version}),
+        "analyst_form": AnalystDecisionForm(initial={"expected_version": application.version}),
+        "offline_form": OfflineSignoffForm(),
+        "withdraw_form": WithdrawForm(initial={"expected_version": application.version}),
+    }
+    return render(request, "applications/application_detail.html", context)
+
+
+def _decide(
+    request: HttpRequest,
+    pk: int,
+    form_class: type,
+    action: Callable[[Application, dict[str, Any]], Any],
+    success: str,
+) -> HttpResponse:
+    application = _visible_or_404(request, pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, "That request was incomplete. Please try again.")
+        return redirect("applications:application-detail", pk=pk)
+    try:
+        action(application, form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, success)
+    return redirect("applications:application-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide(
+        request,
+        pk,
+        VersionForm,
+        lambda app, data: services.application_submit(
+            application_id=app.pk, by=request.user, expected_version=data["expected_version"]
+        ),
+        "Your application is with your manager for sign-off. We'll email you.",
+    )
+
+
+MANAGER_MESSAGES = {
+    "approve": "Approved. City Performance will review it next, and the trainee is told.",
+    "request_changes": "Sent back to the trainee with your comment.",
+    "decline": "Declined. The trainee is told, with your comment.",
+}
+
+
+@login_required
+@require_POST
+def application_manager_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = request.POST.get("decision", "")
+    return _decide(
+        request,
+        pk,
+        ManagerDecisionForm,
+        lambda app, data: services.application_manager_decide(
+            application_id=app.pk,
+            by=request.user,
+            decision=data["decision"],
+            comment=data["comment"],
+            expected_version=data["expected_version"],
+        ),
+        MANAGER_MESSAGES.get(decision, "Saved."),
+    )
+
+
+ANALYST_ACTIONS = {
+    "accept": (services.application_accept, "Accepted. The trainee is told."),
+    "waitlist": (services.application_waitlist, "Waitlisted. The trainee is told."),
+    "request_changes": (
+        services.application_analyst_request_changes,
+        "Sent back to the trainee with your comment.",
+    ),
+    "decline": (services.application_decline, "Declined. The trainee is told."),
+}
+
+
+@analyst_required
+@require_POST
+def application_analyst_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    action, success = ANALYST_ACTIONS.get(
+        request.POST.get("decision", ""), ANALYST_ACTIONS["waitlist"]
+    )
+    return _decide(
+        request,
+        pk,
+        AnalystDecisionForm,
+        lambda app, data: action(
+            application_id=app.pk,
+            by=request.user,
+            comment=data["comment"],
+            expected_version=data["expected_version"],
+        ),
+        success,
+    )
+
+
+@analyst_required
+@require_POST
+def application_offline_signoff(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _visible_or_404(request, pk)
+    form = OfflineSignoffForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say how the sign-off was received.")
+        return redirect("applications:application-detail", pk=pk)
+    try:
+        services.application_record_offline_signoff(
+            application_id=application.pk, by=request.user, **form.cleaned_data
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, "Sign-off recorded. The application is ready for review.")
+    return redirect("applications:application-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide(
+        request,
+        pk,
+        WithdrawForm,
+        lambda app, data: services.application_withdraw(
+            application_id=app.pk,
+            by=request.user,
+            comment=data["comment"],
+            expected_version=data["expected_version"],
+        ),
+        "Your application is withdrawn. You can start a new one whenever you're ready.",
+    )
+
+
+@analyst_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    department = request.GET.get("department") or ""
+    department_id = int(department) if department.isdigit() else None
+    oldest_first = request.GET.get("order", "oldest") != "newest"
+    queue = selectors.review_queue(
+        user=request.user, department_id=department_id, oldest_first=oldest_first
+    )
+    page = Paginator(queue, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "applications/review_queue.html",
+        {
+            "page": page,
+            "departments": department_list(),
+            "department_id": department_id,
+            "oldest_first": oldest_first,
+        },
+    )
