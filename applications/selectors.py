@@ -29,8 +29,25 @@ def application_get(*, user: User, pk: int) -> Application:
     return _with_people(visible_applications(user)).get(pk=pk)
 
 
-def application_timeline(*, application: Application) -> QuerySet[AuditEvent]:
-    return audit_events_for(application).order_by("created_at", "id")
+TIMELINE_LABELS = {
+    Application.Status.SUBMITTED: "Submitted for sign-off",
+    Application.Status.MANAGER_APPROVED: "Signed off by the manager",
+}
+ACTION_LABELS = {"created": "Started", "edited": "Edited"}
+
+
+def application_timeline(*, application: Application) -> list[AuditEvent]:
+    """The application's history, oldest first, each event with a plain-language `label`."""
+    events = list(audit_events_for(application).order_by("created_at", "id"))
+    for event in events:
+        if event.action == "status":
+            status = Application.Status(event.to_status)
+            event.label = TIMELINE_LABELS.get(status, status.label)
+        else:
+            event.label = ACTION_LABELS.get(
+                event.action, event.action.replace("-", " ").capitalize()
+            )
+    return events
 
 
 def awaiting_signoff_list(*, user: User) -> QuerySet[Application]:

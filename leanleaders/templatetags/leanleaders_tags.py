@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
+from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -33,20 +34,22 @@ def relative_days(value: dt.date | dt.datetime, *, overdue: bool = False) -> str
 
 @register.simple_tag
 def reldate(value: dt.date | dt.datetime | None, overdue: bool = False) -> str:
-    """A relative date ("in 3 days") with the exact date in the tooltip and the markup."""
+    """A relative date ("in 3 days", "5 minutes ago") with the exact date beside it for
+    screen readers and in the tooltip."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
         exact = date_format(timezone.localtime(value), "DATETIME_FORMAT")
-        iso = value.isoformat()
+        recent = abs(timezone.now() - value) < dt.timedelta(hours=12)
+        relative = naturaltime(value) if recent else relative_days(value, overdue=overdue)
     else:
         exact = date_format(value, "DATE_FORMAT")
-        iso = value.isoformat()
+        relative = relative_days(value, overdue=overdue)
     return format_html(
         '<time datetime="{}" title="{}">{}<span class="visually-hidden"> ({})</span></time>',
-        iso,
+        value.isoformat(),
         exact,
-        relative_days(value, overdue=overdue),
+        relative,
         exact,
     )
 

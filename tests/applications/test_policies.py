@@ -7,15 +7,22 @@ from tests.applications.factories import ApplicationFactory
 pytestmark = pytest.mark.django_db
 S = Application.Status
 
-ROLES = ["trainee", "colleague", "other_trainee", "manager", "alternate_manager",
-         "other_dept_manager", "analyst"]
+ROLES = [
+    "trainee",
+    "colleague",
+    "other_trainee",
+    "manager",
+    "alternate_manager",
+    "other_dept_manager",
+    "analyst",
+]
 
 
 @pytest.fixture
 def application_in(trainee, manager):
     years = iter(range(2000, 2100))
 
-    def make(status):  # noqa: ANN001, ANN202
+    def make(status):
         # A different program year each, so several may be active at once.
         return ApplicationFactory(
             trainee=trainee, manager=manager, status=status, program_year=next(years)

@@ -25,7 +25,9 @@ def test_manager_and_alternate_deciding_at_once_produce_one_decision(
                     application_id=application.pk, by=manager, decision="approve"
                 ),
                 lambda: services.application_manager_decide(
-                    application_id=application.pk, by=alternate_manager, decision="decline",
+                    application_id=application.pk,
+                    by=alternate_manager,
+                    decision="decline",
                     comment="Not this year",
                 ),
             ]

@@ -16,12 +16,12 @@ def draft(trainee, manager):
     return ApplicationFactory(trainee=trainee, manager=manager)
 
 
-def submitted(trainee, manager):  # noqa: ANN001, ANN201
+def submitted(trainee, manager):
     application = ApplicationFactory(trainee=trainee, manager=manager)
     return services.application_submit(application_id=application.pk, by=trainee)
 
 
-def approved(trainee, manager):  # noqa: ANN001, ANN201
+def approved(trainee, manager):
     application = submitted(trainee, manager)
     return services.application_manager_decide(
         application_id=application.pk, by=manager, decision="approve"
@@ -103,7 +103,9 @@ def test_manager_requests_changes_then_trainee_edits_and_resubmits(
 ):
     application = submitted(trainee, manager)
     services.application_manager_decide(
-        application_id=application.pk, by=manager, decision="request_changes",
+        application_id=application.pk,
+        by=manager,
+        decision="request_changes",
         comment="Narrow it to one team",
     )
     services.application_update(
@@ -130,9 +132,7 @@ def test_manager_must_explain_a_refusal(trainee, manager, decision):
 
 def test_manager_cannot_approve_a_draft(trainee, manager, draft):
     with pytest.raises(InvalidTransition):
-        services.application_manager_decide(
-            application_id=draft.pk, by=manager, decision="approve"
-        )
+        services.application_manager_decide(application_id=draft.pk, by=manager, decision="approve")
     draft.refresh_from_db()
     assert draft.status == S.DRAFT
 
@@ -181,8 +181,11 @@ def test_acting_on_a_stale_page_is_refused(trainee, manager):
     )
     with pytest.raises(ValidationError, match="changed since you opened the page"):
         services.application_manager_decide(
-            application_id=application.pk, by=manager, decision="decline",
-            comment="no", expected_version=stale_version,
+            application_id=application.pk,
+            by=manager,
+            decision="decline",
+            comment="no",
+            expected_version=stale_version,
         )
     application.refresh_from_db()
     assert application.status == S.MANAGER_APPROVED

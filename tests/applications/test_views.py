@@ -41,8 +41,9 @@ def test_review_queue_is_for_analysts(request, client_for, role, expected):
     assert client_for(user).get(reverse("applications:review-queue")).status_code == expected
 
 
-@pytest.mark.parametrize(("role", "expected"), [("trainee", 200), ("manager", 403),
-                                                ("analyst", 403)])
+@pytest.mark.parametrize(
+    ("role", "expected"), [("trainee", 200), ("manager", 403), ("analyst", 403)]
+)
 def test_only_trainees_start_applications(request, client_for, role, expected):
     user = request.getfixturevalue(role)
     assert client_for(user).get(reverse("applications:application-create")).status_code == (
@@ -52,8 +53,8 @@ def test_only_trainees_start_applications(request, client_for, role, expected):
 
 def test_save_draft_needs_only_a_title(client_for, trainee, manager):
     response = client_for(trainee).post(
-        reverse("applications:application-create"), {"title": "Slow intake", "save": "1",
-                                                      "measure_direction": "lower"}
+        reverse("applications:application-create"),
+        {"title": "Slow intake", "save": "1", "measure_direction": "lower"},
     )
     application = Application.objects.get(trainee=trainee)
     assert response.status_code == 302
@@ -64,13 +65,21 @@ def test_save_draft_needs_only_a_title(client_for, trainee, manager):
 def test_submit_names_every_missing_field_and_keeps_what_was_typed(client_for, trainee, manager):
     response = client_for(trainee).post(
         reverse("applications:application-create"),
-        {"title": "Slow intake", "problem": "Takes <b>21</b> days", "submit": "1",
-         "measure_direction": "lower"},
+        {
+            "title": "Slow intake",
+            "problem": "Takes <b>21</b> days",
+            "submit": "1",
+            "measure_direction": "lower",
+        },
     )
     page = response.content.decode()
     assert response.status_code == 200
-    for label in ("The process as it runs today", "How you know", "What you will count or time",
-                  "Your role and team"):
+    for label in (
+        "The process as it runs today",
+        "How you know",
+        "What you will count or time",
+        "Your role and team",
+    ):
         assert f'">{label}</a>' in page
     assert "Takes &lt;b&gt;21&lt;/b&gt; days" in page  # kept, and escaped
     assert not Application.objects.exists()
@@ -88,8 +97,15 @@ def test_full_submission_goes_to_the_manager(
 
 
 def test_extra_post_fields_are_ignored(client_for, trainee, manager, other_department, analyst):
-    data = {**COMPLETE, "save": "1", "status": "accepted", "department": other_department.pk,
-            "trainee": analyst.pk, "program_year": 1999, "version": 99}
+    data = {
+        **COMPLETE,
+        "save": "1",
+        "status": "accepted",
+        "department": other_department.pk,
+        "trainee": analyst.pk,
+        "program_year": 1999,
+        "version": 99,
+    }
     client_for(trainee).post(reverse("applications:application-create"), data)
     application = Application.objects.get()
     assert application.status == S.DRAFT
@@ -139,8 +155,12 @@ def test_someone_elses_application_answers_404_to_posts_and_changes_nothing(
 ):
     user = request.getfixturevalue(role)
     client = client_for(user)
-    for name in ("application-sign-off", "application-withdraw", "application-submit",
-                 "application-edit"):
+    for name in (
+        "application-sign-off",
+        "application-withdraw",
+        "application-submit",
+        "application-edit",
+    ):
         response = client.post(
             reverse(f"applications:{name}", args=[submitted.pk]),
             {"decision": "approve", "title": "hijacked"},
@@ -166,12 +186,16 @@ def test_timeline_shows_who_did_what_with_comments(client_for, trainee, manager,
     from applications import services
 
     services.application_manager_decide(
-        application_id=submitted.pk, by=manager, decision="request_changes",
+        application_id=submitted.pk,
+        by=manager,
+        decision="request_changes",
         comment="Please <script>narrow</script> it",
     )
-    page = client_for(trainee).get(
-        reverse("applications:application-detail", args=[submitted.pk])
-    ).content.decode()
+    page = (
+        client_for(trainee)
+        .get(reverse("applications:application-detail", args=[submitted.pk]))
+        .content.decode()
+    )
     assert "Changes requested" in page
     assert manager.full_name in page
     assert "Please &lt;script&gt;narrow&lt;/script&gt; it" in page
@@ -180,14 +204,16 @@ def test_timeline_shows_who_did_what_with_comments(client_for, trainee, manager,
 def test_review_queue_filters_by_department(client_for, analyst, trainee, other_trainee):
     mine = ApplicationFactory(trainee=trainee, status=S.MANAGER_APPROVED, title="Ours")
     ApplicationFactory(trainee=other_trainee, status=S.MANAGER_APPROVED, title="Theirs")
-    page = client_for(analyst).get(
-        reverse("applications:review-queue"), {"department": mine.department_id}
-    ).content.decode()
+    page = (
+        client_for(analyst)
+        .get(reverse("applications:review-queue"), {"department": mine.department_id})
+        .content.decode()
+    )
     assert "Ours" in page
     assert "Theirs" not in page
 
 
-def _many(n, department, status):  # noqa: ANN001, ANN202
+def _many(n, department, status):
     from tests.factories import TraineeFactory
 
     for _ in range(n):

@@ -18,7 +18,7 @@ def run_concurrently(actions: list[Callable[[], Any]], timeout: float = 30) -> l
         try:
             barrier.wait(timeout=timeout)
             results[index] = action()
-        except Exception as error:  # noqa: BLE001  (the caller inspects what each thread got)
+        except Exception as error:
             results[index] = error
         finally:
             connection.close()

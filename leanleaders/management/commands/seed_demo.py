@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 from applications import demo as applications_demo
 from coaching import demo as coaching_demo
@@ -12,7 +13,11 @@ class Command(BaseCommand):
     help = "Create or refresh demo departments, people and program data. Safe to run again."
 
     def handle(self, *args: object, **options: object) -> None:
-        with transaction.atomic():
+        # Demo emails go to the outbox page, not across the terminal that shows the passwords.
+        quiet_mail = override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"
+        )
+        with quiet_mail, transaction.atomic():
             people = seed_people()
             for stage in (applications_demo, cohorts_demo, projects_demo, coaching_demo):
                 stage.seed(people)

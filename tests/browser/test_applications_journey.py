@@ -1,0 +1,78 @@
+"""The application journey in Chromium: draft, submit, changes, resubmit, approve, decide."""
+
+import pytest
+from playwright.sync_api import expect
+
+from applications.models import Application
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_trainee_applies_manager_requests_changes_then_approves_and_analyst_decides(
+    page, live_server, sign_in, screenshot, axe, trainee, manager, analyst, context
+):
+    sign_in(trainee)
+    page.get_by_role("link", name="Start your application").click()
+    page.get_by_label("Project title").fill("Permit renewals take too long")
+    page.get_by_role("button", name="Submit to my manager").click()
+    # Validation names every missing field and keeps what was typed.
+    expect(page.locator("#error-summary")).to_contain_text("The problem")
+    expect(page.get_by_label("Project title")).to_have_value("Permit renewals take too long")
+    screenshot("application-form-errors")
+    assert axe() == []
+
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_role("alert")).to_contain_text("Draft saved")
+    page.get_by_role("link", name="Edit").click()
+    page.get_by_label("The process as it runs today").fill("Form by email, re-keyed, approved.")
+    page.get_by_label("The problem").fill("Renewals take 21 days; residents call to chase.")
+    page.get_by_label("How you know").fill("Counted 40 renewals in March.")
+    page.get_by_label("Why it matters to your department").fill("Fewer calls, faster service.")
+    page.get_by_label("What you will count or time").fill("Days from request to renewal")
+    page.get_by_label("Unit").fill("days")
+    page.get_by_label("Your role and team").fill("Permit clerk")
+    page.get_by_role("button", name="Submit to my manager").click()
+    expect(page.get_by_text("Awaiting manager sign-off").first).to_be_visible()
+    application = Application.objects.get(trainee=trainee)
+
+    context.clear_cookies()
+    sign_in(manager)
+    page.goto(f"{live_server.url}/applications/{application.pk}/")
+    page.get_by_label(f"Comment for {trainee.get_short_name()}").fill("Narrow it to one team.")
+    page.get_by_role("button", name="Request changes").click()
+    expect(page.get_by_role("alert")).to_contain_text("Sent back to the trainee")
+
+    context.clear_cookies()
+    sign_in(trainee)
+    page.goto(f"{live_server.url}/applications/{application.pk}/")
+    expect(page.get_by_text("Narrow it to one team.")).to_be_visible()
+    page.get_by_role("link", name="Edit").click()
+    page.get_by_label("Project title").fill("Permit renewals take too long in one team")
+    page.get_by_role("button", name="Submit to my manager").click()
+    expect(page.get_by_text("Awaiting manager sign-off").first).to_be_visible()
+
+    context.clear_cookies()
+    sign_in(manager)
+    page.goto(f"{live_server.url}/applications/{application.pk}/")
+    screenshot("application-manager-sign-off")
+    assert axe() == []
+    page.get_by_role("button", name="Approve").click()  # one interaction after sign-in
+    expect(page.get_by_role("alert")).to_contain_text("Approved.")
+
+    context.clear_cookies()
+    sign_in(analyst)
+    page.get_by_role("link", name="Open the review queue").click()
+    assert axe() == []
+    page.get_by_role("link", name="Permit renewals take too long in one team").click()
+    _analyst_accepts(page)
+    application.refresh_from_db()
+    assert application.status == Application.Status.ACCEPTED
+    screenshot("application-accepted-analyst")
+    assert axe() == []
+    expect(page.locator(".timeline")).to_contain_text("Changes requested")
+
+
+def _analyst_accepts(page):
+    page.get_by_label("Comment for the trainee").fill("Welcome aboard.")
+    page.get_by_role("button", name="Accept").click()
+    expect(page.get_by_text("Accepted").first).to_be_visible()
