@@ -21,11 +21,11 @@ def test_manager_and_alternate_deciding_at_once_produce_one_decision(
         )
         results = run_concurrently(
             [
-                lambda: services.application_manager_decide(
-                    application_id=application.pk, by=manager, decision="approve"
+                lambda pk=application.pk: services.application_manager_decide(
+                    application_id=pk, by=manager, decision="approve"
                 ),
-                lambda: services.application_manager_decide(
-                    application_id=application.pk,
+                lambda pk=application.pk: services.application_manager_decide(
+                    application_id=pk,
                     by=alternate_manager,
                     decision="decline",
                     comment="Not this year",
@@ -34,7 +34,8 @@ def test_manager_and_alternate_deciding_at_once_produce_one_decision(
         )
         winners = [r for r in results if isinstance(r, Application)]
         refused = [r for r in results if isinstance(r, ValidationError)]
-        assert len(winners) == 1 and len(refused) == 1, results
+        assert len(winners) == 1, results
+        assert len(refused) == 1, results
         assert audit_events_for(application).filter(action="status").count() == 1
         application.status = Application.Status.WITHDRAWN
         application.save()
