@@ -121,10 +121,12 @@ def outbox_mark_failed(*, outbox_id: int, error: str, final: bool) -> None:
         outbox = OutboxEmail.objects.select_for_update().get(pk=outbox_id)
         if outbox.status == OutboxEmail.Status.SENT:
             return
+        # The failed attempt's own increment was rolled back with its transaction.
+        outbox.attempts += 1
         outbox.last_error = error[:2000]
         if final:
             outbox.status = OutboxEmail.Status.FAILED
-        outbox.save(update_fields=["last_error", "status"])
+        outbox.save(update_fields=["attempts", "last_error", "status"])
 
 
 def outbox_send(*, outbox_id: int) -> bool:
@@ -145,3 +147,22 @@ def outbox_send(*, outbox_id: int) -> bool:
         outbox.last_error = ""
         outbox.save(update_fields=["attempts", "status", "sent_at", "last_error"])
         return True
+
+
+def outbox_resend(*, outbox_id: int, by: object) -> OutboxEmail:
+    """An analyst sends a failed message again; the failure history stays in the audit log."""
+    from leanleaders.audit import audit_record
+    from leanleaders.policies import ensure_can_manage_people
+
+    ensure_can_manage_people(by)  # type: ignore[arg-type]
+    with transaction.atomic():
+        outbox = OutboxEmail.objects.select_for_update().get(pk=outbox_id)
+        if outbox.status != OutboxEmail.Status.FAILED:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError("Only a failed email can be sent again.")
+        audit_record(target=outbox, action="resend", by=by, data={"error": outbox.last_error})  # type: ignore[arg-type]
+        outbox.status = OutboxEmail.Status.PENDING
+        outbox.save(update_fields=["status"])
+        transaction.on_commit(lambda: outbox_enqueue(outbox.pk), robust=True)
+    return outbox

@@ -8,6 +8,7 @@ provide SECRET_KEY and ALLOWED_HOSTS or the app refuses to start.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -203,6 +204,17 @@ CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = {
+    # Re-sends what was queued while the broker was down.
+    "sweep-outbox": {"task": "leanleaders.tasks.sweep_outbox_task", "schedule": 120.0},
+    # Every rule decides who is due; each occasion is sent once however often this runs.
+    "run-reminders": {
+        "task": "leanleaders.tasks.run_all_reminders_task",
+        "schedule": crontab(minute=5),
+    },
+}
+LEANLEADERS_SMTP_RETRY_BASE_SECONDS = env.int("LEANLEADERS_SMTP_RETRY_BASE_SECONDS", default=30)
+LEANLEADERS_REMINDERS_DISABLED = env.list("LEANLEADERS_REMINDERS_DISABLED", default=[])
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -6,6 +6,7 @@ import smtplib
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
 from leanleaders.mail import outbox_enqueue, outbox_mark_failed, outbox_send
@@ -23,7 +24,8 @@ def send_outbox_email_task(self, outbox_id: int) -> bool:
         outbox_mark_failed(outbox_id=outbox_id, error=repr(exc), final=final)
         if final:
             return False
-        raise self.retry(exc=exc, countdown=min(30 * 2**self.request.retries, 900)) from exc
+        base = settings.LEANLEADERS_SMTP_RETRY_BASE_SECONDS
+        raise self.retry(exc=exc, countdown=min(base * 2**self.request.retries, 900)) from exc
 
 
 @shared_task(acks_late=True)
@@ -38,3 +40,18 @@ def sweep_outbox_task(older_than_seconds: int = 60) -> int:
         outbox_enqueue(outbox_id)
         count += 1
     return count
+
+
+@shared_task(acks_late=True)
+def run_reminder_rule_task(rule_key: str) -> int:
+    from leanleaders.reminders import rule_run
+
+    return rule_run(key=rule_key).queued
+
+
+@shared_task(acks_late=True)
+def run_all_reminders_task() -> int:
+    """Hourly: run every rule. Each queues only what is newly due, so repeats are harmless."""
+    from leanleaders.reminders import all_rules, rule_run
+
+    return sum(rule_run(key=key).queued for key in all_rules())

@@ -23,8 +23,14 @@ STORAGES = {
 MEDIA_ROOT = BASE_DIR / "var" / "test-uploads"
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 # Unit tests run tasks in-process; the Celery integration tests start a real worker on Redis.
-CELERY_TASK_ALWAYS_EAGER = True
-CELERY_BROKER_URL = "memory://"
+# LEANLEADERS_TEST_WORKER=1 is set by those tests for the worker process they start.
+if os.environ.get("LEANLEADERS_TEST_WORKER") == "1":
+    CELERY_TASK_ALWAYS_EAGER = False
+    CELERY_BROKER_URL = os.environ["REDIS_URL"]
+    CELERY_TASK_DEFAULT_QUEUE = os.environ["LEANLEADERS_TEST_QUEUE"]
+else:
+    CELERY_TASK_ALWAYS_EAGER = True
+    CELERY_BROKER_URL = "memory://"
 AXES_ENABLED = True
 LOGGING["loggers"]["leanleaders.security"]["level"] = "WARNING"  # noqa: F405
 WHITENOISE_AUTOREFRESH = True

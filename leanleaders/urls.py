@@ -56,6 +56,7 @@ urlpatterns = [
     path("accounts/", include(accounts)),
     path("people/", views.people, name="people"),
     path("outbox/", views.outbox, name="outbox"),
+    path("outbox/<int:pk>/resend/", views.outbox_resend, name="outbox-resend"),
     path("applications/", include("applications.urls")),
     path("cohorts/", include("cohorts.urls")),
     path("projects/", include("projects.urls")),

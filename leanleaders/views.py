@@ -7,12 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from leanleaders import dashboard, selectors, services
+from leanleaders import dashboard, mail, selectors, services
 from leanleaders.decorators import analyst_required
 from leanleaders.forms import ProfileForm, StaffCreateForm, TraineeSignupForm
 from leanleaders.models import User
@@ -131,3 +132,16 @@ def outbox(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status") or None
     page = Paginator(selectors.outbox_list(status=status), 50).get_page(request.GET.get("page"))
     return render(request, "leanleaders/outbox.html", {"page": page, "status": status})
+
+
+@analyst_required
+@require_POST
+def outbox_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    outbox_email = get_object_or_404(selectors.outbox_list(), pk=pk)
+    try:
+        mail.outbox_resend(outbox_id=outbox_email.pk, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"“{outbox_email.subject}” is queued to send again.")
+    return redirect(f"{reverse('outbox')}?status=failed")

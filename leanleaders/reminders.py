@@ -1,0 +1,118 @@
+"""Reminder rules: who is due a reminder now, sent exactly once per person per occasion.
+
+Each app declares its rules in `<app>/reminders.py` as `RULES: list[Rule]`. Running a rule asks it
+who is due, then queues each email through the outbox with the key
+`reminder:<rule>:<recipient>:<occasion>`: beat firing twice, a retried task or two workers running
+the same rule queue one email, because the outbox key is unique.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from leanleaders.mail import Attachment, email_queue
+from leanleaders.models import User
+from leanleaders.notifications import wants_reminder
+
+
+@dataclass(frozen=True)
+class Reminder:
+    recipient: User
+    occasion: str
+    context: dict[str, Any] = field(default_factory=dict)
+    attachments: tuple[Attachment, ...] = ()
+
+
+def in_sending_hours(now: dt.datetime) -> bool:
+    """Reminders go out on the city's working hours (07:00-19:00 local), not at night."""
+    return 7 <= timezone.localtime(now).hour < 19
+
+
+@dataclass(frozen=True)
+class Rule:
+    key: str
+    description: str
+    template: str
+    reason: str
+    due: Callable[[dt.datetime], Iterable[Reminder]]
+    when: Callable[[dt.datetime], bool] = field(default=lambda now: in_sending_hours(now))
+    optional: bool = False
+    preference_key: str = ""  # the notification preference that mutes it, if optional
+
+
+@dataclass
+class RuleResult:
+    rule: str
+    due: list[Reminder] = field(default_factory=list)
+    queued: int = 0
+    skipped_muted: int = 0
+    already_sent: int = 0
+
+
+def all_rules() -> dict[str, Rule]:
+    from applications import reminders as applications_reminders
+    from coaching import reminders as coaching_reminders
+    from cohorts import reminders as cohorts_reminders
+    from projects import reminders as projects_reminders
+
+    rules: dict[str, Rule] = {}
+    for module in (
+        applications_reminders,
+        cohorts_reminders,
+        projects_reminders,
+        coaching_reminders,
+    ):
+        for rule in getattr(module, "RULES", []):
+            rules[rule.key] = rule
+    return rules
+
+
+def rule_enabled(rule: Rule) -> bool:
+    return rule.key not in settings.LEANLEADERS_REMINDERS_DISABLED
+
+
+def reminder_dedupe_key(rule: Rule, reminder: Reminder) -> str:
+    return f"reminder:{rule.key}:{reminder.recipient.pk}:{reminder.occasion}"
+
+
+def rule_run(
+    *, key: str, now: dt.datetime | None = None, dry_run: bool = False, force: bool = False
+) -> RuleResult:
+    """Queue every reminder of one rule that is due at `now` (default: the current time).
+
+    Beat calls this every hour for every rule; `force` ignores the rule's sending hours (for a
+    run by hand). Safe to call any number of times: each occasion is queued once.
+    """
+    rule = all_rules()[key]
+    now = now or timezone.now()
+    result = RuleResult(rule=key)
+    if not rule_enabled(rule) or not (force or rule.when(now)):
+        return result
+    for reminder in rule.due(now):
+        if rule.optional and not wants_reminder(reminder.recipient, rule.preference_key):
+            result.skipped_muted += 1
+            continue
+        result.due.append(reminder)
+        if dry_run:
+            continue
+        with transaction.atomic():
+            queued = email_queue(
+                to=[reminder.recipient.email],
+                template=rule.template,
+                context={"recipient": reminder.recipient, **reminder.context},
+                dedupe_key=reminder_dedupe_key(rule, reminder),
+                reason=rule.reason,
+                attachments=reminder.attachments,
+            )
+        if queued is None:
+            result.already_sent += 1
+        else:
+            result.queued += 1
+    return result

@@ -1,0 +1,217 @@
+"""A real Celery worker on the real Redis, sending to a real SMTP server on loopback.
+
+Needs PostgreSQL (the worker is another process and must see the test's committed rows) and
+REDIS_URL; CI provides both.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.db import connection, transaction
+
+from leanleaders.celery import app as celery_app
+from leanleaders.mail import email_queue, outbox_enqueue
+from leanleaders.models import OutboxEmail
+from leanleaders.tasks import send_outbox_email_task, sweep_outbox_task
+from tests.support.concurrency import run_concurrently
+from tests.support.smtp import SmtpServer
+
+ROOT = Path(__file__).resolve().parents[2]
+REDIS_URL = os.environ.get("REDIS_URL", "")
+
+pytestmark = [
+    pytest.mark.celery_integration,
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not REDIS_URL, reason="needs REDIS_URL (CI always sets it)"),
+]
+
+
+def _database_url() -> str:
+    settings = connection.settings_dict
+    return (
+        f"postgres://{settings['USER'] or 'postgres'}@{settings['HOST'] or '127.0.0.1'}:"
+        f"{settings['PORT'] or 5432}/{settings['NAME']}"
+    )
+
+
+class Worker:
+    def __init__(self, smtp_port: int, queue: str) -> None:
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "leanleaders.test_settings",
+            "LEANLEADERS_TEST_WORKER": "1",
+            "LEANLEADERS_TEST_QUEUE": queue,
+            "DATABASE_URL": _database_url(),
+            "REDIS_URL": REDIS_URL,
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(smtp_port),
+            "LEANLEADERS_SMTP_RETRY_BASE_SECONDS": "1",
+        }
+        self.log = ROOT / "test-artifacts" / f"worker-{queue}.log"
+        self.log.parent.mkdir(exist_ok=True)
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "leanleaders",
+                "worker",
+                "-Q",
+                queue,
+                "--concurrency",
+                "2",
+                "--pool",
+                "prefork",
+                "--loglevel",
+                "INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log.open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if "ready." in self.log.read_text():
+                return
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("Celery worker did not start:\n" + self.log.read_text()[-3000:])
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+@pytest.fixture
+def broker_queue():
+    """Point this process's Celery app at the real Redis, on a queue of this test's own."""
+    queue = f"test-{uuid.uuid4().hex[:10]}"
+    saved = {
+        k: celery_app.conf[k] for k in ("task_always_eager", "broker_url", "task_default_queue")
+    }
+    celery_app.conf.update(task_always_eager=False, broker_url=REDIS_URL, task_default_queue=queue)
+    celery_app._pool = None  # reconnect with the new broker settings
+    yield queue
+    celery_app.conf.update(saved)
+    celery_app._pool = None
+
+
+@pytest.fixture
+def smtp():
+    with SmtpServer() as server:
+        yield server
+
+
+@pytest.fixture
+def worker(smtp, broker_queue):
+    running = Worker(smtp.port, broker_queue)
+    yield running
+    running.stop()
+
+
+def queue_message(key: str, to: str = "pat@sfgov.org") -> OutboxEmail | None:
+    with transaction.atomic():
+        return email_queue(
+            to=[to],
+            template="leanleaders/emails/account_exists",
+            context={"user": {"full_name": "Pat"}, "reset_url": "http://testserver/x"},
+            dedupe_key=key,
+            reason="an integration test",
+        )
+
+
+def wait_until_sent(count: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if OutboxEmail.objects.filter(status="sent").count() >= count:
+            return
+        time.sleep(0.2)
+
+
+def test_worker_delivers_queued_mail_through_smtp(worker, smtp):
+    for n in range(5):
+        queue_message(f"integration:{n}", to=f"person{n}@sfgov.org")
+    received = smtp.handler.wait_for(5)
+    assert sorted(m["To"] for m in received) == [f"person{n}@sfgov.org" for n in range(5)]
+    assert all("already have" in m["Subject"] for m in received)
+    wait_until_sent(5)
+    assert OutboxEmail.objects.filter(status="sent").count() == 5
+
+
+def test_the_same_message_enqueued_many_times_at_once_is_sent_once(worker, smtp):
+    outbox = queue_message("integration:dupe")
+    run_concurrently([lambda: send_outbox_email_task.delay(outbox.pk)] * 6)
+    smtp.handler.wait_for(1)
+    time.sleep(3)  # give the duplicates every chance to arrive
+    assert len(smtp.handler.messages) == 1
+    assert queue_message("integration:dupe") is None  # the key is taken: nothing queued
+
+
+def test_a_failing_smtp_server_is_retried_then_delivered(broker_queue):
+    with SmtpServer(fail_first=2) as flaky:
+        running = Worker(flaky.port, broker_queue)
+        try:
+            outbox = queue_message("integration:flaky")
+            received = flaky.handler.wait_for(1, timeout=45)
+        finally:
+            running.stop()
+    assert len(received) == 1
+    outbox.refresh_from_db()
+    assert outbox.status == OutboxEmail.Status.SENT
+    assert outbox.attempts == 3
+    assert flaky.handler.attempts == 3
+
+
+def test_broker_down_request_succeeds_fast_and_mail_goes_out_when_it_returns(smtp, broker_queue):
+    # An address where nothing listens stands for Redis being down.
+    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"
+    celery_app._pool = None
+    started = time.monotonic()
+    outbox = queue_message("integration:broker-down")
+    elapsed = time.monotonic() - started
+    assert elapsed < 2, f"queueing took {elapsed:.1f}s with the broker down"
+    outbox.refresh_from_db()
+    assert outbox.status == OutboxEmail.Status.PENDING
+
+    celery_app.conf.broker_url = REDIS_URL
+    celery_app._pool = None
+    running = Worker(smtp.port, broker_queue)
+    try:
+        sweep_outbox_task(older_than_seconds=0)
+        sweep_outbox_task(older_than_seconds=0)  # a second sweep must not send it again
+        received = smtp.handler.wait_for(1)
+        time.sleep(2)
+    finally:
+        running.stop()
+    assert len(received) == 1
+    assert len(smtp.handler.messages) == 1
+    outbox.refresh_from_db()
+    assert outbox.status == OutboxEmail.Status.SENT
+
+
+def test_outbox_enqueue_never_raises_when_the_broker_is_unreachable(broker_queue):
+    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"
+    celery_app._pool = None
+    started = time.monotonic()
+    outbox_enqueue(123456)
+    assert time.monotonic() - started < 2
