@@ -1,4 +1,4 @@
-"""Working days in the city: weekdays that are not public holidays of the configured jurisdiction."""
+"""Working days in the city: weekdays that are not public holidays where the city is."""
 
 from __future__ import annotations
 
