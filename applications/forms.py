@@ -90,7 +90,7 @@ class ManagerDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Needed when you request changes or decline; the trainee sees it.",
     )
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    expected_version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class AnalystDecisionForm(forms.Form):
@@ -109,7 +109,7 @@ class AnalystDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="The trainee sees this comment. Needed to decline or request changes.",
     )
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    expected_version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class OfflineSignoffForm(forms.Form):
@@ -126,7 +126,7 @@ class OfflineSignoffForm(forms.Form):
 class VersionForm(forms.Form):
     """Carries the version the page showed, so a stale page is refused."""
 
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    expected_version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class WithdrawForm(VersionForm):

@@ -90,8 +90,12 @@ def ensure_can_edit(user: Actor, application: Application) -> None:
     _ensure(can_edit(user, application))
 
 
+def owns(user: Actor, application: Application) -> bool:
+    return is_trainee(user) and application.trainee_id == user.pk
+
+
 def ensure_owns(user: Actor, application: Application) -> None:
-    _ensure(is_trainee(user) and application.trainee_id == user.pk)
+    _ensure(owns(user, application))
 
 
 # The ensure_* checks for decisions test who the person is; whether the application is in a state

@@ -154,8 +154,11 @@ def _decide(
     form_class: type,
     action: Callable[[Application, dict[str, Any]], Any],
     success: str,
+    allowed: Callable[[Any, Application], bool],
 ) -> HttpResponse:
     application = _visible_or_404(request, pk)
+    if not allowed(request.user, application):
+        raise PermissionDenied
     form = form_class(request.POST)
     if not form.is_valid():
         messages.error(request, "That request was incomplete. Please try again.")
@@ -180,6 +183,7 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
             application_id=app.pk, by=request.user, expected_version=data["expected_version"]
         ),
         "Your application is with your manager for sign-off. We'll email you.",
+        policies.owns,
     )
 
 
@@ -206,6 +210,7 @@ def application_manager_decide(request: HttpRequest, pk: int) -> HttpResponse:
             expected_version=data["expected_version"],
         ),
         MANAGER_MESSAGES.get(decision, "Saved."),
+        policies.acts_as_manager_for,
     )
 
 
@@ -237,6 +242,7 @@ def application_analyst_decide(request: HttpRequest, pk: int) -> HttpResponse:
             expected_version=data["expected_version"],
         ),
         success,
+        lambda user, app: is_analyst(user),
     )
 
 
@@ -273,6 +279,7 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             expected_version=data["expected_version"],
         ),
         "Your application is withdrawn. You can start a new one whenever you're ready.",
+        policies.owns,
     )
 
 

@@ -1,0 +1,195 @@
+"""Every URL of the project, for every role: the answer each one gets.
+
+The URL list comes from the resolver, so a new URL without an expectation here fails the test.
+GET is tried first; a view that only takes POST (405) is then POSTed to with no data, and must
+refuse or redirect without changing anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from applications.models import Application
+from tests.applications.factories import ApplicationFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "trainee", "other_trainee", "manager", "other_dept_manager", "analyst"]
+LOGIN = "login"  # redirected to sign in
+OK, REDIRECT, FORBIDDEN, MISSING = 200, 302, 403, 404
+
+PUBLIC = dict.fromkeys(ROLES, OK)
+SIGNED_IN = {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], OK)}
+ANALYSTS = {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:-1], FORBIDDEN), "analyst": OK}
+ANONYMOUS_ONLY = {"anonymous": OK, **dict.fromkeys(ROLES[1:], REDIRECT)}
+# Someone else's object: 404 for outsiders, so its existence does not leak.
+OWNER_AND_STAFF = {
+    "anonymous": LOGIN,
+    "trainee": OK,
+    "other_trainee": MISSING,
+    "manager": OK,
+    "other_dept_manager": MISSING,
+    "analyst": OK,
+}
+
+
+def only(role_statuses: dict[str, Any], default: Any) -> dict[str, Any]:
+    return {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], default), **role_statuses}
+
+
+EXPECTED: dict[str, dict[str, Any]] = {
+    "home": SIGNED_IN,
+    "login": ANONYMOUS_ONLY,
+    "logout": dict.fromkeys(ROLES, LOGIN),  # signs out, then the sign-in page
+    "signup": ANONYMOUS_ONLY,
+    "signup-done": PUBLIC,
+    "activate": dict.fromkeys(ROLES, 400),  # a made-up token
+    "password_reset": PUBLIC,
+    "password_reset_done": PUBLIC,
+    "password_reset_confirm": PUBLIC,  # shows "this link doesn't work"
+    "password_reset_complete": PUBLIC,
+    "password_change": SIGNED_IN,
+    "password_change_done": SIGNED_IN,
+    "profile": SIGNED_IN,
+    "notification-preferences": SIGNED_IN,
+    "people": ANALYSTS,
+    "outbox": ANALYSTS,
+    "outbox-resend": {**ANALYSTS, "analyst": REDIRECT},
+    "applications:application-list": SIGNED_IN,
+    "applications:application-create": only({"trainee": OK, "other_trainee": OK}, FORBIDDEN),
+    "applications:review-queue": ANALYSTS,
+    "applications:application-detail": OWNER_AND_STAFF,
+    # Not editable once submitted: the owner is sent back to the page with a message.
+    "applications:application-edit": {
+        **OWNER_AND_STAFF,
+        "trainee": REDIRECT,
+        "manager": FORBIDDEN,
+        "analyst": FORBIDDEN,
+    },
+    "applications:application-submit": {
+        **OWNER_AND_STAFF,
+        "trainee": REDIRECT,
+        "manager": FORBIDDEN,
+        "analyst": FORBIDDEN,
+    },
+    "applications:application-withdraw": {
+        **OWNER_AND_STAFF,
+        "trainee": REDIRECT,
+        "manager": FORBIDDEN,
+        "analyst": FORBIDDEN,
+    },
+    "applications:application-sign-off": {
+        **OWNER_AND_STAFF,
+        "trainee": FORBIDDEN,
+        "manager": REDIRECT,
+        "analyst": FORBIDDEN,
+    },
+    "applications:application-offline-sign-off": {
+        **OWNER_AND_STAFF,
+        "trainee": FORBIDDEN,
+        "other_trainee": FORBIDDEN,
+        "manager": FORBIDDEN,
+        "other_dept_manager": FORBIDDEN,
+        "analyst": REDIRECT,
+    },
+    "applications:application-decide": {
+        **OWNER_AND_STAFF,
+        "trainee": FORBIDDEN,
+        "other_trainee": FORBIDDEN,
+        "manager": FORBIDDEN,
+        "other_dept_manager": FORBIDDEN,
+        "analyst": REDIRECT,
+    },
+}
+
+
+@dataclass
+class World:
+    application: Application
+    objects: dict[str, Any]
+
+
+def named_patterns(resolvers: list | None = None, prefix: str = "") -> list[tuple[str, Any]]:
+    found = []
+    for entry in resolvers if resolvers is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            found += named_patterns(entry.url_patterns, namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            found.append((f"{prefix}{entry.name}", entry))
+    return found
+
+
+def kwargs_for(name: str, pattern: URLPattern, world: World) -> dict[str, Any]:
+    kwargs = {}
+    for param in pattern.pattern.converters:
+        if param == "uidb64":
+            kwargs[param] = "MA"  # user 0: nobody
+        elif param == "token":
+            kwargs[param] = "not-a-token"
+        elif param == "pk":
+            namespace = name.split(":")[0] if ":" in name else name
+            kwargs[param] = world.objects[namespace].pk
+        else:
+            kwargs[param] = world.objects[param].pk
+    return kwargs
+
+
+@pytest.fixture
+def world(trainee, manager, other_trainee, other_dept_manager, analyst):
+    from leanleaders.mail import email_queue
+
+    application = ApplicationFactory(
+        trainee=trainee, manager=manager, status=Application.Status.SUBMITTED
+    )
+    outbox = email_queue(
+        to=["x@sfgov.org"],
+        template="leanleaders/emails/account_exists",
+        context={"user": trainee, "reset_url": "x"},
+        dedupe_key="matrix",
+    )
+    outbox.status = "failed"
+    outbox.save()
+    return World(
+        application=application, objects={"applications": application, "outbox-resend": outbox}
+    )
+
+
+def answer(client: Client, url: str) -> Any:
+    response = client.get(url)
+    if response.status_code == 405:
+        response = client.post(url, {})
+    if response.status_code == 302 and response.url.startswith(reverse("login")):
+        return LOGIN
+    return response.status_code
+
+
+def test_every_url_has_an_expectation():
+    missing = sorted(name for name, _ in named_patterns() if name not in EXPECTED)
+    assert missing == [], f"add these URLs to EXPECTED: {missing}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_url_answers_each_role_as_expected(request, role, world):
+    user = None if role == "anonymous" else request.getfixturevalue(role)
+    mismatches = []
+    for name, pattern in named_patterns():
+        if name not in EXPECTED:
+            continue
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        url = reverse(name, kwargs=kwargs_for(name, pattern, world))
+        got = answer(client, url)
+        if got != EXPECTED[name][role]:
+            mismatches.append(f"{name} {url}: expected {EXPECTED[name][role]}, got {got}")
+    assert mismatches == []
+    world.application.refresh_from_db()
+    assert world.application.status == Application.Status.SUBMITTED  # nothing changed
