@@ -34,7 +34,7 @@ def _snapshot(dsn: str) -> dict[str, list]:
     with psycopg2.connect(dsn) as conn, conn.cursor() as cursor:
         result = {}
         for table in TABLES:
-            cursor.execute(f"SELECT to_regclass('{table}')")  # noqa: S608
+            cursor.execute(f"SELECT to_regclass('{table}')")
             if cursor.fetchone()[0] is None:
                 continue
             cursor.execute(f"SELECT * FROM {table} ORDER BY id")  # noqa: S608
@@ -44,22 +44,42 @@ def _snapshot(dsn: str) -> dict[str, list]:
 
 def test_dump_restores_into_a_fresh_database(tmp_path, trainee, manager):
     for n in range(5):
-        ApplicationFactory(trainee=trainee, manager=manager, title=f"Problem {n}",
-                           program_year=2000 + n)
+        ApplicationFactory(
+            trainee=trainee, manager=manager, title=f"Problem {n}", program_year=2000 + n
+        )
     source = connection.settings_dict["NAME"]
     target = f"restore_{uuid.uuid4().hex[:8]}"
     dump = tmp_path / "backup.dump"
-    subprocess.run(["pg_dump", "--format=custom", "--no-owner", f"--file={dump}",
-                    _dsn(source)], check=True)
-    subprocess.run(["createdb", "-h", connection.settings_dict["HOST"] or "127.0.0.1",
-                    "-U", connection.settings_dict["USER"] or "postgres", target], check=True)
+    subprocess.run(
+        ["pg_dump", "--format=custom", "--no-owner", f"--file={dump}", _dsn(source)], check=True
+    )
+    subprocess.run(
+        [
+            "createdb",
+            "-h",
+            connection.settings_dict["HOST"] or "127.0.0.1",
+            "-U",
+            connection.settings_dict["USER"] or "postgres",
+            target,
+        ],
+        check=True,
+    )
     try:
-        subprocess.run(["pg_restore", "--no-owner", f"--dbname={_dsn(target)}", str(dump)],
-                       check=True)
+        subprocess.run(
+            ["pg_restore", "--no-owner", f"--dbname={_dsn(target)}", str(dump)], check=True
+        )
         original, restored = _snapshot(_dsn(source)), _snapshot(_dsn(target))
         assert len(original["applications_application"]) == 5
         assert restored == original
     finally:
-        subprocess.run(["dropdb", "-h", connection.settings_dict["HOST"] or "127.0.0.1",
-                        "-U", connection.settings_dict["USER"] or "postgres", target],
-                       check=False)
+        subprocess.run(
+            [
+                "dropdb",
+                "-h",
+                connection.settings_dict["HOST"] or "127.0.0.1",
+                "-U",
+                connection.settings_dict["USER"] or "postgres",
+                target,
+            ],
+            check=False,
+        )
