@@ -27,7 +27,8 @@ TABLES = [
 
 def _dsn(name: str) -> str:
     s = connection.settings_dict
-    return f"postgresql://{s['USER'] or 'postgres'}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{name}"
+    host, port = s["HOST"] or "127.0.0.1", s["PORT"] or 5432
+    return f"postgresql://{s['USER'] or 'postgres'}@{host}:{port}/{name}"
 
 
 def _snapshot(dsn: str) -> dict[str, list]:
