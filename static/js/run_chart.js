@@ -8,7 +8,6 @@
     return;
   }
   var charts = JSON.parse(source.textContent);
-  var printing = Boolean(document.querySelector(".a3-sheet"));
 
   function flat(value, count) {
     var out = [];
@@ -35,6 +34,13 @@
       labels = ["No measurements yet"];
     }
     var unit = data.unit ? " (" + data.unit + ")" : "";
+    // Leave room above and below so the baseline and target lines never sit on the frame.
+    var all = data.values.concat([data.baseline, data.target].filter(function (v) {
+      return v !== null;
+    }));
+    var low = Math.min.apply(null, all.length ? all : [0]);
+    var high = Math.max.apply(null, all.length ? all : [1]);
+    var pad = (high - low) * 0.1 || Math.abs(high) * 0.1 || 1;
     var datasets = [
       {
         label: data.name + unit,
@@ -75,7 +81,7 @@
       options: {
         responsive: true,
         maintainAspectRatio: false,
-        animation: printing ? false : { duration: 300 },
+        animation: false,
         interaction: { mode: "index", intersect: false },
         plugins: {
           legend: { position: "bottom", labels: { usePointStyle: true, color: "#212529" } },
@@ -84,9 +90,11 @@
         scales: {
           x: { title: { display: true, text: "Date", color: "#212529" }, ticks: { color: "#212529" } },
           y: {
-            title: { display: true, text: data.name + unit + " · " + data.direction.toLowerCase(), color: "#212529" },
+            title: { display: true, text: data.name + unit, color: "#212529" },
             ticks: { color: "#212529" },
             beginAtZero: false,
+            suggestedMin: low - pad,
+            suggestedMax: high + pad,
           },
         },
       },
