@@ -89,3 +89,32 @@ def test_trainee_records_baseline_logs_and_sees_the_verdict_change(
     expect(page.get_by_role("alert").filter(has_text="Logged 13 minutes")).to_be_visible()
     screenshot("projects-home-trainee")
     assert axe() == []
+
+
+def test_analyst_sees_every_verdict_in_the_project_list(
+    page, live_server, sign_in, screenshot, axe
+):
+    from django.core.management import call_command
+
+    from leanleaders.models import User
+    from tests.factories import TEST_PASSWORD
+
+    call_command("seed_demo", verbosity=0)
+    analyst = User.objects.get(email="analyst@sfgov.org")
+    analyst.set_password(TEST_PASSWORD)
+    analyst.save()
+    sign_in(analyst)
+    page.get_by_role("link", name="Open the project list").click()
+    table = page.get_by_role("table")
+    for label in ("Improved", "No change", "Worse", "Not enough data"):
+        expect(table.get_by_text(label, exact=True).first).to_be_visible()
+    screenshot("projects-list-analyst")
+    assert axe() == []
+    page.get_by_label("Result").select_option("worse")
+    page.get_by_role("button", name="Filter").click()
+    expect(table.locator("tbody tr")).to_have_count(1)
+    table.get_by_role("link").first.click()
+    expect(page.locator(".result-verdict").first).to_contain_text("Worse")
+    expect(page.locator("canvas.run-chart")).to_be_visible()
+    screenshot("projects-detail-worse-analyst")
+    assert axe() == []
