@@ -380,3 +380,18 @@ def test_home_pages_render_for_each_role(client_for, trainee, manager, analyst, 
     assert "Improved" in client_for(trainee).get("/").content.decode()
     assert project.title in client_for(manager).get("/").content.decode()
     assert "Open the project list" in client_for(analyst).get("/").content.decode()
+
+
+def test_owner_opens_every_form(client_for, trainee, project):
+    client = client_for(trainee)
+    measure = project.measures.get()
+    for path in (
+        url("measurement-add", project.pk) + f"?measure={measure.pk}",
+        url("measurement-import", project.pk),
+        url("progress-add", project.pk),
+        url("project-edit", project.pk),
+        url("measure-edit", project.pk, measure.pk),
+        url("measure-create", project.pk),
+    ):
+        assert client.get(path).status_code == 200, path
+    assert client.get(url("project-mine"))["Location"] == url("project-detail", project.pk)
