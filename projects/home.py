@@ -1,11 +1,46 @@
-"""Home-page cards contributed by this app (see leanleaders/dashboard.py)."""
+"""Home-page cards about improvement projects, for each role (see leanleaders/dashboard.py)."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils import timezone
 
+from leanleaders import roles
 from leanleaders.dashboard import Section
+from projects import policies, selectors
 
 
 def sections(request: HttpRequest) -> list[Section]:
+    user = request.user
+    if roles.is_trainee(user):
+        summary = selectors.trainee_project(user=user)
+        data: dict[str, object] = {"summary": summary}
+        if summary is None:
+            data["application"] = selectors.startable_application(user=user)
+        elif summary.primary is not None:
+            data["can_edit"] = policies.can_edit(user, summary.project)
+            data["today"] = timezone.localdate()
+        return [
+            Section("project", "Your project", template="projects/_home_trainee.html", data=data)
+        ]
+    if roles.is_manager(user):
+        summaries = selectors.project_summaries(user=user)
+        return [
+            Section(
+                "projects",
+                "Your people's projects",
+                template="projects/_home_manager.html",
+                data={"summaries": summaries[:8], "count": len(summaries)},
+            )
+        ]
+    if roles.is_analyst(user):
+        summaries = selectors.project_summaries(user=user)
+        return [
+            Section(
+                "projects",
+                "Projects",
+                template="projects/_home_analyst.html",
+                data={"counts": selectors.verdict_counts(summaries), "count": len(summaries)},
+            )
+        ]
     return []

@@ -1,4 +1,31 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from projects import views
 
 app_name = "projects"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.project_list, name="project-list"),
+    path("mine/", views.project_mine, name="project-mine"),
+    path("start/<int:application_id>/", views.project_start, name="project-start"),
+    path("<int:pk>/", views.project_detail, name="project-detail"),
+    path("<int:pk>/edit/", views.project_edit, name="project-edit"),
+    path("<int:pk>/a3/", views.project_a3, name="project-a3"),
+    path("<int:pk>/review/", views.project_review, name="project-review"),
+    path("<int:pk>/reopen/", views.project_reopen, name="project-reopen"),
+    path("<int:pk>/measures/add/", views.measure_edit, name="measure-create"),
+    path("<int:pk>/measures/<int:measure_id>/edit/", views.measure_edit, name="measure-edit"),
+    path("<int:pk>/measurements/add/", views.measurement_add, name="measurement-add"),
+    path("<int:pk>/measurements/import/", views.measurement_import, name="measurement-import"),
+    path(
+        "<int:pk>/measurements/<int:measurement_id>/delete/",
+        views.measurement_delete,
+        name="measurement-delete",
+    ),
+    path("<int:pk>/progress/add/", views.progress_add, name="progress-add"),
+    path("<int:pk>/progress/<int:entry_id>/delete/", views.progress_delete, name="progress-delete"),
+    path(
+        "<int:pk>/attachments/<int:attachment_id>/",
+        views.attachment_download,
+        name="attachment-download",
+    ),
+]

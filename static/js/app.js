@@ -16,3 +16,10 @@
     summary.focus();
   }
 })();
+// Print buttons: <button data-print>.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest("[data-print]");
+  if (button) {
+    window.print();
+  }
+});

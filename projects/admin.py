@@ -1,0 +1,25 @@
+from django.contrib import admin
+
+from projects.models import Measure, Measurement, Project
+
+
+class MeasureInline(admin.StackedInline):
+    model = Measure
+    extra = 0
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ("title", "trainee", "department", "status", "created_at")
+    list_filter = ("status", "department")
+    search_fields = ("title", "trainee__full_name", "trainee__email")
+    # Status changes go through the services, so they are recorded in the audit log.
+    readonly_fields = ("application", "trainee", "status", "status_changed_at", "reviewed_by")
+    inlines = [MeasureInline]
+
+
+@admin.register(Measurement)
+class MeasurementAdmin(admin.ModelAdmin):
+    list_display = ("measure", "date", "value", "created_by")
+    list_select_related = ("measure",)
+    date_hierarchy = "date"

@@ -1,0 +1,247 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from projects import csv_import
+from projects.models import LeanTool, Measure, PdcaStage, Project
+from projects.services import NARRATIVE_FIELDS
+
+MAX_TEXT = 5000
+
+
+def _finite(value: Decimal | None) -> Decimal | None:
+    if value is not None and not value.is_finite():
+        raise forms.ValidationError("Enter a number.")
+    return value
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ProjectForm(forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = list(NARRATIVE_FIELDS)
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 4, "maxlength": MAX_TEXT})
+            for name in NARRATIVE_FIELDS
+            if name != "title"
+        }
+
+
+class MeasureForm(forms.ModelForm):
+    baseline_points_text = forms.CharField(
+        label="Baseline data points (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "2026-01-05,21\n2026-01-12,19"}),
+        help_text="One “date,value” per line, from before you changed anything. When you give "
+        "data points, the baseline is their median and the value above is ignored.",
+    )
+    reason = forms.CharField(
+        label="Reason for the change",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Recorded in the project history; the trainee sees it.",
+    )
+
+    class Meta:
+        model = Measure
+        fields = [
+            "name",
+            "unit",
+            "direction",
+            "collection_method",
+            "baseline_value",
+            "baseline_period",
+            "baseline_method",
+            "target_value",
+            "target_date",
+        ]
+        widgets = {
+            "direction": forms.RadioSelect,
+            "collection_method": forms.Textarea(attrs={"rows": 2}),
+            "baseline_method": forms.Textarea(attrs={"rows": 2}),
+            "target_date": DateInput(),
+        }
+
+    def __init__(self, *args: Any, needs_reason: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.needs_reason = needs_reason
+        for name in ("baseline_value", "target_value"):
+            self.fields[name].widget.attrs.update(step="any", inputmode="decimal")
+        if needs_reason:
+            self.fields["reason"].required = True
+        else:
+            del self.fields["reason"]
+        if self.instance.pk and not self.is_bound:
+            self.initial["baseline_points_text"] = "\n".join(
+                f"{p.date.isoformat()},{p.value.normalize():f}"
+                for p in self.instance.baseline_points.all()
+            )
+
+    def clean_baseline_value(self) -> Decimal | None:
+        return _finite(self.cleaned_data.get("baseline_value"))
+
+    def clean_target_value(self) -> Decimal | None:
+        return _finite(self.cleaned_data.get("target_value"))
+
+    def clean_baseline_points_text(self) -> list[csv_import.Row]:
+        text = self.cleaned_data.get("baseline_points_text", "")
+        if not text.strip():
+            return []
+        parsed = csv_import.parse(text, today=timezone.localdate())
+        if parsed.refused:
+            raise forms.ValidationError(parsed.refused)
+        if parsed.errors:
+            raise forms.ValidationError(
+                [f"Line {line}: {reason}." for line, reason in parsed.errors[:20]]
+            )
+        return parsed.rows
+
+
+class MeasurementForm(forms.Form):
+    measure = forms.ModelChoiceField(queryset=Measure.objects.none(), empty_label=None)
+    date = forms.DateField(widget=DateInput())
+    value = forms.DecimalField(max_digits=16, decimal_places=4)
+    note = forms.CharField(required=False, max_length=300)
+
+    def __init__(self, *args: Any, measures: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["measure"].queryset = measures
+        if len(measures) < 2:
+            self.fields["measure"].widget = forms.HiddenInput()
+        self.fields["date"].initial = timezone.localdate()
+        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
+        self.fields["value"].widget.attrs.update(step="any", inputmode="decimal", autofocus=True)
+        self.fields["note"].help_text = "Optional: anything unusual about this value."
+
+    def clean_value(self) -> Decimal | None:
+        return _finite(self.cleaned_data.get("value"))
+
+    def clean_date(self) -> Any:
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError("That date is in the future.")
+        return date
+
+
+class ImportForm(forms.Form):
+    measure = forms.ModelChoiceField(queryset=Measure.objects.none(), empty_label=None)
+    pasted = forms.CharField(
+        label="Paste rows",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "placeholder": "2026-03-02,14\n2026-03-09,12"}),
+        help_text="One “date,value” per line (a note may follow as a third column). You can copy "
+        "two columns straight from a spreadsheet.",
+    )
+    file = forms.FileField(
+        label="Or upload a CSV file",
+        required=False,
+        help_text=f"UTF-8 CSV, up to {csv_import.MAX_BYTES // 1024:,} KB and "
+        f"{csv_import.MAX_ROWS:,} rows.",
+    )
+
+    def __init__(self, *args: Any, measures: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["measure"].queryset = measures
+        if len(measures) < 2:
+            self.fields["measure"].widget = forms.HiddenInput()
+        self.fields["file"].widget.attrs["accept"] = ".csv,.txt,text/csv,text/plain"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        upload = data.get("file")
+        if not upload and not (data.get("pasted") or "").strip():
+            raise forms.ValidationError("Paste some rows or choose a CSV file.")
+        if upload and upload.size > csv_import.MAX_BYTES:
+            raise forms.ValidationError(
+                f"That file is {upload.size // 1024:,} KB; the limit is "
+                f"{csv_import.MAX_BYTES // 1024:,} KB. Split it into smaller files."
+            )
+        return data
+
+    def source(self) -> str | bytes:
+        upload = self.cleaned_data.get("file")
+        if upload:
+            return upload.read(csv_import.MAX_BYTES + 1)
+        return self.cleaned_data["pasted"]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": ".jpg,.jpeg,.png,.gif,.webp,.pdf"})
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+class ProgressEntryForm(forms.Form):
+    date = forms.DateField(widget=DateInput())
+    did = forms.CharField(
+        label="What I did",
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    learned = forms.CharField(
+        label="What I learned",
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    next_steps = forms.CharField(
+        label="What's next",
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    tools = forms.MultipleChoiceField(
+        label="Lean tools used",
+        choices=LeanTool.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    pdca_stage = forms.ChoiceField(
+        label="PDCA stage",
+        choices=PdcaStage.choices,
+        widget=forms.RadioSelect,
+        help_text="Plan: understand the problem. Do: try a change. Check: measure it. "
+        "Act: keep what works.",
+    )
+    files = MultipleFileField(
+        label="Photos or PDFs (optional)",
+        required=False,
+        help_text="e.g. a photo of your process map or fishbone. JPEG, PNG, GIF, WebP or PDF.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate()
+        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(
+        label="Comment for the trainee",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

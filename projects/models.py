@@ -1,0 +1,259 @@
+"""A trainee's improvement project: its measures, baseline, measurements, progress log and result.
+
+A project is started from an accepted application (one project per application). The Lean tools
+and PDCA stages defined here are shared with the coaching stage.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import PurePath
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from applications.models import Application, MeasureDirection
+from leanleaders.models import Department, User
+
+
+class LeanTool(models.TextChoices):
+    PROCESS_MAPPING = "process_mapping", "Process mapping"
+    FIVE_WHYS = "five_whys", "Five whys"
+    FISHBONE = "fishbone", "Fishbone diagram"
+    SPAGHETTI = "spaghetti", "Spaghetti diagram"
+    IMPACT_EFFORT = "impact_effort", "Impact/effort matrix"
+    STANDARD_WORK = "standard_work", "Standard work"
+    VISUAL_MANAGEMENT = "visual_management", "Visual management"
+    ERROR_PROOFING = "error_proofing", "Error-proofing"
+    FIVE_S = "five_s", "5S"
+    PDCA_A3 = "pdca_a3", "PDCA / A3"
+
+
+class PdcaStage(models.TextChoices):
+    PLAN = "plan", "Plan"
+    DO = "do", "Do"
+    CHECK = "check", "Check"
+    ACT = "act", "Act"
+
+
+class Project(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "In progress"
+        REVIEWED = "reviewed", "Reviewed"
+
+    TRANSITIONS: dict[str, set[str]] = {
+        Status.ACTIVE: {Status.REVIEWED},
+        Status.REVIEWED: {Status.ACTIVE},
+    }
+
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, related_name="project"
+    )
+    trainee = models.ForeignKey(User, on_delete=models.PROTECT, related_name="projects")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    title = models.CharField("Project title", max_length=120)
+    problem = models.TextField("Problem statement", blank=True)
+    background = models.TextField(
+        "Background", blank=True, help_text="Why this matters to your department and residents."
+    )
+    current_condition = models.TextField(
+        "Current condition",
+        blank=True,
+        help_text="How the process runs today and what you observed.",
+    )
+    root_cause = models.TextField(
+        "Root causes found",
+        blank=True,
+        help_text="What your analysis showed: the causes you will act on.",
+    )
+    countermeasures = models.TextField(
+        "Countermeasures", blank=True, help_text="The changes you made or are testing."
+    )
+    result_summary = models.TextField(
+        "Result summary",
+        blank=True,
+        help_text="In a few sentences: what changed, and how you know.",
+    )
+    sustain_plan = models.TextField(
+        "How the change will last",
+        blank=True,
+        help_text="Standard work, visual management, who checks it and how often.",
+    )
+
+    reviewed_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    review_comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["active", "reviewed"]), name="project_status_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["department", "status"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_reviewed(self) -> bool:
+        return self.status == self.Status.REVIEWED
+
+
+class Measure(models.Model):
+    """What the project counts or times. One primary measure per project, optional secondaries."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="measures")
+    is_primary = models.BooleanField(default=False)
+    name = models.CharField("Measure", max_length=200)
+    unit = models.CharField(max_length=60, blank=True, help_text="e.g. days, minutes, errors.")
+    direction = models.CharField(
+        "Which way is better",
+        max_length=8,
+        choices=MeasureDirection.choices,
+        default=MeasureDirection.LOWER_IS_BETTER,
+    )
+    collection_method = models.TextField(
+        "How it is collected",
+        blank=True,
+        help_text="Where the numbers come from, who records them and how often.",
+    )
+    baseline_value = models.DecimalField(
+        "Baseline value", max_digits=16, decimal_places=4, null=True, blank=True
+    )
+    baseline_period = models.CharField(
+        "Baseline period", max_length=120, blank=True, help_text="e.g. “January to March 2026”."
+    )
+    baseline_method = models.TextField(
+        "How the baseline was obtained",
+        blank=True,
+        help_text="e.g. “Timed 20 requests from the case log”.",
+    )
+    target_value = models.DecimalField(
+        "Target value", max_digits=16, decimal_places=4, null=True, blank=True
+    )
+    target_date = models.DateField("Target date", null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-is_primary", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project"], condition=Q(is_primary=True), name="one_primary_measure"
+            ),
+            models.CheckConstraint(
+                condition=Q(direction__in=["lower", "higher"]), name="measure_direction_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.unit})" if self.unit else self.name
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.direction == MeasureDirection.HIGHER_IS_BETTER
+
+
+class BaselinePoint(models.Model):
+    """A data point from before the change; when present, the baseline is their median."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="baseline_points")
+    date = models.DateField()
+    value = models.DecimalField(max_digits=16, decimal_places=4)
+
+    class Meta:
+        ordering = ["date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.value}"
+
+
+class Measurement(models.Model):
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="measurements")
+    date = models.DateField()
+    value = models.DecimalField(max_digits=16, decimal_places=4)
+    note = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["date", "id"]
+        indexes = [models.Index(fields=["measure", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.value}"
+
+
+class ProgressEntry(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="progress_entries")
+    date = models.DateField(default=timezone.localdate)
+    did = models.TextField("What I did")
+    learned = models.TextField("What I learned", blank=True)
+    next_steps = models.TextField("What's next", blank=True)
+    tools = models.JSONField("Lean tools used", default=list, blank=True)
+    pdca_stage = models.CharField(
+        "PDCA stage", max_length=8, choices=PdcaStage.choices, default=PdcaStage.PLAN
+    )
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name_plural = "progress entries"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pdca_stage__in=["plan", "do", "check", "act"]),
+                name="progress_pdca_stage_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.did[:40]}"
+
+    @property
+    def tool_labels(self) -> list[str]:
+        labels = dict(LeanTool.choices)
+        return [labels[code] for code in self.tools if code in labels]
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # The stored name never comes from the user: a uuid plus the extension of the detected type.
+    suffix = PurePath(filename).suffix.lower()
+    return f"projects/{instance.entry.project_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class Attachment(models.Model):
+    """A photo or PDF on a progress entry. Stored under MEDIA_ROOT (outside the web root) and
+    served only through a permission-checked view."""
+
+    entry = models.ForeignKey(ProgressEntry, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=255)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

@@ -1,0 +1,85 @@
+"""Who may see and act on improvement projects: the one place that answers it.
+
+The trainee edits their own project until it is reviewed; the managers of the trainee's
+department (and its alternate) read it; analysts read every project, may change a measure's
+definition (with a recorded reason) and mark projects reviewed. Everyone else sees nothing (404).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+
+from applications.models import Application
+from leanleaders.models import User
+from leanleaders.roles import departments_acted_for, is_analyst, is_manager, is_trainee
+from projects.models import Project
+
+Actor = User | AnonymousUser
+
+
+def visible_projects(user: Actor) -> QuerySet[Project]:
+    if is_analyst(user):
+        return Project.objects.all()
+    if is_manager(user):
+        return Project.objects.filter(department__in=departments_acted_for(user))
+    if is_trainee(user):
+        return Project.objects.filter(trainee=user)
+    return Project.objects.none()
+
+
+def is_owner(user: Actor, project: Project) -> bool:
+    return is_trainee(user) and project.trainee_id == user.pk
+
+
+def can_start(user: Actor, application: Application) -> bool:
+    """The accepted trainee, or an analyst on their behalf."""
+    if application.status != Application.Status.ACCEPTED:
+        return False
+    return (is_trainee(user) and application.trainee_id == user.pk) or is_analyst(user)
+
+
+def can_edit(user: Actor, project: Project) -> bool:
+    """Log measurements and progress, write the narrative: the trainee, until it is reviewed."""
+    return is_owner(user, project) and not project.is_reviewed
+
+
+def can_edit_measure_definition(user: Actor, project: Project) -> bool:
+    """The trainee before review; an analyst at any time (giving a reason)."""
+    return can_edit(user, project) or (is_analyst(user) and project.trainee_id != user.pk)
+
+
+def measure_change_needs_reason(user: Actor) -> bool:
+    return is_analyst(user)
+
+
+def can_review(user: Actor, project: Project) -> bool:
+    return is_analyst(user) and project.trainee_id != user.pk and not project.is_reviewed
+
+
+def can_reopen(user: Actor, project: Project) -> bool:
+    return is_analyst(user) and project.is_reviewed
+
+
+def _ensure(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def ensure_can_start(user: Actor, application: Application) -> None:
+    _ensure(
+        (is_trainee(user) and application.trainee_id == user.pk) or is_analyst(user),
+    )
+
+
+def ensure_can_edit(user: Actor, project: Project) -> None:
+    _ensure(can_edit(user, project))
+
+
+def ensure_can_edit_measure_definition(user: Actor, project: Project) -> None:
+    _ensure(can_edit_measure_definition(user, project))
+
+
+def ensure_is_analyst(user: Actor) -> None:
+    _ensure(is_analyst(user))

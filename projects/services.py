@@ -1,0 +1,426 @@
+"""Every change to an improvement project.
+
+Each function checks who is acting (policies), makes the change in one transaction and records it
+in the audit log. The project row is locked where the trainee and an analyst can race (review,
+measure definition changes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from applications.models import Application
+from leanleaders.audit import audit_record
+from leanleaders.mail import absolute_url, email_queue
+from leanleaders.models import User
+from leanleaders.workflow import transition
+from projects import csv_import, policies, uploads
+from projects.models import (
+    Attachment,
+    BaselinePoint,
+    LeanTool,
+    Measure,
+    Measurement,
+    PdcaStage,
+    ProgressEntry,
+    Project,
+)
+
+Status = Project.Status
+
+NARRATIVE_FIELDS = (
+    "title",
+    "problem",
+    "background",
+    "current_condition",
+    "root_cause",
+    "countermeasures",
+    "result_summary",
+    "sustain_plan",
+)
+MEASURE_FIELDS = (
+    "name",
+    "unit",
+    "direction",
+    "collection_method",
+    "baseline_value",
+    "baseline_period",
+    "baseline_method",
+    "target_value",
+    "target_date",
+)
+# Measurements older than this are refused: almost certainly a typo in the year.
+OLDEST_MEASUREMENT_YEARS = 5
+
+
+def project_url(project: Project) -> str:
+    return absolute_url(reverse("projects:project-detail", args=[project.pk]))
+
+
+def _lock(project_id: int) -> Project:
+    return Project.objects.select_for_update().select_related("trainee").get(pk=project_id)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def earliest_allowed_date() -> dt.date:
+    today = timezone.localdate()
+    return today.replace(year=today.year - OLDEST_MEASUREMENT_YEARS)
+
+
+def check_measurement_date(date: dt.date) -> None:
+    if date > timezone.localdate():
+        raise ValidationError("That date is in the future. Log a measurement once it is taken.")
+    if date < earliest_allowed_date():
+        raise ValidationError("That date is more than five years ago. Check the year.")
+
+
+@transaction.atomic
+def project_start(*, application_id: int, by: User) -> Project:
+    """The accepted trainee (or an analyst) starts the project from the application.
+
+    Idempotent: a second call returns the existing project. Copies the title, problem and
+    proposed measure (with the rough current value as a starting baseline); all stay editable.
+    """
+    application = (
+        Application.objects.select_for_update()
+        .select_related("trainee", "department")
+        .get(pk=application_id)
+    )
+    policies.ensure_can_start(by, application)
+    existing = Project.objects.filter(application=application).first()
+    if existing is not None:
+        return existing
+    if application.status != Application.Status.ACCEPTED:
+        raise ValidationError("A project can be set up once the application is accepted.")
+    evidence = application.evidence.strip()
+    current = application.process_today.strip()
+    if evidence:
+        current = f"{current}\n\n{evidence}".strip()
+    try:
+        with transaction.atomic():
+            project = Project.objects.create(
+                application=application,
+                trainee=application.trainee,
+                department=application.department,
+                title=application.title,
+                problem=application.problem,
+                background=application.why_it_matters,
+                current_condition=current,
+            )
+    except IntegrityError:  # started at the same moment elsewhere
+        return Project.objects.get(application=application)
+    Measure.objects.create(
+        project=project,
+        is_primary=True,
+        name=application.measure_name or "Primary measure",
+        unit=application.measure_unit,
+        direction=application.measure_direction,
+        baseline_value=application.baseline_estimate,
+        baseline_method="Rough estimate from the application."
+        if application.baseline_estimate is not None
+        else "",
+    )
+    audit_record(target=project, action="created", by=by, to_status=project.status)
+    return project
+
+
+@transaction.atomic
+def project_update(*, project_id: int, by: User, data: dict[str, Any]) -> Project:
+    """The trainee edits the project's narrative (problem, analysis, result, how it lasts)."""
+    project = _lock(project_id)
+    policies.ensure_can_edit(by, project)
+    changed = []
+    for name in NARRATIVE_FIELDS:
+        if name in data and getattr(project, name) != data[name]:
+            setattr(project, name, data[name])
+            changed.append(name)
+    if not project.title.strip():
+        raise ValidationError("The project needs a title.")
+    if changed:
+        project.save()
+        audit_record(target=project, action="edited", by=by, data={"fields": changed})
+    return project
+
+
+@transaction.atomic
+def measure_update(
+    *,
+    measure_id: int,
+    by: User,
+    data: dict[str, Any],
+    reason: str = "",
+    baseline_points: Sequence[csv_import.Row] | None = None,
+) -> Measure:
+    """Change a measure's definition, baseline or target.
+
+    The trainee may, until review. An analyst may at any time but must give a reason, recorded
+    with the old and new values in the audit log. `baseline_points`, when given, replace the
+    measure's baseline data points (the baseline becomes their median).
+    """
+    measure = Measure.objects.select_related("project").get(pk=measure_id)
+    project = _lock(measure.project_id)
+    policies.ensure_can_edit_measure_definition(by, project)
+    if policies.measure_change_needs_reason(by) and not reason.strip():
+        raise ValidationError("Give a reason for changing the measure; the trainee will see it.")
+    measure = Measure.objects.select_for_update().get(pk=measure_id)
+    changes: dict[str, list[Any]] = {}
+    for name in MEASURE_FIELDS:
+        if name in data and getattr(measure, name) != data[name]:
+            changes[name] = [_jsonable(getattr(measure, name)), _jsonable(data[name])]
+            setattr(measure, name, data[name])
+    if not measure.name.strip():
+        raise ValidationError("Name the measure.")
+    measure.save()
+    if baseline_points is not None:
+        old = [(p.date.isoformat(), str(p.value)) for p in measure.baseline_points.all()]
+        new = [(r.date.isoformat(), str(r.value)) for r in baseline_points]
+        if old != new:
+            measure.baseline_points.all().delete()
+            BaselinePoint.objects.bulk_create(
+                BaselinePoint(measure=measure, date=r.date, value=r.value) for r in baseline_points
+            )
+            changes["baseline_points"] = [len(old), len(new)]
+    if changes:
+        audit_record(
+            target=project,
+            action="measure_changed",
+            by=by,
+            comment=reason.strip(),
+            data={"measure": measure.pk, "name": measure.name, "changes": changes},
+        )
+    return measure
+
+
+@transaction.atomic
+def measure_add(*, project_id: int, by: User, data: dict[str, Any]) -> Measure:
+    """Add a secondary measure (the trainee before review, or an analyst)."""
+    project = _lock(project_id)
+    policies.ensure_can_edit_measure_definition(by, project)
+    measure = Measure(project=project, is_primary=False)
+    for name in MEASURE_FIELDS:
+        if name in data:
+            setattr(measure, name, data[name])
+    measure.save()
+    audit_record(
+        target=project,
+        action="measure_added",
+        by=by,
+        data={"measure": measure.pk, "name": measure.name},
+    )
+    return measure
+
+
+@transaction.atomic
+def measurement_add(
+    *, measure_id: int, by: User, date: dt.date, value: Decimal, note: str = ""
+) -> Measurement:
+    """The trainee logs one measurement."""
+    measure = Measure.objects.select_related("project").get(pk=measure_id)
+    policies.ensure_can_edit(by, measure.project)
+    check_measurement_date(date)
+    if not value.is_finite():
+        raise ValidationError("Enter a number.")
+    return Measurement.objects.create(
+        measure=measure, date=date, value=value, note=note.strip()[:300], created_by=by
+    )
+
+
+@transaction.atomic
+def measurement_delete(*, measurement_id: int, by: User) -> None:
+    """The trainee removes a measurement logged by mistake; the audit log keeps what it was."""
+    measurement = Measurement.objects.select_related("measure__project").get(pk=measurement_id)
+    project = measurement.measure.project
+    policies.ensure_can_edit(by, project)
+    audit_record(
+        target=project,
+        action="measurement_deleted",
+        by=by,
+        data={
+            "measure": measurement.measure_id,
+            "date": measurement.date.isoformat(),
+            "value": str(measurement.value),
+            "note": measurement.note,
+        },
+    )
+    measurement.delete()
+
+
+@transaction.atomic
+def measurements_import(
+    *, measure_id: int, by: User, rows: Sequence[csv_import.Row]
+) -> list[Measurement]:
+    """Save parsed rows all at once: every row, or (on any error) none."""
+    measure = Measure.objects.select_related("project").get(pk=measure_id)
+    policies.ensure_can_edit(by, measure.project)
+    if not rows:
+        raise ValidationError("There are no rows to import.")
+    if len(rows) > csv_import.MAX_ROWS:
+        raise ValidationError(f"Import at most {csv_import.MAX_ROWS:,} rows at a time.")
+    for row in rows:
+        try:
+            check_measurement_date(row.date)
+        except ValidationError as error:
+            raise ValidationError(f"Line {row.line}: {error.messages[0]}") from error
+    created = Measurement.objects.bulk_create(
+        Measurement(measure=measure, date=r.date, value=r.value, note=r.note, created_by=by)
+        for r in rows
+    )
+    audit_record(
+        target=measure.project,
+        action="measurements_imported",
+        by=by,
+        data={"measure": measure.pk, "rows": len(created)},
+    )
+    return created
+
+
+def _clean_tools(tools: Sequence[str]) -> list[str]:
+    valid = set(LeanTool.values)
+    unknown = [t for t in tools if t not in valid]
+    if unknown:
+        raise ValidationError("Choose Lean tools from the list.")
+    # Stored in the list's order, once each.
+    return [t for t in LeanTool.values if t in set(tools)]
+
+
+@transaction.atomic
+def progress_entry_add(
+    *,
+    project_id: int,
+    by: User,
+    date: dt.date,
+    did: str,
+    learned: str = "",
+    next_steps: str = "",
+    tools: Sequence[str] = (),
+    pdca_stage: str = PdcaStage.PLAN,
+    files: Sequence[UploadedFile] = (),
+) -> ProgressEntry:
+    """The trainee logs progress, with optional photos or PDFs (checked by content)."""
+    project = Project.objects.get(pk=project_id)
+    policies.ensure_can_edit(by, project)
+    if not did.strip():
+        raise ValidationError("Say what you did.")
+    if date > timezone.localdate():
+        raise ValidationError("That date is in the future.")
+    if pdca_stage not in PdcaStage.values:
+        raise ValidationError("Choose a PDCA stage.")
+    if len(files) > uploads.MAX_FILES_PER_ENTRY:
+        raise ValidationError(f"Attach at most {uploads.MAX_FILES_PER_ENTRY} files to one entry.")
+    checked = [uploads.check_upload(f) for f in files]
+    entry = ProgressEntry.objects.create(
+        project=project,
+        date=date,
+        did=did.strip(),
+        learned=learned.strip(),
+        next_steps=next_steps.strip(),
+        tools=_clean_tools(tools),
+        pdca_stage=pdca_stage,
+        created_by=by,
+    )
+    for upload in checked:
+        _save_attachment(entry, upload, by=by)
+    return entry
+
+
+def _save_attachment(
+    entry: ProgressEntry, upload: uploads.CheckedUpload, *, by: User
+) -> Attachment:
+    attachment = Attachment(
+        entry=entry,
+        original_name=upload.original_name,
+        content_type=upload.content_type,
+        size=upload.size,
+        uploaded_by=by,
+    )
+    # The stored name is a uuid with the extension of the detected type (see attachment_path).
+    attachment.file.save(f"upload{upload.extension}", upload.file, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def attachment_add(*, entry_id: int, by: User, file: UploadedFile) -> Attachment:
+    entry = ProgressEntry.objects.select_related("project").get(pk=entry_id)
+    policies.ensure_can_edit(by, entry.project)
+    if entry.attachments.count() >= uploads.MAX_FILES_PER_ENTRY:
+        raise ValidationError(f"An entry holds at most {uploads.MAX_FILES_PER_ENTRY} files.")
+    return _save_attachment(entry, uploads.check_upload(file), by=by)
+
+
+@transaction.atomic
+def progress_entry_delete(*, entry_id: int, by: User) -> None:
+    """The trainee removes an entry and its attachments (files too, after commit)."""
+    entry = ProgressEntry.objects.select_related("project").get(pk=entry_id)
+    policies.ensure_can_edit(by, entry.project)
+    names = [a.file.name for a in entry.attachments.all()]
+    storage = Attachment._meta.get_field("file").storage  # type: ignore[attr-defined]
+    audit_record(
+        target=entry.project,
+        action="progress_deleted",
+        by=by,
+        data={"date": entry.date.isoformat(), "did": entry.did[:200]},
+    )
+    entry.delete()
+
+    def remove_files() -> None:
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(remove_files)
+
+
+@transaction.atomic
+def project_review(*, project_id: int, by: User, comment: str = "") -> Project:
+    """An analyst marks the project reviewed; the trainee is told. Locks the project."""
+    project = _lock(project_id)
+    policies.ensure_is_analyst(by)
+    if project.trainee_id == by.pk:
+        raise ValidationError("You can't review your own project.")
+    project.reviewed_by = by
+    project.review_comment = comment.strip()
+    transition(
+        project,
+        to=Status.REVIEWED,
+        by=by,
+        comment=comment.strip(),
+        extra_update_fields=("reviewed_by", "review_comment"),
+    )
+    email_queue(
+        to=[project.trainee.email],
+        template="projects/emails/reviewed",
+        context={
+            "project": project,
+            "actor": by,
+            "comment": comment.strip(),
+            "url": project_url(project),
+        },
+        dedupe_key=f"project:{project.pk}:reviewed:{project.status_changed_at.isoformat()}",
+        reason="This is your Lean Leaders improvement project.",
+    )
+    return project
+
+
+@transaction.atomic
+def project_reopen(*, project_id: int, by: User, comment: str = "") -> Project:
+    """An analyst reopens a reviewed project so the trainee can keep logging."""
+    project = _lock(project_id)
+    policies.ensure_is_analyst(by)
+    transition(project, to=Status.ACTIVE, by=by, comment=comment.strip())
+    return project

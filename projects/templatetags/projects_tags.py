@@ -1,0 +1,92 @@
+"""Numbers and verdicts as the project pages show them."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+
+from projects.results import Result, Verdict
+
+register = template.Library()
+
+VERDICT_STYLES = {
+    Verdict.IMPROVED: ("success", "bi-arrow-up-right-circle-fill"),
+    Verdict.NO_CHANGE: ("secondary", "bi-dash-circle-fill"),
+    Verdict.WORSE: ("danger", "bi-arrow-down-right-circle-fill"),
+    Verdict.NOT_ENOUGH_DATA: ("light", "bi-hourglass-split"),
+}
+
+
+@register.filter
+def num(value: Any, places: int = 2) -> str:
+    """A decimal without trailing zeros, rounded to `places`: 12.5000 -> 12.5, 3.14159 -> 3.14."""
+    if value is None or value == "":
+        return "—"
+    value = Decimal(value)
+    rounded = value.quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
+    text = f"{rounded:,f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in {"-0", ""} else text
+
+
+@register.simple_tag
+def verdict_badge(verdict: str, large: bool = False) -> str:
+    verdict = Verdict(verdict)
+    style, icon = VERDICT_STYLES[verdict]
+    text = "text-dark border" if style == "light" else ""
+    size = "fs-6" if large else ""
+    return format_html(
+        '<span class="badge text-bg-{} {} {} verdict verdict-{}">'
+        '<i class="bi {}" aria-hidden="true"></i> {}</span>',
+        style,
+        text,
+        size,
+        verdict.value,
+        icon,
+        verdict.label,
+    )
+
+
+@register.simple_tag
+def change_text(result: Result, unit: str = "") -> str:
+    """“Down 5 days (25%) from the baseline”, or "" when there is nothing to compare."""
+    if result.change is None:
+        return ""
+    suffix = f" {unit}" if unit else ""
+    if result.change == 0:
+        return "Same as the baseline"
+    word = "Down" if result.change < 0 else "Up"
+    percent = (
+        f" ({num(abs(result.change_percent), 1)}%)" if result.change_percent is not None else ""
+    )
+    return f"{word} {num(abs(result.change))}{suffix}{percent} from the baseline"
+
+
+@register.simple_tag
+def gain_text(result: Result) -> str:
+    """The change signed in the better direction: “25% better” or “10% worse”."""
+    if result.gain is None:
+        return ""
+    if result.gain_percent is not None:
+        amount = f"{num(abs(result.gain_percent), 1)}%"
+    else:
+        amount = num(abs(result.gain))
+    if result.gain == 0:
+        return "no change"
+    return f"{amount} better" if result.gain > 0 else f"{amount} worse"
+
+
+@register.filter
+def measure_field_label(name: str) -> str:
+    from projects.models import Measure
+
+    if name == "baseline_points":
+        return "Baseline data points"
+    try:
+        return str(Measure._meta.get_field(name).verbose_name).capitalize()
+    except Exception:
+        return name.replace("_", " ").capitalize()

@@ -1,0 +1,483 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from applications.models import Application
+from applications.policies import visible_applications
+from leanleaders.decorators import staff_required
+from leanleaders.roles import is_analyst, is_trainee
+from leanleaders.selectors import department_list
+from projects import csv_import, policies, results, selectors, services, uploads
+from projects.forms import (
+    ImportForm,
+    MeasureForm,
+    MeasurementForm,
+    ProgressEntryForm,
+    ProjectForm,
+    ReviewForm,
+)
+from projects.models import Attachment, Measure, Measurement, ProgressEntry, Project
+
+
+def _visible_or_404(request: HttpRequest, pk: int) -> Project:
+    return get_object_or_404(
+        policies.visible_projects(request.user).select_related("trainee", "department"), pk=pk
+    )
+
+
+def _detail_or_404(request: HttpRequest, pk: int) -> Project:
+    try:
+        return selectors.project_detail(user=request.user, pk=pk)
+    except Project.DoesNotExist as error:
+        raise Http404 from error
+
+
+def _ensure_editable(request: HttpRequest, project: Project) -> HttpResponse | None:
+    """None when the user may edit; a redirect with a message for the owner of a reviewed
+    project; PermissionDenied for readers."""
+    if policies.can_edit(request.user, project):
+        return None
+    if policies.is_owner(request.user, project):
+        messages.info(
+            request,
+            "This project has been reviewed, so it is closed for changes. "
+            "Ask your analyst to reopen it if you need to add more.",
+        )
+        return redirect("projects:project-detail", pk=project.pk)
+    raise PermissionDenied
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return ""
+    return f"{value.normalize():f}"
+
+
+def chart_data(view: selectors.MeasureView) -> dict[str, Any]:
+    """What static/js/run_chart.js draws: measurements, with the baseline and target as lines."""
+    measure = view.measure
+    return {
+        "id": measure.pk,
+        "name": measure.name,
+        "unit": measure.unit,
+        "direction": measure.get_direction_display(),
+        "labels": [m.date.isoformat() for m in view.measurements],
+        "values": [float(m.value) for m in view.measurements],
+        "baseline": float(view.result.baseline) if view.result.baseline is not None else None,
+        "target": float(measure.target_value) if measure.target_value is not None else None,
+    }
+
+
+def _detail_context(request: HttpRequest, project: Project) -> dict[str, Any]:
+    user = request.user
+    views = selectors.measure_views(project)
+    primary = next((v for v in views if v.measure.is_primary), views[0] if views else None)
+    entries = list(project.progress_entries.all())
+    return {
+        "project": project,
+        "measure_views": views,
+        "primary": primary,
+        "charts": [chart_data(v) for v in views],
+        "entries": entries,
+        "tools_used": selectors.tools_used(project),
+        "can_edit": policies.can_edit(user, project),
+        "can_edit_measure": policies.can_edit_measure_definition(user, project),
+        "can_review": policies.can_review(user, project),
+        "can_reopen": policies.can_reopen(user, project),
+        "is_owner": policies.is_owner(user, project),
+        "tolerance": results.NO_CHANGE_TOLERANCE_PERCENT,
+        "window": results.LATEST_WINDOW,
+    }
+
+
+@login_required
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _detail_or_404(request, pk)
+    context = _detail_context(request, project)
+    context.update(
+        today=timezone.localdate(),
+        timeline=list(selectors.project_timeline(project=project)[:30]),
+    )
+    return render(request, "projects/project_detail.html", context)
+
+
+@login_required
+def project_a3(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _detail_or_404(request, pk)
+    context = _detail_context(request, project)
+    context["countermeasure_entries"] = [
+        e for e in context["entries"] if e.pdca_stage in ("do", "act")
+    ]
+    context["analysis_entries"] = [e for e in context["entries"] if e.learned]
+    context["latest_next"] = next((e.next_steps for e in context["entries"] if e.next_steps), "")
+    return render(request, "projects/project_a3.html", context)
+
+
+@login_required
+def project_mine(request: HttpRequest) -> HttpResponse:
+    """The trainee's project, or their home page if they have none yet."""
+    if not is_trainee(request.user):
+        return redirect("projects:project-list")
+    project = Project.objects.filter(trainee=request.user).order_by("-created_at").first()
+    if project is None:
+        messages.info(request, "You don't have a project yet. It starts once you're accepted.")
+        return redirect("home")
+    return redirect("projects:project-detail", pk=project.pk)
+
+
+@staff_required
+def project_list(request: HttpRequest) -> HttpResponse:
+    department = request.GET.get("department") or ""
+    department_id = int(department) if department.isdigit() else None
+    verdict = request.GET.get("verdict") or None
+    if verdict not in results.Verdict._value2member_map_:
+        verdict = None
+    everything = selectors.project_summaries(user=request.user, department_id=department_id)
+    summaries = [s for s in everything if s.verdict == verdict] if verdict else everything
+    page = Paginator(summaries, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "projects/project_list.html",
+        {
+            "page": page,
+            "counts": selectors.verdict_counts(everything),
+            "verdicts": [(v.value, v.label) for v in results.Verdict],
+            "verdict": verdict,
+            "department_id": department_id,
+            "departments": department_list() if is_analyst(request.user) else [],
+        },
+    )
+
+
+@login_required
+@require_POST
+def project_start(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = get_object_or_404(visible_applications(request.user), pk=application_id)
+    if not policies.can_start(request.user, application):
+        if application.status != Application.Status.ACCEPTED:
+            messages.error(request, "A project can be set up once the application is accepted.")
+            return redirect("home")
+        raise PermissionDenied
+    created = not Project.objects.filter(application=application).exists()
+    project = services.project_start(application_id=application.pk, by=request.user)
+    if created:
+        messages.success(
+            request,
+            "Your project is set up from your application. Check the measure and record your "
+            "baseline first.",
+        )
+    return redirect("projects:project-detail", pk=project.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _visible_or_404(request, pk)
+    refused = _ensure_editable(request, project)
+    if refused:
+        return refused
+    form = ProjectForm(request.POST or None, instance=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_update(project_id=pk, by=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Project saved.")
+            return redirect("projects:project-detail", pk=pk)
+    return render(request, "projects/project_form.html", {"form": form, "project": project})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def measure_edit(request: HttpRequest, pk: int, measure_id: int | None = None) -> HttpResponse:
+    project = _visible_or_404(request, pk)
+    measure = (
+        get_object_or_404(Measure.objects.filter(project=project), pk=measure_id)
+        if measure_id
+        else None
+    )
+    if not policies.can_edit_measure_definition(request.user, project):
+        refused = _ensure_editable(request, project)
+        if refused:
+            return refused
+    needs_reason = policies.measure_change_needs_reason(request.user)
+    form = MeasureForm(request.POST or None, instance=measure, needs_reason=needs_reason)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k in services.MEASURE_FIELDS}
+        try:
+            if measure is None:
+                measure = services.measure_add(project_id=pk, by=request.user, data=data)
+            services.measure_update(
+                measure_id=measure.pk,
+                by=request.user,
+                data=data,
+                reason=form.cleaned_data.get("reason", ""),
+                baseline_points=form.cleaned_data["baseline_points_text"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"“{measure.name}” saved.")
+            return redirect("projects:project-detail", pk=pk)
+    return render(
+        request,
+        "projects/measure_form.html",
+        {"form": form, "project": project, "measure": measure, "needs_reason": needs_reason},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def measurement_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Log one measurement. Also the target of the home card's quick form and of reminders."""
+    project = _visible_or_404(request, pk)
+    refused = _ensure_editable(request, project)
+    if refused:
+        return refused
+    measures = list(project.measures.all())
+    initial = {}
+    wanted = request.GET.get("measure", "")
+    if wanted.isdigit():
+        initial["measure"] = next((m for m in measures if m.pk == int(wanted)), None)
+    if measures and "measure" not in initial:
+        initial["measure"] = measures[0]
+    prefix = "log"
+    form = MeasurementForm(
+        request.POST or None, measures=project.measures.all(), prefix=prefix, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            measurement = services.measurement_add(
+                measure_id=data["measure"].pk,
+                by=request.user,
+                date=data["date"],
+                value=data["value"],
+                note=data["note"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            _logged_message(request, measurement)
+            return redirect(_safe_next(request, reverse("projects:project-detail", args=[pk])))
+    return render(
+        request,
+        "projects/measurement_form.html",
+        {"form": form, "project": project, "next": _safe_next(request, "")},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _logged_message(request: HttpRequest, measurement: Measurement) -> None:
+    measure = Measure.objects.prefetch_related("baseline_points", "measurements").get(
+        pk=measurement.measure_id
+    )
+    result = results.for_measure(measure)
+    unit = f" {measure.unit}" if measure.unit else ""
+    text = f"Logged {_fmt(measurement.value)}{unit} for {measurement.date:%-d %b %Y}."
+    if result.has_verdict:
+        text += f" Result so far: {result.verdict_label.lower()}."
+    else:
+        text += f" {result.missing}"
+    messages.success(request, text)
+
+
+@login_required
+@require_POST
+def measurement_delete(request: HttpRequest, pk: int, measurement_id: int) -> HttpResponse:
+    project = _visible_or_404(request, pk)
+    measurement = get_object_or_404(
+        Measurement.objects.filter(measure__project=project), pk=measurement_id
+    )
+    refused = _ensure_editable(request, project)
+    if refused:
+        return refused
+    services.measurement_delete(measurement_id=measurement.pk, by=request.user)
+    messages.success(request, f"Removed the measurement of {measurement.date:%-d %b %Y}.")
+    return redirect("projects:project-detail", pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def measurement_import(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _visible_or_404(request, pk)
+    refused = _ensure_editable(request, project)
+    if refused:
+        return refused
+    measures = project.measures.all()
+    form = ImportForm(
+        request.POST or None,
+        request.FILES or None,
+        measures=measures,
+        initial={"measure": measures.first()},
+    )
+    problems: list[tuple[int, str]] = []
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            parsed = csv_import.parse(
+                form.source(),
+                today=timezone.localdate(),
+                earliest=services.earliest_allowed_date(),
+            )
+            if parsed.refused:
+                form.add_error(None, parsed.refused)
+            elif parsed.errors:
+                problems = parsed.errors
+                form.add_error(
+                    None,
+                    f"Nothing was imported: {len(parsed.errors)} "
+                    f"row{'s' if len(parsed.errors) != 1 else ''} need fixing (listed below). "
+                    "Correct them and import again.",
+                )
+            else:
+                try:
+                    created = services.measurements_import(
+                        measure_id=form.cleaned_data["measure"].pk,
+                        by=request.user,
+                        rows=parsed.rows,
+                    )
+                except ValidationError as error:
+                    form.add_error(None, error)
+                else:
+                    messages.success(request, f"Imported {len(created)} measurements.")
+                    return redirect("projects:project-detail", pk=pk)
+    return render(
+        request,
+        "projects/measurement_import.html",
+        {
+            "form": form,
+            "project": project,
+            "problems": problems[:200],
+            "more_problems": max(0, len(problems) - 200),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _visible_or_404(request, pk)
+    refused = _ensure_editable(request, project)
+    if refused:
+        return refused
+    form = ProgressEntryForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.progress_entry_add(
+                project_id=pk,
+                by=request.user,
+                date=data["date"],
+                did=data["did"],
+                learned=data["learned"],
+                next_steps=data["next_steps"],
+                tools=data["tools"],
+                pdca_stage=data["pdca_stage"],
+                files=data["files"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Progress logged.")
+            return redirect(reverse("projects:project-detail", args=[pk]) + "#progress")
+    return render(
+        request,
+        "projects/progress_form.html",
+        {"form": form, "project": project, "max_upload": uploads.human_size(uploads.max_bytes())},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def progress_delete(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
+    project = _visible_or_404(request, pk)
+    entry = get_object_or_404(ProgressEntry.objects.filter(project=project), pk=entry_id)
+    refused = _ensure_editable(request, project)
+    if refused:
+        return refused
+    services.progress_entry_delete(entry_id=entry.pk, by=request.user)
+    messages.success(request, "Progress entry removed.")
+    return redirect(reverse("projects:project-detail", args=[pk]) + "#progress")
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+    project = _visible_or_404(request, pk)
+    attachment = get_object_or_404(
+        Attachment.objects.filter(entry__project=project), pk=attachment_id
+    )
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+@require_POST
+def project_review(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _visible_or_404(request, pk)
+    if not is_analyst(request.user):
+        raise PermissionDenied
+    form = ReviewForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    try:
+        services.project_review(project_id=project.pk, by=request.user, comment=comment)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, "Marked reviewed. The trainee is told.")
+    return redirect("projects:project-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def project_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _visible_or_404(request, pk)
+    if not is_analyst(request.user):
+        raise PermissionDenied
+    try:
+        services.project_reopen(project_id=project.pk, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, "Reopened. The trainee can log again.")
+    return redirect("projects:project-detail", pk=pk)

@@ -1,0 +1,27 @@
+import pytest
+from django.core.management import call_command
+
+from leanleaders.models import User
+from projects.models import Project
+from projects.results import Verdict
+from projects.selectors import project_summaries
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_makes_every_verdict_and_is_idempotent(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        call_command("seed_demo", verbosity=0)
+        call_command("seed_demo", verbosity=0)
+    analyst = User.objects.get(email="analyst@sfgov.org")
+    summaries = project_summaries(user=analyst)
+    verdicts = {s.project.trainee.email: s.verdict for s in summaries}
+    assert verdicts["trainee@sfgov.org"] == Verdict.IMPROVED
+    assert verdicts["trainee2@sfgov.org"] == Verdict.NO_CHANGE
+    assert verdicts["trainee.mta@sfgov.org"] == Verdict.WORSE
+    assert verdicts["trainee.lib@sfgov.org"] == Verdict.NOT_ENOUGH_DATA
+    assert Project.objects.count() == 5
+    assert Project.objects.filter(status="reviewed").count() == 1
+    improved = Project.objects.get(trainee__email="trainee@sfgov.org")
+    assert improved.measures.get().measurements.count() == 8
+    assert improved.progress_entries.count() == 4

@@ -1,0 +1,397 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from applications.models import Application
+from projects import services
+from projects.models import Measurement, ProgressEntry, Project
+from tests.projects.factories import AcceptedApplicationFactory, add_measurements, make_project
+from tests.projects.test_attachments import tiny_png
+
+pytestmark = pytest.mark.django_db
+
+READERS = ["trainee", "manager", "alternate_manager", "analyst"]
+OUTSIDERS = ["colleague", "other_trainee", "other_dept_manager"]
+
+
+def url(name, *args):
+    return reverse(f"projects:{name}", args=args)
+
+
+@pytest.mark.parametrize("role", READERS)
+def test_readers_see_the_project_and_its_a3(request, client_for, project, role):
+    client = client_for(request.getfixturevalue(role))
+    assert client.get(url("project-detail", project.pk)).status_code == 200
+    assert client.get(url("project-a3", project.pk)).status_code == 200
+
+
+@pytest.mark.parametrize("role", OUTSIDERS)
+def test_outsiders_get_404_everywhere(request, client_for, project, role):
+    client = client_for(request.getfixturevalue(role))
+    for name in ("project-detail", "project-a3", "measurement-add", "progress-add", "project-edit"):
+        assert client.get(url(name, project.pk)).status_code == 404, name
+    response = client.post(url("measurement-add", project.pk), {"log-value": "3"})
+    assert response.status_code == 404
+    assert not Measurement.objects.exists()
+
+
+def test_anonymous_is_sent_to_sign_in(client_for, project):
+    response = client_for(None).get(url("project-detail", project.pk))
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("role", ["manager", "analyst"])
+def test_readers_cannot_log_measurements(request, client_for, project, role):
+    client = client_for(request.getfixturevalue(role))
+    measure = project.measures.get()
+    response = client.post(
+        url("measurement-add", project.pk),
+        {"log-measure": measure.pk, "log-date": timezone.localdate(), "log-value": "3"},
+    )
+    assert response.status_code == 403
+    assert not Measurement.objects.exists()
+
+
+def test_trainee_logs_from_the_home_card_and_returns_home(client_for, trainee, project):
+    client = client_for(trainee)
+    home = client.get("/")
+    assert b"Log a measurement" in home.content
+    measure = project.measures.get()
+    response = client.post(
+        url("measurement-add", project.pk),
+        {
+            "next": "/",
+            "log-measure": measure.pk,
+            "log-date": timezone.localdate(),
+            "log-value": "15",
+        },
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == "/"
+    assert measure.measurements.get().value == Decimal(15)
+    assert "Result so far: improved" in response.content.decode()
+
+
+def test_invalid_measurement_keeps_what_was_typed(client_for, trainee, project):
+    measure = project.measures.get()
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    response = client_for(trainee).post(
+        url("measurement-add", project.pk),
+        {"log-measure": measure.pk, "log-date": tomorrow, "log-value": "12.5"},
+    )
+    assert response.status_code == 400
+    assert "in the future" in response.content.decode()
+    assert 'value="12.5"' in response.content.decode()
+    assert not Measurement.objects.exists()
+
+
+def test_external_next_is_ignored(client_for, trainee, project):
+    measure = project.measures.get()
+    response = client_for(trainee).post(
+        url("measurement-add", project.pk),
+        {
+            "next": "https://evil.example.com/",
+            "log-measure": measure.pk,
+            "log-date": timezone.localdate(),
+            "log-value": "3",
+        },
+    )
+    assert response["Location"] == url("project-detail", project.pk)
+
+
+def test_measurement_of_another_project_is_404_and_unchanged(client_for, trainee, colleague):
+    mine = make_project(trainee)
+    theirs = make_project(colleague)
+    add_measurements(theirs, [5])
+    target = Measurement.objects.get()
+    response = client_for(trainee).post(url("measurement-delete", mine.pk, target.pk))
+    assert response.status_code == 404
+    assert Measurement.objects.filter(pk=target.pk).exists()
+    # Nor through a measure id of someone else's project.
+    other_measure = theirs.measures.get()
+    response = client_for(trainee).post(
+        url("measurement-add", mine.pk),
+        {"log-measure": other_measure.pk, "log-date": timezone.localdate(), "log-value": "1"},
+    )
+    assert response.status_code == 400
+    assert Measurement.objects.count() == 1
+
+
+def test_attachment_of_another_project_is_404(client_for, trainee, colleague):
+    mine = make_project(trainee)
+    theirs = make_project(colleague)
+    entry = services.progress_entry_add(
+        project_id=theirs.pk,
+        by=colleague,
+        date=timezone.localdate(),
+        did="Fishbone with the team",
+        files=[SimpleUploadedFile("fishbone.png", tiny_png(), content_type="image/png")],
+    )
+    attachment = entry.attachments.get()
+    client = client_for(trainee)
+    assert client.get(url("attachment-download", mine.pk, attachment.pk)).status_code == 404
+    assert client.get(url("attachment-download", theirs.pk, attachment.pk)).status_code == 404
+    own = client_for(colleague).get(url("attachment-download", theirs.pk, attachment.pk))
+    assert own.status_code == 200
+    assert own["Content-Disposition"].startswith("attachment")
+    assert own["X-Content-Type-Options"] == "nosniff"
+    assert own["Content-Type"] == "image/png"
+    assert b"".join(own.streaming_content) == tiny_png()
+
+
+def test_progress_entry_delete_of_another_project_is_404(client_for, trainee, colleague):
+    mine = make_project(trainee)
+    theirs = make_project(colleague)
+    entry = services.progress_entry_add(
+        project_id=theirs.pk, by=colleague, date=timezone.localdate(), did="x"
+    )
+    response = client_for(trainee).post(url("progress-delete", mine.pk, entry.pk))
+    assert response.status_code == 404
+    assert ProgressEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_set_up_button_starts_the_project_once(client_for, trainee):
+    application = AcceptedApplicationFactory(trainee=trainee)
+    client = client_for(trainee)
+    assert b"Set up your project" in client.get("/").content
+    first = client.post(url("project-start", application.pk))
+    second = client.post(url("project-start", application.pk))
+    project = Project.objects.get()
+    assert first["Location"] == second["Location"] == url("project-detail", project.pk)
+
+
+def test_colleague_cannot_start_someone_elses_project(client_for, trainee, colleague):
+    application = AcceptedApplicationFactory(trainee=trainee)
+    assert client_for(colleague).post(url("project-start", application.pk)).status_code == 404
+    assert not Project.objects.exists()
+
+
+def test_not_yet_accepted_application_is_refused_with_a_message(client_for, trainee):
+    application = AcceptedApplicationFactory(
+        trainee=trainee, status=Application.Status.MANAGER_APPROVED
+    )
+    response = client_for(trainee).post(url("project-start", application.pk), follow=True)
+    assert "once the application is accepted" in response.content.decode()
+    assert not Project.objects.exists()
+
+
+def test_csv_import_good_and_bad(client_for, trainee, project):
+    client = client_for(trainee)
+    measure = project.measures.get()
+    bad = client.post(
+        url("measurement-import", project.pk),
+        {"measure": measure.pk, "pasted": "date,value\n2026-01-05,10\n2026-01-06,abc\nxx,1"},
+    )
+    assert bad.status_code == 400
+    text = bad.content.decode()
+    assert "Nothing was imported: 2 rows need fixing" in text
+    assert "“abc” is not a number" in text
+    assert not Measurement.objects.exists()
+    upload = SimpleUploadedFile(
+        "data.csv", b"\xef\xbb\xbfdate,value\n2026-01-05,10\n2026-01-12,8\n"
+    )
+    good = client.post(
+        url("measurement-import", project.pk), {"measure": measure.pk, "file": upload}
+    )
+    assert good.status_code == 302
+    assert Measurement.objects.count() == 2
+
+
+def test_csv_import_refuses_wrong_encoding_and_huge_files(client_for, trainee, project):
+    client = client_for(trainee)
+    measure = project.measures.get()
+    utf16 = SimpleUploadedFile("data.csv", "date,value\n2026-01-05,10\n".encode("utf-16"))
+    response = client.post(
+        url("measurement-import", project.pk), {"measure": measure.pk, "file": utf16}
+    )
+    assert "UTF-16" in response.content.decode()
+    huge = SimpleUploadedFile("big.csv", b"2026-01-05,10\n" * 80_000)
+    response = client.post(
+        url("measurement-import", project.pk), {"measure": measure.pk, "file": huge}
+    )
+    assert "the limit is 1,024 KB" in response.content.decode()
+    assert not Measurement.objects.exists()
+
+
+def test_progress_entry_with_attachment_and_tools(client_for, trainee, project):
+    client = client_for(trainee)
+    response = client.post(
+        url("progress-add", project.pk),
+        {
+            "date": timezone.localdate(),
+            "did": "Drew a fishbone with the team",
+            "learned": "Most delays start at intake",
+            "next_steps": "Try a checklist",
+            "tools": ["fishbone", "five_whys"],
+            "pdca_stage": "plan",
+            "files": [SimpleUploadedFile("board.png", tiny_png(), content_type="image/png")],
+        },
+    )
+    assert response.status_code == 302
+    entry = ProgressEntry.objects.get()
+    assert entry.tools == ["five_whys", "fishbone"]
+    attachment = entry.attachments.get()
+    assert attachment.original_name == "board.png"
+    assert attachment.file.name.endswith(".png")
+    assert "board" not in attachment.file.name
+
+
+def test_renamed_executable_is_refused_and_nothing_saved(client_for, trainee, project):
+    exe = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200
+    response = client_for(trainee).post(
+        url("progress-add", project.pk),
+        {
+            "date": timezone.localdate(),
+            "did": "Mapped the process",
+            "pdca_stage": "plan",
+            "files": [SimpleUploadedFile("map.png", exe, content_type="image/png")],
+        },
+    )
+    assert response.status_code == 400
+    assert "is not a photo or a PDF" in response.content.decode()
+    assert "Mapped the process" in response.content.decode()
+    assert not ProgressEntry.objects.exists()
+
+
+def test_analyst_changes_measure_with_reason_shown_in_history(client_for, analyst, project):
+    measure = project.measures.get()
+    client = client_for(analyst)
+    data = {
+        "name": measure.name,
+        "unit": "working days",
+        "direction": "lower",
+        "baseline_value": "21",
+    }
+    refused = client.post(url("measure-edit", project.pk, measure.pk), data)
+    assert refused.status_code == 200
+    measure.refresh_from_db()
+    assert measure.unit == "days"
+    response = client.post(
+        url("measure-edit", project.pk, measure.pk), {**data, "reason": "Count working days"}
+    )
+    assert response.status_code == 302
+    page = client.get(url("project-detail", project.pk)).content.decode()
+    assert "Count working days" in page
+    assert "Measure changed" in page
+
+
+def test_trainee_records_baseline_points(client_for, trainee, project):
+    measure = project.measures.get()
+    response = client_for(trainee).post(
+        url("measure-edit", project.pk, measure.pk),
+        {
+            "name": measure.name,
+            "unit": "days",
+            "direction": "lower",
+            "baseline_points_text": "2026-01-05,20\n2026-01-12,24\n2026-01-19,22",
+            "target_value": "12",
+        },
+    )
+    assert response.status_code == 302
+    assert measure.baseline_points.count() == 3
+    page = client_for(trainee).get(url("project-detail", project.pk)).content.decode()
+    assert "median of 3 points" in page
+
+
+def test_review_by_analyst_and_trainee_sees_it_closed(client_for, analyst, trainee, project):
+    client_for(analyst).post(url("project-review", project.pk), {"comment": "Solid work"})
+    project.refresh_from_db()
+    assert project.status == "reviewed"
+    response = client_for(trainee).get(url("measurement-add", project.pk), follow=True)
+    assert "closed for changes" in response.content.decode()
+
+
+def test_manager_cannot_review(client_for, manager, project):
+    assert client_for(manager).post(url("project-review", project.pk)).status_code == 403
+
+
+@pytest.mark.parametrize("role", ["manager", "analyst"])
+def test_project_list_filters_by_verdict(request, client_for, trainee, colleague, role):
+    improved = make_project(trainee)
+    add_measurements(improved, [10])
+    waiting = make_project(colleague)
+    client = client_for(request.getfixturevalue(role))
+    page = client.get(url("project-list"), {"verdict": "improved"}).content.decode()
+    assert improved.title in page
+    assert waiting.title not in page
+
+
+def test_trainee_project_list_redirects_to_403(client_for, trainee):
+    assert client_for(trainee).get(url("project-list")).status_code == 403
+
+
+def _fill(project, trainee, n):
+    add_measurements(project, list(range(1, n + 1)))
+    for i in range(n):
+        services.progress_entry_add(
+            project_id=project.pk,
+            by=trainee,
+            date=timezone.localdate(),
+            did=f"Step {i}",
+            tools=["five_whys"],
+            files=[SimpleUploadedFile("a.png", tiny_png(), content_type="image/png")]
+            if i < 2
+            else [],
+        )
+
+
+def _count_queries(client, path, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(path).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("name", ["project-detail", "project-a3"])
+def test_project_page_query_count_is_flat(
+    client_for, trainee, colleague, name, django_assert_max_num_queries
+):
+    small = make_project(trainee)
+    _fill(small, trainee, 1)
+    big = make_project(colleague)
+    _fill(big, colleague, 20)
+    one = _count_queries(client_for(trainee), url(name, small.pk), django_assert_max_num_queries)
+    twenty = _count_queries(client_for(colleague), url(name, big.pk), django_assert_max_num_queries)
+    assert one == twenty
+
+
+def test_project_list_query_count_is_flat(client_for, analyst, trainee, department):
+    from tests.factories import TraineeFactory
+
+    client = client_for(analyst)
+    make_project(trainee)
+    one = _count_queries(client, url("project-list"), None)
+    for _ in range(19):
+        p = make_project(TraineeFactory(department=department))
+        add_measurements(p, [1, 2, 3])
+    twenty = _count_queries(client, url("project-list"), None)
+    assert one == twenty
+
+
+def test_home_pages_render_for_each_role(client_for, trainee, manager, analyst, project):
+    add_measurements(project, [12])
+    assert "Improved" in client_for(trainee).get("/").content.decode()
+    assert project.title in client_for(manager).get("/").content.decode()
+    assert "Open the project list" in client_for(analyst).get("/").content.decode()
+
+
+def test_owner_opens_every_form(client_for, trainee, project):
+    client = client_for(trainee)
+    measure = project.measures.get()
+    for path in (
+        url("measurement-add", project.pk) + f"?measure={measure.pk}",
+        url("measurement-import", project.pk),
+        url("progress-add", project.pk),
+        url("project-edit", project.pk),
+        url("measure-edit", project.pk, measure.pk),
+        url("measure-create", project.pk),
+    ):
+        assert client.get(path).status_code == 200, path
+    assert client.get(url("project-mine"))["Location"] == url("project-detail", project.pk)
