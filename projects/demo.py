@@ -119,7 +119,7 @@ PROJECTS = [
         },
     ),
     DemoProject(
-        trainee="trainee2@sfgov.org",
+        trainee="trainee.dhr@sfgov.org",
         title="Fewer misfiled medical records",
         process_today="Scanned records are named by hand and filed into patient folders.",
         problem="About 14 records a week are filed to the wrong patient and must be found "

@@ -17,7 +17,7 @@ def test_seed_demo_makes_every_verdict_and_is_idempotent(django_capture_on_commi
     summaries = project_summaries(user=analyst)
     verdicts = {s.project.trainee.email: s.verdict for s in summaries}
     assert verdicts["trainee@sfgov.org"] == Verdict.IMPROVED
-    assert verdicts["trainee2@sfgov.org"] == Verdict.NO_CHANGE
+    assert verdicts["trainee.dhr@sfgov.org"] == Verdict.NO_CHANGE
     assert verdicts["trainee.mta@sfgov.org"] == Verdict.WORSE
     assert verdicts["trainee.lib@sfgov.org"] == Verdict.NOT_ENOUGH_DATA
     assert Project.objects.count() == 5

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from applications.models import Application
 from tests.applications.factories import ApplicationFactory
@@ -105,6 +106,53 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "other_dept_manager": FORBIDDEN,
         "analyst": REDIRECT,
     },
+    "projects:project-list": only({"trainee": FORBIDDEN, "other_trainee": FORBIDDEN}, OK),
+    "projects:project-mine": {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], REDIRECT)},
+    # Starting an already started project goes to it; analysts may start one for a trainee.
+    "projects:project-start": {
+        **OWNER_AND_STAFF,
+        "trainee": REDIRECT,
+        "manager": FORBIDDEN,
+        "analyst": REDIRECT,
+    },
+    "projects:project-detail": OWNER_AND_STAFF,
+    "projects:project-a3": OWNER_AND_STAFF,
+    "projects:project-edit": {**OWNER_AND_STAFF, "manager": FORBIDDEN, "analyst": FORBIDDEN},
+    "projects:project-review": {
+        **OWNER_AND_STAFF,
+        "trainee": FORBIDDEN,
+        "manager": FORBIDDEN,
+        "analyst": REDIRECT,
+    },
+    "projects:project-reopen": {
+        **OWNER_AND_STAFF,
+        "trainee": FORBIDDEN,
+        "manager": FORBIDDEN,
+        "analyst": REDIRECT,
+    },
+    # Analysts may change a measure's definition (with a recorded reason).
+    "projects:measure-create": {**OWNER_AND_STAFF, "manager": FORBIDDEN},
+    "projects:measure-edit": {**OWNER_AND_STAFF, "manager": FORBIDDEN},
+    "projects:measurement-add": {**OWNER_AND_STAFF, "manager": FORBIDDEN, "analyst": FORBIDDEN},
+    "projects:measurement-import": {
+        **OWNER_AND_STAFF,
+        "manager": FORBIDDEN,
+        "analyst": FORBIDDEN,
+    },
+    "projects:measurement-delete": {
+        **OWNER_AND_STAFF,
+        "trainee": REDIRECT,
+        "manager": FORBIDDEN,
+        "analyst": FORBIDDEN,
+    },
+    "projects:progress-add": {**OWNER_AND_STAFF, "manager": FORBIDDEN, "analyst": FORBIDDEN},
+    "projects:progress-delete": {
+        **OWNER_AND_STAFF,
+        "trainee": REDIRECT,
+        "manager": FORBIDDEN,
+        "analyst": FORBIDDEN,
+    },
+    "projects:attachment-download": OWNER_AND_STAFF,
 }
 
 
@@ -112,6 +160,11 @@ EXPECTED: dict[str, dict[str, Any]] = {
 class World:
     application: Application
     objects: dict[str, Any]
+
+
+def in_safe_order(patterns: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """Deleting URLs last, so the objects they remove are there for the other URLs."""
+    return sorted(patterns, key=lambda item: "delete" in item[0])
 
 
 def named_patterns(resolvers: list | None = None, prefix: str = "") -> list[tuple[str, Any]]:
@@ -136,6 +189,9 @@ def kwargs_for(name: str, pattern: URLPattern, world: World) -> dict[str, Any]:
             kwargs[param] = "not-a-token"
         elif param == "pk":
             namespace = name.split(":")[0] if ":" in name else name
+            if namespace == "outbox-resend":
+                kwargs[param] = world.objects[namespace].pk
+                continue
             kwargs[param] = world.objects[namespace].pk
         else:
             kwargs[param] = world.objects[param].pk
@@ -143,8 +199,24 @@ def kwargs_for(name: str, pattern: URLPattern, world: World) -> dict[str, Any]:
 
 
 @pytest.fixture
-def world(trainee, manager, other_trainee, other_dept_manager, analyst):
+def world(trainee, manager, other_trainee, other_dept_manager, analyst, tmp_path, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from leanleaders.mail import email_queue
+    from projects import services as project_services
+    from tests.projects.factories import add_measurements, make_project
+    from tests.projects.test_attachments import tiny_png
+
+    settings.MEDIA_ROOT = tmp_path
+    project = make_project(trainee, program_year=timezone.localdate().year - 1)
+    add_measurements(project, [20, 18])
+    entry = project_services.progress_entry_add(
+        project_id=project.pk,
+        by=trainee,
+        date=timezone.localdate(),
+        did="Mapped it",
+        files=[SimpleUploadedFile("map.png", tiny_png())],
+    )
 
     application = ApplicationFactory(
         trainee=trainee, manager=manager, status=Application.Status.SUBMITTED
@@ -157,8 +229,19 @@ def world(trainee, manager, other_trainee, other_dept_manager, analyst):
     )
     outbox.status = "failed"
     outbox.save()
+    measure = project.measures.get(is_primary=True)
     return World(
-        application=application, objects={"applications": application, "outbox-resend": outbox}
+        application=application,
+        objects={
+            "applications": application,
+            "outbox-resend": outbox,
+            "projects": project,
+            "application_id": project.application,
+            "measure_id": measure,
+            "measurement_id": measure.measurements.first(),
+            "entry_id": entry,
+            "attachment_id": entry.attachments.get(),
+        },
     )
 
 
@@ -180,7 +263,7 @@ def test_every_url_has_an_expectation():
 def test_every_url_answers_each_role_as_expected(request, role, world):
     user = None if role == "anonymous" else request.getfixturevalue(role)
     mismatches = []
-    for name, pattern in named_patterns():
+    for name, pattern in in_safe_order(named_patterns()):
         if name not in EXPECTED:
             continue
         client = Client()
