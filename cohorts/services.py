@@ -14,14 +14,13 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from applications import services as application_services
 from applications.models import Application
-from cohorts import policies, schedule
+from cohorts import policies, schedule, selectors
 from cohorts.ics import cohort_ics, cohort_ics_filename
 from cohorts.models import Attendance, Cohort, Enrollment
 from leanleaders import roles
@@ -60,17 +59,7 @@ def seats_taken(cohort: Cohort) -> int:
 
 def waitlist_position(enrollment: Enrollment) -> int | None:
     """1 for the first person waiting; None when not waiting."""
-    if enrollment.status != Status.WAITLISTED:
-        return None
-    ahead = (
-        Enrollment.objects.filter(cohort_id=enrollment.cohort_id, status=Status.WAITLISTED)
-        .filter(
-            Q(queue_at__lt=enrollment.queue_at)
-            | Q(queue_at=enrollment.queue_at, pk__lt=enrollment.pk)
-        )
-        .count()
-    )
-    return ahead + 1
+    return selectors.position_of(enrollment)
 
 
 # ---------------------------------------------------------------------------------------------
