@@ -62,7 +62,7 @@ class StaleApplicationError(ValidationError):
 
 def _lock(application_id: int) -> Application:
     return (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("trainee", "manager", "department")
         .get(pk=application_id)
     )

@@ -47,7 +47,7 @@ def _lock_cohort(cohort_id: int) -> Cohort:
 
 def _lock_enrollment(enrollment_id: int) -> Enrollment:
     return (
-        Enrollment.objects.select_for_update()
+        Enrollment.objects.select_for_update(of=("self",))
         .select_related("cohort", "trainee", "application", "placed_by")
         .get(pk=enrollment_id)
     )
@@ -296,7 +296,7 @@ def cohort_start(*, cohort_id: int, by: User) -> tuple[Cohort, int, Cohort | Non
     cohort = _lock_cohort(cohort_id)
     transition(cohort, to=CohortStatus.IN_PROGRESS, by=by)
     waiting = list(
-        cohort.enrollments.select_for_update()
+        cohort.enrollments.select_for_update(of=("self",))
         .filter(status__in=Enrollment.QUEUE_STATUSES)
         .select_related("trainee", "application", "placed_by", "cohort")
         .order_by("accepted_at", "pk")
@@ -367,7 +367,7 @@ def cohort_cancel(*, cohort_id: int, by: User, reason: str) -> Cohort:
     cohort = _lock_cohort(cohort_id)
     transition(cohort, to=CohortStatus.CANCELLED, by=by, comment=reason)
     for enrollment in (
-        cohort.enrollments.select_for_update()
+        cohort.enrollments.select_for_update(of=("self",))
         .filter(status__in=Enrollment.ACTIVE_STATUSES)
         .select_related("trainee", "cohort")
     ):
@@ -412,7 +412,9 @@ def enrollment_place(
     waitlist email with the position."""
     cohort = _lock_cohort(cohort_id)
     application = (
-        Application.objects.select_for_update().select_related("trainee").get(pk=application_id)
+        Application.objects.select_for_update(of=("self",))
+        .select_related("trainee")
+        .get(pk=application_id)
     )
     policies.ensure_analyst_for(by, application)
     if not cohort.is_placeable:
@@ -531,7 +533,7 @@ def _fill_seats(cohort: Cohort, *, by: User | None) -> list[Enrollment]:
     if free <= 0:
         return promoted
     queue = list(
-        cohort.enrollments.select_for_update()
+        cohort.enrollments.select_for_update(of=("self",))
         .filter(status=Status.WAITLISTED)
         .select_related("trainee", "application", "placed_by", "cohort__created_by")
         .order_by("queue_at", "pk")[:free]
@@ -688,7 +690,7 @@ def enrollment_reorder(*, enrollment_id: int, position: int, by: User, reason: s
     if enrollment.status != Status.WAITLISTED:
         raise ValidationError("Only people on the waitlist can be reordered.")
     queue = list(
-        cohort.enrollments.select_for_update()
+        cohort.enrollments.select_for_update(of=("self",))
         .filter(status=Status.WAITLISTED)
         .order_by("queue_at", "pk")
     )
