@@ -26,7 +26,7 @@ from cohorts.forms import (
 from cohorts.ics import cohort_ics, cohort_ics_filename
 from cohorts.models import Cohort, Enrollment
 from leanleaders.decorators import analyst_required, trainee_required
-from leanleaders.roles import is_analyst, is_trainee
+from leanleaders.roles import is_analyst, is_manager, is_trainee
 
 
 def _error_text(error: ValidationError) -> str:
@@ -54,7 +54,7 @@ TABS = [
 def cohort_list(request: HttpRequest) -> HttpResponse:
     if is_trainee(request.user):
         return redirect("cohorts:my-cohort")
-    if not (is_analyst(request.user) or request.user.role == "manager"):
+    if not (is_analyst(request.user) or is_manager(request.user)):
         raise PermissionDenied
     when = request.GET.get("when", selectors.UPCOMING)
     if when not in dict(TABS):
