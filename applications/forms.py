@@ -96,7 +96,6 @@ class ManagerDecisionForm(forms.Form):
 class AnalystDecisionForm(forms.Form):
     decision = forms.ChoiceField(
         choices=[
-            ("accept", "Accept"),
             ("waitlist", "Waitlist"),
             ("request_changes", "Request changes"),
             ("decline", "Decline"),

@@ -286,13 +286,15 @@ def _analyst_decide(
     comment: str,
     expected_version: int | None,
     data: dict[str, Any] | None = None,
+    notify: bool = True,
 ) -> Application:
     application = _lock(application_id)
     policies.ensure_can_act_as_analyst(by, application)
     _check_version(application, expected_version)
     transition(application, to=to, by=by, comment=comment, data={"as": "analyst", **(data or {})})
     _bump(application)
-    _after_decision(application, by=by, comment=comment)
+    if notify:
+        _after_decision(application, by=by, comment=comment)
     return application
 
 
@@ -304,10 +306,12 @@ def application_accept(
     comment: str = "",
     expected_version: int | None = None,
     data: dict[str, Any] | None = None,
+    notify: bool = True,
 ) -> Application:
     """An analyst accepts an application the manager approved (or a waitlisted one).
 
-    The cohorts stage calls this when it gives the trainee a seat; `data` records which.
+    The cohorts stage calls this when it gives the trainee a seat; `data` records which. It sends
+    its own message with the cohort's dates and calendar file, so it passes `notify=False`.
     """
     return _analyst_decide(
         application_id=application_id,
@@ -316,6 +320,7 @@ def application_accept(
         comment=comment,
         expected_version=expected_version,
         data=data,
+        notify=notify,
     )
 
 
@@ -327,6 +332,7 @@ def application_waitlist(
     comment: str = "",
     expected_version: int | None = None,
     data: dict[str, Any] | None = None,
+    notify: bool = True,
 ) -> Application:
     """An analyst waitlists an application: accepted in principle, no seat yet."""
     return _analyst_decide(
@@ -336,6 +342,7 @@ def application_waitlist(
         comment=comment,
         expected_version=expected_version,
         data=data,
+        notify=notify,
     )
 
 

@@ -214,8 +214,8 @@ def application_manager_decide(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# Accepting places the trainee in a cohort: that is the cohorts stage's placement form.
 ANALYST_ACTIONS = {
-    "accept": (services.application_accept, "Accepted. The trainee is told."),
     "waitlist": (services.application_waitlist, "Waitlisted. The trainee is told."),
     "request_changes": (
         services.application_analyst_request_changes,

@@ -4,8 +4,47 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from cohorts import selectors
+from leanleaders import roles
 from leanleaders.dashboard import Section
 
 
 def sections(request: HttpRequest) -> list[Section]:
+    user = request.user
+    if roles.is_trainee(user):
+        enrollment = selectors.current_enrollment(user=user)
+        if enrollment is None:
+            return []
+        return [
+            Section(
+                "cohort",
+                "Your cohort",
+                template="cohorts/_home_trainee.html",
+                data={"enrollment": enrollment, "position": selectors.position_of(enrollment)},
+            )
+        ]
+    if roles.is_manager(user):
+        return [
+            Section(
+                "people-cohorts",
+                "Your people's cohorts",
+                template="cohorts/_home_manager.html",
+                data={"enrollments": list(selectors.manager_people_enrollments(user=user)[:10])},
+            )
+        ]
+    if roles.is_analyst(user):
+        current = list(selectors.cohort_list(user=user, when=selectors.CURRENT)[:5])
+        upcoming = list(selectors.cohort_list(user=user, when=selectors.UPCOMING)[:5])
+        return [
+            Section(
+                "cohorts",
+                "Cohorts",
+                template="cohorts/_home_analyst.html",
+                data={
+                    "current": current,
+                    "upcoming": upcoming,
+                    "follow_ups": selectors.follow_up_list(user=user).count(),
+                },
+            )
+        ]
     return []

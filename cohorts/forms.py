@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from cohorts.models import Attendance, Cohort
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class CohortForm(forms.ModelForm):
+    """Name, dates, times, place and seats. Day 2 and Day 3 are proposed from Day 1 when left
+    empty (and filled in as you type by static/js/cohorts.js)."""
+
+    class Meta:
+        model = Cohort
+        fields = [
+            "name",
+            "day1",
+            "day2",
+            "day3",
+            "start_time",
+            "end_time",
+            "location",
+            "capacity",
+            "preparation",
+        ]
+        widgets = {
+            "day1": DATE,
+            "day2": DATE,
+            "day3": DATE,
+            "start_time": TIME,
+            "end_time": TIME,
+            "preparation": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "name": "e.g. “Spring 2026 cohort A”.",
+            "day1": "A working day (not a weekend or public holiday).",
+            "day2": "Usually the next working day after Day 1. Leave empty to use the proposal.",
+            "day3": "About a month after Day 1, at least three weeks after Day 2. "
+            "Leave empty to use the proposal.",
+            "capacity": "Seats. People accepted once it is full join the waitlist.",
+            "location": "Building, room and address.",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["day2"].required = False
+        self.fields["day3"].required = False
+        self.fields["capacity"].min_value = 1
+        self.fields["capacity"].widget.attrs["min"] = 1
+        for name in ("day1", "day2", "day3"):
+            self.fields[name].widget.attrs["data-schedule"] = name
+
+
+class PlacementForm(forms.Form):
+    cohort = forms.IntegerField()
+    comment = forms.CharField(required=False, max_length=2000)
+
+
+class MoveForm(forms.Form):
+    cohort = forms.IntegerField()
+    reason = forms.CharField(required=False, max_length=500)
+
+
+class ReorderForm(forms.Form):
+    position = forms.IntegerField(min_value=1)
+    reason = forms.CharField(max_length=500)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(max_length=1000)
+
+
+class WithdrawForm(forms.Form):
+    comment = forms.CharField(
+        label="Reason (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+MARKS = Attendance.Mark.choices

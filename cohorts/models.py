@@ -1,0 +1,248 @@
+"""Cohorts: three training days, a number of seats, the people in them and the queue behind them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from applications.models import Application
+from leanleaders.models import User
+
+
+@dataclass(frozen=True)
+class Session:
+    number: int
+    date: dt.date
+    start: dt.time
+    end: dt.time
+
+    @property
+    def label(self) -> str:
+        return f"Day {self.number}"
+
+
+class Cohort(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        OPEN = "open", "Open for enrollment"
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    TRANSITIONS: dict[str, set[str]] = {
+        Status.PLANNED: {Status.OPEN, Status.CANCELLED},
+        Status.OPEN: {Status.PLANNED, Status.IN_PROGRESS, Status.CANCELLED},
+        Status.IN_PROGRESS: {Status.COMPLETED, Status.CANCELLED},
+        Status.COMPLETED: set(),
+        Status.CANCELLED: set(),
+    }
+    # Cohorts that can still take people (the placement form lists these).
+    PLACEABLE_STATUSES = (Status.PLANNED, Status.OPEN)
+    # Dates can be moved until the cohort starts.
+    RESCHEDULABLE_STATUSES = (Status.PLANNED, Status.OPEN)
+
+    name = models.CharField(max_length=120, unique=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PLANNED)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    day1 = models.DateField("Day 1")
+    day2 = models.DateField("Day 2")
+    day3 = models.DateField("Day 3")
+    start_time = models.TimeField("Starts at", default=dt.time(9, 0))
+    end_time = models.TimeField("Ends at", default=dt.time(16, 30))
+    location = models.CharField(max_length=200)
+    capacity = models.PositiveIntegerField()
+    preparation = models.TextField(
+        "What to prepare",
+        blank=True,
+        help_text="Shown to enrolled trainees on their cohort page and in their emails.",
+    )
+    # Bumped whenever the dates or times move, so calendar apps replace the old events.
+    schedule_version = models.PositiveIntegerField(default=0)
+    available_applications = models.ManyToManyField(
+        Application,
+        related_name="available_cohorts",
+        blank=True,
+        help_text="Applications whose trainee said they can attend this cohort.",
+    )
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["day1", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=["planned", "open", "in_progress", "completed", "cancelled"]
+                ),
+                name="cohort_status_valid",
+            ),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="cohort_capacity_positive"),
+            models.CheckConstraint(
+                condition=Q(day2__gt=models.F("day1")), name="cohort_day2_after_day1"
+            ),
+            models.CheckConstraint(
+                condition=Q(day3__gt=models.F("day2")), name="cohort_day3_after_day2"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "day1"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def sessions(self) -> list[Session]:
+        return [
+            Session(number, day, self.start_time, self.end_time)
+            for number, day in ((1, self.day1), (2, self.day2), (3, self.day3))
+        ]
+
+    def session_date(self, number: int) -> dt.date:
+        return {1: self.day1, 2: self.day2, 3: self.day3}[number]
+
+    @property
+    def is_placeable(self) -> bool:
+        return self.status in self.PLACEABLE_STATUSES
+
+    @property
+    def is_reschedulable(self) -> bool:
+        return self.status in self.RESCHEDULABLE_STATUSES
+
+
+class Enrollment(models.Model):
+    """One application's place in one cohort: a seat, a place in its queue, or how that ended."""
+
+    class Status(models.TextChoices):
+        ENROLLED = "enrolled", "Enrolled"
+        WAITLISTED = "waitlisted", "Waitlisted"
+        OFFERED = "offered", "Seat offered"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        MOVED = "moved", "Moved to another cohort"
+        OFFER_EXPIRED = "offer_expired", "Offer lapsed"
+        CANCELLED = "cancelled", "Cohort cancelled"
+
+    TRANSITIONS: dict[str, set[str]] = {
+        Status.WAITLISTED: {
+            Status.ENROLLED,
+            Status.OFFERED,
+            Status.WITHDRAWN,
+            Status.MOVED,
+            Status.CANCELLED,
+        },
+        Status.OFFERED: {
+            Status.ENROLLED,
+            Status.OFFER_EXPIRED,
+            Status.WITHDRAWN,
+            Status.MOVED,
+            Status.CANCELLED,
+        },
+        Status.ENROLLED: {Status.WITHDRAWN, Status.MOVED, Status.CANCELLED},
+        Status.WITHDRAWN: set(),
+        Status.MOVED: set(),
+        Status.OFFER_EXPIRED: set(),
+        Status.CANCELLED: set(),
+    }
+    ACTIVE_STATUSES = (Status.ENROLLED, Status.WAITLISTED, Status.OFFERED)
+    # An offered seat is held for the person it was offered to.
+    SEAT_STATUSES = (Status.ENROLLED, Status.OFFERED)
+    QUEUE_STATUSES = (Status.WAITLISTED, Status.OFFERED)
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="enrollments")
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="enrollments"
+    )
+    trainee = models.ForeignKey(User, on_delete=models.PROTECT, related_name="enrollments")
+    status = models.CharField(max_length=16, choices=Status.choices)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    # When the analyst accepted the application: the queue's natural order, kept across cohorts.
+    accepted_at = models.DateTimeField(default=timezone.now)
+    # The queue's order; starts as accepted_at and changes only when an analyst reorders.
+    queue_at = models.DateTimeField(default=timezone.now)
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    placed_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["queue_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=[
+                        "enrolled",
+                        "waitlisted",
+                        "offered",
+                        "withdrawn",
+                        "moved",
+                        "offer_expired",
+                        "cancelled",
+                    ]
+                ),
+                name="enrollment_status_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(status__in=["enrolled", "waitlisted", "offered"]),
+                name="one_active_enrollment_per_application",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["cohort", "status", "queue_at"]),
+            models.Index(fields=["status", "offer_expires_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trainee} in {self.cohort}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE_STATUSES
+
+    @property
+    def in_queue(self) -> bool:
+        return self.status in self.QUEUE_STATUSES
+
+
+class Attendance(models.Model):
+    class Mark(models.TextChoices):
+        PRESENT = "present", "Present"
+        LATE = "late", "Late"
+        ABSENT = "absent", "Absent"
+        EXCUSED = "excused", "Excused"
+
+    # Missing Day 1 or Day 2 means missing the core training: someone should follow up.
+    MISSED = (Mark.ABSENT, Mark.EXCUSED)
+    FOLLOW_UP_DAYS = (1, 2)
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="attendance")
+    day = models.PositiveSmallIntegerField(choices=[(1, "Day 1"), (2, "Day 2"), (3, "Day 3")])
+    mark = models.CharField(max_length=8, choices=Mark.choices)
+    note = models.CharField(max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["enrollment_id", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["enrollment", "day"], name="one_mark_per_day"),
+            models.CheckConstraint(condition=Q(day__in=[1, 2, 3]), name="attendance_day_valid"),
+            models.CheckConstraint(
+                condition=Q(mark__in=["present", "late", "absent", "excused"]),
+                name="attendance_mark_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment} day {self.day}: {self.mark}"
+
+    @property
+    def needs_follow_up(self) -> bool:
+        return self.day in self.FOLLOW_UP_DAYS and self.mark in self.MISSED

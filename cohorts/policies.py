@@ -1,0 +1,92 @@
+"""Who may see and act on cohorts and enrollments: one answer for views, templates and services."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+
+from applications.models import Application
+from cohorts.models import Cohort, Enrollment
+from leanleaders.models import User
+from leanleaders.roles import departments_acted_for, is_analyst, is_manager, is_trainee
+
+Actor = User | AnonymousUser
+
+PLACEABLE_APPLICATION_STATUSES = (
+    Application.Status.MANAGER_APPROVED,
+    Application.Status.WAITLISTED,
+    Application.Status.ACCEPTED,
+)
+
+
+def visible_enrollments(user: Actor) -> QuerySet[Enrollment]:
+    """Analysts: all. Managers: their departments' people. Trainees: their own."""
+    if is_analyst(user):
+        return Enrollment.objects.all()
+    if is_manager(user):
+        return Enrollment.objects.filter(application__department__in=departments_acted_for(user))
+    if is_trainee(user):
+        return Enrollment.objects.filter(trainee=user)
+    return Enrollment.objects.none()
+
+
+def visible_cohorts(user: Actor) -> QuerySet[Cohort]:
+    """Analysts: all. Managers and trainees: the cohorts their people (or they) were placed in."""
+    if is_analyst(user):
+        return Cohort.objects.all()
+    if is_manager(user) or is_trainee(user):
+        return Cohort.objects.filter(pk__in=visible_enrollments(user).values("cohort_id"))
+    return Cohort.objects.none()
+
+
+def can_manage_cohorts(user: Actor) -> bool:
+    return is_analyst(user)
+
+
+def can_place(user: Actor, application: Application) -> bool:
+    return (
+        is_analyst(user)
+        and application.trainee_id != user.pk
+        and application.status in PLACEABLE_APPLICATION_STATUSES
+    )
+
+
+def can_take_attendance(user: Actor, cohort: Cohort) -> bool:
+    return is_analyst(user) and cohort.status in (
+        Cohort.Status.IN_PROGRESS,
+        Cohort.Status.COMPLETED,
+    )
+
+
+def can_withdraw(user: Actor, enrollment: Enrollment) -> bool:
+    return is_trainee(user) and enrollment.trainee_id == user.pk and enrollment.is_active
+
+
+def can_respond_to_offer(user: Actor, enrollment: Enrollment) -> bool:
+    return (
+        is_trainee(user)
+        and enrollment.trainee_id == user.pk
+        and enrollment.status == Enrollment.Status.OFFERED
+    )
+
+
+def can_move(user: Actor, enrollment: Enrollment) -> bool:
+    return is_analyst(user) and enrollment.is_active and enrollment.trainee_id != user.pk
+
+
+def _ensure(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def ensure_can_manage_cohorts(user: Actor) -> None:
+    _ensure(can_manage_cohorts(user))
+
+
+def ensure_analyst_for(user: Actor, application: Application) -> None:
+    _ensure(is_analyst(user) and application.trainee_id != user.pk)
+
+
+def ensure_owns(user: Actor, enrollment: Enrollment) -> None:
+    _ensure(is_trainee(user) and enrollment.trainee_id == user.pk)

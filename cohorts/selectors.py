@@ -1,0 +1,197 @@
+"""Reads of cohorts and enrollments, always through the reader's visible set."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from applications.models import Application
+from cohorts import policies
+from cohorts.models import Attendance, Cohort, Enrollment
+from leanleaders.models import AuditEvent, User
+
+Status = Enrollment.Status
+CohortStatus = Cohort.Status
+UPCOMING, CURRENT, PAST = "upcoming", "current", "past"
+
+
+def _with_counts(cohorts: QuerySet[Cohort]) -> QuerySet[Cohort]:
+    return cohorts.annotate(
+        seats_taken=Count(
+            "enrollments", filter=Q(enrollments__status__in=Enrollment.SEAT_STATUSES)
+        ),
+        waiting=Count("enrollments", filter=Q(enrollments__status=Status.WAITLISTED)),
+    )
+
+
+def cohort_list(*, user: User, when: str = UPCOMING) -> QuerySet[Cohort]:
+    """Upcoming: planned/open and not started. Current: in progress, or whose Day 1 has come.
+    Past: completed or cancelled."""
+    today = timezone.localdate()
+    cohorts = _with_counts(policies.visible_cohorts(user))
+    not_started = Q(status__in=Cohort.PLACEABLE_STATUSES)
+    if when == CURRENT:
+        return cohorts.filter(
+            Q(status=CohortStatus.IN_PROGRESS) | (not_started & Q(day1__lte=today))
+        ).order_by("day1", "pk")
+    if when == PAST:
+        return cohorts.filter(status__in=[CohortStatus.COMPLETED, CohortStatus.CANCELLED]).order_by(
+            "-day1", "-pk"
+        )
+    return cohorts.filter(not_started, day1__gt=today).order_by("day1", "pk")
+
+
+def cohort_get(*, user: User, pk: int) -> Cohort:
+    return _with_counts(policies.visible_cohorts(user)).get(pk=pk)
+
+
+@dataclass
+class RosterRow:
+    enrollment: Enrollment
+    marks: dict[int, Attendance] = field(default_factory=dict)
+
+    @property
+    def needs_follow_up(self) -> bool:
+        return any(mark.needs_follow_up for mark in self.marks.values())
+
+
+def _people(enrollments: QuerySet[Enrollment]) -> QuerySet[Enrollment]:
+    return enrollments.select_related(
+        "trainee", "trainee__department", "application", "application__manager"
+    )
+
+
+def cohort_roster(*, user: User, cohort: Cohort) -> list[RosterRow]:
+    """Enrolled people (a manager sees only their own people) with their attendance marks."""
+    enrollments = _people(
+        policies.visible_enrollments(user).filter(cohort=cohort, status=Status.ENROLLED)
+    ).prefetch_related(Prefetch("attendance", queryset=Attendance.objects.order_by("day")))
+    rows = []
+    for enrollment in enrollments.order_by("trainee__full_name", "pk"):
+        rows.append(RosterRow(enrollment, {a.day: a for a in enrollment.attendance.all()}))
+    return rows
+
+
+def cohort_waitlist(*, user: User, cohort: Cohort) -> list[Enrollment]:
+    """The queue in order (offered seats first), each with `.position` (None when offered)."""
+    queue = list(
+        _people(
+            policies.visible_enrollments(user).filter(
+                cohort=cohort, status__in=Enrollment.QUEUE_STATUSES
+            )
+        ).order_by("queue_at", "pk")
+    )
+    # Positions count everyone waiting, including people this reader can't see.
+    waiting = list(
+        cohort.enrollments.filter(status=Status.WAITLISTED)
+        .order_by("queue_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    positions = {pk: i for i, pk in enumerate(waiting, start=1)}
+    for enrollment in queue:
+        enrollment.position = positions.get(enrollment.pk)  # type: ignore[attr-defined]
+    queue.sort(key=lambda e: (e.status != Status.OFFERED, e.queue_at, e.pk))
+    return queue
+
+
+def cohort_history(*, cohort: Cohort) -> QuerySet[AuditEvent]:
+    """The cohort's own changes and every placement, move and withdrawal in it."""
+    cohort_type = ContentType.objects.get_for_model(Cohort)
+    enrollment_type = ContentType.objects.get_for_model(Enrollment)
+    return (
+        AuditEvent.objects.filter(
+            Q(target_type=cohort_type, target_id=cohort.pk)
+            | Q(
+                target_type=enrollment_type,
+                target_id__in=Enrollment.objects.filter(cohort=cohort).values("pk"),
+            )
+        )
+        .select_related("actor", "target_type")
+        .order_by("-created_at", "-id")
+    )
+
+
+def enrollment_names(*, cohort: Cohort) -> dict[int, str]:
+    return dict(Enrollment.objects.filter(cohort=cohort).values_list("pk", "trainee__full_name"))
+
+
+def placeable_cohorts() -> QuerySet[Cohort]:
+    """Cohorts an analyst can place people in, soonest first, with seats and waitlist counts."""
+    return _with_counts(Cohort.objects.filter(status__in=Cohort.PLACEABLE_STATUSES)).order_by(
+        "day1", "pk"
+    )
+
+
+def placement_options(*, application: Application) -> list[Cohort]:
+    """Placeable cohorts, the ones the trainee said they can attend first."""
+    preferred = set(application.available_cohorts.values_list("pk", flat=True))
+    cohorts = list(placeable_cohorts())
+    for cohort in cohorts:
+        cohort.preferred = cohort.pk in preferred  # type: ignore[attr-defined]
+        cohort.seats_left = max(cohort.capacity - cohort.seats_taken, 0)  # type: ignore[attr-defined]
+    cohorts.sort(key=lambda c: (not c.preferred, c.day1, c.pk))  # type: ignore[attr-defined]
+    return cohorts
+
+
+def current_enrollment(*, user: User) -> Enrollment | None:
+    """The trainee's active place (seat, offer or waitlist), else their latest one."""
+    enrollments = list(
+        Enrollment.objects.filter(trainee=user)
+        .select_related("cohort", "application")
+        .order_by("-created_at", "-pk")[:5]
+    )
+    for enrollment in enrollments:
+        if enrollment.is_active:
+            return enrollment
+    return enrollments[0] if enrollments else None
+
+
+def application_enrollment(*, application: Application) -> Enrollment | None:
+    return (
+        Enrollment.objects.filter(application=application, status__in=Enrollment.ACTIVE_STATUSES)
+        .select_related("cohort")
+        .first()
+    )
+
+
+def position_of(enrollment: Enrollment) -> int | None:
+    if enrollment.status != Status.WAITLISTED:
+        return None
+    return (
+        Enrollment.objects.filter(cohort_id=enrollment.cohort_id, status=Status.WAITLISTED)
+        .filter(
+            Q(queue_at__lt=enrollment.queue_at)
+            | Q(queue_at=enrollment.queue_at, pk__lt=enrollment.pk)
+        )
+        .count()
+        + 1
+    )
+
+
+def manager_people_enrollments(*, user: User) -> QuerySet[Enrollment]:
+    """A manager's people with an active place, or in a cohort not yet finished."""
+    return (
+        _people(policies.visible_enrollments(user))
+        .filter(status__in=Enrollment.ACTIVE_STATUSES)
+        .exclude(cohort__status__in=[CohortStatus.COMPLETED, CohortStatus.CANCELLED])
+        .select_related("cohort")
+        .order_by("cohort__day1", "trainee__full_name")
+    )
+
+
+def follow_up_list(*, user: User) -> QuerySet[Attendance]:
+    """Missed Day 1 or Day 2 marks in cohorts that are running."""
+    return (
+        Attendance.objects.filter(
+            enrollment__in=policies.visible_enrollments(user),
+            day__in=Attendance.FOLLOW_UP_DAYS,
+            mark__in=Attendance.MISSED,
+            enrollment__status=Status.ENROLLED,
+            enrollment__cohort__status=CohortStatus.IN_PROGRESS,
+        )
+        .select_related("enrollment__trainee", "enrollment__cohort")
+        .order_by("enrollment__cohort__day1", "enrollment__trainee__full_name", "day")
+    )

@@ -1,0 +1,769 @@
+"""Every change to cohorts, seats, the waitlist and attendance.
+
+Locking rule: anything that can change who holds a seat locks the cohort row first
+(`select_for_update`), then the enrollment and application rows, and re-checks after locking.
+The seat count is taken under the cohort lock, so capacity holds however many analysts accept
+at once. Emails are queued in the same transaction and sent after it commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from applications import services as application_services
+from applications.models import Application
+from cohorts import policies, schedule, selectors
+from cohorts.ics import cohort_ics, cohort_ics_filename
+from cohorts.models import Attendance, Cohort, Enrollment
+from leanleaders import roles
+from leanleaders.audit import audit_record
+from leanleaders.mail import Attachment, absolute_url, email_queue
+from leanleaders.models import User
+from leanleaders.workflow import transition
+
+Status = Enrollment.Status
+CohortStatus = Cohort.Status
+AppStatus = Application.Status
+
+SCHEDULE_FIELDS = ("day1", "day2", "day3", "start_time", "end_time", "location")
+EDITABLE_FIELDS = ("name", *SCHEDULE_FIELDS, "capacity", "preparation")
+
+
+# ---------------------------------------------------------------------------------------------
+# Reads used under lock
+
+
+def _lock_cohort(cohort_id: int) -> Cohort:
+    return Cohort.objects.select_for_update().get(pk=cohort_id)
+
+
+def _lock_enrollment(enrollment_id: int) -> Enrollment:
+    return (
+        Enrollment.objects.select_for_update(of=("self",))
+        .select_related("cohort", "trainee", "application", "placed_by")
+        .get(pk=enrollment_id)
+    )
+
+
+def seats_taken(cohort: Cohort) -> int:
+    return cohort.enrollments.filter(status__in=Enrollment.SEAT_STATUSES).count()
+
+
+def waitlist_position(enrollment: Enrollment) -> int | None:
+    """1 for the first person waiting; None when not waiting."""
+    return selectors.position_of(enrollment)
+
+
+# ---------------------------------------------------------------------------------------------
+# Schedule validation
+
+
+def schedule_errors(
+    *, day1: dt.date | None, day2: dt.date | None, day3: dt.date | None
+) -> dict[str, str]:
+    """Field -> message for every broken rule; empty when the dates work."""
+    errors: dict[str, str] = {}
+    for field, day in (("day1", day1), ("day2", day2), ("day3", day3)):
+        if day is None:
+            continue
+        reason = schedule.non_working_reason(day)
+        if reason:
+            errors[field] = (
+                f"{date_format(day, 'l j F Y')} is {reason}, not a working day. "
+                "Choose a working day."
+            )
+    if day1 and day2 and "day2" not in errors and day2 <= day1:
+        errors["day2"] = "Day 2 must come after Day 1 (usually the next working day)."
+    if day2 and day3 and "day3" not in errors and day3 < day2 + schedule.MIN_GAP_DAY2_TO_DAY3:
+        earliest = day2 + schedule.MIN_GAP_DAY2_TO_DAY3
+        errors["day3"] = (
+            "Day 3 must be at least three weeks after Day 2, so trainees have time to work on "
+            f"their project: {date_format(earliest, 'j F Y')} or later."
+        )
+    return errors
+
+
+def _validate(cohort: Cohort) -> None:
+    errors: dict[str, Any] = dict(
+        schedule_errors(day1=cohort.day1, day2=cohort.day2, day3=cohort.day3)
+    )
+    if cohort.capacity is None or cohort.capacity < 1:
+        errors["capacity"] = "A cohort needs at least 1 seat."
+    if cohort.start_time and cohort.end_time and cohort.end_time <= cohort.start_time:
+        errors["end_time"] = "The day must end after it starts."
+    if not (cohort.location or "").strip():
+        errors["location"] = "Say where the sessions are held."
+    if errors:
+        raise ValidationError(errors)
+
+
+# ---------------------------------------------------------------------------------------------
+# Email
+
+
+def my_cohort_url() -> str:
+    return absolute_url(reverse("cohorts:my-cohort"))
+
+
+def _calendar(cohort: Cohort, *, cancelled: bool = False) -> list[Attachment]:
+    return [
+        Attachment(
+            cohort_ics_filename(cohort),
+            cohort_ics(cohort, cancelled=cancelled),
+            f"text/calendar; method={'CANCEL' if cancelled else 'REQUEST'}",
+        )
+    ]
+
+
+def _email(
+    enrollment: Enrollment,
+    *,
+    template: str,
+    occasion: str,
+    n: int = 0,
+    calendar: bool = False,
+    cancelled: bool = False,
+    context: dict[str, Any] | None = None,
+) -> None:
+    cohort = enrollment.cohort
+    email_queue(
+        to=[enrollment.trainee.email],
+        template=f"cohorts/emails/{template}",
+        context={
+            "enrollment": enrollment,
+            "cohort": cohort,
+            "trainee": enrollment.trainee,
+            "url": my_cohort_url(),
+            **(context or {}),
+        },
+        dedupe_key=f"enrollment:{enrollment.pk}:{occasion}:{n}",
+        reason="You are taking part in Lean Leaders.",
+        attachments=_calendar(cohort, cancelled=cancelled) if calendar or cancelled else (),
+    )
+
+
+def _analyst_actor(by: User | None, enrollment: Enrollment) -> User:
+    """The analyst on whose authority an application changes when no analyst is acting.
+
+    A seat freed by a trainee's withdrawal (or a lapsed offer) promotes the next person; the
+    application records that as the analyst who placed them on the waitlist (or who created the
+    cohort, or failing both the longest-serving active analyst). The cohort's own audit rows
+    keep the real actor.
+    """
+    if by is not None and roles.is_analyst(by):
+        return by
+    for candidate in (enrollment.placed_by, enrollment.cohort.created_by):
+        if candidate is not None and roles.is_analyst(candidate):
+            return candidate
+    fallback = User.objects.filter(role=User.Role.ANALYST, is_active=True).order_by("pk").first()
+    if fallback is None:
+        raise ValidationError("No active analyst can confirm this seat.")
+    return fallback
+
+
+# ---------------------------------------------------------------------------------------------
+# Cohorts
+
+
+@transaction.atomic
+def cohort_create(*, by: User, data: dict[str, Any]) -> Cohort:
+    """An analyst schedules a cohort. Day 2 and Day 3 default to the proposed working days."""
+    policies.ensure_can_manage_cohorts(by)
+    cohort = Cohort(created_by=by)
+    for field in EDITABLE_FIELDS:
+        if field in data and data[field] is not None:
+            setattr(cohort, field, data[field])
+    if cohort.day1 and not data.get("day2"):
+        cohort.day2 = schedule.propose_day2(cohort.day1)
+    if cohort.day1 and not data.get("day3"):
+        cohort.day3 = schedule.propose_day3(cohort.day1, cohort.day2)
+    _validate(cohort)
+    try:
+        with transaction.atomic():
+            cohort.save()
+    except IntegrityError as error:
+        raise ValidationError({"name": "A cohort with this name exists already."}) from error
+    audit_record(target=cohort, action="created", by=by, to_status=cohort.status)
+    return cohort
+
+
+@transaction.atomic
+def cohort_update(*, cohort_id: int, by: User, data: dict[str, Any]) -> Cohort:
+    """An analyst edits a cohort. Moving dates (only before it starts) tells everyone placed in
+    it, with a new calendar file; raising capacity offers the new seats to the waitlist."""
+    policies.ensure_can_manage_cohorts(by)
+    cohort = _lock_cohort(cohort_id)
+    before = {field: getattr(cohort, field) for field in EDITABLE_FIELDS}
+    for field in EDITABLE_FIELDS:
+        if field in data and data[field] is not None:
+            setattr(cohort, field, data[field])
+    changed = {
+        f: (before[f], getattr(cohort, f))
+        for f in EDITABLE_FIELDS
+        if before[f] != getattr(cohort, f)
+    }
+    if not changed:
+        return cohort
+    schedule_moved = any(field in changed for field in SCHEDULE_FIELDS)
+    if schedule_moved and not cohort.is_reschedulable:
+        raise ValidationError(
+            f"This cohort is {cohort.get_status_display().lower()}, so its dates and place "
+            "can no longer move."
+        )
+    if cohort.status in (CohortStatus.COMPLETED, CohortStatus.CANCELLED):
+        raise ValidationError(f"This cohort is {cohort.get_status_display().lower()}.")
+    _validate(cohort)
+    taken = seats_taken(cohort)
+    if cohort.capacity < taken:
+        raise ValidationError(
+            {
+                "capacity": f"{taken} people hold seats in this cohort; capacity can't go "
+                "below that. Move someone to another cohort first."
+            }
+        )
+    if schedule_moved:
+        cohort.schedule_version += 1
+    try:
+        with transaction.atomic():
+            cohort.save()
+    except IntegrityError as error:
+        raise ValidationError({"name": "A cohort with this name exists already."}) from error
+    audit_record(
+        target=cohort,
+        action="edited",
+        by=by,
+        data={f: [str(old), str(new)] for f, (old, new) in changed.items()},
+    )
+    if schedule_moved:
+        for enrollment in cohort.enrollments.filter(
+            status__in=Enrollment.ACTIVE_STATUSES
+        ).select_related("trainee", "cohort"):
+            enrollment.cohort = cohort
+            _email(
+                enrollment,
+                template="rescheduled",
+                occasion="rescheduled",
+                n=cohort.schedule_version,
+                calendar=enrollment.status == Status.ENROLLED,
+                context={"changed": changed},
+            )
+    if "capacity" in changed and cohort.capacity > before["capacity"]:
+        _fill_seats(cohort, by=by)
+    return cohort
+
+
+@transaction.atomic
+def cohort_open(*, cohort_id: int, by: User) -> Cohort:
+    """Open a planned cohort for enrollment."""
+    policies.ensure_can_manage_cohorts(by)
+    cohort = _lock_cohort(cohort_id)
+    transition(cohort, to=CohortStatus.OPEN, by=by)
+    return cohort
+
+
+@transaction.atomic
+def cohort_close_enrollment(*, cohort_id: int, by: User) -> Cohort:
+    """Take an open cohort back to planned (placements still allowed for analysts)."""
+    policies.ensure_can_manage_cohorts(by)
+    cohort = _lock_cohort(cohort_id)
+    transition(cohort, to=CohortStatus.PLANNED, by=by)
+    return cohort
+
+
+def next_cohort_for_waitlist(cohort: Cohort) -> Cohort | None:
+    """The next cohort open for enrollment after this one (else the next planned one)."""
+    later = Cohort.objects.filter(day1__gt=cohort.day1).exclude(pk=cohort.pk).order_by("day1", "pk")
+    return (
+        later.filter(status=CohortStatus.OPEN).first()
+        or later.filter(status=CohortStatus.PLANNED).first()
+    )
+
+
+@transaction.atomic
+def cohort_start(*, cohort_id: int, by: User) -> tuple[Cohort, int, Cohort | None]:
+    """Day 1 has come: the cohort is in progress. Anyone still waiting (or holding an unanswered
+    offer) is carried to the next cohort's waitlist in their original order (by the time they
+    were accepted) and told. Returns the cohort, how many were carried, and where to."""
+    policies.ensure_can_manage_cohorts(by)
+    cohort = _lock_cohort(cohort_id)
+    transition(cohort, to=CohortStatus.IN_PROGRESS, by=by)
+    waiting = list(
+        cohort.enrollments.select_for_update(of=("self",))
+        .filter(status__in=Enrollment.QUEUE_STATUSES)
+        .select_related("trainee", "application", "placed_by", "cohort")
+        .order_by("accepted_at", "pk")
+    )
+    if not waiting:
+        return cohort, 0, None
+    target_peek = next_cohort_for_waitlist(cohort)
+    if target_peek is None:
+        return cohort, 0, None
+    target = _lock_cohort(target_peek.pk)
+    carried: list[Enrollment] = []
+    for old in waiting:
+        transition(
+            old,
+            to=Status.MOVED,
+            by=by,
+            comment="Carried to the next cohort's waitlist.",
+            data={"to_cohort": target.pk, "carried": True},
+            extra_update_fields=("offer_expires_at",),
+        )
+        new = Enrollment.objects.create(
+            cohort=target,
+            application=old.application,
+            trainee=old.trainee,
+            status=Status.WAITLISTED,
+            accepted_at=old.accepted_at,
+            queue_at=old.accepted_at,
+            placed_by=old.placed_by,
+        )
+        audit_record(
+            target=new,
+            action="carried",
+            by=by,
+            to_status=new.status,
+            data={"from_cohort": cohort.pk, "from_enrollment": old.pk},
+        )
+        carried.append(new)
+    _fill_seats(target, by=by)
+    for new in carried:
+        new.refresh_from_db(fields=["status"])
+        if new.status == Status.WAITLISTED:
+            new.cohort = target
+            _email(
+                new,
+                template="carried",
+                occasion="carried",
+                context={"from_cohort": cohort, "position": waitlist_position(new)},
+            )
+    return cohort, len(carried), target
+
+
+@transaction.atomic
+def cohort_complete(*, cohort_id: int, by: User) -> Cohort:
+    policies.ensure_can_manage_cohorts(by)
+    cohort = _lock_cohort(cohort_id)
+    transition(cohort, to=CohortStatus.COMPLETED, by=by)
+    return cohort
+
+
+@transaction.atomic
+def cohort_cancel(*, cohort_id: int, by: User, reason: str) -> Cohort:
+    """Cancel a cohort: every active place ends, and everyone placed in it is told (with a
+    calendar cancellation for those who held a seat). Their applications stay accepted or
+    waitlisted, so an analyst can place them in another cohort."""
+    policies.ensure_can_manage_cohorts(by)
+    if not reason.strip():
+        raise ValidationError("Say why the cohort is cancelled; everyone placed in it is told.")
+    cohort = _lock_cohort(cohort_id)
+    transition(cohort, to=CohortStatus.CANCELLED, by=by, comment=reason)
+    for enrollment in (
+        cohort.enrollments.select_for_update(of=("self",))
+        .filter(status__in=Enrollment.ACTIVE_STATUSES)
+        .select_related("trainee", "cohort")
+    ):
+        had_seat = enrollment.status == Status.ENROLLED
+        transition(enrollment, to=Status.CANCELLED, by=by, comment=reason)
+        enrollment.cohort = cohort
+        _email(
+            enrollment,
+            template="cancelled",
+            occasion="cancelled",
+            cancelled=had_seat,
+            context={"reason": reason},
+        )
+    return cohort
+
+
+# ---------------------------------------------------------------------------------------------
+# Placement, the waitlist and withdrawal
+
+
+def _place_application_status(
+    application: Application, *, seat: bool, by: User, cohort: Cohort, comment: str
+) -> None:
+    data = {"cohort": cohort.pk}
+    if seat and application.status != AppStatus.ACCEPTED:
+        application_services.application_accept(
+            application_id=application.pk, by=by, comment=comment, data=data, notify=False
+        )
+    elif not seat and application.status != AppStatus.WAITLISTED:
+        application_services.application_waitlist(
+            application_id=application.pk, by=by, comment=comment, data=data, notify=False
+        )
+
+
+@transaction.atomic
+def enrollment_place(
+    *, application_id: int, cohort_id: int, by: User, comment: str = ""
+) -> Enrollment:
+    """An analyst accepts an application into a cohort: a seat if one is free, else a place at
+    the back of that cohort's waitlist (by acceptance time). Locks the cohort, then the
+    application; records the placement; sends the acceptance (with the calendar file) or the
+    waitlist email with the position."""
+    cohort = _lock_cohort(cohort_id)
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("trainee")
+        .get(pk=application_id)
+    )
+    policies.ensure_analyst_for(by, application)
+    if not cohort.is_placeable:
+        raise ValidationError(
+            f"{cohort.name} is {cohort.get_status_display().lower()}; choose a cohort that is "
+            "planned or open for enrollment."
+        )
+    if application.status not in policies.PLACEABLE_APPLICATION_STATUSES:
+        raise ValidationError(
+            f"This application is {application.get_status_display().lower()}, so it can't be "
+            "placed in a cohort."
+        )
+    current = (
+        Enrollment.objects.filter(application=application, status__in=Enrollment.ACTIVE_STATUSES)
+        .select_related("cohort")
+        .first()
+    )
+    if current is not None:
+        raise ValidationError(
+            f"{application.trainee.full_name} is already placed in {current.cohort.name}. "
+            "Use “Move” on that cohort's page to change cohorts."
+        )
+    earlier = Enrollment.objects.filter(application=application).order_by("accepted_at").first()
+    now = timezone.now()
+    accepted_at = earlier.accepted_at if earlier else now
+    seat = seats_taken(cohort) < cohort.capacity
+    enrollment = Enrollment.objects.create(
+        cohort=cohort,
+        application=application,
+        trainee=application.trainee,
+        status=Status.ENROLLED if seat else Status.WAITLISTED,
+        accepted_at=accepted_at,
+        queue_at=accepted_at,
+        placed_by=by,
+    )
+    _place_application_status(application, seat=seat, by=by, cohort=cohort, comment=comment)
+    audit_record(
+        target=enrollment,
+        action="placed",
+        by=by,
+        to_status=enrollment.status,
+        comment=comment,
+        data={"cohort": cohort.pk},
+    )
+    enrollment.cohort = cohort
+    if seat:
+        _email(
+            enrollment,
+            template="placed",
+            occasion="placed",
+            calendar=True,
+            context={"comment": comment},
+        )
+    else:
+        _email(
+            enrollment,
+            template="waitlisted",
+            occasion="waitlisted",
+            context={"position": waitlist_position(enrollment), "comment": comment},
+        )
+    return enrollment
+
+
+def _enroll_from_queue(enrollment: Enrollment, *, by: User | None, how: str) -> None:
+    transition(
+        enrollment,
+        to=Status.ENROLLED,
+        by=by,
+        data={"how": how},
+        extra_update_fields=("offer_expires_at",),
+    )
+    enrollment.offer_expires_at = None
+    enrollment.save(update_fields=["offer_expires_at"])
+    application = enrollment.application
+    if application.status != AppStatus.ACCEPTED:
+        application_services.application_accept(
+            application_id=application.pk,
+            by=_analyst_actor(by, enrollment),
+            data={"cohort": enrollment.cohort_id, "from_waitlist": True},
+            notify=False,
+        )
+    _email(
+        enrollment, template="promoted", occasion="promoted", calendar=True, context={"how": how}
+    )
+
+
+def _offer(enrollment: Enrollment, *, by: User | None) -> None:
+    expires = timezone.now() + dt.timedelta(hours=settings.LEANLEADERS_WAITLIST_OFFER_HOURS)
+    enrollment.offer_expires_at = expires
+    transition(
+        enrollment,
+        to=Status.OFFERED,
+        by=by,
+        data={"expires": expires.isoformat()},
+        extra_update_fields=("offer_expires_at",),
+    )
+    _email(
+        enrollment,
+        template="offered",
+        occasion="offered",
+        n=int(expires.timestamp()),
+        context={"expires": expires},
+    )
+
+
+def _fill_seats(cohort: Cohort, *, by: User | None) -> list[Enrollment]:
+    """Give free seats to the front of the queue (the caller holds the cohort lock).
+
+    With LEANLEADERS_WAITLIST_OFFER_BY_EMAIL the seat is offered, held until the deadline;
+    otherwise the person is enrolled at once.
+    """
+    if not cohort.is_placeable:
+        return []
+    promoted: list[Enrollment] = []
+    free = cohort.capacity - seats_taken(cohort)
+    if free <= 0:
+        return promoted
+    queue = list(
+        cohort.enrollments.select_for_update(of=("self",))
+        .filter(status=Status.WAITLISTED)
+        .select_related("trainee", "application", "placed_by", "cohort__created_by")
+        .order_by("queue_at", "pk")[:free]
+    )
+    for enrollment in queue:
+        enrollment.cohort = cohort
+        if settings.LEANLEADERS_WAITLIST_OFFER_BY_EMAIL:
+            _offer(enrollment, by=by)
+        else:
+            _enroll_from_queue(enrollment, by=by, how="promoted")
+        promoted.append(enrollment)
+    return promoted
+
+
+def _lock_for_enrollment(enrollment_id: int) -> tuple[Cohort, Enrollment]:
+    cohort_id = Enrollment.objects.values_list("cohort_id", flat=True).get(pk=enrollment_id)
+    cohort = _lock_cohort(cohort_id)
+    enrollment = _lock_enrollment(enrollment_id)
+    enrollment.cohort = cohort
+    return cohort, enrollment
+
+
+@transaction.atomic
+def enrollment_withdraw(*, enrollment_id: int, by: User, comment: str = "") -> Enrollment:
+    """The trainee leaves their cohort or its waitlist (or declines an offered seat). A freed
+    seat goes to the next in line; the application is withdrawn and the managers and analysts
+    are told (applications' withdrawal email)."""
+    cohort, enrollment = _lock_for_enrollment(enrollment_id)
+    policies.ensure_owns(by, enrollment)
+    if not enrollment.is_active:
+        raise ValidationError("You have already left this cohort.")
+    if cohort.status in (CohortStatus.COMPLETED,):
+        raise ValidationError("This cohort has finished.")
+    had_seat = enrollment.status in Enrollment.SEAT_STATUSES
+    transition(enrollment, to=Status.WITHDRAWN, by=by, comment=comment)
+    application_services.application_withdraw(
+        application_id=enrollment.application_id, by=by, comment=comment, seat_released=True
+    )
+    if had_seat:
+        _fill_seats(cohort, by=by)
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_offer_accept(*, enrollment_id: int, by: User) -> Enrollment:
+    """The trainee confirms an offered seat before its deadline."""
+    _cohort, enrollment = _lock_for_enrollment(enrollment_id)
+    policies.ensure_owns(by, enrollment)
+    if enrollment.status != Status.OFFERED:
+        raise ValidationError("This seat is no longer on offer.")
+    if enrollment.offer_expires_at and enrollment.offer_expires_at <= timezone.now():
+        raise ValidationError("Sorry: the offer lapsed before you confirmed it.")
+    _enroll_from_queue(enrollment, by=by, how="confirmed")
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_offer_expire(*, enrollment_id: int) -> bool:
+    """Lapse one overdue offer and pass the seat on. Safe to call twice: returns False if the
+    offer was answered or already lapsed."""
+    cohort, enrollment = _lock_for_enrollment(enrollment_id)
+    if enrollment.status != Status.OFFERED or (
+        enrollment.offer_expires_at and enrollment.offer_expires_at > timezone.now()
+    ):
+        return False
+    transition(enrollment, to=Status.OFFER_EXPIRED, by=None, comment="No answer by the deadline.")
+    _email(enrollment, template="offer_lapsed", occasion="offer-lapsed")
+    _fill_seats(cohort, by=None)
+    return True
+
+
+def enrollment_offers_expire(*, now: dt.datetime | None = None) -> int:
+    """Lapse every overdue offer (each in its own transaction). Returns how many lapsed."""
+    now = now or timezone.now()
+    overdue = list(
+        Enrollment.objects.filter(status=Status.OFFERED, offer_expires_at__lte=now)
+        .order_by("offer_expires_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    return sum(1 for pk in overdue if enrollment_offer_expire(enrollment_id=pk))
+
+
+@transaction.atomic
+def enrollment_move(
+    *, enrollment_id: int, cohort_id: int, by: User, reason: str = ""
+) -> Enrollment:
+    """An analyst moves a trainee to another cohort: a seat there if one is free, else its
+    waitlist in their original place. The seat they leave goes to the next in line."""
+    policies.ensure_can_manage_cohorts(by)
+    source_id = Enrollment.objects.values_list("cohort_id", flat=True).get(pk=enrollment_id)
+    if source_id == cohort_id:
+        raise ValidationError("They are already in this cohort.")
+    locked = {pk: _lock_cohort(pk) for pk in sorted((source_id, cohort_id))}
+    source, target = locked[source_id], locked[cohort_id]
+    old = _lock_enrollment(enrollment_id)
+    old.cohort = source
+    if not policies.can_move(by, old):
+        raise ValidationError("This place has ended; there is nothing to move.")
+    if not target.is_placeable:
+        raise ValidationError(
+            f"{target.name} is {target.get_status_display().lower()}; choose a planned or "
+            "open cohort."
+        )
+    had_seat = old.status in Enrollment.SEAT_STATUSES
+    transition(old, to=Status.MOVED, by=by, comment=reason, data={"to_cohort": target.pk})
+    seat = seats_taken(target) < target.capacity
+    new = Enrollment.objects.create(
+        cohort=target,
+        application=old.application,
+        trainee=old.trainee,
+        status=Status.ENROLLED if seat else Status.WAITLISTED,
+        accepted_at=old.accepted_at,
+        queue_at=old.accepted_at,
+        placed_by=by,
+    )
+    _place_application_status(
+        Application.objects.select_for_update().get(pk=old.application_id),
+        seat=seat,
+        by=by,
+        cohort=target,
+        comment=reason,
+    )
+    audit_record(
+        target=new,
+        action="moved-in",
+        by=by,
+        to_status=new.status,
+        comment=reason,
+        data={"from_cohort": source.pk, "from_enrollment": old.pk},
+    )
+    new.cohort = target
+    _email(
+        new,
+        template="moved",
+        occasion="moved-in",
+        calendar=seat,
+        context={"from_cohort": source, "position": waitlist_position(new), "reason": reason},
+    )
+    if had_seat:
+        _fill_seats(source, by=by)
+    return new
+
+
+@transaction.atomic
+def enrollment_reorder(*, enrollment_id: int, position: int, by: User, reason: str) -> Enrollment:
+    """An analyst moves someone to another place in a cohort's waitlist, with a reason.
+
+    The queue's times are redistributed in the new order, so later arrivals still join behind.
+    """
+    policies.ensure_can_manage_cohorts(by)
+    if not reason.strip():
+        raise ValidationError("Give a reason for changing the order; it goes in the history.")
+    cohort, enrollment = _lock_for_enrollment(enrollment_id)
+    if enrollment.status != Status.WAITLISTED:
+        raise ValidationError("Only people on the waitlist can be reordered.")
+    queue = list(
+        cohort.enrollments.select_for_update(of=("self",))
+        .filter(status=Status.WAITLISTED)
+        .order_by("queue_at", "pk")
+    )
+    old_position = next(i for i, e in enumerate(queue, start=1) if e.pk == enrollment.pk)
+    position = max(1, min(position, len(queue)))
+    if position == old_position:
+        return enrollment
+    times = sorted(e.queue_at for e in queue)
+    for i in range(1, len(times)):  # keep them strictly increasing so the order is exact
+        if times[i] <= times[i - 1]:
+            times[i] = times[i - 1] + dt.timedelta(microseconds=1)
+    moving = queue.pop(old_position - 1)
+    queue.insert(position - 1, moving)
+    for entry, queue_at in zip(queue, times, strict=True):
+        if entry.queue_at != queue_at:
+            entry.queue_at = queue_at
+            entry.save(update_fields=["queue_at"])
+    audit_record(
+        target=enrollment,
+        action="reordered",
+        by=by,
+        comment=reason,
+        data={"from_position": old_position, "to_position": position},
+    )
+    enrollment.queue_at = moving.queue_at
+    return enrollment
+
+
+# ---------------------------------------------------------------------------------------------
+# Attendance
+
+
+@transaction.atomic
+def attendance_record(
+    *, cohort_id: int, day: int, marks: dict[int, tuple[str, str]], by: User
+) -> list[Attendance]:
+    """An analyst records attendance for one session: {enrollment id: (mark, note)}.
+
+    Only for enrolled people of this cohort, on or after the session's day. Re-recording
+    overwrites the earlier mark (corrections are kept in the audit log).
+    """
+    policies.ensure_can_manage_cohorts(by)
+    cohort = _lock_cohort(cohort_id)
+    if day not in (1, 2, 3):
+        raise ValidationError("Choose Day 1, Day 2 or Day 3.")
+    if not policies.can_take_attendance(by, cohort):
+        raise ValidationError("Start the cohort first: attendance is taken once it is in progress.")
+    session_date = cohort.session_date(day)
+    if session_date > timezone.localdate():
+        raise ValidationError(
+            f"Day {day} is on {date_format(session_date, 'l j F')}; take attendance on the day."
+        )
+    enrolled = {
+        e.pk: e for e in cohort.enrollments.filter(status=Status.ENROLLED, pk__in=list(marks))
+    }
+    valid = set(Attendance.Mark.values)
+    saved: list[Attendance] = []
+    counts: dict[str, int] = {}
+    for enrollment_id, (mark, note) in marks.items():
+        if enrollment_id not in enrolled or mark not in valid:
+            continue
+        attendance, _ = Attendance.objects.update_or_create(
+            enrollment_id=enrollment_id,
+            day=day,
+            defaults={
+                "mark": mark,
+                "note": (note or "")[:200],
+                "recorded_by": by,
+                "recorded_at": timezone.now(),
+            },
+        )
+        counts[mark] = counts.get(mark, 0) + 1
+        saved.append(attendance)
+    if saved:
+        audit_record(target=cohort, action="attendance", by=by, data={"day": day, **counts})
+    return saved

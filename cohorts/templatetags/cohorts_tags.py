@@ -1,0 +1,114 @@
+"""Cohort badges, attendance marks, history labels and the placement chooser's data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+
+from applications.models import Application
+from cohorts import selectors
+from cohorts.models import Attendance, Enrollment
+from leanleaders.models import AuditEvent
+
+register = template.Library()
+
+STYLES = {
+    "planned": "secondary",
+    "open": "primary",
+    "in_progress": "success",
+    "completed": "dark",
+    "cancelled": "danger",
+    "enrolled": "success",
+    "waitlisted": "warning",
+    "offered": "info",
+    "withdrawn": "secondary",
+    "moved": "secondary",
+    "offer_expired": "secondary",
+}
+MARK_STYLES = {
+    "present": ("success", "check-lg"),
+    "late": ("warning", "clock"),
+    "absent": ("danger", "x-lg"),
+    "excused": ("secondary", "dash-lg"),
+}
+
+
+@register.simple_tag
+def cohort_badge(obj: Any) -> str:
+    status = getattr(obj, "status", "")
+    style = STYLES.get(status, "secondary")
+    text = "text-dark" if style in {"warning", "info"} else ""
+    return format_html(
+        '<span class="badge text-bg-{} {}">{}</span>', style, text, obj.get_status_display()
+    )
+
+
+@register.simple_tag
+def attendance_badge(marks: dict[int, Attendance], day: int) -> str:
+    mark = marks.get(day)
+    if mark is None:
+        return format_html('<span class="text-body-secondary small">{}</span>', "Not taken")
+    style, icon = MARK_STYLES[mark.mark]
+    text = "text-dark" if style == "warning" else ""
+    return format_html(
+        '<span class="badge text-bg-{} {}"><i class="bi bi-{}" aria-hidden="true"></i> {}</span>',
+        style,
+        text,
+        icon,
+        mark.get_mark_display(),
+    )
+
+
+STATUS_LABELS = dict(Enrollment.Status.choices)
+ACTIONS = {
+    "created": "Cohort created",
+    "edited": "Cohort edited",
+    "placed": "Placed",
+    "carried": "Carried over from an earlier cohort",
+    "moved-in": "Moved in from another cohort",
+    "reordered": "Waitlist reordered",
+    "attendance": "Attendance taken",
+}
+
+
+@register.simple_tag
+def history_label(event: AuditEvent, names: dict[int, str]) -> str:
+    who = names.get(event.target_id, "") if event.target_type.model == "enrollment" else ""
+    if event.action == "status":
+        label = STATUS_LABELS.get(event.to_status) or event.to_status.replace("_", " ").capitalize()
+        if event.target_type.model == "cohort":
+            label = f"Cohort: {dict(_cohort_statuses()).get(event.to_status, label)}"
+    else:
+        label = ACTIONS.get(event.action, event.action.capitalize())
+        if event.action == "placed":
+            label = f"Placed ({STATUS_LABELS.get(event.to_status, event.to_status).lower()})"
+        elif event.action == "reordered":
+            data = event.data or {}
+            label = f"Waitlist: from {data.get('from_position')} to {data.get('to_position')}"
+        elif event.action == "attendance":
+            label = f"Attendance taken for Day {(event.data or {}).get('day')}"
+        elif event.action == "edited":
+            label = "Cohort edited: " + ", ".join(sorted((event.data or {}).keys()))
+    return f"{who}: {label}" if who else label
+
+
+def _cohort_statuses() -> list[tuple[str, str]]:
+    from cohorts.models import Cohort
+
+    return Cohort.Status.choices
+
+
+@register.simple_tag
+def placement_options(application: Application) -> dict[str, Any]:
+    """What the analyst's placement form needs: cohorts (preferred first) and any current place."""
+    return {
+        "cohorts": selectors.placement_options(application=application),
+        "current": selectors.application_enrollment(application=application),
+    }
+
+
+@register.simple_tag
+def application_cohort(application: Application) -> Enrollment | None:
+    return selectors.application_enrollment(application=application)

@@ -1,0 +1,407 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
+from django.views.decorators.http import require_http_methods, require_POST
+
+from applications.policies import visible_applications
+from cohorts import policies, schedule, selectors, services
+from cohorts.forms import (
+    MARKS,
+    CancelForm,
+    CohortForm,
+    MoveForm,
+    PlacementForm,
+    ReorderForm,
+    WithdrawForm,
+)
+from cohorts.ics import cohort_ics, cohort_ics_filename
+from cohorts.models import Cohort, Enrollment
+from leanleaders.decorators import analyst_required, trainee_required
+from leanleaders.roles import is_analyst, is_manager, is_trainee
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _cohort_or_404(request: HttpRequest, pk: int) -> Cohort:
+    return get_object_or_404(policies.visible_cohorts(request.user), pk=pk)
+
+
+def _enrollment_or_404(request: HttpRequest, pk: int) -> Enrollment:
+    return get_object_or_404(
+        policies.visible_enrollments(request.user).select_related("cohort", "trainee"), pk=pk
+    )
+
+
+TABS = [
+    (selectors.UPCOMING, "Upcoming"),
+    (selectors.CURRENT, "Current"),
+    (selectors.PAST, "Past"),
+]
+
+
+@login_required
+def cohort_list(request: HttpRequest) -> HttpResponse:
+    if is_trainee(request.user):
+        return redirect("cohorts:my-cohort")
+    if not (is_analyst(request.user) or is_manager(request.user)):
+        raise PermissionDenied
+    when = request.GET.get("when", selectors.UPCOMING)
+    if when not in dict(TABS):
+        when = selectors.UPCOMING
+    cohorts = selectors.cohort_list(user=request.user, when=when)
+    page = Paginator(cohorts, 20).get_page(request.GET.get("page"))
+    people = []
+    if not is_analyst(request.user):
+        people = list(selectors.manager_people_enrollments(user=request.user)[:50])
+    return render(
+        request,
+        "cohorts/cohort_list.html",
+        {
+            "page": page,
+            "when": when,
+            "tabs": TABS,
+            "can_manage": policies.can_manage_cohorts(request.user),
+            "people": people,
+        },
+    )
+
+
+@analyst_required
+@require_http_methods(["GET", "POST"])
+def cohort_create(request: HttpRequest) -> HttpResponse:
+    form = CohortForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cohort = services.cohort_create(by=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{cohort.name} is scheduled. Open it for enrollment when you're ready.",
+            )
+            return redirect("cohorts:cohort-detail", pk=cohort.pk)
+    return render(request, "cohorts/cohort_form.html", {"form": form})
+
+
+def _add_errors(form: CohortForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@analyst_required
+@require_http_methods(["GET", "POST"])
+def cohort_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _cohort_or_404(request, pk)
+    form = CohortForm(request.POST or None, instance=cohort)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cohort_update(cohort_id=pk, by=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Saved. Anyone affected by a change of date is told.")
+            return redirect("cohorts:cohort-detail", pk=pk)
+    return render(request, "cohorts/cohort_form.html", {"form": form, "cohort": cohort})
+
+
+@analyst_required
+def schedule_propose(request: HttpRequest) -> JsonResponse:
+    """Proposed Day 2 and Day 3 for a Day 1, or why Day 1 is not a working day."""
+    try:
+        day1 = dt.date.fromisoformat(request.GET.get("day1", ""))
+    except ValueError:
+        return JsonResponse({"error": "Enter Day 1 as a date."}, status=400)
+    reason = schedule.non_working_reason(day1)
+    if reason:
+        return JsonResponse(
+            {"error": f"{date_format(day1, 'l j F Y')} is {reason}, not a working day."}
+        )
+    day2, day3 = schedule.propose_schedule(day1)
+    return JsonResponse(
+        {
+            "day2": day2.isoformat(),
+            "day3": day3.isoformat(),
+            "summary": f"Proposed: Day 2 {date_format(day2, 'l j F')}, "
+            f"Day 3 {date_format(day3, 'l j F')}.",
+        }
+    )
+
+
+@login_required
+def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    cohort = get_object_or_404(selectors._with_counts(policies.visible_cohorts(user)), pk=pk)
+    manage = policies.can_manage_cohorts(user)
+    if is_trainee(user):
+        return redirect("cohorts:my-cohort")
+    history = list(selectors.cohort_history(cohort=cohort)[:50]) if manage else []
+    context: dict[str, Any] = {
+        "cohort": cohort,
+        "roster": selectors.cohort_roster(user=user, cohort=cohort),
+        "waitlist": selectors.cohort_waitlist(user=user, cohort=cohort),
+        "history": history,
+        "names": selectors.enrollment_names(cohort=cohort) if manage else {},
+        "can_manage": manage,
+        "can_take_attendance": policies.can_take_attendance(user, cohort),
+        "other_cohorts": [c for c in selectors.placeable_cohorts() if c.pk != cohort.pk]
+        if manage
+        else [],
+        "seats_left": max(cohort.capacity - cohort.seats_taken, 0),
+    }
+    return render(request, "cohorts/cohort_detail.html", context)
+
+
+COHORT_ACTIONS = {
+    "open": (services.cohort_open, "Open for enrollment."),
+    "close": (services.cohort_close_enrollment, "Back to planned."),
+    "complete": (services.cohort_complete, "Marked completed."),
+}
+
+
+@analyst_required
+@require_POST
+def cohort_status(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _cohort_or_404(request, pk)
+    action = request.POST.get("action", "")
+    try:
+        if action == "start":
+            _cohort, carried, target = services.cohort_start(cohort_id=cohort.pk, by=request.user)
+            text = "The cohort is in progress."
+            if carried and target:
+                text += f" {carried} people still waiting moved to {target.name}'s waitlist."
+            elif cohort.enrollments.filter(status__in=Enrollment.QUEUE_STATUSES).exists():
+                text += (
+                    " People are still waiting, and no later cohort is planned: create one, "
+                    "then move them."
+                )
+            messages.success(request, text)
+        elif action == "cancel":
+            form = CancelForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, "Say why the cohort is cancelled; everyone is told.")
+                return redirect("cohorts:cohort-detail", pk=pk)
+            services.cohort_cancel(
+                cohort_id=cohort.pk, by=request.user, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, "Cancelled. Everyone placed in it is told.")
+        elif action in COHORT_ACTIONS:
+            service, text = COHORT_ACTIONS[action]
+            service(cohort_id=cohort.pk, by=request.user)
+            messages.success(request, text)
+        else:
+            messages.error(request, "Unknown action.")
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    return redirect("cohorts:cohort-detail", pk=pk)
+
+
+@login_required
+def cohort_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _cohort_or_404(request, pk)
+    response = HttpResponse(cohort_ics(cohort), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{cohort_ics_filename(cohort)}"'
+    return response
+
+
+@analyst_required
+@require_http_methods(["GET", "POST"])
+def cohort_attendance(request: HttpRequest, pk: int, day: int) -> HttpResponse:
+    cohort = _cohort_or_404(request, pk)
+    if day not in (1, 2, 3):
+        raise PermissionDenied
+    roster = selectors.cohort_roster(user=request.user, cohort=cohort)
+    if request.method == "POST":
+        marks = {}
+        for row in roster:
+            mark = request.POST.get(f"mark-{row.enrollment.pk}", "")
+            if mark:
+                marks[row.enrollment.pk] = (mark, request.POST.get(f"note-{row.enrollment.pk}", ""))
+        try:
+            saved = services.attendance_record(
+                cohort_id=cohort.pk, day=day, marks=marks, by=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            missing = len(roster) - len(saved)
+            text = f"Day {day} attendance saved for {len(saved)} people."
+            if missing:
+                text += f" {missing} still unmarked."
+            messages.success(request, text)
+            return redirect("cohorts:cohort-detail", pk=pk)
+    return render(
+        request,
+        "cohorts/attendance_form.html",
+        {
+            "cohort": cohort,
+            "day": day,
+            "session": cohort.sessions[day - 1],
+            "roster": roster,
+            "marks": MARKS,
+            "can_take_attendance": policies.can_take_attendance(request.user, cohort),
+        },
+    )
+
+
+@analyst_required
+@require_POST
+def enrollment_place(request: HttpRequest, application_pk: int) -> HttpResponse:
+    application = get_object_or_404(visible_applications(request.user), pk=application_pk)
+    form = PlacementForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a cohort to accept this application into.")
+        return redirect("applications:application-detail", pk=application.pk)
+    try:
+        enrollment = services.enrollment_place(
+            application_id=application.pk,
+            cohort_id=form.cleaned_data["cohort"],
+            by=request.user,
+            comment=form.cleaned_data["comment"],
+        )
+    except Cohort.DoesNotExist:
+        messages.error(request, "That cohort no longer exists. Choose another.")
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        if enrollment.status == Enrollment.Status.ENROLLED:
+            messages.success(
+                request,
+                f"Accepted into {enrollment.cohort.name}. "
+                f"{enrollment.trainee.full_name} is told, with a calendar file.",
+            )
+        else:
+            position = selectors.position_of(enrollment)
+            messages.warning(
+                request,
+                f"{enrollment.cohort.name} is full, so {enrollment.trainee.full_name} is on its "
+                f"waitlist at position {position}. They are told.",
+            )
+    return redirect("applications:application-detail", pk=application.pk)
+
+
+@trainee_required
+def my_cohort(request: HttpRequest) -> HttpResponse:
+    enrollment = selectors.current_enrollment(user=request.user)
+    context: dict[str, Any] = {"enrollment": enrollment}
+    if enrollment is not None:
+        context.update(
+            cohort=enrollment.cohort,
+            position=selectors.position_of(enrollment),
+            can_withdraw=policies.can_withdraw(request.user, enrollment),
+            can_respond=policies.can_respond_to_offer(request.user, enrollment),
+            marks={a.day: a for a in enrollment.attendance.all()}
+            if enrollment.status == Enrollment.Status.ENROLLED
+            else {},
+            withdraw_form=WithdrawForm(),
+        )
+    return render(request, "cohorts/my_cohort.html", context)
+
+
+@trainee_required
+@require_http_methods(["GET", "POST"])
+def enrollment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    enrollment = _enrollment_or_404(request, pk)
+    if not policies.can_withdraw(request.user, enrollment):
+        messages.info(request, "You have already left this cohort.")
+        return redirect("cohorts:my-cohort")
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enrollment_withdraw(
+                enrollment_id=enrollment.pk,
+                by=request.user,
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(
+                request,
+                "You have left the cohort and your application is withdrawn. "
+                "You can apply again whenever you're ready.",
+            )
+        return redirect("cohorts:my-cohort")
+    return render(
+        request,
+        "cohorts/enrollment_withdraw.html",
+        {"enrollment": enrollment, "cohort": enrollment.cohort, "form": form},
+    )
+
+
+@trainee_required
+@require_POST
+def enrollment_offer(request: HttpRequest, pk: int) -> HttpResponse:
+    enrollment = _enrollment_or_404(request, pk)
+    if request.POST.get("answer") != "accept":
+        return redirect("cohorts:enrollment-withdraw", pk=pk)
+    try:
+        services.enrollment_offer_accept(enrollment_id=enrollment.pk, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, "Your seat is confirmed. See you on Day 1!")
+    return redirect("cohorts:my-cohort")
+
+
+@analyst_required
+@require_POST
+def enrollment_move(request: HttpRequest, pk: int) -> HttpResponse:
+    enrollment = _enrollment_or_404(request, pk)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose the cohort to move them to.")
+        return redirect("cohorts:cohort-detail", pk=enrollment.cohort_id)
+    try:
+        new = services.enrollment_move(
+            enrollment_id=enrollment.pk,
+            cohort_id=form.cleaned_data["cohort"],
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    except Cohort.DoesNotExist:
+        messages.error(request, "That cohort no longer exists.")
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        where = "with a seat" if new.status == Enrollment.Status.ENROLLED else "on its waitlist"
+        messages.success(
+            request, f"{new.trainee.full_name} moved to {new.cohort.name} {where}. They are told."
+        )
+    return redirect("cohorts:cohort-detail", pk=enrollment.cohort_id)
+
+
+@analyst_required
+@require_POST
+def enrollment_reorder(request: HttpRequest, pk: int) -> HttpResponse:
+    enrollment = _enrollment_or_404(request, pk)
+    form = ReorderForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the new position and a reason for the change.")
+        return redirect("cohorts:cohort-detail", pk=enrollment.cohort_id)
+    try:
+        services.enrollment_reorder(
+            enrollment_id=enrollment.pk,
+            position=form.cleaned_data["position"],
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, "Waitlist reordered. The reason is in the history.")
+    return redirect("cohorts:cohort-detail", pk=enrollment.cohort_id)

@@ -1,0 +1,324 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from icalendar import Calendar
+
+from applications.models import Application
+from cohorts import services
+from cohorts.models import Attendance, Cohort, Enrollment
+from tests.cohorts.factories import CohortFactory, approved_application
+from tests.factories import TraineeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cohort(analyst):
+    return CohortFactory(name="Fall A", capacity=2, created_by=analyst)
+
+
+@pytest.fixture
+def seated(cohort, trainee, analyst):
+    """`trainee` holds a seat in `cohort`."""
+    from tests.cohorts.factories import ApprovedApplicationFactory
+
+    app = ApprovedApplicationFactory(trainee=trainee)
+    return services.enrollment_place(application_id=app.pk, cohort_id=cohort.pk, by=analyst)
+
+
+ROLES = [
+    "anonymous",
+    "trainee",
+    "other_trainee",
+    "manager",
+    "alternate_manager",
+    "other_dept_manager",
+    "analyst",
+]
+
+
+def status_for(client, url, method="get", data=None):
+    response = getattr(client, method)(url, data or {})
+    return response.status_code
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("anonymous", 302),
+        ("trainee", 302),  # a trainee's cohort page is "My cohort"
+        ("other_trainee", 404),
+        ("manager", 200),
+        ("alternate_manager", 200),
+        ("other_dept_manager", 404),
+        ("analyst", 200),
+    ],
+)
+def test_cohort_detail_by_role(request, client_for, seated, role, expected):
+    user = request.getfixturevalue(role)
+    url = reverse("cohorts:cohort-detail", args=[seated.cohort_id])
+    assert status_for(client_for(user), url) == expected
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("anonymous", 302),
+        ("trainee", 200),
+        ("other_trainee", 404),
+        ("manager", 200),
+        ("other_dept_manager", 404),
+        ("analyst", 200),
+    ],
+)
+def test_calendar_download_by_role(request, client_for, seated, role, expected):
+    user = request.getfixturevalue(role)
+    url = reverse("cohorts:cohort-calendar", args=[seated.cohort_id])
+    assert status_for(client_for(user), url) == expected
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("anonymous", 302),
+        ("trainee", 403),
+        ("manager", 403),
+        ("analyst", 200),
+    ],
+)
+def test_create_page_is_for_analysts(request, client_for, role, expected):
+    user = request.getfixturevalue(role)
+    assert status_for(client_for(user), reverse("cohorts:cohort-create")) == expected
+
+
+@pytest.mark.parametrize("role", ["trainee", "manager", "other_dept_manager"])
+def test_only_analysts_change_cohorts(request, client_for, seated, role):
+    client = client_for(request.getfixturevalue(role))
+    cohort = seated.cohort
+    for name, data in [
+        ("cohort-status", {"action": "cancel", "reason": "x"}),
+        ("cohort-edit", {"name": "x"}),
+        ("cohort-attendance", None),
+    ]:
+        args = [cohort.pk, 1] if name == "cohort-attendance" else [cohort.pk]
+        assert client.post(reverse(f"cohorts:{name}", args=args), data or {}).status_code == 403
+    assert (
+        client.post(
+            reverse("cohorts:enrollment-move", args=[seated.pk]), {"cohort": cohort.pk}
+        ).status_code
+        == 403
+    )
+    cohort.refresh_from_db()
+    assert cohort.status == Cohort.Status.OPEN
+
+
+def test_other_trainee_cannot_withdraw_someone_else(client_for, seated, other_trainee, colleague):
+    for user in (other_trainee, colleague):
+        response = client_for(user).post(reverse("cohorts:enrollment-withdraw", args=[seated.pk]))
+        assert response.status_code == 404
+    seated.refresh_from_db()
+    assert seated.status == Enrollment.Status.ENROLLED
+
+
+def test_analyst_cannot_withdraw_for_the_trainee(client_for, seated, analyst):
+    response = client_for(analyst).post(reverse("cohorts:enrollment-withdraw", args=[seated.pk]))
+    assert response.status_code == 403
+
+
+def test_trainee_withdraws_from_my_cohort_with_confirmation(client_for, seated, trainee):
+    client = client_for(trainee)
+    page = client.get(reverse("cohorts:my-cohort"))
+    assert b"Fall A" in page.content
+    assert b"I can no longer take part" in page.content
+    confirm = client.get(reverse("cohorts:enrollment-withdraw", args=[seated.pk]))
+    assert b"data-confirm" in confirm.content
+    response = client.post(
+        reverse("cohorts:enrollment-withdraw", args=[seated.pk]), {"comment": "Moved job"}
+    )
+    assert response.status_code == 302
+    seated.refresh_from_db()
+    assert seated.status == Enrollment.Status.WITHDRAWN
+
+
+def test_ics_download_is_a_calendar_with_three_sessions(client_for, seated, trainee):
+    response = client_for(trainee).get(reverse("cohorts:cohort-calendar", args=[seated.cohort_id]))
+    assert response["Content-Type"].startswith("text/calendar")
+    assert "attachment" in response["Content-Disposition"]
+    calendar = Calendar.from_ical(response.content)
+    events = calendar.walk("VEVENT")
+    assert len(events) == 3
+    cohort = seated.cohort
+    assert [e.decoded("dtstart").date() for e in events] == [cohort.day1, cohort.day2, cohort.day3]
+    assert all(str(e["location"]) == cohort.location for e in events)
+    assert events[0].decoded("dtstart").hour == 9
+    assert str(events[0].decoded("dtstart").tzinfo) == "America/Los_Angeles"
+    assert len({str(e["uid"]) for e in events}) == 3
+
+
+def test_placement_form_on_the_application_and_accepting_via_cohort(
+    client_for, analyst, cohort, department
+):
+    app = approved_application(department)
+    client = client_for(analyst)
+    page = client.get(reverse("applications:application-detail", args=[app.pk]))
+    assert b"Accept into cohort" in page.content
+    assert b'value="accept"' not in page.content
+    # The old plain accept is gone: no acceptance without a cohort.
+    client.post(
+        reverse("applications:application-decide", args=[app.pk]),
+        {"decision": "accept", "expected_version": app.version},
+    )
+    app.refresh_from_db()
+    assert app.status == Application.Status.MANAGER_APPROVED
+    response = client.post(
+        reverse("cohorts:enrollment-place", args=[app.pk]), {"cohort": cohort.pk}
+    )
+    assert response.status_code == 302
+    app.refresh_from_db()
+    assert app.status == Application.Status.ACCEPTED
+
+
+def test_full_cohort_is_labelled_and_placing_waitlists(client_for, analyst, cohort, department):
+    client = client_for(analyst)
+    for _ in range(2):
+        services.enrollment_place(
+            application_id=approved_application(department).pk, cohort_id=cohort.pk, by=analyst
+        )
+    app = approved_application(department)
+    page = client.get(reverse("applications:application-detail", args=[app.pk]))
+    assert b"the trainee will be waitlisted (position 1)" in page.content
+    response = client.post(
+        reverse("cohorts:enrollment-place", args=[app.pk]), {"cohort": cohort.pk}, follow=True
+    )
+    assert b"waitlist at position 1" in response.content
+
+
+def test_propose_endpoint(client_for, analyst):
+    client = client_for(analyst)
+    data = client.get(reverse("cohorts:schedule-propose"), {"day1": "2026-10-09"}).json()
+    assert data["day2"] == "2026-10-12"
+    refused = client.get(reverse("cohorts:schedule-propose"), {"day1": "2026-12-25"}).json()
+    assert "Christmas" in refused["error"]
+
+
+def test_create_via_form_keeps_input_on_error(client_for, analyst):
+    client = client_for(analyst)
+    response = client.post(
+        reverse("cohorts:cohort-create"),
+        {
+            "name": "Winter",
+            "day1": "2026-10-10",
+            "start_time": "09:00",
+            "end_time": "16:30",
+            "location": "Room 5",
+            "capacity": 3,
+        },
+    )
+    assert response.status_code == 200
+    assert b"Saturday" in response.content
+    assert b'value="Winter"' in response.content
+    assert not Cohort.objects.exists()
+    response = client.post(
+        reverse("cohorts:cohort-create"),
+        {
+            "name": "Winter",
+            "day1": "2026-10-09",
+            "start_time": "09:00",
+            "end_time": "16:30",
+            "location": "Room 5",
+            "capacity": 3,
+        },
+    )
+    cohort = Cohort.objects.get()
+    assert response.url == reverse("cohorts:cohort-detail", args=[cohort.pk])
+    assert cohort.day2 == dt.date(2026, 10, 12)
+
+
+def test_attendance_roster_posts_marks(client_for, seated, analyst):
+    services.cohort_start(cohort_id=seated.cohort_id, by=analyst)
+    client = client_for(analyst)
+    url = reverse("cohorts:cohort-attendance", args=[seated.cohort_id, 1])
+    with time_machine.travel(dt.datetime(2026, 10, 6, 18, tzinfo=dt.UTC)):
+        assert client.get(url).status_code == 200
+        client.post(url, {f"mark-{seated.pk}": "absent", f"note-{seated.pk}": "No show"})
+    assert Attendance.objects.get(enrollment=seated, day=1).mark == "absent"
+    page = client.get(reverse("cohorts:cohort-detail", args=[seated.cohort_id]))
+    assert b"Follow up" in page.content
+
+
+def test_manager_sees_only_their_people_on_the_roster(
+    client_for, seated, manager, analyst, other_trainee
+):
+    app = approved_application(other_trainee.department)
+    services.enrollment_place(application_id=app.pk, cohort_id=seated.cohort_id, by=analyst)
+    page = client_for(manager).get(reverse("cohorts:cohort-detail", args=[seated.cohort_id]))
+    assert seated.trainee.full_name.encode() in page.content
+    assert app.trainee.full_name.encode() not in page.content
+
+
+def test_home_cards(client_for, seated, trainee, manager, analyst):
+    assert b"Your cohort" in client_for(trainee).get("/").content
+    assert b"Your people's cohorts" in client_for(manager).get("/").content
+    assert b"Fall A" in client_for(analyst).get("/").content
+
+
+# --- query counts: the same with 1 and with 20 rows ------------------------------------------
+
+
+def _fill(cohort, analyst, department, count):
+    for _ in range(count):
+        app = approved_application(department)
+        services.enrollment_place(application_id=app.pk, cohort_id=cohort.pk, by=analyst)
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("view", ["list", "detail", "attendance"])
+def test_query_counts_do_not_grow_with_enrollments(
+    client_for, analyst, department, django_assert_num_queries, view
+):
+    cohort = CohortFactory(capacity=10, status=Cohort.Status.IN_PROGRESS)
+    Cohort.objects.filter(pk=cohort.pk).update(status=Cohort.Status.OPEN)
+    cohort.status = Cohort.Status.OPEN
+    _fill(cohort, analyst, department, 1)
+    Cohort.objects.filter(pk=cohort.pk).update(status=Cohort.Status.IN_PROGRESS)
+    url = {
+        "list": reverse("cohorts:cohort-list") + "?when=current",
+        "detail": reverse("cohorts:cohort-detail", args=[cohort.pk]),
+        "attendance": reverse("cohorts:cohort-attendance", args=[cohort.pk, 1]),
+    }[view]
+    client = client_for(analyst)
+    baseline = _count(client, url)
+    Cohort.objects.filter(pk=cohort.pk).update(status=Cohort.Status.OPEN)
+    _fill(cohort, analyst, department, 19)  # 10 seated, 10 waiting
+    for extra in range(19):
+        CohortFactory(status=Cohort.Status.IN_PROGRESS, name=f"Extra {extra}")
+    Cohort.objects.filter(pk=cohort.pk).update(status=Cohort.Status.IN_PROGRESS)
+    Attendance.objects.bulk_create(
+        Attendance(enrollment=e, day=1, mark="present")
+        for e in cohort.enrollments.filter(status="enrolled")
+    )
+    with django_assert_num_queries(baseline):
+        client.get(url)
+
+
+def test_my_cohort_query_count_is_flat(client_for, analyst, department, django_assert_num_queries):
+    cohort = CohortFactory(capacity=30)
+    trainee = TraineeFactory(department=department)
+    from tests.cohorts.factories import ApprovedApplicationFactory
+
+    app = ApprovedApplicationFactory(trainee=trainee)
+    services.enrollment_place(application_id=app.pk, cohort_id=cohort.pk, by=analyst)
+    client = client_for(trainee)
+    baseline = _count(client, reverse("cohorts:my-cohort"))
+    _fill(cohort, analyst, department, 19)
+    with django_assert_num_queries(baseline):
+        client.get(reverse("cohorts:my-cohort"))
