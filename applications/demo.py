@@ -7,8 +7,8 @@ from applications.models import Application
 from leanleaders.models import User
 
 PROPOSALS = {
-    "trainee2@sfgov.org": (
-        "Medical records requests wait in three inboxes",
+    "trainee4@sfgov.org": (
+        "Clinic appointment changes wait in three inboxes",
         "draft",
     ),
     "trainee3@sfgov.org": (
@@ -31,8 +31,8 @@ PROPOSALS = {
         "Interlibrary loan requests take two weeks to start",
         "declined",
     ),
-    "trainee2.lib@sfgov.org": (
-        "Returned items wait a day before reshelving",
+    "trainee3.dhr@sfgov.org": (
+        "Timesheet corrections go round twice",
         "withdrawn",
     ),
 }

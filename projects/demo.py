@@ -265,6 +265,8 @@ def _fill(project: Project, spec: DemoProject, people: dict[str, User]) -> None:
         return
     first_week = today - dt.timedelta(weeks=len(spec.weekly) - 1)
     baseline_start = first_week - dt.timedelta(weeks=len(spec.baseline_points) + 1)
+    # The application may come from an earlier stage's demo: the story here decides the measure.
+    measure.name, measure.unit, measure.direction = spec.measure, spec.unit, spec.direction
     measure.collection_method = spec.collection
     measure.target_value = Decimal(str(spec.target)) if spec.target is not None else None
     measure.target_date = today + dt.timedelta(weeks=4) if spec.target is not None else None
@@ -272,6 +274,8 @@ def _fill(project: Project, spec: DemoProject, people: dict[str, User]) -> None:
         measure.baseline_period = "The weeks before the program"
         measure.baseline_method = "Weekly figures from the same report, before any change."
     measure.save()
+    project.title, project.problem = spec.title, spec.problem
+    project.save(update_fields=["title", "problem"])
     BaselinePoint.objects.bulk_create(
         BaselinePoint(
             measure=measure,

@@ -1,9 +1,12 @@
 """The application journey in Chromium: draft, submit, changes, resubmit, approve, decide."""
 
+import datetime as dt
+
 import pytest
 from playwright.sync_api import expect
 
 from applications.models import Application
+from tests.cohorts.factories import CohortFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -11,6 +14,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_trainee_applies_manager_requests_changes_then_approves_and_analyst_decides(
     page, live_server, sign_in, screenshot, axe, trainee, manager, analyst, context
 ):
+    cohort = CohortFactory(
+        name="Winter cohort",
+        day1=dt.date(2027, 1, 12),
+        day2=dt.date(2027, 1, 13),
+        day3=dt.date(2027, 2, 9),
+    )
     sign_in(trainee)
     page.get_by_role("link", name="Start your application").click()
     page.get_by_label("Project title").fill("Permit renewals take too long")

@@ -153,6 +153,29 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "analyst": FORBIDDEN,
     },
     "projects:attachment-download": OWNER_AND_STAFF,
+    # Trainees have no cohort list: they are sent to their own cohort.
+    "cohorts:cohort-list": {
+        **only({}, OK),
+        "trainee": REDIRECT,
+        "other_trainee": REDIRECT,
+    },
+    "cohorts:cohort-create": ANALYSTS,
+    "cohorts:schedule-propose": {**ANALYSTS, "analyst": 400},  # no Day 1 given
+    "cohorts:my-cohort": only({"trainee": OK, "other_trainee": OK}, FORBIDDEN),
+    "cohorts:cohort-detail": {**OWNER_AND_STAFF, "trainee": REDIRECT},
+    "cohorts:cohort-edit": ANALYSTS,
+    "cohorts:cohort-status": {**ANALYSTS, "analyst": REDIRECT},
+    "cohorts:cohort-calendar": OWNER_AND_STAFF,
+    "cohorts:cohort-attendance": ANALYSTS,
+    "cohorts:enrollment-place": {**ANALYSTS, "analyst": REDIRECT},  # not signed off: refused
+    "cohorts:enrollment-withdraw": {
+        **only({"trainee": OK, "other_trainee": MISSING}, FORBIDDEN),
+    },
+    "cohorts:enrollment-offer": {
+        **only({"trainee": REDIRECT, "other_trainee": MISSING}, FORBIDDEN),
+    },
+    "cohorts:enrollment-move": {**ANALYSTS, "analyst": REDIRECT},
+    "cohorts:enrollment-reorder": {**ANALYSTS, "analyst": REDIRECT},
 }
 
 
@@ -187,9 +210,13 @@ def kwargs_for(name: str, pattern: URLPattern, world: World) -> dict[str, Any]:
             kwargs[param] = "MA"  # user 0: nobody
         elif param == "token":
             kwargs[param] = "not-a-token"
+        elif param == "day":
+            kwargs[param] = 1
         elif param == "pk":
             namespace = name.split(":")[0] if ":" in name else name
-            if namespace == "outbox-resend":
+            if name.startswith("cohorts:enrollment-"):
+                namespace = "enrollment"
+            if namespace in ("outbox-resend", "enrollment"):
                 kwargs[param] = world.objects[namespace].pk
                 continue
             kwargs[param] = world.objects[namespace].pk
@@ -229,6 +256,16 @@ def world(trainee, manager, other_trainee, other_dept_manager, analyst, tmp_path
     )
     outbox.status = "failed"
     outbox.save()
+    from cohorts import services as cohort_services
+    from tests.cohorts.factories import ApprovedApplicationFactory, CohortFactory
+
+    cohort = CohortFactory()
+    earlier = ApprovedApplicationFactory(
+        trainee=trainee, program_year=timezone.localdate().year - 2
+    )
+    enrollment = cohort_services.enrollment_place(
+        application_id=earlier.pk, cohort_id=cohort.pk, by=analyst
+    )
     measure = project.measures.get(is_primary=True)
     return World(
         application=application,
@@ -241,6 +278,9 @@ def world(trainee, manager, other_trainee, other_dept_manager, analyst, tmp_path
             "measurement_id": measure.measurements.first(),
             "entry_id": entry,
             "attachment_id": entry.attachments.get(),
+            "cohorts": cohort,
+            "enrollment": enrollment,
+            "application_pk": application,
         },
     )
 
