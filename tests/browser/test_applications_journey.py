@@ -1,8 +1,10 @@
 """The application journey in Chromium: draft, submit, changes, resubmit, approve, decide."""
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
+from icalendar import Calendar
 from playwright.sync_api import expect
 
 from applications.models import Application
@@ -73,15 +75,20 @@ def test_trainee_applies_manager_requests_changes_then_approves_and_analyst_deci
     page.get_by_role("link", name="Open the review queue").click()
     assert axe() == []
     page.get_by_role("link", name="Permit renewals take too long in one team").click()
-    _analyst_accepts(page)
+    page.get_by_label(cohort.name).check()
+    page.get_by_label("Note for the trainee (optional)").fill("Welcome aboard.")
+    page.get_by_role("button", name="Accept into cohort").click()
+    expect(page.get_by_role("alert")).to_be_visible()
     application.refresh_from_db()
     assert application.status == Application.Status.ACCEPTED
     screenshot("application-accepted-analyst")
     assert axe() == []
     expect(page.locator(".timeline")).to_contain_text("Changes requested")
 
-
-def _analyst_accepts(page):
-    page.get_by_label("Comment for the trainee").fill("Welcome aboard.")
-    page.get_by_role("button", name="Accept").click()
-    expect(page.get_by_text("Accepted").first).to_be_visible()
+    context.clear_cookies()
+    sign_in(trainee)
+    page.goto(f"{live_server.url}/cohorts/mine/")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Add to my calendar (.ics)").click()
+    calendar = Calendar.from_ical(Path(download_info.value.path()).read_bytes())
+    assert len(list(calendar.walk("VEVENT"))) == 3
