@@ -1,7 +1,12 @@
-"""Working days in the city: weekdays that are not public holidays where the city is."""
+"""Working days in the city: weekdays that are not public holidays where the city is.
+
+Pure functions of dates (the holiday jurisdiction comes from settings), shared by the cohort
+schedule ("Day 2 is the next working day") and the reminders ("3 working days").
+"""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from functools import lru_cache
 
@@ -9,45 +14,64 @@ import holidays
 from django.conf import settings
 
 
-@lru_cache(maxsize=64)
-def _holidays_for(year: int, country: str, subdiv: str) -> holidays.HolidayBase:
-    return holidays.country_holidays(country, subdiv=subdiv or None, years=[year])
+@lru_cache(maxsize=8)
+def _calendar(country: str, subdiv: str | None) -> holidays.HolidayBase:
+    return holidays.country_holidays(country, subdiv=subdiv or None)
+
+
+def holiday_calendar() -> holidays.HolidayBase:
+    """The public holidays of the jurisdiction in settings (years are filled in on demand)."""
+    return _calendar(settings.LEANLEADERS_HOLIDAY_COUNTRY, settings.LEANLEADERS_HOLIDAY_SUBDIV)
 
 
 def holiday_name(day: dt.date) -> str | None:
-    calendar = _holidays_for(
-        day.year, settings.LEANLEADERS_HOLIDAY_COUNTRY, settings.LEANLEADERS_HOLIDAY_SUBDIV
-    )
-    return calendar.get(day)
+    return holiday_calendar().get(day)
+
+
+def non_working_reason(day: dt.date) -> str | None:
+    """Why `day` is not a working day ("a Saturday", "a public holiday: Labor Day"), or None."""
+    if day.weekday() >= 5:
+        return f"a {calendar.day_name[day.weekday()]}"
+    name = holiday_name(day)
+    if name:
+        return f"a public holiday ({name})"
+    return None
 
 
 def is_working_day(day: dt.date) -> bool:
-    return day.weekday() < 5 and holiday_name(day) is None
+    return non_working_reason(day) is None
 
 
-def why_not_working_day(day: dt.date) -> str | None:
-    """A reason a person can read ("Saturday", "Thanksgiving Day"), or None for a working day."""
-    if day.weekday() >= 5:
-        return day.strftime("%A")
-    return holiday_name(day)
+def next_working_day(day: dt.date) -> dt.date:
+    """The first working day strictly after `day`."""
+    return add_working_days(day, 1)
 
 
 def add_working_days(day: dt.date, count: int) -> dt.date:
-    """The date `count` working days after `day` (before it, for a negative count)."""
+    """The date `count` working days after `day` (before it, for a negative count).
+
+    Zero returns `day` itself if it is a working day, else the next working day.
+    """
     step = 1 if count >= 0 else -1
     remaining = abs(count)
+    current = day
+    if remaining == 0:
+        while not is_working_day(current):
+            current += dt.timedelta(days=1)
+        return current
     while remaining:
-        day += dt.timedelta(days=step)
-        if is_working_day(day):
+        current += dt.timedelta(days=step)
+        if is_working_day(current):
             remaining -= 1
-    return day
+    return current
 
 
 def working_days_between(start: dt.date, end: dt.date) -> int:
     """Working days after `start` up to and including `end` (0 if end <= start)."""
-    count, day = 0, start
-    while day < end:
-        day += dt.timedelta(days=1)
-        if is_working_day(day):
+    count = 0
+    current = start
+    while current < end:
+        current += dt.timedelta(days=1)
+        if is_working_day(current):
             count += 1
     return count
