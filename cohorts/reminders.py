@@ -1,7 +1,102 @@
-"""Reminder rules of this stage (see leanleaders/reminders.py)."""
+"""Session reminders (a week and a day before each session day) and Day 3 preparation."""
 
 from __future__ import annotations
 
-from leanleaders.reminders import Rule
+import datetime as dt
+from collections.abc import Iterator
 
-RULES: list[Rule] = []
+from django.urls import reverse
+from django.utils import timezone
+
+from cohorts.ics import cohort_ics, cohort_ics_filename
+from cohorts.models import Cohort, Enrollment
+from leanleaders.mail import Attachment, absolute_url
+from leanleaders.reminders import Reminder, Rule
+
+WEEK_BEFORE = dt.timedelta(days=7)
+DAY_BEFORE = dt.timedelta(days=1)
+LIVE_STATUSES = (Cohort.Status.PLANNED, Cohort.Status.OPEN, Cohort.Status.IN_PROGRESS)
+
+
+def _enrolled(cohorts: list[Cohort]) -> dict[int, list[Enrollment]]:
+    by_cohort: dict[int, list[Enrollment]] = {c.pk: [] for c in cohorts}
+    for enrollment in Enrollment.objects.filter(
+        cohort__in=cohorts, status=Enrollment.Status.ENROLLED
+    ).select_related("trainee"):
+        by_cohort[enrollment.cohort_id].append(enrollment)
+    return by_cohort
+
+
+def session_reminders_due(now: dt.datetime) -> Iterator[Reminder]:
+    """From a week before a session day: the week reminder; on the day before: the day one.
+
+    A reminder missed on its exact day (beat was down) still goes out late, never after the
+    session; the day-before reminder replaces a week reminder that is no longer useful.
+    """
+    today = timezone.localtime(now).date()
+    cohorts = list(
+        Cohort.objects.filter(
+            status__in=LIVE_STATUSES, day1__lte=today + WEEK_BEFORE, day3__gt=today
+        )
+    )
+    people = _enrolled(cohorts)
+    for cohort in cohorts:
+        attachment = Attachment(
+            cohort_ics_filename(cohort), cohort_ics(cohort), "text/calendar; method=REQUEST"
+        )
+        for session in cohort.sessions:
+            if not today < session.date <= today + WEEK_BEFORE:
+                continue
+            which = "day" if session.date - today <= DAY_BEFORE else "week"
+            for enrollment in people[cohort.pk]:
+                yield Reminder(
+                    recipient=enrollment.trainee,
+                    occasion=f"cohort:{cohort.pk}:day{session.number}:{session.date}:{which}",
+                    context={
+                        "cohort": cohort,
+                        "session": session,
+                        "which": which,
+                        "url": absolute_url(reverse("cohorts:my-cohort")),
+                    },
+                    attachments=(attachment,),
+                )
+
+
+def day3_preparation_due(now: dt.datetime) -> Iterator[Reminder]:
+    today = timezone.localtime(now).date()
+    cohorts = list(
+        Cohort.objects.filter(
+            status__in=LIVE_STATUSES, day3__gt=today, day3__lte=today + WEEK_BEFORE
+        )
+    )
+    people = _enrolled(cohorts)
+    for cohort in cohorts:
+        for enrollment in people[cohort.pk]:
+            yield Reminder(
+                recipient=enrollment.trainee,
+                occasion=f"cohort:{cohort.pk}:day3-prep:{cohort.day3}",
+                context={
+                    "cohort": cohort,
+                    "project_url": absolute_url(reverse("projects:project-mine")),
+                },
+            )
+
+
+RULES = [
+    Rule(
+        key="session-reminder",
+        description="A week and a day before each session day, with the calendar file",
+        template="cohorts/emails/session_reminder",
+        reason="You are enrolled in a Lean Leaders cohort.",
+        due=session_reminders_due,
+    ),
+    Rule(
+        key="day3-prep",
+        description="A week before Day 3: what to bring, with a link to the project",
+        template="cohorts/emails/day3_prep",
+        reason="You are enrolled in a Lean Leaders cohort and Day 3 is next week.",
+        due=day3_preparation_due,
+        optional=True,
+        preference_key="day3-prep",
+    ),
+]

@@ -212,6 +212,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "leanleaders.tasks.run_all_reminders_task",
         "schedule": crontab(minute=5),
     },
+    # Seat offers past their deadline pass to the next person waiting.
+    "expire-waitlist-offers": {
+        "task": "cohorts.tasks.expire_waitlist_offers_task",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 LEANLEADERS_SMTP_RETRY_BASE_SECONDS = env.int("LEANLEADERS_SMTP_RETRY_BASE_SECONDS", default=30)
 LEANLEADERS_REMINDERS_DISABLED = env.list("LEANLEADERS_REMINDERS_DISABLED", default=[])
@@ -257,5 +262,7 @@ LOGGING = {
     "loggers": {
         "leanleaders.security": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "axes": {"level": "WARNING"},
+        "celery": {"level": "WARNING"},
+        "kombu": {"level": "ERROR"},
     },
 }
