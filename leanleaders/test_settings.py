@@ -28,6 +28,8 @@ if os.environ.get("LEANLEADERS_TEST_WORKER") == "1":
     CELERY_TASK_ALWAYS_EAGER = False
     CELERY_BROKER_URL = os.environ["REDIS_URL"]
     CELERY_TASK_DEFAULT_QUEUE = os.environ["LEANLEADERS_TEST_QUEUE"]
+    # The tests wait for the worker's "ready." line and read its log when something fails.
+    LOGGING["loggers"]["celery"]["level"] = "INFO"  # noqa: F405
 else:
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_BROKER_URL = "memory://"

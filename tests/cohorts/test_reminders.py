@@ -68,7 +68,7 @@ def test_each_reminder_is_sent_once_with_the_calendar(
     message = next(m for m in mailoutbox if "Day 1" in m.subject)
     assert message.to == [trainee.email]
     assert "tomorrow" in message.subject
-    filename, content, mimetype = message.attachments[0]
+    _, content, mimetype = message.attachments[0]
     assert mimetype.startswith("text/calendar")
     assert len(list(Calendar.from_ical(content).walk("VEVENT"))) == 3
 

@@ -102,6 +102,17 @@ class Worker:
                 self.process.kill()
 
 
+def reconnect(**conf: object) -> None:
+    """Apply broker settings to this process's Celery app, dropping what it cached from earlier
+    tests (connection and producer pools, the queue router)."""
+    celery_app.conf.update(conf)
+    celery_app._pool = None
+    amqp = celery_app.amqp
+    amqp._producer_pool = None
+    for cached in ("queues", "router", "_rtable", "default_queue"):
+        amqp.__dict__.pop(cached, None)
+
+
 @pytest.fixture
 def broker_queue():
     """Point this process's Celery app at the real Redis, on a queue of this test's own."""
@@ -109,11 +120,9 @@ def broker_queue():
     saved = {
         k: celery_app.conf[k] for k in ("task_always_eager", "broker_url", "task_default_queue")
     }
-    celery_app.conf.update(task_always_eager=False, broker_url=REDIS_URL, task_default_queue=queue)
-    celery_app._pool = None  # reconnect with the new broker settings
+    reconnect(task_always_eager=False, broker_url=REDIS_URL, task_default_queue=queue)
     yield queue
-    celery_app.conf.update(saved)
-    celery_app._pool = None
+    reconnect(**saved)
 
 
 @pytest.fixture
@@ -184,8 +193,7 @@ def test_a_failing_smtp_server_is_retried_then_delivered(broker_queue):
 
 def test_broker_down_request_succeeds_fast_and_mail_goes_out_when_it_returns(smtp, broker_queue):
     # An address where nothing listens stands for Redis being down.
-    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"
-    celery_app._pool = None
+    reconnect(broker_url="redis://127.0.0.1:1/0")
     started = time.monotonic()
     outbox = queue_message("integration:broker-down")
     elapsed = time.monotonic() - started
@@ -193,8 +201,7 @@ def test_broker_down_request_succeeds_fast_and_mail_goes_out_when_it_returns(smt
     outbox.refresh_from_db()
     assert outbox.status == OutboxEmail.Status.PENDING
 
-    celery_app.conf.broker_url = REDIS_URL
-    celery_app._pool = None
+    reconnect(broker_url=REDIS_URL)
     running = Worker(smtp.port, broker_queue)
     try:
         sweep_outbox_task(older_than_seconds=0)
@@ -210,8 +217,7 @@ def test_broker_down_request_succeeds_fast_and_mail_goes_out_when_it_returns(smt
 
 
 def test_outbox_enqueue_never_raises_when_the_broker_is_unreachable(broker_queue):
-    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"
-    celery_app._pool = None
+    reconnect(broker_url="redis://127.0.0.1:1/0")
     started = time.monotonic()
     outbox_enqueue(123456)
     assert time.monotonic() - started < 2
