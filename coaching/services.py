@@ -101,10 +101,12 @@ def coach_assign(*, project_ids: Iterable[int], coach_id: int, by: User) -> int:
         if previous is not None:
             previous.ended_at = now
             previous.save(update_fields=["ended_at"])
-        CoachAssignment.objects.create(project=project, coach=coach, assigned_by=by, started_at=now)
+        assignment = CoachAssignment.objects.create(
+            project=project, coach=coach, assigned_by=by, started_at=now
+        )
         audit_record(
-            target=project,
-            action="coach_assigned",
+            target=assignment,
+            action="created",
             by=by,
             data={
                 "coach": coach.pk,
@@ -179,7 +181,7 @@ def conversation_log(
 ) -> Conversation:
     """An analyst logs a coaching conversation with at least one agreed next step.
 
-    Resolves the project's open coaching requests, records the conversation in the project's
+    Resolves the project's open coaching requests, records the conversation in the
     audit log and emails the trainee (and a manager who owns a step) the agreed next steps.
     The private notes are stored apart and never emailed.
     """
@@ -205,8 +207,8 @@ def conversation_log(
         resolved_at=now, resolved_by=by, resolved_conversation=conversation
     )
     audit_record(
-        target=project,
-        action="coaching_logged",
+        target=conversation,
+        action="created",
         by=by,
         data={"conversation": conversation.pk, "steps": len(created)},
     )
@@ -344,7 +346,7 @@ def coaching_request_create(*, project_id: int, by: User, note: str = "") -> Coa
     request = CoachingRequest.objects.create(
         project=project, requested_by=by, note=note.strip()[:2000]
     )
-    audit_record(target=project, action="coaching_requested", by=by, comment=request.note)
+    audit_record(target=request, action="created", by=by, comment=request.note)
     coach = current_coach(project)
     recipients = [coach] if coach is not None and coach.is_active else _analysts()
     email_queue(
@@ -372,5 +374,5 @@ def coaching_request_resolve(*, request_id: int, by: User) -> CoachingRequest:
     request.resolved_at = timezone.now()
     request.resolved_by = by
     request.save(update_fields=["resolved_at", "resolved_by"])
-    audit_record(target=request.project, action="coaching_request_closed", by=by)
+    audit_record(target=request, action="closed", by=by)
     return request
