@@ -4,8 +4,57 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from coaching import policies, selectors
+from leanleaders import roles
 from leanleaders.dashboard import Section
+from projects.models import Project
+
+MANAGER_LIMIT = 15
 
 
 def sections(request: HttpRequest) -> list[Section]:
+    user = request.user
+    if roles.is_trainee(user):
+        steps = selectors.open_steps_owned(user=user)
+        project = Project.objects.filter(trainee=user).order_by("-created_at").first()
+        return [
+            Section(
+                "next-steps",
+                "Your next steps",
+                template="coaching/_home_trainee.html",
+                data={
+                    "steps": steps,
+                    "overdue": sum(1 for s in steps if s.is_overdue),
+                    "project": project,
+                    "can_request": project is not None and policies.can_request(user, project),
+                },
+            )
+        ]
+    if roles.is_manager(user):
+        steps = selectors.manager_open_steps(user=user)
+        return [
+            Section(
+                "people-next-steps",
+                "Your people's open next steps",
+                template="coaching/_home_manager.html",
+                data={
+                    "steps": steps[:MANAGER_LIMIT],
+                    "count": len(steps),
+                    "overdue": sum(1 for s in steps if s.is_overdue),
+                },
+            )
+        ]
+    if roles.is_analyst(user):
+        return [
+            Section(
+                "coaching",
+                "Coaching",
+                template="coaching/_home_analyst.html",
+                data={
+                    "counts": selectors.analyst_counts(),
+                    "days": selectors.not_coached_days(),
+                    "mine": selectors.open_steps_owned(user=user),
+                },
+            )
+        ]
     return []

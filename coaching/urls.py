@@ -1,4 +1,36 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from coaching import views
 
 app_name = "coaching"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("assign/", views.assign, name="assign"),
+    path("projects/<int:project_id>/timeline/", views.project_timeline, name="project-timeline"),
+    path("projects/<int:project_id>/coaches/", views.coach_history, name="coach-history"),
+    path(
+        "projects/<int:project_id>/conversations/new/",
+        views.conversation_create,
+        name="conversation-create",
+    ),
+    path("projects/<int:project_id>/request/", views.request_create, name="request-create"),
+    path(
+        "conversations/<int:conversation_id>/",
+        views.conversation_detail,
+        name="conversation-detail",
+    ),
+    path(
+        "conversations/<int:conversation_id>/edit/",
+        views.conversation_edit,
+        name="conversation-edit",
+    ),
+    path(
+        "conversations/<int:conversation_id>/reflection/",
+        views.reflection_edit,
+        name="reflection-edit",
+    ),
+    path("conversations/<int:conversation_id>/steps/add/", views.step_add, name="step-add"),
+    path("steps/<int:step_id>/complete/", views.step_complete, name="step-complete"),
+    path("steps/<int:step_id>/reopen/", views.step_reopen, name="step-reopen"),
+    path("requests/<int:request_id>/resolve/", views.request_resolve, name="request-resolve"),
+]

@@ -176,6 +176,45 @@ EXPECTED: dict[str, dict[str, Any]] = {
     },
     "cohorts:enrollment-move": {**ANALYSTS, "analyst": REDIRECT},
     "cohorts:enrollment-reorder": {**ANALYSTS, "analyst": REDIRECT},
+    "coaching:overview": ANALYSTS,
+    "coaching:assign": ANALYSTS,
+    "coaching:project-timeline": OWNER_AND_STAFF,
+    "coaching:coach-history": OWNER_AND_STAFF,
+    "coaching:conversation-create": {**OWNER_AND_STAFF, "trainee": FORBIDDEN, "manager": FORBIDDEN},
+    "coaching:request-create": {**OWNER_AND_STAFF, "manager": FORBIDDEN, "analyst": FORBIDDEN},
+    "coaching:conversation-detail": OWNER_AND_STAFF,
+    "coaching:conversation-edit": {
+        **OWNER_AND_STAFF,
+        "trainee": FORBIDDEN,
+        "manager": FORBIDDEN,
+    },
+    "coaching:reflection-edit": {**OWNER_AND_STAFF, "manager": FORBIDDEN, "analyst": FORBIDDEN},
+    # An empty step is refused with a message on the conversation page.
+    "coaching:step-add": {
+        **OWNER_AND_STAFF,
+        "trainee": FORBIDDEN,
+        "manager": FORBIDDEN,
+        "analyst": REDIRECT,
+    },
+    # The step is the trainee's: its owner and analysts may check it off (then reopen it).
+    "coaching:step-complete": {
+        **OWNER_AND_STAFF,
+        "trainee": REDIRECT,
+        "manager": FORBIDDEN,
+        "analyst": REDIRECT,
+    },
+    "coaching:step-reopen": {
+        **OWNER_AND_STAFF,
+        "trainee": REDIRECT,
+        "manager": FORBIDDEN,
+        "analyst": REDIRECT,
+    },
+    "coaching:request-resolve": {
+        **OWNER_AND_STAFF,
+        "trainee": FORBIDDEN,
+        "manager": FORBIDDEN,
+        "analyst": REDIRECT,
+    },
 }
 
 
@@ -267,6 +306,11 @@ def world(trainee, manager, other_trainee, other_dept_manager, analyst, tmp_path
         application_id=earlier.pk, cohort_id=cohort.pk, by=analyst
     )
     measure = project.measures.get(is_primary=True)
+    from coaching.models import CoachingRequest
+    from tests.coaching.factories import log_conversation
+
+    conversation = log_conversation(project, analyst, private_notes="private")
+    coaching_request = CoachingRequest.objects.create(project=project, requested_by=trainee)
     return World(
         application=application,
         objects={
@@ -281,6 +325,10 @@ def world(trainee, manager, other_trainee, other_dept_manager, analyst, tmp_path
             "cohorts": cohort,
             "enrollment": enrollment,
             "application_pk": application,
+            "project_id": project,
+            "conversation_id": conversation,
+            "step_id": conversation.next_steps.get(),
+            "request_id": coaching_request,
         },
     )
 

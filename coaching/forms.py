@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.forms import formset_factory
+from django.utils import timezone
+
+from coaching.models import Conversation, NextStep
+from leanleaders.models import User
+from projects.models import LeanTool
+
+MAX_TEXT = 5000
+STEP_ROWS = 3
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _text(label: str, rows: int = 3, **kwargs: Any) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        **kwargs,
+    )
+
+
+class ConversationForm(forms.Form):
+    date = forms.DateField(widget=DateInput())
+    format = forms.ChoiceField(
+        label="Where you met", choices=Conversation.Format.choices, widget=forms.RadioSelect
+    )
+    duration_minutes = forms.IntegerField(label="Duration (minutes)", min_value=1, max_value=600)
+    what_we_see = _text("What do you see?", help_text="What the trainee observed, in their words.")
+    whats_in_the_way = _text("What's getting in the way?")
+    experiment_to_try = _text("What experiment could we try?")
+    tools = forms.MultipleChoiceField(
+        label="Lean tools discussed",
+        choices=LeanTool.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    obstacle = forms.CharField(label="Obstacle being worked on", required=False, max_length=300)
+    private_notes = _text(
+        "Private coach notes",
+        rows=2,
+        help_text="Only City Performance analysts see these: never the trainee or their "
+        "manager, and never in emails.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["date"].initial = today
+        self.fields["date"].widget.attrs["max"] = today.isoformat()
+        self.fields["format"].initial = Conversation.Format.GEMBA
+        self.fields["duration_minutes"].initial = 30
+        self.fields["duration_minutes"].widget.attrs.update(inputmode="numeric")
+
+    def clean_date(self) -> dt.date:
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError("That date is in the future.")
+        return date
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not any(
+            (data.get(name) or "").strip()
+            for name in ("what_we_see", "whats_in_the_way", "experiment_to_try")
+        ):
+            raise forms.ValidationError(
+                "Write down at least one answer: what you see, what's in the way, or what "
+                "experiment to try."
+            )
+        return data
+
+
+class NextStepForm(forms.Form):
+    """One next-step row. A row without a description is left out."""
+
+    description = forms.CharField(label="What", required=False, max_length=300)
+    owner_role = forms.ChoiceField(
+        label="Who", choices=NextStep.Owner.choices, initial=NextStep.Owner.TRAINEE
+    )
+    due_date = forms.DateField(label="By when", required=False, widget=DateInput())
+
+    def __init__(self, *args: Any, require_description: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.require_description = require_description
+        self.fields["description"].required = require_description
+        self.fields["due_date"].initial = timezone.localdate() + dt.timedelta(days=7)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if (data.get("description") or "").strip() and not data.get("due_date"):
+            self.add_error("due_date", "Say by when.")
+        return data
+
+    @property
+    def filled(self) -> bool:
+        return bool((self.cleaned_data.get("description") or "").strip())
+
+
+NextStepFormSet = formset_factory(NextStepForm, extra=STEP_ROWS, max_num=10, absolute_max=10)
+
+
+class StepCompleteForm(forms.Form):
+    note = forms.CharField(label="Note (optional)", required=False, max_length=500)
+
+
+class ReflectionForm(forms.Form):
+    text = forms.CharField(
+        label="Your reflection",
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What did you take away? What will you do differently?",
+    )
+
+
+class RequestForm(forms.Form):
+    note = forms.CharField(
+        label="What would you like to talk about?",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="e.g. “I'm stuck on the root cause” or “Can we look at my run chart?”",
+    )
+
+
+class AssignForm(forms.Form):
+    coach = forms.ModelChoiceField(
+        queryset=User.objects.none(), label="Coach", empty_label="Choose an analyst"
+    )
+    projects = forms.MultipleChoiceField(label="Projects", required=False, choices=())
+    everyone = forms.BooleanField(label="All projects in this cohort", required=False)
+
+    def __init__(self, *args: Any, coaches: Any, projects: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["coach"].queryset = coaches
+        self.project_ids = [p.pk for p in projects]
+        self.fields["projects"].choices = [(p.pk, p.title) for p in projects]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        chosen = (
+            self.project_ids if data.get("everyone") else [int(p) for p in data.get("projects", [])]
+        )
+        if not chosen:
+            raise forms.ValidationError("Tick the projects to assign, or choose all of them.")
+        data["project_ids"] = chosen
+        return data

@@ -1,0 +1,189 @@
+"""Coaching: who coaches each project, the conversations they log and the next steps agreed.
+
+The coach's private notes live in their own table (`PrivateNote`), so the reads made for
+trainees and managers never load them: a page can only show what was loaded.
+"""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from leanleaders.models import User
+from projects.models import LeanTool, Project
+
+
+class CoachAssignment(models.Model):
+    """One period in which an analyst coaches a project. The open one (no end) is the current
+    coach; ended rows are the history."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="coach_assignments")
+    coach = models.ForeignKey(User, on_delete=models.PROTECT, related_name="coach_assignments")
+    assigned_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project"], condition=Q(ended_at__isnull=True), name="one_current_coach"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.coach} coaching {self.project}"
+
+
+class Conversation(models.Model):
+    class Format(models.TextChoices):
+        GEMBA = "gemba", "At the gemba"
+        IN_PERSON = "in_person", "In person"
+        VIDEO = "video", "Video call"
+        PHONE = "phone", "Phone"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="conversations")
+    coach = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField(default=timezone.localdate)
+    format = models.CharField(max_length=16, choices=Format.choices, default=Format.GEMBA)
+    duration_minutes = models.PositiveSmallIntegerField(
+        "Duration (minutes)", validators=[MinValueValidator(1), MaxValueValidator(600)]
+    )
+    what_we_see = models.TextField("What do you see?", blank=True)
+    whats_in_the_way = models.TextField("What's getting in the way?", blank=True)
+    experiment_to_try = models.TextField("What experiment could we try?", blank=True)
+    tools = models.JSONField("Lean tools discussed", default=list, blank=True)
+    obstacle = models.CharField("Obstacle being worked on", max_length=300, blank=True)
+    reflection = models.TextField("Trainee's reflection", blank=True)
+    reflection_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["project", "date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(format__in=["gemba", "in_person", "video", "phone"]),
+                name="conversation_format_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=1, duration_minutes__lte=600),
+                name="conversation_duration_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Coaching on {self.date:%Y-%m-%d}: {self.project}"
+
+    @property
+    def tool_labels(self) -> list[str]:
+        labels = dict(LeanTool.choices)
+        return [labels[code] for code in self.tools if code in labels]
+
+
+class PrivateNote(models.Model):
+    """The coach's own notes on a conversation: analysts only, never on pages, emails or
+    exports for trainees and managers."""
+
+    conversation = models.OneToOneField(
+        Conversation, on_delete=models.CASCADE, related_name="private_note"
+    )
+    text = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Private note on conversation {self.conversation_id}"
+
+
+class NextStep(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DONE = "done", "Done"
+
+    class Owner(models.TextChoices):
+        TRAINEE = "trainee", "Trainee"
+        COACH = "coach", "Coach"
+        MANAGER = "manager", "Manager"
+
+    TRANSITIONS: dict[str, set[str]] = {
+        Status.OPEN: {Status.DONE},
+        Status.DONE: {Status.OPEN},
+    }
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="next_steps"
+    )
+    # Copied from the conversation so lists by project, department and owner need no join.
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="next_steps")
+    description = models.CharField("What", max_length=300)
+    owner_role = models.CharField("Who", max_length=16, choices=Owner.choices)
+    owner = models.ForeignKey(User, on_delete=models.PROTECT, related_name="next_steps")
+    due_date = models.DateField("By when")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    done_note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        indexes = [
+            models.Index(fields=["owner", "status", "due_date"]),
+            models.Index(fields=["status", "due_date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "done"]), name="next_step_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(owner_role__in=["trainee", "coach", "manager"]),
+                name="next_step_owner_role_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_date < timezone.localdate()
+
+
+class CoachingRequest(models.Model):
+    """A trainee asks for a coaching conversation. Resolved by the next conversation logged for
+    the project, or closed by an analyst."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="coaching_requests")
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolved_conversation = models.ForeignKey(
+        Conversation, on_delete=models.SET_NULL, null=True, blank=True, related_name="requests"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["project", "resolved_at"])]
+
+    def __str__(self) -> str:
+        return f"Coaching request for {self.project}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None

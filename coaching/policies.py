@@ -1,0 +1,90 @@
+"""Who may see and act on coaching: it follows the project.
+
+Whoever sees a project sees its coaching conversations, next steps and requests. Analysts log
+and edit conversations and assign coaches; the private notes are for analysts only. A next step
+is checked off by its owner or an analyst; the project's trainee adds reflections and asks for
+coaching.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+
+from coaching.models import CoachingRequest, Conversation, NextStep
+from leanleaders.models import User
+from leanleaders.roles import is_analyst, is_signed_in
+from projects.models import Project
+from projects.policies import is_owner, visible_projects
+
+Actor = User | AnonymousUser
+
+
+def visible_conversations(user: Actor) -> QuerySet[Conversation]:
+    return Conversation.objects.filter(project__in=visible_projects(user))
+
+
+def visible_next_steps(user: Actor) -> QuerySet[NextStep]:
+    return NextStep.objects.filter(project__in=visible_projects(user))
+
+
+def visible_requests(user: Actor) -> QuerySet[CoachingRequest]:
+    return CoachingRequest.objects.filter(project__in=visible_projects(user))
+
+
+def can_see_private_notes(user: Actor) -> bool:
+    return is_analyst(user)
+
+
+def can_coach(user: Actor) -> bool:
+    """Assign coaches and see the coaching overview: analysts."""
+    return is_analyst(user)
+
+
+def can_log(user: Actor, project: Project) -> bool:
+    """Log or edit a conversation: any analyst, except on their own project."""
+    return is_analyst(user) and project.trainee_id != user.pk
+
+
+def can_complete_step(user: Actor, step: NextStep) -> bool:
+    if not is_signed_in(user):
+        return False
+    return step.owner_id == user.pk or is_analyst(user)
+
+
+def can_reflect(user: Actor, conversation: Conversation) -> bool:
+    return is_owner(user, conversation.project)
+
+
+def can_request(user: Actor, project: Project) -> bool:
+    return is_owner(user, project)
+
+
+def can_resolve_request(user: Actor, request: CoachingRequest) -> bool:
+    return is_analyst(user) and request.is_open
+
+
+def _ensure(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def ensure_can_coach(user: Actor) -> None:
+    _ensure(can_coach(user))
+
+
+def ensure_can_log(user: Actor, project: Project) -> None:
+    _ensure(can_log(user, project))
+
+
+def ensure_can_complete_step(user: Actor, step: NextStep) -> None:
+    _ensure(can_complete_step(user, step))
+
+
+def ensure_can_reflect(user: Actor, conversation: Conversation) -> None:
+    _ensure(can_reflect(user, conversation))
+
+
+def ensure_can_request(user: Actor, project: Project) -> None:
+    _ensure(can_request(user, project))

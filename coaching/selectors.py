@@ -1,0 +1,278 @@
+"""Reads of coaching, always through the reader's visible projects, in a fixed number of queries.
+
+Nothing here loads `PrivateNote` except `private_note_for`, which asks the policy first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from coaching import policies
+from coaching.models import CoachAssignment, CoachingRequest, Conversation, NextStep, PrivateNote
+from cohorts.models import Cohort, Enrollment
+from leanleaders.models import User
+from leanleaders.roles import departments_acted_for
+from projects.models import Measurement, ProgressEntry, Project
+
+OPEN = NextStep.Status.OPEN
+KINDS = {"progress": "Progress", "measurement": "Measurements", "coaching": "Coaching"}
+
+
+def not_coached_days() -> int:
+    return settings.LEANLEADERS_NOT_COACHED_DAYS
+
+
+def _steps_with_people(steps: QuerySet[NextStep]) -> QuerySet[NextStep]:
+    return steps.select_related("owner", "done_by")
+
+
+def _conversations(conversations: QuerySet[Conversation]) -> QuerySet[Conversation]:
+    return conversations.select_related("coach", "project").prefetch_related(
+        Prefetch(
+            "next_steps", queryset=_steps_with_people(NextStep.objects.order_by("due_date", "pk"))
+        )
+    )
+
+
+def conversation_get(*, user: User, pk: int) -> Conversation:
+    """One visible conversation with its next steps (raises Conversation.DoesNotExist)."""
+    return (
+        _conversations(policies.visible_conversations(user))
+        .select_related("project__trainee", "project__department")
+        .get(pk=pk)
+    )
+
+
+def private_note_for(*, user: User, conversation: Conversation) -> PrivateNote | None:
+    if not policies.can_see_private_notes(user):
+        return None
+    return PrivateNote.objects.filter(conversation=conversation).first()
+
+
+def coach_of(project: Project) -> CoachAssignment | None:
+    return (
+        CoachAssignment.objects.filter(project=project, ended_at__isnull=True)
+        .select_related("coach")
+        .first()
+    )
+
+
+def coach_history(*, project: Project) -> QuerySet[CoachAssignment]:
+    return CoachAssignment.objects.filter(project=project).select_related("coach", "assigned_by")
+
+
+@dataclass
+class Panel:
+    """What the coaching panel on a project page shows."""
+
+    project: Project
+    assignment: CoachAssignment | None
+    latest: Conversation | None
+    open_steps: list[NextStep]
+    open_request: CoachingRequest | None
+    conversation_count: int
+
+    @property
+    def coach(self) -> User | None:
+        return self.assignment.coach if self.assignment else None
+
+
+def project_panel(*, project: Project) -> Panel:
+    conversations = Conversation.objects.filter(project=project)
+    return Panel(
+        project=project,
+        assignment=coach_of(project),
+        latest=conversations.select_related("coach").order_by("-date", "-pk").first(),
+        open_steps=list(
+            _steps_with_people(NextStep.objects.filter(project=project, status=OPEN)).order_by(
+                "due_date", "pk"
+            )
+        ),
+        open_request=CoachingRequest.objects.filter(project=project, resolved_at__isnull=True)
+        .order_by("-created_at")
+        .first(),
+        conversation_count=conversations.count(),
+    )
+
+
+@dataclass
+class TimelineItem:
+    kind: str
+    date: dt.date
+    created_at: dt.datetime
+    obj: Any
+
+
+def project_timeline(*, project: Project, kind: str = "") -> list[TimelineItem]:
+    """Progress entries, measurements and coaching conversations of one project, newest first."""
+    items: list[TimelineItem] = []
+    if kind in ("", "progress"):
+        entries = ProgressEntry.objects.filter(project=project).prefetch_related("attachments")
+        items += [TimelineItem("progress", e.date, e.created_at, e) for e in entries]
+    if kind in ("", "measurement"):
+        measurements = Measurement.objects.filter(measure__project=project).select_related(
+            "measure"
+        )
+        items += [TimelineItem("measurement", m.date, m.created_at, m) for m in measurements]
+    if kind in ("", "coaching"):
+        conversations = _conversations(Conversation.objects.filter(project=project))
+        items += [TimelineItem("coaching", c.date, c.created_at, c) for c in conversations]
+    items.sort(key=lambda item: (item.date, item.created_at, item.kind), reverse=True)
+    return items
+
+
+def open_steps_owned(*, user: User) -> list[NextStep]:
+    """The open next steps a person owns, soonest due first."""
+    return list(
+        NextStep.objects.filter(owner=user, status=OPEN)
+        .select_related("conversation", "project")
+        .order_by("due_date", "pk")
+    )
+
+
+def manager_open_steps(*, user: User) -> list[NextStep]:
+    """Open next steps on the projects of the departments a manager acts for."""
+    return list(
+        NextStep.objects.filter(project__department__in=departments_acted_for(user), status=OPEN)
+        .select_related("owner", "conversation", "project__trainee")
+        .order_by("due_date", "pk")
+    )
+
+
+def open_requests(*, user: User) -> QuerySet[CoachingRequest]:
+    return (
+        policies.visible_requests(user)
+        .filter(resolved_at__isnull=True)
+        .select_related("project__trainee", "project__department", "requested_by")
+        .annotate(
+            coach_name=Subquery(
+                CoachAssignment.objects.filter(
+                    project=OuterRef("project"), ended_at__isnull=True
+                ).values("coach__full_name")[:1]
+            )
+        )
+        .order_by("created_at", "pk")
+    )
+
+
+def _cutoff(today: dt.date) -> dt.date:
+    return today - dt.timedelta(days=not_coached_days())
+
+
+@dataclass
+class OverviewRow:
+    project: Project
+    coach_name: str | None
+    last_coached: dt.date | None
+    overdue_steps: int
+    open_steps: int
+    today: dt.date
+
+    @property
+    def days_since(self) -> int | None:
+        return (self.today - self.last_coached).days if self.last_coached else None
+
+    @property
+    def not_coached(self) -> bool:
+        return self.last_coached is None or self.days_since > not_coached_days()  # type: ignore[operator]
+
+
+def cohort_projects(cohort: Cohort | None) -> QuerySet[Project]:
+    """Projects of the trainees enrolled in a cohort (through their application); every project
+    still in progress when no cohort is chosen."""
+    if cohort is None:
+        return Project.objects.filter(status=Project.Status.ACTIVE)
+    return Project.objects.filter(
+        application__enrollments__cohort=cohort,
+        application__enrollments__status=Enrollment.Status.ENROLLED,
+    ).distinct()
+
+
+def _with_coach(projects: QuerySet[Project]) -> QuerySet[Project]:
+    return projects.annotate(
+        coach_id=Subquery(
+            CoachAssignment.objects.filter(project=OuterRef("pk"), ended_at__isnull=True).values(
+                "coach_id"
+            )[:1]
+        ),
+        coach_name=Subquery(
+            CoachAssignment.objects.filter(project=OuterRef("pk"), ended_at__isnull=True).values(
+                "coach__full_name"
+            )[:1]
+        ),
+    )
+
+
+def coaching_overview(*, cohort: Cohort | None, attention_only: bool = False) -> list[OverviewRow]:
+    """One row per project: coach, last conversation, overdue and open next steps. One query."""
+    today = timezone.localdate()
+    projects = (
+        _with_coach(cohort_projects(cohort))
+        .select_related("trainee", "department")
+        .annotate(
+            last_coached=Subquery(
+                Conversation.objects.filter(project=OuterRef("pk"))
+                .order_by("-date")
+                .values("date")[:1]
+            ),
+            overdue_steps=Count(
+                "next_steps",
+                filter=Q(next_steps__status=OPEN, next_steps__due_date__lt=today),
+                distinct=True,
+            ),
+            open_steps=Count("next_steps", filter=Q(next_steps__status=OPEN), distinct=True),
+        )
+        .order_by("trainee__full_name", "pk")
+    )
+    rows = [
+        OverviewRow(
+            project=p,
+            coach_name=p.coach_name,  # type: ignore[attr-defined]
+            last_coached=p.last_coached,  # type: ignore[attr-defined]
+            overdue_steps=p.overdue_steps,  # type: ignore[attr-defined]
+            open_steps=p.open_steps,  # type: ignore[attr-defined]
+            today=today,
+        )
+        for p in projects
+    ]
+    if attention_only:
+        rows = [r for r in rows if r.not_coached or r.overdue_steps]
+    return rows
+
+
+def not_coached_recently(*, cohort: Cohort | None = None) -> list[OverviewRow]:
+    return [row for row in coaching_overview(cohort=cohort) if row.not_coached]
+
+
+def assignable_projects(*, cohort: Cohort | None) -> QuerySet[Project]:
+    return (
+        _with_coach(cohort_projects(cohort))
+        .select_related("trainee", "department")
+        .order_by("trainee__full_name", "pk")
+    )
+
+
+def analyst_counts() -> dict[str, int]:
+    today = timezone.localdate()
+    return {
+        "requests": CoachingRequest.objects.filter(resolved_at__isnull=True).count(),
+        "not_coached": Project.objects.filter(status=Project.Status.ACTIVE)
+        .exclude(conversations__date__gte=_cutoff(today))
+        .count(),
+        "overdue": NextStep.objects.filter(status=OPEN, due_date__lt=today).count(),
+    }
+
+
+def cohort_choices() -> QuerySet[Cohort]:
+    """Cohorts worth coaching in: not cancelled, most recent first."""
+    return Cohort.objects.exclude(status=Cohort.Status.CANCELLED).order_by("-day1", "-pk")
+
+
+def analysts() -> QuerySet[User]:
+    return User.objects.filter(role=User.Role.ANALYST, is_active=True).order_by("full_name")

@@ -1,0 +1,378 @@
+"""Every change to coaching: coach assignments, conversations, next steps, reflections, requests.
+
+Each function checks who is acting (policies), makes the change in one transaction and records it
+in the audit log. Emails go through the outbox; the coach's private notes are never put in one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from coaching import policies
+from coaching.models import CoachAssignment, CoachingRequest, Conversation, NextStep, PrivateNote
+from leanleaders.audit import audit_record
+from leanleaders.mail import absolute_url, email_queue
+from leanleaders.models import User
+from leanleaders.workflow import transition
+from projects.models import LeanTool, Project
+
+CONVERSATION_FIELDS = (
+    "date",
+    "format",
+    "duration_minutes",
+    "what_we_see",
+    "whats_in_the_way",
+    "experiment_to_try",
+    "tools",
+    "obstacle",
+)
+MAX_DURATION = 600
+
+
+@dataclass(frozen=True)
+class StepInput:
+    description: str
+    owner_role: str
+    due_date: dt.date
+
+
+def conversation_url(conversation: Conversation) -> str:
+    return absolute_url(reverse("coaching:conversation-detail", args=[conversation.pk]))
+
+
+def step_url(step: NextStep) -> str:
+    return f"{conversation_url(step.conversation)}#step-{step.pk}"
+
+
+def current_coach(project: Project) -> User | None:
+    assignment = (
+        CoachAssignment.objects.filter(project=project, ended_at__isnull=True)
+        .select_related("coach")
+        .first()
+    )
+    return assignment.coach if assignment else None
+
+
+def department_manager(project: Project) -> User | None:
+    """The trainee's department manager: the first active manager of the project's department."""
+    return project.department.managers.filter(is_active=True).order_by("pk").first()
+
+
+def _analysts() -> list[User]:
+    return list(User.objects.filter(role=User.Role.ANALYST, is_active=True))
+
+
+@transaction.atomic
+def coach_assign(*, project_ids: Iterable[int], coach_id: int, by: User) -> int:
+    """An analyst makes `coach_id` (an active analyst) the coach of each project.
+
+    Locks the projects, ends each current assignment and opens a new one, keeping the history.
+    Projects already coached by that analyst are left alone. Returns how many changed.
+    """
+    policies.ensure_can_coach(by)
+    coach = User.objects.filter(pk=coach_id, role=User.Role.ANALYST, is_active=True).first()
+    if coach is None:
+        raise ValidationError("Choose an active City Performance analyst as the coach.")
+    projects = list(
+        Project.objects.select_for_update().filter(pk__in=list(project_ids)).order_by("pk")
+    )
+    if not projects:
+        raise ValidationError("Choose at least one project.")
+    current = {
+        a.project_id: a
+        for a in CoachAssignment.objects.select_for_update().filter(
+            project__in=projects, ended_at__isnull=True
+        )
+    }
+    now = timezone.now()
+    changed = 0
+    for project in projects:
+        previous = current.get(project.pk)
+        if previous is not None and previous.coach_id == coach.pk:
+            continue
+        if previous is not None:
+            previous.ended_at = now
+            previous.save(update_fields=["ended_at"])
+        assignment = CoachAssignment.objects.create(
+            project=project, coach=coach, assigned_by=by, started_at=now
+        )
+        audit_record(
+            target=assignment,
+            action="created",
+            by=by,
+            data={
+                "coach": coach.pk,
+                "coach_name": coach.full_name,
+                "previous": previous.coach_id if previous else None,
+            },
+        )
+        changed += 1
+    return changed
+
+
+def _check_conversation(data: dict[str, Any]) -> None:
+    date = data.get("date")
+    if date is not None and date > timezone.localdate():
+        raise ValidationError(
+            "That date is in the future. Log a conversation once it has happened."
+        )
+    duration = data.get("duration_minutes")
+    if duration is not None and not 1 <= duration <= MAX_DURATION:
+        raise ValidationError("The duration must be between 1 and 600 minutes.")
+    if data.get("format") and data["format"] not in Conversation.Format.values:
+        raise ValidationError("Choose how you met.")
+    unknown = set(data.get("tools") or []) - set(LeanTool.values)
+    if unknown:
+        raise ValidationError("Choose Lean tools from the list.")
+
+
+def _resolve_owner(role: str, project: Project, coach: User) -> User:
+    if role == NextStep.Owner.TRAINEE:
+        return project.trainee
+    if role == NextStep.Owner.COACH:
+        return coach
+    if role == NextStep.Owner.MANAGER:
+        manager = department_manager(project)
+        if manager is None:
+            raise ValidationError(
+                f"{project.department.name} has no manager to own a next step. "
+                "Give it to the trainee or the coach."
+            )
+        return manager
+    raise ValidationError("Choose who owns each next step.")
+
+
+def _add_steps(conversation: Conversation, steps: Sequence[StepInput], by: User) -> list[NextStep]:
+    created = []
+    for step in steps:
+        if not step.description.strip():
+            continue
+        if step.due_date < conversation.date:
+            raise ValidationError("A next step can't be due before the conversation it came from.")
+        created.append(
+            NextStep.objects.create(
+                conversation=conversation,
+                project=conversation.project,
+                description=step.description.strip()[:300],
+                owner_role=step.owner_role,
+                owner=_resolve_owner(step.owner_role, conversation.project, by),
+                due_date=step.due_date,
+            )
+        )
+    return created
+
+
+@transaction.atomic
+def conversation_log(
+    *,
+    project_id: int,
+    by: User,
+    data: dict[str, Any],
+    steps: Sequence[StepInput],
+    private_notes: str = "",
+) -> Conversation:
+    """An analyst logs a coaching conversation with at least one agreed next step.
+
+    Resolves the project's open coaching requests, records the conversation in the
+    audit log and emails the trainee (and a manager who owns a step) the agreed next steps.
+    The private notes are stored apart and never emailed.
+    """
+    project = (
+        Project.objects.select_for_update()
+        .select_related("trainee", "department")
+        .get(pk=project_id)
+    )
+    policies.ensure_can_log(by, project)
+    _check_conversation(data)
+    if not any(s.description.strip() for s in steps):
+        raise ValidationError("Agree at least one next step: what, who and by when.")
+    conversation = Conversation(project=project, coach=by)
+    for name in CONVERSATION_FIELDS:
+        if name in data:
+            setattr(conversation, name, data[name])
+    conversation.save()
+    if private_notes.strip():
+        PrivateNote.objects.create(conversation=conversation, text=private_notes.strip())
+    created = _add_steps(conversation, steps, by)
+    now = timezone.now()
+    CoachingRequest.objects.filter(project=project, resolved_at__isnull=True).update(
+        resolved_at=now, resolved_by=by, resolved_conversation=conversation
+    )
+    audit_record(
+        target=conversation,
+        action="created",
+        by=by,
+        data={"conversation": conversation.pk, "steps": len(created)},
+    )
+    recipients = {project.trainee.email} if project.trainee.is_active else set()
+    recipients |= {
+        s.owner.email
+        for s in created
+        if s.owner_role == NextStep.Owner.MANAGER and s.owner.is_active
+    }
+    email_queue(
+        to=recipients,
+        template="coaching/emails/conversation_logged",
+        context={
+            "conversation": conversation,
+            "project": project,
+            "steps": created,
+            "url": conversation_url(conversation),
+        },
+        dedupe_key=f"coaching:conversation:{conversation.pk}:logged",
+        reason="You took part in a Lean Leaders coaching conversation.",
+    )
+    return conversation
+
+
+@transaction.atomic
+def conversation_update(
+    *, conversation_id: int, by: User, data: dict[str, Any], private_notes: str | None = None
+) -> Conversation:
+    """An analyst corrects a conversation's record; the changed fields go to the audit log."""
+    conversation = (
+        Conversation.objects.select_for_update().select_related("project").get(pk=conversation_id)
+    )
+    policies.ensure_can_log(by, conversation.project)
+    _check_conversation(data)
+    changed = []
+    for name in CONVERSATION_FIELDS:
+        if name in data and getattr(conversation, name) != data[name]:
+            setattr(conversation, name, data[name])
+            changed.append(name)
+    if changed:
+        conversation.save()
+    if private_notes is not None:
+        note, _ = PrivateNote.objects.get_or_create(conversation=conversation)
+        if note.text != private_notes.strip():
+            note.text = private_notes.strip()
+            note.save()
+            changed.append("private_notes")
+    if changed:
+        audit_record(target=conversation, action="edited", by=by, data={"fields": changed})
+    return conversation
+
+
+@transaction.atomic
+def next_step_add(*, conversation_id: int, by: User, step: StepInput) -> NextStep:
+    """An analyst adds a next step to a logged conversation."""
+    conversation = (
+        Conversation.objects.select_for_update()
+        .select_related("project__trainee", "project__department")
+        .get(pk=conversation_id)
+    )
+    policies.ensure_can_log(by, conversation.project)
+    if not step.description.strip():
+        raise ValidationError("Say what the next step is.")
+    created = _add_steps(conversation, [step], by)[0]
+    audit_record(target=created, action="created", by=by, to_status=created.status)
+    return created
+
+
+@transaction.atomic
+def next_step_complete(*, step_id: int, by: User, note: str = "") -> NextStep:
+    """The step's owner (or an analyst) checks it off, with an optional note."""
+    step = NextStep.objects.select_for_update().get(pk=step_id)
+    policies.ensure_can_complete_step(by, step)
+    step.done_at = timezone.now()
+    step.done_by = by
+    step.done_note = note.strip()[:500]
+    transition(
+        step,
+        to=NextStep.Status.DONE,
+        by=by,
+        comment=step.done_note,
+        extra_update_fields=("done_at", "done_by", "done_note"),
+    )
+    return step
+
+
+@transaction.atomic
+def next_step_reopen(*, step_id: int, by: User) -> NextStep:
+    """The owner (or an analyst) reopens a step checked off by mistake."""
+    step = NextStep.objects.select_for_update().get(pk=step_id)
+    policies.ensure_can_complete_step(by, step)
+    step.done_at = None
+    step.done_by = None
+    step.done_note = ""
+    transition(
+        step,
+        to=NextStep.Status.OPEN,
+        by=by,
+        extra_update_fields=("done_at", "done_by", "done_note"),
+    )
+    return step
+
+
+@transaction.atomic
+def reflection_save(*, conversation_id: int, by: User, text: str) -> Conversation:
+    """The project's trainee adds or rewrites their reflection on a conversation."""
+    conversation = (
+        Conversation.objects.select_for_update().select_related("project").get(pk=conversation_id)
+    )
+    policies.ensure_can_reflect(by, conversation)
+    text = text.strip()
+    if not text:
+        raise ValidationError("Write a few words of reflection.")
+    first = not conversation.reflection
+    conversation.reflection = text
+    conversation.reflection_at = timezone.now()
+    conversation.save(update_fields=["reflection", "reflection_at", "updated_at"])
+    audit_record(
+        target=conversation, action="reflection_added" if first else "reflection_edited", by=by
+    )
+    return conversation
+
+
+@transaction.atomic
+def coaching_request_create(*, project_id: int, by: User, note: str = "") -> CoachingRequest:
+    """The trainee asks for a coaching conversation. Their coach (or, with none, every analyst)
+    is emailed. A second request while one is open is refused."""
+    project = Project.objects.select_for_update().select_related("trainee").get(pk=project_id)
+    policies.ensure_can_request(by, project)
+    if CoachingRequest.objects.filter(project=project, resolved_at__isnull=True).exists():
+        raise ValidationError(
+            "You've already asked for coaching; your coach will be in touch. "
+            "You can ask again after your next conversation."
+        )
+    request = CoachingRequest.objects.create(
+        project=project, requested_by=by, note=note.strip()[:2000]
+    )
+    audit_record(target=request, action="created", by=by, comment=request.note)
+    coach = current_coach(project)
+    recipients = [coach] if coach is not None and coach.is_active else _analysts()
+    email_queue(
+        to=[p.email for p in recipients],
+        template="coaching/emails/coaching_requested",
+        context={
+            "request": request,
+            "project": project,
+            "coach": coach,
+            "url": absolute_url(reverse("coaching:conversation-create", args=[project.pk])),
+        },
+        dedupe_key=f"coaching:request:{request.pk}:created",
+        reason="A trainee you coach asked for a coaching conversation.",
+    )
+    return request
+
+
+@transaction.atomic
+def coaching_request_resolve(*, request_id: int, by: User) -> CoachingRequest:
+    """An analyst closes a request without logging a conversation (e.g. sorted by phone)."""
+    request = CoachingRequest.objects.select_for_update().get(pk=request_id)
+    policies.ensure_can_coach(by)
+    if not request.is_open:
+        raise ValidationError("That request was already answered.")
+    request.resolved_at = timezone.now()
+    request.resolved_by = by
+    request.save(update_fields=["resolved_at", "resolved_by"])
+    audit_record(target=request, action="closed", by=by)
+    return request

@@ -1,0 +1,447 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from coaching import policies, selectors, services
+from coaching.forms import (
+    AssignForm,
+    ConversationForm,
+    NextStepForm,
+    NextStepFormSet,
+    ReflectionForm,
+    RequestForm,
+    StepCompleteForm,
+)
+from coaching.models import Conversation, NextStep
+from cohorts.models import Cohort
+from leanleaders.decorators import analyst_required
+from projects.models import Project
+from projects.policies import is_owner, visible_projects
+
+TIMELINE_PAGE = 20
+
+
+def _project_or_404(request: HttpRequest, project_id: int) -> Project:
+    return get_object_or_404(
+        visible_projects(request.user).select_related("trainee", "department"), pk=project_id
+    )
+
+
+def _conversation_or_404(request: HttpRequest, conversation_id: int) -> Conversation:
+    try:
+        return selectors.conversation_get(user=request.user, pk=conversation_id)
+    except Conversation.DoesNotExist as error:
+        raise Http404 from error
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _panel_context(request: HttpRequest, project: Project) -> dict[str, Any]:
+    return {
+        "panel": selectors.project_panel(project=project),
+        "can_log": policies.can_log(request.user, project),
+        "can_request": policies.can_request(request.user, project),
+        "is_owner": is_owner(request.user, project),
+        "today": timezone.localdate(),
+    }
+
+
+@login_required
+def project_timeline(request: HttpRequest, project_id: int) -> HttpResponse:
+    """The project's coaching panel and its one timeline of progress, measurements and
+    conversations. With `fragment=1` it answers the part embedded in the project page."""
+    project = _project_or_404(request, project_id)
+    kind = request.GET.get("kind", "")
+    if kind not in selectors.KINDS:
+        kind = ""
+    items = selectors.project_timeline(project=project, kind=kind)
+    page = Paginator(items, TIMELINE_PAGE).get_page(request.GET.get("page"))
+    fragment = request.GET.get("fragment") == "1"
+    context = {
+        **_panel_context(request, project),
+        "project": project,
+        "page": page,
+        "kind": kind,
+        "kinds": selectors.KINDS,
+        "fragment": fragment,
+        "back": reverse("projects:project-detail", args=[project.pk])
+        if fragment
+        else request.get_full_path(),
+    }
+    template = "coaching/_project_coaching.html" if fragment else "coaching/project_timeline.html"
+    return render(request, template, context)
+
+
+def _step_inputs(formset: Any) -> list[services.StepInput]:
+    return [
+        services.StepInput(
+            description=form.cleaned_data["description"],
+            owner_role=form.cleaned_data["owner_role"],
+            due_date=form.cleaned_data["due_date"],
+        )
+        for form in formset.forms
+        if form.is_valid() and form.filled
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conversation_create(request: HttpRequest, project_id: int) -> HttpResponse:
+    """The quick-entry form: the three questions and the agreed next steps on one page."""
+    project = _project_or_404(request, project_id)
+    if not policies.can_log(request.user, project):
+        raise PermissionDenied
+    data = request.POST if request.method == "POST" else None
+    form = ConversationForm(data)
+    formset = NextStepFormSet(data, prefix="steps")
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid() and formset.is_valid():
+            steps = _step_inputs(formset)
+            if not steps:
+                form.add_error(None, "Agree at least one next step: what, who and by when.")
+            else:
+                fields = {k: v for k, v in form.cleaned_data.items() if k != "private_notes"}
+                try:
+                    conversation = services.conversation_log(
+                        project_id=project.pk,
+                        by=request.user,
+                        data=fields,
+                        steps=steps,
+                        private_notes=form.cleaned_data["private_notes"],
+                    )
+                except ValidationError as error:
+                    form.add_error(None, error)
+                else:
+                    messages.success(
+                        request,
+                        f"Conversation logged with {len(steps)} next "
+                        f"step{'s' if len(steps) != 1 else ''}. "
+                        f"{project.trainee.get_short_name()} has them by email.",
+                    )
+                    return redirect("coaching:conversation-detail", conversation_id=conversation.pk)
+    return render(
+        request,
+        "coaching/conversation_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "project": project,
+            "open_request": selectors.project_panel(project=project).open_request,
+        },
+        status=status,
+    )
+
+
+@login_required
+def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    conversation = _conversation_or_404(request, conversation_id)
+    user = request.user
+    steps = list(conversation.next_steps.all())
+    return render(
+        request,
+        "coaching/conversation_detail.html",
+        {
+            "conversation": conversation,
+            "project": conversation.project,
+            "steps": steps,
+            "private_note": selectors.private_note_for(user=user, conversation=conversation),
+            "can_see_private_notes": policies.can_see_private_notes(user),
+            "can_log": policies.can_log(user, conversation.project),
+            "can_reflect": policies.can_reflect(user, conversation),
+            "completable": {s.pk for s in steps if policies.can_complete_step(user, s)},
+            "step_form": NextStepForm(require_description=True, prefix="add"),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conversation_edit(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    conversation = _conversation_or_404(request, conversation_id)
+    if not policies.can_log(request.user, conversation.project):
+        raise PermissionDenied
+    note = selectors.private_note_for(user=request.user, conversation=conversation)
+    initial = {
+        **{name: getattr(conversation, name) for name in services.CONVERSATION_FIELDS},
+        "private_notes": note.text if note else "",
+    }
+    form = ConversationForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            fields = {k: v for k, v in form.cleaned_data.items() if k != "private_notes"}
+            try:
+                services.conversation_update(
+                    conversation_id=conversation.pk,
+                    by=request.user,
+                    data=fields,
+                    private_notes=form.cleaned_data["private_notes"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Conversation saved.")
+                return redirect("coaching:conversation-detail", conversation_id=conversation.pk)
+    return render(
+        request,
+        "coaching/conversation_edit.html",
+        {"form": form, "conversation": conversation, "project": conversation.project},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def step_add(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    conversation = _conversation_or_404(request, conversation_id)
+    if not policies.can_log(request.user, conversation.project):
+        raise PermissionDenied
+    form = NextStepForm(request.POST, require_description=True, prefix="add")
+    target = reverse("coaching:conversation-detail", args=[conversation.pk])
+    if not form.is_valid():
+        problems = [e for errors in form.errors.values() for e in errors]
+        messages.error(request, "The next step wasn't added: " + " ".join(problems))
+        return redirect(target)
+    try:
+        step = services.next_step_add(
+            conversation_id=conversation.pk,
+            by=request.user,
+            step=services.StepInput(
+                description=form.cleaned_data["description"],
+                owner_role=form.cleaned_data["owner_role"],
+                due_date=form.cleaned_data["due_date"],
+            ),
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect(target)
+    messages.success(request, f"Added “{step.description}” for {step.owner.full_name}.")
+    return redirect(f"{target}#step-{step.pk}")
+
+
+def _step_or_404(request: HttpRequest, step_id: int) -> NextStep:
+    return get_object_or_404(
+        policies.visible_next_steps(request.user).select_related("conversation"), pk=step_id
+    )
+
+
+@login_required
+@require_POST
+def step_complete(request: HttpRequest, step_id: int) -> HttpResponse:
+    step = _step_or_404(request, step_id)
+    default = reverse("coaching:conversation-detail", args=[step.conversation_id])
+    if not policies.can_complete_step(request.user, step):
+        raise PermissionDenied
+    form = StepCompleteForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        services.next_step_complete(step_id=step.pk, by=request.user, note=note)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, f"Done: “{step.description}”.")
+    return redirect(_safe_next(request, default))
+
+
+@login_required
+@require_POST
+def step_reopen(request: HttpRequest, step_id: int) -> HttpResponse:
+    step = _step_or_404(request, step_id)
+    default = reverse("coaching:conversation-detail", args=[step.conversation_id])
+    if not policies.can_complete_step(request.user, step):
+        raise PermissionDenied
+    try:
+        services.next_step_reopen(step_id=step.pk, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, f"Reopened “{step.description}”.")
+    return redirect(_safe_next(request, default))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reflection_edit(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    conversation = _conversation_or_404(request, conversation_id)
+    if not policies.can_reflect(request.user, conversation):
+        raise PermissionDenied
+    form = ReflectionForm(request.POST or None, initial={"text": conversation.reflection})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.reflection_save(
+                    conversation_id=conversation.pk, by=request.user, text=form.cleaned_data["text"]
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Reflection saved. Your coach will see it.")
+                return redirect("coaching:conversation-detail", conversation_id=conversation.pk)
+    return render(
+        request,
+        "coaching/reflection_form.html",
+        {"form": form, "conversation": conversation, "project": conversation.project},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_create(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = _project_or_404(request, project_id)
+    if not policies.can_request(request.user, project):
+        raise PermissionDenied
+    panel = selectors.project_panel(project=project)
+    form = RequestForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.coaching_request_create(
+                    project_id=project.pk, by=request.user, note=form.cleaned_data["note"]
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                who = panel.coach.full_name if panel.coach else "City Performance"
+                messages.success(request, f"Request sent. {who} will be in touch to set a time.")
+                return redirect("projects:project-detail", pk=project.pk)
+    return render(
+        request,
+        "coaching/request_form.html",
+        {"form": form, "project": project, "panel": panel},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def request_resolve(request: HttpRequest, request_id: int) -> HttpResponse:
+    coaching_request = get_object_or_404(policies.visible_requests(request.user), pk=request_id)
+    if not policies.can_coach(request.user):
+        raise PermissionDenied
+    try:
+        services.coaching_request_resolve(request_id=coaching_request.pk, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, "Request closed.")
+    return redirect(_safe_next(request, reverse("coaching:overview")))
+
+
+def _chosen_cohort(request: HttpRequest) -> tuple[Cohort | None, list[Cohort]]:
+    cohorts = list(selectors.cohort_choices())
+    wanted = request.GET.get("cohort", "")
+    if wanted == "all":
+        return None, cohorts
+    if wanted.isdigit():
+        return get_object_or_404(Cohort, pk=int(wanted)), cohorts
+    today = timezone.localdate()
+    started = [c for c in cohorts if c.day1 <= today]
+    return (started[0] if started else cohorts[0] if cohorts else None), cohorts
+
+
+@analyst_required
+def overview(request: HttpRequest) -> HttpResponse:
+    """Per cohort: who hasn't been coached recently and whose next steps are overdue."""
+    cohort, cohorts = _chosen_cohort(request)
+    attention = request.GET.get("attention") == "1"
+    rows = selectors.coaching_overview(cohort=cohort, attention_only=attention)
+    return render(
+        request,
+        "coaching/overview.html",
+        {
+            "cohort": cohort,
+            "cohorts": cohorts,
+            "rows": rows,
+            "attention": attention,
+            "days": selectors.not_coached_days(),
+            "not_coached": sum(1 for r in rows if r.not_coached),
+            "overdue": sum(1 for r in rows if r.overdue_steps),
+            "requests": list(selectors.open_requests(user=request.user)[:50]),
+        },
+    )
+
+
+@analyst_required
+@require_http_methods(["GET", "POST"])
+def assign(request: HttpRequest) -> HttpResponse:
+    """Assign a coach to all or some projects of a cohort."""
+    cohort, cohorts = _chosen_cohort(request)
+    projects = list(selectors.assignable_projects(cohort=cohort))
+    form = AssignForm(request.POST or None, coaches=selectors.analysts(), projects=projects)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                changed = services.coach_assign(
+                    project_ids=form.cleaned_data["project_ids"],
+                    coach_id=form.cleaned_data["coach"].pk,
+                    by=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                coach = form.cleaned_data["coach"].full_name
+                if changed:
+                    messages.success(
+                        request,
+                        f"{coach} now coaches {changed} project{'s' if changed != 1 else ''}.",
+                    )
+                else:
+                    messages.info(request, f"{coach} already coached those projects.")
+                query = f"?cohort={cohort.pk}" if cohort else "?cohort=all"
+                return redirect(reverse("coaching:assign") + query)
+    chosen = {int(p) for p in form["projects"].value() or [] if str(p).isdigit()}
+    return render(
+        request,
+        "coaching/assign.html",
+        {
+            "form": form,
+            "cohort": cohort,
+            "cohorts": cohorts,
+            "projects": projects,
+            "chosen": chosen,
+        },
+        status=status,
+    )
+
+
+@login_required
+def coach_history(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = _project_or_404(request, project_id)
+    return render(
+        request,
+        "coaching/coach_history.html",
+        {"project": project, "assignments": list(selectors.coach_history(project=project))},
+    )

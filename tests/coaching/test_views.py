@@ -1,0 +1,392 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from coaching import services
+from coaching.models import CoachAssignment, CoachingRequest, Conversation, NextStep, PrivateNote
+from cohorts.models import Enrollment
+from tests.coaching.factories import MARKER, log_conversation, step
+from tests.cohorts.factories import CohortFactory
+from tests.factories import AnalystFactory, TraineeFactory
+from tests.projects.factories import make_project
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate
+
+
+def enroll(project, cohort):
+    return Enrollment.objects.create(
+        cohort=cohort, application=project.application, trainee=project.trainee, status="enrolled"
+    )
+
+
+def quick_entry(**overrides):
+    due = (TODAY() + dt.timedelta(days=7)).isoformat()
+    data = {
+        "date": TODAY().isoformat(),
+        "format": "gemba",
+        "duration_minutes": "25",
+        "what_we_see": "Forms pile up at the desk",
+        "whats_in_the_way": "",
+        "experiment_to_try": "A tray per clerk",
+        "obstacle": "",
+        "private_notes": MARKER,
+        "steps-TOTAL_FORMS": "3",
+        "steps-INITIAL_FORMS": "0",
+        "steps-MIN_NUM_FORMS": "0",
+        "steps-MAX_NUM_FORMS": "10",
+        "steps-0-description": "Count the trays daily",
+        "steps-0-owner_role": "trainee",
+        "steps-0-due_date": due,
+        "steps-1-description": "Buy two trays",
+        "steps-1-owner_role": "manager",
+        "steps-1-due_date": due,
+        "steps-2-description": "",
+        "steps-2-owner_role": "trainee",
+        "steps-2-due_date": due,
+    }
+    data.update(overrides)
+    return data
+
+
+# Logging a conversation
+
+
+def test_analyst_logs_a_conversation_with_two_next_steps(client_for, project, analyst, manager):
+    url = reverse("coaching:conversation-create", args=[project.pk])
+    assert client_for(analyst).get(url).status_code == 200
+    response = client_for(analyst).post(url, quick_entry())
+    conversation = Conversation.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("coaching:conversation-detail", args=[conversation.pk])
+    steps = list(conversation.next_steps.order_by("pk"))
+    assert [(s.description, s.owner) for s in steps] == [
+        ("Count the trays daily", project.trainee),
+        ("Buy two trays", manager),
+    ]
+    assert conversation.private_note.text == MARKER
+
+
+def test_quick_entry_without_a_next_step_is_refused_and_keeps_the_text(
+    client_for, project, analyst
+):
+    data = quick_entry(**{"steps-0-description": "", "steps-1-description": ""})
+    response = client_for(analyst).post(
+        reverse("coaching:conversation-create", args=[project.pk]), data
+    )
+    assert response.status_code == 400
+    assert "Agree at least one next step" in response.content.decode()
+    assert "Forms pile up at the desk" in response.content.decode()
+    assert not Conversation.objects.exists()
+
+
+def test_a_step_without_a_date_is_refused(client_for, project, analyst):
+    data = quick_entry(**{"steps-0-due_date": ""})
+    response = client_for(analyst).post(
+        reverse("coaching:conversation-create", args=[project.pk]), data
+    )
+    assert response.status_code == 400
+    assert "Say by when" in response.content.decode()
+    assert not Conversation.objects.exists()
+
+
+def test_extra_fields_in_a_log_post_are_ignored(client_for, project, other_project, analyst):
+    other_analyst = AnalystFactory()
+    data = quick_entry(coach=other_analyst.pk, project=other_project.pk, reflection="forged")
+    client_for(analyst).post(reverse("coaching:conversation-create", args=[project.pk]), data)
+    conversation = Conversation.objects.get()
+    assert conversation.coach == analyst
+    assert conversation.project == project
+    assert conversation.reflection == ""
+
+
+@pytest.mark.parametrize("role", ["trainee", "manager"])
+def test_trainee_and_manager_cannot_open_the_log_form(request, client_for, project, role):
+    user = request.getfixturevalue(role)
+    url = reverse("coaching:conversation-create", args=[project.pk])
+    assert client_for(user).get(url).status_code == 403
+    assert client_for(user).post(url, quick_entry()).status_code == 403
+    assert not Conversation.objects.exists()
+
+
+# Another person's objects answer 404 and change nothing
+
+
+@pytest.fixture
+def logged(project, analyst):
+    conversation = log_conversation(project, analyst, private_notes=MARKER)
+    request = CoachingRequest.objects.create(project=project, requested_by=project.trainee)
+    return conversation, conversation.next_steps.get(), request
+
+
+@pytest.mark.parametrize("role", ["other_trainee", "other_dept_manager"])
+def test_outsiders_get_404_for_every_coaching_object(request, client_for, logged, project, role):
+    conversation, step_, _coaching_request = logged
+    client = client_for(request.getfixturevalue(role))
+    gets = [
+        reverse("coaching:conversation-detail", args=[conversation.pk]),
+        reverse("coaching:conversation-edit", args=[conversation.pk]),
+        reverse("coaching:reflection-edit", args=[conversation.pk]),
+        reverse("coaching:project-timeline", args=[project.pk]),
+        reverse("coaching:project-timeline", args=[project.pk]) + "?fragment=1",
+        reverse("coaching:request-create", args=[project.pk]),
+        reverse("coaching:coach-history", args=[project.pk]),
+    ]
+    for url in gets:
+        assert client.get(url).status_code == 404, url
+    posts = {
+        reverse("coaching:step-complete", args=[step_.pk]): {"note": "hijack"},
+        reverse("coaching:step-reopen", args=[step_.pk]): {},
+        reverse("coaching:reflection-edit", args=[conversation.pk]): {"text": "hijack"},
+        reverse("coaching:step-add", args=[conversation.pk]): {"add-description": "x"},
+        reverse("coaching:request-create", args=[project.pk]): {"note": "hijack"},
+        reverse("coaching:conversation-edit", args=[conversation.pk]): {"duration_minutes": 1},
+    }
+    for url, data in posts.items():
+        assert client.post(url, data).status_code == 404, url
+    step_.refresh_from_db()
+    conversation.refresh_from_db()
+    assert step_.status == "open"
+    assert conversation.reflection == ""
+    assert conversation.duration_minutes == 30
+    assert NextStep.objects.count() == 1
+    assert CoachingRequest.objects.count() == 1
+
+
+def test_a_trainee_cannot_close_requests(client_for, logged, trainee, other_trainee):
+    _, _, coaching_request = logged
+    url = reverse("coaching:request-resolve", args=[coaching_request.pk])
+    assert client_for(other_trainee).post(url).status_code == 404
+    assert client_for(trainee).post(url).status_code == 403
+    coaching_request.refresh_from_db()
+    assert coaching_request.is_open
+
+
+def test_reflection_post_ignores_extra_fields(client_for, logged, trainee, analyst):
+    conversation, _, _ = logged
+    other = AnalystFactory()
+    client_for(trainee).post(
+        reverse("coaching:reflection-edit", args=[conversation.pk]),
+        {"text": "I saw the waiting", "coach": other.pk, "private_notes": "forged", "project": 999},
+    )
+    conversation.refresh_from_db()
+    assert conversation.reflection == "I saw the waiting"
+    assert conversation.coach == analyst
+    assert PrivateNote.objects.get().text == MARKER
+
+
+def test_request_post_ignores_a_forged_project(client_for, project, other_project, trainee):
+    client_for(trainee).post(
+        reverse("coaching:request-create", args=[project.pk]),
+        {"note": "Help", "project": other_project.pk, "resolved_at": "2020-01-01"},
+    )
+    coaching_request = CoachingRequest.objects.get()
+    assert coaching_request.project == project
+    assert coaching_request.is_open
+
+
+# Checking off from home
+
+
+def test_trainee_checks_a_step_off_from_home_with_a_note(client_for, logged, trainee):
+    _, step_, _ = logged
+    home = client_for(trainee).get("/").content.decode()
+    assert "Run the huddle for a week" in home
+    response = client_for(trainee).post(
+        reverse("coaching:step-complete", args=[step_.pk]), {"note": "Done twice", "next": "/"}
+    )
+    assert response.url == "/"
+    step_.refresh_from_db()
+    assert (step_.status, step_.done_note) == ("done", "Done twice")
+    assert "Run the huddle for a week" not in client_for(trainee).get("/").content.decode()
+
+
+def test_step_complete_ignores_an_offsite_next(client_for, logged, trainee):
+    _, step_, _ = logged
+    response = client_for(trainee).post(
+        reverse("coaching:step-complete", args=[step_.pk]), {"next": "https://evil.example/"}
+    )
+    assert response.url == reverse("coaching:conversation-detail", args=[step_.conversation_id])
+
+
+def test_manager_cannot_check_off_the_trainees_step(client_for, logged, manager):
+    _, step_, _ = logged
+    url = reverse("coaching:step-complete", args=[step_.pk])
+    assert client_for(manager).post(url).status_code == 403
+    step_.refresh_from_db()
+    assert step_.is_open
+
+
+def test_overdue_steps_stand_out_on_the_trainees_home(client_for, logged, trainee):
+    _, step_, _ = logged
+    NextStep.objects.filter(pk=step_.pk).update(due_date=TODAY() - dt.timedelta(days=2))
+    page = client_for(trainee).get("/").content.decode()
+    assert "1 overdue" in page
+    assert "Overdue: due" in page
+    assert "bi-exclamation-triangle-fill" in page
+
+
+def test_manager_sees_their_peoples_open_steps_and_their_own(
+    client_for, project, analyst, manager, other_dept_manager
+):
+    log_conversation(
+        project, analyst, steps=[step("Trainee does this"), step("Manager frees time", "manager")]
+    )
+    page = client_for(manager).get("/").content.decode()
+    assert "Trainee does this" in page
+    assert "Manager frees time" in page
+    assert page.count("Mark done") == 1  # only their own
+    assert "Trainee does this" not in client_for(other_dept_manager).get("/").content.decode()
+
+
+def test_analyst_home_counts(client_for, project, analyst):
+    page = client_for(analyst).get("/").content.decode()
+    assert "not coached in 14 days" in page
+    assert reverse("coaching:overview") in page
+
+
+# Timeline
+
+
+def test_timeline_interleaves_newest_first_and_filters(client_for, project, analyst, trainee):
+    from projects import services as project_services
+    from tests.projects.factories import add_measurements
+
+    add_measurements(project, [20], start=TODAY() - dt.timedelta(days=5))
+    project_services.progress_entry_add(
+        project_id=project.pk,
+        by=trainee,
+        date=TODAY() - dt.timedelta(days=3),
+        did="Mapped the intake",
+    )
+    log_conversation(project, analyst, date=TODAY() - dt.timedelta(days=1))
+    url = reverse("coaching:project-timeline", args=[project.pk])
+    page = client_for(trainee).get(url).content.decode()
+    coaching, progress, measurement = (
+        page.index("timeline-coaching"),
+        page.index("timeline-progress"),
+        page.index("timeline-measurement"),
+    )
+    assert coaching < progress < measurement
+    only = client_for(trainee).get(url + "?kind=coaching").content.decode()
+    assert "timeline-coaching" in only
+    assert "timeline-progress" not in only
+    assert "timeline-measurement" not in only
+    fragment = client_for(trainee).get(url + "?fragment=1")
+    assert "<html" not in fragment.content.decode()
+    assert 'id="coaching-embed"' in fragment.content.decode()
+    assert "Request coaching" in fragment.content.decode()
+
+
+def test_project_page_embeds_the_timeline_with_a_fallback_link(client_for, project, trainee):
+    page = client_for(trainee).get(reverse("projects:project-detail", args=[project.pk]))
+    html = page.content.decode()
+    assert 'hx-trigger="load"' in html
+    assert reverse("coaching:project-timeline", args=[project.pk]) + "?fragment=1" in html
+    assert "django_htmx/htmx-2" in html
+    assert "htmx-config" in html
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_timeline_query_count_does_not_grow(
+    client_for, project, analyst, django_assert_num_queries, rows
+):
+    for _ in range(rows):
+        log_conversation(project, analyst, steps=[step("a"), step("b", "coach")])
+    client = client_for(analyst)
+    url = reverse("coaching:project-timeline", args=[project.pk])
+    client.get(url)
+    with django_assert_num_queries(12):
+        assert client.get(url).status_code == 200
+
+
+# Overview and the "not coached recently" list
+
+
+def _cohort_with(count, analyst, *, coached_days_ago=None):
+    cohort = CohortFactory()
+    projects = []
+    for _ in range(count):
+        project = make_project(TraineeFactory())
+        enroll(project, cohort)
+        if coached_days_ago is not None:
+            log_conversation(
+                project,
+                analyst,
+                date=TODAY() - dt.timedelta(days=coached_days_ago),
+                steps=[step("x", days=-coached_days_ago)],
+            )
+        projects.append(project)
+    return cohort, projects
+
+
+def test_not_coached_recently_counts_never_coached_and_respects_the_setting(analyst, settings):
+    from coaching import selectors
+
+    cohort, (never, recent, stale, edge) = _cohort_with(4, analyst)
+    for project, days in ((recent, 3), (stale, 20), (edge, 14)):
+        log_conversation(
+            project,
+            analyst,
+            date=TODAY() - dt.timedelta(days=days),
+            steps=[step("x", days=days)],
+        )
+    names = {r.project for r in selectors.not_coached_recently(cohort=cohort)}
+    assert names == {never, stale}
+    settings.LEANLEADERS_NOT_COACHED_DAYS = 2
+    names = {r.project for r in selectors.not_coached_recently(cohort=cohort)}
+    assert names == {never, stale, recent, edge}
+
+
+def test_overview_shows_coach_days_since_and_overdue(client_for, analyst):
+    cohort, (project,) = _cohort_with(1, analyst, coached_days_ago=20)
+    services.coach_assign(project_ids=[project.pk], coach_id=analyst.pk, by=analyst)
+    page = client_for(analyst).get(reverse("coaching:overview") + f"?cohort={cohort.pk}")
+    html = page.content.decode()
+    assert project.trainee.full_name in html
+    assert "Ana Analyst" in html
+    assert "Not coached in 14 days" in html
+    assert "1 overdue" in html
+    assert ">20<" in html
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_overview_query_count_does_not_grow(client_for, analyst, django_assert_num_queries, rows):
+    cohort, projects = _cohort_with(rows, analyst, coached_days_ago=3)
+    services.coach_assign(project_ids=[p.pk for p in projects], coach_id=analyst.pk, by=analyst)
+    client = client_for(analyst)
+    url = reverse("coaching:overview") + f"?cohort={cohort.pk}"
+    client.get(url)
+    with django_assert_num_queries(6):
+        response = client.get(url)
+    assert response.content.decode().count("Log<span") == rows
+
+
+def test_assign_page_assigns_all_projects_of_a_cohort(client_for, analyst):
+    cohort, projects = _cohort_with(3, analyst)
+    _cohort_with(1, analyst)  # another cohort: untouched
+    coach = AnalystFactory(full_name="Jordan Coach")
+    url = reverse("coaching:assign") + f"?cohort={cohort.pk}"
+    assert client_for(analyst).get(url).status_code == 200
+    response = client_for(analyst).post(url, {"coach": coach.pk, "everyone": "on"})
+    assert response.status_code == 302
+    assigned = CoachAssignment.objects.filter(coach=coach, ended_at__isnull=True)
+    assert {a.project for a in assigned} == set(projects)
+
+
+def test_assign_selected_projects_only(client_for, analyst):
+    cohort, projects = _cohort_with(3, analyst)
+    url = reverse("coaching:assign") + f"?cohort={cohort.pk}"
+    client_for(analyst).post(url, {"coach": analyst.pk, "projects": [projects[0].pk]})
+    assert list(CoachAssignment.objects.values_list("project", flat=True)) == [projects[0].pk]
+    response = client_for(analyst).post(url, {"coach": analyst.pk})
+    assert response.status_code == 400
+    assert "Tick the projects" in response.content.decode()
+
+
+def test_coaching_pages_are_for_analysts(client_for, trainee, manager):
+    for user in (trainee, manager):
+        assert client_for(user).get(reverse("coaching:overview")).status_code == 403
+        assert client_for(user).get(reverse("coaching:assign")).status_code == 403
