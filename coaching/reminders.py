@@ -4,12 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import dataclass
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from coaching.models import NextStep
+from coaching.selectors import OverviewRow, coaching_overview
 from coaching.services import step_url
+from cohorts.models import Cohort
+from leanleaders.mail import absolute_url
+from leanleaders.models import User
 from leanleaders.reminders import Reminder, Rule
+from projects.models import Project
+from projects.reminders import last_activity
+from projects.results import Verdict
+from projects.selectors import project_summaries
+
+DIGEST_STATUSES = (Cohort.Status.OPEN, Cohort.Status.IN_PROGRESS)
 
 # An open step overdue for longer than this gets no first "overdue" email: it is old news.
 OVERDUE_WINDOW_DAYS = 7
@@ -39,7 +52,74 @@ def next_step_due(now: dt.datetime) -> Iterator[Reminder]:
         )
 
 
+@dataclass
+class DigestCohort:
+    cohort: Cohort
+    quiet: list[Project]
+    attention: list[OverviewRow]
+    improving: list[Project]
+
+
+def digest_cohorts(today: dt.date) -> list[DigestCohort]:
+    """Per cohort under way: who is quiet, who needs coaching or is overdue, who is improving."""
+    cohorts = Cohort.objects.filter(status__in=DIGEST_STATUSES).order_by("day1")
+    analyst = User.objects.filter(role=User.Role.ANALYST, is_active=True).first()
+    summaries = {s.project.pk: s for s in project_summaries(user=analyst)} if analyst else {}
+    digest = []
+    for cohort in cohorts:
+        rows = coaching_overview(cohort=cohort)
+        projects = [row.project for row in rows]
+        activity = last_activity(projects)
+        quiet_days = settings.LEANLEADERS_PROGRESS_NUDGE_DAYS
+        digest.append(
+            DigestCohort(
+                cohort=cohort,
+                quiet=[
+                    p
+                    for p in projects
+                    if (today - timezone.localtime(activity[p.pk]).date()).days >= quiet_days
+                ],
+                attention=[r for r in rows if r.not_coached or r.overdue_steps],
+                improving=[
+                    p
+                    for p in projects
+                    if p.pk in summaries and summaries[p.pk].verdict == Verdict.IMPROVED
+                ],
+            )
+        )
+    return digest
+
+
+def analyst_digest_due(now: dt.datetime) -> Iterator[Reminder]:
+    local = timezone.localtime(now)
+    if local.weekday() != 0:  # Mondays
+        return
+    year, week, _ = local.isocalendar()
+    analysts = list(User.objects.filter(role=User.Role.ANALYST, is_active=True))
+    if not analysts:
+        return
+    cohorts = digest_cohorts(local.date())
+    if not cohorts:
+        return
+    context = {
+        "cohorts": cohorts,
+        "week": week,
+        "overview_url": absolute_url(reverse("coaching:overview")),
+    }
+    for analyst in analysts:
+        yield Reminder(recipient=analyst, occasion=f"digest:{year}-W{week:02d}", context=context)
+
+
 RULES: list[Rule] = [
+    Rule(
+        key="analyst-digest",
+        description="Mondays: per cohort, who is quiet, who is overdue, who is improving",
+        template="coaching/emails/analyst_digest",
+        reason="You are a City Performance analyst coaching Lean Leaders cohorts.",
+        due=analyst_digest_due,
+        optional=True,
+        preference_key="analyst-digest",
+    ),
     Rule(
         key="next-step-due",
         description="Next step due tomorrow, and once when overdue: to its owner",
@@ -48,5 +128,5 @@ RULES: list[Rule] = [
         due=next_step_due,
         optional=True,
         preference_key="next-step-due",
-    )
+    ),
 ]

@@ -1,0 +1,59 @@
+import datetime as dt
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from cohorts import services as cohort_services
+from cohorts.models import Cohort
+from leanleaders.reminders import rule_run
+from projects import services as project_services
+from tests.cohorts.factories import CohortFactory
+from tests.projects.factories import AcceptedApplicationFactory, add_measurements
+
+pytestmark = pytest.mark.django_db
+CITY = ZoneInfo("America/Los_Angeles")
+MONDAY = dt.datetime(2026, 10, 19, 8, 0, tzinfo=CITY)
+
+
+@pytest.fixture
+def cohort_with_projects(trainee, colleague, analyst):
+    cohort = CohortFactory()
+    projects = []
+    for person in (trainee, colleague):
+        application = AcceptedApplicationFactory(
+            trainee=person, status="manager_approved", baseline_estimate=Decimal(20)
+        )
+        cohort_services.enrollment_place(
+            application_id=application.pk, cohort_id=cohort.pk, by=analyst
+        )
+        with time_machine.travel(dt.datetime(2026, 10, 8, 9, tzinfo=CITY), tick=False):
+            projects.append(
+                project_services.project_start(application_id=application.pk, by=person)
+            )
+    Cohort.objects.filter(pk=cohort.pk).update(status=Cohort.Status.IN_PROGRESS)
+    with time_machine.travel(dt.datetime(2026, 10, 18, 9, tzinfo=CITY), tick=False):
+        add_measurements(projects[0], [12, 11, 10], start=dt.date(2026, 10, 15))
+    return cohort, projects
+
+
+def test_digest_goes_to_analysts_once_a_week_on_mondays(
+    cohort_with_projects, analyst, mailoutbox, django_capture_on_commit_callbacks
+):
+    assert rule_run(key="analyst-digest", now=MONDAY + dt.timedelta(days=1)).due == []
+    with django_capture_on_commit_callbacks(execute=True):
+        rule_run(key="analyst-digest", now=MONDAY)
+        rule_run(key="analyst-digest", now=MONDAY + dt.timedelta(hours=3))
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == [analyst.email]
+
+
+def test_digest_names_the_quiet_the_uncoached_and_the_improving(
+    cohort_with_projects, trainee, colleague
+):
+    reminder = rule_run(key="analyst-digest", now=MONDAY, dry_run=True).due[0]
+    (item,) = reminder.context["cohorts"]
+    assert [p.trainee for p in item.quiet] == [colleague]
+    assert {r.project.trainee for r in item.attention} == {trainee, colleague}
+    assert [p.trainee for p in item.improving] == [trainee]
