@@ -7,6 +7,7 @@ REDIS_URL; CI provides both.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -82,6 +83,7 @@ class Worker:
             env=env,
             stdout=self.log.open("w"),
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, so kill() reaches the pool too
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -92,6 +94,11 @@ class Worker:
             time.sleep(0.2)
         self.stop()
         raise RuntimeError("Celery worker did not start:\n" + self.log.read_text()[-3000:])
+
+    def kill(self) -> None:
+        """SIGKILL the worker and its pool processes: no warm shutdown, no acknowledgement."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(15)
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -221,3 +228,31 @@ def test_outbox_enqueue_never_raises_when_the_broker_is_unreachable(broker_queue
     started = time.monotonic()
     outbox_enqueue(123456)
     assert time.monotonic() - started < 2
+
+
+def test_a_worker_killed_mid_send_delivers_after_restart_without_a_duplicate(smtp, broker_queue):
+    first = Worker(smtp.port, broker_queue)
+    outbox = queue_message("integration:killed")
+    # Hold the outbox row so the worker's send is stuck mid-task, then kill the worker there.
+    with transaction.atomic():
+        OutboxEmail.objects.select_for_update().get(pk=outbox.pk)
+        deadline = time.monotonic() + 20
+        while "received" not in first.log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.5)
+        first.kill()
+    outbox.refresh_from_db()
+    assert outbox.status == OutboxEmail.Status.PENDING
+    assert smtp.handler.messages == []
+
+    second = Worker(smtp.port, broker_queue)
+    try:
+        sweep_outbox_task(older_than_seconds=0)
+        received = smtp.handler.wait_for(1)
+        time.sleep(2)
+    finally:
+        second.stop()
+    assert len(received) == 1
+    assert len(smtp.handler.messages) == 1
+    outbox.refresh_from_db()
+    assert outbox.status == OutboxEmail.Status.SENT
