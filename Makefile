@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO := DEBUG=1
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint format worker beat clean
+.PHONY: install run test lint format worker beat reminders clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,11 @@ install: $(STAMP)
 run: install
 	$(DEMO) $(BIN)/python manage.py migrate --noinput
 	$(DEMO) $(BIN)/python manage.py seed_demo
+	$(DEMO) $(BIN)/python manage.py run_reminders
 	$(DEMO) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+reminders: install
+	$(DEMO) $(BIN)/python manage.py run_reminders
 
 test: install
 	$(BIN)/python -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
