@@ -1,0 +1,256 @@
+"""Reminder throughput: evaluate every rule for 5,000 trainees, then deliver with one worker.
+
+Run by hand (PostgreSQL and Redis on loopback; nothing leaves this machine):
+
+    .venv/bin/python bench/reminders.py --trainees 5000
+
+It builds its own database (`leanleaders_bench_reminders`), so it never touches the test or demo
+data, and prints a markdown table:
+- rules: time to evaluate every reminder rule and queue the emails (outbox rows + broker);
+- worker: emails per second that one Celery worker delivers to a local SMTP server (aiosmtpd);
+- ceiling: emails per second that raw `smtplib` sends of the same messages in one loop.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import signal
+import smtplib
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "support"))
+
+DB_NAME = "leanleaders_bench_reminders"
+PG = "postgres://postgres@127.0.0.1:5432"
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+QUEUE = f"bench-{uuid.uuid4().hex[:8]}"
+
+os.environ.update(
+    DJANGO_SETTINGS_MODULE="leanleaders.test_settings",
+    DATABASE_URL=f"{PG}/{DB_NAME}",
+    LEANLEADERS_TEST_WORKER="1",
+    LEANLEADERS_TEST_QUEUE=QUEUE,
+    REDIS_URL=REDIS_URL,
+)
+
+
+def recreate_database() -> None:
+    import psycopg2
+
+    conn = psycopg2.connect(f"{PG}/postgres")
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
+        cursor.execute(f"CREATE DATABASE {DB_NAME}")
+    conn.close()
+
+
+def build(trainees: int) -> None:
+    """Cohorts under way with `trainees` enrolled, each with a quiet project."""
+    from django.contrib.auth.hashers import make_password
+    from django.utils import timezone
+
+    from applications.models import Application
+    from cohorts.models import Cohort, Enrollment
+    from leanleaders.models import Department, User
+    from projects.models import Measure, Project
+
+    today = timezone.localdate()
+    password = make_password("bench-password")
+    departments = Department.objects.bulk_create(
+        Department(name=f"Department {n}", code=f"D{n}") for n in range(50)
+    )
+    User.objects.create(
+        email="analyst@bench.test", full_name="Analyst", role="analyst", password=password
+    )
+    users = User.objects.bulk_create(
+        User(
+            email=f"t{n}@bench.test",
+            full_name=f"Trainee {n}",
+            role="trainee",
+            department=departments[n % 50],
+            password=password,
+        )
+        for n in range(trainees)
+    )
+    per_cohort = 25
+    cohorts = Cohort.objects.bulk_create(
+        Cohort(
+            name=f"Cohort {n}",
+            status=Cohort.Status.IN_PROGRESS,
+            location="City Hall",
+            capacity=per_cohort,
+            day1=today - dt.timedelta(days=20),
+            day2=today - dt.timedelta(days=19),
+            day3=today + dt.timedelta(days=1),
+        )
+        for n in range(trainees // per_cohort + 1)
+    )
+    applications = Application.objects.bulk_create(
+        Application(
+            trainee=u,
+            department=u.department,
+            program_year=today.year,
+            status="accepted",
+            title=f"Process {u.pk}",
+        )
+        for u in users
+    )
+    Enrollment.objects.bulk_create(
+        Enrollment(
+            cohort=cohorts[i // per_cohort], application=a, trainee=a.trainee, status="enrolled"
+        )
+        for i, a in enumerate(applications)
+    )
+    long_ago = timezone.now() - dt.timedelta(days=30)
+    projects = Project.objects.bulk_create(
+        Project(
+            application=a,
+            trainee=a.trainee,
+            department=a.department,
+            title=a.title,
+            created_at=long_ago,
+        )
+        for a in applications
+    )
+    Measure.objects.bulk_create(
+        Measure(project=p, is_primary=True, name="Days", unit="days") for p in projects
+    )
+
+
+def evaluate_rules() -> tuple[float, int]:
+    from django.utils import timezone
+
+    from leanleaders.reminders import all_rules, rule_run
+    from leanleaders.tasks import send_outbox_email_task
+
+    send_outbox_email_task.app.conf.task_default_queue = QUEUE
+    started = time.perf_counter()
+    queued = sum(rule_run(key=key, now=timezone.now(), force=True).queued for key in all_rules())
+    return time.perf_counter() - started, queued
+
+
+def deliver_with_worker(smtp_port: int, expected: int) -> float:
+    from django.db.models import Max, Min
+
+    from leanleaders.models import OutboxEmail
+
+    env = {
+        **os.environ,
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp_port),
+    }
+    log = ROOT / "bench" / "out" / "reminders-worker.log"
+    log.parent.mkdir(exist_ok=True)
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "leanleaders",
+            "worker",
+            "-Q",
+            QUEUE,
+            "--concurrency",
+            "2",
+            "--loglevel",
+            "WARNING",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    started = time.perf_counter()
+    try:
+        deadline = started + 600
+        while time.perf_counter() < deadline:
+            sent = OutboxEmail.objects.filter(status="sent").count()
+            if sent >= expected:
+                break
+            time.sleep(0.5)
+        # Throughput from the first to the last send, so worker start-up is not counted.
+        window = OutboxEmail.objects.filter(status="sent").aggregate(
+            first=Min("sent_at"), last=Max("sent_at")
+        )
+        return max((window["last"] - window["first"]).total_seconds(), 0.001)
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(30)
+
+
+def ceiling(smtp_port: int) -> tuple[float, int]:
+    from leanleaders.mail import outbox_build_message
+    from leanleaders.models import OutboxEmail
+
+    messages = [outbox_build_message(o).message() for o in OutboxEmail.objects.all()]
+    started = time.perf_counter()
+    with smtplib.SMTP("127.0.0.1", smtp_port) as client:
+        for message in messages:
+            client.sendmail(
+                "leanleaders@example.org", message["To"], message.as_bytes(linesep="\r\n")
+            )
+    return time.perf_counter() - started, len(messages)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--trainees", type=int, default=5000)
+    args = parser.parse_args()
+
+    recreate_database()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    import logging
+
+    from smtp import SmtpServer
+
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    build(args.trainees)
+    build_seconds = time.perf_counter() - started
+
+    rules_seconds, queued = evaluate_rules()
+    with SmtpServer() as server:
+        worker_seconds = deliver_with_worker(server.port, queued)
+        delivered = len(server.handler.messages)
+    with SmtpServer() as server:
+        ceiling_seconds, ceiling_count = ceiling(server.port)
+
+    print(f"\nDataset: {args.trainees} trainees built in {build_seconds:.1f} s\n")
+    print("| step | emails | seconds | emails/s |")
+    print("| --- | ---: | ---: | ---: |")
+    print(
+        f"| evaluate all rules and queue (outbox + Redis) | {queued} | {rules_seconds:.1f} "
+        f"| {queued / rules_seconds:.0f} |"
+    )
+    print(
+        f"| one worker (2 processes) delivers to local SMTP | {delivered} | "
+        f"{worker_seconds:.1f} | {delivered / worker_seconds:.0f} |"
+    )
+    print(
+        f"| ceiling: raw smtplib, one connection, one loop | {ceiling_count} | "
+        f"{ceiling_seconds:.1f} | {ceiling_count / ceiling_seconds:.0f} |"
+    )
+
+
+if __name__ == "__main__":
+    main()
