@@ -215,10 +215,9 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.core.management import call_command
-
     import logging
 
+    from django.core.management import call_command
     from smtp import SmtpServer
 
     logging.getLogger("mail.log").setLevel(logging.WARNING)
