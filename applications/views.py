@@ -22,16 +22,13 @@ from applications.forms import (
 )
 from applications.models import Application
 from leanleaders.decorators import analyst_required
+from leanleaders.http import error_text
 from leanleaders.roles import is_analyst
 from leanleaders.selectors import department_list
 
 
 def _visible_or_404(request: HttpRequest, pk: int) -> Application:
     return get_object_or_404(policies.visible_applications(request.user), pk=pk)
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 @login_required
@@ -166,7 +163,7 @@ def _decide(
     try:
         action(application, form.cleaned_data)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, success)
     return redirect("applications:application-detail", pk=pk)
@@ -259,7 +256,7 @@ def application_offline_signoff(request: HttpRequest, pk: int) -> HttpResponse:
             application_id=application.pk, by=request.user, **form.cleaned_data
         )
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, "Sign-off recorded. The application is ready for review.")
     return redirect("applications:application-detail", pk=pk)

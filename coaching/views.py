@@ -10,7 +10,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coaching import policies, selectors, services
@@ -26,6 +25,7 @@ from coaching.forms import (
 from coaching.models import Conversation, NextStep
 from cohorts.models import Cohort
 from leanleaders.decorators import analyst_required
+from leanleaders.http import error_text, safe_next
 from projects.models import Project
 from projects.policies import is_owner, visible_projects
 
@@ -43,19 +43,6 @@ def _conversation_or_404(request: HttpRequest, conversation_id: int) -> Conversa
         return selectors.conversation_get(user=request.user, pk=conversation_id)
     except Conversation.DoesNotExist as error:
         raise Http404 from error
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
-
-
-def _safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def _panel_context(request: HttpRequest, project: Project) -> dict[str, Any]:
@@ -239,7 +226,7 @@ def step_add(request: HttpRequest, conversation_id: int) -> HttpResponse:
             ),
         )
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
         return redirect(target)
     messages.success(request, f"Added “{step.description}” for {step.owner.full_name}.")
     return redirect(f"{target}#step-{step.pk}")
@@ -263,10 +250,10 @@ def step_complete(request: HttpRequest, step_id: int) -> HttpResponse:
     try:
         services.next_step_complete(step_id=step.pk, by=request.user, note=note)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, f"Done: “{step.description}”.")
-    return redirect(_safe_next(request, default))
+    return redirect(safe_next(request, default))
 
 
 @login_required
@@ -279,10 +266,10 @@ def step_reopen(request: HttpRequest, step_id: int) -> HttpResponse:
     try:
         services.next_step_reopen(step_id=step.pk, by=request.user)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, f"Reopened “{step.description}”.")
-    return redirect(_safe_next(request, default))
+    return redirect(safe_next(request, default))
 
 
 @login_required
@@ -352,10 +339,10 @@ def request_resolve(request: HttpRequest, request_id: int) -> HttpResponse:
     try:
         services.coaching_request_resolve(request_id=coaching_request.pk, by=request.user)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, "Request closed.")
-    return redirect(_safe_next(request, reverse("coaching:overview")))
+    return redirect(safe_next(request, reverse("coaching:overview")))
 
 
 def _chosen_cohort(request: HttpRequest) -> tuple[Cohort | None, list[Cohort]]:

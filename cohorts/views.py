@@ -26,11 +26,8 @@ from cohorts.forms import (
 from cohorts.ics import cohort_ics, cohort_ics_filename
 from cohorts.models import Cohort, Enrollment
 from leanleaders.decorators import analyst_required, trainee_required
+from leanleaders.http import error_text
 from leanleaders.roles import is_analyst, is_manager, is_trainee
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _cohort_or_404(request: HttpRequest, pk: int) -> Cohort:
@@ -206,7 +203,7 @@ def cohort_status(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.error(request, "Unknown action.")
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     return redirect("cohorts:cohort-detail", pk=pk)
 
 
@@ -236,7 +233,7 @@ def cohort_attendance(request: HttpRequest, pk: int, day: int) -> HttpResponse:
                 cohort_id=cohort.pk, day=day, marks=marks, by=request.user
             )
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             missing = len(roster) - len(saved)
             text = f"Day {day} attendance saved for {len(saved)} people."
@@ -276,7 +273,7 @@ def enrollment_place(request: HttpRequest, application_pk: int) -> HttpResponse:
     except Cohort.DoesNotExist:
         messages.error(request, "That cohort no longer exists. Choose another.")
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         if enrollment.status == Enrollment.Status.ENROLLED:
             messages.success(
@@ -328,7 +325,7 @@ def enrollment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
                 comment=form.cleaned_data["comment"],
             )
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(
                 request,
@@ -352,7 +349,7 @@ def enrollment_offer(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.enrollment_offer_accept(enrollment_id=enrollment.pk, by=request.user)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, "Your seat is confirmed. See you on Day 1!")
     return redirect("cohorts:my-cohort")
@@ -376,7 +373,7 @@ def enrollment_move(request: HttpRequest, pk: int) -> HttpResponse:
     except Cohort.DoesNotExist:
         messages.error(request, "That cohort no longer exists.")
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         where = "with a seat" if new.status == Enrollment.Status.ENROLLED else "on its waitlist"
         messages.success(
@@ -401,7 +398,7 @@ def enrollment_reorder(request: HttpRequest, pk: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         )
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, "Waitlist reordered. The reason is in the history.")
     return redirect("cohorts:cohort-detail", pk=enrollment.cohort_id)

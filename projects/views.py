@@ -10,12 +10,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from applications.models import Application
 from applications.policies import visible_applications
 from leanleaders.decorators import staff_required
+from leanleaders.http import error_text, safe_next
 from leanleaders.roles import is_analyst, is_trainee
 from leanleaders.selectors import department_list
 from projects import csv_import, policies, results, selectors, services, uploads
@@ -56,19 +56,6 @@ def _ensure_editable(request: HttpRequest, project: Project) -> HttpResponse | N
         )
         return redirect("projects:project-detail", pk=project.pk)
     raise PermissionDenied
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
-
-
-def _safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def _fmt(value: Any) -> str:
@@ -284,11 +271,11 @@ def measurement_add(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             _logged_message(request, measurement)
-            return redirect(_safe_next(request, reverse("projects:project-detail", args=[pk])))
+            return redirect(safe_next(request, reverse("projects:project-detail", args=[pk])))
     return render(
         request,
         "projects/measurement_form.html",
-        {"form": form, "project": project, "next": _safe_next(request, "")},
+        {"form": form, "project": project, "next": safe_next(request, "")},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -462,7 +449,7 @@ def project_review(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.project_review(project_id=project.pk, by=request.user, comment=comment)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, "Marked reviewed. The trainee is told.")
     return redirect("projects:project-detail", pk=pk)
@@ -477,7 +464,7 @@ def project_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.project_reopen(project_id=project.pk, by=request.user)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, "Reopened. The trainee can log again.")
     return redirect("projects:project-detail", pk=pk)
