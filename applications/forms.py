@@ -75,40 +75,41 @@ class ApplicationForm(forms.ModelForm):
         return value
 
 
-class ManagerDecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        choices=[
-            ("approve", "Approve"),
-            ("request_changes", "Request changes"),
-            ("decline", "Decline"),
-        ],
-        widget=forms.HiddenInput,
-    )
-    comment = forms.CharField(
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Needed when you request changes or decline; the trainee sees it.",
-    )
+class VersionForm(forms.Form):
+    """Carries the version the page showed, so a stale page is refused."""
+
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class AnalystDecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        choices=[
-            ("waitlist", "Waitlist"),
-            ("request_changes", "Request changes"),
-            ("decline", "Decline"),
-        ],
-        widget=forms.HiddenInput,
-    )
+class DecisionForm(VersionForm):
+    """A decision (from a button's value) with an optional comment the trainee sees."""
+
+    DECISIONS: list[tuple[str, str]] = []
+
+    decision = forms.ChoiceField(widget=forms.HiddenInput)
     comment = forms.CharField(
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="The trainee sees this comment. Needed to decline or request changes.",
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
-    expected_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = self.DECISIONS
+
+
+class ManagerDecisionForm(DecisionForm):
+    DECISIONS = [
+        ("approve", "Approve"),
+        ("request_changes", "Request changes"),
+        ("decline", "Decline"),
+    ]
+
+
+class AnalystDecisionForm(DecisionForm):
+    DECISIONS = [
+        ("waitlist", "Waitlist"),
+        ("request_changes", "Request changes"),
+        ("decline", "Decline"),
+    ]
 
 
 class OfflineSignoffForm(forms.Form):
@@ -120,12 +121,6 @@ class OfflineSignoffForm(forms.Form):
     comment = forms.CharField(
         required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
-
-
-class VersionForm(forms.Form):
-    """Carries the version the page showed, so a stale page is refused."""
-
-    expected_version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class WithdrawForm(VersionForm):
