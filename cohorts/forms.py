@@ -84,3 +84,7 @@ class WithdrawForm(forms.Form):
 
 
 MARKS = Attendance.Mark.choices
+
+
+class ApplicationWithdrawForm(WithdrawForm):
+    expected_version = forms.IntegerField(widget=forms.HiddenInput)

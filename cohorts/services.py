@@ -767,3 +767,26 @@ def attendance_record(
     if saved:
         audit_record(target=cohort, action="attendance", by=by, data={"day": day, **counts})
     return saved
+
+
+@transaction.atomic
+def application_withdraw_unplaced(
+    *, application_id: int, by: User, comment: str = "", expected_version: int | None = None
+) -> Application:
+    """A trainee accepted or waitlisted without a cohort place withdraws their application.
+
+    With a place (a seat or a cohort's waitlist) they leave through `enrollment_withdraw`, so the
+    place passes on; this refuses then. Locks the application and checks for a place under it.
+    """
+    Application.objects.select_for_update(of=("self",)).get(pk=application_id)
+    if Enrollment.objects.filter(
+        application_id=application_id, status__in=Enrollment.ACTIVE_STATUSES
+    ).exists():
+        raise ValidationError("Leave your cohort first: use “Withdraw” on your cohort page.")
+    return application_services.application_withdraw(
+        application_id=application_id,
+        by=by,
+        comment=comment,
+        expected_version=expected_version,
+        seat_released=True,
+    )

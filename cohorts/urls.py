@@ -14,6 +14,11 @@ urlpatterns = [
     path("<int:pk>/calendar.ics", views.cohort_calendar, name="cohort-calendar"),
     path("<int:pk>/attendance/<int:day>/", views.cohort_attendance, name="cohort-attendance"),
     path("place/<int:application_pk>/", views.enrollment_place, name="enrollment-place"),
+    path(
+        "applications/<int:application_pk>/withdraw/",
+        views.application_withdraw_unplaced,
+        name="application-withdraw",
+    ),
     path("enrollments/<int:pk>/withdraw/", views.enrollment_withdraw, name="enrollment-withdraw"),
     path("enrollments/<int:pk>/offer/", views.enrollment_offer, name="enrollment-offer"),
     path("enrollments/<int:pk>/move/", views.enrollment_move, name="enrollment-move"),

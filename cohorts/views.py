@@ -16,6 +16,7 @@ from applications.policies import visible_applications
 from cohorts import policies, schedule, selectors, services
 from cohorts.forms import (
     MARKS,
+    ApplicationWithdrawForm,
     CancelForm,
     CohortForm,
     MoveForm,
@@ -402,3 +403,25 @@ def enrollment_reorder(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "Waitlist reordered. The reason is in the history.")
     return redirect("cohorts:cohort-detail", pk=enrollment.cohort_id)
+
+
+@trainee_required
+@require_POST
+def application_withdraw_unplaced(request: HttpRequest, application_pk: int) -> HttpResponse:
+    application = get_object_or_404(visible_applications(request.user), pk=application_pk)
+    form = ApplicationWithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "That request was incomplete. Please try again.")
+    else:
+        try:
+            services.application_withdraw_unplaced(
+                application_id=application.pk, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            messages.error(request, error_text(error))
+        else:
+            messages.success(
+                request,
+                "Your application is withdrawn. You can start a new one whenever you're ready.",
+            )
+    return redirect("applications:application-detail", pk=application.pk)

@@ -360,3 +360,27 @@ def test_attendance_flags_missed_core_days(full_cohort, analyst):
     assert not rows[a.pk].needs_follow_up
     assert rows[b.pk].needs_follow_up
     assert Attendance.objects.get(enrollment=b, day=1).note == "Sick"
+
+
+def test_a_trainee_waitlisted_without_a_cohort_can_withdraw(trainee, manager, analyst):
+    from applications import services as application_services
+    from cohorts.services import application_withdraw_unplaced
+    from tests.cohorts.factories import ApprovedApplicationFactory
+
+    application = ApprovedApplicationFactory(trainee=trainee)
+    application_services.application_waitlist(application_id=application.pk, by=analyst)
+    application_withdraw_unplaced(application_id=application.pk, by=trainee)
+    application.refresh_from_db()
+    assert application.status == "withdrawn"
+
+
+def test_withdrawing_an_application_that_holds_a_place_must_go_through_the_cohort(trainee, analyst):
+    from django.core.exceptions import ValidationError
+
+    from cohorts.services import application_withdraw_unplaced, enrollment_place
+    from tests.cohorts.factories import ApprovedApplicationFactory, CohortFactory
+
+    application = ApprovedApplicationFactory(trainee=trainee)
+    enrollment_place(application_id=application.pk, cohort_id=CohortFactory().pk, by=analyst)
+    with pytest.raises(ValidationError, match="Leave your cohort first"):
+        application_withdraw_unplaced(application_id=application.pk, by=trainee)

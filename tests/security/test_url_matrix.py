@@ -167,7 +167,10 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "cohorts:cohort-status": {**ANALYSTS, "analyst": REDIRECT},
     "cohorts:cohort-calendar": OWNER_AND_STAFF,
     "cohorts:cohort-attendance": ANALYSTS,
-    "cohorts:enrollment-place": {**ANALYSTS, "analyst": REDIRECT},  # not signed off: refused
+    "cohorts:enrollment-place": {**ANALYSTS, "analyst": REDIRECT},
+    "cohorts:application-withdraw": {
+        **only({"trainee": REDIRECT, "other_trainee": MISSING}, FORBIDDEN),
+    },  # not signed off: refused
     "cohorts:enrollment-withdraw": {
         **only({"trainee": OK, "other_trainee": MISSING}, FORBIDDEN),
     },
