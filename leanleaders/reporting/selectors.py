@@ -269,6 +269,20 @@ SORTS: dict[str, tuple[str, Any]] = {
     "attendance": ("Attendance", lambda r: r.days_attended),
     "review": ("Review", lambda r: (r.is_reviewed, r.is_lean_leader)),
 }
+SORT_OPTIONS = [
+    {"value": "name", "label": "Trainee (A to Z)"},
+    {"value": "department", "label": "Department"},
+    {"value": "project", "label": "Project title"},
+    {"value": "-change", "label": "Change (best first)"},
+    {"value": "change", "label": "Change (worst first)"},
+    {"value": "verdict", "label": "Result (improved first)"},
+    {"value": "-activity", "label": "Last activity (most recent first)"},
+    {"value": "activity", "label": "Last activity (longest ago first)"},
+    {"value": "coaching", "label": "Coaching (least first)"},
+    {"value": "-steps", "label": "Overdue next steps (most first)"},
+    {"value": "attendance", "label": "Days attended (fewest first)"},
+    {"value": "review", "label": "Not reviewed first"},
+]
 REVIEW_FILTERS = {"reviewed": "Reviewed", "not_reviewed": "Not reviewed yet"}
 
 

@@ -108,10 +108,10 @@ def change_badge(result: Result | None) -> str:
 
 
 MARK_ICONS = {
-    "present": ("bi-check-circle-fill", "mark-present", "Present"),
-    "late": ("bi-clock-fill", "mark-late", "Late"),
-    "absent": ("bi-x-circle-fill", "mark-absent", "Absent"),
-    "excused": ("bi-dash-circle", "mark-excused", "Excused"),
+    "present": ("bi-check-circle-fill", "att-present", "Present"),
+    "late": ("bi-clock-fill", "att-late", "Late"),
+    "absent": ("bi-x-circle-fill", "att-absent", "Absent"),
+    "excused": ("bi-dash-circle", "att-excused", "Excused"),
 }
 
 
@@ -120,15 +120,15 @@ def attendance_marks(attendance: Sequence[tuple[int, str | None]]) -> str:
     """Day 1 to 3 marks as icons with their words for screen readers and the tooltip."""
 
     def item(day: int, mark: str | None) -> tuple[Any, ...]:
-        icon, css, word = MARK_ICONS.get(mark or "", ("bi-circle", "mark-none", "Not marked"))
+        icon, css, word = MARK_ICONS.get(mark or "", ("bi-circle", "att-none", "Not marked"))
         return (css, f"Day {day}: {word}", icon, day, f"Day {day}: {word}")
 
     return format_html(
         '<span class="attendance-marks">{}</span>',
         format_html_join(
             "",
-            '<span class="mark {}" title="{}"><i class="bi {}" aria-hidden="true"></i>'
-            '<span class="mark-day" aria-hidden="true">{}</span>'
+            '<span class="att-mark {}" title="{}"><i class="bi {}" aria-hidden="true"></i>'
+            '<span class="att-day" aria-hidden="true">{}</span>'
             '<span class="visually-hidden">{}</span></span>',
             (item(day, mark) for day, mark in attendance),
         ),

@@ -75,6 +75,7 @@ def cohort_board(request: HttpRequest, pk: int) -> HttpResponse:
             "departments": selectors.board_departments(rows),
             "filters": filters,
             "columns": {c["key"]: c for c in columns},
+            "sort_options": selectors.SORT_OPTIONS,
             "verdicts": [(v.value, v.label) for v in results.Verdict],
             "review_filters": selectors.REVIEW_FILTERS.items(),
             "can_review": policies.can_review(request.user),
