@@ -84,3 +84,17 @@ def test_a_lean_leader_opens_their_certificate(page, live_server, sign_in, scree
     page.emulate_media(media="print")
     screenshot("reporting-certificate-print")
     expect(page.get_by_role("button", name="Print or save as PDF")).to_be_hidden()
+
+
+def test_a_manager_sees_their_people_on_the_board(
+    page, live_server, sign_in, screenshot, axe, manager, data
+):
+    sign_in(manager)
+    page.get_by_role("link", name="Cohort boards", exact=True).first.click()
+    page.get_by_role("link", name="Spring").click()
+    board = page.get_by_role("table", name="One row per trainee")
+    expect(board.get_by_role("row")).to_have_count(3)
+    expect(board).not_to_contain_text("Cleo")
+    expect(page.get_by_role("button", name="Review Ben's project")).to_have_count(0)
+    screenshot("reporting-board-manager")
+    assert axe() == []
