@@ -30,9 +30,17 @@ def _contributors() -> list[Any]:
     from coaching import home as coaching_home
     from cohorts import home as cohorts_home
     from leanleaders import home as people_home
+    from leanleaders.reporting import home as reporting_home
     from projects import home as projects_home
 
-    return [applications_home, cohorts_home, projects_home, coaching_home, people_home]
+    return [
+        applications_home,
+        cohorts_home,
+        projects_home,
+        coaching_home,
+        reporting_home,
+        people_home,
+    ]
 
 
 HOME_TEMPLATES = {

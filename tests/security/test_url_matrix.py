@@ -218,6 +218,25 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "manager": FORBIDDEN,
         "analyst": REDIRECT,
     },
+    # Managers see the boards of cohorts where they have people; trainees have none.
+    "reports:board-index": {**only({}, OK), "trainee": FORBIDDEN, "other_trainee": FORBIDDEN},
+    **{
+        name: {**OWNER_AND_STAFF, "trainee": FORBIDDEN, "other_trainee": FORBIDDEN}
+        for name in [
+            "reports:cohort-board",
+            *(
+                f"reports:export-{kind}-{fmt}"
+                for kind in ("roster", "projects", "coaching")
+                for fmt in ("csv", "xlsx")
+            ),
+        ]
+    },
+    "reports:project-review": {**ANALYSTS, "analyst": REDIRECT},
+    "reports:program-report": ANALYSTS,
+    "reports:program-csv": ANALYSTS,
+    "reports:program-xlsx": ANALYSTS,
+    # The trainee's own (it says what is missing until they complete) and analysts'.
+    "reports:certificate": {**OWNER_AND_STAFF, "manager": MISSING},
 }
 
 
@@ -332,6 +351,8 @@ def world(trainee, manager, other_trainee, other_dept_manager, analyst, tmp_path
             "conversation_id": conversation,
             "step_id": conversation.next_steps.get(),
             "request_id": coaching_request,
+            "reports": cohort,
+            "enrollment_id": enrollment,
         },
     )
 

@@ -6,6 +6,7 @@ from applications import demo as applications_demo
 from coaching import demo as coaching_demo
 from cohorts import demo as cohorts_demo
 from leanleaders.demo import DEMO_PASSWORD, PEOPLE, seed_people
+from leanleaders.reporting import demo as reporting_demo
 from projects import demo as projects_demo
 
 
@@ -19,7 +20,13 @@ class Command(BaseCommand):
         )
         with quiet_mail, transaction.atomic():
             people = seed_people()
-            for stage in (applications_demo, cohorts_demo, projects_demo, coaching_demo):
+            for stage in (
+                applications_demo,
+                cohorts_demo,
+                projects_demo,
+                coaching_demo,
+                reporting_demo,
+            ):
                 stage.seed(people)
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         self.stdout.write(f"Every demo account's password: {DEMO_PASSWORD}")

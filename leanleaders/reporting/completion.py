@@ -1,0 +1,38 @@
+"""Who is a Lean Leader: the one rule, used by the board, the report, the home card and the
+certificate.
+
+A trainee completes the program in a cohort when they were marked **present or late** on all
+three days (late still means they took part in the training; absent and excused do not count)
+and the analyst has marked their project **reviewed** (the Day 3 review).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from cohorts.models import Attendance
+
+DAYS = (1, 2, 3)
+ATTENDED = (Attendance.Mark.PRESENT, Attendance.Mark.LATE)
+
+
+def attended(mark: str | None) -> bool:
+    return mark in ATTENDED
+
+
+def days_attended(marks: Mapping[int, str]) -> int:
+    return sum(1 for day in DAYS if attended(marks.get(day)))
+
+
+def is_lean_leader(marks: Mapping[int, str], project_reviewed: bool) -> bool:
+    return days_attended(marks) == len(DAYS) and project_reviewed
+
+
+def missing_for_completion(marks: Mapping[int, str], project_reviewed: bool | None) -> list[str]:
+    """What is still needed, in words (empty when complete). `None`: no project yet."""
+    missing = [f"Attend Day {day}" for day in DAYS if not attended(marks.get(day))]
+    if project_reviewed is None:
+        missing.append("Start your improvement project")
+    elif not project_reviewed:
+        missing.append("Have your project reviewed on Day 3")
+    return missing

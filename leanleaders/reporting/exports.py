@@ -1,0 +1,319 @@
+"""CSV and Excel downloads: values only, plain-language headers, safe to open in a spreadsheet.
+
+Every cell passes through `safe_cell`. Text that a spreadsheet would run as a formula (starting
+with = + - @, a tab or a carriage return) gets a leading single quote; numbers stay numbers.
+CSV is streamed row by row; the workbook is written with openpyxl's write-only mode.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpResponse, StreamingHttpResponse
+from openpyxl import Workbook
+
+from leanleaders.reporting.selectors import BoardRow, Figures, ProgramReport
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+Cell = str | int | float | Decimal | dt.date | dt.datetime
+
+
+def safe_cell(value: Any) -> Cell:
+    """The value as a spreadsheet should get it: numbers and dates as they are, text with a
+    formula start neutralised, None as an empty cell, booleans as Yes/No."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, int | float | Decimal):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, dt.date):
+        return value
+    text = str(value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+@dataclass
+class Table:
+    """One sheet: a title (the sheet's name), the headers and the rows."""
+
+    title: str
+    headers: Sequence[str]
+    rows: Iterable[Sequence[Any]]
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_lines(tables: Sequence[Table]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield "\ufeff"  # so Excel reads UTF-8
+    for index, table in enumerate(tables):
+        if len(tables) > 1:
+            if index:
+                yield writer.writerow([])
+            yield writer.writerow([safe_cell(table.title)])
+        yield writer.writerow([safe_cell(h) for h in table.headers])
+        for row in table.rows:
+            yield writer.writerow([_csv_value(safe_cell(v)) for v in row])
+
+
+def _csv_value(value: Cell) -> Cell:
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _disposition(filename: str) -> str:
+    return f'attachment; filename="{filename}"'
+
+
+def csv_response(tables: Sequence[Table], filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(_csv_lines(tables), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = _disposition(f"{filename}.csv")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _sheet_title(title: str) -> str:
+    for char in "[]:*?/\\":
+        title = title.replace(char, " ")
+    return title[:31] or "Sheet"
+
+
+def xlsx_bytes(tables: Sequence[Table]) -> bytes:
+    workbook = Workbook(write_only=True)
+    for table in tables:
+        sheet = workbook.create_sheet(_sheet_title(table.title))
+        sheet.append([safe_cell(h) for h in table.headers])
+        for row in table.rows:
+            sheet.append([_xlsx_value(safe_cell(v)) for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_value(value: Cell) -> Cell:
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def xlsx_response(tables: Sequence[Table], filename: str) -> HttpResponse:
+    response = HttpResponse(xlsx_bytes(tables), content_type=XLSX)
+    response["Content-Disposition"] = _disposition(f"{filename}.xlsx")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def response(tables: Sequence[Table], filename: str, fmt: str) -> HttpResponse:
+    if fmt == "xlsx":
+        return xlsx_response(tables, filename)
+    return csv_response(tables, filename)  # type: ignore[return-value]
+
+
+# ---------------------------------------------------------------------------------------------
+# The tables
+
+
+def _round(value: Decimal | None, places: int = 2) -> Decimal | None:
+    if value is None:
+        return None
+    return value.quantize(Decimal(1).scaleb(-places))
+
+
+MARK_WORDS = {"present": "Present", "late": "Late", "absent": "Absent", "excused": "Excused"}
+
+
+def roster_table(rows: Sequence[BoardRow]) -> Table:
+    return Table(
+        "Cohort roster",
+        [
+            "Trainee",
+            "Email",
+            "Department",
+            "Job title",
+            "Day 1",
+            "Day 2",
+            "Day 3",
+            "Days attended",
+            "Project",
+            "Project reviewed",
+            "Lean Leader",
+        ],
+        (
+            [
+                r.trainee.full_name,
+                r.trainee.email,
+                r.department.name,
+                r.trainee.job_title,
+                *(MARK_WORDS.get(mark or "", "Not marked") for _, mark in r.attendance),
+                r.days_attended,
+                r.project.title if r.project else "",
+                r.is_reviewed,
+                r.is_lean_leader,
+            ]
+            for r in rows
+        ),
+    )
+
+
+def projects_table(rows: Sequence[BoardRow]) -> Table:
+    def line(r: BoardRow) -> list[Any]:
+        result, measure, project = r.result, r.measure, r.project
+        return [
+            r.trainee.full_name,
+            r.department.name,
+            project.title if project else "No project yet",
+            measure.name if measure else "",
+            measure.unit if measure else "",
+            measure.get_direction_display() if measure else "",
+            _round(result.baseline) if result else None,
+            _round(result.current) if result else None,
+            _round(result.change) if result else None,
+            _round(result.gain_percent, 1) if result else None,
+            result.verdict_label if result else "Not enough data",
+            result.measurement_count if result else 0,
+            r.last_activity,
+            "Reviewed" if r.is_reviewed else "Not reviewed yet",
+            project.reviewed_by.full_name if project and project.reviewed_by else "",
+            project.review_comment if project and r.is_reviewed else "",
+        ]
+
+    return Table(
+        "Projects with results",
+        [
+            "Trainee",
+            "Department",
+            "Project",
+            "Measure",
+            "Unit",
+            "Which way is better",
+            "Baseline",
+            "Latest (median of last 3)",
+            "Change",
+            "Improvement (%)",
+            "Result",
+            "Measurements",
+            "Last activity",
+            "Review",
+            "Reviewed by",
+            "Analyst's review comment",
+        ],
+        (line(r) for r in rows),
+    )
+
+
+def coaching_table(conversations: Iterable[Any], *, with_private_notes: bool) -> Table:
+    headers = [
+        "Date",
+        "Trainee",
+        "Department",
+        "Project",
+        "Coach",
+        "Where",
+        "Minutes",
+        "Lean tools discussed",
+        "Obstacle",
+        "Next steps agreed",
+        "Next steps still open",
+    ]
+    if with_private_notes:
+        headers.append("Coach's private note")
+
+    def line(c: Any) -> list[Any]:
+        values = [
+            c.date,
+            c.project.trainee.full_name,
+            c.project.department.name,
+            c.project.title,
+            c.coach.full_name,
+            c.get_format_display(),
+            c.duration_minutes,
+            ", ".join(c.tool_labels),
+            c.obstacle,
+            c.steps_agreed,
+            c.steps_open,
+        ]
+        if with_private_notes:
+            values.append(getattr(c, "private_note_text", "") or "")
+        return values
+
+    return Table("Coaching activity", headers, (line(c) for c in conversations))
+
+
+FIGURE_HEADERS = [
+    "Applied",
+    "Accepted",
+    "Lean Leaders (completed)",
+    "Accepted, cohort finished",
+    "Completion rate (%)",
+    "Projects",
+    "Projects with a result",
+    "Improved",
+    "No change",
+    "Worse",
+    "Not enough data",
+    "Median improvement (%)",
+    "Sessions marked",
+    "Sessions attended",
+    "Attendance rate (%)",
+    "Median days from application to acceptance",
+]
+
+
+def _figure_row(f: Figures) -> list[Any]:
+    return [
+        f.applied,
+        f.accepted,
+        f.completed,
+        f.finished,
+        _round(f.completion_rate, 1),
+        f.projects,
+        f.measured,
+        f.improved,
+        f.no_change,
+        f.worse,
+        f.no_data,
+        _round(f.median_improvement, 1),
+        f.sessions_marked,
+        f.sessions_attended,
+        _round(f.attendance_rate, 1),
+        _round(f.median_days_to_accept, 1),
+    ]
+
+
+def report_tables(report: ProgramReport, filters_text: str) -> list[Table]:
+    return [
+        Table(
+            "Summary",
+            ["Group", *FIGURE_HEADERS],
+            [[f"All ({filters_text})", *_figure_row(report.total)]],
+        ),
+        Table(
+            "By department",
+            ["Department", *FIGURE_HEADERS],
+            [[f.label, *_figure_row(f)] for f in report.by_department],
+        ),
+        Table(
+            "By cohort",
+            ["Cohort", *FIGURE_HEADERS],
+            [[f.label, *_figure_row(f)] for f in report.by_cohort],
+        ),
+    ]

@@ -1,0 +1,33 @@
+"""Home-page cards for reporting: the trainee's path to Lean Leader (and certificate), and the
+way into the cohort boards and the program report for staff (see leanleaders/dashboard.py)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from leanleaders import roles
+from leanleaders.dashboard import Section
+from leanleaders.reporting import selectors
+
+
+def sections(request: HttpRequest) -> list[Section]:
+    user = request.user
+    if roles.is_trainee(user):
+        done = selectors.trainee_completion(user=user)
+        if done is None:
+            return []
+        title = "You're a Lean Leader" if done.is_lean_leader else "Becoming a Lean Leader"
+        return [
+            Section(
+                "lean-leader", title, template="reporting/_home_trainee.html", data={"done": done}
+            )
+        ]
+    if roles.is_manager(user) or roles.is_analyst(user):
+        return [
+            Section(
+                "reports",
+                "Reports" if roles.is_analyst(user) else "Cohort boards",
+                template="reporting/_home_staff.html",
+            )
+        ]
+    return []

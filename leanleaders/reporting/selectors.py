@@ -1,0 +1,725 @@
+"""Reads for the cohort board, the program report, the exports and certificates.
+
+Everything is loaded in a fixed number of bulk queries (enrollments, projects, measures, data
+points, measurements, progress, coaching) and joined in Python, so the query count does not grow
+with the number of trainees. Results come from `projects.results` through
+`projects.selectors.measure_view`, the same computation as the project pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from applications.models import Application
+from coaching.models import Conversation, NextStep, PrivateNote
+from cohorts.models import Attendance, Cohort, Enrollment
+from leanleaders.models import AuditEvent, Department, User
+from leanleaders.reporting import completion, policies
+from projects import results
+from projects.models import LeanTool, Measure, Measurement, ProgressEntry, Project
+from projects.policies import visible_projects
+from projects.selectors import ProjectSummary, measure_view
+
+Verdict = results.Verdict
+TOOL_LABELS = dict(LeanTool.choices)
+SPARKLINE_POINTS = 12
+
+
+# ---------------------------------------------------------------------------------------------
+# Projects with their primary measure's result, in bulk
+
+
+def _projects_for(user: User, application_ids: Iterable[int]) -> dict[int, ProjectSummary]:
+    """{application id: summary} for the visible projects of these applications (4 queries)."""
+    measures = Measure.objects.filter(is_primary=True).prefetch_related(
+        "baseline_points",
+        Prefetch("measurements", queryset=Measurement.objects.order_by("date", "id")),
+    )
+    projects = (
+        visible_projects(user)
+        .filter(application_id__in=list(application_ids))
+        .select_related("reviewed_by")
+        .prefetch_related(Prefetch("measures", queryset=measures))
+    )
+    summaries = {}
+    for project in projects:
+        primary = next(iter(project.measures.all()), None)
+        summaries[project.application_id] = ProjectSummary(
+            project=project, primary=measure_view(primary) if primary else None
+        )
+    return summaries
+
+
+# ---------------------------------------------------------------------------------------------
+# The cohort review board
+
+
+@dataclass
+class BoardRow:
+    enrollment: Enrollment
+    summary: ProjectSummary | None
+    marks: dict[int, str]
+    today: dt.date
+    tools: dict[str, int] = field(default_factory=dict)
+    coaching_count: int = 0
+    last_coached: dt.date | None = None
+    open_steps: int = 0
+    overdue_steps: int = 0
+    last_progress: dt.date | None = None
+    private_note: str = ""
+
+    @property
+    def trainee(self) -> User:
+        return self.enrollment.trainee
+
+    @property
+    def department(self) -> Department:
+        return self.enrollment.application.department
+
+    @property
+    def project(self) -> Project | None:
+        return self.summary.project if self.summary else None
+
+    @property
+    def result(self) -> results.Result | None:
+        return self.summary.primary.result if self.summary and self.summary.primary else None
+
+    @property
+    def measure(self) -> Measure | None:
+        return self.summary.primary.measure if self.summary and self.summary.primary else None
+
+    @property
+    def verdict(self) -> str:
+        return self.summary.verdict if self.summary else Verdict.NOT_ENOUGH_DATA
+
+    @property
+    def gain_percent(self) -> Decimal | None:
+        return self.result.gain_percent if self.result else None
+
+    @property
+    def values(self) -> list[Decimal]:
+        if not self.summary or not self.summary.primary:
+            return []
+        return [m.value for m in self.summary.primary.measurements]
+
+    @property
+    def sparkline(self) -> list[Decimal]:
+        return self.values[-SPARKLINE_POINTS:]
+
+    @property
+    def last_measured(self) -> dt.date | None:
+        if not self.summary or not self.summary.primary:
+            return None
+        dates = [m.date for m in self.summary.primary.measurements]
+        return max(dates) if dates else None
+
+    @property
+    def last_activity(self) -> dt.date | None:
+        dates = [d for d in (self.last_progress, self.last_measured, self.last_coached) if d]
+        return max(dates) if dates else None
+
+    @property
+    def is_reviewed(self) -> bool:
+        return bool(self.project and self.project.is_reviewed)
+
+    @property
+    def attendance(self) -> list[tuple[int, str | None]]:
+        return [(day, self.marks.get(day)) for day in completion.DAYS]
+
+    @property
+    def days_attended(self) -> int:
+        return completion.days_attended(self.marks)
+
+    @property
+    def is_lean_leader(self) -> bool:
+        return completion.is_lean_leader(self.marks, self.is_reviewed)
+
+    @property
+    def tool_labels(self) -> list[str]:
+        return [TOOL_LABELS[code] for code in LeanTool.values if code in self.tools]
+
+    @property
+    def not_coached(self) -> bool:
+        days = settings.LEANLEADERS_NOT_COACHED_DAYS
+        return self.last_coached is None or (self.today - self.last_coached).days > days
+
+    @property
+    def attention(self) -> list[str]:
+        """Why this row needs an analyst's attention, in words; empty when it does not."""
+        if self.is_reviewed:
+            return []
+        reasons = []
+        if self.summary is None:
+            reasons.append("No project yet")
+        elif self.verdict == Verdict.WORSE:
+            reasons.append("Result is worse")
+        elif self.verdict == Verdict.NOT_ENOUGH_DATA:
+            reasons.append("Not enough data")
+        if self.overdue_steps:
+            reasons.append("Overdue next steps")
+        if any(mark in Attendance.MISSED for mark in self.marks.values()):
+            reasons.append("Missed a day")
+        if self.summary is not None and self.not_coached:
+            reasons.append("Not coached recently")
+        return reasons
+
+
+def _by_project(rows: Iterable[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    return {row["project_id"]: row for row in rows}
+
+
+def board_rows(*, user: User, cohort: Cohort) -> list[BoardRow]:
+    """One row per enrolled trainee of the cohort that this reader may see, by name."""
+    today = timezone.localdate()
+    enrollments = list(
+        policies.board_enrollments(user)
+        .filter(cohort=cohort)
+        .select_related("trainee", "application__department")
+        .prefetch_related(Prefetch("attendance", queryset=Attendance.objects.order_by("day")))
+        .order_by("trainee__full_name", "pk")
+    )
+    summaries = _projects_for(user, [e.application_id for e in enrollments])
+    project_ids = [s.project.pk for s in summaries.values()]
+
+    tools: dict[int, dict[str, int]] = defaultdict(dict)
+    last_progress: dict[int, dt.date] = {}
+    if project_ids:
+        for project_id, date, entry_tools in ProgressEntry.objects.filter(
+            project_id__in=project_ids
+        ).values_list("project_id", "date", "tools"):
+            counts = tools[project_id]
+            for code in entry_tools or []:
+                if code in TOOL_LABELS:
+                    counts[code] = counts.get(code, 0) + 1
+            if project_id not in last_progress or date > last_progress[project_id]:
+                last_progress[project_id] = date
+    coaching = _by_project(
+        Conversation.objects.filter(project_id__in=project_ids)
+        .values("project_id")
+        .annotate(count=Count("id"), last=Max("date"))
+        if project_ids
+        else []
+    )
+    steps = _by_project(
+        NextStep.objects.filter(project_id__in=project_ids, status=NextStep.Status.OPEN)
+        .values("project_id")
+        .annotate(open=Count("id"), overdue=Count("id", filter=Q(due_date__lt=today)))
+        if project_ids
+        else []
+    )
+    notes: dict[int, str] = {}
+    # Private notes are read only for analysts: other readers never load the table.
+    if project_ids and policies.can_see_private_notes(user):
+        for project_id, text in (
+            PrivateNote.objects.filter(conversation__project_id__in=project_ids)
+            .exclude(text="")
+            .order_by("-conversation__date", "-conversation_id")
+            .values_list("conversation__project_id", "text")
+        ):
+            notes.setdefault(project_id, text)
+
+    rows = []
+    for enrollment in enrollments:
+        summary = summaries.get(enrollment.application_id)
+        row = BoardRow(
+            enrollment=enrollment,
+            summary=summary,
+            marks={a.day: a.mark for a in enrollment.attendance.all()},
+            today=today,
+        )
+        if summary is not None:
+            pk = summary.project.pk
+            row.tools = tools.get(pk, {})
+            row.last_progress = last_progress.get(pk)
+            row.coaching_count = coaching.get(pk, {}).get("count", 0)
+            row.last_coached = coaching.get(pk, {}).get("last")
+            row.open_steps = steps.get(pk, {}).get("open", 0)
+            row.overdue_steps = steps.get(pk, {}).get("overdue", 0)
+            row.private_note = notes.get(pk, "")
+        rows.append(row)
+    return rows
+
+
+VERDICT_ORDER = {
+    Verdict.IMPROVED: 0,
+    Verdict.NO_CHANGE: 1,
+    Verdict.WORSE: 2,
+    Verdict.NOT_ENOUGH_DATA: 3,
+}
+# Each sort key gives None where a row has no value; those rows go last either way.
+SORTS: dict[str, tuple[str, Any]] = {
+    "name": ("Trainee", lambda r: r.trainee.full_name.lower()),
+    "department": ("Department", lambda r: (r.department.code, r.trainee.full_name.lower())),
+    "project": ("Project", lambda r: r.project.title.lower() if r.project else None),
+    "change": ("Change", lambda r: r.gain_percent),
+    "verdict": ("Verdict", lambda r: VERDICT_ORDER[Verdict(r.verdict)]),
+    "activity": ("Last activity", lambda r: r.last_activity),
+    "coaching": ("Coaching", lambda r: r.coaching_count),
+    "steps": ("Next steps", lambda r: (r.overdue_steps, r.open_steps)),
+    "attendance": ("Attendance", lambda r: r.days_attended),
+    "review": ("Review", lambda r: (r.is_reviewed, r.is_lean_leader)),
+}
+SORT_OPTIONS = [
+    {"value": "name", "label": "Trainee (A to Z)"},
+    {"value": "department", "label": "Department"},
+    {"value": "project", "label": "Project title"},
+    {"value": "-change", "label": "Change (best first)"},
+    {"value": "change", "label": "Change (worst first)"},
+    {"value": "verdict", "label": "Result (improved first)"},
+    {"value": "-activity", "label": "Last activity (most recent first)"},
+    {"value": "activity", "label": "Last activity (longest ago first)"},
+    {"value": "coaching", "label": "Coaching (least first)"},
+    {"value": "-steps", "label": "Overdue next steps (most first)"},
+    {"value": "attendance", "label": "Days attended (fewest first)"},
+    {"value": "review", "label": "Not reviewed first"},
+]
+REVIEW_FILTERS = {"reviewed": "Reviewed", "not_reviewed": "Not reviewed yet"}
+
+
+@dataclass
+class BoardFilters:
+    department: int | None = None
+    verdict: str = ""
+    review: str = ""
+    attention: bool = False
+    sort: str = "name"
+
+    @property
+    def active(self) -> bool:
+        return bool(self.department or self.verdict or self.review or self.attention)
+
+    @property
+    def sort_key(self) -> str:
+        return self.sort.lstrip("-")
+
+    @property
+    def descending(self) -> bool:
+        return self.sort.startswith("-")
+
+
+def parse_filters(params: Any) -> BoardFilters:
+    """Filters from the query string; anything unknown is ignored."""
+    department = params.get("department", "")
+    sort = params.get("sort", "name")
+    verdict = params.get("verdict", "")
+    review = params.get("review", "")
+    return BoardFilters(
+        department=int(department) if department.isdigit() else None,
+        verdict=verdict if verdict in Verdict.__members__.values() else "",
+        review=review if review in REVIEW_FILTERS else "",
+        attention=params.get("attention") in ("1", "on", "true"),
+        sort=sort if sort.lstrip("-") in SORTS else "name",
+    )
+
+
+def filter_rows(rows: Sequence[BoardRow], filters: BoardFilters) -> list[BoardRow]:
+    chosen = list(rows)
+    if filters.department:
+        chosen = [r for r in chosen if r.department.pk == filters.department]
+    if filters.verdict:
+        chosen = [r for r in chosen if r.verdict == filters.verdict]
+    if filters.review == "reviewed":
+        chosen = [r for r in chosen if r.is_reviewed]
+    elif filters.review == "not_reviewed":
+        chosen = [r for r in chosen if not r.is_reviewed]
+    if filters.attention:
+        chosen = [r for r in chosen if r.attention]
+    key = SORTS[filters.sort_key][1]
+    chosen.sort(key=lambda r: r.trainee.full_name.lower())
+    present = [r for r in chosen if key(r) is not None]
+    missing = [r for r in chosen if key(r) is None]
+    return sorted(present, key=key, reverse=filters.descending) + missing
+
+
+@dataclass
+class ToolUse:
+    code: str
+    label: str
+    trainees: list[str]
+    entries: int
+
+
+def tool_usage(rows: Sequence[BoardRow]) -> list[ToolUse]:
+    """Each Lean tool: who used it (from their progress log tags) and how often. Every tool is
+    listed, so the ones nobody has used yet show up too."""
+    usage = []
+    for code, label in LeanTool.choices:
+        users = [r.trainee.full_name for r in rows if code in r.tools]
+        usage.append(ToolUse(code, label, users, sum(r.tools.get(code, 0) for r in rows)))
+    return usage
+
+
+def board_counts(rows: Sequence[BoardRow]) -> dict[str, int]:
+    return {
+        "trainees": len(rows),
+        "improved": sum(r.verdict == Verdict.IMPROVED for r in rows),
+        "worse": sum(r.verdict == Verdict.WORSE for r in rows),
+        "reviewed": sum(r.is_reviewed for r in rows),
+        "lean_leaders": sum(r.is_lean_leader for r in rows),
+        "attention": sum(bool(r.attention) for r in rows),
+    }
+
+
+def board_departments(rows: Sequence[BoardRow]) -> list[Department]:
+    seen = {r.department.pk: r.department for r in rows}
+    return sorted(seen.values(), key=lambda d: d.name)
+
+
+def board_cohort_list(*, user: User) -> QuerySet[Cohort]:
+    """Cohorts with a board for this reader, newest first, with how many people they see."""
+    return (
+        policies.board_cohorts(user)
+        .exclude(status=Cohort.Status.CANCELLED)
+        .annotate(
+            people=Count(
+                "enrollments",
+                filter=Q(enrollments__in=policies.board_enrollments(user)),
+                distinct=True,
+            )
+        )
+        .order_by("-day1", "-pk")
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Coaching activity (for the export)
+
+
+def coaching_activity(*, user: User, cohort: Cohort) -> QuerySet[Conversation]:
+    """Conversations on the projects of the cohort's trainees this reader sees, oldest first.
+    The private note is attached (as `.private_note_text`) only for analysts."""
+    applications = policies.board_enrollments(user).filter(cohort=cohort).values("application_id")
+    conversations = (
+        Conversation.objects.filter(
+            project__in=visible_projects(user), project__application_id__in=applications
+        )
+        .select_related("coach", "project__trainee", "project__department")
+        .annotate(
+            steps_agreed=Count("next_steps", distinct=True),
+            steps_open=Count(
+                "next_steps", filter=Q(next_steps__status=NextStep.Status.OPEN), distinct=True
+            ),
+        )
+        .order_by("date", "pk")
+    )
+    if policies.can_see_private_notes(user):
+        conversations = conversations.annotate(private_note_text=Max("private_note__text"))
+    return conversations
+
+
+# ---------------------------------------------------------------------------------------------
+# The program report
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    cohort_ids: tuple[int, ...] = ()
+    department_id: int | None = None
+
+
+@dataclass
+class ApplicationRecord:
+    """One application in the report, with what became of it."""
+
+    application_id: int
+    department: str
+    submitted_at: dt.datetime | None
+    accepted_at: dt.datetime | None
+    cohort: Cohort | None
+    marks: dict[int, str]
+    summary: ProjectSummary | None
+    today: dt.date
+
+    @property
+    def accepted(self) -> bool:
+        return self.accepted_at is not None
+
+    @property
+    def cohort_finished(self) -> bool:
+        cohort = self.cohort
+        if cohort is None or cohort.status == Cohort.Status.CANCELLED:
+            return False
+        return cohort.status == Cohort.Status.COMPLETED or cohort.day3 <= self.today
+
+    @property
+    def reviewed(self) -> bool:
+        return bool(self.summary and self.summary.project.is_reviewed)
+
+    @property
+    def completed(self) -> bool:
+        return self.cohort is not None and completion.is_lean_leader(self.marks, self.reviewed)
+
+    @property
+    def verdict(self) -> str | None:
+        return self.summary.verdict if self.summary else None
+
+    @property
+    def gain_percent(self) -> Decimal | None:
+        if self.summary and self.summary.primary:
+            return self.summary.primary.result.gain_percent
+        return None
+
+    @property
+    def days_to_accept(self) -> Decimal | None:
+        if self.accepted_at is None or self.submitted_at is None:
+            return None
+        seconds = Decimal((self.accepted_at - self.submitted_at).total_seconds())
+        return max(seconds, Decimal(0)) / Decimal(86400)
+
+
+def _median(values: Sequence[Decimal]) -> Decimal | None:
+    return Decimal(statistics.median(sorted(values))) if values else None
+
+
+def _rate(part: int, whole: int) -> Decimal | None:
+    return Decimal(part) * 100 / Decimal(whole) if whole else None
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The report's figures for one group of applications; the definitions are on the page."""
+
+    label: str
+    applied: int
+    accepted: int
+    completed: int
+    finished: int
+    completion_rate: Decimal | None
+    projects: int
+    measured: int
+    improved: int
+    no_change: int
+    worse: int
+    no_data: int
+    median_improvement: Decimal | None
+    sessions_marked: int
+    sessions_attended: int
+    attendance_rate: Decimal | None
+    median_days_to_accept: Decimal | None
+
+
+def figures(label: str, records: Sequence[ApplicationRecord]) -> Figures:
+    accepted = [r for r in records if r.accepted]
+    completed = [r for r in records if r.completed]
+    # Whoever completed has, by definition, a finished cohort; counted once either way.
+    finished = [r for r in accepted if r.cohort_finished or r.completed]
+    verdicts = [r.verdict for r in records if r.summary is not None]
+    improvements = [
+        r.gain_percent
+        for r in records
+        if r.verdict == Verdict.IMPROVED and r.gain_percent is not None
+    ]
+    marks = [m for r in records for m in r.marks.values()]
+    attended = sum(completion.attended(m) for m in marks)
+    waits = [r.days_to_accept for r in accepted if r.days_to_accept is not None]
+    return Figures(
+        label=label,
+        applied=len(records),
+        accepted=len(accepted),
+        completed=len(completed),
+        finished=len(finished),
+        completion_rate=_rate(len([r for r in finished if r.completed]), len(finished)),
+        projects=len(verdicts),
+        measured=sum(v != Verdict.NOT_ENOUGH_DATA for v in verdicts),
+        improved=verdicts.count(Verdict.IMPROVED),
+        no_change=verdicts.count(Verdict.NO_CHANGE),
+        worse=verdicts.count(Verdict.WORSE),
+        no_data=verdicts.count(Verdict.NOT_ENOUGH_DATA),
+        median_improvement=_median(improvements),  # type: ignore[arg-type]
+        sessions_marked=len(marks),
+        sessions_attended=attended,
+        attendance_rate=_rate(attended, len(marks)),
+        median_days_to_accept=_median(waits),  # type: ignore[arg-type]
+    )
+
+
+@dataclass
+class ProgramReport:
+    filters: ReportFilters
+    total: Figures
+    by_department: list[Figures]
+    by_cohort: list[Figures]
+    records: list[ApplicationRecord]
+
+
+NOT_PLACED = "Not placed in a cohort"
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def report_applications(filters: ReportFilters) -> QuerySet[Application]:
+    """Submitted applications created within the range (both ends included), in the chosen
+    cohorts (their current seat) and department."""
+    applications = Application.objects.filter(submitted_at__isnull=False)
+    if filters.date_from:
+        applications = applications.filter(created_at__gte=_start_of(filters.date_from))
+    if filters.date_to:
+        end = _start_of(filters.date_to + dt.timedelta(days=1))
+        applications = applications.filter(created_at__lt=end)
+    if filters.department_id:
+        applications = applications.filter(department_id=filters.department_id)
+    if filters.cohort_ids:
+        applications = applications.filter(
+            pk__in=Enrollment.objects.filter(
+                cohort_id__in=filters.cohort_ids, status=Enrollment.Status.ENROLLED
+            ).values("application_id")
+        )
+    return applications
+
+
+def program_report(*, user: User, filters: ReportFilters) -> ProgramReport:
+    """The program's figures for analysts, in a fixed number of queries."""
+    today = timezone.localdate()
+    applications = list(
+        report_applications(filters)
+        .select_related("department")
+        .only("pk", "status", "status_changed_at", "submitted_at", "department__name")
+    )
+    ids = [a.pk for a in applications]
+    # Accepted = reached "accepted" at any time (the audit log), or accepted now. The first
+    # acceptance is when the clock stops for "days to accept".
+    accepted_at: dict[int, dt.datetime] = dict(
+        AuditEvent.objects.filter(
+            target_type__app_label="applications",
+            target_type__model="application",
+            target_id__in=ids,
+            to_status=Application.Status.ACCEPTED,
+        )
+        .values("target_id")
+        .annotate(first=Min("created_at"))
+        .values_list("target_id", "first")
+        if ids
+        else []
+    )
+    enrollments = {
+        e.application_id: e
+        for e in Enrollment.objects.filter(
+            application_id__in=ids, status=Enrollment.Status.ENROLLED
+        )
+        .select_related("cohort")
+        .prefetch_related("attendance")
+    }
+    summaries = _projects_for(user, ids) if ids else {}
+    records = []
+    for application in applications:
+        accepted = accepted_at.get(application.pk)
+        if accepted is None and application.status == Application.Status.ACCEPTED:
+            accepted = application.status_changed_at
+        enrollment = enrollments.get(application.pk)
+        records.append(
+            ApplicationRecord(
+                application_id=application.pk,
+                department=application.department.name,
+                submitted_at=application.submitted_at,
+                accepted_at=accepted,
+                cohort=enrollment.cohort if enrollment else None,
+                marks={a.day: a.mark for a in enrollment.attendance.all()} if enrollment else {},
+                summary=summaries.get(application.pk),
+                today=today,
+            )
+        )
+    by_department: dict[str, list[ApplicationRecord]] = defaultdict(list)
+    by_cohort: dict[Cohort | None, list[ApplicationRecord]] = defaultdict(list)
+    for record in records:
+        by_department[record.department].append(record)
+        by_cohort[record.cohort].append(record)
+    cohorts = sorted((c for c in by_cohort if c is not None), key=lambda c: (c.day1, c.pk))
+    cohort_figures = [figures(c.name, by_cohort[c]) for c in cohorts]
+    if None in by_cohort:
+        cohort_figures.append(figures(NOT_PLACED, by_cohort[None]))
+    return ProgramReport(
+        filters=filters,
+        total=figures("All", records),
+        by_department=[figures(name, by_department[name]) for name in sorted(by_department)],
+        by_cohort=cohort_figures,
+        records=records,
+    )
+
+
+def report_cohort_choices() -> QuerySet[Cohort]:
+    return Cohort.objects.exclude(status=Cohort.Status.CANCELLED).order_by("-day1", "-pk")
+
+
+# ---------------------------------------------------------------------------------------------
+# Completion and certificates
+
+
+@dataclass
+class Completion:
+    enrollment: Enrollment
+    marks: dict[int, str]
+    project: Project | None
+
+    @property
+    def is_lean_leader(self) -> bool:
+        return self.enrollment.status == Enrollment.Status.ENROLLED and completion.is_lean_leader(
+            self.marks, bool(self.project and self.project.is_reviewed)
+        )
+
+    @property
+    def missing(self) -> list[str]:
+        reviewed = None if self.project is None else self.project.is_reviewed
+        return completion.missing_for_completion(self.marks, reviewed)
+
+    @property
+    def attendance(self) -> list[tuple[int, str | None]]:
+        return [(day, self.marks.get(day)) for day in completion.DAYS]
+
+    @property
+    def completed_on(self) -> dt.date | None:
+        """The later of Day 3 and the review: when the last requirement was met."""
+        if not self.is_lean_leader or self.project is None:
+            return None
+        reviewed = timezone.localdate(self.project.status_changed_at)
+        return max(reviewed, self.enrollment.cohort.day3)
+
+
+def _completion(enrollment: Enrollment) -> Completion:
+    project = getattr(enrollment.application, "project", None)
+    return Completion(
+        enrollment=enrollment,
+        marks={a.day: a.mark for a in enrollment.attendance.all()},
+        project=project,
+    )
+
+
+def _completion_query(enrollments: QuerySet[Enrollment]) -> QuerySet[Enrollment]:
+    return enrollments.select_related(
+        "trainee",
+        "cohort",
+        "application__department",
+        "application__project__reviewed_by",
+    ).prefetch_related("attendance")
+
+
+def certificate_get(*, user: User, enrollment_id: int) -> Completion:
+    """Raises Enrollment.DoesNotExist when out of this reader's scope."""
+    enrollment = _completion_query(policies.certificate_enrollments(user)).get(pk=enrollment_id)
+    return _completion(enrollment)
+
+
+def trainee_completion(*, user: User) -> Completion | None:
+    """The trainee's seat: a completed one first, else the latest enrolled one."""
+    enrollments = list(
+        _completion_query(
+            Enrollment.objects.filter(trainee=user, status=Enrollment.Status.ENROLLED)
+        ).order_by("-cohort__day1", "-pk")[:5]
+    )
+    completions = [_completion(e) for e in enrollments]
+    return next((c for c in completions if c.is_lean_leader), None) or (
+        completions[0] if completions else None
+    )

@@ -1,0 +1,268 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST
+
+from cohorts.models import Cohort, Enrollment
+from leanleaders.decorators import analyst_required, staff_required
+from leanleaders.models import Department
+from leanleaders.reporting import exports, policies, selectors
+from projects import results
+from projects import services as project_services
+from projects.policies import visible_projects
+
+REVIEW_COMMENT_MAX = 2000
+
+
+def _cohort_or_404(request: HttpRequest, pk: int) -> Cohort:
+    return get_object_or_404(policies.board_cohorts(request.user), pk=pk)
+
+
+@staff_required
+def board_index(request: HttpRequest) -> HttpResponse:
+    cohorts = list(selectors.board_cohort_list(user=request.user))
+    return render(request, "reporting/board_index.html", {"cohorts": cohorts})
+
+
+def _query_without(request: HttpRequest, *names: str) -> str:
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()
+
+
+@staff_required
+def cohort_board(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _cohort_or_404(request, pk)
+    rows = selectors.board_rows(user=request.user, cohort=cohort)
+    filters = selectors.parse_filters(request.GET)
+    shown = selectors.filter_rows(rows, filters)
+    base_query = _query_without(request, "sort")
+    columns = []
+    for key, (label, _) in selectors.SORTS.items():
+        current = filters.sort_key == key
+        next_sort = f"-{key}" if current and not filters.descending else key
+        columns.append(
+            {
+                "key": key,
+                "label": label,
+                "current": current,
+                "descending": current and filters.descending,
+                "url": f"?{base_query + '&' if base_query else ''}sort={next_sort}",
+            }
+        )
+    return render(
+        request,
+        "reporting/cohort_board.html",
+        {
+            "cohort": cohort,
+            "rows": shown,
+            "all_count": len(rows),
+            "counts": selectors.board_counts(rows),
+            "tools": selectors.tool_usage(rows),
+            "departments": selectors.board_departments(rows),
+            "filters": filters,
+            "columns": {c["key"]: c for c in columns},
+            "sort_options": selectors.SORT_OPTIONS,
+            "verdicts": [(v.value, v.label) for v in results.Verdict],
+            "review_filters": selectors.REVIEW_FILTERS.items(),
+            "can_review": policies.can_review(request.user),
+            "can_see_private_notes": policies.can_see_private_notes(request.user),
+            "not_coached_days": settings.LEANLEADERS_NOT_COACHED_DAYS,
+            "today": timezone.localdate(),
+            "full_path": request.get_full_path(),
+        },
+    )
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+@analyst_required
+@require_POST
+def project_review(request: HttpRequest, project_id: int) -> HttpResponse:
+    """The Day 3 review from the board: the projects service marks it reviewed and tells the
+    trainee; back to the board with a message."""
+    project = get_object_or_404(visible_projects(request.user), pk=project_id)
+    comment = request.POST.get("comment", "").strip()[:REVIEW_COMMENT_MAX]
+    back = _safe_next(request, reverse("projects:project-detail", args=[project.pk]))
+    try:
+        project_services.project_review(project_id=project.pk, by=request.user, comment=comment)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"“{project.title}” is marked reviewed. The trainee is told.")
+    return redirect(back)
+
+
+EXPORTS = {
+    "roster": "roster",
+    "projects": "projects-with-results",
+    "coaching": "coaching-activity",
+}
+
+
+@staff_required
+def cohort_export(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpResponse:
+    cohort = _cohort_or_404(request, pk)
+    if kind == "coaching":
+        with_notes = policies.can_see_private_notes(request.user)
+        conversations = selectors.coaching_activity(user=request.user, cohort=cohort)
+        table = exports.coaching_table(conversations.iterator(), with_private_notes=with_notes)
+    else:
+        rows = selectors.board_rows(user=request.user, cohort=cohort)
+        table = (exports.roster_table if kind == "roster" else exports.projects_table)(rows)
+    filename = f"{slugify(cohort.name)}-{EXPORTS[kind]}-{timezone.localdate():%Y-%m-%d}"
+    return exports.response([table], filename, fmt)
+
+
+# ---------------------------------------------------------------------------------------------
+# The program report
+
+
+def _date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _report_filters(request: HttpRequest) -> tuple[selectors.ReportFilters, list[str]]:
+    errors = []
+    date_from = _date(request.GET.get("from", ""))
+    date_to = _date(request.GET.get("to", ""))
+    if request.GET.get("from") and date_from is None:
+        errors.append("The “From” date isn't a date; it was ignored.")
+    if request.GET.get("to") and date_to is None:
+        errors.append("The “To” date isn't a date; it was ignored.")
+    if date_from and date_to and date_from > date_to:
+        errors.append("“From” is after “To”, so the dates were swapped.")
+        date_from, date_to = date_to, date_from
+    cohort_ids = tuple(sorted({int(c) for c in request.GET.getlist("cohort") if c.isdigit()}))
+    department = request.GET.get("department", "")
+    return (
+        selectors.ReportFilters(
+            date_from=date_from,
+            date_to=date_to,
+            cohort_ids=cohort_ids,
+            department_id=int(department) if department.isdigit() else None,
+        ),
+        errors,
+    )
+
+
+def _filters_text(filters: selectors.ReportFilters, cohorts: list[Cohort], department: Any) -> str:
+    parts = []
+    if filters.date_from or filters.date_to:
+        start = filters.date_from.isoformat() if filters.date_from else "the start"
+        end = filters.date_to.isoformat() if filters.date_to else "today"
+        parts.append(f"applications created {start} to {end}")
+    else:
+        parts.append("all applications")
+    if cohorts:
+        parts.append("cohorts: " + ", ".join(c.name for c in cohorts))
+    if department:
+        parts.append(f"department: {department.name}")
+    return "; ".join(parts)
+
+
+def _fl(value: Any) -> float | None:
+    return None if value is None else round(float(value), 1)
+
+
+def _chart_data(report: selectors.ProgramReport) -> dict[str, Any]:
+    return {
+        "departments": {
+            "labels": [f.label for f in report.by_department],
+            "applied": [f.applied for f in report.by_department],
+            "accepted": [f.accepted for f in report.by_department],
+            "completed": [f.completed for f in report.by_department],
+        },
+        "cohorts": {
+            "labels": [f.label for f in report.by_cohort],
+            "completion": [_fl(f.completion_rate) for f in report.by_cohort],
+            "attendance": [_fl(f.attendance_rate) for f in report.by_cohort],
+        },
+        "verdicts": {
+            "labels": [v.label for v in results.Verdict],
+            "values": [
+                report.total.improved,
+                report.total.no_change,
+                report.total.worse,
+                report.total.no_data,
+            ],
+        },
+    }
+
+
+def _report_context(request: HttpRequest) -> dict[str, Any]:
+    filters, errors = _report_filters(request)
+    report = selectors.program_report(user=request.user, filters=filters)
+    cohort_choices = list(selectors.report_cohort_choices())
+    chosen = [c for c in cohort_choices if c.pk in filters.cohort_ids]
+    departments = list(Department.objects.order_by("name"))
+    department = next((d for d in departments if d.pk == filters.department_id), None)
+    return {
+        "report": report,
+        "filters": filters,
+        "errors": errors,
+        "cohort_choices": cohort_choices,
+        "departments": departments,
+        "filters_text": _filters_text(filters, chosen, department),
+        "query": request.GET.urlencode(),
+    }
+
+
+@analyst_required
+def program_report(request: HttpRequest) -> HttpResponse:
+    context = _report_context(request)
+    for error in context["errors"]:
+        messages.warning(request, error)
+    context["charts"] = _chart_data(context["report"])
+    context["tolerance"] = results.NO_CHANGE_TOLERANCE_PERCENT
+    return render(request, "reporting/program_report.html", context)
+
+
+@analyst_required
+def program_report_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    context = _report_context(request)
+    tables = exports.report_tables(context["report"], context["filters_text"])
+    return exports.response(tables, f"lean-leaders-program-report-{timezone.localdate()}", fmt)
+
+
+# ---------------------------------------------------------------------------------------------
+# Certificates
+
+
+@login_required
+def certificate(request: HttpRequest, enrollment_id: int) -> HttpResponse:
+    """The certificate of completion (a printable A4 landscape page) for a Lean Leader; before
+    that, what is still missing."""
+    try:
+        done = selectors.certificate_get(user=request.user, enrollment_id=enrollment_id)
+    except Enrollment.DoesNotExist as error:
+        raise Http404 from error
+    template = (
+        "reporting/certificate.html"
+        if done.is_lean_leader
+        else "reporting/certificate_pending.html"
+    )
+    return render(request, template, {"done": done, "enrollment": done.enrollment})

@@ -1,0 +1,202 @@
+"""The cohort review board: rows, results, filters, sorting, review, who sees what, queries."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from leanleaders.reporting import selectors
+from projects.models import Project
+from tests.coaching.factories import MARKER, log_conversation
+
+pytestmark = pytest.mark.django_db
+
+
+def board(client, cohort, query=""):
+    return client.get(reverse("reports:cohort-board", args=[cohort.pk]) + query)
+
+
+def names(response):
+    return [row.trainee.full_name for row in response.context["rows"]]
+
+
+def test_rows_carry_results_attendance_and_completion(dataset, analyst):
+    rows = {
+        r.trainee.full_name: r for r in selectors.board_rows(user=analyst, cohort=dataset.spring)
+    }
+    assert set(rows) == {"Ana", "Ben", "Cleo"}
+    ana, ben, cleo = rows["Ana"], rows["Ben"], rows["Cleo"]
+    assert (ana.verdict, ana.gain_percent) == ("improved", 25)
+    assert (ben.verdict, ben.gain_percent) == ("worse", -30)
+    assert cleo.verdict == "not_enough_data"
+    assert ana.is_lean_leader
+    assert ben.is_lean_leader
+    assert not cleo.is_lean_leader
+    assert ana.attention == []
+    assert ben.attention == []
+    assert "Not enough data" in cleo.attention
+    assert "Missed a day" in cleo.attention
+    assert ana.tools == {"process_mapping": 1, "five_whys": 2}
+    assert [str(v) for v in ana.sparkline] == ["16.0000", "15.0000", "14.0000"]
+
+
+def test_board_page_shows_change_with_arrow_and_word_not_colour_alone(dataset, analyst, client_for):
+    response = board(client_for(analyst), dataset.spring)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "bi-arrow-down" in html
+    assert "25% better" in html
+    assert "bi-arrow-up" in html
+    assert "30% worse" in html
+    assert 'role="img"' in html
+    assert "<title>Days to decide: 3 values" in html
+    assert "Lean Leader" in html
+    assert reverse("projects:project-detail", args=[dataset.projects["Ana"].pk]) in html
+    assert "Five whys" in html  # Lean tools in use
+
+
+def test_filters_and_sorting(dataset, analyst, client_for):
+    client = client_for(analyst)
+    assert names(board(client, dataset.spring, "?review=not_reviewed")) == ["Cleo"]
+    assert names(board(client, dataset.spring, "?verdict=worse")) == ["Ben"]
+    assert names(board(client, dataset.spring, "?attention=1")) == ["Cleo"]
+    dept = dataset.people["Cleo"].department_id
+    assert names(board(client, dataset.spring, f"?department={dept}")) == ["Cleo"]
+    assert names(board(client, dataset.spring, "?sort=-change")) == ["Ana", "Ben", "Cleo"]
+    assert names(board(client, dataset.spring, "?sort=change")) == ["Ben", "Ana", "Cleo"]
+    assert names(board(client, dataset.spring, "?sort=-name")) == ["Cleo", "Ben", "Ana"]
+    assert names(board(client, dataset.spring, "?sort=nonsense")) == ["Ana", "Ben", "Cleo"]
+    empty = board(client, dataset.spring, "?verdict=no_change")
+    assert "No trainee matches these filters" in empty.content.decode()
+
+
+def test_an_empty_cohort_says_what_to_do(dataset, analyst, client_for):
+    response = board(client_for(analyst), dataset.empty)
+    assert response.status_code == 200
+    assert "Nobody is enrolled" in response.content.decode()
+
+
+def test_manager_sees_only_their_people_and_no_private_notes(
+    dataset, analyst, manager, other_dept_manager, client_for
+):
+    log_conversation(dataset.projects["Ana"], analyst, private_notes=MARKER)
+    log_conversation(dataset.projects["Cleo"], analyst, private_notes=MARKER)
+    assert MARKER in board(client_for(analyst), dataset.spring).content.decode()
+
+    with CaptureQueriesContext(connection) as queries:
+        response = board(client_for(manager), dataset.spring)
+    assert names(response) == ["Ana", "Ben"]
+    assert MARKER not in response.content.decode()
+    assert not any("privatenote" in q["sql"].lower() for q in queries.captured_queries)
+    assert names(board(client_for(other_dept_manager), dataset.spring)) == ["Cleo"]
+    # No DPH trainee in Summer: that board does not exist for the DPH manager.
+    assert board(client_for(manager), dataset.summer).status_code == 404
+    other = board(client_for(other_dept_manager), dataset.spring).content.decode()
+    assert "Not reviewed yet" in other
+    assert reverse("reports:project-review", args=[dataset.projects["Cleo"].pk]) not in other
+
+
+@pytest.mark.parametrize("role", ["trainee", "other_trainee"])
+def test_trainees_get_no_board(request, role, dataset, client_for):
+    client = client_for(request.getfixturevalue(role))
+    assert board(client, dataset.spring).status_code == 403
+    assert client.get(reverse("reports:board-index")).status_code == 403
+
+
+def test_board_index_lists_cohorts_with_people_counts(dataset, analyst, manager, client_for):
+    response = client_for(analyst).get(reverse("reports:board-index"))
+    counts = {c.name: c.people for c in response.context["cohorts"]}
+    assert counts == {"Spring": 3, "Summer": 1, "Empty": 0}
+    response = client_for(manager).get(reverse("reports:board-index"))
+    assert {c.name: c.people for c in response.context["cohorts"]} == {"Spring": 2}
+
+
+def test_analyst_reviews_from_the_board_and_the_trainee_sees_the_comment(
+    dataset, analyst, client_for, mailoutbox, django_capture_on_commit_callbacks
+):
+    project = dataset.projects["Cleo"]
+    back = reverse("reports:cohort-board", args=[dataset.spring.pk]) + "?review=not_reviewed"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(analyst).post(
+            reverse("reports:project-review", args=[project.pk]),
+            {"comment": "Good start; keep measuring.", "next": back},
+        )
+    assert response.status_code == 302
+    assert response.url == back
+    project.refresh_from_db()
+    assert project.status == Project.Status.REVIEWED
+    assert project.review_comment == "Good start; keep measuring."
+    assert len(mailoutbox) == 1
+    page = client_for(dataset.people["Cleo"]).get(
+        reverse("projects:project-detail", args=[project.pk])
+    )
+    assert "Good start; keep measuring." in page.content.decode()
+
+
+def test_review_refuses_non_analysts_and_an_outside_next(
+    dataset, analyst, manager, trainee, client_for
+):
+    project = dataset.projects["Cleo"]
+    url = reverse("reports:project-review", args=[project.pk])
+    assert client_for(manager).post(url, {"comment": "x"}).status_code == 403
+    assert client_for(trainee).post(url, {"comment": "x"}).status_code == 403
+    project.refresh_from_db()
+    assert project.status == Project.Status.ACTIVE
+    response = client_for(analyst).post(url, {"next": "https://evil.example/"})
+    assert response.url == reverse("projects:project-detail", args=[project.pk])
+    again = client_for(analyst).post(url, {}, follow=True)
+    assert "can" in again.content.decode()  # already reviewed: refused with a message
+
+
+def _grow(n, department, cohort, analyst):
+    from coaching.models import NextStep
+    from tests.factories import TraineeFactory
+    from tests.reporting.factories import enroll, make_application, make_project
+
+    for _ in range(n):
+        trainee = TraineeFactory(department=department)
+        application = make_application(trainee, accepted_after_days=1)
+        enroll(application, cohort, "PLA")
+        project = make_project(
+            application, baseline="10", values=("9", "8", "7"), tools=(("five_s", "fishbone"),)
+        )
+        log_conversation(project, analyst, private_notes="note")
+        NextStep.objects.filter(project=project).update(due_date="2025-01-01")
+
+
+@pytest.mark.parametrize("role", ["analyst", "manager"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "reports:cohort-board",
+        "reports:export-roster-csv",
+        "reports:export-projects-xlsx",
+        "reports:export-coaching-csv",
+        "reports:export-coaching-xlsx",
+    ],
+)
+def test_board_and_export_queries_do_not_grow_with_trainees(
+    request, role, name, department, analyst, client_for, django_assert_num_queries
+):
+    from tests.reporting.factories import make_cohort
+
+    user = request.getfixturevalue(role)
+    cohort = make_cohort("Growing", __import__("datetime").date(2025, 2, 4))
+    _grow(1, department, cohort, analyst)
+    client = client_for(user)
+    url = reverse(name, args=[cohort.pk])
+
+    def fetch():
+        response = client.get(url)
+        assert response.status_code == 200
+        if response.streaming:
+            b"".join(response.streaming_content)
+
+    fetch()
+    with CaptureQueriesContext(connection) as one:
+        fetch()
+    _grow(19, department, cohort, analyst)
+    with django_assert_num_queries(len(one.captured_queries)):
+        fetch()

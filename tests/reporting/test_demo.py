@@ -1,0 +1,38 @@
+import pytest
+from django.core.management import call_command
+
+from cohorts.models import Cohort
+from leanleaders.models import User
+from leanleaders.reporting import selectors
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_has_a_varied_board_and_a_lean_leader(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        call_command("seed_demo", verbosity=0)
+        call_command("seed_demo", verbosity=0)
+    analyst = User.objects.get(email="analyst@sfgov.org")
+    summer = selectors.board_rows(user=analyst, cohort=Cohort.objects.get(name="Summer cohort"))
+    assert {r.verdict for r in summer} >= {"improved", "worse"}
+    spring = selectors.board_rows(user=analyst, cohort=Cohort.objects.get(name="Spring cohort"))
+    assert [r.trainee.email for r in spring if r.is_lean_leader] == ["trainee.dhr@sfgov.org"]
+
+
+def test_demo_pages_render_for_each_role(client_for, django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    with django_capture_on_commit_callbacks(execute=False):
+        call_command("seed_demo", verbosity=0)
+    summer = Cohort.objects.get(name="Summer cohort")
+    analyst = User.objects.get(email="analyst@sfgov.org")
+    manager = User.objects.get(email="manager@sfgov.org")
+    leader = User.objects.get(email="trainee.dhr@sfgov.org")
+    board = reverse("reports:cohort-board", args=[summer.pk])
+    assert client_for(analyst).get(board).status_code == 200
+    assert client_for(analyst).get(reverse("reports:program-report")).status_code == 200
+    managed = client_for(manager).get(board)
+    assert managed.status_code == 200
+    assert {r.department.name for r in managed.context["rows"]} == {"Public Health"}
+    home = client_for(leader).get("/").content.decode()
+    assert "Your certificate" in home

@@ -1,0 +1,169 @@
+"""Every figure of the program report against values computed by hand from the dataset.
+
+Applied 6 (Ana, Ben, Cleo, Dev, Eve, Gus; Fay's draft was never submitted). Accepted 5 (all but
+Eve; Gus was accepted and then withdrew; Dev's acceptance is read from his current status).
+Lean Leaders 2 (Ana, and Ben, who was late one day; Cleo missed Day 2). Cohort finished for Ana,
+Ben, Cleo (Spring): completion 2/3. Projects 4: improved Ana 25% and Dev 20% (median 22.5),
+worse Ben, Cleo no data. Attendance: 11 marked sessions, 10 present or late. Days from
+submission to acceptance: 10, 4, 6, 2, 3: median 4.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from leanleaders.reporting import selectors
+from leanleaders.reporting.selectors import ReportFilters
+
+pytestmark = pytest.mark.django_db
+
+
+def report(analyst, **filters):
+    return selectors.program_report(user=analyst, filters=ReportFilters(**filters))
+
+
+def close(value, expected, places=2):
+    return round(value, places) == round(Decimal(expected), places)
+
+
+def test_totals_match_the_hand_computed_figures(dataset, analyst):
+    t = report(analyst).total
+    assert (t.applied, t.accepted, t.completed, t.finished) == (6, 5, 2, 3)
+    assert close(t.completion_rate, Decimal(200) / 3)
+    assert (t.projects, t.measured, t.improved, t.no_change, t.worse, t.no_data) == (
+        4,
+        3,
+        2,
+        0,
+        1,
+        1,
+    )
+    assert t.median_improvement == Decimal("22.5")
+    assert (t.sessions_marked, t.sessions_attended) == (11, 10)
+    assert close(t.attendance_rate, Decimal(1000) / 11)
+    assert t.median_days_to_accept == Decimal(4)
+
+
+def test_by_department(dataset, analyst):
+    rows = {f.label: f for f in report(analyst).by_department}
+    dph, dpw = rows["Public Health"], rows["Public Works"]
+    assert (dph.applied, dph.accepted, dph.completed, dph.finished) == (4, 3, 2, 2)
+    assert dph.completion_rate == 100
+    assert (dph.improved, dph.worse, dph.median_improvement) == (1, 1, Decimal(25))
+    assert dph.attendance_rate == 100
+    assert dph.median_days_to_accept == 4
+    assert (dpw.applied, dpw.accepted, dpw.completed, dpw.finished) == (2, 2, 0, 1)
+    assert dpw.completion_rate == 0
+    assert (dpw.improved, dpw.no_data, dpw.median_improvement) == (1, 1, Decimal(20))
+    assert dpw.attendance_rate == 80
+    assert dpw.median_days_to_accept == 4
+
+
+def test_by_cohort_lists_unplaced_people_last_and_running_cohorts_without_a_rate(dataset, analyst):
+    rows = report(analyst).by_cohort
+    assert [f.label for f in rows] == ["Spring", "Summer", selectors.NOT_PLACED]
+    spring, summer, unplaced = rows
+    assert (spring.applied, spring.completed, spring.finished) == (3, 2, 3)
+    assert close(spring.attendance_rate, Decimal(800) / 9)
+    assert (summer.applied, summer.finished, summer.completion_rate) == (1, 0, None)
+    assert summer.median_improvement == 20
+    assert (unplaced.applied, unplaced.accepted, unplaced.sessions_marked) == (2, 1, 0)
+    assert unplaced.attendance_rate is None
+
+
+def test_an_empty_cohort_gives_zeros_and_no_rates(dataset, analyst):
+    t = report(analyst, cohort_ids=(dataset.empty.pk,)).total
+    assert (t.applied, t.accepted, t.completed, t.projects) == (0, 0, 0, 0)
+    assert t.completion_rate is None
+    assert t.attendance_rate is None
+    assert t.median_improvement is None
+    assert t.median_days_to_accept is None
+
+
+def test_filters_by_dates_cohorts_and_department(dataset, analyst):
+    assert report(analyst, date_from=dt.date(2025, 6, 1)).total.applied == 1
+    assert report(analyst, date_to=dt.date(2025, 1, 10)).total.applied == 3
+    assert (
+        report(analyst, date_from=dt.date(2025, 1, 11), date_to=dt.date(2025, 2, 1)).total.applied
+        == 2
+    )
+    summer = report(analyst, cohort_ids=(dataset.summer.pk,)).total
+    assert (summer.applied, summer.improved) == (1, 1)
+    both = report(analyst, cohort_ids=(dataset.spring.pk, dataset.summer.pk)).total
+    assert both.applied == 4
+    dpw = report(analyst, department_id=dataset.people["Cleo"].department_id).total
+    assert (dpw.applied, dpw.completed) == (2, 0)
+
+
+def test_report_page_shows_the_figures_and_definitions(dataset, analyst, client_for):
+    response = client_for(analyst).get(reverse("reports:program-report"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-figure="applied">6<' in html
+    assert 'data-figure="completed">2<' in html
+    assert "median improvement 22.5%" in html
+    assert "How these figures are counted" in html
+    assert 'id="report-charts"' in html
+    assert "Public Works" in html
+
+
+def test_report_page_refuses_a_bad_date_politely(dataset, analyst, client_for):
+    response = client_for(analyst).get(
+        reverse("reports:program-report") + "?from=yesterday&to=2025-01-10"
+    )
+    assert response.status_code == 200
+    assert "it was ignored" in response.content.decode()
+    assert 'data-figure="applied">3<' in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["trainee", "manager", "other_dept_manager"])
+def test_only_analysts_see_the_report(request, role, client_for):
+    user = request.getfixturevalue(role)
+    client = client_for(user)
+    assert client.get(reverse("reports:program-report")).status_code == 403
+    assert client.get(reverse("reports:program-xlsx")).status_code == 403
+
+
+def _people(n, department, cohort):
+    from tests.factories import TraineeFactory
+    from tests.reporting.factories import enroll, make_application, make_project
+
+    for i in range(n):
+        trainee = TraineeFactory(department=department)
+        application = make_application(trainee, accepted_after_days=i + 1)
+        enroll(application, cohort, "PPL")
+        make_project(application, baseline="10", values=("8", "7"), tools=(("five_s",),))
+
+
+def fetch(client, url):
+    response = client.get(url)
+    if response.streaming:
+        b"".join(response.streaming_content)
+    return response
+
+
+@pytest.mark.parametrize(
+    "name", ["reports:program-report", "reports:program-csv", "reports:program-xlsx"]
+)
+def test_report_query_count_does_not_grow(
+    name, client_for, analyst, department, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.reporting.factories import make_cohort
+
+    cohort = make_cohort("Big", dt.date(2025, 2, 4))
+    _people(1, department, cohort)
+    client = client_for(analyst)
+    url = reverse(name)
+    fetch(client, url)
+    with CaptureQueriesContext(connection) as one:
+        fetch(client, url)
+    _people(19, department, cohort)
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert fetch(client, url).status_code == 200
