@@ -62,7 +62,8 @@ class ApplicationForm(forms.ModelForm):
         for name in ("process_today", "problem", "evidence", "why_it_matters"):
             self.fields[name].max_length = 5000
             self.fields[name].widget.attrs["maxlength"] = 5000
-        if for_submission:
+        # A blank form marks what submitting needs; a draft is saved with just a title.
+        if for_submission or not self.is_bound:
             for name in (*REQUIRED_TO_SUBMIT, "manager"):
                 self.fields[name].required = True
         if self.instance.pk:

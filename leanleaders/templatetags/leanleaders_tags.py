@@ -33,24 +33,26 @@ def relative_days(value: dt.date | dt.datetime, *, overdue: bool = False) -> str
 
 
 @register.simple_tag
-def reldate(value: dt.date | dt.datetime | None, overdue: bool = False) -> str:
-    """A relative date ("in 3 days", "5 minutes ago") with the exact date beside it for
-    screen readers and in the tooltip."""
+def reldate(value: dt.date | dt.datetime | None, overdue: bool = False, exact: bool = True) -> str:
+    """A relative date ("in 3 days", "5 minutes ago") followed by the exact date in the city's
+    time zone, in brackets. Where the page already prints the exact date beside it, pass
+    exact=False: the exact date is then only in the tooltip and for screen readers."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
-        exact = date_format(timezone.localtime(value), "DATETIME_FORMAT")
+        exact_text = date_format(timezone.localtime(value), "DATETIME_FORMAT")
         recent = abs(timezone.now() - value) < dt.timedelta(hours=12)
         relative = naturaltime(value) if recent else relative_days(value, overdue=overdue)
     else:
-        exact = date_format(value, "DATE_FORMAT")
+        exact_text = date_format(value, "DATE_FORMAT")
         relative = relative_days(value, overdue=overdue)
     return format_html(
-        '<time datetime="{}" title="{}">{}<span class="visually-hidden"> ({})</span></time>',
+        '<time datetime="{}" title="{}">{}<span class="{}"> ({})</span></time>',
         value.isoformat(),
-        exact,
+        exact_text,
         relative,
-        exact,
+        "reldate-exact" if exact else "visually-hidden",
+        exact_text,
     )
 
 

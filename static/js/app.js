@@ -23,3 +23,15 @@ document.addEventListener("click", function (event) {
     window.print();
   }
 });
+// Error summary links put the cursor in their field, with its label in view (every browser).
+document.addEventListener("click", function (event) {
+  var link = event.target.closest && event.target.closest("#error-summary a[href^='#']");
+  var field = link && document.getElementById(link.getAttribute("href").slice(1));
+  if (!field) {
+    return;
+  }
+  event.preventDefault();
+  var label = document.querySelector("label[for='" + CSS.escape(field.id) + "']");
+  (label || field).scrollIntoView();
+  field.focus({ preventScroll: true });
+});

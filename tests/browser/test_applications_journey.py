@@ -1,6 +1,8 @@
-"""The application journey in Chromium: draft, submit, changes, resubmit, approve, decide."""
+"""The application journey in Chromium: sign up, draft, submit, changes, resubmit, approve,
+accept into a cohort, download the calendar file."""
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -8,21 +10,53 @@ from icalendar import Calendar
 from playwright.sync_api import expect
 
 from applications.models import Application
+from leanleaders.models import OutboxEmail, User
 from tests.cohorts.factories import CohortFactory
+from tests.factories import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_trainee_applies_manager_requests_changes_then_approves_and_analyst_decides(
-    page, live_server, sign_in, screenshot, axe, trainee, manager, analyst, context
+def sign_up(page, live_server, screenshot, axe) -> User:
+    """A new trainee creates an account and confirms it from the email."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_role("link", name="Create a trainee account").click()
+    page.get_by_label("Full name").fill("Robin Newhire")
+    page.get_by_label("City email address").fill("robin.newhire@sfgov.org")
+    page.get_by_label("Department").select_option(label="Public Health (DPH)")
+    page.get_by_label("Job title").fill("Permit clerk")
+    page.get_by_role("textbox", name="Password", exact=True).fill(TEST_PASSWORD)
+    page.get_by_label("Password again").fill("not the same")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.locator("#error-summary")).to_be_focused()
+    expect(page.locator("#error-summary")).to_contain_text("Password again")
+    screenshot("signup-errors")
+    assert axe() == []
+    page.get_by_role("textbox", name="Password", exact=True).fill(TEST_PASSWORD)
+    page.get_by_label("Password again").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    expect(page.get_by_text("robin.newhire@sfgov.org")).to_be_visible()
+
+    email = OutboxEmail.objects.get(to=["robin.newhire@sfgov.org"])
+    link = re.search(r"^(http\S+/activate/\S+)$", email.body_text, re.MULTILINE).group(1)
+    page.goto(link)  # the link in the email
+    expect(page.get_by_role("alert")).to_contain_text("Your email is confirmed")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome, Robin")
+    return User.objects.get(email="robin.newhire@sfgov.org")
+
+
+def test_trainee_signs_up_applies_manager_requests_changes_then_approves_and_analyst_decides(
+    page, live_server, sign_in, screenshot, axe, manager, analyst, context, settings
 ):
+    settings.SITE_URL = live_server.url  # links in emails point at this server
     cohort = CohortFactory(
         name="Winter cohort",
         day1=dt.date(2027, 1, 12),
         day2=dt.date(2027, 1, 13),
         day3=dt.date(2027, 2, 9),
     )
-    sign_in(trainee)
+    trainee = sign_up(page, live_server, screenshot, axe)
     page.get_by_role("link", name="Start your application").click()
     page.get_by_label("Project title").fill("Permit renewals take too long")
     page.get_by_role("button", name="Submit to my manager").click()

@@ -1,0 +1,227 @@
+"""Every page, for every role, passes axe-core's WCAG 2.2 A/AA rules with zero violations.
+
+The sweep signs in as each demo role over the demo data (`seed_demo`), opens every URL of the
+resolver that takes no arguments, and follows same-site links from there, so a new page is scanned
+as soon as something links to it. It opens at most `PER_PATTERN` URLs of each URL pattern (one
+draft application and one approved, not all fifty) and at most `MAX_PAGES` pages per role, which
+keeps the run bounded. Downloads (calendar files, exports, attachments) and HTML fragments loaded
+into other pages are skipped: the fragments are scanned inside the page that loads them.
+
+On each page, forms with required fields are also submitted empty (browser validation off) and the
+page showing the errors is scanned. A trainee with no application yet shows the empty states.
+Violations are reported with the URL, the rule and the elements, and a screenshot is saved.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from dataclasses import dataclass, field
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.urls import Resolver404, resolve, reverse
+
+from leanleaders.demo import DEMO_PASSWORD
+from leanleaders.models import Department, User
+from tests.browser.conftest import ARTIFACTS
+from tests.factories import TEST_PASSWORD, TraineeFactory
+from tests.security.test_url_matrix import named_patterns
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PER_PATTERN = 2
+MAX_PAGES = 90
+# Not pages: signing out, Django's own admin (not part of the product's pages), static files.
+SKIP_PREFIXES = ("/admin/", "/static/", "/media/", "/accounts/logout/")
+SKIP_NAMES = {"logout", "activate", "password_reset_confirm"}
+
+ROLES = {
+    "anonymous": None,
+    "trainee": "trainee@sfgov.org",
+    "manager": "manager@sfgov.org",
+    "analyst": "analyst@sfgov.org",
+    "trainee-with-draft": "trainee4@sfgov.org",  # the application form and its errors
+    "new-trainee": "new.trainee@sfgov.org",  # nothing yet: the empty states
+}
+# A floor, so that a broken link or a change in the demo data cannot shrink the sweep unnoticed.
+MUST_SCAN = {
+    "anonymous": {"login", "signup", "password_reset"},
+    "trainee": {
+        "home",
+        "applications:application-detail",
+        "cohorts:my-cohort",
+        "projects:project-detail",
+        "projects:measurement-add",
+        "projects:progress-add",
+        "coaching:conversation-detail",
+    },
+    "trainee-with-draft": {"applications:application-edit", "applications:application-detail"},
+    "manager": {"home", "applications:application-detail", "projects:project-detail"},
+    "analyst": {
+        "home",
+        "applications:review-queue",
+        "applications:application-detail",
+        "cohorts:cohort-detail",
+        "cohorts:cohort-attendance",
+        "projects:project-list",
+        "projects:project-detail",
+        "coaching:overview",
+        "coaching:conversation-create",
+        "people",
+        "outbox",
+    },
+    "new-trainee": {"home", "applications:application-create", "applications:application-list"},
+}
+
+
+@dataclass
+class Sweep:
+    role: str
+    origin: str
+    visited: dict[str, list[str]] = field(default_factory=dict)  # URL name -> paths
+    scanned: set[str] = field(default_factory=set)  # URL names of the pages scanned
+    forms: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    violations: list[str] = field(default_factory=list)
+
+    def url_name(self, path: str) -> str | None:
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return None
+        return match.view_name
+
+    def wanted(self, url: str) -> str | None:
+        """The path to open for this link, or None when it is not a page to scan."""
+        url, _ = urldefrag(url)
+        parts = urlsplit(url)
+        if f"{parts.scheme}://{parts.netloc}" != self.origin:
+            return None
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        if parts.path.startswith(SKIP_PREFIXES):
+            return None
+        name = self.url_name(parts.path)
+        if name is None or name in SKIP_NAMES:
+            return None
+        seen = self.visited.get(name, [])
+        if path in seen or len(seen) >= PER_PATTERN:
+            return None
+        return path
+
+
+def _scan(page, axe, screenshot, sweep: Sweep, label: str) -> None:
+    found = axe()
+    if not found:
+        return
+    slug = label.strip("/").replace("/", "_").replace("?", "_") or "home"
+    screenshot(f"axe-{sweep.role}-{slug}"[:120])
+    for violation in found:
+        sweep.violations.append(
+            f"{sweep.role} {label}: {violation['id']} ({violation['help']}) {violation['nodes']}"
+        )
+
+
+def _submit_forms_empty(page, axe, screenshot, sweep: Sweep, path: str) -> None:
+    """Submit each form that has required fields with nothing in them, and scan the errors."""
+    count = page.locator("main form[method=post]:has([required])").count()
+    for index in range(min(count, 2)):
+        page.goto(sweep.origin + path)
+        form = page.locator("main form[method=post]:has([required])").nth(index)
+        submit = form.locator("button[type=submit], button:not([type]), input[type=submit]")
+        if (
+            submit.count() == 0
+            or not submit.first.is_visible()
+            or form.get_attribute("data-confirm")
+            or submit.first.get_attribute("data-confirm")
+        ):
+            continue
+        form.evaluate("form => { form.noValidate = true; }")
+        for field_ in form.locator("input[required]:not([type=hidden]), textarea[required]").all():
+            if field_.get_attribute("type") not in ("checkbox", "radio", "file"):
+                field_.fill("")
+        with page.expect_navigation():
+            submit.first.click()
+        sweep.forms.append(path)
+        _scan(page, axe, screenshot, sweep, f"{path} (form {index + 1} submitted empty)")
+
+
+def sweep_role(page, axe, screenshot, live_server, role: str) -> Sweep:
+    sweep = Sweep(role=role, origin=live_server.url)
+    page.on("dialog", lambda dialog: dialog.dismiss())  # never confirm a destructive action
+    start = [
+        reverse(name)
+        for name, pattern in named_patterns()
+        if not pattern.pattern.converters and name not in SKIP_NAMES
+    ]
+    queue = deque(["/", *start])
+    pages = 0
+    while queue and pages < MAX_PAGES:
+        link = queue.popleft()
+        path = sweep.wanted(sweep.origin + link if link.startswith("/") else link)
+        if path is None:
+            continue
+        sweep.visited.setdefault(sweep.url_name(urlsplit(path).path), []).append(path)
+        probe = page.request.get(sweep.origin + path)
+        kind = probe.headers.get("content-type", "")
+        if not kind.startswith("text/html") or "<html" not in probe.text()[:500].lower():
+            sweep.skipped.append(f"{path} ({kind.split(';')[0] or 'no content type'})")
+            continue
+        if probe.url != sweep.origin + path:  # redirected: scan where it lands, once
+            landed = sweep.wanted(probe.url)
+            if landed is None:
+                continue
+            path = landed
+            sweep.visited.setdefault(sweep.url_name(urlsplit(path).path), []).append(path)
+        page.goto(sweep.origin + path)
+        pages += 1
+        name = sweep.url_name(urlsplit(path).path)
+        sweep.scanned.add(name)
+        _scan(page, axe, screenshot, sweep, path)
+        # Links, and form targets: some forms have a page of their own (GET shows the form).
+        queue.extend(
+            page.eval_on_selector_all(
+                "a[href]:not([download]), form[action]",
+                "els => els.map(e => new URL("
+                "e.getAttribute(e.tagName === 'A' ? 'href' : 'action'), location.href).href)",
+            )
+        )
+        if role != "anonymous" or name in ("login", "signup", "password_reset"):
+            _submit_forms_empty(page, axe, screenshot, sweep, path)
+    return sweep
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_every_page_passes_axe_for_each_role(page, live_server, sign_in, screenshot, axe, role):
+    call_command("seed_demo", verbosity=0)
+    if role == "new-trainee":
+        newcomer = TraineeFactory(
+            email=ROLES[role],
+            full_name="Noor Newcomer",
+            department=Department.objects.get(code="DPH"),
+        )
+        sign_in(newcomer, password=TEST_PASSWORD)
+    elif ROLES[role]:
+        sign_in(User.objects.get(email=ROLES[role]), password=DEMO_PASSWORD)
+
+    sweep = sweep_role(page, axe, screenshot, live_server, role)
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / f"axe-sweep-{role}.json").write_text(
+        json.dumps(
+            {
+                "scanned": sorted(sweep.scanned),
+                "not_scanned": sorted(
+                    name for name, _ in named_patterns() if name not in sweep.scanned
+                ),
+                "visited": sweep.visited,
+                "forms_submitted_empty": sweep.forms,
+                "skipped": sweep.skipped,
+                "violations": sweep.violations,
+            },
+            indent=2,
+        )
+    )
+    assert MUST_SCAN[role] <= sweep.scanned, "the sweep no longer reaches these pages"
+    assert sweep.violations == [], "\n".join(sweep.violations)
