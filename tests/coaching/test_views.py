@@ -224,7 +224,8 @@ def test_overdue_steps_stand_out_on_the_trainees_home(client_for, logged, traine
     NextStep.objects.filter(pk=step_.pk).update(due_date=TODAY() - dt.timedelta(days=2))
     page = client_for(trainee).get("/").content.decode()
     assert "1 overdue" in page
-    assert "Overdue: due 2 days ago" in page
+    assert "Overdue: due" in page
+    assert "2 days ago" in page
     assert "bi-exclamation-triangle-fill" in page
 
 
