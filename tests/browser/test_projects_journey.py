@@ -60,7 +60,7 @@ def test_trainee_records_baseline_logs_and_sees_the_verdict_change(
         page.get_by_label(tool).check()
         page.get_by_label(stage, exact=True).check()
         page.get_by_role("button", name="Save entry").click()
-        expect(page.get_by_text(did)).to_be_visible()
+        expect(page.locator("article.progress-entry").get_by_text(did)).to_be_visible()
     expect(page.locator("article.progress-entry")).to_have_count(2)
 
     chart = page.locator("canvas.run-chart").first
