@@ -223,8 +223,8 @@ COHORT = lambda w: w.cohort.pk  # noqa: E731
 # added here the same way when they exist.
 PAGES = [
     Page("trainee home", "trainee", _u("home"), 12, shows=("Step for",)),
-    Page("manager home", "manager", _u("home"), 12, shows=("Peer ",)),
-    Page("analyst home", "analyst", _u("home"), 15),
+    Page("manager home", "manager", _u("home"), 14, shows=("Peer ",)),
+    Page("analyst home", "analyst", _u("home"), 16),
     Page("application list (trainee)", "trainee", _u("applications:application-list"), 6),
     Page(
         "application list (manager)",
@@ -317,7 +317,7 @@ PAGES = [
         shows=("Tried step",),
     ),
     Page("project A3", "manager", _u("projects:project-a3", PROJECT), 9, shows=("Tried step",)),
-    Page("project list", "analyst", _u("projects:project-list"), 7, shows=("Peer ",)),
+    Page("project list", "analyst", _u("projects:project-list"), 13, shows=("Peer ",)),
     Page(
         "project timeline",
         "trainee",
