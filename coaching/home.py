@@ -37,11 +37,7 @@ def sections(request: HttpRequest) -> list[Section]:
                 "people-next-steps",
                 "Your people's open next steps",
                 template="coaching/_home_manager.html",
-                data={
-                    "steps": steps[:MANAGER_LIMIT],
-                    "count": len(steps),
-                    "overdue": sum(1 for s in steps if s.is_overdue),
-                },
+                data={"steps": list(steps[:MANAGER_LIMIT]), **selectors.step_counts(steps)},
             )
         ]
     if roles.is_analyst(user):

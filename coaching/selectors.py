@@ -136,12 +136,21 @@ def open_steps_owned(*, user: User) -> list[NextStep]:
     )
 
 
-def manager_open_steps(*, user: User) -> list[NextStep]:
-    """Open next steps on the projects of the departments a manager acts for."""
-    return list(
+def manager_open_steps(*, user: User) -> QuerySet[NextStep]:
+    """Open next steps on the projects of the departments a manager acts for, soonest due first.
+
+    A queryset: a large department has thousands, so callers slice it and count in SQL."""
+    return (
         NextStep.objects.filter(project__department__in=departments_acted_for(user), status=OPEN)
         .select_related("owner", "conversation", "project__trainee")
         .order_by("due_date", "pk")
+    )
+
+
+def step_counts(steps: QuerySet[NextStep]) -> dict[str, int]:
+    """How many steps there are and how many of them are overdue, in one query."""
+    return steps.aggregate(
+        count=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=timezone.localdate()))
     )
 
 

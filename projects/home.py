@@ -24,23 +24,26 @@ def sections(request: HttpRequest) -> list[Section]:
             Section("project", "Your project", template="projects/_home_trainee.html", data=data)
         ]
     if roles.is_manager(user):
-        summaries = selectors.project_summaries(user=user)
+        projects = selectors.project_queryset(user=user)
         return [
             Section(
                 "projects",
                 "Your people's projects",
                 template="projects/_home_manager.html",
-                data={"summaries": summaries[:8], "count": len(summaries)},
+                data={
+                    "summaries": selectors.summaries_of(projects[:8]),
+                    "count": projects.count(),
+                },
             )
         ]
     if roles.is_analyst(user):
-        summaries = selectors.project_summaries(user=user)
+        verdicts = selectors.project_verdicts(projects=selectors.project_queryset(user=user))
         return [
             Section(
                 "projects",
                 "Projects",
                 template="projects/_home_analyst.html",
-                data={"counts": selectors.verdict_counts(summaries), "count": len(summaries)},
+                data={"counts": selectors.counts_of(verdicts.values()), "count": len(verdicts)},
             )
         ]
     return []

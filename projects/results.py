@@ -107,11 +107,13 @@ def compute(
     baseline_value: Decimal | None,
     baseline_points: Sequence[Decimal] = (),
     measurements: Sequence[Decimal] = (),
+    measurement_count: int | None = None,
 ) -> Result:
-    """The result for one measure. `measurements` are values ordered oldest first."""
+    """The result for one measure. `measurements` are values ordered oldest first: all of them,
+    or only the latest LATEST_WINDOW with `measurement_count` saying how many there are."""
     baseline, from_points = baseline_of(baseline_value=baseline_value, points=baseline_points)
     current = current_of(measurements)
-    count = len(measurements)
+    count = len(measurements) if measurement_count is None else measurement_count
     if baseline is None or current is None or count < MIN_MEASUREMENTS:
         return Result(
             Verdict.NOT_ENOUGH_DATA, baseline, current, count, baseline_from_points=from_points
@@ -145,18 +147,19 @@ def compute(
 
 
 def for_measure(measure: object) -> Result:
-    """The result of a Measure whose baseline points and measurements are loaded (prefetched)."""
+    """The result of a Measure whose baseline points and measurements are loaded (prefetched).
+
+    Lists load only the latest LATEST_WINDOW measurements as `latest_measurements` and annotate
+    `measurement_count`."""
     points = [p.value for p in measure.baseline_points.all()]  # type: ignore[attr-defined]
-    values = [
-        m.value
-        for m in sorted(
-            measure.measurements.all(),  # type: ignore[attr-defined]
-            key=lambda m: (m.date, m.id),
-        )
-    ]
+    loaded = getattr(measure, "latest_measurements", None)
+    if loaded is None:
+        loaded = measure.measurements.all()  # type: ignore[attr-defined]
+    values = [m.value for m in sorted(loaded, key=lambda m: (m.date, m.id))]
     return compute(
         higher_is_better=measure.higher_is_better,  # type: ignore[attr-defined]
         baseline_value=measure.baseline_value,  # type: ignore[attr-defined]
         baseline_points=points,
         measurements=values,
+        measurement_count=getattr(measure, "measurement_count", None),
     )

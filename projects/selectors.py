@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet, Window, prefetch_related_objects
+from django.db.models.functions import RowNumber
 
-from applications.models import Application
+from applications.models import Application, MeasureDirection
 from leanleaders.audit import audit_events_for
 from leanleaders.models import AuditEvent, User
 from projects import results
-from projects.models import LeanTool, Measure, Measurement, ProgressEntry, Project
+from projects.models import (
+    BaselinePoint,
+    LeanTool,
+    Measure,
+    Measurement,
+    ProgressEntry,
+    Project,
+)
 from projects.policies import visible_projects
 
 
@@ -23,6 +34,35 @@ def _measures_prefetch(primary_only: bool = False) -> Prefetch:
     if primary_only:
         measures = measures.filter(is_primary=True)
     return Prefetch("measures", queryset=measures)
+
+
+def _verdict_prefetch() -> Prefetch:
+    """Primary measures with what a verdict needs and no more: the baseline points, the latest
+    LATEST_WINDOW measurements and a count of all of them (a list of thousands of projects
+    would otherwise load every measurement)."""
+    latest = Measurement.objects.order_by("-date", "-id")[: results.LATEST_WINDOW]
+    measures = (
+        Measure.objects.filter(is_primary=True)
+        .annotate(measurement_count=Count("measurements"))
+        .prefetch_related(
+            "baseline_points",
+            Prefetch("measurements", queryset=latest, to_attr="latest_measurements"),
+        )
+    )
+    return Prefetch("measures", queryset=measures)
+
+
+# Long text the lists never show.
+LIST_DEFERRED = (
+    "problem",
+    "background",
+    "current_condition",
+    "root_cause",
+    "countermeasures",
+    "result_summary",
+    "sustain_plan",
+    "review_comment",
+)
 
 
 def _with_people(projects: QuerySet[Project]) -> QuerySet[Project]:
@@ -105,28 +145,99 @@ def project_timeline(*, project: Project) -> QuerySet[AuditEvent]:
     return audit_events_for(project).order_by("-created_at", "-id")
 
 
+def project_queryset(*, user: User, department_id: int | None = None) -> QuerySet[Project]:
+    """Visible projects, newest first, with what a list row shows."""
+    projects = _with_people(visible_projects(user)).defer(*LIST_DEFERRED)
+    if department_id:
+        projects = projects.filter(department_id=department_id)
+    return projects.order_by("-created_at", "-id")
+
+
+def summaries_of(projects: Iterable[Project] | QuerySet[Project]) -> list[ProjectSummary]:
+    """Summaries of a page of projects (a sliced queryset or a list of them)."""
+    if isinstance(projects, QuerySet):
+        projects = projects.prefetch_related(_verdict_prefetch())
+    else:
+        prefetch_related_objects(list(projects), _verdict_prefetch())
+    return [_summary(p) for p in projects]
+
+
 def project_summaries(
     *, user: User, department_id: int | None = None, verdict: str | None = None
 ) -> list[ProjectSummary]:
     """Visible projects with their primary measure's verdict, newest first.
 
-    The verdict is computed in Python from prefetched rows, so the query count does not grow
-    with the number of projects or measurements.
+    The verdict is computed in Python from prefetched rows (the latest few measurements of each
+    primary measure and their count), so neither the query count nor the rows read grow with
+    the number of measurements. For long lists, paginate `project_queryset` and pass the page
+    to `summaries_of`.
     """
-    projects = _with_people(visible_projects(user)).prefetch_related(_measures_prefetch(True))
-    if department_id:
-        projects = projects.filter(department_id=department_id)
-    summaries = [_summary(p) for p in projects.order_by("-created_at", "-id")]
+    summaries = summaries_of(project_queryset(user=user, department_id=department_id))
     if verdict:
         summaries = [s for s in summaries if s.verdict == verdict]
     return summaries
 
 
-def verdict_counts(summaries: list[ProjectSummary]) -> list[dict[str, Any]]:
+def project_verdicts(*, projects: QuerySet[Project]) -> dict[int, str]:
+    """Project id -> its primary measure's verdict, for every project in `projects`.
+
+    Read as plain values in four queries (primary measures, baseline points, measurement counts,
+    the latest LATEST_WINDOW measurements of each), without building model instances, so it
+    stays cheap for every project in the city: the counts on the list and home pages need it.
+    """
+    measures = Measure.objects.filter(project__in=projects.values("pk"), is_primary=True)
+    info = {
+        pk: (project_id, direction, baseline)
+        for pk, project_id, direction, baseline in measures.values_list(
+            "pk", "project_id", "direction", "baseline_value"
+        )
+    }
+    points: dict[int, list[Decimal]] = defaultdict(list)
+    for measure_id, value in BaselinePoint.objects.filter(measure__in=measures).values_list(
+        "measure_id", "value"
+    ):
+        points[measure_id].append(value)
+    counts = dict(
+        Measurement.objects.filter(measure__in=measures)
+        .values("measure_id")
+        .annotate(n=Count("pk"))
+        .values_list("measure_id", "n")
+    )
+    latest: dict[int, list[tuple[Any, int, Decimal]]] = defaultdict(list)
+    for measure_id, day, pk, value in (
+        Measurement.objects.filter(measure__in=measures)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("measure_id")],
+                order_by=[F("date").desc(), F("pk").desc()],
+            )
+        )
+        .filter(rank__lte=results.LATEST_WINDOW)
+        .values_list("measure_id", "date", "pk", "value")
+    ):
+        latest[measure_id].append((day, pk, value))
+    verdicts = dict.fromkeys(projects.values_list("pk", flat=True), results.Verdict.NOT_ENOUGH_DATA)
+    for pk, (project_id, direction, baseline) in info.items():
+        verdicts[project_id] = results.compute(
+            higher_is_better=direction == MeasureDirection.HIGHER_IS_BETTER,
+            baseline_value=baseline,
+            baseline_points=points.get(pk, ()),
+            measurements=[value for _, _, value in sorted(latest.get(pk, ()))],
+            measurement_count=counts.get(pk, 0),
+        ).verdict
+    return verdicts
+
+
+def counts_of(verdicts: Iterable[str]) -> list[dict[str, Any]]:
     counts = dict.fromkeys(results.Verdict, 0)
-    for summary in summaries:
-        counts[results.Verdict(summary.verdict)] += 1
+    for verdict in verdicts:
+        counts[results.Verdict(verdict)] += 1
     return [{"verdict": v.value, "label": v.label, "count": counts[v]} for v in results.Verdict]
+
+
+def verdict_counts(summaries: list[ProjectSummary]) -> list[dict[str, Any]]:
+    return counts_of(s.verdict for s in summaries)
 
 
 def trainee_project(*, user: User) -> ProjectSummary | None:

@@ -143,15 +143,20 @@ def project_list(request: HttpRequest) -> HttpResponse:
     verdict = request.GET.get("verdict") or None
     if verdict not in results.Verdict._value2member_map_:
         verdict = None
-    everything = selectors.project_summaries(user=request.user, department_id=department_id)
-    summaries = [s for s in everything if s.verdict == verdict] if verdict else everything
-    page = Paginator(summaries, 25).get_page(request.GET.get("page"))
+    # Verdicts of every listed project (for the counts and the filter) are read as plain values;
+    # full rows and summaries are built for the page shown only.
+    projects = selectors.project_queryset(user=request.user, department_id=department_id)
+    verdicts = selectors.project_verdicts(projects=projects)
+    if verdict:
+        projects = projects.filter(pk__in=[pk for pk, v in verdicts.items() if v == verdict])
+    page = Paginator(projects, 25).get_page(request.GET.get("page"))
+    page.object_list = selectors.summaries_of(page.object_list)
     return render(
         request,
         "projects/project_list.html",
         {
             "page": page,
-            "counts": selectors.verdict_counts(everything),
+            "counts": selectors.counts_of(verdicts.values()),
             "verdicts": [(v.value, v.label) for v in results.Verdict],
             "verdict": verdict,
             "department_id": department_id,

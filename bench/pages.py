@@ -1,0 +1,39 @@
+"""The pages the load run requests, one line each, and the role that reads them.
+
+To benchmark a new page, add one line to PAGES: a name, the role (trainee, manager or analyst,
+the accounts bench/generate.py writes to bench/out/subjects.json) and the path, which may use
+{project}, {application}, {cohort} and {review_application} from that file. The reporting pages
+are added the same way when they exist, e.g.:
+
+    Page("cohort review board", "analyst", "/reporting/cohorts/{cohort}/"),
+    Page("program report", "analyst", "/reporting/program/"),
+    Page("export: measurements", "analyst", "/reporting/exports/measurements.csv"),
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    role: str
+    path: str  # may use {project}, {application}, {cohort}, {review_application}
+
+
+CEILING = Page("ceiling (trivial view)", "analyst", "/bench/ceiling/")
+PAGES = [
+    Page("trainee home", "trainee", "/"),
+    Page("manager home", "manager", "/"),
+    Page("analyst home", "analyst", "/"),
+    Page("application list", "analyst", "/applications/"),
+    Page("application detail", "analyst", "/applications/{review_application}/"),
+    Page("review queue", "analyst", "/applications/review/"),
+    Page("cohort list", "analyst", "/cohorts/?when=current"),
+    Page("cohort detail / roster", "analyst", "/cohorts/{cohort}/"),
+    Page("project page", "trainee", "/projects/{project}/"),
+    Page("project list", "analyst", "/projects/"),
+    Page("coaching overview", "analyst", "/coaching/"),
+    Page("coaching timeline", "trainee", "/coaching/projects/{project}/timeline/"),
+]

@@ -1,0 +1,63 @@
+"""Time each benchmark page in-process, with its query count: the quick loop while fixing.
+
+    DJANGO_SETTINGS_MODULE=bench.settings python -m bench.profile [--repeat 5] [NAME ...]
+
+Uses Django's test client against the benchmark database (no server, no network), so the
+figures are the view's own cost: the median of --repeat requests after one warm-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import time
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+
+import django
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from bench.pages import CEILING, PAGES  # noqa: E402
+from leanleaders.models import User  # noqa: E402
+
+OUT = Path(__file__).resolve().parent / "out"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("names", nargs="*")
+    args = parser.parse_args(argv)
+    subjects = json.loads((OUT / "subjects.json").read_text())
+    clients = {}
+    for role in ("trainee", "manager", "analyst"):
+        clients[role] = Client(HTTP_HOST="127.0.0.1")
+        clients[role].force_login(User.objects.get(email=subjects[role]))
+    for page in [CEILING, *PAGES]:
+        if args.names and page.name not in args.names:
+            continue
+        path = page.path.format(**subjects)
+        client = clients[page.role]
+        client.get(path)
+        times = []
+        for _ in range(args.repeat):
+            with CaptureQueriesContext(connection) as queries:
+                start = time.perf_counter()
+                response = client.get(path)
+                times.append((time.perf_counter() - start) * 1000)
+        print(
+            f"{page.name:<26} {response.status_code} {statistics.median(times):8.1f} ms "
+            f"{len(queries.captured_queries):3d} queries {len(response.content) / 1024:6.0f} KB"
+        )
+
+
+if __name__ == "__main__":
+    main()

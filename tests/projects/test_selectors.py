@@ -1,0 +1,58 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from projects import selectors
+from projects.models import BaselinePoint, Measure, Project
+from tests.factories import TraineeFactory
+from tests.projects.factories import add_measurements, make_project
+
+pytestmark = pytest.mark.django_db
+
+
+def test_verdicts_read_as_values_match_the_summaries(analyst, department):
+    """The cheap verdict map used for counts and filters agrees with the full computation."""
+
+    def project(**fields):
+        return make_project(TraineeFactory(department=department), **fields)
+
+    improved = project()
+    add_measurements(improved, [30, 25, 12, 11, 10])
+    worse = project(measure_direction="higher")
+    add_measurements(worse, [5, 6, 4, 3])
+    unchanged = project()
+    add_measurements(unchanged, [21, 21, 20.5])
+    project()  # no measurements
+    no_baseline = project(baseline_estimate=None)
+    add_measurements(no_baseline, [4])
+    from_points = project()
+    measure = from_points.measures.get()
+    BaselinePoint.objects.bulk_create(
+        BaselinePoint(
+            measure=measure, date=timezone.localdate() - dt.timedelta(days=90 + d), value=v
+        )
+        for d, v in enumerate([Decimal(8), Decimal(9), Decimal(10)])
+    )
+    add_measurements(from_points, [9, 9, 9])
+    without_primary = project()
+    Measure.objects.filter(project=without_primary).update(is_primary=False)
+
+    verdicts = selectors.project_verdicts(projects=Project.objects.all())
+    summaries = selectors.project_summaries(user=analyst)
+    assert verdicts == {s.project.pk: s.verdict for s in summaries}
+    assert verdicts[improved.pk] == "improved"
+    assert verdicts[worse.pk] == "worse"
+    assert verdicts[unchanged.pk] == "no_change"
+    assert verdicts[no_baseline.pk] == "not_enough_data"
+    assert verdicts[from_points.pk] == "no_change"
+    assert verdicts[without_primary.pk] == "not_enough_data"
+
+
+def test_summaries_of_a_page_use_the_latest_measurements_and_the_full_count(analyst, trainee):
+    project = make_project(trainee)
+    add_measurements(project, [30, 29, 28, 27, 10, 10, 10])
+    (summary,) = selectors.summaries_of(Project.objects.filter(pk=project.pk))
+    assert summary.primary.result.measurement_count == 7
+    assert summary.primary.result.current == Decimal(10)

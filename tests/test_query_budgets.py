@@ -1,0 +1,374 @@
+"""Query budgets: every page's query count, pinned, and the same with 1 and with 20+ rows.
+
+Each page is one line in PAGES: a name, the role that reads it, the URL, and its budget. The
+world is built once with one row of each kind the pages show, the page is requested (to warm
+caches such as ContentType's), counted, then 20 more rows of each kind are added and the page is
+counted again. Both counts must equal the budget: a new N+1 fails the second count, and any
+change in the number of queries (up or down) shows up here and is a deliberate edit.
+
+To cover a new page, add a row to PAGES (and, if it shows a kind of row the world does not
+build yet, build it in `World.grow`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from applications.models import Application
+from coaching.models import CoachAssignment, CoachingRequest, Conversation, NextStep, PrivateNote
+from cohorts.models import Attendance, Cohort, Enrollment
+from leanleaders.audit import audit_record
+from leanleaders.models import User
+from projects.models import Attachment, Measure, Measurement, ProgressEntry, Project
+from tests.cohorts.factories import CohortFactory
+from tests.factories import TraineeFactory
+
+pytestmark = pytest.mark.django_db
+
+S = Application.Status
+TODAY = timezone.localdate
+
+
+@dataclass
+class World:
+    """One department's program with `n` rows of every kind each role's pages show."""
+
+    trainee: User
+    manager: User
+    analyst: User
+    cohort: Cohort = field(init=False)
+    application: Application = field(init=False)
+    project: Project = field(init=False)
+    measure: Measure = field(init=False)
+    serial: int = 0
+
+    def __post_init__(self) -> None:
+        today = TODAY()
+        self.cohort = CohortFactory(
+            name="Current cohort",
+            status=Cohort.Status.IN_PROGRESS,
+            day1=today - dt.timedelta(days=10),
+            day2=today - dt.timedelta(days=9),
+            day3=today + dt.timedelta(days=20),
+            capacity=100,
+        )
+        self.application, self.project = self._project_for(self.trainee)
+        self.measure = self.project.measures.get()
+
+    def _project_for(self, trainee: User) -> tuple[Application, Project]:
+        application = Application.objects.create(
+            trainee=trainee,
+            department=trainee.department,
+            program_year=TODAY().year,
+            status=S.ACCEPTED,
+            title=f"Faster renewals for {trainee.full_name}",
+            measure_name="Days to renew",
+            measure_unit="days",
+        )
+        Enrollment.objects.create(
+            cohort=self.cohort, application=application, trainee=trainee, status="enrolled"
+        )
+        project = Project.objects.create(
+            application=application,
+            trainee=trainee,
+            department=trainee.department,
+            title=application.title,
+        )
+        Measure.objects.create(
+            project=project, is_primary=True, name="Days to renew", baseline_value=Decimal(20)
+        )
+        return application, project
+
+    def _next(self) -> int:
+        self.serial += 1
+        return self.serial
+
+    def grow(self, n: int) -> None:
+        """Add n rows of each kind: people, applications in each state, cohorts, enrollments,
+        attendance, projects, measurements, progress, conversations, next steps, requests."""
+        today = TODAY()
+        department = self.trainee.department
+        for _ in range(n):
+            i = self._next()
+            # Applications waiting on the manager and on the analysts.
+            for status in (S.SUBMITTED, S.MANAGER_APPROVED):
+                person = TraineeFactory(department=department, full_name=f"Person {status} {i}")
+                Application.objects.create(
+                    trainee=person,
+                    department=department,
+                    manager=self.manager,
+                    program_year=today.year,
+                    status=status,
+                    submitted_at=timezone.now(),
+                    title=f"Application {status} {i}",
+                )
+            # Another trainee in the cohort with a coached project.
+            peer = TraineeFactory(department=department, full_name=f"Peer {i}")
+            _, project = self._project_for(peer)
+            enrollment = Enrollment.objects.get(application__project=project)
+            Attendance.objects.create(enrollment=enrollment, day=1, mark="absent")
+            measure = project.measures.get()
+            Measurement.objects.bulk_create(
+                Measurement(measure=measure, date=today - dt.timedelta(days=d), value=10 + d)
+                for d in range(3)
+            )
+            CoachAssignment.objects.create(project=project, coach=self.analyst)
+            self._conversation(project, owner=peer, days_ago=20)
+            CoachingRequest.objects.create(project=project, requested_by=peer, note="Help")
+            # Cohorts: one running, one upcoming, each with someone waiting.
+            for offset in (-5, 30):
+                cohort = CohortFactory(
+                    name=f"Cohort {offset} {i}",
+                    status=Cohort.Status.IN_PROGRESS if offset < 0 else Cohort.Status.OPEN,
+                    day1=today + dt.timedelta(days=offset),
+                    day2=today + dt.timedelta(days=offset + 1),
+                    day3=today + dt.timedelta(days=offset + 30),
+                )
+                waiting = TraineeFactory(department=department)
+                Enrollment.objects.create(
+                    cohort=cohort,
+                    application=Application.objects.create(
+                        trainee=waiting,
+                        department=department,
+                        program_year=today.year,
+                        status=S.WAITLISTED,
+                        title=f"Waiting {i}",
+                    ),
+                    trainee=waiting,
+                    status="waitlisted",
+                )
+            # The trainee's own project and application grow too.
+            Measurement.objects.create(
+                measure=self.measure, date=today - dt.timedelta(days=i), value=15, note=f"m{i}"
+            )
+            entry = ProgressEntry.objects.create(
+                project=self.project,
+                date=today - dt.timedelta(days=i),
+                did=f"Tried step {i}",
+                learned="Something",
+                next_steps="More",
+                tools=["five_whys", "fishbone"],
+                pdca_stage="do",
+            )
+            Attachment.objects.create(
+                entry=entry,
+                file=f"projects/{self.project.pk}/x{i}.png",
+                original_name=f"photo{i}.png",
+                content_type="image/png",
+                size=10,
+            )
+            self._conversation(self.project, owner=self.trainee, days_ago=i)
+            audit_record(target=self.application, action="edited", by=self.trainee)
+            audit_record(target=self.project, action="edited", by=self.trainee)
+
+    def _conversation(self, project: Project, *, owner: User, days_ago: int) -> None:
+        today = TODAY()
+        conversation = Conversation.objects.create(
+            project=project,
+            coach=self.analyst,
+            date=today - dt.timedelta(days=days_ago),
+            duration_minutes=30,
+            what_we_see="Queues",
+            tools=["visual_management"],
+        )
+        PrivateNote.objects.create(conversation=conversation, text="private")
+        NextStep.objects.bulk_create(
+            NextStep(
+                conversation=conversation,
+                project=project,
+                description=f"Step for {who.full_name}",
+                owner_role=role,
+                owner=who,
+                due_date=today + dt.timedelta(days=due),
+            )
+            for who, role, due in (
+                (owner, "trainee", -1),
+                (self.analyst, "coach", 3),
+            )
+        )
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    role: str
+    url: Callable[[World], str]
+    budget: int
+    # Text from the grown rows that must appear at least 20 times on the big page.
+    shows: tuple[str, ...] = ()
+
+
+def _u(name: str, *args: Callable[[World], object]) -> Callable[[World], str]:
+    return lambda w: reverse(name, args=[a(w) for a in args])
+
+
+def _q(name: str, query: str) -> Callable[[World], str]:
+    return lambda w: reverse(name) + query
+
+
+PROJECT = lambda w: w.project.pk  # noqa: E731
+APPLICATION = lambda w: w.application.pk  # noqa: E731
+COHORT = lambda w: w.cohort.pk  # noqa: E731
+
+# One line per page. The reporting pages (cohort review board, program report, exports) are
+# added here the same way when they exist.
+PAGES = [
+    Page("trainee home", "trainee", _u("home"), 12, shows=("Step for",)),
+    Page("manager home", "manager", _u("home"), 14, shows=("Peer ",)),
+    Page("analyst home", "analyst", _u("home"), 16),
+    Page("application list (trainee)", "trainee", _u("applications:application-list"), 6),
+    Page(
+        "application list (manager)",
+        "manager",
+        _u("applications:application-list"),
+        5,
+        shows=("Peer ", "Person ", "Waiting "),
+    ),
+    Page(
+        "application list (analyst)",
+        "analyst",
+        _u("applications:application-list"),
+        5,
+        shows=("Peer ", "Person ", "Waiting "),
+    ),
+    Page(
+        "application detail (manager)",
+        "manager",
+        _u("applications:application-detail", APPLICATION),
+        5,
+    ),
+    Page(
+        "application detail (analyst)",
+        "analyst",
+        _u("applications:application-detail", APPLICATION),
+        4,
+    ),
+    Page(
+        "review queue",
+        "analyst",
+        _u("applications:review-queue"),
+        5,
+        shows=("Person manager_approved",),
+    ),
+    Page(
+        "cohort list (analyst)",
+        "analyst",
+        _q("cohorts:cohort-list", "?when=current"),
+        4,
+        shows=("Cohort -5", "Current cohort"),
+    ),
+    Page(
+        "cohort list upcoming",
+        "analyst",
+        _q("cohorts:cohort-list", "?when=upcoming"),
+        4,
+        shows=("Cohort 30",),
+    ),
+    Page(
+        "cohort list (manager)",
+        "manager",
+        _q("cohorts:cohort-list", "?when=current"),
+        6,
+        shows=("Cohort -5",),
+    ),
+    Page(
+        "cohort detail (analyst)",
+        "analyst",
+        _u("cohorts:cohort-detail", COHORT),
+        10,
+        shows=("Peer ",),
+    ),
+    Page(
+        "cohort detail (manager)",
+        "manager",
+        _u("cohorts:cohort-detail", COHORT),
+        8,
+        shows=("Peer ",),
+    ),
+    Page("roster: my cohort", "trainee", _u("cohorts:my-cohort"), 6),
+    Page(
+        "attendance",
+        "analyst",
+        _u("cohorts:cohort-attendance", COHORT, lambda w: 1),
+        5,
+        shows=("Peer ",),
+    ),
+    Page(
+        "project page (trainee)",
+        "trainee",
+        _u("projects:project-detail", PROJECT),
+        11,
+        shows=("Tried step",),
+    ),
+    Page(
+        "project page (analyst)",
+        "analyst",
+        _u("projects:project-detail", PROJECT),
+        9,
+        shows=("Tried step",),
+    ),
+    Page("project A3", "manager", _u("projects:project-a3", PROJECT), 9, shows=("Tried step",)),
+    Page("project list", "analyst", _u("projects:project-list"), 13, shows=("Peer ",)),
+    Page(
+        "project timeline",
+        "trainee",
+        _u("coaching:project-timeline", PROJECT),
+        15,
+        shows=("Step for",),
+    ),
+    Page(
+        "project timeline (analyst)",
+        "analyst",
+        _u("coaching:project-timeline", PROJECT),
+        13,
+        shows=("Step for",),
+    ),
+    Page(
+        "project timeline fragment",
+        "trainee",
+        lambda w: reverse("coaching:project-timeline", args=[w.project.pk]) + "?fragment=1",
+        13,
+        shows=("Step for",),
+    ),
+    Page("coaching overview", "analyst", _q("coaching:overview", ""), 5, shows=("Peer ",)),
+    Page(
+        "coaching overview (all)",
+        "analyst",
+        _q("coaching:overview", "?cohort=all"),
+        5,
+        shows=("Peer ",),
+    ),
+    Page("people", "analyst", _u("people"), 5),
+]
+
+
+def _count(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(queries.captured_queries)
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=[p.name for p in PAGES])
+def test_query_count_is_pinned_and_flat(spec, request, client_for, trainee, manager, analyst):
+    world = World(trainee=trainee, manager=manager, analyst=analyst)
+    world.grow(1)
+    client = client_for(request.getfixturevalue(spec.role))
+    url = spec.url(world)
+    client.get(url)
+    one = _count(client, url)
+    world.grow(20)
+    many = _count(client, url)
+    if spec.shows:
+        html = client.get(url).content.decode()
+        assert sum(html.count(text) for text in spec.shows) >= 20, "the rows are not on the page"
+    assert (one, many) == (spec.budget, spec.budget)
