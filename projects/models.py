@@ -142,6 +142,8 @@ class Measure(models.Model):
     )
     target_date = models.DateField("Target date", null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Changes with any edit of the definition or baseline: part of the verdict cache's key.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-is_primary", "id"]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, QuerySet, Window, prefetch_related_objects
+from django.core.cache import cache
+from django.db.models import Count, F, Max, Prefetch, QuerySet, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 
 from applications.models import Application, MeasureDirection
@@ -178,7 +180,41 @@ def project_summaries(
     return summaries
 
 
+VERDICT_CACHE_SECONDS = 600
+
+
+def _verdict_fingerprint() -> str:
+    """Changes whenever a measurement, a baseline point or a measure is added, removed or edited.
+
+    Measurements and baseline points are only ever added or deleted (never edited), so their
+    count and highest id move with every change; measures carry `updated_at`.
+    """
+    parts = []
+    for model, latest in ((Measurement, "pk"), (BaselinePoint, "pk"), (Measure, "updated_at")):
+        row = model.objects.aggregate(n=Count("pk"), latest=Max(latest))
+        parts += [str(row["n"]), str(row["latest"])]
+    return ":".join(parts)
+
+
 def project_verdicts(*, projects: QuerySet[Project]) -> dict[int, str]:
+    """Project id -> its primary measure's verdict, for every project in `projects`.
+
+    The city-wide answer is cached under a fingerprint of the data it depends on (three small
+    aggregate queries), so pages that count verdicts do not recompute them for thousands of
+    projects on every request, and any change makes a new key: never a stale verdict.
+    """
+    key = "projects:verdicts:" + hashlib.sha256(_verdict_fingerprint().encode()).hexdigest()
+    everything = cache.get(key)
+    if everything is None:
+        everything = _compute_verdicts(projects=Project.objects.all())
+        cache.set(key, everything, VERDICT_CACHE_SECONDS)
+    return {
+        pk: everything.get(pk, results.Verdict.NOT_ENOUGH_DATA)
+        for pk in projects.values_list("pk", flat=True)
+    }
+
+
+def _compute_verdicts(*, projects: QuerySet[Project]) -> dict[int, str]:
     """Project id -> its primary measure's verdict, for every project in `projects`.
 
     Read as plain values in four queries (primary measures, baseline points, measurement counts,

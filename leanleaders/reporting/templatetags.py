@@ -25,7 +25,7 @@ def sparkline(
     """A tiny run chart: the measurements as a line, the baseline as a dashed line. Server-side
     SVG with a <title> and an aria-label giving the same numbers in words."""
     if not values:
-        return format_html('<span class="text-body-secondary small">No data yet</span>')
+        return format_html('<span class="text-body-secondary small">{}</span>', "No data yet")
     points = [float(v) for v in values]
     scale = points + ([float(baseline)] if baseline is not None else [])
     low, high = min(scale), max(scale)
@@ -84,7 +84,7 @@ def change_badge(result: Result | None) -> str:
     """“↓ 40% better”: the arrow follows the value, the word and colour follow the verdict
     (for a lower-is-better measure, down is better)."""
     if result is None or result.change is None or result.verdict not in CHANGE_STYLES:
-        return format_html('<span class="text-body-secondary">—</span>')
+        return format_html('<span class="text-body-secondary">{}</span>', "—")
     css, word = CHANGE_STYLES[result.verdict]
     if result.change > 0:
         arrow, moved = "bi-arrow-up", "up"

@@ -56,3 +56,27 @@ def test_summaries_of_a_page_use_the_latest_measurements_and_the_full_count(anal
     (summary,) = selectors.summaries_of(Project.objects.filter(pk=project.pk))
     assert summary.primary.result.measurement_count == 7
     assert summary.primary.result.current == Decimal(10)
+
+
+def test_cached_verdicts_change_as_soon_as_the_data_does(trainee):
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from projects import services
+    from projects.results import Verdict
+    from tests.projects.factories import make_project
+
+    project = make_project(trainee)  # baseline 21 days, lower is better
+    assert selectors.project_verdicts(projects=Project.objects.all())[project.pk] == (
+        Verdict.NOT_ENOUGH_DATA
+    )
+    measure = project.measures.get()
+    services.measurement_add(
+        measure_id=measure.pk, by=trainee, date=timezone.localdate(), value=Decimal(10)
+    )
+    assert selectors.project_verdicts(projects=Project.objects.all())[project.pk] == (
+        Verdict.IMPROVED
+    )
+    services.measure_update(measure_id=measure.pk, by=trainee, data={"direction": "higher"})
+    assert selectors.project_verdicts(projects=Project.objects.all())[project.pk] == (Verdict.WORSE)
