@@ -2,12 +2,7 @@
 
 To benchmark a new page, add one line to PAGES: a name, the role (trainee, manager or analyst,
 the accounts bench/generate.py writes to bench/out/subjects.json) and the path, which may use
-{project}, {application}, {cohort} and {review_application} from that file. The reporting pages
-are added the same way when they exist, e.g.:
-
-    Page("cohort review board", "analyst", "/reporting/cohorts/{cohort}/"),
-    Page("program report", "analyst", "/reporting/program/"),
-    Page("export: measurements", "analyst", "/reporting/exports/measurements.csv"),
+{project}, {application}, {cohort} and {review_application} from that file.
 """
 
 from __future__ import annotations
@@ -36,4 +31,10 @@ PAGES = [
     Page("project list", "analyst", "/projects/"),
     Page("coaching overview", "analyst", "/coaching/"),
     Page("coaching timeline", "trainee", "/coaching/projects/{project}/timeline/"),
+    Page("cohort review board", "analyst", "/reports/cohorts/{cohort}/"),
+    Page("program report", "analyst", "/reports/program/"),
+    Page(
+        "export: projects with results (xlsx)", "analyst", "/reports/cohorts/{cohort}/projects.xlsx"
+    ),
+    Page("export: program report (csv)", "analyst", "/reports/program.csv"),
 ]

@@ -7,17 +7,25 @@ from django.http import HttpRequest
 from leanleaders import roles, selectors
 from leanleaders.dashboard import Section
 
+# A large department has hundreds of people with accounts; the card names the first few and counts
+# the rest (their applications, cohorts and projects are on the other cards).
+PEOPLE_SHOWN = 12
+
 
 def sections(request: HttpRequest) -> list[Section]:
     if not roles.is_manager(request.user):
         return []
+    people = selectors.department_people_list(user=request.user)
+    count = people.count()
     return [
         Section(
             "people",
             "Your people",
             template="leanleaders/_section_people.html",
             data={
-                "people": selectors.department_people_list(user=request.user),
+                "people": people[:PEOPLE_SHOWN],
+                "count": count,
+                "more": max(count - PEOPLE_SHOWN, 0),
                 "departments": selectors.managed_department_list(user=request.user),
             },
         )

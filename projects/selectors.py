@@ -196,26 +196,31 @@ def _verdict_fingerprint() -> str:
     return ":".join(parts)
 
 
-def project_verdicts(*, projects: QuerySet[Project]) -> dict[int, str]:
-    """Project id -> its primary measure's verdict, for every project in `projects`.
+def project_results(*, projects: QuerySet[Project]) -> dict[int, results.Result | None]:
+    """Project id -> its primary measure's result (None without a primary measure).
 
     The city-wide answer is cached under a fingerprint of the data it depends on (three small
     aggregate queries), so pages that count verdicts do not recompute them for thousands of
-    projects on every request, and any change makes a new key: never a stale verdict.
+    projects on every request, and any change makes a new key: never a stale result.
     """
-    key = "projects:verdicts:" + hashlib.sha256(_verdict_fingerprint().encode()).hexdigest()
+    key = "projects:results:" + hashlib.sha256(_verdict_fingerprint().encode()).hexdigest()
     everything = cache.get(key)
     if everything is None:
-        everything = _compute_verdicts(projects=Project.objects.all())
+        everything = _compute_results(projects=Project.objects.all())
         cache.set(key, everything, VERDICT_CACHE_SECONDS)
+    return {pk: everything.get(pk) for pk in projects.values_list("pk", flat=True)}
+
+
+def project_verdicts(*, projects: QuerySet[Project]) -> dict[int, str]:
+    """Project id -> its primary measure's verdict, for every project in `projects`."""
     return {
-        pk: everything.get(pk, results.Verdict.NOT_ENOUGH_DATA)
-        for pk in projects.values_list("pk", flat=True)
+        pk: result.verdict if result else results.Verdict.NOT_ENOUGH_DATA
+        for pk, result in project_results(projects=projects).items()
     }
 
 
-def _compute_verdicts(*, projects: QuerySet[Project]) -> dict[int, str]:
-    """Project id -> its primary measure's verdict, for every project in `projects`.
+def _compute_results(*, projects: QuerySet[Project]) -> dict[int, results.Result]:
+    """Project id -> its primary measure's result, for every project in `projects` with one.
 
     Read as plain values in four queries (primary measures, baseline points, measurement counts,
     the latest LATEST_WINDOW measurements of each), without building model instances, so it
@@ -253,16 +258,16 @@ def _compute_verdicts(*, projects: QuerySet[Project]) -> dict[int, str]:
         .values_list("measure_id", "date", "pk", "value")
     ):
         latest[measure_id].append((day, pk, value))
-    verdicts = dict.fromkeys(projects.values_list("pk", flat=True), results.Verdict.NOT_ENOUGH_DATA)
+    computed = {}
     for pk, (project_id, direction, baseline) in info.items():
-        verdicts[project_id] = results.compute(
+        computed[project_id] = results.compute(
             higher_is_better=direction == MeasureDirection.HIGHER_IS_BETTER,
             baseline_value=baseline,
             baseline_points=points.get(pk, ()),
             measurements=[value for _, _, value in sorted(latest.get(pk, ()))],
             measurement_count=counts.get(pk, 0),
-        ).verdict
-    return verdicts
+        )
+    return computed
 
 
 def counts_of(verdicts: Iterable[str]) -> list[dict[str, Any]]:

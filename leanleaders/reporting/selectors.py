@@ -28,9 +28,9 @@ from leanleaders.reporting import completion, policies
 from projects import results
 from projects.models import LeanTool, Measure, Measurement, ProgressEntry, Project
 from projects.policies import visible_projects
-from projects.selectors import ProjectSummary, measure_view
+from projects.results import Result, Verdict
+from projects.selectors import ProjectSummary, measure_view, project_results
 
-Verdict = results.Verdict
 TOOL_LABELS = dict(LeanTool.choices)
 SPARKLINE_POINTS = 12
 
@@ -429,6 +429,18 @@ class ReportFilters:
     department_id: int | None = None
 
 
+@dataclass(frozen=True)
+class ProjectOutcome:
+    """What the report needs of a project: reviewed or not, and its primary measure's result."""
+
+    reviewed: bool
+    result: Result | None
+
+    @property
+    def verdict(self) -> str:
+        return self.result.verdict if self.result else Verdict.NOT_ENOUGH_DATA
+
+
 @dataclass
 class ApplicationRecord:
     """One application in the report, with what became of it."""
@@ -439,7 +451,7 @@ class ApplicationRecord:
     accepted_at: dt.datetime | None
     cohort: Cohort | None
     marks: dict[int, str]
-    summary: ProjectSummary | None
+    outcome: ProjectOutcome | None
     today: dt.date
 
     @property
@@ -455,7 +467,7 @@ class ApplicationRecord:
 
     @property
     def reviewed(self) -> bool:
-        return bool(self.summary and self.summary.project.is_reviewed)
+        return bool(self.outcome and self.outcome.reviewed)
 
     @property
     def completed(self) -> bool:
@@ -463,12 +475,12 @@ class ApplicationRecord:
 
     @property
     def verdict(self) -> str | None:
-        return self.summary.verdict if self.summary else None
+        return self.outcome.verdict if self.outcome else None
 
     @property
     def gain_percent(self) -> Decimal | None:
-        if self.summary and self.summary.primary:
-            return self.summary.primary.result.gain_percent
+        if self.outcome and self.outcome.result:
+            return self.outcome.result.gain_percent
         return None
 
     @property
@@ -515,7 +527,7 @@ def figures(label: str, records: Sequence[ApplicationRecord]) -> Figures:
     completed = [r for r in records if r.completed]
     # Whoever completed has, by definition, a finished cohort; counted once either way.
     finished = [r for r in accepted if r.cohort_finished or r.completed]
-    verdicts = [r.verdict for r in records if r.summary is not None]
+    verdicts = [r.verdict for r in records if r.outcome is not None]
     improvements = [
         r.gain_percent
         for r in records
@@ -613,7 +625,16 @@ def program_report(*, user: User, filters: ReportFilters) -> ProgramReport:
         .select_related("cohort")
         .prefetch_related("attendance")
     }
-    summaries = _projects_for(user, ids) if ids else {}
+    projects = visible_projects(user).filter(application_id__in=ids)
+    results_by_project = project_results(projects=projects) if ids else {}
+    outcomes = {
+        application_id: ProjectOutcome(
+            reviewed=status == Project.Status.REVIEWED, result=results_by_project.get(pk)
+        )
+        for pk, application_id, status in (
+            projects.values_list("pk", "application_id", "status") if ids else []
+        )
+    }
     records = []
     for application in applications:
         accepted = accepted_at.get(application.pk)
@@ -628,7 +649,7 @@ def program_report(*, user: User, filters: ReportFilters) -> ProgramReport:
                 accepted_at=accepted,
                 cohort=enrollment.cohort if enrollment else None,
                 marks={a.day: a.mark for a in enrollment.attendance.all()} if enrollment else {},
-                summary=summaries.get(application.pk),
+                outcome=outcomes.get(application.pk),
                 today=today,
             )
         )
