@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.cache import cache
 from django.db.models import Count, F, Max, Prefetch, QuerySet, Window, prefetch_related_objects
@@ -196,27 +196,42 @@ def _verdict_fingerprint() -> str:
     return ":".join(parts)
 
 
-def project_results(*, projects: QuerySet[Project]) -> dict[int, results.Result | None]:
-    """Project id -> its primary measure's result (None without a primary measure).
+class Outcome(NamedTuple):
+    """A project's primary-measure verdict and its gain in percent (None when there is none)."""
+
+    verdict: str
+    gain_percent: Decimal | None
+
+
+NO_OUTCOME = Outcome(results.Verdict.NOT_ENOUGH_DATA, None)
+
+
+def project_outcomes(*, projects: QuerySet[Project]) -> dict[int, Outcome]:
+    """Project id -> its outcome, for every project in `projects`.
 
     The city-wide answer is cached under a fingerprint of the data it depends on (three small
     aggregate queries), so pages that count verdicts do not recompute them for thousands of
-    projects on every request, and any change makes a new key: never a stale result.
+    projects on every request, and any change makes a new key: never a stale verdict. It is
+    cached as plain strings, which the cache copies quickly.
     """
-    key = "projects:results:" + hashlib.sha256(_verdict_fingerprint().encode()).hexdigest()
-    everything = cache.get(key)
-    if everything is None:
-        everything = _compute_results(projects=Project.objects.all())
-        cache.set(key, everything, VERDICT_CACHE_SECONDS)
-    return {pk: everything.get(pk) for pk in projects.values_list("pk", flat=True)}
+    key = "projects:outcomes:" + hashlib.sha256(_verdict_fingerprint().encode()).hexdigest()
+    cached = cache.get(key)
+    if cached is None:
+        cached = {
+            pk: (result.verdict, None if result.gain_percent is None else str(result.gain_percent))
+            for pk, result in _compute_results(projects=Project.objects.all()).items()
+        }
+        cache.set(key, cached, VERDICT_CACHE_SECONDS)
+    outcomes = {}
+    for pk in projects.values_list("pk", flat=True):
+        verdict, gain = cached.get(pk, (results.Verdict.NOT_ENOUGH_DATA, None))
+        outcomes[pk] = Outcome(verdict, None if gain is None else Decimal(gain))
+    return outcomes
 
 
 def project_verdicts(*, projects: QuerySet[Project]) -> dict[int, str]:
     """Project id -> its primary measure's verdict, for every project in `projects`."""
-    return {
-        pk: result.verdict if result else results.Verdict.NOT_ENOUGH_DATA
-        for pk, result in project_results(projects=projects).items()
-    }
+    return {pk: outcome.verdict for pk, outcome in project_outcomes(projects=projects).items()}
 
 
 def _compute_results(*, projects: QuerySet[Project]) -> dict[int, results.Result]:

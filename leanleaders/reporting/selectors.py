@@ -28,8 +28,14 @@ from leanleaders.reporting import completion, policies
 from projects import results
 from projects.models import LeanTool, Measure, Measurement, ProgressEntry, Project
 from projects.policies import visible_projects
-from projects.results import Result, Verdict
-from projects.selectors import ProjectSummary, measure_view, project_results
+from projects.results import Verdict
+from projects.selectors import (
+    NO_OUTCOME,
+    Outcome,
+    ProjectSummary,
+    measure_view,
+    project_outcomes,
+)
 
 TOOL_LABELS = dict(LeanTool.choices)
 SPARKLINE_POINTS = 12
@@ -431,14 +437,14 @@ class ReportFilters:
 
 @dataclass(frozen=True)
 class ProjectOutcome:
-    """What the report needs of a project: reviewed or not, and its primary measure's result."""
+    """What the report needs of a project: reviewed or not, and its primary measure's outcome."""
 
     reviewed: bool
-    result: Result | None
+    outcome: Outcome
 
     @property
     def verdict(self) -> str:
-        return self.result.verdict if self.result else Verdict.NOT_ENOUGH_DATA
+        return self.outcome.verdict
 
 
 @dataclass
@@ -479,9 +485,7 @@ class ApplicationRecord:
 
     @property
     def gain_percent(self) -> Decimal | None:
-        if self.outcome and self.outcome.result:
-            return self.outcome.result.gain_percent
-        return None
+        return self.outcome.outcome.gain_percent if self.outcome else None
 
     @property
     def days_to_accept(self) -> Decimal | None:
@@ -626,10 +630,10 @@ def program_report(*, user: User, filters: ReportFilters) -> ProgramReport:
         .prefetch_related("attendance")
     }
     projects = visible_projects(user).filter(application_id__in=ids)
-    results_by_project = project_results(projects=projects) if ids else {}
+    by_project = project_outcomes(projects=projects) if ids else {}
     outcomes = {
         application_id: ProjectOutcome(
-            reviewed=status == Project.Status.REVIEWED, result=results_by_project.get(pk)
+            reviewed=status == Project.Status.REVIEWED, outcome=by_project.get(pk, NO_OUTCOME)
         )
         for pk, application_id, status in (
             projects.values_list("pk", "application_id", "status") if ids else []
