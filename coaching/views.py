@@ -24,6 +24,7 @@ from coaching.forms import (
 )
 from coaching.models import Conversation, NextStep
 from cohorts.models import Cohort
+from cohorts.policies import visible_cohorts
 from leanleaders.decorators import analyst_required
 from leanleaders.http import error_text, safe_next
 from projects.models import Project
@@ -351,7 +352,7 @@ def _chosen_cohort(request: HttpRequest) -> tuple[Cohort | None, list[Cohort]]:
     if wanted == "all":
         return None, cohorts
     if wanted.isdigit():
-        return get_object_or_404(Cohort, pk=int(wanted)), cohorts
+        return get_object_or_404(visible_cohorts(request.user), pk=int(wanted)), cohorts
     today = timezone.localdate()
     started = [c for c in cohorts if c.day1 <= today]
     return (started[0] if started else cohorts[0] if cohorts else None), cohorts

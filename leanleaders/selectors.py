@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
 
 from leanleaders.models import Department, OutboxEmail, User
 from leanleaders.policies import visible_people
@@ -31,3 +33,11 @@ def outbox_list(*, status: str | None = None) -> QuerySet[OutboxEmail]:
     if status:
         emails = emails.filter(status=status)
     return emails.defer("body_html", "attachments")
+
+
+def user_from_link(*, uidb64: str) -> User | None:
+    """The account an emailed link names (its token is checked by the caller), or None."""
+    try:
+        return User.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))))
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
+        return None

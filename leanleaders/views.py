@@ -9,8 +9,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.encoding import force_str
-from django.utils.http import urlsafe_base64_decode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from leanleaders import dashboard, mail, selectors, services
@@ -55,10 +53,7 @@ def signup_done(request: HttpRequest) -> HttpResponse:
 
 
 def activate(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
-    try:
-        user = User.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))))
-    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
-        user = None
+    user = selectors.user_from_link(uidb64=uidb64)
     if user is not None and services.user_activate(user=user, token=token):
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Your email is confirmed. Welcome to Lean Leaders!")
