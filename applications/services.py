@@ -287,7 +287,10 @@ def _analyst_decide(
     expected_version: int | None,
     data: dict[str, Any] | None = None,
     notify: bool = True,
+    comment_needed_for: str = "",
 ) -> Application:
+    if comment_needed_for and not comment.strip():
+        raise ValidationError(f"Add a comment so the trainee knows {comment_needed_for}.")
     application = _lock(application_id)
     policies.ensure_can_act_as_analyst(by, application)
     _check_version(application, expected_version)
@@ -350,14 +353,13 @@ def application_waitlist(
 def application_decline(
     *, application_id: int, by: User, comment: str, expected_version: int | None = None
 ) -> Application:
-    if not comment.strip():
-        raise ValidationError("Add a comment so the trainee knows why.")
     return _analyst_decide(
         application_id=application_id,
         by=by,
         to=Status.DECLINED,
         comment=comment,
         expected_version=expected_version,
+        comment_needed_for="why",
     )
 
 
@@ -365,14 +367,13 @@ def application_decline(
 def application_analyst_request_changes(
     *, application_id: int, by: User, comment: str, expected_version: int | None = None
 ) -> Application:
-    if not comment.strip():
-        raise ValidationError("Add a comment so the trainee knows what to change.")
     return _analyst_decide(
         application_id=application_id,
         by=by,
         to=Status.CHANGES_REQUESTED,
         comment=comment,
         expected_version=expected_version,
+        comment_needed_for="what to change",
     )
 
 
