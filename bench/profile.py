@@ -1,6 +1,7 @@
 """Time each benchmark page in-process, with its query count: the quick loop while fixing.
 
-    DJANGO_SETTINGS_MODULE=bench.settings python -m bench.profile [--repeat 5] [NAME ...]
+    DJANGO_SETTINGS_MODULE=bench.settings python -m bench.profile \
+        [--repeat 5] [--sql] [--cprofile N] [NAME ...]
 
 Uses Django's test client against the benchmark database (no server, no network), so the
 figures are the view's own cost: the median of --repeat requests after one warm-up.
@@ -9,8 +10,10 @@ figures are the view's own cost: the median of --repeat requests after one warm-
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import os
+import pstats
 import statistics
 import time
 from pathlib import Path
@@ -31,9 +34,29 @@ from leanleaders.models import User  # noqa: E402
 OUT = Path(__file__).resolve().parent / "out"
 
 
+def size_kb(response) -> float:
+    if response.streaming:
+        if not hasattr(response, "_bench_size"):
+            response._bench_size = sum(len(chunk) for chunk in response.streaming_content)
+        return response._bench_size / 1024
+    return len(response.content) / 1024
+
+
+def print_hotspots(client: Client, path: str, limit: int) -> None:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    size_kb(client.get(path))
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(limit)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--cprofile", type=int, metavar="N", help="print the N costliest functions of each page"
+    )
+    parser.add_argument("--sql", action="store_true", help="print each query with its time")
     parser.add_argument("names", nargs="*")
     args = parser.parse_args(argv)
     subjects = json.loads((OUT / "subjects.json").read_text())
@@ -52,10 +75,16 @@ def main(argv: list[str] | None = None) -> None:
             with CaptureQueriesContext(connection) as queries:
                 start = time.perf_counter()
                 response = client.get(path)
+                size_kb(response)  # a streamed body is produced while it is read
                 times.append((time.perf_counter() - start) * 1000)
+        if args.sql:
+            for query in queries.captured_queries:
+                print(f"  {float(query['time']) * 1000:7.1f} ms  {query['sql'][:300]}")
+        if args.cprofile:
+            print_hotspots(client, path, args.cprofile)
         print(
             f"{page.name:<26} {response.status_code} {statistics.median(times):8.1f} ms "
-            f"{len(queries.captured_queries):3d} queries {len(response.content) / 1024:6.0f} KB"
+            f"{len(queries.captured_queries):3d} queries {size_kb(response):6.0f} KB"
         )
 
 

@@ -9,6 +9,7 @@ with the number of trainees. Results come from `projects.results` through
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -17,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -567,7 +569,11 @@ class ProgramReport:
     total: Figures
     by_department: list[Figures]
     by_cohort: list[Figures]
-    records: list[ApplicationRecord]
+    computed_at: dt.datetime
+    key: str  # names this computation; the page caches its rendered tables under it
+
+
+PROGRAM_REPORT_CACHE_SECONDS = 60
 
 
 NOT_PLACED = "Not placed in a cohort"
@@ -598,21 +604,42 @@ def report_applications(filters: ReportFilters) -> QuerySet[Application]:
 
 
 def program_report(*, user: User, filters: ReportFilters) -> ProgramReport:
-    """The program's figures for analysts, in a fixed number of queries."""
+    """The program's figures for analysts, computed at most once a minute per set of filters.
+
+    The report reads every application of the city and their seats, attendance and outcomes,
+    which takes a few hundred milliseconds at a large city's volume. It is a monthly figure for
+    leadership, so a minute's delay is invisible there; the page says when it was computed.
+    """
+    filters_key = hashlib.sha256(repr((user.role, filters)).encode()).hexdigest()
+    cache_key = f"reports:program:{filters_key}"
+    report = cache.get(cache_key)
+    if report is None:
+        report = _compute_program_report(user=user, filters=filters, filters_key=filters_key)
+        cache.set(cache_key, report, PROGRAM_REPORT_CACHE_SECONDS)
+    return report
+
+
+def _compute_program_report(
+    *, user: User, filters: ReportFilters, filters_key: str
+) -> ProgramReport:
+    """The figures in a fixed number of queries. Thousands of applications, enrollments and
+    attendance marks are read as plain values, not model instances: building the instances
+    was most of the report's time."""
+    computed_at = timezone.now()
     today = timezone.localdate()
     applications = list(
-        report_applications(filters)
-        .select_related("department")
-        .only("pk", "status", "status_changed_at", "submitted_at", "department__name")
+        report_applications(filters).values_list(
+            "pk", "status", "status_changed_at", "submitted_at", "department__name"
+        )
     )
-    ids = [a.pk for a in applications]
+    ids = [row[0] for row in applications]
     # Accepted = reached "accepted" at any time (the audit log), or accepted now. The first
     # acceptance is when the clock stops for "days to accept".
     accepted_at: dict[int, dt.datetime] = dict(
         AuditEvent.objects.filter(
             target_type__app_label="applications",
             target_type__model="application",
-            target_id__in=ids,
+            target_id__in=report_applications(filters).values("pk"),
             to_status=Application.Status.ACCEPTED,
         )
         .values("target_id")
@@ -621,15 +648,26 @@ def program_report(*, user: User, filters: ReportFilters) -> ProgramReport:
         if ids
         else []
     )
-    enrollments = {
-        e.application_id: e
-        for e in Enrollment.objects.filter(
-            application_id__in=ids, status=Enrollment.Status.ENROLLED
+    seats = Enrollment.objects.filter(
+        application_id__in=report_applications(filters).values("pk"),
+        status=Enrollment.Status.ENROLLED,
+    )
+    cohort_of: dict[int, int] = (
+        dict(seats.values_list("application_id", "cohort_id")) if ids else {}
+    )
+    cohorts = Cohort.objects.in_bulk(set(cohort_of.values())) if ids else {}
+    marks: dict[int, dict[int, str]] = defaultdict(dict)
+    for application_id, day, mark in (
+        Attendance.objects.filter(enrollment__in=seats).values_list(
+            "enrollment__application_id", "day", "mark"
         )
-        .select_related("cohort")
-        .prefetch_related("attendance")
-    }
-    projects = visible_projects(user).filter(application_id__in=ids)
+        if ids
+        else []
+    ):
+        marks[application_id][day] = mark
+    projects = visible_projects(user).filter(
+        application_id__in=report_applications(filters).values("pk")
+    )
     by_project = project_outcomes(projects=projects) if ids else {}
     outcomes = {
         application_id: ProjectOutcome(
@@ -640,20 +678,20 @@ def program_report(*, user: User, filters: ReportFilters) -> ProgramReport:
         )
     }
     records = []
-    for application in applications:
-        accepted = accepted_at.get(application.pk)
-        if accepted is None and application.status == Application.Status.ACCEPTED:
-            accepted = application.status_changed_at
-        enrollment = enrollments.get(application.pk)
+    for pk, status, status_changed_at, submitted_at, department in applications:
+        accepted = accepted_at.get(pk)
+        if accepted is None and status == Application.Status.ACCEPTED:
+            accepted = status_changed_at
+        cohort_id = cohort_of.get(pk)
         records.append(
             ApplicationRecord(
-                application_id=application.pk,
-                department=application.department.name,
-                submitted_at=application.submitted_at,
+                application_id=pk,
+                department=department,
+                submitted_at=submitted_at,
                 accepted_at=accepted,
-                cohort=enrollment.cohort if enrollment else None,
-                marks={a.day: a.mark for a in enrollment.attendance.all()} if enrollment else {},
-                outcome=outcomes.get(application.pk),
+                cohort=cohorts[cohort_id] if cohort_id else None,
+                marks=marks.get(pk, {}),
+                outcome=outcomes.get(pk),
                 today=today,
             )
         )
@@ -671,7 +709,8 @@ def program_report(*, user: User, filters: ReportFilters) -> ProgramReport:
         total=figures("All", records),
         by_department=[figures(name, by_department[name]) for name in sorted(by_department)],
         by_cohort=cohort_figures,
-        records=records,
+        computed_at=computed_at,
+        key=f"{filters_key}:{computed_at.timestamp()}",
     )
 
 

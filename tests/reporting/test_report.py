@@ -111,6 +111,26 @@ def test_report_page_shows_the_figures_and_definitions(dataset, analyst, client_
     assert "Public Works" in html
 
 
+def test_report_is_recomputed_at_most_once_a_minute_and_says_when(
+    dataset, analyst, client_for, department, monkeypatch
+):
+    import time
+
+    from tests.factories import TraineeFactory
+    from tests.reporting.factories import make_application
+
+    client = client_for(analyst)
+    url = reverse("reports:program-report")
+    first = client.get(url).content.decode()
+    assert "Figures as of" in first
+    assert "recalculated at most once a minute" in first
+    make_application(TraineeFactory(department=department), accepted_after_days=1)
+    assert 'data-figure="applied">6<' in client.get(url).content.decode()
+    a_minute_later = time.time() + selectors.PROGRAM_REPORT_CACHE_SECONDS + 1
+    monkeypatch.setattr(time, "time", lambda: a_minute_later)
+    assert 'data-figure="applied">7<' in client.get(url).content.decode()
+
+
 def test_report_page_refuses_a_bad_date_politely(dataset, analyst, client_for):
     response = client_for(analyst).get(
         reverse("reports:program-report") + "?from=yesterday&to=2025-01-10"
