@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -140,6 +141,15 @@ def schedule_propose(request: HttpRequest) -> JsonResponse:
     )
 
 
+def _move_options(cohort: Cohort) -> str:
+    """The cohorts a trainee can be moved to, as <option>s rendered once: every row of the
+    roster and the waitlist offers the same list."""
+    other_cohorts = [c for c in selectors.placeable_cohorts() if c.pk != cohort.pk]
+    if not other_cohorts:
+        return ""
+    return render_to_string("cohorts/_move_options.html", {"other_cohorts": other_cohorts})
+
+
 @login_required
 def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
@@ -156,9 +166,7 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "names": selectors.enrollment_names(cohort=cohort) if manage else {},
         "can_manage": manage,
         "can_take_attendance": policies.can_take_attendance(user, cohort),
-        "other_cohorts": [c for c in selectors.placeable_cohorts() if c.pk != cohort.pk]
-        if manage
-        else [],
+        "move_options": _move_options(cohort) if manage else "",
         "seats_left": max(cohort.capacity - cohort.seats_taken, 0),
     }
     return render(request, "cohorts/cohort_detail.html", context)
