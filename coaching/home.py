@@ -47,9 +47,8 @@ def sections(request: HttpRequest) -> list[Section]:
                 "Coaching",
                 template="coaching/_home_analyst.html",
                 data={
-                    "counts": selectors.analyst_counts(),
+                    "counts": selectors.analyst_counts(user=user),
                     "days": selectors.not_coached_days(),
-                    "mine": selectors.open_steps_owned(user=user),
                 },
             )
         ]

@@ -65,7 +65,11 @@ class Conversation(models.Model):
 
     class Meta:
         ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["project", "date"])]
+        indexes = [
+            models.Index(fields=["project", "date"]),
+            # "Not coached in N days" looks for recent conversations across every project.
+            models.Index(fields=["date", "project"], name="conversation_recent_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(format__in=["gemba", "in_person", "video", "phone"]),

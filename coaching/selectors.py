@@ -267,9 +267,10 @@ def assignable_projects(*, cohort: Cohort | None) -> QuerySet[Project]:
     )
 
 
-def analyst_counts() -> dict[str, int]:
+def analyst_counts(*, user: User) -> dict[str, int]:
     today = timezone.localdate()
     return {
+        "mine": NextStep.objects.filter(owner=user, status=OPEN).count(),
         "requests": CoachingRequest.objects.filter(resolved_at__isnull=True).count(),
         "not_coached": Project.objects.filter(status=Project.Status.ACTIVE)
         .exclude(conversations__date__gte=_cutoff(today))

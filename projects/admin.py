@@ -23,3 +23,14 @@ class MeasurementAdmin(admin.ModelAdmin):
     list_display = ("measure", "date", "value", "created_by")
     list_select_related = ("measure",)
     date_hierarchy = "date"
+
+    # Measurements change through the services: they keep the audit log and move the measure's
+    # `updated_at`, which the cached verdicts depend on.
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -184,16 +184,15 @@ VERDICT_CACHE_SECONDS = 600
 
 
 def _verdict_fingerprint() -> str:
-    """Changes whenever a measurement, a baseline point or a measure is added, removed or edited.
+    """Changes whenever a measure is added, removed or edited, or its data points change.
 
-    Measurements and baseline points are only ever added or deleted (never edited), so their
-    count and highest id move with every change; measures carry `updated_at`.
+    Every service that adds, imports or deletes a measurement moves its measure's `updated_at`
+    (baseline points change only with their measure), and measures go only with their project,
+    so one aggregate over the measures sees every change. The admin shows measurements read-only
+    for the same reason.
     """
-    parts = []
-    for model, latest in ((Measurement, "pk"), (BaselinePoint, "pk"), (Measure, "updated_at")):
-        row = model.objects.aggregate(n=Count("pk"), latest=Max(latest))
-        parts += [str(row["n"]), str(row["latest"])]
-    return ":".join(parts)
+    row = Measure.objects.aggregate(n=Count("pk"), latest=Max("updated_at"))
+    return f"{row['n']}:{row['latest']}"
 
 
 class Outcome(NamedTuple):
@@ -206,14 +205,11 @@ class Outcome(NamedTuple):
 NO_OUTCOME = Outcome(results.Verdict.NOT_ENOUGH_DATA, None)
 
 
-def project_outcomes(*, projects: QuerySet[Project]) -> dict[int, Outcome]:
-    """Project id -> its outcome, for every project in `projects`.
-
-    The city-wide answer is cached under a fingerprint of the data it depends on (three small
-    aggregate queries), so pages that count verdicts do not recompute them for thousands of
-    projects on every request, and any change makes a new key: never a stale verdict. It is
-    cached as plain strings, which the cache copies quickly.
-    """
+def _cached_outcomes() -> dict[int, tuple[str, str | None]]:
+    """Every project's (verdict, gain as a string), cached under a fingerprint of the data it
+    depends on (one small aggregate query), so pages that count verdicts do not recompute them
+    for thousands of projects on every request, and any change makes a new key: never a stale
+    verdict. Plain strings, which the cache copies quickly."""
     key = "projects:outcomes:" + hashlib.sha256(_verdict_fingerprint().encode()).hexdigest()
     cached = cache.get(key)
     if cached is None:
@@ -222,16 +218,26 @@ def project_outcomes(*, projects: QuerySet[Project]) -> dict[int, Outcome]:
             for pk, result in _compute_results(projects=Project.objects.all()).items()
         }
         cache.set(key, cached, VERDICT_CACHE_SECONDS)
+    return cached
+
+
+NO_RESULT = (results.Verdict.NOT_ENOUGH_DATA, None)
+
+
+def project_outcomes(*, projects: QuerySet[Project]) -> dict[int, Outcome]:
+    """Project id -> its outcome, for every project in `projects`."""
+    cached = _cached_outcomes()
     outcomes = {}
     for pk in projects.values_list("pk", flat=True):
-        verdict, gain = cached.get(pk, (results.Verdict.NOT_ENOUGH_DATA, None))
+        verdict, gain = cached.get(pk, NO_RESULT)
         outcomes[pk] = Outcome(verdict, None if gain is None else Decimal(gain))
     return outcomes
 
 
 def project_verdicts(*, projects: QuerySet[Project]) -> dict[int, str]:
     """Project id -> its primary measure's verdict, for every project in `projects`."""
-    return {pk: outcome.verdict for pk, outcome in project_outcomes(projects=projects).items()}
+    cached = _cached_outcomes()
+    return {pk: cached.get(pk, NO_RESULT)[0] for pk in projects.values_list("pk", flat=True)}
 
 
 def _compute_results(*, projects: QuerySet[Project]) -> dict[int, results.Result]:

@@ -226,6 +226,12 @@ def measure_add(*, project_id: int, by: User, data: dict[str, Any]) -> Measure:
     return measure
 
 
+def _touch_measure(measure_id: int) -> None:
+    """A measure's data changed: move its `updated_at`, which the cached verdicts are keyed on
+    (see `selectors.project_outcomes`)."""
+    Measure.objects.filter(pk=measure_id).update(updated_at=timezone.now())
+
+
 @transaction.atomic
 def measurement_add(
     *, measure_id: int, by: User, date: dt.date, value: Decimal, note: str = ""
@@ -236,9 +242,11 @@ def measurement_add(
     check_measurement_date(date)
     if not value.is_finite():
         raise ValidationError("Enter a number.")
-    return Measurement.objects.create(
+    measurement = Measurement.objects.create(
         measure=measure, date=date, value=value, note=note.strip()[:300], created_by=by
     )
+    _touch_measure(measure.pk)
+    return measurement
 
 
 @transaction.atomic
@@ -259,6 +267,7 @@ def measurement_delete(*, measurement_id: int, by: User) -> None:
         },
     )
     measurement.delete()
+    _touch_measure(measurement.measure_id)
 
 
 @transaction.atomic
@@ -287,6 +296,7 @@ def measurements_import(
         by=by,
         data={"measure": measure.pk, "rows": len(created)},
     )
+    _touch_measure(measure.pk)
     return created
 
 

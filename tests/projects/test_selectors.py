@@ -71,12 +71,21 @@ def test_cached_verdicts_change_as_soon_as_the_data_does(trainee):
     assert selectors.project_verdicts(projects=Project.objects.all())[project.pk] == (
         Verdict.NOT_ENOUGH_DATA
     )
+    from projects.csv_import import Row
+
+    def verdict():
+        return selectors.project_verdicts(projects=Project.objects.all())[project.pk]
+
     measure = project.measures.get()
-    services.measurement_add(
+    logged = services.measurement_add(
         measure_id=measure.pk, by=trainee, date=timezone.localdate(), value=Decimal(10)
     )
-    assert selectors.project_verdicts(projects=Project.objects.all())[project.pk] == (
-        Verdict.IMPROVED
-    )
+    assert verdict() == Verdict.IMPROVED
     services.measure_update(measure_id=measure.pk, by=trainee, data={"direction": "higher"})
-    assert selectors.project_verdicts(projects=Project.objects.all())[project.pk] == (Verdict.WORSE)
+    assert verdict() == Verdict.WORSE
+    services.measurement_delete(measurement_id=logged.pk, by=trainee)
+    assert verdict() == Verdict.NOT_ENOUGH_DATA
+    services.measurements_import(
+        measure_id=measure.pk, by=trainee, rows=[Row(1, timezone.localdate(), Decimal(30))]
+    )
+    assert verdict() == Verdict.IMPROVED
