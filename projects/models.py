@@ -98,7 +98,11 @@ class Project(models.Model):
                 condition=Q(status__in=["active", "reviewed"]), name="project_status_valid"
             ),
         ]
-        indexes = [models.Index(fields=["department", "status"])]
+        indexes = [
+            models.Index(fields=["department", "status"]),
+            # The list pages newest first: a page of 25 without sorting every project.
+            models.Index(fields=["-created_at", "-id"], name="project_recent_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title
