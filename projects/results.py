@@ -147,19 +147,13 @@ def compute(
 
 
 def for_measure(measure: object) -> Result:
-    """The result of a Measure whose baseline points and measurements are loaded (prefetched).
-
-    Lists load only the latest LATEST_WINDOW measurements as `latest_measurements` and annotate
-    `measurement_count`."""
+    """The result of a Measure whose baseline points and measurements are loaded (prefetched)."""
     points = [p.value for p in measure.baseline_points.all()]  # type: ignore[attr-defined]
-    loaded = getattr(measure, "latest_measurements", None)
-    if loaded is None:
-        loaded = measure.measurements.all()  # type: ignore[attr-defined]
+    loaded = measure.measurements.all()  # type: ignore[attr-defined]
     values = [m.value for m in sorted(loaded, key=lambda m: (m.date, m.id))]
     return compute(
         higher_is_better=measure.higher_is_better,  # type: ignore[attr-defined]
         baseline_value=measure.baseline_value,  # type: ignore[attr-defined]
         baseline_points=points,
         measurements=values,
-        measurement_count=getattr(measure, "measurement_count", None),
     )

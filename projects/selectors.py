@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.core.cache import cache
-from django.db.models import Count, F, Max, Prefetch, QuerySet, Window, prefetch_related_objects
+from django.db.models import Count, F, Max, Prefetch, QuerySet, Window
 from django.db.models.functions import RowNumber
 
 from applications.models import Application, MeasureDirection
@@ -38,23 +38,6 @@ def _measures_prefetch(primary_only: bool = False) -> Prefetch:
     return Prefetch("measures", queryset=measures)
 
 
-def _verdict_prefetch() -> Prefetch:
-    """Primary measures with what a verdict needs and no more: the baseline points, the latest
-    LATEST_WINDOW measurements and a count of all of them (a list of thousands of projects
-    would otherwise load every measurement)."""
-    latest = Measurement.objects.order_by("-date", "-id")[: results.LATEST_WINDOW]
-    measures = (
-        Measure.objects.filter(is_primary=True)
-        .annotate(measurement_count=Count("measurements"))
-        .prefetch_related(
-            "baseline_points",
-            Prefetch("measurements", queryset=latest, to_attr="latest_measurements"),
-        )
-    )
-    return Prefetch("measures", queryset=measures)
-
-
-# Long text the lists never show.
 LIST_DEFERRED = (
     "problem",
     "background",
@@ -156,12 +139,37 @@ def project_queryset(*, user: User, department_id: int | None = None) -> QuerySe
 
 
 def summaries_of(projects: Iterable[Project] | QuerySet[Project]) -> list[ProjectSummary]:
-    """Summaries of a page of projects (a sliced queryset or a list of them)."""
-    if isinstance(projects, QuerySet):
-        projects = projects.prefetch_related(_verdict_prefetch())
-    else:
-        prefetch_related_objects(list(projects), _verdict_prefetch())
-    return [_summary(p) for p in projects]
+    """Summaries of a page of projects (a sliced queryset or a list of them).
+
+    Each project's primary measure and result are cached under the same fingerprint as the
+    verdicts, so a list page reads them without querying the measurements; only projects not
+    yet cached are computed, in a fixed number of queries.
+    """
+    projects = list(projects)
+    fingerprint = _fingerprint_key()
+    keys = {p.pk: f"projects:summary:{fingerprint}:{p.pk}" for p in projects}
+    found = cache.get_many(keys.values())
+    missing = [p.pk for p in projects if keys[p.pk] not in found]
+    if missing:
+        computed = _compute_results(projects=Project.objects.filter(pk__in=missing))
+        fresh = {keys[pk]: computed.get(pk) for pk in missing}
+        cache.set_many(fresh, VERDICT_CACHE_SECONDS)
+        found.update(fresh)
+    return [_cached_summary(p, found[keys[p.pk]]) for p in projects]
+
+
+def _cached_summary(project: Project, cached: PrimaryResult | None) -> ProjectSummary:
+    if cached is None:
+        return ProjectSummary(project=project, primary=None)
+    measure = Measure(
+        pk=cached.measure_id,
+        project=project,
+        name=cached.name,
+        unit=cached.unit,
+        is_primary=True,
+    )
+    view = MeasureView(measure=measure, result=cached.result)
+    return ProjectSummary(project=project, primary=view)
 
 
 def project_summaries(
@@ -195,6 +203,19 @@ def _verdict_fingerprint() -> str:
     return f"{row['n']}:{row['latest']}"
 
 
+def _fingerprint_key() -> str:
+    return hashlib.sha256(_verdict_fingerprint().encode()).hexdigest()
+
+
+class PrimaryResult(NamedTuple):
+    """What a list row shows of a project's primary measure: its name and its result."""
+
+    measure_id: int
+    name: str
+    unit: str
+    result: results.Result
+
+
 class Outcome(NamedTuple):
     """A project's primary-measure verdict and its gain in percent (None when there is none)."""
 
@@ -210,12 +231,12 @@ def _cached_outcomes() -> dict[int, tuple[str, str | None]]:
     depends on (one small aggregate query), so pages that count verdicts do not recompute them
     for thousands of projects on every request, and any change makes a new key: never a stale
     verdict. Plain strings, which the cache copies quickly."""
-    key = "projects:outcomes:" + hashlib.sha256(_verdict_fingerprint().encode()).hexdigest()
+    key = "projects:outcomes:" + _fingerprint_key()
     cached = cache.get(key)
     if cached is None:
         cached = {
             pk: (result.verdict, None if result.gain_percent is None else str(result.gain_percent))
-            for pk, result in _compute_results(projects=Project.objects.all()).items()
+            for pk, (_, _, _, result) in _compute_results(projects=Project.objects.all()).items()
         }
         cache.set(key, cached, VERDICT_CACHE_SECONDS)
     return cached
@@ -240,8 +261,8 @@ def project_verdicts(*, projects: QuerySet[Project]) -> dict[int, str]:
     return {pk: cached.get(pk, NO_RESULT)[0] for pk in projects.values_list("pk", flat=True)}
 
 
-def _compute_results(*, projects: QuerySet[Project]) -> dict[int, results.Result]:
-    """Project id -> its primary measure's result, for every project in `projects` with one.
+def _compute_results(*, projects: QuerySet[Project]) -> dict[int, PrimaryResult]:
+    """Project id -> its primary measure and result, for every project in `projects` with one.
 
     Read as plain values in four queries (primary measures, baseline points, measurement counts,
     the latest LATEST_WINDOW measurements of each), without building model instances, so it
@@ -249,9 +270,9 @@ def _compute_results(*, projects: QuerySet[Project]) -> dict[int, results.Result
     """
     measures = Measure.objects.filter(project__in=projects.values("pk"), is_primary=True)
     info = {
-        pk: (project_id, direction, baseline)
-        for pk, project_id, direction, baseline in measures.values_list(
-            "pk", "project_id", "direction", "baseline_value"
+        pk: (project_id, direction, baseline, name, unit)
+        for pk, project_id, direction, baseline, name, unit in measures.values_list(
+            "pk", "project_id", "direction", "baseline_value", "name", "unit"
         )
     }
     points: dict[int, list[Decimal]] = defaultdict(list)
@@ -280,14 +301,15 @@ def _compute_results(*, projects: QuerySet[Project]) -> dict[int, results.Result
     ):
         latest[measure_id].append((day, pk, value))
     computed = {}
-    for pk, (project_id, direction, baseline) in info.items():
-        computed[project_id] = results.compute(
+    for pk, (project_id, direction, baseline, name, unit) in info.items():
+        result = results.compute(
             higher_is_better=direction == MeasureDirection.HIGHER_IS_BETTER,
             baseline_value=baseline,
             baseline_points=points.get(pk, ()),
             measurements=[value for _, _, value in sorted(latest.get(pk, ()))],
             measurement_count=counts.get(pk, 0),
         )
+        computed[project_id] = PrimaryResult(pk, name, unit, result)
     return computed
 
 

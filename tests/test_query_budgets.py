@@ -224,7 +224,7 @@ COHORT = lambda w: w.cohort.pk  # noqa: E731
 # added here the same way when they exist.
 PAGES = [
     Page("trainee home", "trainee", _u("home"), 14, shows=("Step for",)),
-    Page("manager home", "manager", _u("home"), 15, shows=("Peer ",)),
+    Page("manager home", "manager", _u("home"), 17, shows=("Peer ",)),
     Page("analyst home", "analyst", _u("home"), 17),
     Page("application list (trainee)", "trainee", _u("applications:application-list"), 6),
     Page(
@@ -318,7 +318,7 @@ PAGES = [
         shows=("Tried step",),
     ),
     Page("project A3", "manager", _u("projects:project-a3", PROJECT), 9, shows=("Tried step",)),
-    Page("project list", "analyst", _u("projects:project-list"), 14, shows=("Peer ",)),
+    Page("project list", "analyst", _u("projects:project-list"), 16, shows=("Peer ",)),
     Page(
         "project timeline",
         "trainee",

@@ -74,7 +74,11 @@ def test_cached_verdicts_change_as_soon_as_the_data_does(trainee):
     from projects.csv_import import Row
 
     def verdict():
-        return selectors.project_verdicts(projects=Project.objects.all())[project.pk]
+        """The city-wide verdicts and a list page's summary, both cached, agree."""
+        (summary,) = selectors.summaries_of(Project.objects.filter(pk=project.pk))
+        verdicts = selectors.project_verdicts(projects=Project.objects.all())
+        assert summary.verdict == verdicts[project.pk]
+        return summary.verdict
 
     measure = project.measures.get()
     logged = services.measurement_add(
