@@ -142,6 +142,12 @@ class NextStep(models.Model):
         indexes = [
             models.Index(fields=["owner", "status", "due_date"]),
             models.Index(fields=["status", "due_date"]),
+            # A manager's card counts the open steps of every project in their departments.
+            models.Index(
+                fields=["project", "due_date"],
+                condition=Q(status="open"),
+                name="nextstep_open_by_project_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
