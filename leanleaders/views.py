@@ -55,7 +55,7 @@ def signup_done(request: HttpRequest) -> HttpResponse:
 def activate(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     user = selectors.user_from_link(uidb64=uidb64)
     if user is not None and services.user_activate(user=user, token=token):
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="leanleaders.backends.UserBackend")
         messages.success(request, "Your email is confirmed. Welcome to Lean Leaders!")
         return redirect("home")
     if user is not None and user.is_active:

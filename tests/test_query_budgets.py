@@ -223,15 +223,15 @@ COHORT = lambda w: w.cohort.pk  # noqa: E731
 # One line per page. The reporting pages (cohort review board, program report, exports) are
 # added here the same way when they exist.
 PAGES = [
-    Page("trainee home", "trainee", _u("home"), 14, shows=("Step for",)),
-    Page("manager home", "manager", _u("home"), 17, shows=("Peer ",)),
+    Page("trainee home", "trainee", _u("home"), 13, shows=("Step for",)),
+    Page("manager home", "manager", _u("home"), 16, shows=("Peer ",)),
     Page("analyst home", "analyst", _u("home"), 17),
-    Page("application list (trainee)", "trainee", _u("applications:application-list"), 6),
+    Page("application list (trainee)", "trainee", _u("applications:application-list"), 5),
     Page(
         "application list (manager)",
         "manager",
         _u("applications:application-list"),
-        5,
+        4,
         shows=("Peer ", "Person ", "Waiting "),
     ),
     Page(
@@ -245,7 +245,7 @@ PAGES = [
         "application detail (manager)",
         "manager",
         _u("applications:application-detail", APPLICATION),
-        5,
+        4,
     ),
     Page(
         "application detail (analyst)",
@@ -278,7 +278,7 @@ PAGES = [
         "cohort list (manager)",
         "manager",
         _q("cohorts:cohort-list", "?when=current"),
-        6,
+        5,
         shows=("Cohort -5",),
     ),
     Page(
@@ -292,10 +292,10 @@ PAGES = [
         "cohort detail (manager)",
         "manager",
         _u("cohorts:cohort-detail", COHORT),
-        8,
+        7,
         shows=("Peer ",),
     ),
-    Page("roster: my cohort", "trainee", _u("cohorts:my-cohort"), 6),
+    Page("roster: my cohort", "trainee", _u("cohorts:my-cohort"), 5),
     Page(
         "attendance",
         "analyst",
@@ -307,7 +307,7 @@ PAGES = [
         "project page (trainee)",
         "trainee",
         _u("projects:project-detail", PROJECT),
-        11,
+        10,
         shows=("Tried step",),
     ),
     Page(
@@ -317,13 +317,13 @@ PAGES = [
         9,
         shows=("Tried step",),
     ),
-    Page("project A3", "manager", _u("projects:project-a3", PROJECT), 9, shows=("Tried step",)),
+    Page("project A3", "manager", _u("projects:project-a3", PROJECT), 8, shows=("Tried step",)),
     Page("project list", "analyst", _u("projects:project-list"), 16, shows=("Peer ",)),
     Page(
         "project timeline",
         "trainee",
         _u("coaching:project-timeline", PROJECT),
-        15,
+        14,
         shows=("Step for",),
     ),
     Page(
