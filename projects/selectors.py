@@ -249,7 +249,7 @@ def project_outcomes(*, projects: QuerySet[Project]) -> dict[int, Outcome]:
     """Project id -> its outcome, for every project in `projects`."""
     cached = _cached_outcomes()
     outcomes = {}
-    for pk in projects.values_list("pk", flat=True):
+    for pk in projects.order_by().values_list("pk", flat=True):
         verdict, gain = cached.get(pk, NO_RESULT)
         outcomes[pk] = Outcome(verdict, None if gain is None else Decimal(gain))
     return outcomes
@@ -258,7 +258,9 @@ def project_outcomes(*, projects: QuerySet[Project]) -> dict[int, Outcome]:
 def project_verdicts(*, projects: QuerySet[Project]) -> dict[int, str]:
     """Project id -> its primary measure's verdict, for every project in `projects`."""
     cached = _cached_outcomes()
-    return {pk: cached.get(pk, NO_RESULT)[0] for pk in projects.values_list("pk", flat=True)}
+    return {
+        pk: cached.get(pk, NO_RESULT)[0] for pk in projects.order_by().values_list("pk", flat=True)
+    }
 
 
 def _compute_results(*, projects: QuerySet[Project]) -> dict[int, PrimaryResult]:
