@@ -31,6 +31,7 @@ from projects.models import Project
 from projects.policies import is_owner, visible_projects
 
 TIMELINE_PAGE = 20
+REQUESTS_PAGE = 10
 
 
 def _project_or_404(request: HttpRequest, project_id: int) -> Project:
@@ -346,24 +347,38 @@ def request_resolve(request: HttpRequest, request_id: int) -> HttpResponse:
     return redirect(safe_next(request, reverse("coaching:overview")))
 
 
-def _chosen_cohort(request: HttpRequest) -> tuple[Cohort | None, list[Cohort]]:
-    cohorts = list(selectors.cohort_choices())
+def _chosen_cohort(
+    request: HttpRequest,
+) -> tuple[Cohort | None, list[selectors.CohortChoice]]:
+    """The cohort asked for (None for every project in progress), else the latest that has
+    started, else the newest; and the picker's choices."""
+    choices = selectors.cohort_choices()
     wanted = request.GET.get("cohort", "")
     if wanted == "all":
-        return None, cohorts
-    if wanted.isdigit():
-        return get_object_or_404(visible_cohorts(request.user), pk=int(wanted)), cohorts
-    today = timezone.localdate()
-    started = [c for c in cohorts if c.day1 <= today]
-    return (started[0] if started else cohorts[0] if cohorts else None), cohorts
+        return None, choices
+    if not wanted.isdigit():
+        today = timezone.localdate()
+        default = next((c for c in choices if c.day1 <= today), choices[0] if choices else None)
+        if default is None:
+            return None, choices
+        wanted = str(default.pk)
+    return get_object_or_404(visible_cohorts(request.user), pk=int(wanted)), choices
 
 
 @analyst_required
 def overview(request: HttpRequest) -> HttpResponse:
-    """Per cohort: who hasn't been coached recently and whose next steps are overdue."""
+    """Per cohort: who hasn't been coached recently and whose next steps are overdue; above
+    it, the open coaching requests, oldest first, a page at a time."""
     cohort, cohorts = _chosen_cohort(request)
     attention = request.GET.get("attention") == "1"
     rows = selectors.coaching_overview(cohort=cohort, attention_only=attention)
+    requests = selectors.open_requests(user=request.user)
+    requests_page = Paginator(requests, REQUESTS_PAGE).get_page(request.GET.get("requests"))
+    # Counted on the plain requests; only the page's rows read the project, trainee and coach.
+    requests_page.object_list = selectors.request_rows(requests_page.object_list)
+    # The requests' page links keep the cohort and the filter.
+    others = request.GET.copy()
+    others.pop("requests", None)
     return render(
         request,
         "coaching/overview.html",
@@ -375,7 +390,8 @@ def overview(request: HttpRequest) -> HttpResponse:
             "days": selectors.not_coached_days(),
             "not_coached": sum(1 for r in rows if r.not_coached),
             "overdue": sum(1 for r in rows if r.overdue_steps),
-            "requests": list(selectors.open_requests(user=request.user)[:50]),
+            "requests_page": requests_page,
+            "requests_query": others.urlencode(),
         },
     )
 
