@@ -19,8 +19,8 @@ from coaching.models import CoachAssignment, CoachingRequest, Conversation, Next
 from cohorts.models import Cohort, Enrollment
 from leanleaders.models import User
 from leanleaders.roles import departments_acted_for
-from projects.models import Measurement, ProgressEntry, Project
-from projects.selectors import LIST_DEFERRED
+from projects.models import Measurement, Project
+from projects.selectors import LIST_DEFERRED, progress_entries
 
 OPEN = NextStep.Status.OPEN
 KINDS = {"progress": "Progress", "measurement": "Measurements", "coaching": "Coaching"}
@@ -85,21 +85,37 @@ class Panel:
         return self.assignment.coach if self.assignment else None
 
 
-def project_panel(*, project: Project) -> Panel:
-    conversations = Conversation.objects.filter(project=project)
+def project_conversations(*, project: Project) -> list[Conversation]:
+    """Every conversation of a project, newest first, with its coach and its next steps (and
+    their owners). The coaching panel and the timeline both read them, so a page that shows
+    both loads them once."""
+    # Who owns each step, not who checked it off: the panel lists open steps only, and the
+    # timeline's cards don't say.
+    steps = NextStep.objects.select_related("owner").order_by("due_date", "pk")
+    return list(
+        Conversation.objects.filter(project=project)
+        .select_related("coach")
+        .prefetch_related(Prefetch("next_steps", queryset=steps))
+        .order_by("-date", "-pk")
+    )
+
+
+def project_panel(*, project: Project, conversations: list[Conversation] | None = None) -> Panel:
+    """The coaching panel of a project. `conversations`: the project's, as
+    `project_conversations` gives them, when the caller has them already."""
+    if conversations is None:
+        conversations = project_conversations(project=project)
+    # A project's next steps are those of its conversations.
+    open_steps = [s for c in conversations for s in c.next_steps.all() if s.status == OPEN]
     return Panel(
         project=project,
         assignment=coach_of(project),
-        latest=conversations.select_related("coach").order_by("-date", "-pk").first(),
-        open_steps=list(
-            _steps_with_people(NextStep.objects.filter(project=project, status=OPEN)).order_by(
-                "due_date", "pk"
-            )
-        ),
+        latest=conversations[0] if conversations else None,
+        open_steps=sorted(open_steps, key=lambda s: (s.due_date, s.pk)),
         open_request=CoachingRequest.objects.filter(project=project, resolved_at__isnull=True)
         .order_by("-created_at")
         .first(),
-        conversation_count=conversations.count(),
+        conversation_count=len(conversations),
     )
 
 
@@ -111,19 +127,24 @@ class TimelineItem:
     obj: Any
 
 
-def project_timeline(*, project: Project, kind: str = "") -> list[TimelineItem]:
-    """Progress entries, measurements and coaching conversations of one project, newest first."""
+def project_timeline(
+    *, project: Project, kind: str = "", conversations: list[Conversation] | None = None
+) -> list[TimelineItem]:
+    """Progress entries, measurements and coaching conversations of one project, newest first.
+    `conversations`: as for `project_panel`."""
     items: list[TimelineItem] = []
     if kind in ("", "progress"):
-        entries = ProgressEntry.objects.filter(project=project).prefetch_related("attachments")
+        entries = progress_entries(project=project)
         items += [TimelineItem("progress", e.date, e.created_at, e) for e in entries]
     if kind in ("", "measurement"):
-        measurements = Measurement.objects.filter(measure__project=project).select_related(
-            "measure"
+        # The measure's name and unit, not a copy of the whole measure on every row.
+        measurements = Measurement.objects.filter(measure__project=project).annotate(
+            measure_name=F("measure__name"), measure_unit=F("measure__unit")
         )
         items += [TimelineItem("measurement", m.date, m.created_at, m) for m in measurements]
     if kind in ("", "coaching"):
-        conversations = _conversations(Conversation.objects.filter(project=project))
+        if conversations is None:
+            conversations = project_conversations(project=project)
         items += [TimelineItem("coaching", c.date, c.created_at, c) for c in conversations]
     items.sort(key=lambda item: (item.date, item.created_at, item.kind), reverse=True)
     return items

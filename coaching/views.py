@@ -47,9 +47,11 @@ def _conversation_or_404(request: HttpRequest, conversation_id: int) -> Conversa
         raise Http404 from error
 
 
-def _panel_context(request: HttpRequest, project: Project) -> dict[str, Any]:
+def _panel_context(
+    request: HttpRequest, project: Project, conversations: list[Conversation]
+) -> dict[str, Any]:
     return {
-        "panel": selectors.project_panel(project=project),
+        "panel": selectors.project_panel(project=project, conversations=conversations),
         "can_log": policies.can_log(request.user, project),
         "can_request": policies.can_request(request.user, project),
         "is_owner": is_owner(request.user, project),
@@ -65,11 +67,12 @@ def project_timeline(request: HttpRequest, project_id: int) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind not in selectors.KINDS:
         kind = ""
-    items = selectors.project_timeline(project=project, kind=kind)
+    conversations = selectors.project_conversations(project=project)
+    items = selectors.project_timeline(project=project, kind=kind, conversations=conversations)
     page = Paginator(items, TIMELINE_PAGE).get_page(request.GET.get("page"))
     fragment = request.GET.get("fragment") == "1"
     context = {
-        **_panel_context(request, project),
+        **_panel_context(request, project, conversations),
         "project": project,
         "page": page,
         "kind": kind,

@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from coaching import selectors, services
+from coaching.models import CoachingRequest, NextStep
 from cohorts.models import Enrollment
 from tests.coaching.factories import log_conversation, step
 from tests.cohorts.factories import CohortFactory
@@ -12,6 +13,35 @@ from tests.projects.factories import make_project
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
+
+
+def test_panel_reads_the_latest_conversation_count_and_open_steps(project, analyst):
+    older = log_conversation(
+        project, analyst, date=TODAY() - dt.timedelta(days=9), steps=[step("Late", days=-2)]
+    )
+    same_day_first = log_conversation(project, analyst, steps=[step("Soon", days=1)])
+    latest = log_conversation(project, analyst, steps=[step("Later", days=5), step("Done")])
+    done = NextStep.objects.get(description="Done")
+    services.next_step_complete(step_id=done.pk, by=project.trainee, note="")
+    CoachingRequest.objects.create(project=project, requested_by=project.trainee, note="Help")
+    services.coach_assign(project_ids=[project.pk], coach_id=analyst.pk, by=analyst)
+
+    panel = selectors.project_panel(project=project)
+
+    assert panel.latest == latest != same_day_first  # same date: the one logged last
+    assert panel.conversation_count == 3
+    assert [s.description for s in panel.open_steps] == ["Late", "Soon", "Later"]
+    assert panel.open_request.note == "Help"
+    assert panel.coach == analyst
+    conversations = selectors.project_conversations(project=project)
+    assert conversations == [latest, same_day_first, older]
+    assert selectors.project_panel(project=project, conversations=conversations) == panel
+
+
+def test_panel_of_a_project_without_coaching(project):
+    panel = selectors.project_panel(project=project)
+    assert (panel.latest, panel.conversation_count, panel.open_steps) == (None, 0, [])
+    assert (panel.coach, panel.open_request) == (None, None)
 
 
 def test_overview_rows_read_coach_last_conversation_and_steps(analyst):

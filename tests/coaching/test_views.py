@@ -299,7 +299,7 @@ def test_timeline_query_count_does_not_grow(
     client = client_for(analyst)
     url = reverse("coaching:project-timeline", args=[project.pk])
     client.get(url)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         assert client.get(url).status_code == 200
 
 
