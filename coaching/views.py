@@ -352,20 +352,21 @@ def request_resolve(request: HttpRequest, request_id: int) -> HttpResponse:
 
 def _chosen_cohort(
     request: HttpRequest,
-) -> tuple[Cohort | None, list[selectors.CohortChoice]]:
+) -> tuple[Cohort | selectors.CohortChoice | None, list[selectors.CohortChoice]]:
     """The cohort asked for (None for every project in progress), else the latest that has
-    started, else the newest; and the picker's choices."""
+    started, else the newest; and the picker's choices. One of the choices is not read again:
+    its id and name are all these pages need."""
     choices = selectors.cohort_choices()
     wanted = request.GET.get("cohort", "")
     if wanted == "all":
         return None, choices
-    if not wanted.isdigit():
-        today = timezone.localdate()
-        default = next((c for c in choices if c.day1 <= today), choices[0] if choices else None)
-        if default is None:
-            return None, choices
-        wanted = str(default.pk)
-    return get_object_or_404(visible_cohorts(request.user), pk=int(wanted)), choices
+    if wanted.isdigit():
+        chosen = next((c for c in choices if c.pk == int(wanted)), None)
+        if chosen is None:  # not in the picker (cancelled) or no such cohort
+            return get_object_or_404(visible_cohorts(request.user), pk=int(wanted)), choices
+        return chosen, choices
+    today = timezone.localdate()
+    return next((c for c in choices if c.day1 <= today), choices[0] if choices else None), choices
 
 
 @analyst_required

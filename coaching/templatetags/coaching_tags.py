@@ -24,7 +24,9 @@ def can_complete_step(context: dict[str, Any], step: NextStep) -> bool:
 
 
 @register.simple_tag
-def cohort_options(cohorts: Iterable[CohortChoice], chosen: Cohort | None) -> SafeString:
+def cohort_options(
+    cohorts: Iterable[CohortChoice], chosen: Cohort | CohortChoice | None
+) -> SafeString:
     """The cohort picker's <option>s, built in one call: after a few years there are hundreds
     of cohorts, and a template loop formatting each one's month costs milliseconds."""
     chosen_pk = chosen.pk if chosen else None

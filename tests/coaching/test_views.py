@@ -398,6 +398,14 @@ def test_cohort_picker_lists_cohorts_with_their_month_and_the_chosen_one(client_
         assert "Gone" not in html
 
 
+def test_overview_of_a_cancelled_cohort_or_none_at_all(client_for, analyst):
+    cancelled = CohortFactory(name="Called off", status="cancelled")
+    client = client_for(analyst)
+    page = client.get(reverse("coaching:overview") + f"?cohort={cancelled.pk}")
+    assert '<h1 class="h3 mb-0">Coaching: Called off</h1>' in page.content.decode()
+    assert client.get(reverse("coaching:overview") + "?cohort=999999").status_code == 404
+
+
 def _cohort_starting(name, days_from_now):
     day1 = TODAY() + dt.timedelta(days=days_from_now)
     return CohortFactory(
@@ -421,7 +429,7 @@ def test_overview_query_count_does_not_grow(client_for, analyst, django_assert_n
     client = client_for(analyst)
     url = reverse("coaching:overview") + f"?cohort={cohort.pk}"
     client.get(url)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert response.content.decode().count("Log<span") == rows
 
