@@ -189,7 +189,15 @@ class CoachingRequest(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["project", "resolved_at"])]
+        indexes = [
+            models.Index(fields=["project", "resolved_at"]),
+            # The coaching overview lists the open requests oldest first; most are resolved.
+            models.Index(
+                fields=["created_at", "id"],
+                condition=Q(resolved_at__isnull=True),
+                name="coachingrequest_open_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Coaching request for {self.project}"

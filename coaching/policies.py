@@ -8,6 +8,8 @@ coaching.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -16,21 +18,28 @@ from coaching.models import CoachingRequest, Conversation, NextStep
 from leanleaders.models import User
 from leanleaders.roles import is_analyst, is_signed_in
 from projects.models import Project
-from projects.policies import is_owner, visible_projects
+from projects.policies import is_owner, sees_every_project, visible_projects
 
 Actor = User | AnonymousUser
+_Row = TypeVar("_Row", Conversation, NextStep, CoachingRequest)
+
+
+def _of_visible_projects(rows: QuerySet[_Row], user: Actor) -> QuerySet[_Row]:
+    if sees_every_project(user):
+        return rows
+    return rows.filter(project__in=visible_projects(user))
 
 
 def visible_conversations(user: Actor) -> QuerySet[Conversation]:
-    return Conversation.objects.filter(project__in=visible_projects(user))
+    return _of_visible_projects(Conversation.objects.all(), user)
 
 
 def visible_next_steps(user: Actor) -> QuerySet[NextStep]:
-    return NextStep.objects.filter(project__in=visible_projects(user))
+    return _of_visible_projects(NextStep.objects.all(), user)
 
 
 def visible_requests(user: Actor) -> QuerySet[CoachingRequest]:
-    return CoachingRequest.objects.filter(project__in=visible_projects(user))
+    return _of_visible_projects(CoachingRequest.objects.all(), user)
 
 
 def can_see_private_notes(user: Actor) -> bool:

@@ -6,11 +6,12 @@ Nothing here loads `PrivateNote` except `private_note_for`, which asks the polic
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from coaching import policies
@@ -18,7 +19,8 @@ from coaching.models import CoachAssignment, CoachingRequest, Conversation, Next
 from cohorts.models import Cohort, Enrollment
 from leanleaders.models import User
 from leanleaders.roles import departments_acted_for
-from projects.models import Measurement, ProgressEntry, Project
+from projects.models import Measurement, Project
+from projects.selectors import LIST_DEFERRED, progress_entries
 
 OPEN = NextStep.Status.OPEN
 KINDS = {"progress": "Progress", "measurement": "Measurements", "coaching": "Coaching"}
@@ -83,21 +85,37 @@ class Panel:
         return self.assignment.coach if self.assignment else None
 
 
-def project_panel(*, project: Project) -> Panel:
-    conversations = Conversation.objects.filter(project=project)
+def project_conversations(*, project: Project) -> list[Conversation]:
+    """Every conversation of a project, newest first, with its coach and its next steps (and
+    their owners). The coaching panel and the timeline both read them, so a page that shows
+    both loads them once."""
+    # Who owns each step, not who checked it off: the panel lists open steps only, and the
+    # timeline's cards don't say.
+    steps = NextStep.objects.select_related("owner").order_by("due_date", "pk")
+    return list(
+        Conversation.objects.filter(project=project)
+        .select_related("coach")
+        .prefetch_related(Prefetch("next_steps", queryset=steps))
+        .order_by("-date", "-pk")
+    )
+
+
+def project_panel(*, project: Project, conversations: list[Conversation] | None = None) -> Panel:
+    """The coaching panel of a project. `conversations`: the project's, as
+    `project_conversations` gives them, when the caller has them already."""
+    if conversations is None:
+        conversations = project_conversations(project=project)
+    # A project's next steps are those of its conversations.
+    open_steps = [s for c in conversations for s in c.next_steps.all() if s.status == OPEN]
     return Panel(
         project=project,
         assignment=coach_of(project),
-        latest=conversations.select_related("coach").order_by("-date", "-pk").first(),
-        open_steps=list(
-            _steps_with_people(NextStep.objects.filter(project=project, status=OPEN)).order_by(
-                "due_date", "pk"
-            )
-        ),
+        latest=conversations[0] if conversations else None,
+        open_steps=sorted(open_steps, key=lambda s: (s.due_date, s.pk)),
         open_request=CoachingRequest.objects.filter(project=project, resolved_at__isnull=True)
         .order_by("-created_at")
         .first(),
-        conversation_count=conversations.count(),
+        conversation_count=len(conversations),
     )
 
 
@@ -109,19 +127,24 @@ class TimelineItem:
     obj: Any
 
 
-def project_timeline(*, project: Project, kind: str = "") -> list[TimelineItem]:
-    """Progress entries, measurements and coaching conversations of one project, newest first."""
+def project_timeline(
+    *, project: Project, kind: str = "", conversations: list[Conversation] | None = None
+) -> list[TimelineItem]:
+    """Progress entries, measurements and coaching conversations of one project, newest first.
+    `conversations`: as for `project_panel`."""
     items: list[TimelineItem] = []
     if kind in ("", "progress"):
-        entries = ProgressEntry.objects.filter(project=project).prefetch_related("attachments")
+        entries = progress_entries(project=project)
         items += [TimelineItem("progress", e.date, e.created_at, e) for e in entries]
     if kind in ("", "measurement"):
-        measurements = Measurement.objects.filter(measure__project=project).select_related(
-            "measure"
+        # The measure's name and unit, not a copy of the whole measure on every row.
+        measurements = Measurement.objects.filter(measure__project=project).annotate(
+            measure_name=F("measure__name"), measure_unit=F("measure__unit")
         )
         items += [TimelineItem("measurement", m.date, m.created_at, m) for m in measurements]
     if kind in ("", "coaching"):
-        conversations = _conversations(Conversation.objects.filter(project=project))
+        if conversations is None:
+            conversations = project_conversations(project=project)
         items += [TimelineItem("coaching", c.date, c.created_at, c) for c in conversations]
     items.sort(key=lambda item: (item.date, item.created_at, item.kind), reverse=True)
     return items
@@ -154,24 +177,49 @@ def step_counts(steps: QuerySet[NextStep]) -> dict[str, int]:
     )
 
 
+def _current_coach(field: str, project: str = "pk") -> Subquery:
+    """One field of the project's current coach assignment. There is at most one (a unique
+    constraint), so no ordering: the planner then looks it up by index instead of sorting."""
+    return Subquery(
+        CoachAssignment.objects.filter(project=OuterRef(project), ended_at__isnull=True)
+        .order_by()
+        .values(field)[:1]
+    )
+
+
 def open_requests(*, user: User) -> QuerySet[CoachingRequest]:
+    """Open coaching requests, oldest first."""
     return (
         policies.visible_requests(user)
         .filter(resolved_at__isnull=True)
-        .select_related("project__trainee", "project__department", "requested_by")
-        .annotate(
-            coach_name=Subquery(
-                CoachAssignment.objects.filter(
-                    project=OuterRef("project"), ended_at__isnull=True
-                ).values("coach__full_name")[:1]
-            )
-        )
         .order_by("created_at", "pk")
+    )
+
+
+def request_rows(requests: QuerySet[CoachingRequest]) -> QuerySet[CoachingRequest]:
+    """What the list of requests shows, as plain values: the request's id, project id, note
+    and time, the project's `title`, the `trainee_name` and the current `coach_name`."""
+    return requests.values(
+        "pk",
+        "project_id",
+        "note",
+        "created_at",
+        title=F("project__title"),
+        trainee_name=F("project__trainee__full_name"),
+        coach_name=_current_coach("coach__full_name", project="project"),
     )
 
 
 def _cutoff(today: dt.date) -> dt.date:
     return today - dt.timedelta(days=not_coached_days())
+
+
+class CohortChoice(NamedTuple):
+    """A cohort as the picker shows it."""
+
+    pk: int
+    name: str
+    day1: dt.date
 
 
 @dataclass
@@ -192,60 +240,56 @@ class OverviewRow:
         return self.last_coached is None or self.days_since > not_coached_days()  # type: ignore[operator]
 
 
-def cohort_projects(cohort: Cohort | None) -> QuerySet[Project]:
+def cohort_projects(cohort: Cohort | CohortChoice | None) -> QuerySet[Project]:
     """Projects of the trainees enrolled in a cohort (through their application); every project
     still in progress when no cohort is chosen."""
     if cohort is None:
         return Project.objects.filter(status=Project.Status.ACTIVE)
-    return Project.objects.filter(
-        application__enrollments__cohort=cohort,
-        application__enrollments__status=Enrollment.Status.ENROLLED,
-    ).distinct()
+    # A semi-join: each project once, without DISTINCT over every column.
+    enrolled = Enrollment.objects.filter(cohort_id=cohort.pk, status=Enrollment.Status.ENROLLED)
+    return Project.objects.filter(application__in=enrolled.values("application_id"))
 
 
 def _with_coach(projects: QuerySet[Project]) -> QuerySet[Project]:
-    return projects.annotate(
-        coach_id=Subquery(
-            CoachAssignment.objects.filter(project=OuterRef("pk"), ended_at__isnull=True).values(
-                "coach_id"
-            )[:1]
-        ),
-        coach_name=Subquery(
-            CoachAssignment.objects.filter(project=OuterRef("pk"), ended_at__isnull=True).values(
-                "coach__full_name"
-            )[:1]
-        ),
-    )
+    return projects.annotate(coach_name=_current_coach("coach__full_name"))
 
 
-def coaching_overview(*, cohort: Cohort | None, attention_only: bool = False) -> list[OverviewRow]:
-    """One row per project: coach, last conversation, overdue and open next steps. One query."""
+def coaching_overview(
+    *, cohort: Cohort | CohortChoice | None, attention_only: bool = False
+) -> list[OverviewRow]:
+    """One row per project: coach, last conversation, overdue and open next steps.
+
+    Two queries: the projects with their current coach and latest conversation (each looked up
+    by index), then their open steps, counted here. Counting the steps in the first query too
+    made it take longer to build and plan than the second query takes."""
     today = timezone.localdate()
-    projects = (
+    projects = list(
         _with_coach(cohort_projects(cohort))
         .select_related("trainee", "department")
+        .defer(*LIST_DEFERRED)
         .annotate(
             last_coached=Subquery(
                 Conversation.objects.filter(project=OuterRef("pk"))
                 .order_by("-date")
                 .values("date")[:1]
-            ),
-            overdue_steps=Count(
-                "next_steps",
-                filter=Q(next_steps__status=OPEN, next_steps__due_date__lt=today),
-                distinct=True,
-            ),
-            open_steps=Count("next_steps", filter=Q(next_steps__status=OPEN), distinct=True),
+            )
         )
         .order_by("trainee__full_name", "pk")
     )
+    due_dates: dict[int, list[dt.date]] = defaultdict(list)
+    for project_id, due in (
+        NextStep.objects.filter(project__in=[p.pk for p in projects], status=OPEN)
+        .order_by()
+        .values_list("project_id", "due_date")
+    ):
+        due_dates[project_id].append(due)
     rows = [
         OverviewRow(
             project=p,
             coach_name=p.coach_name,  # type: ignore[attr-defined]
             last_coached=p.last_coached,  # type: ignore[attr-defined]
-            overdue_steps=p.overdue_steps,  # type: ignore[attr-defined]
-            open_steps=p.open_steps,  # type: ignore[attr-defined]
+            overdue_steps=sum(1 for due in due_dates[p.pk] if due < today),
+            open_steps=len(due_dates[p.pk]),
             today=today,
         )
         for p in projects
@@ -259,7 +303,7 @@ def not_coached_recently(*, cohort: Cohort | None = None) -> list[OverviewRow]:
     return [row for row in coaching_overview(cohort=cohort) if row.not_coached]
 
 
-def assignable_projects(*, cohort: Cohort | None) -> QuerySet[Project]:
+def assignable_projects(*, cohort: Cohort | CohortChoice | None) -> QuerySet[Project]:
     return (
         _with_coach(cohort_projects(cohort))
         .select_related("trainee", "department")
@@ -279,9 +323,11 @@ def analyst_counts(*, user: User) -> dict[str, int]:
     }
 
 
-def cohort_choices() -> QuerySet[Cohort]:
-    """Cohorts worth coaching in: not cancelled, most recent first."""
-    return Cohort.objects.exclude(status=Cohort.Status.CANCELLED).order_by("-day1", "-pk")
+def cohort_choices() -> list[CohortChoice]:
+    """Cohorts worth coaching in: not cancelled, most recent first. Plain values: the picker
+    lists every cohort the program has run, hundreds after a few years."""
+    cohorts = Cohort.objects.exclude(status=Cohort.Status.CANCELLED).order_by("-day1", "-pk")
+    return [CohortChoice(*row) for row in cohorts.values_list("pk", "name", "day1")]
 
 
 def analysts() -> QuerySet[User]:

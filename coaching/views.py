@@ -31,6 +31,7 @@ from projects.models import Project
 from projects.policies import is_owner, visible_projects
 
 TIMELINE_PAGE = 20
+REQUESTS_PAGE = 10
 
 
 def _project_or_404(request: HttpRequest, project_id: int) -> Project:
@@ -46,9 +47,11 @@ def _conversation_or_404(request: HttpRequest, conversation_id: int) -> Conversa
         raise Http404 from error
 
 
-def _panel_context(request: HttpRequest, project: Project) -> dict[str, Any]:
+def _panel_context(
+    request: HttpRequest, project: Project, conversations: list[Conversation]
+) -> dict[str, Any]:
     return {
-        "panel": selectors.project_panel(project=project),
+        "panel": selectors.project_panel(project=project, conversations=conversations),
         "can_log": policies.can_log(request.user, project),
         "can_request": policies.can_request(request.user, project),
         "is_owner": is_owner(request.user, project),
@@ -64,11 +67,12 @@ def project_timeline(request: HttpRequest, project_id: int) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind not in selectors.KINDS:
         kind = ""
-    items = selectors.project_timeline(project=project, kind=kind)
+    conversations = selectors.project_conversations(project=project)
+    items = selectors.project_timeline(project=project, kind=kind, conversations=conversations)
     page = Paginator(items, TIMELINE_PAGE).get_page(request.GET.get("page"))
     fragment = request.GET.get("fragment") == "1"
     context = {
-        **_panel_context(request, project),
+        **_panel_context(request, project, conversations),
         "project": project,
         "page": page,
         "kind": kind,
@@ -346,24 +350,39 @@ def request_resolve(request: HttpRequest, request_id: int) -> HttpResponse:
     return redirect(safe_next(request, reverse("coaching:overview")))
 
 
-def _chosen_cohort(request: HttpRequest) -> tuple[Cohort | None, list[Cohort]]:
-    cohorts = list(selectors.cohort_choices())
+def _chosen_cohort(
+    request: HttpRequest,
+) -> tuple[Cohort | selectors.CohortChoice | None, list[selectors.CohortChoice]]:
+    """The cohort asked for (None for every project in progress), else the latest that has
+    started, else the newest; and the picker's choices. One of the choices is not read again:
+    its id and name are all these pages need."""
+    choices = selectors.cohort_choices()
     wanted = request.GET.get("cohort", "")
     if wanted == "all":
-        return None, cohorts
+        return None, choices
     if wanted.isdigit():
-        return get_object_or_404(visible_cohorts(request.user), pk=int(wanted)), cohorts
+        chosen = next((c for c in choices if c.pk == int(wanted)), None)
+        if chosen is None:  # not in the picker (cancelled) or no such cohort
+            return get_object_or_404(visible_cohorts(request.user), pk=int(wanted)), choices
+        return chosen, choices
     today = timezone.localdate()
-    started = [c for c in cohorts if c.day1 <= today]
-    return (started[0] if started else cohorts[0] if cohorts else None), cohorts
+    return next((c for c in choices if c.day1 <= today), choices[0] if choices else None), choices
 
 
 @analyst_required
 def overview(request: HttpRequest) -> HttpResponse:
-    """Per cohort: who hasn't been coached recently and whose next steps are overdue."""
+    """Per cohort: who hasn't been coached recently and whose next steps are overdue; above
+    it, the open coaching requests, oldest first, a page at a time."""
     cohort, cohorts = _chosen_cohort(request)
     attention = request.GET.get("attention") == "1"
     rows = selectors.coaching_overview(cohort=cohort, attention_only=attention)
+    requests = selectors.open_requests(user=request.user)
+    requests_page = Paginator(requests, REQUESTS_PAGE).get_page(request.GET.get("requests"))
+    # Counted on the plain requests; only the page's rows read the project, trainee and coach.
+    requests_page.object_list = selectors.request_rows(requests_page.object_list)
+    # The requests' page links keep the cohort and the filter.
+    others = request.GET.copy()
+    others.pop("requests", None)
     return render(
         request,
         "coaching/overview.html",
@@ -375,7 +394,8 @@ def overview(request: HttpRequest) -> HttpResponse:
             "days": selectors.not_coached_days(),
             "not_coached": sum(1 for r in rows if r.not_coached),
             "overdue": sum(1 for r in rows if r.overdue_steps),
-            "requests": list(selectors.open_requests(user=request.user)[:50]),
+            "requests_page": requests_page,
+            "requests_query": others.urlencode(),
         },
     )
 

@@ -19,8 +19,14 @@ from projects.models import Project
 Actor = User | AnonymousUser
 
 
+def sees_every_project(user: Actor) -> bool:
+    """Analysts. Reads of what belongs to the visible projects need no filter for them: a
+    filter on every project still costs the database a join."""
+    return is_analyst(user)
+
+
 def visible_projects(user: Actor) -> QuerySet[Project]:
-    if is_analyst(user):
+    if sees_every_project(user):
         return Project.objects.all()
     if is_manager(user):
         return Project.objects.filter(department__in=departments_acted_for(user))

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.core.cache import cache
-from django.db.models import Count, F, Max, Prefetch, QuerySet, Window
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, QuerySet, Window
 from django.db.models.functions import RowNumber
 
 from applications.models import Application, MeasureDirection
@@ -18,6 +18,7 @@ from leanleaders.audit import audit_events_for
 from leanleaders.models import AuditEvent, User
 from projects import results
 from projects.models import (
+    Attachment,
     BaselinePoint,
     LeanTool,
     Measure,
@@ -91,31 +92,39 @@ def _summary(project: Project) -> ProjectSummary:
 
 
 def project_detail(*, user: User, pk: int) -> Project:
-    """One visible project with everything its page shows (raises Project.DoesNotExist)."""
-    return (
-        _with_people(visible_projects(user))
-        .select_related("application")
-        .prefetch_related(
-            _measures_prefetch(),
-            Prefetch(
-                "progress_entries",
-                queryset=ProgressEntry.objects.order_by("-date", "-id").prefetch_related(
-                    "attachments"
-                ),
-            ),
-        )
-        .get(pk=pk)
-    )
+    """One visible project with its measures and their data (raises Project.DoesNotExist).
+    The progress log comes from `progress_entries`."""
+    return _with_people(visible_projects(user)).prefetch_related(_measures_prefetch()).get(pk=pk)
 
 
 def measure_views(project: Project) -> list[MeasureView]:
     return [measure_view(m) for m in project.measures.all()]
 
 
-def tools_used(project: Project) -> list[dict[str, Any]]:
-    """The Lean tools used across the progress log, in the list's order, with how often."""
+def progress_entries(*, project: Project) -> list[ProgressEntry]:
+    """A project's progress log, newest first, each entry with `files`: its attachments.
+
+    Attachments are read only when an entry has any (an EXISTS in the entries' query): most
+    entries have none, and reading none still costs a query."""
+    entries = list(
+        ProgressEntry.objects.filter(project=project)
+        .annotate(has_files=Exists(Attachment.objects.filter(entry=OuterRef("pk"))))
+        .order_by("-date", "-id")
+    )
+    files: dict[int, list[Attachment]] = defaultdict(list)
+    with_files = [e.pk for e in entries if e.has_files]  # type: ignore[attr-defined]
+    if with_files:
+        for attachment in Attachment.objects.filter(entry__in=with_files):
+            files[attachment.entry_id].append(attachment)
+    for entry in entries:
+        entry.files = files[entry.pk]  # type: ignore[attr-defined]
+    return entries
+
+
+def tools_used(entries: Iterable[ProgressEntry]) -> list[dict[str, Any]]:
+    """The Lean tools used across a progress log, in the list's order, with how often."""
     counts: dict[str, int] = {}
-    for entry in project.progress_entries.all():
+    for entry in entries:
         for code in entry.tools:
             counts[code] = counts.get(code, 0) + 1
     labels = dict(LeanTool.choices)

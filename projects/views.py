@@ -83,14 +83,14 @@ def _detail_context(request: HttpRequest, project: Project) -> dict[str, Any]:
     user = request.user
     views = selectors.measure_views(project)
     primary = next((v for v in views if v.measure.is_primary), views[0] if views else None)
-    entries = list(project.progress_entries.all())
+    entries = selectors.progress_entries(project=project)
     return {
         "project": project,
         "measure_views": views,
         "primary": primary,
         "charts": [chart_data(v) for v in views],
         "entries": entries,
-        "tools_used": selectors.tools_used(project),
+        "tools_used": selectors.tools_used(entries),
         "can_edit": policies.can_edit(user, project),
         "can_edit_measure": policies.can_edit_measure_definition(user, project),
         "can_review": policies.can_review(user, project),

@@ -299,7 +299,7 @@ def test_timeline_query_count_does_not_grow(
     client = client_for(analyst)
     url = reverse("coaching:project-timeline", args=[project.pk])
     client.get(url)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         assert client.get(url).status_code == 200
 
 
@@ -351,6 +351,75 @@ def test_overview_shows_coach_days_since_and_overdue(client_for, analyst):
     assert "Not coached in 14 days" in html
     assert "1 overdue" in html
     assert ">20<" in html
+
+
+def test_overview_counts_every_open_request_and_pages_through_them(client_for, analyst):
+    cohort, projects = _cohort_with(12, analyst)
+    for project in projects:
+        CoachingRequest.objects.create(project=project, requested_by=project.trainee, note="Hi")
+    CoachingRequest.objects.create(
+        project=projects[0], requested_by=projects[0].trainee, resolved_at=timezone.now()
+    )
+    client = client_for(analyst)
+    url = reverse("coaching:overview") + f"?cohort={cohort.pk}&attention=1"
+    first = client.get(url).content.decode()
+    assert '<span class="badge text-bg-info text-dark">12</span>' in first
+    assert first.count("Log a conversation<span") == 10
+    assert "Requests 1\u201310 of 12" in first
+    assert f"?cohort={cohort.pk}&amp;attention=1&amp;requests=2#requests-heading" in first
+    second = client.get(url + "&requests=2").content.decode()
+    assert second.count("Log a conversation<span") == 2
+    assert "Requests 11\u201312 of 12" in second
+    assert f"?cohort={cohort.pk}&amp;attention=1&amp;requests=1#requests-heading" in second
+    # The oldest first: the first page has the first ten asked.
+    names = [p.trainee.full_name for p in projects]
+    assert all(f"<strong>{name}</strong>" in first for name in names[:10])
+    assert all(f"<strong>{name}</strong>" in second for name in names[10:])
+
+
+def test_overview_without_open_requests_has_no_requests_section(client_for, analyst):
+    cohort, _ = _cohort_with(1, analyst)
+    page = client_for(analyst).get(reverse("coaching:overview") + f"?cohort={cohort.pk}")
+    assert "Coaching requests" not in page.content.decode()
+
+
+def test_cohort_picker_lists_cohorts_with_their_month_and_the_chosen_one(client_for, analyst):
+    chosen = CohortFactory(name="Spring & <Summer>")
+    other = _cohort_starting("Autumn", -400)
+    CohortFactory(name="Gone", status="cancelled")
+    for view in ("coaching:overview", "coaching:assign"):
+        html = client_for(analyst).get(reverse(view) + f"?cohort={chosen.pk}").content.decode()
+        assert (
+            f'<option value="{chosen.pk}" selected>Spring &amp; &lt;Summer&gt; '
+            f"({chosen.day1:%b %Y})</option>"
+            f'<option value="{other.pk}">Autumn ({other.day1:%b %Y})</option>'
+        ) in html
+        assert '<option value="all">All projects in progress</option>' in html
+        assert "Gone" not in html
+
+
+def test_overview_of_a_cancelled_cohort_or_none_at_all(client_for, analyst):
+    cancelled = CohortFactory(name="Called off", status="cancelled")
+    client = client_for(analyst)
+    page = client.get(reverse("coaching:overview") + f"?cohort={cancelled.pk}")
+    assert '<h1 class="h3 mb-0">Coaching: Called off</h1>' in page.content.decode()
+    assert client.get(reverse("coaching:overview") + "?cohort=999999").status_code == 404
+
+
+def _cohort_starting(name, days_from_now):
+    day1 = TODAY() + dt.timedelta(days=days_from_now)
+    return CohortFactory(
+        name=name, day1=day1, day2=day1 + dt.timedelta(days=1), day3=day1 + dt.timedelta(days=30)
+    )
+
+
+def test_overview_defaults_to_the_latest_cohort_that_has_started(client_for, analyst):
+    started = _cohort_starting("Started", -10)
+    _cohort_starting("Earlier", -100)
+    _cohort_starting("Next", 10)
+    html = client_for(analyst).get(reverse("coaching:overview")).content.decode()
+    assert '<h1 class="h3 mb-0">Coaching: Started</h1>' in html
+    assert f'<option value="{started.pk}" selected>' in html
 
 
 @pytest.mark.parametrize("rows", [1, 20])

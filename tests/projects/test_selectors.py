@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from projects import selectors
-from projects.models import BaselinePoint, Measure, Project
+from projects.models import Attachment, BaselinePoint, Measure, ProgressEntry, Project
 from tests.factories import TraineeFactory
 from tests.projects.factories import add_measurements, make_project
 
@@ -93,3 +93,25 @@ def test_cached_verdicts_change_as_soon_as_the_data_does(trainee):
         measure_id=measure.pk, by=trainee, rows=[Row(1, timezone.localdate(), Decimal(30))]
     )
     assert verdict() == Verdict.IMPROVED
+
+
+def test_progress_entries_carry_their_attachments_newest_first(trainee, django_assert_num_queries):
+    project = make_project(trainee)
+    today = timezone.localdate()
+    plain = ProgressEntry.objects.create(project=project, date=today, did="Plain", pdca_stage="do")
+    with_files = ProgressEntry.objects.create(
+        project=project, date=today - dt.timedelta(days=1), did="Photos", pdca_stage="do"
+    )
+    first, second = (
+        Attachment.objects.create(
+            entry=with_files, file=f"x/{n}.png", original_name=n, content_type="image/png", size=1
+        )
+        for n in ("a.png", "b.png")
+    )
+    with django_assert_num_queries(2):
+        entries = selectors.progress_entries(project=project)
+    assert entries == [plain, with_files]
+    assert (entries[0].files, entries[1].files) == ([], [first, second])
+    with_files.delete()
+    with django_assert_num_queries(1):  # no attachments to read
+        assert selectors.progress_entries(project=project) == [plain]
