@@ -183,7 +183,7 @@ def projects_table(rows: Sequence[BoardRow]) -> Table:
             project.title if project else "No project yet",
             measure.name if measure else "",
             measure.unit if measure else "",
-            measure.get_direction_display() if measure else "",
+            measure.direction_label if measure else "",
             _round(result.baseline) if result else None,
             _round(result.current) if result else None,
             _round(result.change) if result else None,
@@ -192,7 +192,7 @@ def projects_table(rows: Sequence[BoardRow]) -> Table:
             result.measurement_count if result else 0,
             r.last_activity,
             "Reviewed" if r.is_reviewed else "Not reviewed yet",
-            project.reviewed_by.full_name if project and project.reviewed_by else "",
+            project.reviewed_by_name if project else "",
             project.review_comment if project and r.is_reviewed else "",
         ]
 
