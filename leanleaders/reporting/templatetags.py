@@ -1,17 +1,28 @@
-"""The cohort board's small pictures: run-chart sparklines as inline SVG, and the change with an
-arrow, a word and a colour (never colour alone)."""
+"""The cohort board's small pictures (run-chart sparklines as inline SVG, and the change with an
+arrow, a word and a colour, never colour alone) and its rows."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+import functools
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.template.defaulttags import CsrfTokenNode
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import get_language
 
+from leanleaders.reporting.completion import DAYS
+from leanleaders.reporting.selectors import BoardRow
+from leanleaders.templatetags.leanleaders_tags import reldate
 from projects.results import Result, Verdict
-from projects.templatetags.projects_tags import num
+from projects.templatetags.projects_tags import num, verdict_badge
 
 register = template.Library()
 
@@ -41,34 +52,22 @@ def sparkline(
         f"first {num(values[0])}, latest {num(values[-1])}"
         + (f", baseline {num(baseline)}" if baseline is not None else "")
     )
-    baseline_line = (
-        format_html(
-            '<line class="spark-baseline" x1="{}" x2="{}" y1="{}" y2="{}"></line>',
-            PAD,
-            WIDTH - PAD,
-            y(float(baseline)),
-            y(float(baseline)),
+    # The numbers are ours and the words are escaped once: this is drawn for every trainee.
+    baseline_line = ""
+    if baseline is not None:
+        level = y(float(baseline))
+        baseline_line = (
+            f'<line class="spark-baseline" x1="{PAD}" x2="{WIDTH - PAD}" y1="{level}" '
+            f'y2="{level}"></line>'
         )
-        if baseline is not None
-        else ""
-    )
     polyline = " ".join(f"{x},{yy}" for x, yy in coords)
     last_x, last_y = coords[-1]
-    return format_html(
-        '<svg class="sparkline" role="img" aria-label="{}" width="{}" height="{}" '
-        'viewBox="0 0 {} {}"><title>{}</title>{}'
-        '<polyline class="spark-line" points="{}"></polyline>'
-        '<circle class="spark-last" cx="{}" cy="{}" r="2.2"></circle></svg>',
-        description,
-        WIDTH,
-        HEIGHT,
-        WIDTH,
-        HEIGHT,
-        description,
-        baseline_line,
-        polyline,
-        last_x,
-        last_y,
+    text = escape(description)
+    return mark_safe(  # noqa: S308 (numbers and escaped text)
+        f'<svg class="sparkline" role="img" aria-label="{text}" width="{WIDTH}" height="{HEIGHT}" '
+        f'viewBox="0 0 {WIDTH} {HEIGHT}"><title>{text}</title>{baseline_line}'
+        f'<polyline class="spark-line" points="{polyline}"></polyline>'
+        f'<circle class="spark-last" cx="{last_x}" cy="{last_y}" r="2.2"></circle></svg>'
     )
 
 
@@ -115,21 +114,337 @@ MARK_ICONS = {
 }
 
 
+def _mark(day: int, mark: str | None) -> str:
+    icon, css, word = MARK_ICONS.get(mark or "", ("bi-circle", "att-none", "Not marked"))
+    return format_html(
+        '<span class="att-mark {}" title="{}"><i class="bi {}" aria-hidden="true"></i>'
+        '<span class="att-day" aria-hidden="true">{}</span>'
+        '<span class="visually-hidden">{}</span></span>',
+        css,
+        f"Day {day}: {word}",
+        icon,
+        day,
+        f"Day {day}: {word}",
+    )
+
+
+# Every day and mark, written once: a board shows them for every trainee.
+MARKS = {(day, mark): _mark(day, mark) for day in DAYS for mark in (*MARK_ICONS, None)}
+
+
 @register.simple_tag
 def attendance_marks(attendance: Sequence[tuple[int, str | None]]) -> str:
     """Day 1 to 3 marks as icons with their words for screen readers and the tooltip."""
-
-    def item(day: int, mark: str | None) -> tuple[Any, ...]:
-        icon, css, word = MARK_ICONS.get(mark or "", ("bi-circle", "att-none", "Not marked"))
-        return (css, f"Day {day}: {word}", icon, day, f"Day {day}: {word}")
-
     return format_html(
         '<span class="attendance-marks">{}</span>',
-        format_html_join(
-            "",
-            '<span class="att-mark {}" title="{}"><i class="bi {}" aria-hidden="true"></i>'
-            '<span class="att-day" aria-hidden="true">{}</span>'
-            '<span class="visually-hidden">{}</span></span>',
-            (item(day, mark) for day, mark in attendance),
+        mark_safe(  # noqa: S308 (each mark is format_html's)
+            "".join(MARKS.get((day, mark)) or _mark(day, mark) for day, mark in attendance)
         ),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The board's rows and review dialogs
+#
+# Written in Python rather than as a template loop: each row has some forty values, filters and
+# tags, and Django's template engine spent most of the page's time resolving them one by one.
+# The markup is the same as the template's was.
+
+
+def _id_url(name: str) -> Callable[[int], str]:
+    """`reverse` once per page, not once per row: the URL with a placeholder for the id."""
+    placeholder = 987654321
+    head, tail = reverse(name, args=[placeholder]).split(str(placeholder))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+@functools.lru_cache(maxsize=2048)
+def _reldate(value: dt.date, today: dt.date, language: str) -> str:
+    """`reldate` remembered per date, day and language (all its output depends on): localising
+    the date is slow, and a board shows two dates for every trainee."""
+    return reldate(value)
+
+
+def _truncate(text: str, length: int) -> str:
+    """As the `truncatechars` filter, without its character-by-character work for text that
+    already fits."""
+    return text if len(text) <= length else Truncator(text).chars(length)
+
+
+def _plural(count: int) -> str:
+    return "" if count == 1 else "s"
+
+
+LEAN_LEADER_BADGE = mark_safe(
+    '<div><span class="badge lean-leader-badge"><i class="bi bi-award-fill" aria-hidden="true">'
+    "</i> Lean Leader</span></div>"
+)
+NOT_REVIEWED_BADGE = mark_safe(
+    '<span class="badge text-bg-light border text-dark">Not reviewed yet</span>'
+)
+REVIEWED_BADGE = mark_safe(
+    '<span class="badge text-bg-success"><i class="bi bi-check2-circle" aria-hidden="true"></i>'
+    " Reviewed</span>"
+)
+
+BOARD_ROW = """<tr data-testid="board-row-{enrollment_id}">
+    <th scope="row">
+      <span class="fw-semibold">{name}</span>
+      <span class="badge text-bg-light border text-dark" title="{department}">{code}</span>
+      {lean_leader}{attention}
+    </th>
+    <td class="board-project">
+      {project}
+    </td>
+    <td class="board-result">
+      {result}
+    </td>
+    <td>{sparkline}</td>
+    <td class="text-nowrap">{attendance}</td>
+    <td class="small">{coaching}</td>
+    <td class="small">{activity}</td>
+    <td class="small">
+      {review}
+    </td>
+  </tr>
+"""
+
+
+class _BoardRowWriter:
+    """Writes the board's rows for one page, with what every row shares worked out once."""
+
+    def __init__(self, *, can_review: bool, can_see_private_notes: bool) -> None:
+        self.can_review = can_review
+        self.can_see_private_notes = can_see_private_notes
+        self.project_url = _id_url("projects:project-detail")
+        self.today = timezone.localdate()
+        self.language = get_language()
+        self.verdict_badges = {verdict: verdict_badge(verdict) for verdict in Verdict}
+
+    def reldate(self, value: dt.date) -> str:
+        return _reldate(value, self.today, self.language)
+
+    def row(self, row: BoardRow) -> str:
+        return format_html(
+            BOARD_ROW,
+            enrollment_id=row.enrollment_id,
+            name=row.trainee.full_name,
+            department=row.department.name,
+            code=row.department.code,
+            lean_leader=LEAN_LEADER_BADGE if row.is_lean_leader else "",
+            attention=self.attention(row),
+            project=self.project(row),
+            result=self.result(row),
+            sparkline=(
+                sparkline(
+                    row.sparkline,
+                    row.result.baseline if row.result else None,
+                    row.measure.name if row.measure else "",
+                )
+                if row.project
+                else "—"
+            ),
+            attendance=attendance_marks(row.attendance),
+            coaching=self.coaching(row),
+            activity=self.reldate(row.last_activity) if row.last_activity else "None yet",
+            review=self.review(row),
+        )
+
+    def attention(self, row: BoardRow) -> str:
+        if not row.attention:
+            return ""
+        return format_html(
+            '<ul class="list-unstyled attention mb-0">{}</ul>',
+            format_html_join(
+                "",
+                '<li><i class="bi bi-exclamation-circle" aria-hidden="true"></i> {}</li>',
+                ((reason,) for reason in row.attention),
+            ),
+        )
+
+    def project(self, row: BoardRow) -> str:
+        if row.project is None:
+            return format_html('<span class="text-body-secondary">{}</span>', "No project yet")
+        measure = ""
+        if row.measure:
+            measure = format_html(
+                '<div class="small text-body-secondary">{}{}, {}</div>',
+                _truncate(row.measure.name, 50),
+                f" ({row.measure.unit})" if row.measure.unit else "",
+                row.measure.direction_label.lower(),
+            )
+        tools = (
+            format_html("Tools: {}", ", ".join(row.tool_labels))
+            if row.tool_labels
+            else format_html(
+                '<span class="text-body-secondary">{}</span>', "No Lean tools logged yet"
+            )
+        )
+        return format_html(
+            '<a href="{}">{}</a>\n      {}\n      <div class="small tool-list">{}</div>',
+            self.project_url(row.project.pk),
+            _truncate(row.project.title, 60),
+            measure,
+            tools,
+        )
+
+    def result(self, row: BoardRow) -> str:
+        result = row.result
+        badge = self.verdict_badges[row.verdict]
+        if result is None:
+            return badge
+        change = ""
+        if result.change is not None:
+            change = format_html('<div class="mt-1">{}</div>', change_badge(result))
+        unit = row.measure.unit if row.measure else ""
+        return format_html(
+            '{}\n      {}\n      <div class="small text-nowrap">{} → {}{}</div>',
+            badge,
+            change,
+            num(result.baseline) if result.baseline is not None else "no baseline",
+            num(result.current) if result.current is not None else "no data",
+            f" {unit}" if unit else "",
+        )
+
+    def coaching(self, row: BoardRow) -> str:
+        if row.coaching_count:
+            summary = format_html(
+                "{} conversation{}, last {}",
+                row.coaching_count,
+                _plural(row.coaching_count),
+                self.reldate(row.last_coached) if row.last_coached else "",
+            )
+        else:
+            summary = "Not coached yet" if row.project else "—"
+        steps = ""
+        if row.overdue_steps or row.open_steps:
+            overdue = ""
+            if row.overdue_steps:
+                overdue = format_html(
+                    '<span class="overdue"><i class="bi bi-exclamation-triangle-fill" '
+                    'aria-hidden="true"></i> {} overdue</span> · ',
+                    row.overdue_steps,
+                )
+            steps = format_html(
+                "<div>{}{} open step{}</div>", overdue, row.open_steps, _plural(row.open_steps)
+            )
+        note = ""
+        if self.can_see_private_notes and row.private_note:
+            note = format_html(
+                '<details class="private-note"><summary>Coach\'s private note</summary>'
+                '<p class="mb-0">{}</p></details>',
+                _truncate(row.private_note, 300),
+            )
+        return format_html("{}\n      {}\n      {}", summary, steps, note)
+
+    def review(self, row: BoardRow) -> str:
+        if row.is_reviewed:
+            comment = ""
+            if row.project and row.project.review_comment:
+                comment = format_html(
+                    '<div class="review-comment">“{}”</div>',
+                    _truncate(row.project.review_comment, 80),
+                )
+            return format_html("{}\n        {}", REVIEWED_BADGE, comment)
+        if row.project and self.can_review:
+            return format_html(
+                '{}\n        <button type="button" class="btn btn-sm btn-outline-primary mt-1 '
+                'no-print" data-bs-toggle="modal" data-bs-target="#review-{}">Review'
+                '<span class="visually-hidden"> {}\'s project</span></button>',
+                NOT_REVIEWED_BADGE,
+                row.project.pk,
+                row.trainee.full_name,
+            )
+        return NOT_REVIEWED_BADGE if row.project else "—"
+
+
+@register.simple_tag
+def board_table_rows(
+    rows: Sequence[BoardRow], can_review: bool, can_see_private_notes: bool
+) -> str:
+    """The board table's body: one row per trainee."""
+    writer = _BoardRowWriter(can_review=can_review, can_see_private_notes=can_see_private_notes)
+    return mark_safe("".join(writer.row(row) for row in rows))  # noqa: S308 (each row is escaped)
+
+
+REVIEW_DIALOG = """<div class="modal fade" id="review-{pk}" tabindex="-1" \
+aria-labelledby="review-title-{pk}" aria-hidden="true">
+  <div class="modal-dialog">
+    <form class="modal-content" method="post" action="{action}">
+      {csrf}
+      <input type="hidden" name="next" value="{next}">
+      <div class="modal-header">
+        <h2 class="modal-title h5" id="review-title-{pk}">Day 3 review: {name}</h2>
+        <button type="button" class="btn-close" data-bs-dismiss="modal" \
+aria-label="Close"></button>
+      </div>
+      <div class="modal-body">
+        <p class="mb-2"><strong>{title}</strong><br>{verdict} {change}</p>
+        <label class="form-label" for="review-comment-{pk}">Comment for {short_name} \
+(optional)</label>
+        <textarea class="form-control" id="review-comment-{pk}" name="comment" rows="4" \
+maxlength="2000" aria-describedby="review-help-{pk}"></textarea>
+        <p class="form-text" id="review-help-{pk}">The trainee sees this on their project page \
+and gets an email. Reviewing closes the project for changes; you can reopen it from the project \
+page.</p>
+      </div>
+      <div class="modal-footer">
+        <button type="button" class="btn btn-outline-secondary" \
+data-bs-dismiss="modal">Cancel</button>
+        <button type="submit" class="btn btn-primary">Mark reviewed</button>
+      </div>
+    </form>
+  </div>
+</div>
+"""
+
+
+@register.simple_tag(takes_context=True)
+def review_dialogs(context: template.Context, rows: Sequence[BoardRow], next_url: str) -> str:
+    """The Day 3 review dialog of each row whose project is not reviewed yet."""
+    action = _id_url("reports:project-review")
+    csrf = CsrfTokenNode().render(context)
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (
+                format_html(
+                    REVIEW_DIALOG,
+                    pk=row.project.pk,
+                    action=action(row.project.pk),
+                    csrf=csrf,
+                    next=next_url,
+                    name=row.trainee.full_name,
+                    title=row.project.title,
+                    verdict=verdict_badge(row.verdict),
+                    change=change_badge(row.result),
+                    short_name=row.trainee.get_short_name(),
+                ),
+            )
+            for row in rows
+            if row.project and not row.is_reviewed
+        ),
+    )
+
+
+@register.simple_tag
+def sort_header(column: dict[str, Any], label: str) -> str:
+    """A sortable column heading: a link that sorts by it, with `aria-sort` on the current one."""
+    if column["current"]:
+        order = "descending" if column["descending"] else "ascending"
+        icon = "bi-sort-down" if column["descending"] else "bi-sort-up"
+        return format_html(
+            '<th scope="col" aria-sort="{}"><a href="{}" class="sort-link">{} '
+            '<i class="bi {}" aria-hidden="true"></i></a></th>',
+            order,
+            column["url"],
+            label,
+            icon,
+        )
+    return format_html(
+        '<th scope="col"><a href="{}" class="sort-link">{} <i class="bi bi-arrow-down-up '
+        'text-body-tertiary" aria-hidden="true"></i></a></th>',
+        column["url"],
+        label,
     )
