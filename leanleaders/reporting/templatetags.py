@@ -13,7 +13,7 @@ from django import template
 from django.template.defaulttags import CsrfTokenNode
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language
@@ -211,7 +211,12 @@ BOARD_ROW = """<tr data-testid="board-row-{enrollment_id}">
 
 
 class _BoardRowWriter:
-    """Writes the board's rows for one page, with what every row shares worked out once."""
+    """Writes the board's rows for one page, with what every row shares worked out once.
+
+    With `str.format` and f-strings, and `escape` on every piece of text, rather than
+    `format_html`: a row has some thirty values, and `format_html`'s work on each (escaped
+    markup included) was a third of the rows' time. Every method returns markup.
+    """
 
     def __init__(self, *, can_review: bool, can_see_private_notes: bool) -> None:
         self.can_review = can_review
@@ -225,25 +230,24 @@ class _BoardRowWriter:
         return _reldate(value, self.today, self.language)
 
     def row(self, row: BoardRow) -> str:
-        return format_html(
-            BOARD_ROW,
+        if row.project is None:
+            chart = "—"
+        else:
+            chart = sparkline(
+                row.sparkline,
+                row.result.baseline if row.result else None,
+                row.measure.name if row.measure else "",
+            )
+        return BOARD_ROW.format(
             enrollment_id=row.enrollment_id,
-            name=row.trainee.full_name,
-            department=row.department.name,
-            code=row.department.code,
+            name=escape(row.trainee.full_name),
+            department=escape(row.department.name),
+            code=escape(row.department.code),
             lean_leader=LEAN_LEADER_BADGE if row.is_lean_leader else "",
             attention=self.attention(row),
             project=self.project(row),
             result=self.result(row),
-            sparkline=(
-                sparkline(
-                    row.sparkline,
-                    row.result.baseline if row.result else None,
-                    row.measure.name if row.measure else "",
-                )
-                if row.project
-                else "—"
-            ),
+            sparkline=chart,
             attendance=attendance_marks(row.attendance),
             coaching=self.coaching(row),
             activity=self.reldate(row.last_activity) if row.last_activity else "None yet",
@@ -253,39 +257,33 @@ class _BoardRowWriter:
     def attention(self, row: BoardRow) -> str:
         if not row.attention:
             return ""
-        return format_html(
-            '<ul class="list-unstyled attention mb-0">{}</ul>',
-            format_html_join(
-                "",
-                '<li><i class="bi bi-exclamation-circle" aria-hidden="true"></i> {}</li>',
-                ((reason,) for reason in row.attention),
-            ),
+        items = "".join(
+            f'<li><i class="bi bi-exclamation-circle" aria-hidden="true"></i> {escape(reason)}</li>'
+            for reason in row.attention
         )
+        return f'<ul class="list-unstyled attention mb-0">{items}</ul>'
 
     def project(self, row: BoardRow) -> str:
         if row.project is None:
-            return format_html('<span class="text-body-secondary">{}</span>', "No project yet")
+            return '<span class="text-body-secondary">No project yet</span>'
         measure = ""
         if row.measure:
-            measure = format_html(
-                '<div class="small text-body-secondary">{}{}, {}</div>',
-                _truncate(row.measure.name, 50),
-                f" ({row.measure.unit})" if row.measure.unit else "",
-                row.measure.direction_label.lower(),
+            unit = f" ({escape(row.measure.unit)})" if row.measure.unit else ""
+            measure = (
+                f'<div class="small text-body-secondary">{escape(_truncate(row.measure.name, 50))}'
+                f"{unit}, {row.measure.direction_label.lower()}</div>"
             )
+        labels = row.tool_labels
         tools = (
-            format_html("Tools: {}", ", ".join(row.tool_labels))
-            if row.tool_labels
-            else format_html(
-                '<span class="text-body-secondary">{}</span>', "No Lean tools logged yet"
-            )
+            "Tools: " + escape(", ".join(labels))
+            if labels
+            else '<span class="text-body-secondary">No Lean tools logged yet</span>'
         )
-        return format_html(
-            '<a href="{}">{}</a>\n      {}\n      <div class="small tool-list">{}</div>',
-            self.project_url(row.project.pk),
-            _truncate(row.project.title, 60),
-            measure,
-            tools,
+        return (
+            f'<a href="{self.project_url(row.project.pk)}">'
+            f"{escape(_truncate(row.project.title, 60))}</a>\n"
+            f"      {measure}\n"
+            f'      <div class="small tool-list">{tools}</div>'
         )
 
     def result(self, row: BoardRow) -> str:
@@ -295,65 +293,52 @@ class _BoardRowWriter:
             return badge
         change = ""
         if result.change is not None:
-            change = format_html('<div class="mt-1">{}</div>', change_badge(result))
-        unit = row.measure.unit if row.measure else ""
-        return format_html(
-            '{}\n      {}\n      <div class="small text-nowrap">{} → {}{}</div>',
-            badge,
-            change,
-            num(result.baseline) if result.baseline is not None else "no baseline",
-            num(result.current) if result.current is not None else "no data",
-            f" {unit}" if unit else "",
+            change = f'<div class="mt-1">{change_badge(result)}</div>'
+        baseline = num(result.baseline) if result.baseline is not None else "no baseline"
+        current = num(result.current) if result.current is not None else "no data"
+        unit = f" {escape(row.measure.unit)}" if row.measure and row.measure.unit else ""
+        return (
+            f"{badge}\n      {change}\n"
+            f'      <div class="small text-nowrap">{baseline} → {current}{unit}</div>'
         )
 
     def coaching(self, row: BoardRow) -> str:
         if row.coaching_count:
-            summary = format_html(
-                "{} conversation{}, last {}",
-                row.coaching_count,
-                _plural(row.coaching_count),
-                self.reldate(row.last_coached) if row.last_coached else "",
-            )
+            last = self.reldate(row.last_coached) if row.last_coached else ""
+            summary = f"{row.coaching_count} conversation{_plural(row.coaching_count)}, last {last}"
         else:
             summary = "Not coached yet" if row.project else "—"
         steps = ""
         if row.overdue_steps or row.open_steps:
             overdue = ""
             if row.overdue_steps:
-                overdue = format_html(
+                overdue = (
                     '<span class="overdue"><i class="bi bi-exclamation-triangle-fill" '
-                    'aria-hidden="true"></i> {} overdue</span> · ',
-                    row.overdue_steps,
+                    f'aria-hidden="true"></i> {row.overdue_steps} overdue</span> · '
                 )
-            steps = format_html(
-                "<div>{}{} open step{}</div>", overdue, row.open_steps, _plural(row.open_steps)
-            )
+            steps = f"<div>{overdue}{row.open_steps} open step{_plural(row.open_steps)}</div>"
         note = ""
         if self.can_see_private_notes and row.private_note:
-            note = format_html(
+            note = (
                 '<details class="private-note"><summary>Coach\'s private note</summary>'
-                '<p class="mb-0">{}</p></details>',
-                _truncate(row.private_note, 300),
+                f'<p class="mb-0">{escape(_truncate(row.private_note, 300))}</p></details>'
             )
-        return format_html("{}\n      {}\n      {}", summary, steps, note)
+        return f"{summary}\n      {steps}\n      {note}"
 
     def review(self, row: BoardRow) -> str:
         if row.is_reviewed:
             comment = ""
             if row.project and row.project.review_comment:
-                comment = format_html(
-                    '<div class="review-comment">“{}”</div>',
-                    _truncate(row.project.review_comment, 80),
-                )
-            return format_html("{}\n        {}", REVIEWED_BADGE, comment)
+                text = escape(_truncate(row.project.review_comment, 80))
+                comment = f'<div class="review-comment">“{text}”</div>'
+            return f"{REVIEWED_BADGE}\n        {comment}"
         if row.project and self.can_review:
-            return format_html(
-                '{}\n        <button type="button" class="btn btn-sm btn-outline-primary mt-1 '
-                'no-print" data-bs-toggle="modal" data-bs-target="#review-{}">Review'
-                '<span class="visually-hidden"> {}\'s project</span></button>',
-                NOT_REVIEWED_BADGE,
-                row.project.pk,
-                row.trainee.full_name,
+            return (
+                f"{NOT_REVIEWED_BADGE}\n"
+                '        <button type="button" class="btn btn-sm btn-outline-primary mt-1 '
+                f'no-print" data-bs-toggle="modal" data-bs-target="#review-{row.project.pk}">'
+                f'Review<span class="visually-hidden"> {escape(row.trainee.full_name)}\'s '
+                "project</span></button>"
             )
         return NOT_REVIEWED_BADGE if row.project else "—"
 
@@ -364,7 +349,7 @@ def board_table_rows(
 ) -> str:
     """The board table's body: one row per trainee."""
     writer = _BoardRowWriter(can_review=can_review, can_see_private_notes=can_see_private_notes)
-    return mark_safe("".join(writer.row(row) for row in rows))  # noqa: S308 (each row is escaped)
+    return mark_safe("".join(writer.row(row) for row in rows))  # noqa: S308 (text is escaped)
 
 
 REVIEW_DIALOG = """<div class="modal fade" id="review-{pk}" tabindex="-1" \
@@ -401,30 +386,27 @@ data-bs-dismiss="modal">Cancel</button>
 
 @register.simple_tag(takes_context=True)
 def review_dialogs(context: template.Context, rows: Sequence[BoardRow], next_url: str) -> str:
-    """The Day 3 review dialog of each row whose project is not reviewed yet."""
+    """The Day 3 review dialog of each row whose project is not reviewed yet (written as the
+    rows are: text escaped, then one `str.format`)."""
     action = _id_url("reports:project-review")
     csrf = CsrfTokenNode().render(context)
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (
-                format_html(
-                    REVIEW_DIALOG,
-                    pk=row.project.pk,
-                    action=action(row.project.pk),
-                    csrf=csrf,
-                    next=next_url,
-                    name=row.trainee.full_name,
-                    title=row.project.title,
-                    verdict=verdict_badge(row.verdict),
-                    change=change_badge(row.result),
-                    short_name=row.trainee.get_short_name(),
-                ),
+    next_url = escape(next_url)
+    return mark_safe(  # noqa: S308 (text is escaped)
+        "".join(
+            REVIEW_DIALOG.format(
+                pk=row.project.pk,
+                action=action(row.project.pk),
+                csrf=csrf,
+                next=next_url,
+                name=escape(row.trainee.full_name),
+                title=escape(row.project.title),
+                verdict=verdict_badge(row.verdict),
+                change=change_badge(row.result),
+                short_name=escape(row.trainee.get_short_name()),
             )
             for row in rows
             if row.project and not row.is_reviewed
-        ),
+        )
     )
 
 

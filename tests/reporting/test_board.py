@@ -94,6 +94,29 @@ def test_a_new_measurement_shows_at_once_though_results_are_cached(dataset, anal
     assert "Days to decide: 1 value, first 5, latest 5" in html
 
 
+XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def test_text_on_the_board_is_escaped(dataset, analyst, client_for):
+    from coaching.models import PrivateNote
+    from leanleaders.models import Department, User
+    from projects.models import Measure
+
+    cleo, ben = dataset.projects["Cleo"], dataset.projects["Ben"]
+    User.objects.filter(pk=cleo.trainee_id).update(full_name=XSS)
+    Department.objects.filter(pk=cleo.department_id).update(name=XSS, code=XSS[:10])
+    Project.objects.filter(pk=cleo.pk).update(title=XSS)
+    Project.objects.filter(pk=ben.pk).update(review_comment=XSS)
+    Measure.objects.filter(project=cleo).update(name=XSS, unit=XSS[:60])
+    PrivateNote.objects.filter(
+        conversation=log_conversation(cleo, analyst, private_notes="x")
+    ).update(text=XSS)
+    html = board(client_for(analyst), dataset.spring).content.decode()
+    assert html.count("&lt;script&gt;alert") >= 8  # name, department, title, measure, note...
+    assert "<script>alert" not in html
+    assert "<img src=x" not in html
+
+
 def test_filters_and_sorting(dataset, analyst, client_for):
     client = client_for(analyst)
     assert names(board(client, dataset.spring, "?review=not_reviewed")) == ["Cleo"]
