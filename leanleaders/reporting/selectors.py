@@ -27,7 +27,7 @@ from django.utils import timezone
 from applications.models import Application, MeasureDirection
 from coaching.models import Conversation, NextStep
 from cohorts.models import Attendance, Cohort, Enrollment
-from leanleaders.models import AuditEvent, User
+from leanleaders.models import AuditEvent, Department, User
 from leanleaders.reporting import completion, policies
 from projects import results
 from projects.models import BaselinePoint, LeanTool, Measure, Measurement, ProgressEntry, Project
@@ -843,8 +843,19 @@ def _compute_program_report(
     )
 
 
-def report_cohort_choices() -> QuerySet[Cohort]:
-    return Cohort.objects.exclude(status=Cohort.Status.CANCELLED).order_by("-day1", "-pk")
+def report_cohort_choices() -> list[tuple[int, str, dt.date]]:
+    """(id, name, Day 1) of each cohort the report can be limited to, newest first: plain values,
+    as the filter lists every cohort of the program."""
+    return list(
+        Cohort.objects.exclude(status=Cohort.Status.CANCELLED)
+        .order_by("-day1", "-pk")
+        .values_list("pk", "name", "day1")
+    )
+
+
+def report_department_choices() -> list[tuple[int, str]]:
+    """(id, name) of every department, by name."""
+    return list(Department.objects.order_by("name").values_list("pk", "name"))
 
 
 # ---------------------------------------------------------------------------------------------

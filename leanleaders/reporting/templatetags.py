@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +13,7 @@ from django import template
 from django.template.defaulttags import CsrfTokenNode
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -430,3 +431,36 @@ def sort_header(column: dict[str, Any], label: str) -> str:
         column["url"],
         label,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The program report's filter: every cohort and department of the program as an <option>
+
+
+def _options(choices: Iterable[tuple[int, str]], chosen: Container[int]) -> str:
+    return mark_safe(  # noqa: S308 (text is escaped)
+        "".join(
+            f'<option value="{pk}"{" selected" if pk in chosen else ""}>{escape(label)}</option>'
+            for pk, label in choices
+        )
+    )
+
+
+@register.simple_tag
+def cohort_options(cohorts: Sequence[tuple[int, str, dt.date]], chosen: Container[int]) -> str:
+    """“Spring cohort (Feb 2026)” for each cohort: some two hundred, so written in one go, with
+    each month's name localised once rather than once per cohort."""
+    months: dict[tuple[int, int], str] = {}
+
+    def month(day: dt.date) -> str:
+        key = (day.year, day.month)
+        if key not in months:
+            months[key] = date_format(day, "M Y")
+        return months[key]
+
+    return _options(((pk, f"{name} ({month(day1)})") for pk, name, day1 in cohorts), chosen)
+
+
+@register.simple_tag
+def department_options(departments: Sequence[tuple[int, str]], chosen: int | None) -> str:
+    return _options(departments, () if chosen is None else (chosen,))
