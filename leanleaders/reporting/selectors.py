@@ -407,18 +407,18 @@ SORTS: dict[str, tuple[str, Any]] = {
     "review": ("Review", lambda r: (r.is_reviewed, r.is_lean_leader)),
 }
 SORT_OPTIONS = [
-    {"value": "name", "label": "Trainee (A to Z)"},
-    {"value": "department", "label": "Department"},
-    {"value": "project", "label": "Project title"},
-    {"value": "-change", "label": "Change (best first)"},
-    {"value": "change", "label": "Change (worst first)"},
-    {"value": "verdict", "label": "Result (improved first)"},
-    {"value": "-activity", "label": "Last activity (most recent first)"},
-    {"value": "activity", "label": "Last activity (longest ago first)"},
-    {"value": "coaching", "label": "Coaching (least first)"},
-    {"value": "-steps", "label": "Overdue next steps (most first)"},
-    {"value": "attendance", "label": "Days attended (fewest first)"},
-    {"value": "review", "label": "Not reviewed first"},
+    ("name", "Trainee (A to Z)"),
+    ("department", "Department"),
+    ("project", "Project title"),
+    ("-change", "Change (best first)"),
+    ("change", "Change (worst first)"),
+    ("verdict", "Result (improved first)"),
+    ("-activity", "Last activity (most recent first)"),
+    ("activity", "Last activity (longest ago first)"),
+    ("coaching", "Coaching (least first)"),
+    ("-steps", "Overdue next steps (most first)"),
+    ("attendance", "Days attended (fewest first)"),
+    ("review", "Not reviewed first"),
 ]
 REVIEW_FILTERS = {"reviewed": "Reviewed", "not_reviewed": "Not reviewed yet"}
 

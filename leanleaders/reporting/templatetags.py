@@ -20,7 +20,7 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 
 from leanleaders.reporting.completion import DAYS
-from leanleaders.reporting.selectors import BoardRow
+from leanleaders.reporting.selectors import BoardRow, ToolUse
 from leanleaders.templatetags.leanleaders_tags import reldate
 from projects.results import Result, Verdict
 from projects.templatetags.projects_tags import num, verdict_badge
@@ -392,6 +392,7 @@ def review_dialogs(context: template.Context, rows: Sequence[BoardRow], next_url
     action = _id_url("reports:project-review")
     csrf = CsrfTokenNode().render(context)
     next_url = escape(next_url)
+    badges = {verdict: verdict_badge(verdict) for verdict in Verdict}
     return mark_safe(  # noqa: S308 (text is escaped)
         "".join(
             REVIEW_DIALOG.format(
@@ -401,7 +402,7 @@ def review_dialogs(context: template.Context, rows: Sequence[BoardRow], next_url
                 next=next_url,
                 name=escape(row.trainee.full_name),
                 title=escape(row.project.title),
-                verdict=verdict_badge(row.verdict),
+                verdict=badges[row.verdict],
                 change=change_badge(row.result),
                 short_name=escape(row.trainee.get_short_name()),
             )
@@ -434,16 +435,25 @@ def sort_header(column: dict[str, Any], label: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# The program report's filter: every cohort and department of the program as an <option>
+# Filters' options, and the board's Lean tools table
 
 
-def _options(choices: Iterable[tuple[int, str]], chosen: Container[int]) -> str:
+def _options(choices: Iterable[Sequence[Any]], chosen: Any) -> str:
+    """<option>s for (value, label, ...) choices, `chosen` selected (a value, or a collection
+    of them)."""
+    chosen = chosen if isinstance(chosen, Container) and not isinstance(chosen, str) else {chosen}
     return mark_safe(  # noqa: S308 (text is escaped)
         "".join(
-            f'<option value="{pk}"{" selected" if pk in chosen else ""}>{escape(label)}</option>'
-            for pk, label in choices
+            f'<option value="{escape(choice[0])}"{" selected" if choice[0] in chosen else ""}>'
+            f"{escape(choice[1])}</option>"
+            for choice in choices
         )
     )
+
+
+@register.simple_tag
+def options(choices: Iterable[Sequence[Any]], chosen: Any) -> str:
+    return _options(choices, chosen)
 
 
 @register.simple_tag
@@ -461,6 +471,24 @@ def cohort_options(cohorts: Sequence[tuple[int, str, dt.date]], chosen: Containe
     return _options(((pk, f"{name} ({month(day1)})") for pk, name, day1 in cohorts), chosen)
 
 
+NOT_USED_YET = (
+    '<span class="badge text-bg-warning text-dark"><i class="bi bi-exclamation-circle" '
+    'aria-hidden="true"></i> Not used yet</span>'
+)
+
+
 @register.simple_tag
-def department_options(departments: Sequence[tuple[int, str]], chosen: int | None) -> str:
-    return _options(departments, () if chosen is None else (chosen,))
+def tool_rows(tools: Sequence[ToolUse], everyone: int) -> str:
+    """The Lean tools table's rows: who used each tool and how often."""
+    return mark_safe(  # noqa: S308 (text is escaped)
+        "".join(
+            f"""    <tr>
+      <th scope="row" class="fw-normal">{escape(tool.label)}</th>
+      <td class="text-end">{len(tool.trainees)} of {everyone}</td>
+      <td class="text-end">{tool.entries}</td>
+      <td class="small">{escape(", ".join(tool.trainees)) if tool.trainees else NOT_USED_YET}</td>
+    </tr>
+"""
+            for tool in tools
+        )
+    )
