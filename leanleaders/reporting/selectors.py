@@ -295,6 +295,59 @@ def _board_projects(
     }
 
 
+def _progress(project_ids: list[int]) -> tuple[dict[int, dict[str, int]], dict[int, dt.date]]:
+    """How often each project tagged each Lean tool in its progress log, and its latest entry."""
+    tools: dict[int, dict[str, int]] = defaultdict(dict)
+    latest: dict[int, dt.date] = {}
+    for project_id, date, entry_tools in (
+        ProgressEntry.objects.filter(project_id__in=project_ids)
+        .order_by()
+        .values_list("project_id", "date", "tools")
+    ):
+        counts = tools[project_id]
+        for code in entry_tools or []:
+            if code in TOOL_LABELS:
+                counts[code] = counts.get(code, 0) + 1
+        if project_id not in latest or date > latest[project_id]:
+            latest[project_id] = date
+    return tools, latest
+
+
+def _coaching(
+    project_ids: list[int], *, with_notes: bool
+) -> tuple[dict[int, tuple[int, dt.date]], dict[int, str]]:
+    """Each project's number of conversations and the latest one's date, and (only when asked:
+    other readers never load the notes' table) the latest private note that says something."""
+    fields = ["project_id", "date", "pk"]
+    if with_notes:
+        fields.append("private_note__text")
+    coaching: dict[int, tuple[int, dt.date]] = {}
+    notes: dict[int, str] = {}
+    noted: dict[int, tuple[dt.date, int]] = {}
+    for project_id, date, pk, *note in (
+        Conversation.objects.filter(project_id__in=project_ids).order_by().values_list(*fields)
+    ):
+        count, last = coaching.get(project_id, (0, date))
+        coaching[project_id] = (count + 1, max(date, last))
+        if note and note[0] and (date, pk) > noted.get(project_id, (date.min, 0)):
+            noted[project_id] = (date, pk)
+            notes[project_id] = note[0]
+    return coaching, notes
+
+
+def _open_steps(project_ids: list[int], today: dt.date) -> dict[int, tuple[int, int]]:
+    """Each project's open next steps and how many of them are overdue."""
+    steps: dict[int, tuple[int, int]] = {}
+    for project_id, due in (
+        NextStep.objects.filter(project_id__in=project_ids, status=NextStep.Status.OPEN)
+        .order_by()
+        .values_list("project_id", "due_date")
+    ):
+        open_count, overdue = steps.get(project_id, (0, 0))
+        steps[project_id] = (open_count + 1, overdue + int(due < today))
+    return steps
+
+
 def board_rows(*, user: User, cohort: Cohort) -> list[BoardRow]:
     """One row per enrolled trainee of the cohort that this reader may see, by name."""
     today = timezone.localdate()
@@ -325,46 +378,9 @@ def board_rows(*, user: User, cohort: Cohort) -> list[BoardRow]:
     projects = _board_projects(user, [p[1] for p in people])
     project_ids = [project.pk for project, _ in projects.values()]
 
-    tools: dict[int, dict[str, int]] = defaultdict(dict)
-    last_progress: dict[int, dt.date] = {}
-    coaching: dict[int, tuple[int, dt.date | None]] = {}
-    steps: dict[int, tuple[int, int]] = {}
-    notes: dict[int, str] = {}
-    latest_note: dict[int, tuple[dt.date, int]] = {}
-    if project_ids:
-        for project_id, date, entry_tools in (
-            ProgressEntry.objects.filter(project_id__in=project_ids)
-            .order_by()
-            .values_list("project_id", "date", "tools")
-        ):
-            counts = tools[project_id]
-            for code in entry_tools or []:
-                if code in TOOL_LABELS:
-                    counts[code] = counts.get(code, 0) + 1
-            if project_id not in last_progress or date > last_progress[project_id]:
-                last_progress[project_id] = date
-        # One row per conversation, with its private note for analysts only: other readers
-        # never load the notes' table. The latest non-empty note is the one shown.
-        fields = ["project_id", "date", "pk"]
-        if policies.can_see_private_notes(user):
-            fields.append("private_note__text")
-        for project_id, date, pk, *note in (
-            Conversation.objects.filter(project_id__in=project_ids).order_by().values_list(*fields)
-        ):
-            count, last = coaching.get(project_id, (0, None))
-            coaching[project_id] = (count + 1, date if last is None or date > last else last)
-            if note and note[0] and (date, pk) > latest_note.get(project_id, (date.min, 0)):
-                latest_note[project_id] = (date, pk)
-                notes[project_id] = note[0]
-        steps = {
-            project_id: (open_count, overdue)
-            for project_id, open_count, overdue in NextStep.objects.filter(
-                project_id__in=project_ids, status=NextStep.Status.OPEN
-            )
-            .values("project_id")
-            .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
-            .values_list("project_id", "open", "overdue")
-        }
+    tools, last_progress = _progress(project_ids)
+    coaching, notes = _coaching(project_ids, with_notes=policies.can_see_private_notes(user))
+    steps = _open_steps(project_ids, today)
 
     rows = []
     for enrollment_id, application_id, name, email, job_title, *department in people:
