@@ -1,5 +1,6 @@
 """The cohort board's small pictures (run-chart sparklines as inline SVG, and the change with an
-arrow, a word and a colour, never colour alone) and its rows."""
+arrow, a word and a colour, never colour alone), its rows and dialogs, and the reports' filter
+options and tables that run to many rows."""
 
 from __future__ import annotations
 
