@@ -37,6 +37,13 @@ def sparkline(
 ) -> str:
     """A tiny run chart: the measurements as a line, the baseline as a dashed line. Server-side
     SVG with a <title> and an aria-label giving the same numbers in words."""
+    return _sparkline(tuple(values), baseline, label)
+
+
+# Remembered (it depends on its arguments alone): a board draws the same charts again at every
+# filter, sort and review.
+@functools.lru_cache(maxsize=1024)
+def _sparkline(values: tuple[Decimal, ...], baseline: Decimal | None, label: str) -> str:
     if not values:
         return format_html('<span class="text-body-secondary small">{}</span>', "No data yet")
     points = [float(v) for v in values]
@@ -81,6 +88,7 @@ CHANGE_STYLES = {
 
 
 @register.simple_tag
+@functools.lru_cache(maxsize=1024)  # as the sparklines: the same results again at every filter
 def change_badge(result: Result | None) -> str:
     """“↓ 40% better”: the arrow follows the value, the word and colour follow the verdict
     (for a lower-is-better measure, down is better)."""
