@@ -351,7 +351,11 @@ def _open_steps(project_ids: list[int], today: dt.date) -> dict[int, tuple[int, 
 def board_rows(*, user: User, cohort: Cohort) -> list[BoardRow]:
     """One row per enrolled trainee of the cohort that this reader may see, by name."""
     today = timezone.localdate()
-    people = list(
+    # With each of the (at most three) attendance marks joined in: one row per mark, or one
+    # row with no mark, instead of a second query.
+    people: dict[int, tuple[Any, ...]] = {}
+    marks: dict[int, dict[int, str]] = defaultdict(dict)
+    for pk, *person, day, mark in (
         policies.board_enrollments(user)
         .filter(cohort=cohort)
         .order_by("trainee__full_name", "pk")
@@ -364,18 +368,16 @@ def board_rows(*, user: User, cohort: Cohort) -> list[BoardRow]:
             "application__department_id",
             "application__department__name",
             "application__department__code",
+            "attendance__day",
+            "attendance__mark",
         )
-    )
+    ):
+        people[pk] = tuple(person)
+        if day is not None:
+            marks[pk][day] = mark
     if not people:
         return []
-    marks: dict[int, dict[int, str]] = defaultdict(dict)
-    for enrollment_id, day, mark in (
-        Attendance.objects.filter(enrollment_id__in=[p[0] for p in people])
-        .order_by()
-        .values_list("enrollment_id", "day", "mark")
-    ):
-        marks[enrollment_id][day] = mark
-    projects = _board_projects(user, [p[1] for p in people])
+    projects = _board_projects(user, [person[0] for person in people.values()])
     project_ids = [project.pk for project, _ in projects.values()]
 
     tools, last_progress = _progress(project_ids)
@@ -383,7 +385,7 @@ def board_rows(*, user: User, cohort: Cohort) -> list[BoardRow]:
     steps = _open_steps(project_ids, today)
 
     rows = []
-    for enrollment_id, application_id, name, email, job_title, *department in people:
+    for enrollment_id, (application_id, name, email, job_title, *department) in people.items():
         row = BoardRow(
             enrollment_id=enrollment_id,
             trainee=BoardTrainee(name, email, job_title),
