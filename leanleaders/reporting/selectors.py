@@ -42,9 +42,9 @@ SPARKLINE_POINTS = 12
 # ---------------------------------------------------------------------------------------------
 # The cohort review board
 #
-# The board and its exports read seven small queries whatever the cohort's size (two more when
-# the measures' series are not cached), as plain values into the light records below: building
-# model instances, and reading every measurement of every project, was most of the board's time.
+# The board and its exports read six small queries whatever the cohort's size (two more when the
+# measures' series are not cached), as plain values into the light records below: building model
+# instances, and reading every measurement of every project, was most of the board's time.
 
 
 class BoardTrainee(NamedTuple):
