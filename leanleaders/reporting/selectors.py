@@ -193,16 +193,22 @@ BOARD_SERIES_CACHE_SECONDS = 600
 def _series(measures: dict[int, tuple[str, Decimal | None, dt.datetime]]) -> dict[int, _Series]:
     """{measure id: its series} for {measure id: (direction, baseline value, updated_at)}.
 
-    Cached under the measures' ids and `updated_at`, which moves with every change to a measure,
-    its baseline points or its measurements (see `projects.services._touch_measure`), so a
-    cached series is never stale. Otherwise two queries: the baseline points, and only the
+    Cached under everything it depends on: each measure's id, direction and baseline value, and
+    its `updated_at`, which moves with every change to the measure, its baseline points or its
+    measurements (see `projects.services._touch_measure`), so a cached series is never stale.
+    Otherwise two queries: the baseline points, and only the
     latest SPARKLINE_POINTS measurements of each measure with their total (window functions),
     so a long history is never read. The result is `projects.results.compute`, as on the
     project page.
     """
     if not measures:
         return {}
-    stamps = repr(sorted((pk, updated_at.isoformat()) for pk, (*_, updated_at) in measures.items()))
+    stamps = repr(
+        sorted(
+            (pk, direction, str(baseline), updated_at.isoformat())
+            for pk, (direction, baseline, updated_at) in measures.items()
+        )
+    )
     key = "reports:board-series:" + hashlib.sha256(stamps.encode()).hexdigest()
     series = cache.get(key)
     if series is not None:
