@@ -2,22 +2,21 @@
 
 Every cell passes through `safe_cell`. Text that a spreadsheet would run as a formula (starting
 with = + - @, a tab or a carriage return) gets a leading single quote; numbers stay numbers.
-CSV is streamed row by row; the workbook is written with openpyxl's write-only mode.
+Both are streamed row by row: CSV through the csv module, the workbook through `xlsx`.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpResponse, StreamingHttpResponse
-from openpyxl import Workbook
+from django.http import StreamingHttpResponse
 
+from leanleaders.reporting import xlsx
 from leanleaders.reporting.selectors import BoardRow, Figures, ProgramReport
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -99,33 +98,24 @@ def _sheet_title(title: str) -> str:
     return title[:31] or "Sheet"
 
 
-def xlsx_bytes(tables: Sequence[Table]) -> bytes:
-    workbook = Workbook(write_only=True)
-    for table in tables:
-        sheet = workbook.create_sheet(_sheet_title(table.title))
-        sheet.append([safe_cell(h) for h in table.headers])
-        for row in table.rows:
-            sheet.append([_xlsx_value(safe_cell(v)) for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def _sheet_rows(table: Table) -> Iterator[list[Cell]]:
+    yield [safe_cell(h) for h in table.headers]
+    for row in table.rows:
+        yield [safe_cell(v) for v in row]
 
 
-def _xlsx_value(value: Cell) -> Cell:
-    return float(value) if isinstance(value, Decimal) else value
-
-
-def xlsx_response(tables: Sequence[Table], filename: str) -> HttpResponse:
-    response = HttpResponse(xlsx_bytes(tables), content_type=XLSX)
+def xlsx_response(tables: Sequence[Table], filename: str) -> StreamingHttpResponse:
+    sheets = [(_sheet_title(table.title), _sheet_rows(table)) for table in tables]
+    response = StreamingHttpResponse(xlsx.workbook_chunks(sheets), content_type=XLSX)
     response["Content-Disposition"] = _disposition(f"{filename}.xlsx")
     response["Cache-Control"] = "private, no-store"
     return response
 
 
-def response(tables: Sequence[Table], filename: str, fmt: str) -> HttpResponse:
+def response(tables: Sequence[Table], filename: str, fmt: str) -> StreamingHttpResponse:
     if fmt == "xlsx":
         return xlsx_response(tables, filename)
-    return csv_response(tables, filename)  # type: ignore[return-value]
+    return csv_response(tables, filename)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -183,7 +173,7 @@ def projects_table(rows: Sequence[BoardRow]) -> Table:
             project.title if project else "No project yet",
             measure.name if measure else "",
             measure.unit if measure else "",
-            measure.get_direction_display() if measure else "",
+            measure.direction_label if measure else "",
             _round(result.baseline) if result else None,
             _round(result.current) if result else None,
             _round(result.change) if result else None,
@@ -192,7 +182,7 @@ def projects_table(rows: Sequence[BoardRow]) -> Table:
             result.measurement_count if result else 0,
             r.last_activity,
             "Reviewed" if r.is_reviewed else "Not reviewed yet",
-            project.reviewed_by.full_name if project and project.reviewed_by else "",
+            project.reviewed_by_name if project else "",
             project.review_comment if project and r.is_reviewed else "",
         ]
 

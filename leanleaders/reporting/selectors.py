@@ -2,8 +2,8 @@
 
 Everything is loaded in a fixed number of bulk queries (enrollments, projects, measures, data
 points, measurements, progress, coaching) and joined in Python, so the query count does not grow
-with the number of trainees. Results come from `projects.results` through
-`projects.selectors.measure_view`, the same computation as the project pages.
+with the number of trainees. Results come from `projects.results.compute`, the same computation
+as the project pages.
 """
 
 from __future__ import annotations
@@ -12,72 +12,93 @@ import datetime as dt
 import hashlib
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from functools import cached_property
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from applications.models import Application
-from coaching.models import Conversation, NextStep, PrivateNote
+from applications.models import Application, MeasureDirection
+from coaching.models import Conversation, NextStep
 from cohorts.models import Attendance, Cohort, Enrollment
 from leanleaders.models import AuditEvent, Department, User
 from leanleaders.reporting import completion, policies
 from projects import results
-from projects.models import LeanTool, Measure, Measurement, ProgressEntry, Project
+from projects.models import BaselinePoint, LeanTool, Measure, Measurement, ProgressEntry, Project
 from projects.policies import visible_projects
 from projects.results import Verdict
-from projects.selectors import (
-    NO_OUTCOME,
-    Outcome,
-    ProjectSummary,
-    measure_view,
-    project_outcomes,
-)
+from projects.selectors import NO_OUTCOME, Outcome, project_outcomes
 
 TOOL_LABELS = dict(LeanTool.choices)
 SPARKLINE_POINTS = 12
 
 
 # ---------------------------------------------------------------------------------------------
-# Projects with their primary measure's result, in bulk
-
-
-def _projects_for(user: User, application_ids: Iterable[int]) -> dict[int, ProjectSummary]:
-    """{application id: summary} for the visible projects of these applications (4 queries)."""
-    measures = Measure.objects.filter(is_primary=True).prefetch_related(
-        "baseline_points",
-        Prefetch("measurements", queryset=Measurement.objects.order_by("date", "id")),
-    )
-    projects = (
-        visible_projects(user)
-        .filter(application_id__in=list(application_ids))
-        .select_related("reviewed_by")
-        .prefetch_related(Prefetch("measures", queryset=measures))
-    )
-    summaries = {}
-    for project in projects:
-        primary = next(iter(project.measures.all()), None)
-        summaries[project.application_id] = ProjectSummary(
-            project=project, primary=measure_view(primary) if primary else None
-        )
-    return summaries
-
-
-# ---------------------------------------------------------------------------------------------
 # The cohort review board
+#
+# The board and its exports read six small queries whatever the cohort's size (two more when the
+# measures' series are not cached), as plain values into the light records below: building model
+# instances, and reading every measurement of every project, was most of the board's time.
+
+
+class BoardTrainee(NamedTuple):
+    full_name: str
+    email: str
+    job_title: str
+
+    def get_short_name(self) -> str:
+        """As `User.get_short_name`: the first name, else the email."""
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class BoardDepartment(NamedTuple):
+    pk: int
+    name: str
+    code: str
+
+
+class BoardProject(NamedTuple):
+    pk: int
+    title: str
+    status: str
+    review_comment: str
+    reviewed_by_name: str
+
+    @property
+    def is_reviewed(self) -> bool:
+        return self.status == Project.Status.REVIEWED
+
+
+class BoardMeasure(NamedTuple):
+    """The project's primary measure, with its result and its latest values (the run chart)."""
+
+    name: str
+    unit: str
+    direction: str
+    result: results.Result
+    latest: list[Decimal]  # at most SPARKLINE_POINTS, oldest first
+    last_measured: dt.date | None
+
+    @property
+    def direction_label(self) -> str:
+        return MeasureDirection(self.direction).label
 
 
 @dataclass
 class BoardRow:
-    enrollment: Enrollment
-    summary: ProjectSummary | None
+    enrollment_id: int
+    trainee: BoardTrainee
+    department: BoardDepartment
     marks: dict[int, str]
     today: dt.date
+    project: BoardProject | None = None
+    measure: BoardMeasure | None = None
     tools: dict[str, int] = field(default_factory=dict)
     coaching_count: int = 0
     last_coached: dt.date | None = None
@@ -87,49 +108,24 @@ class BoardRow:
     private_note: str = ""
 
     @property
-    def trainee(self) -> User:
-        return self.enrollment.trainee
-
-    @property
-    def department(self) -> Department:
-        return self.enrollment.application.department
-
-    @property
-    def project(self) -> Project | None:
-        return self.summary.project if self.summary else None
-
-    @property
     def result(self) -> results.Result | None:
-        return self.summary.primary.result if self.summary and self.summary.primary else None
-
-    @property
-    def measure(self) -> Measure | None:
-        return self.summary.primary.measure if self.summary and self.summary.primary else None
+        return self.measure.result if self.measure else None
 
     @property
     def verdict(self) -> str:
-        return self.summary.verdict if self.summary else Verdict.NOT_ENOUGH_DATA
+        return self.measure.result.verdict if self.measure else Verdict.NOT_ENOUGH_DATA
 
     @property
     def gain_percent(self) -> Decimal | None:
-        return self.result.gain_percent if self.result else None
-
-    @property
-    def values(self) -> list[Decimal]:
-        if not self.summary or not self.summary.primary:
-            return []
-        return [m.value for m in self.summary.primary.measurements]
+        return self.measure.result.gain_percent if self.measure else None
 
     @property
     def sparkline(self) -> list[Decimal]:
-        return self.values[-SPARKLINE_POINTS:]
+        return self.measure.latest if self.measure else []
 
     @property
     def last_measured(self) -> dt.date | None:
-        if not self.summary or not self.summary.primary:
-            return None
-        dates = [m.date for m in self.summary.primary.measurements]
-        return max(dates) if dates else None
+        return self.measure.last_measured if self.measure else None
 
     @property
     def last_activity(self) -> dt.date | None:
@@ -138,7 +134,7 @@ class BoardRow:
 
     @property
     def is_reviewed(self) -> bool:
-        return bool(self.project and self.project.is_reviewed)
+        return self.project is not None and self.project.is_reviewed
 
     @property
     def attendance(self) -> list[tuple[int, str | None]]:
@@ -161,13 +157,14 @@ class BoardRow:
         days = settings.LEANLEADERS_NOT_COACHED_DAYS
         return self.last_coached is None or (self.today - self.last_coached).days > days
 
-    @property
+    @cached_property
     def attention(self) -> list[str]:
-        """Why this row needs an analyst's attention, in words; empty when it does not."""
+        """Why this row needs an analyst's attention, in words; empty when it does not.
+        (Computed once: the counts, the filter and the row all ask.)"""
         if self.is_reviewed:
             return []
         reasons = []
-        if self.summary is None:
+        if self.project is None:
             reasons.append("No project yet")
         elif self.verdict == Verdict.WORSE:
             reasons.append("Result is worse")
@@ -177,82 +174,238 @@ class BoardRow:
             reasons.append("Overdue next steps")
         if any(mark in Attendance.MISSED for mark in self.marks.values()):
             reasons.append("Missed a day")
-        if self.summary is not None and self.not_coached:
+        if self.project is not None and self.not_coached:
             reasons.append("Not coached recently")
         return reasons
 
 
-def _by_project(rows: Iterable[dict[str, Any]]) -> dict[int, dict[str, Any]]:
-    return {row["project_id"]: row for row in rows}
+class _Series(NamedTuple):
+    """What a primary measure's data points and measurements come to on the board."""
+
+    result: results.Result
+    latest: list[Decimal]  # at most SPARKLINE_POINTS, oldest first
+    last_measured: dt.date | None
+
+
+BOARD_SERIES_CACHE_SECONDS = 600
+
+
+def _series(measures: dict[int, tuple[str, Decimal | None, dt.datetime]]) -> dict[int, _Series]:
+    """{measure id: its series} for {measure id: (direction, baseline value, updated_at)}.
+
+    Cached under everything it depends on: each measure's id, direction and baseline value, and
+    its `updated_at`, which moves with every change to the measure, its baseline points or its
+    measurements (see `projects.services._touch_measure`), so a cached series is never stale.
+    Otherwise two queries: the baseline points, and only the
+    latest SPARKLINE_POINTS measurements of each measure with their total (window functions),
+    so a long history is never read. The result is `projects.results.compute`, as on the
+    project page.
+    """
+    if not measures:
+        return {}
+    stamps = repr(
+        sorted(
+            (pk, direction, str(baseline), updated_at.isoformat())
+            for pk, (direction, baseline, updated_at) in measures.items()
+        )
+    )
+    key = "reports:board-series:" + hashlib.sha256(stamps.encode()).hexdigest()
+    series = cache.get(key)
+    if series is not None:
+        return series
+    points: dict[int, list[Decimal]] = defaultdict(list)
+    for measure_id, value in (
+        BaselinePoint.objects.filter(measure_id__in=list(measures))
+        .order_by()
+        .values_list("measure_id", "value")
+    ):
+        points[measure_id].append(value)
+    latest: dict[int, list[tuple[int, dt.date, Decimal]]] = defaultdict(list)
+    totals: dict[int, int] = {}
+    for measure_id, rank, date, value, total in (
+        Measurement.objects.filter(measure_id__in=list(measures))
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("measure_id")],
+                order_by=[F("date").desc(), F("pk").desc()],
+            ),
+            total=Window(Count("pk"), partition_by=[F("measure_id")]),
+        )
+        .filter(rank__lte=SPARKLINE_POINTS)
+        .order_by()
+        .values_list("measure_id", "rank", "date", "value", "total")
+    ):
+        latest[measure_id].append((rank, date, value))
+        totals[measure_id] = total
+    series = {}
+    for pk, (direction, baseline, _) in measures.items():
+        newest_first = sorted(latest.get(pk, ()))
+        values = [value for _, _, value in reversed(newest_first)]
+        series[pk] = _Series(
+            result=results.compute(
+                higher_is_better=direction == MeasureDirection.HIGHER_IS_BETTER,
+                baseline_value=baseline,
+                baseline_points=points.get(pk, ()),
+                measurements=values,
+                measurement_count=totals.get(pk, 0),
+            ),
+            latest=values,
+            last_measured=newest_first[0][1] if newest_first else None,
+        )
+    cache.set(key, series, BOARD_SERIES_CACHE_SECONDS)
+    return series
+
+
+def _primary_measures(project_ids: list[int]) -> dict[int, BoardMeasure]:
+    """{project id: its primary measure with the result}."""
+    rows = list(
+        Measure.objects.filter(project_id__in=project_ids, is_primary=True)
+        .order_by()
+        .values_list(
+            "pk", "project_id", "name", "unit", "direction", "baseline_value", "updated_at"
+        )
+    )
+    series = _series({row[0]: (row[4], row[5], row[6]) for row in rows})
+    return {
+        project_id: BoardMeasure(name, unit, direction, *series[pk])
+        for pk, project_id, name, unit, direction, _, _ in rows
+    }
+
+
+def _board_projects(
+    user: User, application_ids: list[int]
+) -> dict[int, tuple[BoardProject, BoardMeasure | None]]:
+    """{application id: (project, primary measure)} for the visible projects of these
+    applications."""
+    projects = {
+        application_id: BoardProject(pk, title, status, review_comment, reviewed_by or "")
+        for application_id, pk, title, status, review_comment, reviewed_by in (
+            visible_projects(user)
+            .filter(application_id__in=application_ids)
+            .order_by()
+            .values_list(
+                "application_id",
+                "pk",
+                "title",
+                "status",
+                "review_comment",
+                "reviewed_by__full_name",
+            )
+        )
+    }
+    measures = _primary_measures([project.pk for project in projects.values()])
+    return {
+        application_id: (project, measures.get(project.pk))
+        for application_id, project in projects.items()
+    }
+
+
+def _progress(project_ids: list[int]) -> tuple[dict[int, dict[str, int]], dict[int, dt.date]]:
+    """How often each project tagged each Lean tool in its progress log, and its latest entry."""
+    tools: dict[int, dict[str, int]] = defaultdict(dict)
+    latest: dict[int, dt.date] = {}
+    for project_id, date, entry_tools in (
+        ProgressEntry.objects.filter(project_id__in=project_ids)
+        .order_by()
+        .values_list("project_id", "date", "tools")
+    ):
+        counts = tools[project_id]
+        for code in entry_tools or []:
+            if code in TOOL_LABELS:
+                counts[code] = counts.get(code, 0) + 1
+        if project_id not in latest or date > latest[project_id]:
+            latest[project_id] = date
+    return tools, latest
+
+
+def _coaching(
+    project_ids: list[int], *, with_notes: bool
+) -> tuple[dict[int, tuple[int, dt.date]], dict[int, str]]:
+    """Each project's number of conversations and the latest one's date, and (only when asked:
+    other readers never load the notes' table) the latest private note that says something."""
+    fields = ["project_id", "date", "pk"]
+    if with_notes:
+        fields.append("private_note__text")
+    coaching: dict[int, tuple[int, dt.date]] = {}
+    notes: dict[int, str] = {}
+    noted: dict[int, tuple[dt.date, int]] = {}
+    for project_id, date, pk, *note in (
+        Conversation.objects.filter(project_id__in=project_ids).order_by().values_list(*fields)
+    ):
+        count, last = coaching.get(project_id, (0, date))
+        coaching[project_id] = (count + 1, max(date, last))
+        if note and note[0] and (date, pk) > noted.get(project_id, (date.min, 0)):
+            noted[project_id] = (date, pk)
+            notes[project_id] = note[0]
+    return coaching, notes
+
+
+def _open_steps(project_ids: list[int], today: dt.date) -> dict[int, tuple[int, int]]:
+    """Each project's open next steps and how many of them are overdue."""
+    steps: dict[int, tuple[int, int]] = {}
+    for project_id, due in (
+        NextStep.objects.filter(project_id__in=project_ids, status=NextStep.Status.OPEN)
+        .order_by()
+        .values_list("project_id", "due_date")
+    ):
+        open_count, overdue = steps.get(project_id, (0, 0))
+        steps[project_id] = (open_count + 1, overdue + int(due < today))
+    return steps
 
 
 def board_rows(*, user: User, cohort: Cohort) -> list[BoardRow]:
     """One row per enrolled trainee of the cohort that this reader may see, by name."""
     today = timezone.localdate()
-    enrollments = list(
+    # With each of the (at most three) attendance marks joined in: one row per mark, or one
+    # row with no mark, instead of a second query.
+    people: dict[int, tuple[Any, ...]] = {}
+    marks: dict[int, dict[int, str]] = defaultdict(dict)
+    for pk, *person, day, mark in (
         policies.board_enrollments(user)
         .filter(cohort=cohort)
-        .select_related("trainee", "application__department")
-        .prefetch_related(Prefetch("attendance", queryset=Attendance.objects.order_by("day")))
         .order_by("trainee__full_name", "pk")
-    )
-    summaries = _projects_for(user, [e.application_id for e in enrollments])
-    project_ids = [s.project.pk for s in summaries.values()]
+        .values_list(
+            "pk",
+            "application_id",
+            "trainee__full_name",
+            "trainee__email",
+            "trainee__job_title",
+            "application__department_id",
+            "application__department__name",
+            "application__department__code",
+            "attendance__day",
+            "attendance__mark",
+        )
+    ):
+        people[pk] = tuple(person)
+        if day is not None:
+            marks[pk][day] = mark
+    if not people:
+        return []
+    projects = _board_projects(user, [person[0] for person in people.values()])
+    project_ids = [project.pk for project, _ in projects.values()]
 
-    tools: dict[int, dict[str, int]] = defaultdict(dict)
-    last_progress: dict[int, dt.date] = {}
-    if project_ids:
-        for project_id, date, entry_tools in ProgressEntry.objects.filter(
-            project_id__in=project_ids
-        ).values_list("project_id", "date", "tools"):
-            counts = tools[project_id]
-            for code in entry_tools or []:
-                if code in TOOL_LABELS:
-                    counts[code] = counts.get(code, 0) + 1
-            if project_id not in last_progress or date > last_progress[project_id]:
-                last_progress[project_id] = date
-    coaching = _by_project(
-        Conversation.objects.filter(project_id__in=project_ids)
-        .values("project_id")
-        .annotate(count=Count("id"), last=Max("date"))
-        if project_ids
-        else []
-    )
-    steps = _by_project(
-        NextStep.objects.filter(project_id__in=project_ids, status=NextStep.Status.OPEN)
-        .values("project_id")
-        .annotate(open=Count("id"), overdue=Count("id", filter=Q(due_date__lt=today)))
-        if project_ids
-        else []
-    )
-    notes: dict[int, str] = {}
-    # Private notes are read only for analysts: other readers never load the table.
-    if project_ids and policies.can_see_private_notes(user):
-        for project_id, text in (
-            PrivateNote.objects.filter(conversation__project_id__in=project_ids)
-            .exclude(text="")
-            .order_by("-conversation__date", "-conversation_id")
-            .values_list("conversation__project_id", "text")
-        ):
-            notes.setdefault(project_id, text)
+    tools, last_progress = _progress(project_ids)
+    coaching, notes = _coaching(project_ids, with_notes=policies.can_see_private_notes(user))
+    steps = _open_steps(project_ids, today)
 
     rows = []
-    for enrollment in enrollments:
-        summary = summaries.get(enrollment.application_id)
+    for enrollment_id, (application_id, name, email, job_title, *department) in people.items():
         row = BoardRow(
-            enrollment=enrollment,
-            summary=summary,
-            marks={a.day: a.mark for a in enrollment.attendance.all()},
+            enrollment_id=enrollment_id,
+            trainee=BoardTrainee(name, email, job_title),
+            department=BoardDepartment(*department),
+            marks=marks.get(enrollment_id, {}),
             today=today,
         )
-        if summary is not None:
-            pk = summary.project.pk
+        if application_id in projects:
+            row.project, row.measure = projects[application_id]
+            pk = row.project.pk
             row.tools = tools.get(pk, {})
             row.last_progress = last_progress.get(pk)
-            row.coaching_count = coaching.get(pk, {}).get("count", 0)
-            row.last_coached = coaching.get(pk, {}).get("last")
-            row.open_steps = steps.get(pk, {}).get("open", 0)
-            row.overdue_steps = steps.get(pk, {}).get("overdue", 0)
+            row.coaching_count, row.last_coached = coaching.get(pk, (0, None))
+            row.open_steps, row.overdue_steps = steps.get(pk, (0, 0))
             row.private_note = notes.get(pk, "")
         rows.append(row)
     return rows
@@ -278,18 +431,18 @@ SORTS: dict[str, tuple[str, Any]] = {
     "review": ("Review", lambda r: (r.is_reviewed, r.is_lean_leader)),
 }
 SORT_OPTIONS = [
-    {"value": "name", "label": "Trainee (A to Z)"},
-    {"value": "department", "label": "Department"},
-    {"value": "project", "label": "Project title"},
-    {"value": "-change", "label": "Change (best first)"},
-    {"value": "change", "label": "Change (worst first)"},
-    {"value": "verdict", "label": "Result (improved first)"},
-    {"value": "-activity", "label": "Last activity (most recent first)"},
-    {"value": "activity", "label": "Last activity (longest ago first)"},
-    {"value": "coaching", "label": "Coaching (least first)"},
-    {"value": "-steps", "label": "Overdue next steps (most first)"},
-    {"value": "attendance", "label": "Days attended (fewest first)"},
-    {"value": "review", "label": "Not reviewed first"},
+    ("name", "Trainee (A to Z)"),
+    ("department", "Department"),
+    ("project", "Project title"),
+    ("-change", "Change (best first)"),
+    ("change", "Change (worst first)"),
+    ("verdict", "Result (improved first)"),
+    ("-activity", "Last activity (most recent first)"),
+    ("activity", "Last activity (longest ago first)"),
+    ("coaching", "Coaching (least first)"),
+    ("-steps", "Overdue next steps (most first)"),
+    ("attendance", "Days attended (fewest first)"),
+    ("review", "Not reviewed first"),
 ]
 REVIEW_FILTERS = {"reviewed": "Reviewed", "not_reviewed": "Not reviewed yet"}
 
@@ -378,7 +531,7 @@ def board_counts(rows: Sequence[BoardRow]) -> dict[str, int]:
     }
 
 
-def board_departments(rows: Sequence[BoardRow]) -> list[Department]:
+def board_departments(rows: Sequence[BoardRow]) -> list[BoardDepartment]:
     seen = {r.department.pk: r.department for r in rows}
     return sorted(seen.values(), key=lambda d: d.name)
 
@@ -714,8 +867,19 @@ def _compute_program_report(
     )
 
 
-def report_cohort_choices() -> QuerySet[Cohort]:
-    return Cohort.objects.exclude(status=Cohort.Status.CANCELLED).order_by("-day1", "-pk")
+def report_cohort_choices() -> list[tuple[int, str, dt.date]]:
+    """(id, name, Day 1) of each cohort the report can be limited to, newest first: plain values,
+    as the filter lists every cohort of the program."""
+    return list(
+        Cohort.objects.exclude(status=Cohort.Status.CANCELLED)
+        .order_by("-day1", "-pk")
+        .values_list("pk", "name", "day1")
+    )
+
+
+def report_department_choices() -> list[tuple[int, str]]:
+    """(id, name) of every department, by name."""
+    return list(Department.objects.order_by("name").values_list("pk", "name"))
 
 
 # ---------------------------------------------------------------------------------------------

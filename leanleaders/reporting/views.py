@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from cohorts.models import Cohort, Enrollment
 from leanleaders.decorators import analyst_required, staff_required
-from leanleaders.models import Department
 from leanleaders.reporting import exports, policies, selectors
 from projects import results
 from projects import services as project_services
@@ -121,7 +120,7 @@ EXPORTS = {
 
 
 @staff_required
-def cohort_export(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpResponse:
+def cohort_export(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpResponseBase:
     cohort = _cohort_or_404(request, pk)
     if kind == "coaching":
         with_notes = policies.can_see_private_notes(request.user)
@@ -169,7 +168,9 @@ def _report_filters(request: HttpRequest) -> tuple[selectors.ReportFilters, list
     )
 
 
-def _filters_text(filters: selectors.ReportFilters, cohorts: list[Cohort], department: Any) -> str:
+def _filters_text(
+    filters: selectors.ReportFilters, cohorts: list[str], department: str | None
+) -> str:
     parts = []
     if filters.date_from or filters.date_to:
         start = filters.date_from.isoformat() if filters.date_from else "the start"
@@ -178,9 +179,9 @@ def _filters_text(filters: selectors.ReportFilters, cohorts: list[Cohort], depar
     else:
         parts.append("all applications")
     if cohorts:
-        parts.append("cohorts: " + ", ".join(c.name for c in cohorts))
+        parts.append("cohorts: " + ", ".join(cohorts))
     if department:
-        parts.append(f"department: {department.name}")
+        parts.append(f"department: {department}")
     return "; ".join(parts)
 
 
@@ -216,10 +217,10 @@ def _chart_data(report: selectors.ProgramReport) -> dict[str, Any]:
 def _report_context(request: HttpRequest) -> dict[str, Any]:
     filters, errors = _report_filters(request)
     report = selectors.program_report(user=request.user, filters=filters)
-    cohort_choices = list(selectors.report_cohort_choices())
-    chosen = [c for c in cohort_choices if c.pk in filters.cohort_ids]
-    departments = list(Department.objects.order_by("name"))
-    department = next((d for d in departments if d.pk == filters.department_id), None)
+    cohort_choices = selectors.report_cohort_choices()
+    chosen = [name for pk, name, _ in cohort_choices if pk in filters.cohort_ids]
+    departments = selectors.report_department_choices()
+    department = next((name for pk, name in departments if pk == filters.department_id), None)
     return {
         "report": report,
         "filters": filters,
@@ -242,7 +243,7 @@ def program_report(request: HttpRequest) -> HttpResponse:
 
 
 @analyst_required
-def program_report_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def program_report_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     context = _report_context(request)
     tables = exports.report_tables(context["report"], context["filters_text"])
     return exports.response(tables, f"lean-leaders-program-report-{timezone.localdate()}", fmt)

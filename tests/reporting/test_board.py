@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from leanleaders.reporting import selectors
 from projects.models import Project
@@ -55,6 +60,61 @@ def test_board_page_shows_change_with_arrow_and_word_not_colour_alone(dataset, a
     assert "Lean Leader" in html
     assert reverse("projects:project-detail", args=[dataset.projects["Ana"].pk]) in html
     assert "Five whys" in html  # Lean tools in use
+
+
+def test_the_board_shows_the_latest_private_note_that_says_something(dataset, analyst, client_for):
+    project = dataset.projects["Ana"]
+    today = timezone.localdate()
+    log_conversation(project, analyst, date=today - dt.timedelta(days=9), private_notes="Old")
+    log_conversation(project, analyst, date=today - dt.timedelta(days=5), private_notes="Newer")
+    log_conversation(project, analyst, date=today - dt.timedelta(days=2), private_notes="")
+    rows = {
+        r.trainee.full_name: r for r in selectors.board_rows(user=analyst, cohort=dataset.spring)
+    }
+    assert rows["Ana"].private_note == "Newer"
+    assert (rows["Ana"].coaching_count, rows["Ana"].last_coached) == (3, today - dt.timedelta(2))
+    html = board(client_for(analyst), dataset.spring).content.decode()
+    assert "Newer" in html
+    assert "Old" not in html
+
+
+def test_a_new_measurement_shows_at_once_though_results_are_cached(dataset, analyst, client_for):
+    from projects import services as project_services
+
+    client = client_for(analyst)
+    measure = dataset.projects["Cleo"].measures.get()
+    assert "Days to decide: 1 value" not in board(client, dataset.spring).content.decode()
+    project_services.measurement_add(
+        measure_id=measure.pk,
+        by=dataset.people["Cleo"],
+        date=timezone.localdate(),
+        value=Decimal("5"),
+    )
+    html = board(client, dataset.spring).content.decode()
+    assert "Days to decide: 1 value, first 5, latest 5" in html
+
+
+XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def test_text_on_the_board_is_escaped(dataset, analyst, client_for):
+    from coaching.models import PrivateNote
+    from leanleaders.models import Department, User
+    from projects.models import Measure
+
+    cleo, ben = dataset.projects["Cleo"], dataset.projects["Ben"]
+    User.objects.filter(pk=cleo.trainee_id).update(full_name=XSS)
+    Department.objects.filter(pk=cleo.department_id).update(name=XSS, code=XSS[:10])
+    Project.objects.filter(pk=cleo.pk).update(title=XSS)
+    Project.objects.filter(pk=ben.pk).update(review_comment=XSS)
+    Measure.objects.filter(project=cleo).update(name=XSS, unit=XSS[:60])
+    PrivateNote.objects.filter(
+        conversation=log_conversation(cleo, analyst, private_notes="x")
+    ).update(text=XSS)
+    html = board(client_for(analyst), dataset.spring).content.decode()
+    assert html.count("&lt;script&gt;alert") >= 8  # name, department, title, measure, note...
+    assert "<script>alert" not in html
+    assert "<img src=x" not in html
 
 
 def test_filters_and_sorting(dataset, analyst, client_for):
@@ -189,6 +249,7 @@ def test_board_and_export_queries_do_not_grow_with_trainees(
     url = reverse(name, args=[cohort.pk])
 
     def fetch():
+        cache.clear()  # count the worst case: the measures' series not cached yet
         response = client.get(url)
         assert response.status_code == 200
         if response.streaming:
