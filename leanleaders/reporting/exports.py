@@ -2,21 +2,22 @@
 
 Every cell passes through `safe_cell`. Text that a spreadsheet would run as a formula (starting
 with = + - @, a tab or a carriage return) gets a leading single quote; numbers stay numbers.
-Both are streamed row by row: CSV through the csv module, the workbook through `xlsx`.
+CSV is streamed row by row; the workbook is written with openpyxl's write-only mode.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
+from openpyxl import Workbook
 
-from leanleaders.reporting import xlsx
 from leanleaders.reporting.selectors import BoardRow, Figures, ProgramReport
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -98,24 +99,33 @@ def _sheet_title(title: str) -> str:
     return title[:31] or "Sheet"
 
 
-def _sheet_rows(table: Table) -> Iterator[list[Cell]]:
-    yield [safe_cell(h) for h in table.headers]
-    for row in table.rows:
-        yield [safe_cell(v) for v in row]
+def xlsx_bytes(tables: Sequence[Table]) -> bytes:
+    workbook = Workbook(write_only=True)
+    for table in tables:
+        sheet = workbook.create_sheet(_sheet_title(table.title))
+        sheet.append([safe_cell(h) for h in table.headers])
+        for row in table.rows:
+            sheet.append([_xlsx_value(safe_cell(v)) for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
-def xlsx_response(tables: Sequence[Table], filename: str) -> StreamingHttpResponse:
-    sheets = [(_sheet_title(table.title), _sheet_rows(table)) for table in tables]
-    response = StreamingHttpResponse(xlsx.workbook_chunks(sheets), content_type=XLSX)
+def _xlsx_value(value: Cell) -> Cell:
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def xlsx_response(tables: Sequence[Table], filename: str) -> HttpResponse:
+    response = HttpResponse(xlsx_bytes(tables), content_type=XLSX)
     response["Content-Disposition"] = _disposition(f"{filename}.xlsx")
     response["Cache-Control"] = "private, no-store"
     return response
 
 
-def response(tables: Sequence[Table], filename: str, fmt: str) -> StreamingHttpResponse:
+def response(tables: Sequence[Table], filename: str, fmt: str) -> HttpResponse:
     if fmt == "xlsx":
         return xlsx_response(tables, filename)
-    return csv_response(tables, filename)
+    return csv_response(tables, filename)  # type: ignore[return-value]
 
 
 # ---------------------------------------------------------------------------------------------

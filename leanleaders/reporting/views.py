@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -120,7 +120,7 @@ EXPORTS = {
 
 
 @staff_required
-def cohort_export(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpResponseBase:
+def cohort_export(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpResponse:
     cohort = _cohort_or_404(request, pk)
     if kind == "coaching":
         with_notes = policies.can_see_private_notes(request.user)
@@ -243,7 +243,7 @@ def program_report(request: HttpRequest) -> HttpResponse:
 
 
 @analyst_required
-def program_report_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+def program_report_export(request: HttpRequest, fmt: str) -> HttpResponse:
     context = _report_context(request)
     tables = exports.report_tables(context["report"], context["filters_text"])
     return exports.response(tables, f"lean-leaders-program-report-{timezone.localdate()}", fmt)

@@ -49,7 +49,7 @@ def read_csv(response):
 
 
 def read_xlsx(response):
-    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    workbook = load_workbook(io.BytesIO(response.content), read_only=True)
     return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in workbook}
 
 
@@ -163,52 +163,3 @@ def test_program_report_csv_has_each_table_with_its_title(dataset, analyst, clie
     assert titles == ["Summary", "By department", "By cohort"]
     assert rows[1][:2] == ["Group", "Applied"]
     assert rows[2][1] == "6"
-
-
-def naive(*args):
-    return dt.datetime(*args)  # noqa: DTZ001 (a spreadsheet's times have no time zone)
-
-
-def test_workbook_cells_round_trip_through_openpyxl():
-    from leanleaders.reporting.xlsx import workbook_chunks
-
-    rows = [
-        ["Text", "Number", "Decimal", "Date", "Date and time", "Empty"],
-        [
-            '<b>"Tom" & Jerry</b>',
-            42,
-            Decimal("-2.50"),
-            dt.date(2025, 3, 1),
-            naive(2025, 3, 1, 13, 30, 15),
-            "",
-        ],
-        ["  spaced  ", 0.1, Decimal("1E+3"), dt.date(1900, 1, 1), None, "tab\tand\nnew line"],
-        ["bell\x07 and null\x00 dropped", True, *range(30)],
-    ]
-    data = b"".join(workbook_chunks([("First & only", iter(rows)), ("Second", iter([["x"]]))]))
-    workbook = load_workbook(io.BytesIO(data))
-    assert workbook.sheetnames == ["First & only", "Second"]
-    sheet = workbook["First & only"]
-    values = [list(r) for r in sheet.iter_rows(values_only=True)]
-    assert values[1][:6] == [
-        '<b>"Tom" & Jerry</b>',
-        42,
-        -2.5,
-        naive(2025, 3, 1),
-        naive(2025, 3, 1, 13, 30, 15),
-        None,
-    ]
-    assert sheet["D2"].number_format == "yyyy-mm-dd"
-    assert values[2][:4] == ["  spaced  ", 0.1, 1000, naive(1900, 1, 1)]
-    assert values[2][5] == "tab\tand\nnew line"
-    assert values[3][:2] == ["bell and null dropped", "Yes"]
-    assert values[3][-1] == 29  # column AF
-    assert sheet["AF4"].value == 29
-    assert workbook["Second"]["A1"].value == "x"
-
-
-def test_workbook_downloads_are_streamed(dataset, analyst, client_for):
-    response = client_for(analyst).get(url("reports:export-roster-xlsx", dataset.spring))
-    assert response.streaming
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert 'filename="spring-roster-' in response["Content-Disposition"]
