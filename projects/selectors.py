@@ -235,20 +235,32 @@ class Outcome(NamedTuple):
 NO_OUTCOME = Outcome(results.Verdict.NOT_ENOUGH_DATA, None)
 
 
+# The city-wide outcomes of the latest fingerprint, kept in the process as they are: the
+# local-memory cache would unpickle thousands of entries on every read (and the garbage they
+# leave made the slowest requests slower still). Keyed by the fingerprint, so never stale.
+_outcomes_memo: dict[str, dict[int, tuple[str, str | None]]] = {}
+
+
 def _cached_outcomes() -> dict[int, tuple[str, str | None]]:
-    """Every project's (verdict, gain as a string), cached under a fingerprint of the data it
-    depends on (one small aggregate query), so pages that count verdicts do not recompute them
-    for thousands of projects on every request, and any change makes a new key: never a stale
-    verdict. Plain strings, which the cache copies quickly."""
-    key = "projects:outcomes:" + _fingerprint_key()
-    cached = cache.get(key)
-    if cached is None:
-        cached = {
+    """Every project's (verdict, gain as a string), remembered under a fingerprint of the data
+    it depends on (one small aggregate query), so pages that count verdicts do not recompute
+    them for thousands of projects on every request, and any change makes a new key: never a
+    stale verdict. Read-only for callers."""
+    key = _fingerprint_key()
+    outcomes = _outcomes_memo.get(key)
+    if outcomes is None:
+        outcomes = {
             pk: (result.verdict, None if result.gain_percent is None else str(result.gain_percent))
             for pk, (_, _, _, result) in _compute_results(projects=Project.objects.all()).items()
         }
-        cache.set(key, cached, VERDICT_CACHE_SECONDS)
-    return cached
+        _outcomes_memo.clear()
+        _outcomes_memo[key] = outcomes
+    return outcomes
+
+
+def forget_outcomes() -> None:
+    """Drop the remembered outcomes (tests start from nothing)."""
+    _outcomes_memo.clear()
 
 
 NO_RESULT = (results.Verdict.NOT_ENOUGH_DATA, None)

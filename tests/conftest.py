@@ -41,7 +41,10 @@ def _empty_cache():
     """Each test starts with an empty cache (the local-memory cache lives as long as a worker)."""
     from django.core.cache import cache
 
+    from projects.selectors import forget_outcomes
+
     cache.clear()
+    forget_outcomes()
 
 
 @pytest.fixture

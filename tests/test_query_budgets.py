@@ -30,6 +30,7 @@ from cohorts.models import Attendance, Cohort, Enrollment
 from leanleaders.audit import audit_record
 from leanleaders.models import User
 from projects.models import Attachment, Measure, Measurement, ProgressEntry, Project
+from projects.selectors import forget_outcomes
 from tests.cohorts.factories import CohortFactory
 from tests.factories import TraineeFactory
 
@@ -354,6 +355,7 @@ PAGES = [
 
 def _count(client, url: str) -> int:
     cache.clear()  # count the worst case: nothing cached yet
+    forget_outcomes()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
