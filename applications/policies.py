@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 
 from applications.models import Application
 from leanleaders.models import User
-from leanleaders.roles import departments_acted_for, is_analyst, is_manager, is_trainee
+from leanleaders.roles import department_ids_acted_for, is_analyst, is_manager, is_trainee
 
 Actor = User | AnonymousUser
 
@@ -19,7 +19,7 @@ def visible_applications(user: Actor) -> QuerySet[Application]:
         return Application.objects.all()
     if is_manager(user):
         return Application.objects.filter(
-            Q(department__in=departments_acted_for(user)) | Q(manager=user)
+            Q(department_id__in=department_ids_acted_for(user)) | Q(manager=user)
         ).exclude(status=Application.Status.DRAFT)
     if is_trainee(user):
         return Application.objects.filter(trainee=user)
@@ -52,7 +52,7 @@ def acts_as_manager_for(user: Actor, application: Application) -> bool:
         return False
     if application.manager_id == user.pk:
         return True
-    return departments_acted_for(user).filter(pk=application.department_id).exists()
+    return application.department_id in department_ids_acted_for(user)
 
 
 def can_sign_off(user: Actor, application: Application) -> bool:

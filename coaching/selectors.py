@@ -18,7 +18,7 @@ from coaching import policies
 from coaching.models import CoachAssignment, CoachingRequest, Conversation, NextStep, PrivateNote
 from cohorts.models import Cohort, Enrollment
 from leanleaders.models import User
-from leanleaders.roles import departments_acted_for
+from leanleaders.roles import department_ids_acted_for
 from projects.models import Measurement, Project
 from projects.selectors import LIST_DEFERRED, progress_entries
 
@@ -164,7 +164,9 @@ def manager_open_steps(*, user: User) -> QuerySet[NextStep]:
 
     A queryset: a large department has thousands, so callers slice it and count in SQL."""
     return (
-        NextStep.objects.filter(project__department__in=departments_acted_for(user), status=OPEN)
+        NextStep.objects.filter(
+            project__department_id__in=department_ids_acted_for(user), status=OPEN
+        )
         .select_related("owner", "conversation", "project__trainee")
         .order_by("due_date", "pk")
     )

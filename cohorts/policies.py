@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from applications.models import Application
 from cohorts.models import Cohort, Enrollment
 from leanleaders.models import User
-from leanleaders.roles import departments_acted_for, is_analyst, is_manager, is_trainee
+from leanleaders.roles import department_ids_acted_for, is_analyst, is_manager, is_trainee
 
 Actor = User | AnonymousUser
 
@@ -25,7 +25,9 @@ def visible_enrollments(user: Actor) -> QuerySet[Enrollment]:
     if is_analyst(user):
         return Enrollment.objects.all()
     if is_manager(user):
-        return Enrollment.objects.filter(application__department__in=departments_acted_for(user))
+        return Enrollment.objects.filter(
+            application__department_id__in=department_ids_acted_for(user)
+        )
     if is_trainee(user):
         return Enrollment.objects.filter(trainee=user)
     return Enrollment.objects.none()

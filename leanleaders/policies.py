@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from leanleaders.models import User
-from leanleaders.roles import departments_acted_for, is_analyst, is_manager
+from leanleaders.roles import department_ids_acted_for, is_analyst, is_manager
 
 
 def can_manage_people(user: User | AnonymousUser) -> bool:
@@ -25,6 +25,6 @@ def visible_people(user: User | AnonymousUser) -> QuerySet[User]:
         return User.objects.all()
     if is_manager(user):
         return User.objects.filter(
-            Q(department__in=departments_acted_for(user)), role=User.Role.TRAINEE
+            Q(department_id__in=department_ids_acted_for(user)), role=User.Role.TRAINEE
         )
     return User.objects.none()

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 
 from applications.models import Application
 from leanleaders.models import User
-from leanleaders.roles import departments_acted_for, is_analyst, is_manager, is_trainee
+from leanleaders.roles import department_ids_acted_for, is_analyst, is_manager, is_trainee
 from projects.models import Project
 
 Actor = User | AnonymousUser
@@ -29,7 +29,7 @@ def visible_projects(user: Actor) -> QuerySet[Project]:
     if sees_every_project(user):
         return Project.objects.all()
     if is_manager(user):
-        return Project.objects.filter(department__in=departments_acted_for(user))
+        return Project.objects.filter(department_id__in=department_ids_acted_for(user))
     if is_trainee(user):
         return Project.objects.filter(trainee=user)
     return Project.objects.none()

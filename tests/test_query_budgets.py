@@ -225,14 +225,14 @@ COHORT = lambda w: w.cohort.pk  # noqa: E731
 # added here the same way when they exist.
 PAGES = [
     Page("trainee home", "trainee", _u("home"), 13, shows=("Step for",)),
-    Page("manager home", "manager", _u("home"), 16, shows=("Peer ",)),
+    Page("manager home", "manager", _u("home"), 17, shows=("Peer ",)),
     Page("analyst home", "analyst", _u("home"), 17),
     Page("application list (trainee)", "trainee", _u("applications:application-list"), 5),
     Page(
         "application list (manager)",
         "manager",
         _u("applications:application-list"),
-        4,
+        5,
         shows=("Peer ", "Person ", "Waiting "),
     ),
     Page(
@@ -246,7 +246,7 @@ PAGES = [
         "application detail (manager)",
         "manager",
         _u("applications:application-detail", APPLICATION),
-        4,
+        5,
     ),
     Page(
         "application detail (analyst)",
@@ -279,7 +279,7 @@ PAGES = [
         "cohort list (manager)",
         "manager",
         _q("cohorts:cohort-list", "?when=current"),
-        5,
+        6,
         shows=("Cohort -5",),
     ),
     Page(
@@ -293,7 +293,7 @@ PAGES = [
         "cohort detail (manager)",
         "manager",
         _u("cohorts:cohort-detail", COHORT),
-        7,
+        8,
         shows=("Peer ",),
     ),
     Page("roster: my cohort", "trainee", _u("cohorts:my-cohort"), 5),
@@ -318,7 +318,7 @@ PAGES = [
         9,
         shows=("Tried step",),
     ),
-    Page("project A3", "manager", _u("projects:project-a3", PROJECT), 8, shows=("Tried step",)),
+    Page("project A3", "manager", _u("projects:project-a3", PROJECT), 9, shows=("Tried step",)),
     Page("project list", "analyst", _u("projects:project-list"), 16, shows=("Peer ",)),
     Page(
         "project timeline",

@@ -236,7 +236,7 @@ def test_application_list_query_count_does_not_grow(
 ):
     _many(rows, department, S.SUBMITTED)
     client = client_for(manager)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get(reverse("applications:application-list"))
 
 
@@ -249,7 +249,7 @@ def test_application_detail_query_count_does_not_grow(
     for _ in range(events):
         audit_record(target=submitted, action="edited", by=trainee)
     client = client_for(manager)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get(reverse("applications:application-detail", args=[submitted.pk]))
 
 
@@ -259,5 +259,5 @@ def test_manager_home_query_count_does_not_grow(
 ):
     _many(rows, department, S.SUBMITTED)
     client = client_for(manager)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         client.get(reverse("home"))
