@@ -640,9 +640,11 @@ def main(argv: list[str] | None = None) -> None:
     with transaction.atomic():
         subjects = build(args.scale, args.seed)
     analyzed = time.perf_counter()
+    # VACUUM as well as ANALYZE: what autovacuum does to a table that has settled, and what
+    # lets the planner answer counts from an index alone (it marks the pages all-visible).
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    print(f"  ANALYZE in {time.perf_counter() - analyzed:.1f} s")
+        cursor.execute("VACUUM ANALYZE")
+    print(f"  VACUUM ANALYZE in {time.perf_counter() - analyzed:.1f} s")
     elapsed = time.perf_counter() - began
     subjects["build_seconds"] = round(elapsed, 1)
     subjects["scale"] = args.scale

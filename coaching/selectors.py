@@ -173,9 +173,13 @@ def manager_open_steps(*, user: User) -> QuerySet[NextStep]:
 
 
 def step_counts(steps: QuerySet[NextStep]) -> dict[str, int]:
-    """How many steps there are and how many of them are overdue, in one query."""
+    """How many steps there are and how many of them are overdue, in one query.
+
+    Both count due_date (never null) rather than the id: the open steps' partial index holds
+    the due date, so the count needs no visit to the table."""
     return steps.aggregate(
-        count=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=timezone.localdate()))
+        count=Count("due_date"),
+        overdue=Count("due_date", filter=Q(due_date__lt=timezone.localdate())),
     )
 
 
