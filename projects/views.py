@@ -146,11 +146,15 @@ def project_list(request: HttpRequest) -> HttpResponse:
     # Verdicts of every listed project (for the counts and the filter) are read as plain values;
     # full rows and summaries are built for the page shown only.
     projects = selectors.project_queryset(user=request.user, department_id=department_id)
-    verdicts = selectors.project_verdicts(projects=projects)
+    fingerprint = selectors.verdict_fingerprint()
+    verdicts = selectors.project_verdicts(projects=projects, fingerprint=fingerprint)
+    shown = list(verdicts) if not verdict else [pk for pk, v in verdicts.items() if v == verdict]
     if verdict:
-        projects = projects.filter(pk__in=[pk for pk, v in verdicts.items() if v == verdict])
-    page = Paginator(projects, 25).get_page(request.GET.get("page"))
-    page.object_list = selectors.summaries_of(page.object_list)
+        projects = projects.filter(pk__in=shown)
+    paginator = Paginator(projects, 25)
+    paginator.count = len(shown)  # known from the verdicts: no COUNT query
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = selectors.summaries_of(page.object_list, fingerprint=fingerprint)
     return render(
         request,
         "projects/project_list.html",

@@ -319,7 +319,7 @@ PAGES = [
         shows=("Tried step",),
     ),
     Page("project A3", "manager", _u("projects:project-a3", PROJECT), 9, shows=("Tried step",)),
-    Page("project list", "analyst", _u("projects:project-list"), 16, shows=("Peer ",)),
+    Page("project list", "analyst", _u("projects:project-list"), 14, shows=("Peer ",)),
     Page(
         "project timeline",
         "trainee",

@@ -321,6 +321,24 @@ def test_project_list_filters_by_verdict(request, client_for, trainee, colleague
     assert waiting.title not in page
 
 
+def test_project_list_pages_count_the_filtered_projects(client_for, analyst, department):
+    from tests.factories import TraineeFactory
+
+    for i in range(27):
+        project = make_project(TraineeFactory(department=department))
+        if i < 2:
+            add_measurements(project, [10])
+    client = client_for(analyst)
+    first = client.get(url("project-list")).content.decode()
+    assert "Page 1 of 2" in first
+    second = client.get(url("project-list"), {"page": 2}).context["page"]
+    assert len(second.object_list) == 2
+    improved = client.get(url("project-list"), {"verdict": "improved"}).context["page"]
+    assert improved.paginator.count == 2
+    assert len(improved.object_list) == 2
+    assert not improved.has_other_pages()
+
+
 def test_trainee_project_list_redirects_to_403(client_for, trainee):
     assert client_for(trainee).get(url("project-list")).status_code == 403
 
