@@ -61,8 +61,33 @@ class PlacementForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    cohort = forms.IntegerField()
-    reason = forms.CharField(required=False, max_length=500)
+    """Where to move someone: any cohort still taking people, other than their own."""
+
+    cohort = forms.TypedChoiceField(
+        label="To cohort",
+        coerce=int,
+        empty_value=None,
+        error_messages={
+            "invalid_choice": "That cohort is no longer taking people: choose another."
+        },
+    )
+    reason = forms.CharField(
+        label="Reason (optional, sent to the trainee)", required=False, max_length=500
+    )
+
+    def __init__(self, *args: Any, cohorts: list[Cohort], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices: list[tuple[Any, str]] = [("", "Choose a cohort")]
+        for cohort in cohorts:
+            full = ", full: waitlist" if cohort.seats_taken >= cohort.capacity else ""
+            choices.append(
+                (
+                    cohort.pk,
+                    f"{cohort.name} (Day 1 {cohort.day1:%-d %b %Y}, "
+                    f"{cohort.seats_taken}/{cohort.capacity} seats{full})",
+                )
+            )
+        self.fields["cohort"].choices = choices
 
 
 class ReorderForm(forms.Form):

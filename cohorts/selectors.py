@@ -59,9 +59,9 @@ class RosterRow:
 
 
 def _people(enrollments: QuerySet[Enrollment]) -> QuerySet[Enrollment]:
-    return enrollments.select_related(
-        "trainee", "trainee__department", "application", "application__manager"
-    )
+    # Rows show the trainee, their department and a link by application id: the application's
+    # long texts are not read.
+    return enrollments.select_related("trainee__department")
 
 
 def cohort_roster(*, user: User, cohort: Cohort) -> list[RosterRow]:

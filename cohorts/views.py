@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -141,15 +140,6 @@ def schedule_propose(request: HttpRequest) -> JsonResponse:
     )
 
 
-def _move_options(cohort: Cohort) -> str:
-    """The cohorts a trainee can be moved to, as <option>s rendered once: every row of the
-    roster and the waitlist offers the same list."""
-    other_cohorts = [c for c in selectors.placeable_cohorts() if c.pk != cohort.pk]
-    if not other_cohorts:
-        return ""
-    return render_to_string("cohorts/_move_options.html", {"other_cohorts": other_cohorts})
-
-
 @login_required
 def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
@@ -166,7 +156,6 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "names": selectors.enrollment_names(cohort=cohort) if manage else {},
         "can_manage": manage,
         "can_take_attendance": policies.can_take_attendance(user, cohort),
-        "move_options": _move_options(cohort) if manage else "",
         "seats_left": max(cohort.capacity - cohort.seats_taken, 0),
     }
     return render(request, "cohorts/cohort_detail.html", context)
@@ -365,30 +354,44 @@ def enrollment_offer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @analyst_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def enrollment_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move someone to another cohort: a page of its own, so the roster stays light and what
+    was typed survives a choice that is no longer valid."""
     enrollment = _enrollment_or_404(request, pk)
-    form = MoveForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Choose the cohort to move them to.")
-        return redirect("cohorts:cohort-detail", pk=enrollment.cohort_id)
-    try:
-        new = services.enrollment_move(
-            enrollment_id=enrollment.pk,
-            cohort_id=form.cleaned_data["cohort"],
-            by=request.user,
-            reason=form.cleaned_data["reason"],
-        )
-    except Cohort.DoesNotExist:
-        messages.error(request, "That cohort no longer exists.")
-    except ValidationError as error:
-        messages.error(request, error_text(error))
-    else:
-        where = "with a seat" if new.status == Enrollment.Status.ENROLLED else "on its waitlist"
-        messages.success(
-            request, f"{new.trainee.full_name} moved to {new.cohort.name} {where}. They are told."
-        )
-    return redirect("cohorts:cohort-detail", pk=enrollment.cohort_id)
+    back = redirect("cohorts:cohort-detail", pk=enrollment.cohort_id)
+    if enrollment.status not in Enrollment.ACTIVE_STATUSES:
+        messages.info(request, f"{enrollment.trainee.full_name} no longer has a place to move.")
+        return back
+    cohorts = [c for c in selectors.placeable_cohorts() if c.pk != enrollment.cohort_id]
+    form = MoveForm(request.POST or None, cohorts=cohorts)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.enrollment_move(
+                enrollment_id=enrollment.pk,
+                cohort_id=form.cleaned_data["cohort"],
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except (Cohort.DoesNotExist, ValidationError) as error:
+            text = (
+                "That cohort no longer exists."
+                if isinstance(error, Cohort.DoesNotExist)
+                else error_text(error)
+            )
+            form.add_error("cohort", text)
+        else:
+            where = "with a seat" if new.status == Enrollment.Status.ENROLLED else "on its waitlist"
+            messages.success(
+                request,
+                f"{new.trainee.full_name} moved to {new.cohort.name} {where}. They are told.",
+            )
+            return back
+    return render(
+        request,
+        "cohorts/enrollment_move.html",
+        {"enrollment": enrollment, "cohort": enrollment.cohort, "form": form, "cohorts": cohorts},
+    )
 
 
 @analyst_required

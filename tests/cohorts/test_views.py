@@ -322,3 +322,44 @@ def test_my_cohort_query_count_is_flat(client_for, analyst, department, django_a
     _fill(cohort, analyst, department, 19)
     with django_assert_num_queries(baseline):
         client.get(reverse("cohorts:my-cohort"))
+
+
+def test_analyst_moves_someone_from_the_roster_on_a_page_of_its_own(client_for, seated, analyst):
+    spring = CohortFactory(name="Spring B", capacity=1)
+    CohortFactory(name="Long gone", status=Cohort.Status.COMPLETED)
+    client = client_for(analyst)
+    roster = client.get(reverse("cohorts:cohort-detail", args=[seated.cohort_id])).content.decode()
+    move_url = reverse("cohorts:enrollment-move", args=[seated.pk])
+    assert move_url in roster
+    page = client.get(move_url).content.decode()
+    assert "Spring B (Day 1" in page
+    assert "0/1 seats" in page
+    assert "Long gone" not in page
+    assert "Fall A (" not in page
+
+    response = client.post(move_url, {"cohort": spring.pk, "reason": "Clashes with budget week"})
+    assert response.status_code == 302
+    seated.refresh_from_db()
+    assert seated.status == Enrollment.Status.MOVED
+    new = Enrollment.objects.get(cohort=spring)
+    assert new.status == Enrollment.Status.ENROLLED
+    followed = client.get(response.url).content.decode()
+    assert "moved to Spring B with a seat" in followed
+
+
+def test_move_page_keeps_what_was_typed_when_the_choice_is_not_valid(client_for, seated, analyst):
+    CohortFactory(name="Spring B")
+    closed = CohortFactory(name="Already running", status=Cohort.Status.IN_PROGRESS)
+    move_url = reverse("cohorts:enrollment-move", args=[seated.pk])
+    response = client_for(analyst).post(move_url, {"cohort": closed.pk, "reason": "Keep me"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "no longer taking people" in page
+    assert 'value="Keep me"' in page
+    seated.refresh_from_db()
+    assert seated.status == Enrollment.Status.ENROLLED
+
+
+def test_move_page_says_so_when_no_other_cohort_takes_people(client_for, seated, analyst):
+    page = client_for(analyst).get(reverse("cohorts:enrollment-move", args=[seated.pk]))
+    assert "No other cohort is taking people" in page.content.decode()

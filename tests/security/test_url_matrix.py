@@ -177,7 +177,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "cohorts:enrollment-offer": {
         **only({"trainee": REDIRECT, "other_trainee": MISSING}, FORBIDDEN),
     },
-    "cohorts:enrollment-move": {**ANALYSTS, "analyst": REDIRECT},
+    "cohorts:enrollment-move": ANALYSTS,
     "cohorts:enrollment-reorder": {**ANALYSTS, "analyst": REDIRECT},
     "coaching:overview": ANALYSTS,
     "coaching:assign": ANALYSTS,
