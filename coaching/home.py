@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from coaching import policies, selectors
 from leanleaders import roles
 from leanleaders.dashboard import Section
-from projects.models import Project
+from projects.selectors import latest_project_of
 
 MANAGER_LIMIT = 15
 
@@ -16,7 +16,7 @@ def sections(request: HttpRequest) -> list[Section]:
     user = request.user
     if roles.is_trainee(user):
         steps = selectors.open_steps_owned(user=user)
-        project = Project.objects.filter(trainee=user).order_by("-created_at").first()
+        project = latest_project_of(user)
         return [
             Section(
                 "next-steps",

@@ -356,14 +356,23 @@ def verdict_counts(summaries: list[ProjectSummary]) -> list[dict[str, Any]]:
     return counts_of(s.verdict for s in summaries)
 
 
+def latest_project_of(user: User) -> Project | None:
+    """The trainee's latest project with its primary measure's data. Read once per request
+    (kept on the user object, which lives as long as the request): several cards of the
+    trainee's home page show it."""
+    if "_latest_project" not in user.__dict__:
+        user.__dict__["_latest_project"] = (
+            Project.objects.filter(trainee=user)
+            .select_related("department")
+            .prefetch_related(_measures_prefetch(True))
+            .order_by("-created_at")
+            .first()
+        )
+    return user.__dict__["_latest_project"]
+
+
 def trainee_project(*, user: User) -> ProjectSummary | None:
-    project = (
-        Project.objects.filter(trainee=user)
-        .select_related("department")
-        .prefetch_related(_measures_prefetch(True))
-        .order_by("-created_at")
-        .first()
-    )
+    project = latest_project_of(user)
     return _summary(project) if project else None
 
 

@@ -224,7 +224,7 @@ COHORT = lambda w: w.cohort.pk  # noqa: E731
 # One line per page. The reporting pages (cohort review board, program report, exports) are
 # added here the same way when they exist.
 PAGES = [
-    Page("trainee home", "trainee", _u("home"), 13, shows=("Step for",)),
+    Page("trainee home", "trainee", _u("home"), 12, shows=("Step for",)),
     Page("manager home", "manager", _u("home"), 17, shows=("Peer ",)),
     Page("analyst home", "analyst", _u("home"), 17),
     Page("application list (trainee)", "trainee", _u("applications:application-list"), 5),
