@@ -35,6 +35,8 @@ def test_analyst_fills_a_cohort_and_a_withdrawal_promotes_the_next(
     sign_in(analyst)
     page.get_by_role("link", name="Cohorts", exact=True).first.click()
     page.get_by_role("link", name="New cohort").click()
+    # The proposal script binds once the page has loaded; a change before that goes unheard.
+    page.wait_for_url("**/cohorts/new/", wait_until="load")
     page.get_by_label("Name").fill("Journey cohort")
     page.get_by_label("Day 1").fill(day1.isoformat())
     page.get_by_label("Day 1").dispatch_event("change")
