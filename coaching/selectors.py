@@ -6,9 +6,8 @@ Nothing here loads `PrivateNote` except `private_note_for`, which asks the polic
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -17,6 +16,7 @@ from django.utils import timezone
 from coaching import policies
 from coaching.models import CoachAssignment, CoachingRequest, Conversation, NextStep, PrivateNote
 from cohorts.models import Cohort, Enrollment
+from cohorts.selectors import CohortChoice
 from leanleaders.models import User
 from leanleaders.roles import department_ids_acted_for
 from projects.models import Measurement, Project
@@ -183,6 +183,21 @@ def step_counts(steps: QuerySet[NextStep]) -> dict[str, int]:
     )
 
 
+def open_step_counts(project_ids: list[int], *, today: dt.date) -> dict[int, tuple[int, int]]:
+    """{project id: (open next steps, how many of them are overdue)} for projects with any.
+    Counted here from the steps' project and due date: a plainer query than a filtered
+    aggregate, answered from the open steps' partial index."""
+    steps: dict[int, tuple[int, int]] = {}
+    for project_id, due in (
+        NextStep.objects.filter(project_id__in=project_ids, status=OPEN)
+        .order_by()
+        .values_list("project_id", "due_date")
+    ):
+        open_count, overdue = steps.get(project_id, (0, 0))
+        steps[project_id] = (open_count + 1, overdue + int(due < today))
+    return steps
+
+
 def _current_coach(field: str, project: str = "pk") -> Subquery:
     """One field of the project's current coach assignment. There is at most one (a unique
     constraint), so no ordering: the planner then looks it up by index instead of sorting."""
@@ -218,14 +233,6 @@ def request_rows(requests: QuerySet[CoachingRequest]) -> QuerySet[CoachingReques
 
 def _cutoff(today: dt.date) -> dt.date:
     return today - dt.timedelta(days=not_coached_days())
-
-
-class CohortChoice(NamedTuple):
-    """A cohort as the picker shows it."""
-
-    pk: int
-    name: str
-    day1: dt.date
 
 
 @dataclass
@@ -282,20 +289,14 @@ def coaching_overview(
         )
         .order_by("trainee__full_name", "pk")
     )
-    due_dates: dict[int, list[dt.date]] = defaultdict(list)
-    for project_id, due in (
-        NextStep.objects.filter(project__in=[p.pk for p in projects], status=OPEN)
-        .order_by()
-        .values_list("project_id", "due_date")
-    ):
-        due_dates[project_id].append(due)
+    steps = open_step_counts([p.pk for p in projects], today=today)
     rows = [
         OverviewRow(
             project=p,
             coach_name=p.coach_name,  # type: ignore[attr-defined]
             last_coached=p.last_coached,  # type: ignore[attr-defined]
-            overdue_steps=sum(1 for due in due_dates[p.pk] if due < today),
-            open_steps=len(due_dates[p.pk]),
+            overdue_steps=steps.get(p.pk, (0, 0))[1],
+            open_steps=steps.get(p.pk, (0, 0))[0],
             today=today,
         )
         for p in projects
@@ -327,13 +328,6 @@ def analyst_counts(*, user: User) -> dict[str, int]:
         .count(),
         "overdue": NextStep.objects.filter(status=OPEN, due_date__lt=today).count(),
     }
-
-
-def cohort_choices() -> list[CohortChoice]:
-    """Cohorts worth coaching in: not cancelled, most recent first. Plain values: the picker
-    lists every cohort the program has run, hundreds after a few years."""
-    cohorts = Cohort.objects.exclude(status=Cohort.Status.CANCELLED).order_by("-day1", "-pk")
-    return [CohortChoice(*row) for row in cohorts.values_list("pk", "name", "day1")]
 
 
 def analysts() -> QuerySet[User]:

@@ -25,6 +25,7 @@ from coaching.forms import (
 from coaching.models import Conversation, NextStep
 from cohorts.models import Cohort
 from cohorts.policies import visible_cohorts
+from cohorts.selectors import CohortChoice, cohort_choices
 from leanleaders.decorators import analyst_required
 from leanleaders.http import error_text, safe_next
 from projects.models import Project
@@ -352,11 +353,11 @@ def request_resolve(request: HttpRequest, request_id: int) -> HttpResponse:
 
 def _chosen_cohort(
     request: HttpRequest,
-) -> tuple[Cohort | selectors.CohortChoice | None, list[selectors.CohortChoice]]:
+) -> tuple[Cohort | CohortChoice | None, list[CohortChoice]]:
     """The cohort asked for (None for every project in progress), else the latest that has
     started, else the newest; and the picker's choices. One of the choices is not read again:
     its id and name are all these pages need."""
-    choices = selectors.cohort_choices()
+    choices = cohort_choices()
     wanted = request.GET.get("cohort", "")
     if wanted == "all":
         return None, choices

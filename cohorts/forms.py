@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from cohorts.models import Attendance, Cohort
+from leanleaders.templatetags.list_tags import day_month_year
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -83,7 +84,7 @@ class MoveForm(forms.Form):
             choices.append(
                 (
                     cohort.pk,
-                    f"{cohort.name} (Day 1 {cohort.day1:%-d %b %Y}, "
+                    f"{cohort.name} (Day 1 {day_month_year(cohort.day1)}, "
                     f"{cohort.seats_taken}/{cohort.capacity} seats{full})",
                 )
             )

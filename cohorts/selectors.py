@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -25,6 +27,21 @@ def _with_counts(cohorts: QuerySet[Cohort]) -> QuerySet[Cohort]:
         ),
         waiting=Count("enrollments", filter=Q(enrollments__status=Status.WAITLISTED)),
     )
+
+
+class CohortChoice(NamedTuple):
+    """A cohort as a picker lists it."""
+
+    pk: int
+    name: str
+    day1: dt.date
+
+
+def cohort_choices() -> list[CohortChoice]:
+    """The cohorts a picker offers (coaching, the program report): not cancelled, newest first.
+    Plain values: after a few years the program has run hundreds."""
+    cohorts = Cohort.objects.exclude(status=CohortStatus.CANCELLED).order_by("-day1", "-pk")
+    return [CohortChoice(*row) for row in cohorts.values_list("pk", "name", "day1")]
 
 
 def cohort_list(*, user: User, when: str = UPCOMING) -> QuerySet[Cohort]:

@@ -360,7 +360,7 @@ def enrollment_move(request: HttpRequest, pk: int) -> HttpResponse:
     was typed survives a choice that is no longer valid."""
     enrollment = _enrollment_or_404(request, pk)
     back = redirect("cohorts:cohort-detail", pk=enrollment.cohort_id)
-    if enrollment.status not in Enrollment.ACTIVE_STATUSES:
+    if not policies.can_move(request.user, enrollment):
         messages.info(request, f"{enrollment.trainee.full_name} no longer has a place to move.")
         return back
     cohorts = [c for c in selectors.placeable_cohorts() if c.pk != enrollment.cohort_id]
@@ -373,13 +373,10 @@ def enrollment_move(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 reason=form.cleaned_data["reason"],
             )
-        except (Cohort.DoesNotExist, ValidationError) as error:
-            text = (
-                "That cohort no longer exists."
-                if isinstance(error, Cohort.DoesNotExist)
-                else error_text(error)
-            )
-            form.add_error("cohort", text)
+        except Cohort.DoesNotExist:
+            form.add_error("cohort", "That cohort no longer exists.")
+        except ValidationError as error:
+            form.add_error("cohort", error_text(error))
         else:
             where = "with a seat" if new.status == Enrollment.Status.ENROLLED else "on its waitlist"
             messages.success(

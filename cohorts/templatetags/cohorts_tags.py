@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from applications.models import Application
 from cohorts import selectors
 from cohorts.models import Attendance, Enrollment
 from leanleaders.models import AuditEvent
+from leanleaders.templatetags.list_tags import month_year, option_tags
 
 register = template.Library()
 
@@ -118,3 +121,10 @@ def application_cohort(application: Application) -> Enrollment | None:
 def holds_cohort_place(application: Application) -> bool:
     """Whether the application has a seat or a place on a cohort's waitlist."""
     return application.enrollments.filter(status__in=Enrollment.ACTIVE_STATUSES).exists()
+
+
+@register.simple_tag
+def cohort_options(cohorts: Iterable[selectors.CohortChoice], chosen: Any) -> SafeString:
+    """“Spring cohort (Feb 2026)” for each of `cohort_choices()`, `chosen` (an id, or a
+    collection of ids) selected."""
+    return option_tags(((c.pk, f"{c.name} ({month_year(c.day1)})") for c in cohorts), chosen)

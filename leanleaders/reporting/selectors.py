@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from applications.models import Application, MeasureDirection
 from coaching.models import Conversation, NextStep
+from coaching.selectors import open_step_counts
 from cohorts.models import Attendance, Cohort, Enrollment
 from leanleaders.models import AuditEvent, Department, User
 from leanleaders.reporting import completion, policies
@@ -341,19 +342,6 @@ def _coaching(
     return coaching, notes
 
 
-def _open_steps(project_ids: list[int], today: dt.date) -> dict[int, tuple[int, int]]:
-    """Each project's open next steps and how many of them are overdue."""
-    steps: dict[int, tuple[int, int]] = {}
-    for project_id, due in (
-        NextStep.objects.filter(project_id__in=project_ids, status=NextStep.Status.OPEN)
-        .order_by()
-        .values_list("project_id", "due_date")
-    ):
-        open_count, overdue = steps.get(project_id, (0, 0))
-        steps[project_id] = (open_count + 1, overdue + int(due < today))
-    return steps
-
-
 def board_rows(*, user: User, cohort: Cohort) -> list[BoardRow]:
     """One row per enrolled trainee of the cohort that this reader may see, by name."""
     today = timezone.localdate()
@@ -388,7 +376,7 @@ def board_rows(*, user: User, cohort: Cohort) -> list[BoardRow]:
 
     tools, last_progress = _progress(project_ids)
     coaching, notes = _coaching(project_ids, with_notes=policies.can_see_private_notes(user))
-    steps = _open_steps(project_ids, today)
+    steps = open_step_counts(project_ids, today=today)
 
     rows = []
     for enrollment_id, (application_id, name, email, job_title, *department) in people.items():
@@ -864,16 +852,6 @@ def _compute_program_report(
         by_cohort=cohort_figures,
         computed_at=computed_at,
         key=f"{filters_key}:{computed_at.timestamp()}",
-    )
-
-
-def report_cohort_choices() -> list[tuple[int, str, dt.date]]:
-    """(id, name, Day 1) of each cohort the report can be limited to, newest first: plain values,
-    as the filter lists every cohort of the program."""
-    return list(
-        Cohort.objects.exclude(status=Cohort.Status.CANCELLED)
-        .order_by("-day1", "-pk")
-        .values_list("pk", "name", "day1")
     )
 
 

@@ -6,23 +6,23 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Container, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
 from django import template
 from django.template.defaulttags import CsrfTokenNode
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language
 
+from leanleaders.links import link
 from leanleaders.reporting.completion import DAYS
 from leanleaders.reporting.selectors import BoardRow, ToolUse
 from leanleaders.templatetags.leanleaders_tags import reldate
+from leanleaders.templatetags.list_tags import option_tags
 from projects.results import Result, Verdict
 from projects.templatetags.projects_tags import num, verdict_badge
 
@@ -161,13 +161,6 @@ def attendance_marks(attendance: Sequence[tuple[int, str | None]]) -> str:
 # The markup is the same as the template's was.
 
 
-def _id_url(name: str) -> Callable[[int], str]:
-    """`reverse` once per page, not once per row: the URL with a placeholder for the id."""
-    placeholder = 987654321
-    head, tail = reverse(name, args=[placeholder]).split(str(placeholder))
-    return lambda pk: f"{head}{pk}{tail}"
-
-
 @functools.lru_cache(maxsize=2048)
 def _reldate(value: dt.date, today: dt.date, language: str) -> str:
     """`reldate` remembered per date, day and language (all its output depends on): localising
@@ -231,7 +224,7 @@ class _BoardRowWriter:
     def __init__(self, *, can_review: bool, can_see_private_notes: bool) -> None:
         self.can_review = can_review
         self.can_see_private_notes = can_see_private_notes
-        self.project_url = _id_url("projects:project-detail")
+        self.project_url = functools.partial(link, "projects:project-detail")
         self.today = timezone.localdate()
         self.language = get_language()
         self.verdict_badges = {verdict: verdict_badge(verdict) for verdict in Verdict}
@@ -398,7 +391,7 @@ data-bs-dismiss="modal">Cancel</button>
 def review_dialogs(context: template.Context, rows: Sequence[BoardRow], next_url: str) -> str:
     """The Day 3 review dialog of each row whose project is not reviewed yet (written as the
     rows are: text escaped, then one `str.format`)."""
-    action = _id_url("reports:project-review")
+    action = functools.partial(link, "reports:project-review")
     csrf = CsrfTokenNode().render(context)
     next_url = escape(next_url)
     badges = {verdict: verdict_badge(verdict) for verdict in Verdict}
@@ -447,37 +440,9 @@ def sort_header(column: dict[str, Any], label: str) -> str:
 # Filters' options, and the board's Lean tools table
 
 
-def _options(choices: Iterable[Sequence[Any]], chosen: Any) -> str:
-    """<option>s for (value, label, ...) choices, `chosen` selected (a value, or a collection
-    of them)."""
-    chosen = chosen if isinstance(chosen, Container) and not isinstance(chosen, str) else {chosen}
-    return mark_safe(  # noqa: S308 (text is escaped)
-        "".join(
-            f'<option value="{escape(choice[0])}"{" selected" if choice[0] in chosen else ""}>'
-            f"{escape(choice[1])}</option>"
-            for choice in choices
-        )
-    )
-
-
 @register.simple_tag
 def options(choices: Iterable[Sequence[Any]], chosen: Any) -> str:
-    return _options(choices, chosen)
-
-
-@register.simple_tag
-def cohort_options(cohorts: Sequence[tuple[int, str, dt.date]], chosen: Container[int]) -> str:
-    """“Spring cohort (Feb 2026)” for each cohort: some two hundred, so written in one go, with
-    each month's name localised once rather than once per cohort."""
-    months: dict[tuple[int, int], str] = {}
-
-    def month(day: dt.date) -> str:
-        key = (day.year, day.month)
-        if key not in months:
-            months[key] = date_format(day, "M Y")
-        return months[key]
-
-    return _options(((pk, f"{name} ({month(day1)})") for pk, name, day1 in cohorts), chosen)
+    return option_tags(choices, chosen)
 
 
 NOT_USED_YET = (

@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from cohorts.models import Cohort, Enrollment
+from cohorts.selectors import cohort_choices
 from leanleaders.decorators import analyst_required, staff_required
 from leanleaders.reporting import exports, policies, selectors
 from projects import results
@@ -217,15 +218,15 @@ def _chart_data(report: selectors.ProgramReport) -> dict[str, Any]:
 def _report_context(request: HttpRequest) -> dict[str, Any]:
     filters, errors = _report_filters(request)
     report = selectors.program_report(user=request.user, filters=filters)
-    cohort_choices = selectors.report_cohort_choices()
-    chosen = [name for pk, name, _ in cohort_choices if pk in filters.cohort_ids]
+    cohorts = cohort_choices()
+    chosen = [name for pk, name, _ in cohorts if pk in filters.cohort_ids]
     departments = selectors.report_department_choices()
     department = next((name for pk, name in departments if pk == filters.department_id), None)
     return {
         "report": report,
         "filters": filters,
         "errors": errors,
-        "cohort_choices": cohort_choices,
+        "cohort_choices": cohorts,
         "departments": departments,
         "filters_text": _filters_text(filters, chosen, department),
         "query": request.GET.urlencode(),

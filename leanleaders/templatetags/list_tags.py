@@ -10,11 +10,15 @@ views that take integer ids (see `leanleaders.links`).
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
+from collections.abc import Callable, Container, Iterable, Sequence
+from functools import cache, wraps
+from typing import Any
 
 from django import template
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from leanleaders import links
@@ -28,10 +32,18 @@ def _months(language: str | None) -> tuple[str, ...]:
     return ("", *(str(MONTHS_3[month]).title() for month in range(1, 13)))
 
 
-def _local(value: dt.date) -> dt.date:
-    if isinstance(value, dt.datetime) and timezone.is_aware(value):
-        return timezone.localtime(value)
-    return value
+def _date_filter(text: Callable[[dt.date], str]) -> Callable[[dt.date | None], str]:
+    """Empty for no date; an aware datetime is shown in local time, as `|date` does."""
+
+    @wraps(text)
+    def apply(value: dt.date | None) -> str:
+        if not value:
+            return ""
+        if isinstance(value, dt.datetime) and timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return text(value)
+
+    return apply
 
 
 def month_names() -> tuple[str, ...]:
@@ -45,29 +57,23 @@ def month_abbr(value: dt.date) -> str:
 
 
 @register.filter(expects_localtime=True)
-def day_month_year(value: dt.date | None) -> str:
+@_date_filter
+def day_month_year(value: dt.date) -> str:
     """`|date:"j M Y"`: 5 Mar 2026."""
-    if not value:
-        return ""
-    value = _local(value)
     return f"{value.day} {month_abbr(value)} {value.year:04d}"
 
 
 @register.filter(expects_localtime=True)
-def day_month(value: dt.date | None) -> str:
+@_date_filter
+def day_month(value: dt.date) -> str:
     """`|date:"j M"`: 5 Mar."""
-    if not value:
-        return ""
-    value = _local(value)
     return f"{value.day} {month_abbr(value)}"
 
 
 @register.filter(expects_localtime=True)
-def month_year(value: dt.date | None) -> str:
+@_date_filter
+def month_year(value: dt.date) -> str:
     """`|date:"M Y"`: Mar 2026."""
-    if not value:
-        return ""
-    value = _local(value)
     return f"{month_abbr(value)} {value.year:04d}"
 
 
@@ -75,3 +81,17 @@ def month_year(value: dt.date | None) -> str:
 def link(viewname: str, *ids: int) -> str:
     """`{% url viewname id ... %}` for integer ids."""
     return links.link(viewname, *ids)
+
+
+def option_tags(choices: Iterable[Sequence[Any]], chosen: Any) -> SafeString:
+    """<option>s for (value, label, ...) choices, written in one go (filters list hundreds of
+    cohorts), with `chosen` selected: a value, or a collection of them."""
+    if not isinstance(chosen, Container) or isinstance(chosen, str):
+        chosen = {chosen}
+    return mark_safe(  # noqa: S308 (values and labels are escaped)
+        "".join(
+            f'<option value="{escape(choice[0])}"{" selected" if choice[0] in chosen else ""}>'
+            f"{escape(choice[1])}</option>"
+            for choice in choices
+        )
+    )

@@ -81,3 +81,30 @@ def test_link_tag_renders_like_the_url_tag():
     ours = Template("{% load list_tags %}{% link 'projects:progress-delete' pk other %}")
     django = Template("{% url 'projects:progress-delete' pk other %}")
     assert ours.render(context) == django.render(context) == "/projects/41/progress/8/delete/"
+
+
+def test_options_select_one_value_or_several_and_escape_the_text():
+    from leanleaders.templatetags.list_tags import option_tags
+
+    choices = [(1, "Fall <A>"), (2, "Spring & B"), (3, "Summer")]
+    one = option_tags(choices, 2)
+    assert '<option value="2" selected>Spring &amp; B</option>' in one
+    assert '<option value="1">Fall &lt;A&gt;</option>' in one
+    several = option_tags(choices, [1, 3])
+    assert several.count(" selected") == 2
+    assert '<option value="2">' in several
+    assert " selected" not in option_tags(choices, None)
+
+
+def test_cohort_options_name_each_cohort_with_its_month():
+    from cohorts.selectors import CohortChoice
+    from cohorts.templatetags.cohorts_tags import cohort_options
+
+    cohorts = [
+        CohortChoice(7, "Spring", dt.date(2026, 2, 9)),
+        CohortChoice(8, "Fall", dt.date(2025, 9, 1)),
+    ]
+    assert cohort_options(cohorts, 7) == (
+        '<option value="7" selected>Spring (Feb 2026)</option>'
+        '<option value="8">Fall (Sep 2025)</option>'
+    )
