@@ -24,7 +24,7 @@ from applications.models import Application
 from leanleaders.decorators import analyst_required
 from leanleaders.http import error_text
 from leanleaders.roles import is_analyst
-from leanleaders.selectors import department_list
+from leanleaders.selectors import department_choices
 
 
 def _visible_or_404(request: HttpRequest, pk: int) -> Application:
@@ -48,7 +48,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "department_id": department_id,
             "statuses": Application.Status.choices,
-            "departments": department_list() if is_analyst(request.user) else [],
+            "departments": department_choices() if is_analyst(request.user) else [],
             "can_apply": policies.can_apply(request.user),
         },
     )
@@ -294,7 +294,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         "applications/review_queue.html",
         {
             "page": page,
-            "departments": department_list(),
+            "departments": department_choices(),
             "department_id": department_id,
             "oldest_first": oldest_first,
         },

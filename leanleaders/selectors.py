@@ -11,8 +11,9 @@ from leanleaders.policies import visible_people
 from leanleaders.roles import departments_acted_for
 
 
-def department_list() -> QuerySet[Department]:
-    return Department.objects.order_by("name")
+def department_choices() -> list[tuple[int, str]]:
+    """(id, name) of every department, by name, for filters."""
+    return list(Department.objects.order_by("name").values_list("pk", "name"))
 
 
 def managed_department_list(*, user: User) -> QuerySet[Department]:

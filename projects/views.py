@@ -17,7 +17,7 @@ from applications.policies import visible_applications
 from leanleaders.decorators import staff_required
 from leanleaders.http import error_text, safe_next
 from leanleaders.roles import is_analyst, is_trainee
-from leanleaders.selectors import department_list
+from leanleaders.selectors import department_choices
 from projects import csv_import, policies, results, selectors, services, uploads
 from projects.forms import (
     ImportForm,
@@ -164,7 +164,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
             "verdicts": [(v.value, v.label) for v in results.Verdict],
             "verdict": verdict,
             "department_id": department_id,
-            "departments": department_list() if is_analyst(request.user) else [],
+            "departments": department_choices() if is_analyst(request.user) else [],
         },
     )
 

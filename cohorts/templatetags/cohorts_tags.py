@@ -6,8 +6,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import template
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.formats import date_format
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from applications.models import Application
 from cohorts import selectors
@@ -110,6 +111,40 @@ def placement_options(application: Application) -> dict[str, Any]:
         "cohorts": selectors.placement_options(application=application),
         "current": selectors.application_enrollment(application=application),
     }
+
+
+@register.simple_tag
+def placement_choices(cohorts: Iterable[Any]) -> SafeString:
+    """A radio button per cohort of `placement_options`, the first chosen, each described by its
+    Day 1, status and seats. Written in one go: an analyst may choose among dozens."""
+    return mark_safe(  # noqa: S308 (names and statuses are escaped)
+        "".join(_placement_choice(cohort, first=index == 0) for index, cohort in enumerate(cohorts))
+    )
+
+
+def _placement_choice(cohort: Any, *, first: bool) -> str:
+    # Ids, dates and counts need no escaping; the name and status do.
+    pk = cohort.pk
+    if cohort.seats_left:
+        seats = f"{cohort.seats_left} of {cohort.capacity} seats left"
+    else:
+        seats = (
+            '<strong class="text-danger-emphasis">Full: the trainee will be waitlisted '
+            f"(position {cohort.waiting + 1})</strong>"
+        )
+    preferred = (
+        ' <span class="badge text-bg-primary">Trainee can attend</span>' if cohort.preferred else ""
+    )
+    return (
+        '<div class="form-check mb-2">'
+        f'<input class="form-check-input" type="radio" name="cohort" id="place-{pk}" '
+        f'value="{pk}" required{" checked" if first else ""} aria-describedby="place-{pk}-help">'
+        f'<label class="form-check-label" for="place-{pk}"><strong>{escape(cohort.name)}</strong>'
+        f"{preferred}</label>"
+        f'<div class="small text-body-secondary" id="place-{pk}-help">'
+        f"Day 1 {date_format(cohort.day1, 'D j M')} · {escape(cohort.get_status_display())} · "
+        f"{seats}{f' · {cohort.waiting} waiting' if cohort.waiting else ''}</div></div>"
+    )
 
 
 @register.simple_tag

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -22,7 +22,6 @@ from leanleaders.links import link
 from leanleaders.reporting.completion import DAYS
 from leanleaders.reporting.selectors import BoardRow, ToolUse
 from leanleaders.templatetags.leanleaders_tags import reldate
-from leanleaders.templatetags.list_tags import option_tags
 from projects.results import Result, Verdict
 from projects.templatetags.projects_tags import num, verdict_badge
 
@@ -437,12 +436,7 @@ def sort_header(column: dict[str, Any], label: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Filters' options, and the board's Lean tools table
-
-
-@register.simple_tag
-def options(choices: Iterable[Sequence[Any]], chosen: Any) -> str:
-    return option_tags(choices, chosen)
+# The board's Lean tools table
 
 
 NOT_USED_YET = (

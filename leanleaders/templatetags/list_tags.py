@@ -95,3 +95,9 @@ def option_tags(choices: Iterable[Sequence[Any]], chosen: Any) -> SafeString:
             for choice in choices
         )
     )
+
+
+@register.simple_tag
+def options(choices: Iterable[Sequence[Any]], chosen: Any) -> SafeString:
+    """`option_tags` in a template: `{% options departments department_id %}`."""
+    return option_tags(choices, chosen)

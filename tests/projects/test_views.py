@@ -413,3 +413,19 @@ def test_owner_opens_every_form(client_for, trainee, project):
     ):
         assert client.get(path).status_code == 200, path
     assert client.get(url("project-mine"))["Location"] == url("project-detail", project.pk)
+
+
+def test_project_list_filters_by_department_and_keeps_it_chosen(
+    client_for, analyst, trainee, other_trainee, department
+):
+    make_project(trainee)
+    theirs = make_project(other_trainee)
+    page = (
+        client_for(analyst)
+        .get(reverse("projects:project-list"), {"department": department.pk})
+        .content.decode()
+    )
+    assert trainee.full_name in page
+    assert other_trainee.full_name not in page
+    assert f'<option value="{department.pk}" selected>Public Health</option>' in page
+    assert theirs.department.name in page  # still offered in the filter
