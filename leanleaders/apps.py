@@ -6,4 +6,8 @@ class LeanLeadersConfig(AppConfig):
     verbose_name = "People and departments"
 
     def ready(self) -> None:
-        from leanleaders import security_log  # noqa: F401  (connects auth signal receivers)
+        from django.db.backends.signals import connection_created
+
+        from leanleaders import freshness, security_log  # noqa: F401  (security_log: receivers)
+
+        connection_created.connect(freshness.watch_connection)

@@ -11,8 +11,9 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
-from leanleaders import roles
+from leanleaders import fragments, roles
 
 
 @dataclass
@@ -55,7 +56,14 @@ def render_home(request: HttpRequest) -> HttpResponse:
     role = (
         "analyst" if roles.is_analyst(user) else "manager" if roles.is_manager(user) else "trainee"
     )
-    sections: list[Section] = []
-    for contributor in _contributors():
-        sections.extend(contributor.sections(request))
-    return render(request, HOME_TEMPLATES[role], {"sections": sections})
+
+    def render_cards(extra_context: dict[str, Any]) -> str:
+        sections: list[Section] = []
+        for contributor in _contributors():
+            sections.extend(contributor.sections(request))
+        context = {"sections": sections, **extra_context}
+        return render_to_string("leanleaders/_home_cards.html", context, request=request)
+
+    # The cards read from every app; they are rendered again only after a write or overnight.
+    cards = fragments.cached_html(request, name=f"home-{role}", render=render_cards)
+    return render(request, HOME_TEMPLATES[role], {"cards": cards})

@@ -38,13 +38,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache (the local-memory cache lives as long as a worker)."""
-    from django.core.cache import cache
+    """Each test starts with empty caches (local-memory caches live as long as a worker)."""
+    from tests.support.caches import empty_caches
 
-    from projects.selectors import forget_outcomes
-
-    cache.clear()
-    forget_outcomes()
+    empty_caches()
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -30,9 +29,9 @@ from cohorts.models import Attendance, Cohort, Enrollment
 from leanleaders.audit import audit_record
 from leanleaders.models import User
 from projects.models import Attachment, Measure, Measurement, ProgressEntry, Project
-from projects.selectors import forget_outcomes
 from tests.cohorts.factories import CohortFactory
 from tests.factories import TraineeFactory
+from tests.support.caches import empty_caches
 
 pytestmark = pytest.mark.django_db
 
@@ -354,8 +353,7 @@ PAGES = [
 
 
 def _count(client, url: str) -> int:
-    cache.clear()  # count the worst case: nothing cached yet
-    forget_outcomes()
+    empty_caches()  # count the worst case: nothing cached yet
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
