@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -26,6 +27,7 @@ from coaching.models import Conversation, NextStep
 from cohorts.models import Cohort
 from cohorts.policies import visible_cohorts
 from cohorts.selectors import CohortChoice, cohort_choices
+from leanleaders import fragments
 from leanleaders.decorators import analyst_required
 from leanleaders.http import error_text, safe_next
 from projects.models import Project
@@ -374,6 +376,19 @@ def _chosen_cohort(
 def overview(request: HttpRequest) -> HttpResponse:
     """Per cohort: who hasn't been coached recently and whose next steps are overdue; above
     it, the open coaching requests, oldest first, a page at a time."""
+
+    def render_body(extra_context: dict[str, Any]) -> str:
+        context = {**_overview_context(request), **extra_context}
+        return render_to_string("coaching/_overview_body.html", context, request=request)
+
+    # Analysts come back to it between conversations; it is rendered again only after a write.
+    body = fragments.cached_html(
+        request, name="coaching-overview", vary_on=request.get_full_path(), render=render_body
+    )
+    return render(request, "coaching/overview.html", {"body": body})
+
+
+def _overview_context(request: HttpRequest) -> dict[str, Any]:
     cohort, cohorts = _chosen_cohort(request)
     attention = request.GET.get("attention") == "1"
     rows = selectors.coaching_overview(cohort=cohort, attention_only=attention)
@@ -384,21 +399,17 @@ def overview(request: HttpRequest) -> HttpResponse:
     # The requests' page links keep the cohort and the filter.
     others = request.GET.copy()
     others.pop("requests", None)
-    return render(
-        request,
-        "coaching/overview.html",
-        {
-            "cohort": cohort,
-            "cohorts": cohorts,
-            "rows": rows,
-            "attention": attention,
-            "days": selectors.not_coached_days(),
-            "not_coached": sum(1 for r in rows if r.not_coached),
-            "overdue": sum(1 for r in rows if r.overdue_steps),
-            "requests_page": requests_page,
-            "requests_query": others.urlencode(),
-        },
-    )
+    return {
+        "cohort": cohort,
+        "cohorts": cohorts,
+        "rows": rows,
+        "attention": attention,
+        "days": selectors.not_coached_days(),
+        "not_coached": sum(1 for r in rows if r.not_coached),
+        "overdue": sum(1 for r in rows if r.overdue_steps),
+        "requests_page": requests_page,
+        "requests_query": others.urlencode(),
+    }
 
 
 @analyst_required

@@ -46,7 +46,7 @@ def _query_without(request: HttpRequest, *names: str) -> str:
 @staff_required
 def cohort_board(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = _cohort_or_404(request, pk)
-    rows = selectors.board_rows(user=request.user, cohort=cohort)
+    rows = selectors.board_rows_cached(user=request.user, cohort=cohort)
     filters = selectors.parse_filters(request.GET)
     shown = selectors.filter_rows(rows, filters)
     base_query = _query_without(request, "sort")
@@ -128,7 +128,7 @@ def cohort_export(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpRes
         conversations = selectors.coaching_activity(user=request.user, cohort=cohort)
         table = exports.coaching_table(conversations.iterator(), with_private_notes=with_notes)
     else:
-        rows = selectors.board_rows(user=request.user, cohort=cohort)
+        rows = selectors.board_rows_cached(user=request.user, cohort=cohort)
         table = (exports.roster_table if kind == "roster" else exports.projects_table)(rows)
     filename = f"{slugify(cohort.name)}-{EXPORTS[kind]}-{timezone.localdate():%Y-%m-%d}"
     return exports.response([table], filename, fmt)

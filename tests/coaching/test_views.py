@@ -11,6 +11,7 @@ from tests.coaching.factories import MARKER, log_conversation, step
 from tests.cohorts.factories import CohortFactory
 from tests.factories import AnalystFactory, TraineeFactory
 from tests.projects.factories import make_project
+from tests.support.caches import empty_caches
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -429,6 +430,7 @@ def test_overview_query_count_does_not_grow(client_for, analyst, django_assert_n
     client = client_for(analyst)
     url = reverse("coaching:overview") + f"?cohort={cohort.pk}"
     client.get(url)
+    empty_caches()  # rendered in full, not from the fragment cache
     with django_assert_num_queries(6):
         response = client.get(url)
     assert response.content.decode().count("Log<span") == rows
@@ -460,3 +462,22 @@ def test_coaching_pages_are_for_analysts(client_for, trainee, manager):
     for user in (trainee, manager):
         assert client_for(user).get(reverse("coaching:overview")).status_code == 403
         assert client_for(user).get(reverse("coaching:assign")).status_code == 403
+
+
+def test_overview_is_cached_until_a_write_and_per_query_string(client_for, analyst):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cohort, (project,) = _cohort_with(1, analyst)
+    other, _ = _cohort_with(1, analyst)
+    client = client_for(analyst)
+    url = reverse("coaching:overview") + f"?cohort={cohort.pk}"
+    assert "Not coached in" in client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as again:
+        client.get(url)
+    assert len(again.captured_queries) <= 2  # the session and the analyst
+
+    log_conversation(project, analyst, date=TODAY(), steps=[step("Try a checklist", days=7)])
+    assert "Not coached in" not in client.get(url).content.decode()
+    elsewhere = client.get(reverse("coaching:overview") + f"?cohort={other.pk}").content.decode()
+    assert f"Coaching: {other.name}" in elsewhere
