@@ -56,15 +56,29 @@ def browser_context_args(browser_context_args):
     }
 
 
+# Chromium cannot capture an image taller than its largest texture (16,384 device pixels); a long
+# list at twice the pixel density passes that, so screenshots keep the top of such a page.
+LARGEST_CAPTURE = 16_000
+
+
+def save_screenshot(page, path: Path) -> Path:
+    """Save the whole page, or as much of its top as Chromium can capture, as a PNG at `path`."""
+    width, height, scale = page.evaluate(
+        "() => [document.scrollingElement.scrollWidth, document.scrollingElement.scrollHeight,"
+        " devicePixelRatio]"
+    )
+    clip = {"x": 0, "y": 0, "width": width, "height": min(height, LARGEST_CAPTURE // scale)}
+    page.screenshot(path=str(path), full_page=True, clip=clip)
+    return path
+
+
 @pytest.fixture
 def screenshot(page):
     """screenshot("name") saves a full-page PNG under test-artifacts/ for people to look at."""
     ARTIFACTS.mkdir(exist_ok=True)
 
     def take(name: str) -> Path:
-        path = ARTIFACTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
-        return path
+        return save_screenshot(page, ARTIFACTS / f"{name}.png")
 
     return take
 

@@ -17,7 +17,7 @@ from cohorts.models import Cohort, Enrollment
 from leanleaders.demo import DEMO_PASSWORD
 from leanleaders.models import User
 from projects.models import Project
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -103,7 +103,7 @@ def test_key_pages_fit_a_phone_and_200_percent_zoom(browser, live_server, role):
         for name, path in pages.items():
             response = page.goto(live_server.url + path)
             assert response.ok, f"{path}: {response.status}"
-            page.screenshot(path=str(ARTIFACTS / f"{size}-{role}-{name}.png"), full_page=True)
+            save_screenshot(page, ARTIFACTS / f"{size}-{role}-{name}.png")
             wide = page.evaluate(OVERFLOW)
             if wide:
                 overflowing.append(f"{size} {path}: wider than the screen: {wide}")
