@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -70,11 +69,29 @@ def project_timeline(request: HttpRequest, project_id: int) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind not in selectors.KINDS:
         kind = ""
+    # Trainees open it from their project page each time they log something, and it is the
+    # project page's embedded coaching part (`fragment=1`): rendered again only after a write.
+    fragment = request.GET.get("fragment") == "1"
+    return fragments.render_with_cached_body(
+        request,
+        name="project-timeline",
+        body_template="coaching/_project_coaching.html"
+        if fragment
+        else "coaching/_timeline_page_body.html",
+        body_context=lambda: _timeline_context(request, project, fragment=fragment),
+        template=None if fragment else "coaching/project_timeline.html",
+        context={"project": project},
+    )
+
+
+def _timeline_context(request: HttpRequest, project: Project, *, fragment: bool) -> dict[str, Any]:
+    kind = request.GET.get("kind", "")
+    if kind not in selectors.KINDS:
+        kind = ""
     conversations = selectors.project_conversations(project=project)
     items = selectors.project_timeline(project=project, kind=kind, conversations=conversations)
     page = Paginator(items, TIMELINE_PAGE).get_page(request.GET.get("page"))
-    fragment = request.GET.get("fragment") == "1"
-    context = {
+    return {
         **_panel_context(request, project, conversations),
         "project": project,
         "page": page,
@@ -85,8 +102,6 @@ def project_timeline(request: HttpRequest, project_id: int) -> HttpResponse:
         if fragment
         else request.get_full_path(),
     }
-    template = "coaching/_project_coaching.html" if fragment else "coaching/project_timeline.html"
-    return render(request, template, context)
 
 
 def _step_inputs(formset: Any) -> list[services.StepInput]:
@@ -377,15 +392,14 @@ def overview(request: HttpRequest) -> HttpResponse:
     """Per cohort: who hasn't been coached recently and whose next steps are overdue; above
     it, the open coaching requests, oldest first, a page at a time."""
 
-    def render_body(extra_context: dict[str, Any]) -> str:
-        context = {**_overview_context(request), **extra_context}
-        return render_to_string("coaching/_overview_body.html", context, request=request)
-
     # Analysts come back to it between conversations; it is rendered again only after a write.
-    body = fragments.cached_html(
-        request, name="coaching-overview", vary_on=request.get_full_path(), render=render_body
+    return fragments.render_with_cached_body(
+        request,
+        name="coaching-overview",
+        body_template="coaching/_overview_body.html",
+        body_context=lambda: _overview_context(request),
+        template="coaching/overview.html",
     )
-    return render(request, "coaching/overview.html", {"body": body})
 
 
 def _overview_context(request: HttpRequest) -> dict[str, Any]:

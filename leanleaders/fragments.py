@@ -15,8 +15,10 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.cache import caches
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
@@ -81,3 +83,28 @@ def cached_html(
     if CSRF_PLACEHOLDER in html:
         html = html.replace(CSRF_PLACEHOLDER, get_token(request))
     return mark_safe(html)  # noqa: S308 - a template's own output, escaped when it was rendered
+
+
+def render_with_cached_body(
+    request: HttpRequest,
+    *,
+    name: str,
+    body_template: str,
+    body_context: Callable[[], dict[str, Any]],
+    template: str | None,
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """`template` around `body_template`'s HTML (as `body`), the body kept for this person and
+    this path with its query string until the data or the date changes. Without `template`,
+    the body is the whole response (a fragment fetched by htmx).
+
+    Checks of who may see the page belong before this call: only the rendering is skipped.
+    """
+
+    def render_body(extra_context: dict[str, Any]) -> str:
+        return render_to_string(body_template, {**body_context(), **extra_context}, request)
+
+    body = cached_html(request, name=name, vary_on=request.get_full_path(), render=render_body)
+    if template is None:
+        return HttpResponse(body)
+    return render(request, template, {**(context or {}), "body": body})

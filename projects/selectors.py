@@ -10,7 +10,17 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, QuerySet, Window
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Window,
+    prefetch_related_objects,
+)
 from django.db.models.functions import RowNumber
 
 from applications.models import Application, MeasureDirection
@@ -91,10 +101,17 @@ def _summary(project: Project) -> ProjectSummary:
     return ProjectSummary(project=project, primary=measure_view(primary) if primary else None)
 
 
-def project_detail(*, user: User, pk: int) -> Project:
-    """One visible project with its measures and their data (raises Project.DoesNotExist).
-    The progress log comes from `progress_entries`."""
-    return _with_people(visible_projects(user)).prefetch_related(_measures_prefetch()).get(pk=pk)
+def project_get(*, user: User, pk: int) -> Project:
+    """One visible project with its trainee, department and reviewer (raises
+    Project.DoesNotExist)."""
+    return _with_people(visible_projects(user)).get(pk=pk)
+
+
+def with_measures(project: Project) -> Project:
+    """`project` with its measures, their baselines and their measurements read. The progress
+    log comes from `progress_entries`."""
+    prefetch_related_objects([project], _measures_prefetch())
+    return project
 
 
 def measure_views(project: Project) -> list[MeasureView]:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from applications.models import Application
 from applications.policies import visible_applications
+from leanleaders import fragments
 from leanleaders.decorators import staff_required
 from leanleaders.http import error_text, safe_next
 from leanleaders.roles import is_analyst, is_trainee
@@ -36,11 +37,12 @@ def _visible_or_404(request: HttpRequest, pk: int) -> Project:
     )
 
 
-def _detail_or_404(request: HttpRequest, pk: int) -> Project:
+def _detail_or_404(request: HttpRequest, pk: int, *, with_measures: bool = True) -> Project:
     try:
-        return selectors.project_detail(user=request.user, pk=pk)
+        project = selectors.project_get(user=request.user, pk=pk)
     except Project.DoesNotExist as error:
         raise Http404 from error
+    return selectors.with_measures(project) if with_measures else project
 
 
 def _ensure_editable(request: HttpRequest, project: Project) -> HttpResponse | None:
@@ -103,13 +105,25 @@ def _detail_context(request: HttpRequest, project: Project) -> dict[str, Any]:
 
 @login_required
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _detail_or_404(request, pk)
-    context = _detail_context(request, project)
-    context.update(
-        today=timezone.localdate(),
-        timeline=list(selectors.project_timeline(project=project)[:30]),
+    project = _detail_or_404(request, pk, with_measures=False)
+
+    def body_context() -> dict[str, Any]:
+        return {
+            **_detail_context(request, selectors.with_measures(project)),
+            "today": timezone.localdate(),
+            "timeline": list(selectors.project_timeline(project=project)[:30]),
+        }
+
+    # The trainee's page of the week, opened before and after each thing they log: rendered
+    # again only after a write.
+    return fragments.render_with_cached_body(
+        request,
+        name="project-page",
+        body_template="projects/_project_detail_body.html",
+        body_context=body_context,
+        template="projects/project_detail.html",
+        context={"project": project, "is_owner": policies.is_owner(request.user, project)},
     )
-    return render(request, "projects/project_detail.html", context)
 
 
 @login_required
@@ -138,6 +152,17 @@ def project_mine(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def project_list(request: HttpRequest) -> HttpResponse:
+    # Analysts and managers filter it back and forth: rendered again only after a write.
+    return fragments.render_with_cached_body(
+        request,
+        name="project-list",
+        body_template="projects/_project_list_body.html",
+        body_context=lambda: _project_list_context(request),
+        template="projects/project_list.html",
+    )
+
+
+def _project_list_context(request: HttpRequest) -> dict[str, Any]:
     department = request.GET.get("department") or ""
     department_id = int(department) if department.isdigit() else None
     verdict = request.GET.get("verdict") or None
@@ -155,18 +180,14 @@ def project_list(request: HttpRequest) -> HttpResponse:
     paginator.count = len(shown)  # known from the verdicts: no COUNT query
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = selectors.summaries_of(page.object_list, fingerprint=fingerprint)
-    return render(
-        request,
-        "projects/project_list.html",
-        {
-            "page": page,
-            "counts": selectors.counts_of(verdicts.values()),
-            "verdicts": [(v.value, v.label) for v in results.Verdict],
-            "verdict": verdict,
-            "department_id": department_id,
-            "departments": department_choices() if is_analyst(request.user) else [],
-        },
-    )
+    return {
+        "page": page,
+        "counts": selectors.counts_of(verdicts.values()),
+        "verdicts": [(v.value, v.label) for v in results.Verdict],
+        "verdict": verdict,
+        "department_id": department_id,
+        "departments": department_choices() if is_analyst(request.user) else [],
+    }
 
 
 @login_required

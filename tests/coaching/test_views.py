@@ -300,8 +300,33 @@ def test_timeline_query_count_does_not_grow(
     client = client_for(analyst)
     url = reverse("coaching:project-timeline", args=[project.pk])
     client.get(url)
+    empty_caches()  # rendered in full, not from the fragment cache
     with django_assert_num_queries(9):
         assert client.get(url).status_code == 200
+
+
+def test_timeline_is_kept_until_a_write_per_query_string_and_for_its_viewer_only(
+    client_for, project, analyst
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(project.trainee)
+    page_url = reverse("coaching:project-timeline", args=[project.pk]) + "?kind=coaching"
+    embed_url = page_url + "&fragment=1"
+    assert "No coaching conversations yet" in client.get(page_url).content.decode()
+    embedded = client.get(embed_url).content.decode()
+    assert embedded.startswith('<div id="coaching-embed">')
+    assert "<html" not in embedded
+    with CaptureQueriesContext(connection) as again:
+        client.get(page_url)
+    assert len(again.captured_queries) <= 4  # the session, the trainee, the project, the menu
+
+    log_conversation(project, analyst, steps=[step("Try a checklist", days=7)])
+    assert "Try a checklist" in client.get(page_url).content.decode()
+    assert "Try a checklist" in client.get(embed_url).content.decode()
+    # Whether someone may see it is checked on every request, before the kept body is read.
+    assert client_for(TraineeFactory()).get(page_url).status_code == 404
 
 
 # Overview and the "not coached recently" list

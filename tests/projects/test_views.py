@@ -429,3 +429,67 @@ def test_project_list_filters_by_department_and_keeps_it_chosen(
     assert other_trainee.full_name not in page
     assert f'<option value="{department.pk}" selected>Public Health</option>' in page
     assert theirs.department.name in page  # still offered in the filter
+
+
+def test_project_list_is_kept_until_a_write_per_query_string_and_per_person(
+    client_for, analyst, manager, trainee, colleague, other_trainee
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    improved = make_project(trainee)
+    add_measurements(improved, [10])
+    elsewhere = make_project(other_trainee)
+    client = client_for(analyst)
+    assert improved.title in client.get(url("project-list")).content.decode()
+    with CaptureQueriesContext(connection) as again:
+        client.get(url("project-list"))
+    assert len(again.captured_queries) <= 2  # the session and the analyst
+
+    waiting = make_project(colleague)
+    page = client.get(url("project-list")).content.decode()
+    assert waiting.title in page
+    assert elsewhere.title in page
+    only_improved = client.get(url("project-list"), {"verdict": "improved"}).content.decode()
+    assert improved.title in only_improved
+    assert waiting.title not in only_improved
+    # The manager's list is their own department's, though the analyst's is kept for the
+    # same address.
+    managers = client_for(manager).get(url("project-list")).content.decode()
+    assert waiting.title in managers
+    assert elsewhere.title not in managers
+
+
+def test_project_page_is_kept_until_a_write_and_for_each_viewer(client_for, trainee, analyst):
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    project = make_project(trainee)
+    mine = client_for(trainee)
+    page = mine.get(url("project-detail", project.pk)).content.decode()
+    assert "Log a measurement" in page
+    assert "Mark reviewed" not in page
+    with CaptureQueriesContext(connection) as again:
+        kept = mine.get(url("project-detail", project.pk))
+    assert len(again.captured_queries) <= 4  # the session, the trainee, the project, the menu
+    # The measurement form in the kept page posts with this browser's own CSRF token.
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', kept.content.decode())[1]
+    assert (
+        mine.post(
+            url("measurement-add", project.pk),
+            {
+                "log-measure": project.measures.get().pk,
+                "log-date": timezone.localdate(),
+                "log-value": "9",
+                "csrfmiddlewaretoken": token,
+            },
+        ).status_code
+        == 302
+    )
+
+    analysts = client_for(analyst).get(url("project-detail", project.pk)).content.decode()
+    assert "Mark reviewed" in analysts
+    assert "Log a measurement" not in analysts
+    assert ">9<" in mine.get(url("project-detail", project.pk)).content.decode()
