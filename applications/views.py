@@ -21,8 +21,10 @@ from applications.forms import (
     WithdrawForm,
 )
 from applications.models import Application
+from leanleaders import fragments
 from leanleaders.decorators import analyst_required
 from leanleaders.http import error_text
+from leanleaders.models import User
 from leanleaders.roles import is_analyst
 from leanleaders.selectors import department_choices
 
@@ -127,8 +129,20 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    user = request.user
-    context: dict[str, Any] = {
+    # Managers, trainees and analysts come back to it between decisions: rendered again only
+    # after a write.
+    return fragments.render_with_cached_body(
+        request,
+        name="application-page",
+        body_template="applications/_application_detail_body.html",
+        body_context=lambda: _detail_context(request.user, application),
+        template="applications/application_detail.html",
+        context={"application": application},
+    )
+
+
+def _detail_context(user: User, application: Application) -> dict[str, Any]:
+    return {
         "application": application,
         "timeline": selectors.application_timeline(application=application),
         "can_edit": policies.can_edit(user, application),
@@ -142,7 +156,6 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "offline_form": OfflineSignoffForm(),
         "withdraw_form": WithdrawForm(initial={"expected_version": application.version}),
     }
-    return render(request, "applications/application_detail.html", context)
 
 
 def _decide(

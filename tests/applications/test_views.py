@@ -261,3 +261,41 @@ def test_manager_home_query_count_does_not_grow(
     client = client_for(manager)
     with django_assert_num_queries(13):
         client.get(reverse("home"))
+
+
+def test_application_page_is_kept_until_a_write_and_for_each_viewer(
+    client_for, trainee, manager, submitted
+):
+    import re
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("applications:application-detail", args=[submitted.pk])
+    sign_off = reverse("applications:application-sign-off", args=[submitted.pk])
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(manager)
+    assert sign_off in client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as again:
+        kept = client.get(url).content.decode()
+    # The session, the manager, the departments they act for, the application.
+    assert len(again.captured_queries) <= 4
+    assert sign_off not in client_for(trainee).get(url).content.decode()
+
+    # The sign-off form in the kept page carries this browser's token and the current version.
+    form = kept[kept.index(f'action="{sign_off}"') :]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1]
+    version = re.search(r'name="expected_version" value="(\d+)"', form)[1]
+    client.post(
+        sign_off,
+        {
+            "decision": "approve",
+            "comment": "",
+            "expected_version": version,
+            "csrfmiddlewaretoken": token,
+        },
+    )
+    submitted.refresh_from_db()
+    assert submitted.status == S.MANAGER_APPROVED
+    assert sign_off not in client.get(url).content.decode()

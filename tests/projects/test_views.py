@@ -464,10 +464,12 @@ def test_project_page_is_kept_until_a_write_and_for_each_viewer(client_for, trai
     import re
 
     from django.db import connection
+    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     project = make_project(trainee)
-    mine = client_for(trainee)
+    mine = Client(enforce_csrf_checks=True)
+    mine.force_login(trainee)
     page = mine.get(url("project-detail", project.pk)).content.decode()
     assert "Log a measurement" in page
     assert "Mark reviewed" not in page
