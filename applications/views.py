@@ -35,25 +35,31 @@ def _visible_or_404(request: HttpRequest, pk: int) -> Application:
 
 @login_required
 def application_list(request: HttpRequest) -> HttpResponse:
+    # Everyone comes back to it from each application they open: rendered again after a write.
+    return fragments.render_with_cached_body(
+        request,
+        name="application-list",
+        body_template="applications/_application_list_body.html",
+        body_context=lambda: _application_list_context(request),
+        template="applications/application_list.html",
+    )
+
+
+def _application_list_context(request: HttpRequest) -> dict[str, Any]:
     status = request.GET.get("status") or None
     department = request.GET.get("department") or None
     department_id = int(department) if department and department.isdigit() else None
     applications = selectors.application_list(
         user=request.user, status=status, department_id=department_id
     )
-    page = Paginator(applications, 25).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "applications/application_list.html",
-        {
-            "page": page,
-            "status": status,
-            "department_id": department_id,
-            "statuses": Application.Status.choices,
-            "departments": department_choices() if is_analyst(request.user) else [],
-            "can_apply": policies.can_apply(request.user),
-        },
-    )
+    return {
+        "page": Paginator(applications, 25).get_page(request.GET.get("page")),
+        "status": status,
+        "department_id": department_id,
+        "statuses": Application.Status.choices,
+        "departments": department_choices() if is_analyst(request.user) else [],
+        "can_apply": policies.can_apply(request.user),
+    }
 
 
 @login_required
@@ -295,20 +301,26 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @analyst_required
 def review_queue(request: HttpRequest) -> HttpResponse:
+    # Analysts page and filter through it between decisions: rendered again only after a write.
+    return fragments.render_with_cached_body(
+        request,
+        name="review-queue",
+        body_template="applications/_review_queue_body.html",
+        body_context=lambda: _review_queue_context(request),
+        template="applications/review_queue.html",
+    )
+
+
+def _review_queue_context(request: HttpRequest) -> dict[str, Any]:
     department = request.GET.get("department") or ""
     department_id = int(department) if department.isdigit() else None
     oldest_first = request.GET.get("order", "oldest") != "newest"
     queue = selectors.review_queue(
         user=request.user, department_id=department_id, oldest_first=oldest_first
     )
-    page = Paginator(queue, 25).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "applications/review_queue.html",
-        {
-            "page": page,
-            "departments": department_choices(),
-            "department_id": department_id,
-            "oldest_first": oldest_first,
-        },
-    )
+    return {
+        "page": Paginator(queue, 25).get_page(request.GET.get("page")),
+        "departments": department_choices(),
+        "department_id": department_id,
+        "oldest_first": oldest_first,
+    }

@@ -116,7 +116,12 @@ def _xlsx_value(value: Cell) -> Cell:
 
 
 def xlsx_response(tables: Sequence[Table], filename: str) -> HttpResponse:
-    response = HttpResponse(xlsx_bytes(tables), content_type=XLSX)
+    return workbook_response(xlsx_bytes(tables), filename)
+
+
+def workbook_response(workbook: bytes, filename: str) -> HttpResponse:
+    """A download of `workbook` (from `xlsx_bytes`) as `filename`.xlsx."""
+    response = HttpResponse(workbook, content_type=XLSX)
     response["Content-Disposition"] = _disposition(f"{filename}.xlsx")
     response["Cache-Control"] = "private, no-store"
     return response

@@ -213,6 +213,33 @@ def test_review_queue_filters_by_department(client_for, analyst, trainee, other_
     assert "Theirs" not in page
 
 
+def test_review_queue_and_list_are_kept_until_a_write_per_query_string_and_per_person(
+    client_for, analyst, manager, trainee, other_trainee
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ours = ApplicationFactory(trainee=trainee, status=S.MANAGER_APPROVED, title="Ours")
+    queue = reverse("applications:review-queue")
+    client = client_for(analyst)
+    assert "Ours" in client.get(queue).content.decode()
+    with CaptureQueriesContext(connection) as again:
+        client.get(queue)
+    assert len(again.captured_queries) <= 2  # the session and the analyst
+
+    ApplicationFactory(trainee=other_trainee, status=S.MANAGER_APPROVED, title="Theirs")
+    assert "Theirs" in client.get(queue).content.decode()
+    filtered = client.get(queue, {"department": ours.department_id}).content.decode()
+    assert "Ours" in filtered
+    assert "Theirs" not in filtered
+    # The manager's list is their own department's, though the analyst's is kept.
+    everything = reverse("applications:application-list")
+    assert "Theirs" in client.get(everything).content.decode()
+    managers = client_for(manager).get(everything).content.decode()
+    assert "Ours" in managers
+    assert "Theirs" not in managers
+
+
 def _many(n, department, status):
     from tests.factories import TraineeFactory
 

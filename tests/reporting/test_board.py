@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
@@ -263,17 +264,24 @@ def test_board_and_export_queries_do_not_grow_with_trainees(
         fetch()
 
 
-def test_the_roster_export_is_read_again_after_a_write(department, analyst, client_for):
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_roster_export_is_read_again_after_a_write(department, analyst, client_for, fmt):
+    from openpyxl import load_workbook
+
     from tests.factories import TraineeFactory
     from tests.reporting.factories import enroll, make_application, make_cohort
 
     cohort = make_cohort("Fresh", dt.date(2025, 2, 4))
     _grow(1, department, cohort, analyst)
     client = client_for(analyst)
-    url = reverse("reports:export-roster-csv", args=[cohort.pk])
+    url = reverse(f"reports:export-roster-{fmt}", args=[cohort.pk])
 
     def export() -> str:
-        return b"".join(client.get(url).streaming_content).decode()
+        response = client.get(url)
+        if fmt == "csv":
+            return b"".join(response.streaming_content).decode()
+        sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
+        return repr(list(sheet.values))
 
     first = export()
     with CaptureQueriesContext(connection) as again:
