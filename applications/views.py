@@ -23,7 +23,7 @@ from applications.forms import (
 from applications.models import Application
 from leanleaders import fragments
 from leanleaders.decorators import analyst_required
-from leanleaders.http import error_text
+from leanleaders.http import error_text, id_param
 from leanleaders.models import User
 from leanleaders.roles import is_analyst
 from leanleaders.selectors import department_choices
@@ -47,8 +47,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
 
 def _application_list_context(request: HttpRequest) -> dict[str, Any]:
     status = request.GET.get("status") or None
-    department = request.GET.get("department") or None
-    department_id = int(department) if department and department.isdigit() else None
+    department_id = id_param(request.GET, "department")
     applications = selectors.application_list(
         user=request.user, status=status, department_id=department_id
     )
@@ -312,8 +311,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 
 def _review_queue_context(request: HttpRequest) -> dict[str, Any]:
-    department = request.GET.get("department") or ""
-    department_id = int(department) if department.isdigit() else None
+    department_id = id_param(request.GET, "department")
     oldest_first = request.GET.get("order", "oldest") != "newest"
     queue = selectors.review_queue(
         user=request.user, department_id=department_id, oldest_first=oldest_first

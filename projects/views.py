@@ -16,7 +16,7 @@ from applications.models import Application
 from applications.policies import visible_applications
 from leanleaders import fragments
 from leanleaders.decorators import staff_required
-from leanleaders.http import error_text, safe_next
+from leanleaders.http import error_text, id_param, safe_next
 from leanleaders.roles import is_analyst, is_trainee
 from leanleaders.selectors import department_choices
 from projects import csv_import, policies, results, selectors, services, uploads
@@ -163,8 +163,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 
 def _project_list_context(request: HttpRequest) -> dict[str, Any]:
-    department = request.GET.get("department") or ""
-    department_id = int(department) if department.isdigit() else None
+    department_id = id_param(request.GET, "department")
     verdict = request.GET.get("verdict") or None
     if verdict not in results.Verdict._value2member_map_:
         verdict = None
@@ -278,9 +277,9 @@ def measurement_add(request: HttpRequest, pk: int) -> HttpResponse:
         return refused
     measures = list(project.measures.all())
     initial = {}
-    wanted = request.GET.get("measure", "")
-    if wanted.isdigit():
-        initial["measure"] = next((m for m in measures if m.pk == int(wanted)), None)
+    wanted = id_param(request.GET, "measure")
+    if wanted:
+        initial["measure"] = next((m for m in measures if m.pk == wanted), None)
     if measures and "measure" not in initial:
         initial["measure"] = measures[0]
     prefix = "log"

@@ -29,6 +29,7 @@ from coaching.models import Conversation, NextStep
 from coaching.selectors import open_step_counts
 from cohorts.models import Attendance, Cohort, Enrollment
 from leanleaders import fragments
+from leanleaders.http import id_param
 from leanleaders.models import AuditEvent, Department, User
 from leanleaders.reporting import completion, policies
 from projects import results
@@ -470,12 +471,11 @@ class BoardFilters:
 
 def parse_filters(params: Any) -> BoardFilters:
     """Filters from the query string; anything unknown is ignored."""
-    department = params.get("department", "")
     sort = params.get("sort", "name")
     verdict = params.get("verdict", "")
     review = params.get("review", "")
     return BoardFilters(
-        department=int(department) if department.isdigit() else None,
+        department=id_param(params, "department"),
         verdict=verdict if verdict in Verdict.__members__.values() else "",
         review=review if review in REVIEW_FILTERS else "",
         attention=params.get("attention") in ("1", "on", "true"),

@@ -19,6 +19,7 @@ from cohorts.models import Cohort, Enrollment
 from cohorts.selectors import cohort_choices
 from leanleaders import fragments
 from leanleaders.decorators import analyst_required, staff_required
+from leanleaders.http import id_param
 from leanleaders.reporting import exports, policies, selectors
 from projects import results
 from projects import services as project_services
@@ -170,13 +171,12 @@ def _report_filters(request: HttpRequest) -> tuple[selectors.ReportFilters, list
         errors.append("“From” is after “To”, so the dates were swapped.")
         date_from, date_to = date_to, date_from
     cohort_ids = tuple(sorted({int(c) for c in request.GET.getlist("cohort") if c.isdigit()}))
-    department = request.GET.get("department", "")
     return (
         selectors.ReportFilters(
             date_from=date_from,
             date_to=date_to,
             cohort_ids=cohort_ids,
-            department_id=int(department) if department.isdigit() else None,
+            department_id=id_param(request.GET, "department"),
         ),
         errors,
     )
