@@ -66,9 +66,6 @@ def project_timeline(request: HttpRequest, project_id: int) -> HttpResponse:
     """The project's coaching panel and its one timeline of progress, measurements and
     conversations. With `fragment=1` it answers the part embedded in the project page."""
     project = _project_or_404(request, project_id)
-    kind = request.GET.get("kind", "")
-    if kind not in selectors.KINDS:
-        kind = ""
     # Trainees open it from their project page each time they log something, and it is the
     # project page's embedded coaching part (`fragment=1`): rendered again only after a write.
     fragment = request.GET.get("fragment") == "1"

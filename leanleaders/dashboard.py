@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.template.loader import render_to_string
 
 from leanleaders import fragments, roles
 
@@ -57,13 +55,17 @@ def render_home(request: HttpRequest) -> HttpResponse:
         "analyst" if roles.is_analyst(user) else "manager" if roles.is_manager(user) else "trainee"
     )
 
-    def render_cards(extra_context: dict[str, Any]) -> str:
+    def cards_context() -> dict[str, Any]:
         sections: list[Section] = []
         for contributor in _contributors():
             sections.extend(contributor.sections(request))
-        context = {"sections": sections, **extra_context}
-        return render_to_string("leanleaders/_home_cards.html", context, request=request)
+        return {"sections": sections}
 
     # The cards read from every app; they are rendered again only after a write or overnight.
-    cards = fragments.cached_html(request, name=f"home-{role}", render=render_cards)
-    return render(request, HOME_TEMPLATES[role], {"cards": cards})
+    return fragments.render_with_cached_body(
+        request,
+        name=f"home-{role}",
+        body_template="leanleaders/_home_cards.html",
+        body_context=cards_context,
+        template=HOME_TEMPLATES[role],
+    )

@@ -37,12 +37,11 @@ def _visible_or_404(request: HttpRequest, pk: int) -> Project:
     )
 
 
-def _detail_or_404(request: HttpRequest, pk: int, *, with_measures: bool = True) -> Project:
+def _detail_or_404(request: HttpRequest, pk: int) -> Project:
     try:
-        project = selectors.project_get(user=request.user, pk=pk)
+        return selectors.project_get(user=request.user, pk=pk)
     except Project.DoesNotExist as error:
         raise Http404 from error
-    return selectors.with_measures(project) if with_measures else project
 
 
 def _ensure_editable(request: HttpRequest, project: Project) -> HttpResponse | None:
@@ -105,7 +104,7 @@ def _detail_context(request: HttpRequest, project: Project) -> dict[str, Any]:
 
 @login_required
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _detail_or_404(request, pk, with_measures=False)
+    project = _detail_or_404(request, pk)
 
     def body_context() -> dict[str, Any]:
         return {
@@ -128,7 +127,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def project_a3(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _detail_or_404(request, pk)
+    project = selectors.with_measures(_detail_or_404(request, pk))
     context = _detail_context(request, project)
     context["countermeasure_entries"] = [
         e for e in context["entries"] if e.pdca_stage in ("do", "act")
