@@ -148,11 +148,6 @@ def _placement_choice(cohort: Any, *, first: bool) -> str:
 
 
 @register.simple_tag
-def application_cohort(application: Application) -> Enrollment | None:
-    return selectors.application_enrollment(application=application)
-
-
-@register.simple_tag
 def holds_cohort_place(application: Application) -> bool:
     """Whether the application has a seat or a place on a cohort's waitlist."""
     return application.enrollments.filter(status__in=Enrollment.ACTIVE_STATUSES).exists()
