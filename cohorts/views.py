@@ -126,16 +126,13 @@ def schedule_propose(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"error": "Enter Day 1 as a date."}, status=400)
     reason = schedule.non_working_reason(day1)
     if reason:
-        return JsonResponse(
-            {"error": f"{date_format(day1, 'l j F Y')} is {reason}, not a working day."}
-        )
+        return JsonResponse({"error": f"{date_format(day1)} is {reason}, not a working day."})
     day2, day3 = schedule.propose_schedule(day1)
     return JsonResponse(
         {
             "day2": day2.isoformat(),
             "day3": day3.isoformat(),
-            "summary": f"Proposed: Day 2 {date_format(day2, 'l j F')}, "
-            f"Day 3 {date_format(day3, 'l j F')}.",
+            "summary": f"Proposed: Day 2 {date_format(day2)}, Day 3 {date_format(day3)}.",
         }
     )
 

@@ -124,6 +124,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en-us"
+# The one date style of the app (see leanleaders/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["leanleaders.formats"]
 TIME_ZONE = env.str("LEANLEADERS_TIME_ZONE", default="America/Los_Angeles")
 USE_I18N = True
 USE_TZ = True
