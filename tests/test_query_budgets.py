@@ -29,6 +29,7 @@ from cohorts.models import Attendance, Cohort, Enrollment
 from leanleaders.audit import audit_record
 from leanleaders.models import User
 from projects.models import Attachment, Measure, Measurement, ProgressEntry, Project
+from projects.services import measure_result_store
 from tests.cohorts.factories import CohortFactory
 from tests.factories import TraineeFactory
 from tests.support.caches import empty_caches
@@ -122,6 +123,7 @@ class World:
                 Measurement(measure=measure, date=today - dt.timedelta(days=d), value=10 + d)
                 for d in range(3)
             )
+            measure_result_store(measure=measure)
             CoachAssignment.objects.create(project=project, coach=self.analyst)
             self._conversation(project, owner=peer, days_ago=20)
             CoachingRequest.objects.create(project=project, requested_by=peer, note="Help")
@@ -151,6 +153,7 @@ class World:
             Measurement.objects.create(
                 measure=self.measure, date=today - dt.timedelta(days=i), value=15, note=f"m{i}"
             )
+            measure_result_store(measure=self.measure)
             entry = ProgressEntry.objects.create(
                 project=self.project,
                 date=today - dt.timedelta(days=i),
@@ -223,9 +226,9 @@ COHORT = lambda w: w.cohort.pk  # noqa: E731
 # One line per page. The reporting pages (cohort review board, program report, exports) are
 # added here the same way when they exist.
 PAGES = [
-    Page("trainee home", "trainee", _u("home"), 12, shows=("Step for",)),
-    Page("manager home", "manager", _u("home"), 17, shows=("Peer ",)),
-    Page("analyst home", "analyst", _u("home"), 17),
+    Page("trainee home", "trainee", _u("home"), 11, shows=("Step for",)),
+    Page("manager home", "manager", _u("home"), 13, shows=("Peer ",)),
+    Page("analyst home", "analyst", _u("home"), 12),
     Page("application list (trainee)", "trainee", _u("applications:application-list"), 5),
     Page(
         "application list (manager)",
@@ -307,18 +310,18 @@ PAGES = [
         "project page (trainee)",
         "trainee",
         _u("projects:project-detail", PROJECT),
-        10,
+        9,
         shows=("Tried step",),
     ),
     Page(
         "project page (analyst)",
         "analyst",
         _u("projects:project-detail", PROJECT),
-        9,
+        8,
         shows=("Tried step",),
     ),
-    Page("project A3", "manager", _u("projects:project-a3", PROJECT), 9, shows=("Tried step",)),
-    Page("project list", "analyst", _u("projects:project-list"), 14, shows=("Peer ",)),
+    Page("project A3", "manager", _u("projects:project-a3", PROJECT), 8, shows=("Tried step",)),
+    Page("project list", "analyst", _u("projects:project-list"), 6, shows=("Peer ",)),
     Page(
         "project timeline",
         "trainee",

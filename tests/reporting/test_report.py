@@ -176,7 +176,6 @@ def test_report_query_count_does_not_grow(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from projects.selectors import forget_outcomes
     from tests.reporting.factories import make_cohort
 
     cohort = make_cohort("Big", dt.date(2025, 2, 4))
@@ -185,11 +184,9 @@ def test_report_query_count_does_not_grow(
     url = reverse(name)
     fetch(client, url)
     cache.clear()  # both counts on the uncached path
-    forget_outcomes()
     with CaptureQueriesContext(connection) as one:
         fetch(client, url)
     _people(19, department, cohort)
     cache.clear()
-    forget_outcomes()
     with django_assert_num_queries(len(one.captured_queries)):
         assert fetch(client, url).status_code == 200
