@@ -16,14 +16,13 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from leanleaders.reporting import selectors
-from leanleaders.reporting.selectors import ReportFilters
+from reporting.selectors import program
 
 pytestmark = pytest.mark.django_db
 
 
 def report(analyst, **filters):
-    return selectors.program_report(user=analyst, filters=ReportFilters(**filters))
+    return program.program_report(user=analyst, filters=program.ReportFilters(**filters))
 
 
 def close(value, expected, places=2):
@@ -65,7 +64,7 @@ def test_by_department(dataset, analyst):
 
 def test_by_cohort_lists_unplaced_people_last_and_running_cohorts_without_a_rate(dataset, analyst):
     rows = report(analyst).by_cohort
-    assert [f.label for f in rows] == ["Spring", "Summer", selectors.NOT_PLACED]
+    assert [f.label for f in rows] == ["Spring", "Summer", program.NOT_PLACED]
     spring, summer, unplaced = rows
     assert (spring.applied, spring.completed, spring.finished) == (3, 2, 3)
     assert close(spring.attendance_rate, Decimal(800) / 9)
@@ -126,7 +125,7 @@ def test_report_is_recomputed_at_most_once_a_minute_and_says_when(
     assert "recalculated at most once a minute" in first
     make_application(TraineeFactory(department=department), accepted_after_days=1)
     assert 'data-figure="applied">6<' in client.get(url).content.decode()
-    a_minute_later = time.time() + selectors.PROGRAM_REPORT_CACHE_SECONDS + 1
+    a_minute_later = time.time() + program.PROGRAM_REPORT_CACHE_SECONDS + 1
     monkeypatch.setattr(time, "time", lambda: a_minute_later)
     assert 'data-figure="applied">7<' in client.get(url).content.decode()
 
