@@ -196,11 +196,6 @@ def project_outcomes(*, projects: QuerySet[Project]) -> dict[int, Outcome]:
     }
 
 
-def project_verdicts(*, projects: QuerySet[Project]) -> dict[int, str]:
-    """Project id -> its primary measure's stored verdict, for every project in `projects`."""
-    return dict(projects.order_by().values_list("pk", "verdict"))
-
-
 def counts_of(*, projects: QuerySet[Project]) -> list[dict[str, Any]]:
     """How many of `projects` have each verdict, every verdict listed (one GROUP BY query)."""
     counts = dict(

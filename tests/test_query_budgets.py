@@ -223,8 +223,7 @@ PROJECT = lambda w: w.project.pk  # noqa: E731
 APPLICATION = lambda w: w.application.pk  # noqa: E731
 COHORT = lambda w: w.cohort.pk  # noqa: E731
 
-# One line per page. The reporting pages (cohort review board, program report, exports) are
-# added here the same way when they exist.
+# One line per page.
 PAGES = [
     Page("trainee home", "trainee", _u("home"), 11, shows=("Step for",)),
     Page("manager home", "manager", _u("home"), 13, shows=("Peer ",)),
@@ -352,6 +351,15 @@ PAGES = [
         shows=("Peer ",),
     ),
     Page("people", "analyst", _u("people"), 5),
+    Page("cohort board", "analyst", _u("reports:cohort-board", COHORT), 9, shows=("Peer ",)),
+    Page(
+        "cohort board (manager)",
+        "manager",
+        _u("reports:cohort-board", COHORT),
+        10,
+        shows=("Peer ",),
+    ),
+    Page("program report", "analyst", _u("reports:program-report"), 10),
 ]
 
 
@@ -377,3 +385,37 @@ def test_query_count_is_pinned_and_flat(spec, request, client_for, trainee, mana
         html = client.get(url).content.decode()
         assert sum(html.count(text) for text in spec.shows) >= 20, "the rows are not on the page"
     assert (one, many) == (spec.budget, spec.budget)
+
+
+# Pages that show results read the stored ones: no query of theirs touches the measurements or
+# the baseline points (only the project page's run chart reads measurements).
+STORED_RESULT_PAGES = [
+    p
+    for p in PAGES
+    if p.name
+    in {
+        "trainee home",
+        "manager home",
+        "analyst home",
+        "project list",
+        "cohort board",
+        "cohort board (manager)",
+        "program report",
+    }
+]
+
+
+@pytest.mark.parametrize("spec", STORED_RESULT_PAGES, ids=[p.name for p in STORED_RESULT_PAGES])
+def test_result_pages_read_stored_results(spec, request, client_for, trainee, manager, analyst):
+    world = World(trainee=trainee, manager=manager, analyst=analyst)
+    world.grow(2)
+    client = client_for(request.getfixturevalue(spec.role))
+    empty_caches()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(spec.url(world)).status_code == 200
+    read = [
+        q["sql"]
+        for q in queries.captured_queries
+        if '"projects_measurement"' in q["sql"] or '"projects_baselinepoint"' in q["sql"]
+    ]
+    assert read == []

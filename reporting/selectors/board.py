@@ -1,15 +1,14 @@
 """Reads for the cohort review board and its exports.
 
-The board and its exports read six small queries whatever the cohort's size (two more when the
-measures' series are not cached), as plain values into the light records below: building model
-instances, and reading every measurement of every project, was most of the board's time. Results
-come from `projects.results.compute`, the same computation as the project pages.
+The board and its exports read six small queries whatever the cohort's size, mostly as plain
+values into the light records below: building model instances, and reading every measurement of
+every project, was most of the board's time. Results are the ones stored on each primary measure
+(`projects.services.measure_result_store`), the same as the project pages show.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,9 +17,7 @@ from functools import cached_property
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db.models import Count, F, Max, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from applications.models import MeasureDirection
@@ -30,13 +27,12 @@ from cohorts.models import Attendance, Cohort
 from leanleaders.http import id_param
 from leanleaders.models import User
 from projects import results
-from projects.models import BaselinePoint, LeanTool, Measure, Measurement, ProgressEntry, Project
+from projects.models import LeanTool, Measure, ProgressEntry, Project
 from projects.policies import visible_projects
 from projects.results import Verdict
 from reporting import completion, policies
 
 TOOL_LABELS = dict(LeanTool.choices)
-SPARKLINE_POINTS = 12
 
 
 class BoardTrainee(NamedTuple):
@@ -74,7 +70,7 @@ class BoardMeasure(NamedTuple):
     unit: str
     direction: str
     result: results.Result
-    latest: list[Decimal]  # at most SPARKLINE_POINTS, oldest first
+    latest: list[Decimal]  # at most Measure.RECENT_VALUES, oldest first
     last_measured: dt.date | None
 
     @property
@@ -171,97 +167,21 @@ class BoardRow:
         return reasons
 
 
-class _Series(NamedTuple):
-    """What a primary measure's data points and measurements come to on the board."""
-
-    result: results.Result
-    latest: list[Decimal]  # at most SPARKLINE_POINTS, oldest first
-    last_measured: dt.date | None
-
-
-BOARD_SERIES_CACHE_SECONDS = 600
-
-
-def _series(measures: dict[int, tuple[str, Decimal | None, dt.datetime]]) -> dict[int, _Series]:
-    """{measure id: its series} for {measure id: (direction, baseline value, updated_at)}.
-
-    Cached under everything it depends on: each measure's id, direction and baseline value, and
-    its `updated_at`, which moves with every change to the measure, its baseline points or its
-    measurements (see `projects.services._touch_measure`), so a cached series is never stale.
-    Otherwise two queries: the baseline points, and only the
-    latest SPARKLINE_POINTS measurements of each measure with their total (window functions),
-    so a long history is never read. The result is `projects.results.compute`, as on the
-    project page.
-    """
-    if not measures:
-        return {}
-    stamps = repr(
-        sorted(
-            (pk, direction, str(baseline), updated_at.isoformat())
-            for pk, (direction, baseline, updated_at) in measures.items()
-        )
-    )
-    key = "reports:board-series:" + hashlib.sha256(stamps.encode()).hexdigest()
-    series = cache.get(key)
-    if series is not None:
-        return series
-    points: dict[int, list[Decimal]] = defaultdict(list)
-    for measure_id, value in (
-        BaselinePoint.objects.filter(measure_id__in=list(measures))
-        .order_by()
-        .values_list("measure_id", "value")
-    ):
-        points[measure_id].append(value)
-    latest: dict[int, list[tuple[int, dt.date, Decimal]]] = defaultdict(list)
-    totals: dict[int, int] = {}
-    for measure_id, rank, date, value, total in (
-        Measurement.objects.filter(measure_id__in=list(measures))
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("measure_id")],
-                order_by=[F("date").desc(), F("pk").desc()],
-            ),
-            total=Window(Count("pk"), partition_by=[F("measure_id")]),
-        )
-        .filter(rank__lte=SPARKLINE_POINTS)
-        .order_by()
-        .values_list("measure_id", "rank", "date", "value", "total")
-    ):
-        latest[measure_id].append((rank, date, value))
-        totals[measure_id] = total
-    series = {}
-    for pk, (direction, baseline, _) in measures.items():
-        newest_first = sorted(latest.get(pk, ()))
-        values = [value for _, _, value in reversed(newest_first)]
-        series[pk] = _Series(
-            result=results.compute(
-                higher_is_better=direction == MeasureDirection.HIGHER_IS_BETTER,
-                baseline_value=baseline,
-                baseline_points=points.get(pk, ()),
-                measurements=values,
-                measurement_count=totals.get(pk, 0),
-            ),
-            latest=values,
-            last_measured=newest_first[0][1] if newest_first else None,
-        )
-    cache.set(key, series, BOARD_SERIES_CACHE_SECONDS)
-    return series
-
-
 def _primary_measures(project_ids: list[int]) -> dict[int, BoardMeasure]:
-    """{project id: its primary measure with the result}."""
-    rows = list(
-        Measure.objects.filter(project_id__in=project_ids, is_primary=True)
-        .order_by()
-        .values_list(
-            "pk", "project_id", "name", "unit", "direction", "baseline_value", "updated_at"
-        )
-    )
-    series = _series({row[0]: (row[4], row[5], row[6]) for row in rows})
+    """{project id: its primary measure with its stored result and latest values}, in one
+    query: the board reads no measurements."""
     return {
-        project_id: BoardMeasure(name, unit, direction, *series[pk])
-        for pk, project_id, name, unit, direction, _, _ in rows
+        measure.project_id: BoardMeasure(
+            measure.name,
+            measure.unit,
+            measure.direction,
+            measure.result,
+            measure.recent_values,
+            measure.result_last_measured,
+        )
+        for measure in Measure.objects.filter(project_id__in=project_ids, is_primary=True)
+        .order_by()
+        .only("project_id", "name", "unit", "direction", *Measure.RESULT_FIELDS)
     }
 
 

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import statistics
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db.models import Min, QuerySet
 from django.utils import timezone
 
@@ -165,10 +163,6 @@ class ProgramReport:
     by_department: list[Figures]
     by_cohort: list[Figures]
     computed_at: dt.datetime
-    key: str  # names this computation; the page caches its rendered tables under it
-
-
-PROGRAM_REPORT_CACHE_SECONDS = 60
 
 
 NOT_PLACED = "Not placed in a cohort"
@@ -199,27 +193,9 @@ def report_applications(filters: ReportFilters) -> QuerySet[Application]:
 
 
 def program_report(*, user: User, filters: ReportFilters) -> ProgramReport:
-    """The program's figures for analysts, computed at most once a minute per set of filters.
-
-    The report reads every application of the city and their seats, attendance and outcomes,
-    which takes a few hundred milliseconds at a large city's volume. It is a monthly figure for
-    leadership, so a minute's delay is invisible there; the page says when it was computed.
-    """
-    filters_key = hashlib.sha256(repr((user.role, filters)).encode()).hexdigest()
-    cache_key = f"reports:program:{filters_key}"
-    report = cache.get(cache_key)
-    if report is None:
-        report = _compute_program_report(user=user, filters=filters, filters_key=filters_key)
-        cache.set(cache_key, report, PROGRAM_REPORT_CACHE_SECONDS)
-    return report
-
-
-def _compute_program_report(
-    *, user: User, filters: ReportFilters, filters_key: str
-) -> ProgramReport:
     """The figures in a fixed number of queries. Thousands of applications, enrollments and
     attendance marks are read as plain values, not model instances: building the instances
-    was most of the report's time."""
+    was most of the report's time. Projects' outcomes are their stored verdicts and gains."""
     computed_at = timezone.now()
     today = timezone.localdate()
     applications = list(
@@ -305,7 +281,6 @@ def _compute_program_report(
         by_department=[figures(name, by_department[name]) for name in sorted(by_department)],
         by_cohort=cohort_figures,
         computed_at=computed_at,
-        key=f"{filters_key}:{computed_at.timestamp()}",
     )
 
 

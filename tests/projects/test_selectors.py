@@ -35,7 +35,9 @@ def test_verdicts_and_counts_read_the_stored_results(analyst, department):
     )
     add_measurements(from_points, [9, 9, 9])
 
-    verdicts = selectors.project_verdicts(projects=Project.objects.all())
+    verdicts = {
+        pk: o.verdict for pk, o in selectors.project_outcomes(projects=Project.objects).items()
+    }
     assert verdicts[improved.pk] == "improved"
     assert verdicts[worse.pk] == "worse"
     assert verdicts[unchanged.pk] == "no_change"
