@@ -83,8 +83,8 @@ def cohort_board(request: HttpRequest, pk: int) -> HttpResponse:
             "can_review": policies.can_review(request.user),
             "can_see_private_notes": policies.can_see_private_notes(request.user),
             "not_coached_days": settings.LEANLEADERS_NOT_COACHED_DAYS,
-            "today": timezone.localdate(),
             "full_path": request.get_full_path(),
+            "review_comment_max": REVIEW_COMMENT_MAX,
         },
     )
 

@@ -1,15 +1,14 @@
 """Reads for the cohort review board and its exports.
 
-The board and its exports read six small queries whatever the cohort's size (two more when the
-measures' series are not cached), as plain values into the light records below: building model
-instances, and reading every measurement of every project, was most of the board's time. Results
-come from `projects.results.compute`, the same computation as the project pages.
+The board and its exports read eight small queries whatever the cohort's size, as plain values
+into the light records below: building model instances, and reading every measurement of every
+project, was most of the board's time. Results come from `projects.results.compute`, the same
+computation as the project pages.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,7 +17,6 @@ from functools import cached_property
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, F, Max, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -179,32 +177,15 @@ class _Series(NamedTuple):
     last_measured: dt.date | None
 
 
-BOARD_SERIES_CACHE_SECONDS = 600
+def _series(measures: dict[int, tuple[str, Decimal | None]]) -> dict[int, _Series]:
+    """{measure id: its series} for {measure id: (direction, baseline value)}.
 
-
-def _series(measures: dict[int, tuple[str, Decimal | None, dt.datetime]]) -> dict[int, _Series]:
-    """{measure id: its series} for {measure id: (direction, baseline value, updated_at)}.
-
-    Cached under everything it depends on: each measure's id, direction and baseline value, and
-    its `updated_at`, which moves with every change to the measure, its baseline points or its
-    measurements (see `projects.services._touch_measure`), so a cached series is never stale.
-    Otherwise two queries: the baseline points, and only the
-    latest SPARKLINE_POINTS measurements of each measure with their total (window functions),
-    so a long history is never read. The result is `projects.results.compute`, as on the
-    project page.
+    Two queries: the baseline points, and only the latest SPARKLINE_POINTS measurements of each
+    measure with their total (window functions), so a long history is never read. The result is
+    `projects.results.compute`, as on the project page.
     """
     if not measures:
         return {}
-    stamps = repr(
-        sorted(
-            (pk, direction, str(baseline), updated_at.isoformat())
-            for pk, (direction, baseline, updated_at) in measures.items()
-        )
-    )
-    key = "reports:board-series:" + hashlib.sha256(stamps.encode()).hexdigest()
-    series = cache.get(key)
-    if series is not None:
-        return series
     points: dict[int, list[Decimal]] = defaultdict(list)
     for measure_id, value in (
         BaselinePoint.objects.filter(measure_id__in=list(measures))
@@ -230,8 +211,8 @@ def _series(measures: dict[int, tuple[str, Decimal | None, dt.datetime]]) -> dic
     ):
         latest[measure_id].append((rank, date, value))
         totals[measure_id] = total
-    series = {}
-    for pk, (direction, baseline, _) in measures.items():
+    series: dict[int, _Series] = {}
+    for pk, (direction, baseline) in measures.items():
         newest_first = sorted(latest.get(pk, ()))
         values = [value for _, _, value in reversed(newest_first)]
         series[pk] = _Series(
@@ -245,7 +226,6 @@ def _series(measures: dict[int, tuple[str, Decimal | None, dt.datetime]]) -> dic
             latest=values,
             last_measured=newest_first[0][1] if newest_first else None,
         )
-    cache.set(key, series, BOARD_SERIES_CACHE_SECONDS)
     return series
 
 
@@ -254,14 +234,12 @@ def _primary_measures(project_ids: list[int]) -> dict[int, BoardMeasure]:
     rows = list(
         Measure.objects.filter(project_id__in=project_ids, is_primary=True)
         .order_by()
-        .values_list(
-            "pk", "project_id", "name", "unit", "direction", "baseline_value", "updated_at"
-        )
+        .values_list("pk", "project_id", "name", "unit", "direction", "baseline_value")
     )
-    series = _series({row[0]: (row[4], row[5], row[6]) for row in rows})
+    series = _series({row[0]: (row[4], row[5]) for row in rows})
     return {
         project_id: BoardMeasure(name, unit, direction, *series[pk])
-        for pk, project_id, name, unit, direction, _, _ in rows
+        for pk, project_id, name, unit, direction, _ in rows
     }
 
 

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import statistics
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
-from django.core.cache import cache
 from django.db.models import Min, QuerySet
 from django.utils import timezone
 
 from applications.models import Application
-from cohorts.models import Attendance, Cohort, Enrollment
+from cohorts.models import Cohort, Enrollment
 from leanleaders.models import AuditEvent, Department, User
 from projects.models import Project
 from projects.policies import visible_projects
@@ -44,6 +43,16 @@ class ProjectOutcome:
         return self.outcome.verdict
 
 
+class ReportCohort(NamedTuple):
+    """What the report needs of a cohort."""
+
+    pk: int
+    name: str
+    day1: dt.date
+    day3: dt.date
+    status: str
+
+
 @dataclass
 class ApplicationRecord:
     """One application in the report, with what became of it."""
@@ -52,7 +61,7 @@ class ApplicationRecord:
     department: str
     submitted_at: dt.datetime | None
     accepted_at: dt.datetime | None
-    cohort: Cohort | None
+    cohort: ReportCohort | None
     marks: dict[int, str]
     outcome: ProjectOutcome | None
     today: dt.date
@@ -165,10 +174,6 @@ class ProgramReport:
     by_department: list[Figures]
     by_cohort: list[Figures]
     computed_at: dt.datetime
-    key: str  # names this computation; the page caches its rendered tables under it
-
-
-PROGRAM_REPORT_CACHE_SECONDS = 60
 
 
 NOT_PLACED = "Not placed in a cohort"
@@ -199,27 +204,9 @@ def report_applications(filters: ReportFilters) -> QuerySet[Application]:
 
 
 def program_report(*, user: User, filters: ReportFilters) -> ProgramReport:
-    """The program's figures for analysts, computed at most once a minute per set of filters.
-
-    The report reads every application of the city and their seats, attendance and outcomes,
-    which takes a few hundred milliseconds at a large city's volume. It is a monthly figure for
-    leadership, so a minute's delay is invisible there; the page says when it was computed.
-    """
-    filters_key = hashlib.sha256(repr((user.role, filters)).encode()).hexdigest()
-    cache_key = f"reports:program:{filters_key}"
-    report = cache.get(cache_key)
-    if report is None:
-        report = _compute_program_report(user=user, filters=filters, filters_key=filters_key)
-        cache.set(cache_key, report, PROGRAM_REPORT_CACHE_SECONDS)
-    return report
-
-
-def _compute_program_report(
-    *, user: User, filters: ReportFilters, filters_key: str
-) -> ProgramReport:
-    """The figures in a fixed number of queries. Thousands of applications, enrollments and
-    attendance marks are read as plain values, not model instances: building the instances
-    was most of the report's time."""
+    """The program's figures for analysts, computed on every request in six queries whatever
+    the city's size. Thousands of applications, seats and attendance marks are read as plain
+    values, not model instances: building the instances was most of the report's time."""
     computed_at = timezone.now()
     today = timezone.localdate()
     applications = list(
@@ -227,71 +214,76 @@ def _compute_program_report(
             "pk", "status", "status_changed_at", "submitted_at", "department__name"
         )
     )
-    ids = [row[0] for row in applications]
+    if not applications:
+        return _report(filters, [], computed_at)
+    chosen = report_applications(filters).values("pk")
     # Accepted = reached "accepted" at any time (the audit log), or accepted now. The first
     # acceptance is when the clock stops for "days to accept".
     accepted_at: dict[int, dt.datetime] = dict(
         AuditEvent.objects.filter(
             target_type__app_label="applications",
             target_type__model="application",
-            target_id__in=report_applications(filters).values("pk"),
+            target_id__in=chosen,
             to_status=Application.Status.ACCEPTED,
         )
         .values("target_id")
         .annotate(first=Min("created_at"))
         .values_list("target_id", "first")
-        if ids
-        else []
     )
-    seats = Enrollment.objects.filter(
-        application_id__in=report_applications(filters).values("pk"),
-        status=Enrollment.Status.ENROLLED,
-    )
-    cohort_of: dict[int, int] = (
-        dict(seats.values_list("application_id", "cohort_id")) if ids else {}
-    )
-    cohorts = Cohort.objects.in_bulk(set(cohort_of.values())) if ids else {}
+    # Each current seat with its cohort and each of its (at most three) attendance marks joined
+    # in: one row per mark, or one row with no mark.
+    cohort_of: dict[int, ReportCohort] = {}
     marks: dict[int, dict[int, str]] = defaultdict(dict)
-    for application_id, day, mark in (
-        Attendance.objects.filter(enrollment__in=seats).values_list(
-            "enrollment__application_id", "day", "mark"
+    for application_id, *cohort, day, mark in (
+        Enrollment.objects.filter(application_id__in=chosen, status=Enrollment.Status.ENROLLED)
+        .order_by()
+        .values_list(
+            "application_id",
+            "cohort_id",
+            "cohort__name",
+            "cohort__day1",
+            "cohort__day3",
+            "cohort__status",
+            "attendance__day",
+            "attendance__mark",
         )
-        if ids
-        else []
     ):
-        marks[application_id][day] = mark
-    projects = visible_projects(user).filter(
-        application_id__in=report_applications(filters).values("pk")
-    )
-    by_project = project_outcomes(projects=projects) if ids else {}
+        cohort_of[application_id] = ReportCohort(*cohort)
+        if day is not None:
+            marks[application_id][day] = mark
+    projects = visible_projects(user).filter(application_id__in=chosen)
+    by_project = project_outcomes(projects=projects)
     outcomes = {
         application_id: ProjectOutcome(
             reviewed=status == Project.Status.REVIEWED, outcome=by_project.get(pk, NO_OUTCOME)
         )
-        for pk, application_id, status in (
-            projects.values_list("pk", "application_id", "status") if ids else []
-        )
+        for pk, application_id, status in projects.values_list("pk", "application_id", "status")
     }
     records = []
     for pk, status, status_changed_at, submitted_at, department in applications:
         accepted = accepted_at.get(pk)
         if accepted is None and status == Application.Status.ACCEPTED:
             accepted = status_changed_at
-        cohort_id = cohort_of.get(pk)
         records.append(
             ApplicationRecord(
                 application_id=pk,
                 department=department,
                 submitted_at=submitted_at,
                 accepted_at=accepted,
-                cohort=cohorts[cohort_id] if cohort_id else None,
+                cohort=cohort_of.get(pk),
                 marks=marks.get(pk, {}),
                 outcome=outcomes.get(pk),
                 today=today,
             )
         )
+    return _report(filters, records, computed_at)
+
+
+def _report(
+    filters: ReportFilters, records: list[ApplicationRecord], computed_at: dt.datetime
+) -> ProgramReport:
     by_department: dict[str, list[ApplicationRecord]] = defaultdict(list)
-    by_cohort: dict[Cohort | None, list[ApplicationRecord]] = defaultdict(list)
+    by_cohort: dict[ReportCohort | None, list[ApplicationRecord]] = defaultdict(list)
     for record in records:
         by_department[record.department].append(record)
         by_cohort[record.cohort].append(record)
@@ -305,7 +297,6 @@ def _compute_program_report(
         by_department=[figures(name, by_department[name]) for name in sorted(by_department)],
         by_cohort=cohort_figures,
         computed_at=computed_at,
-        key=f"{filters_key}:{computed_at.timestamp()}",
     )
 
 

@@ -91,6 +91,21 @@ def test_a_new_measurement_shows_at_once_though_results_are_cached(dataset, anal
     assert "Days to decide: 1 value, first 5, latest 5" in html
 
 
+def test_the_run_chart_is_read_on_every_request(dataset, analyst, client_for):
+    # Written straight to the table, as an import outside the services would: nothing kept
+    # from the first request may hide it.
+    from projects.models import Measurement
+
+    client = client_for(analyst)
+    measure = dataset.projects["Ana"].measures.get()
+    assert "first 16, latest 14," in board(client, dataset.spring).content.decode()
+    Measurement.objects.create(measure=measure, date=dt.date(2025, 3, 20), value=Decimal("11"))
+    assert (
+        "Days to decide: 4 values, first 16, latest 11,"
+        in board(client, dataset.spring).content.decode()
+    )
+
+
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 

@@ -1,0 +1,40 @@
+"""The layout's rules, read from the source: what each layer may import and where markup lives."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _modules(package: str) -> list[Path]:
+    return [p for p in (ROOT / package).rglob("*.py") if "migrations" not in p.parts]
+
+
+def _imports(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def test_reporting_writes_no_markup_and_keeps_nothing_between_requests():
+    banned = {
+        "django.utils.html.format_html",
+        "django.utils.safestring.mark_safe",
+        "functools.lru_cache",
+        "functools.cache",
+        "django.core.cache",
+        "leanleaders.links",
+    }
+    found = {
+        (str(path.relative_to(ROOT)), name)
+        for path in _modules("reporting")
+        for name in _imports(path) & banned
+    }
+    assert found == set()
