@@ -38,3 +38,19 @@ def test_reporting_writes_no_markup_and_keeps_nothing_between_requests():
         for name in _imports(path) & banned
     }
     assert found == set()
+
+
+FEATURE_APPS = ("applications", "cohorts", "projects", "coaching", "reporting")
+# The URL map and the settings name every app; nothing else in the foundation may import one.
+GATHERING = {"urls.py", "settings.py", "test_settings.py"}
+
+
+def test_the_foundation_imports_no_feature_app():
+    found = {
+        (str(path.relative_to(ROOT)), name)
+        for path in _modules("leanleaders")
+        if path.name not in GATHERING
+        for name in _imports(path)
+        if name.split(".")[0] in FEATURE_APPS
+    }
+    assert found == set()
