@@ -379,7 +379,7 @@ SORTS: dict[str, tuple[str, Any]] = {
     "name": ("Trainee", lambda r: r.trainee.full_name.lower()),
     "department": ("Department", lambda r: (r.department.code, r.trainee.full_name.lower())),
     "project": ("Project", lambda r: r.project.title.lower() if r.project else None),
-    "change": ("Change", lambda r: r.gain_percent),
+    "change": ("Result", lambda r: r.gain_percent),
     "verdict": ("Verdict", lambda r: VERDICT_ORDER[Verdict(r.verdict)]),
     "activity": ("Last activity", lambda r: r.last_activity),
     "coaching": ("Coaching", lambda r: r.coaching_count),
