@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class ApplicationsConfig(AppConfig):
     name = "applications"
     verbose_name = "Applications"
+
+    def ready(self) -> None:
+        from applications import home, reminders
+        from leanleaders.dashboard import home_sections
+        from leanleaders.reminders import reminder_rules
+
+        home_sections.register("applications", home.sections)
+        reminder_rules.register("applications", *reminders.RULES)

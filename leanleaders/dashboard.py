@@ -1,11 +1,13 @@
 """Each role's home page, gathered from every stage of the program.
 
-Each app contributes cards through `<app>/home.py: sections(request) -> list[Section]`, in stage
-order; this module only chooses the page for the role.
+Each app registers its cards from its `AppConfig.ready()`: `home_sections.register(stage,
+sections)` with `<app>/home.py: sections(request) -> list[Section]`. This module shows them in
+stage order and only chooses the page for the role.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from leanleaders import roles
+from leanleaders.registry import StageRegistry
 
 
 @dataclass
@@ -25,22 +28,7 @@ class Section:
     wide: bool = False
 
 
-def _contributors() -> list[Any]:
-    from applications import home as applications_home
-    from coaching import home as coaching_home
-    from cohorts import home as cohorts_home
-    from leanleaders import home as people_home
-    from projects import home as projects_home
-    from reporting import home as reporting_home
-
-    return [
-        applications_home,
-        cohorts_home,
-        projects_home,
-        coaching_home,
-        reporting_home,
-        people_home,
-    ]
+home_sections: StageRegistry[Callable[[HttpRequest], list[Section]]] = StageRegistry()
 
 
 HOME_TEMPLATES = {
@@ -56,6 +44,6 @@ def render_home(request: HttpRequest) -> HttpResponse:
         "analyst" if roles.is_analyst(user) else "manager" if roles.is_manager(user) else "trainee"
     )
     sections: list[Section] = []
-    for contributor in _contributors():
-        sections.extend(contributor.sections(request))
+    for contribute in home_sections:
+        sections.extend(contribute(request))
     return render(request, HOME_TEMPLATES[role], {"sections": sections})

@@ -1,6 +1,7 @@
 """Reminder rules: who is due a reminder now, sent exactly once per person per occasion.
 
-Each app declares its rules in `<app>/reminders.py` as `RULES: list[Rule]`. Running a rule asks it
+Each app declares its rules in `<app>/reminders.py` as `RULES: list[Rule]` and registers them from
+its `AppConfig.ready()` (`reminder_rules.register(stage, *RULES)`). Running a rule asks it
 who is due, then queues each email through the outbox with the key
 `reminder:<rule>:<recipient>:<occasion>`: beat firing twice, a retried task or two workers running
 the same rule queue one email, because the outbox key is unique.
@@ -20,6 +21,7 @@ from django.utils import timezone
 from leanleaders.mail import Attachment, email_queue
 from leanleaders.models import User
 from leanleaders.notifications import wants_reminder
+from leanleaders.registry import StageRegistry
 
 
 @dataclass(frozen=True)
@@ -56,22 +58,12 @@ class RuleResult:
     already_sent: int = 0
 
 
-def all_rules() -> dict[str, Rule]:
-    from applications import reminders as applications_reminders
-    from coaching import reminders as coaching_reminders
-    from cohorts import reminders as cohorts_reminders
-    from projects import reminders as projects_reminders
+reminder_rules: StageRegistry[Rule] = StageRegistry()
 
-    rules: dict[str, Rule] = {}
-    for module in (
-        applications_reminders,
-        cohorts_reminders,
-        projects_reminders,
-        coaching_reminders,
-    ):
-        for rule in getattr(module, "RULES", []):
-            rules[rule.key] = rule
-    return rules
+
+def all_rules() -> dict[str, Rule]:
+    """Every registered rule by its key, in stage order."""
+    return {rule.key: rule for rule in reminder_rules}
 
 
 def rule_enabled(rule: Rule) -> bool:

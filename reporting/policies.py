@@ -39,10 +39,6 @@ def board_enrollments(user: Actor) -> QuerySet[Enrollment]:
     return cohort_policies.visible_enrollments(user).filter(status=Enrollment.Status.ENROLLED)
 
 
-def can_see_report(user: Actor) -> bool:
-    return is_analyst(user)
-
-
 def can_see_private_notes(user: Actor) -> bool:
     return coaching_policies.can_see_private_notes(user)
 

@@ -11,14 +11,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from cohorts.models import Cohort, Enrollment
 from cohorts.selectors import cohort_choices
 from leanleaders.decorators import analyst_required, staff_required
-from leanleaders.http import id_param
+from leanleaders.http import id_param, safe_next
 from projects import results
 from projects import services as project_services
 from projects.policies import visible_projects
@@ -83,19 +82,10 @@ def cohort_board(request: HttpRequest, pk: int) -> HttpResponse:
             "can_review": policies.can_review(request.user),
             "can_see_private_notes": policies.can_see_private_notes(request.user),
             "not_coached_days": settings.LEANLEADERS_NOT_COACHED_DAYS,
-            "today": timezone.localdate(),
             "full_path": request.get_full_path(),
+            "review_comment_max": REVIEW_COMMENT_MAX,
         },
     )
-
-
-def _safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 @analyst_required
@@ -105,7 +95,7 @@ def project_review(request: HttpRequest, project_id: int) -> HttpResponse:
     trainee; back to the board with a message."""
     project = get_object_or_404(visible_projects(request.user), pk=project_id)
     comment = request.POST.get("comment", "").strip()[:REVIEW_COMMENT_MAX]
-    back = _safe_next(request, reverse("projects:project-detail", args=[project.pk]))
+    back = safe_next(request, reverse("projects:project-detail", args=[project.pk]))
     try:
         project_services.project_review(project_id=project.pk, by=request.user, comment=comment)
     except ValidationError as error:

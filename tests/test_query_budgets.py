@@ -359,7 +359,7 @@ PAGES = [
         10,
         shows=("Peer ",),
     ),
-    Page("program report", "analyst", _u("reports:program-report"), 10),
+    Page("program report", "analyst", _u("reports:program-report"), 9),
 ]
 
 

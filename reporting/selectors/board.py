@@ -1,9 +1,9 @@
 """Reads for the cohort review board and its exports.
 
-The board and its exports read six small queries whatever the cohort's size, mostly as plain
-values into the light records below: building model instances, and reading every measurement of
-every project, was most of the board's time. Results are the ones stored on each primary measure
-(`projects.services.measure_result_store`), the same as the project pages show.
+The board and its exports read a fixed number of small queries whatever the cohort's size,
+mostly as plain values into the light records below: building model instances, and reading every
+measurement of every project, was most of the board's time. Results are the ones stored on each
+primary measure (`projects.services.measure_result_store`), the same as the project pages show.
 """
 
 from __future__ import annotations
@@ -321,7 +321,7 @@ SORTS: dict[str, tuple[str, Any]] = {
     "name": ("Trainee", lambda r: r.trainee.full_name.lower()),
     "department": ("Department", lambda r: (r.department.code, r.trainee.full_name.lower())),
     "project": ("Project", lambda r: r.project.title.lower() if r.project else None),
-    "change": ("Change", lambda r: r.gain_percent),
+    "change": ("Result", lambda r: r.gain_percent),
     "verdict": ("Verdict", lambda r: VERDICT_ORDER[Verdict(r.verdict)]),
     "activity": ("Last activity", lambda r: r.last_activity),
     "coaching": ("Coaching", lambda r: r.coaching_count),

@@ -8,12 +8,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Min, QuerySet
 from django.utils import timezone
 
 from applications.models import Application
-from cohorts.models import Attendance, Cohort, Enrollment
+from cohorts.models import Cohort, Enrollment
 from leanleaders.models import AuditEvent, Department, User
 from projects.models import Project
 from projects.policies import visible_projects
@@ -42,52 +43,19 @@ class ProjectOutcome:
         return self.outcome.verdict
 
 
-@dataclass
-class ApplicationRecord:
-    """One application in the report, with what became of it."""
+class ReportCohort(NamedTuple):
+    """What the report needs of a cohort."""
 
-    application_id: int
-    department: str
-    submitted_at: dt.datetime | None
-    accepted_at: dt.datetime | None
-    cohort: Cohort | None
-    marks: dict[int, str]
-    outcome: ProjectOutcome | None
-    today: dt.date
+    pk: int
+    name: str
+    day1: dt.date
+    finished: bool  # its Day 3 has come, or it is marked completed (never when cancelled)
 
-    @property
-    def accepted(self) -> bool:
-        return self.accepted_at is not None
 
-    @property
-    def cohort_finished(self) -> bool:
-        cohort = self.cohort
-        if cohort is None or cohort.status == Cohort.Status.CANCELLED:
-            return False
-        return cohort.status == Cohort.Status.COMPLETED or cohort.day3 <= self.today
-
-    @property
-    def reviewed(self) -> bool:
-        return bool(self.outcome and self.outcome.reviewed)
-
-    @property
-    def completed(self) -> bool:
-        return self.cohort is not None and completion.is_lean_leader(self.marks, self.reviewed)
-
-    @property
-    def verdict(self) -> str | None:
-        return self.outcome.verdict if self.outcome else None
-
-    @property
-    def gain_percent(self) -> Decimal | None:
-        return self.outcome.outcome.gain_percent if self.outcome else None
-
-    @property
-    def days_to_accept(self) -> Decimal | None:
-        if self.accepted_at is None or self.submitted_at is None:
-            return None
-        seconds = Decimal((self.accepted_at - self.submitted_at).total_seconds())
-        return max(seconds, Decimal(0)) / Decimal(86400)
+def _cohort_finished(status: str, day3: dt.date, today: dt.date) -> bool:
+    if status == Cohort.Status.CANCELLED:
+        return False
+    return status == Cohort.Status.COMPLETED or day3 <= today
 
 
 def _median(values: Sequence[Decimal]) -> Decimal | None:
@@ -121,38 +89,75 @@ class Figures:
     median_days_to_accept: Decimal | None
 
 
-def figures(label: str, records: Sequence[ApplicationRecord]) -> Figures:
-    accepted = [r for r in records if r.accepted]
-    completed = [r for r in records if r.completed]
-    # Whoever completed has, by definition, a finished cohort; counted once either way.
-    finished = [r for r in accepted if r.cohort_finished or r.completed]
-    verdicts = [r.verdict for r in records if r.outcome is not None]
-    improvements = [
-        r.gain_percent
-        for r in records
-        if r.verdict == Verdict.IMPROVED and r.gain_percent is not None
-    ]
-    marks = [m for r in records for m in r.marks.values()]
-    attended = sum(completion.attended(m) for m in marks)
-    waits = [r.days_to_accept for r in accepted if r.days_to_accept is not None]
+class _Counted(NamedTuple):
+    """What one application adds to each group it is in (all, its department, its cohort):
+    worked out once, not once per group."""
+
+    accepted: bool
+    completed: bool
+    finished: bool  # accepted, and its cohort has finished (whoever completed has, by definition)
+    verdict: str | None  # None: no project
+    improvement: Decimal | None  # the percent of an improved project that has one
+    marked: int
+    attended: int
+    days_to_accept: Decimal | None  # from submitting to the first acceptance
+
+
+def _counted(
+    *,
+    submitted_at: dt.datetime | None,
+    accepted_at: dt.datetime | None,
+    cohort: ReportCohort | None,
+    marks: dict[int, str],
+    outcome: ProjectOutcome | None,
+) -> _Counted:
+    reviewed = outcome is not None and outcome.reviewed
+    completed = cohort is not None and completion.is_lean_leader(marks, reviewed)
+    accepted = accepted_at is not None
+    wait = None
+    if accepted_at is not None and submitted_at is not None:
+        seconds = Decimal((accepted_at - submitted_at).total_seconds())
+        wait = max(seconds, Decimal(0)) / Decimal(86400)
+    verdict = outcome.verdict if outcome is not None else None
+    return _Counted(
+        accepted=accepted,
+        completed=completed,
+        finished=accepted and (completed or (cohort is not None and cohort.finished)),
+        verdict=verdict,
+        improvement=outcome.outcome.gain_percent
+        if outcome is not None and verdict == Verdict.IMPROVED
+        else None,
+        marked=len(marks),
+        attended=sum(completion.attended(mark) for mark in marks.values()),
+        days_to_accept=wait,
+    )
+
+
+def figures(label: str, group: Sequence[_Counted]) -> Figures:
+    finished = [c for c in group if c.finished]
+    verdicts = [c.verdict for c in group if c.verdict is not None]
+    marked = sum(c.marked for c in group)
+    attended = sum(c.attended for c in group)
     return Figures(
         label=label,
-        applied=len(records),
-        accepted=len(accepted),
-        completed=len(completed),
+        applied=len(group),
+        accepted=sum(c.accepted for c in group),
+        completed=sum(c.completed for c in group),
         finished=len(finished),
-        completion_rate=_rate(len([r for r in finished if r.completed]), len(finished)),
+        completion_rate=_rate(sum(c.completed for c in finished), len(finished)),
         projects=len(verdicts),
         measured=sum(v != Verdict.NOT_ENOUGH_DATA for v in verdicts),
         improved=verdicts.count(Verdict.IMPROVED),
         no_change=verdicts.count(Verdict.NO_CHANGE),
         worse=verdicts.count(Verdict.WORSE),
         no_data=verdicts.count(Verdict.NOT_ENOUGH_DATA),
-        median_improvement=_median(improvements),  # type: ignore[arg-type]
-        sessions_marked=len(marks),
+        median_improvement=_median([c.improvement for c in group if c.improvement is not None]),
+        sessions_marked=marked,
         sessions_attended=attended,
-        attendance_rate=_rate(attended, len(marks)),
-        median_days_to_accept=_median(waits),  # type: ignore[arg-type]
+        attendance_rate=_rate(attended, marked),
+        median_days_to_accept=_median(
+            [c.days_to_accept for c in group if c.days_to_accept is not None]
+        ),
     )
 
 
@@ -193,9 +198,10 @@ def report_applications(filters: ReportFilters) -> QuerySet[Application]:
 
 
 def program_report(*, user: User, filters: ReportFilters) -> ProgramReport:
-    """The figures in a fixed number of queries. Thousands of applications, enrollments and
-    attendance marks are read as plain values, not model instances: building the instances
-    was most of the report's time. Projects' outcomes are their stored verdicts and gains."""
+    """The program's figures for analysts, computed on every request in six queries whatever
+    the city's size. Thousands of applications, seats and attendance marks are read as plain
+    values, not model instances: building the instances was most of the report's time. Projects'
+    outcomes are their stored verdicts and gains."""
     computed_at = timezone.now()
     today = timezone.localdate()
     applications = list(
@@ -203,81 +209,90 @@ def program_report(*, user: User, filters: ReportFilters) -> ProgramReport:
             "pk", "status", "status_changed_at", "submitted_at", "department__name"
         )
     )
-    ids = [row[0] for row in applications]
+    if not applications:
+        return _report(filters, [], computed_at)
+    chosen = report_applications(filters).values("pk")
     # Accepted = reached "accepted" at any time (the audit log), or accepted now. The first
     # acceptance is when the clock stops for "days to accept".
     accepted_at: dict[int, dt.datetime] = dict(
         AuditEvent.objects.filter(
             target_type__app_label="applications",
             target_type__model="application",
-            target_id__in=report_applications(filters).values("pk"),
+            target_id__in=chosen,
             to_status=Application.Status.ACCEPTED,
         )
         .values("target_id")
         .annotate(first=Min("created_at"))
         .values_list("target_id", "first")
-        if ids
-        else []
     )
-    seats = Enrollment.objects.filter(
-        application_id__in=report_applications(filters).values("pk"),
-        status=Enrollment.Status.ENROLLED,
-    )
-    cohort_of: dict[int, int] = (
-        dict(seats.values_list("application_id", "cohort_id")) if ids else {}
-    )
-    cohorts = Cohort.objects.in_bulk(set(cohort_of.values())) if ids else {}
+    # Each current seat with its cohort and each of its (at most three) attendance marks joined
+    # in: one row per mark, or one row with no mark.
+    cohorts: dict[int, ReportCohort] = {}
+    cohort_of: dict[int, ReportCohort] = {}
     marks: dict[int, dict[int, str]] = defaultdict(dict)
-    for application_id, day, mark in (
-        Attendance.objects.filter(enrollment__in=seats).values_list(
-            "enrollment__application_id", "day", "mark"
+    for application_id, cohort_id, name, day1, day3, cohort_status, day, mark in (
+        Enrollment.objects.filter(application_id__in=chosen, status=Enrollment.Status.ENROLLED)
+        .order_by()
+        .values_list(
+            "application_id",
+            "cohort_id",
+            "cohort__name",
+            "cohort__day1",
+            "cohort__day3",
+            "cohort__status",
+            "attendance__day",
+            "attendance__mark",
         )
-        if ids
-        else []
     ):
-        marks[application_id][day] = mark
-    projects = visible_projects(user).filter(
-        application_id__in=report_applications(filters).values("pk")
-    )
-    by_project = project_outcomes(projects=projects) if ids else {}
+        cohort = cohorts.get(cohort_id)
+        if cohort is None:
+            finished = _cohort_finished(cohort_status, day3, today)
+            cohort = cohorts[cohort_id] = ReportCohort(cohort_id, name, day1, finished)
+        cohort_of[application_id] = cohort
+        if day is not None:
+            marks[application_id][day] = mark
+    projects = visible_projects(user).filter(application_id__in=chosen)
+    by_project = project_outcomes(projects=projects)
     outcomes = {
         application_id: ProjectOutcome(
             reviewed=status == Project.Status.REVIEWED, outcome=by_project.get(pk, NO_OUTCOME)
         )
-        for pk, application_id, status in (
-            projects.values_list("pk", "application_id", "status") if ids else []
-        )
+        for pk, application_id, status in projects.values_list("pk", "application_id", "status")
     }
-    records = []
+    rows = []
     for pk, status, status_changed_at, submitted_at, department in applications:
         accepted = accepted_at.get(pk)
         if accepted is None and status == Application.Status.ACCEPTED:
             accepted = status_changed_at
-        cohort_id = cohort_of.get(pk)
-        records.append(
-            ApplicationRecord(
-                application_id=pk,
-                department=department,
-                submitted_at=submitted_at,
-                accepted_at=accepted,
-                cohort=cohorts[cohort_id] if cohort_id else None,
-                marks=marks.get(pk, {}),
-                outcome=outcomes.get(pk),
-                today=today,
-            )
+        cohort = cohort_of.get(pk)
+        counted = _counted(
+            submitted_at=submitted_at,
+            accepted_at=accepted,
+            cohort=cohort,
+            marks=marks.get(pk, {}),
+            outcome=outcomes.get(pk),
         )
-    by_department: dict[str, list[ApplicationRecord]] = defaultdict(list)
-    by_cohort: dict[Cohort | None, list[ApplicationRecord]] = defaultdict(list)
-    for record in records:
-        by_department[record.department].append(record)
-        by_cohort[record.cohort].append(record)
+        rows.append((department, cohort, counted))
+    return _report(filters, rows, computed_at)
+
+
+def _report(
+    filters: ReportFilters,
+    rows: list[tuple[str, ReportCohort | None, _Counted]],
+    computed_at: dt.datetime,
+) -> ProgramReport:
+    by_department: dict[str, list[_Counted]] = defaultdict(list)
+    by_cohort: dict[ReportCohort | None, list[_Counted]] = defaultdict(list)
+    for department, cohort, counted in rows:
+        by_department[department].append(counted)
+        by_cohort[cohort].append(counted)
     cohorts = sorted((c for c in by_cohort if c is not None), key=lambda c: (c.day1, c.pk))
     cohort_figures = [figures(c.name, by_cohort[c]) for c in cohorts]
     if None in by_cohort:
         cohort_figures.append(figures(NOT_PLACED, by_cohort[None]))
     return ProgramReport(
         filters=filters,
-        total=figures("All", records),
+        total=figures("All", [counted for _, _, counted in rows]),
         by_department=[figures(name, by_department[name]) for name in sorted(by_department)],
         by_cohort=cohort_figures,
         computed_at=computed_at,

@@ -91,6 +91,26 @@ def test_a_new_measurement_shows_at_once_though_results_are_cached(dataset, anal
     assert "Days to decide: 1 value, first 5, latest 5" in html
 
 
+def test_the_run_chart_shows_data_written_outside_the_app_once_recomputed(
+    dataset, analyst, client_for
+):
+    # Written straight to the table, as an import outside the services would, then the command
+    # the operations notes name for that case: the next request shows it.
+    from django.core.management import call_command
+
+    from projects.models import Measurement
+
+    client = client_for(analyst)
+    measure = dataset.projects["Ana"].measures.get()
+    assert "first 16, latest 14," in board(client, dataset.spring).content.decode()
+    Measurement.objects.create(measure=measure, date=dt.date(2025, 3, 20), value=Decimal("11"))
+    call_command("recompute_results", verbosity=0)
+    assert (
+        "Days to decide: 4 values, first 16, latest 11,"
+        in board(client, dataset.spring).content.decode()
+    )
+
+
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 

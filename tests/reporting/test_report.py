@@ -110,7 +110,7 @@ def test_report_page_shows_the_figures_and_definitions(dataset, analyst, client_
     assert "Public Works" in html
 
 
-def test_report_shows_the_figures_of_the_moment_and_says_when(
+def test_report_is_computed_on_every_request_and_says_when(
     dataset, analyst, client_for, department
 ):
     from tests.factories import TraineeFactory

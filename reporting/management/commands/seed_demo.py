@@ -1,3 +1,8 @@
+"""`manage.py seed_demo`: demo data for every stage, in stage order.
+
+It lives on the top floor because it builds data for every stage; the foundation imports none.
+"""
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings

@@ -1,0 +1,36 @@
+"""What the stages contribute to pages and jobs that every stage shares (the role home pages,
+the reminder rules).
+
+The foundation names the stages' order but imports none of them: each app registers its part
+from its `AppConfig.ready()`, so no module imports in a circle and a reader finds an app's
+contributions in its own `apps.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Generic, TypeVar
+
+# The program's stages, in the order their contributions are shown and run. "people" is the
+# foundation's own (leanleaders/home.py), shown last.
+STAGES = ("applications", "cohorts", "projects", "coaching", "reporting", "people")
+
+T = TypeVar("T")
+
+
+class StageRegistry(Generic[T]):
+    """Items registered per stage, read back in stage order."""
+
+    def __init__(self) -> None:
+        self._items: dict[str, tuple[T, ...]] = {}
+
+    def register(self, stage: str, *items: T) -> None:
+        """Set this stage's items; registering the stage again replaces them, so a second call
+        of `ready()` adds nothing twice."""
+        if stage not in STAGES:
+            raise ValueError(f"Unknown stage {stage!r}; the stages are {', '.join(STAGES)}")
+        self._items[stage] = items
+
+    def __iter__(self) -> Iterator[T]:
+        for stage in STAGES:
+            yield from self._items.get(stage, ())
