@@ -218,7 +218,7 @@ def cohort_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def cohort_calendar(request: HttpRequest, pk: int) -> HttpResponse:
-    cohort = _cohort_or_404(request, pk)
+    cohort = get_object_or_404(policies.calendar_cohorts(request.user), pk=pk)
     response = HttpResponse(cohort_ics(cohort), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{cohort_ics_filename(cohort)}"'
     return response

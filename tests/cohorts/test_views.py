@@ -144,6 +144,41 @@ def test_trainee_withdraws_from_my_cohort_with_confirmation(client_for, seated, 
     assert seated.status == Enrollment.Status.WITHDRAWN
 
 
+def test_a_withdrawn_trainee_no_longer_has_the_cohort(client_for, seated, trainee):
+    """Only a current place gives access: after leaving, the calendar file is gone and "My
+    cohort" says they left, without the cohort's dates, place or calendar link."""
+    services.enrollment_withdraw(enrollment_id=seated.pk, by=trainee, comment="Moved job")
+    client = client_for(trainee)
+    calendar = reverse("cohorts:cohort-calendar", args=[seated.cohort_id])
+    assert client.get(calendar).status_code == 404
+    page = client.get(reverse("cohorts:my-cohort")).content.decode()
+    assert "You left this cohort" in page
+    assert seated.cohort.location not in page
+    assert calendar not in page
+    assert "Day 1" not in page
+
+
+def test_a_waitlisted_trainee_sees_their_place_but_gets_no_calendar(
+    client_for, cohort, trainee, colleague, analyst
+):
+    from tests.cohorts.factories import ApprovedApplicationFactory
+
+    cohort.capacity = 1
+    cohort.save()
+    for person in (colleague, trainee):
+        services.enrollment_place(
+            application_id=ApprovedApplicationFactory(trainee=person).pk,
+            cohort_id=cohort.pk,
+            by=analyst,
+        )
+    client = client_for(trainee)
+    page = client.get(reverse("cohorts:my-cohort")).content.decode()
+    assert "number 1 on the waitlist" in page
+    assert client.get(reverse("cohorts:cohort-calendar", args=[cohort.pk])).status_code == 404
+    seated = client_for(colleague)
+    assert seated.get(reverse("cohorts:cohort-calendar", args=[cohort.pk])).status_code == 200
+
+
 def test_ics_download_is_a_calendar_with_three_sessions(client_for, seated, trainee):
     response = client_for(trainee).get(reverse("cohorts:cohort-calendar", args=[seated.cohort_id]))
     assert response["Content-Type"].startswith("text/calendar")
