@@ -65,6 +65,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "leanleaders.errors.bad_request"
 handler403 = "leanleaders.errors.permission_denied"
 handler404 = "leanleaders.errors.page_not_found"
 handler500 = "leanleaders.errors.server_error"

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from leanleaders import dashboard, mail, selectors, services
 from leanleaders.decorators import analyst_required
 from leanleaders.forms import ProfileForm, StaffCreateForm, TraineeSignupForm
-from leanleaders.models import User
+from leanleaders.http import choice_param
+from leanleaders.models import OutboxEmail, User
 from leanleaders.notifications import OPTIONAL_REMINDERS
 
 
@@ -124,7 +125,7 @@ def people(request: HttpRequest) -> HttpResponse:
 
 @analyst_required
 def outbox(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status") or None
+    status = choice_param(request.GET, "status", OutboxEmail.Status.values)
     page = Paginator(selectors.outbox_list(status=status), 50).get_page(request.GET.get("page"))
     return render(request, "leanleaders/outbox.html", {"page": page, "status": status})
 

@@ -19,7 +19,7 @@ from cohorts.models import Cohort, Enrollment
 from cohorts.selectors import cohort_choices
 from leanleaders import fragments
 from leanleaders.decorators import analyst_required, staff_required
-from leanleaders.http import id_param
+from leanleaders.http import id_param, ids_param
 from leanleaders.reporting import exports, policies, selectors
 from projects import results
 from projects import services as project_services
@@ -170,7 +170,7 @@ def _report_filters(request: HttpRequest) -> tuple[selectors.ReportFilters, list
     if date_from and date_to and date_from > date_to:
         errors.append("“From” is after “To”, so the dates were swapped.")
         date_from, date_to = date_to, date_from
-    cohort_ids = tuple(sorted({int(c) for c in request.GET.getlist("cohort") if c.isdigit()}))
+    cohort_ids = ids_param(request.GET, "cohort")
     return (
         selectors.ReportFilters(
             date_from=date_from,
