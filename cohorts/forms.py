@@ -5,9 +5,9 @@ from typing import Any
 from django import forms
 
 from cohorts.models import Attendance, Cohort
+from leanleaders.fields import DateField
 from leanleaders.templatetags.list_tags import day_month_year
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
@@ -29,13 +29,11 @@ class CohortForm(forms.ModelForm):
             "preparation",
         ]
         widgets = {
-            "day1": DATE,
-            "day2": DATE,
-            "day3": DATE,
             "start_time": TIME,
             "end_time": TIME,
             "preparation": forms.Textarea(attrs={"rows": 4}),
         }
+        field_classes = {"day1": DateField, "day2": DateField, "day3": DateField}
         help_texts = {
             "name": "e.g. “Spring 2026 cohort A”.",
             "day1": "A working day (not a weekend or public holiday).",

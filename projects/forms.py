@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from leanleaders.fields import DateField
 from projects import csv_import
 from projects.models import LeanTool, Measure, PdcaStage, Project
 from projects.services import NARRATIVE_FIELDS
@@ -17,13 +18,6 @@ def _finite(value: Decimal | None) -> Decimal | None:
     if value is not None and not value.is_finite():
         raise forms.ValidationError("Enter a number.")
     return value
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class ProjectForm(forms.ModelForm):
@@ -70,8 +64,8 @@ class MeasureForm(forms.ModelForm):
             "direction": forms.RadioSelect,
             "collection_method": forms.Textarea(attrs={"rows": 2}),
             "baseline_method": forms.Textarea(attrs={"rows": 2}),
-            "target_date": DateInput(),
         }
+        field_classes = {"target_date": DateField}
 
     def __init__(self, *args: Any, needs_reason: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -110,7 +104,7 @@ class MeasureForm(forms.ModelForm):
 
 class MeasurementForm(forms.Form):
     measure = forms.ModelChoiceField(queryset=Measure.objects.none(), empty_label=None)
-    date = forms.DateField(widget=DateInput())
+    date = DateField()
     value = forms.DecimalField(max_digits=16, decimal_places=4)
     note = forms.CharField(required=False, max_length=300)
 
@@ -195,7 +189,7 @@ class MultipleFileField(forms.FileField):
 
 
 class ProgressEntryForm(forms.Form):
-    date = forms.DateField(widget=DateInput())
+    date = DateField()
     did = forms.CharField(
         label="What I did",
         max_length=MAX_TEXT,

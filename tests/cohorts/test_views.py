@@ -240,6 +240,31 @@ def test_propose_endpoint(client_for, analyst):
     assert "Christmas" in refused["error"]
 
 
+@pytest.mark.parametrize("day1", ["9999-12-31", "0001-01-03", "1999-12-31", "2101-01-03"])
+def test_propose_refuses_a_date_outside_the_sane_range(client_for, analyst, day1):
+    response = client_for(analyst).get(reverse("cohorts:schedule-propose"), {"day1": day1})
+    assert response.status_code == 400
+    assert "between 1 January 2000 and 31 December 2100" in response.json()["error"]
+
+
+def test_a_far_future_cohort_is_refused_with_a_message(client_for, analyst):
+    response = client_for(analyst).post(
+        reverse("cohorts:cohort-create"),
+        {
+            "name": "Far",
+            "day1": "9999-12-31",
+            "start_time": "09:00",
+            "end_time": "16:30",
+            "location": "Room 5",
+            "capacity": 3,
+        },
+    )
+    assert response.status_code == 200
+    assert "between 1 January 2000 and 31 December 2100" in response.content.decode()
+    assert 'max="2100-12-31"' in response.content.decode()
+    assert not Cohort.objects.exists()
+
+
 def test_create_via_form_keeps_input_on_error(client_for, analyst):
     client = client_for(analyst)
     response = client.post(

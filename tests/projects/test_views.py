@@ -90,6 +90,17 @@ def test_invalid_measurement_keeps_what_was_typed(client_for, trainee, project):
     assert not Measurement.objects.exists()
 
 
+def test_a_measurement_from_before_2000_is_refused(client_for, trainee, project):
+    measure = project.measures.get()
+    response = client_for(trainee).post(
+        url("measurement-add", project.pk),
+        {"log-measure": measure.pk, "log-date": "1066-10-14", "log-value": "12.5"},
+    )
+    assert response.status_code == 400
+    assert "between 1 January 2000 and 31 December 2100" in response.content.decode()
+    assert not Measurement.objects.exists()
+
+
 def test_external_next_is_ignored(client_for, trainee, project):
     measure = project.measures.get()
     response = client_for(trainee).post(
