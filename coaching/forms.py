@@ -8,19 +8,17 @@ from django.forms import formset_factory
 from django.utils import timezone
 
 from coaching.models import Conversation, NextStep
-from leanleaders.fields import DateField
+from leanleaders.fields import DateField, LongTextField
 from leanleaders.models import User
 from projects.models import LeanTool
 
-MAX_TEXT = 5000
 STEP_ROWS = 3
 
 
 def _text(label: str, rows: int = 3, **kwargs: Any) -> forms.CharField:
-    return forms.CharField(
+    return LongTextField(
         label=label,
         required=False,
-        max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": rows}),
         **kwargs,
     )
@@ -111,16 +109,15 @@ class StepCompleteForm(forms.Form):
 
 
 class ReflectionForm(forms.Form):
-    text = forms.CharField(
+    text = LongTextField(
         label="Your reflection",
-        max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="What did you take away? What will you do differently?",
     )
 
 
 class RequestForm(forms.Form):
-    note = forms.CharField(
+    note = LongTextField(
         label="What would you like to talk about?",
         required=False,
         max_length=2000,

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from cohorts.models import Attendance, Cohort
-from leanleaders.fields import DateField
+from leanleaders.fields import DateField, LongTextField
 from leanleaders.templatetags.list_tags import day_month_year
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -33,7 +33,12 @@ class CohortForm(forms.ModelForm):
             "end_time": TIME,
             "preparation": forms.Textarea(attrs={"rows": 4}),
         }
-        field_classes = {"day1": DateField, "day2": DateField, "day3": DateField}
+        field_classes = {
+            "day1": DateField,
+            "day2": DateField,
+            "day3": DateField,
+            "preparation": LongTextField,
+        }
         help_texts = {
             "name": "e.g. “Spring 2026 cohort A”.",
             "day1": "A working day (not a weekend or public holiday).",
@@ -99,7 +104,7 @@ class CancelForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    comment = forms.CharField(
+    comment = LongTextField(
         label="Reason (optional)",
         required=False,
         max_length=2000,

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 # The program's dates all fall well inside this range. Outside it a date is a typing slip, and
@@ -48,3 +49,27 @@ class DateField(forms.DateField):
         MinValueValidator(EARLIEST_DATE, message=DATE_RANGE_MESSAGE),
         MaxValueValidator(LATEST_DATE, message=DATE_RANGE_MESSAGE),
     ]
+
+
+# The longest a free-text answer may be: several pages of prose, far more than any answer needs,
+# and small enough that a pasted megabyte is refused before it reaches a page or an export.
+MAX_TEXT = 5000
+
+
+class LongTextField(forms.CharField):
+    """A text area with a limit the server enforces and the form states under the field
+    ("Up to 5,000 characters."), so the limit is never a surprise."""
+
+    widget = forms.Textarea
+
+    def __init__(
+        self, *, max_length: int | None = None, help_text: str = "", **kwargs: Any
+    ) -> None:
+        # A model's TextField hands over max_length=None: the app-wide limit then applies.
+        limit = max_length or MAX_TEXT
+        stated = format_lazy(_("Up to {limit} characters."), limit=f"{limit:,}")
+        super().__init__(
+            max_length=limit,
+            help_text=format_lazy("{} {}", help_text, stated) if help_text else stated,
+            **kwargs,
+        )

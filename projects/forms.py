@@ -6,12 +6,10 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from leanleaders.fields import DateField
+from leanleaders.fields import DateField, LongTextField
 from projects import csv_import
 from projects.models import LeanTool, Measure, PdcaStage, Project
 from projects.services import NARRATIVE_FIELDS
-
-MAX_TEXT = 5000
 
 
 def _finite(value: Decimal | None) -> Decimal | None:
@@ -20,15 +18,15 @@ def _finite(value: Decimal | None) -> Decimal | None:
     return value
 
 
+LONG_FIELDS = tuple(name for name in NARRATIVE_FIELDS if name != "title")
+
+
 class ProjectForm(forms.ModelForm):
     class Meta:
         model = Project
         fields = list(NARRATIVE_FIELDS)
-        widgets = {
-            name: forms.Textarea(attrs={"rows": 4, "maxlength": MAX_TEXT})
-            for name in NARRATIVE_FIELDS
-            if name != "title"
-        }
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in LONG_FIELDS}
+        field_classes = dict.fromkeys(LONG_FIELDS, LongTextField)
 
 
 class MeasureForm(forms.ModelForm):
@@ -39,7 +37,7 @@ class MeasureForm(forms.ModelForm):
         help_text="One “date,value” per line, from before you changed anything. When you give "
         "data points, the baseline is their median and the value above is ignored.",
     )
-    reason = forms.CharField(
+    reason = LongTextField(
         label="Reason for the change",
         required=False,
         max_length=500,
@@ -65,7 +63,11 @@ class MeasureForm(forms.ModelForm):
             "collection_method": forms.Textarea(attrs={"rows": 2}),
             "baseline_method": forms.Textarea(attrs={"rows": 2}),
         }
-        field_classes = {"target_date": DateField}
+        field_classes = {
+            "collection_method": LongTextField,
+            "baseline_method": LongTextField,
+            "target_date": DateField,
+        }
 
     def __init__(self, *args: Any, needs_reason: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -190,21 +192,18 @@ class MultipleFileField(forms.FileField):
 
 class ProgressEntryForm(forms.Form):
     date = DateField()
-    did = forms.CharField(
+    did = LongTextField(
         label="What I did",
-        max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    learned = forms.CharField(
+    learned = LongTextField(
         label="What I learned",
         required=False,
-        max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    next_steps = forms.CharField(
+    next_steps = LongTextField(
         label="What's next",
         required=False,
-        max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     tools = forms.MultipleChoiceField(
@@ -233,7 +232,7 @@ class ProgressEntryForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    comment = forms.CharField(
+    comment = LongTextField(
         label="Comment for the trainee",
         required=False,
         max_length=2000,

@@ -506,3 +506,17 @@ def test_project_page_is_kept_until_a_write_and_for_each_viewer(client_for, trai
     assert "Mark reviewed" in analysts
     assert "Log a measurement" not in analysts
     assert ">9<" in mine.get(url("project-detail", project.pk)).content.decode()
+
+
+def test_a_megabyte_problem_statement_is_refused_and_nothing_changes(client_for, trainee, project):
+    client = client_for(trainee)
+    form = client.get(url("project-edit", project.pk)).content.decode()
+    assert "Up to 5,000 characters." in form
+    assert 'maxlength="5000"' in form
+    response = client.post(
+        url("project-edit", project.pk), {"title": "Shorter waits", "problem": "x" * 2**20}
+    )
+    assert response.status_code == 200
+    assert "Ensure this value has at most 5000 characters" in response.content.decode()
+    project.refresh_from_db()
+    assert len(project.problem) < 5000
