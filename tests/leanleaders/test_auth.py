@@ -1,4 +1,5 @@
 import re
+import time
 
 import pytest
 from django.core import mail
@@ -6,6 +7,7 @@ from django.urls import reverse
 
 from leanleaders.models import User
 from tests.factories import TEST_PASSWORD, TraineeFactory
+from tests.support.hashers import CountingPBKDF2PasswordHasher
 
 pytestmark = pytest.mark.django_db
 
@@ -144,6 +146,46 @@ def test_signup_with_existing_address_creates_nothing_and_tells_the_owner(
     assert response.status_code == 302  # same answer as a new address
     assert User.objects.filter(email__iexact=trainee.email).count() == 1
     assert "already have" in mail.outbox[0].subject
+
+
+def _sign_up(client, email, department):
+    started = time.perf_counter()
+    response = client.post(
+        reverse("signup"),
+        {
+            "full_name": "Someone",
+            "email": email,
+            "department": department.pk,
+            "password1": "plan-do-check-act-42",
+            "password2": "plan-do-check-act-42",
+        },
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("signup-done")
+    return time.perf_counter() - started
+
+
+def test_signup_does_the_same_work_whether_or_not_the_account_exists(
+    client, trainee, department, settings
+):
+    """Timing must not tell who has an account: both paths hash the password once, so an
+    existing address takes at least as long as one hash, like a new one."""
+    from django.contrib.auth.hashers import make_password
+
+    settings.PASSWORD_HASHERS = ["tests.support.hashers.CountingPBKDF2PasswordHasher"]
+    one_hash = min(_timed(lambda: make_password("x")) for _ in range(3))
+    CountingPBKDF2PasswordHasher.hashed = 0
+    existing = _sign_up(client, trainee.email, department)
+    assert CountingPBKDF2PasswordHasher.hashed == 1
+    _sign_up(client, "newcomer@sfgov.org", department)
+    assert CountingPBKDF2PasswordHasher.hashed == 2
+    assert existing >= 0.8 * one_hash
+
+
+def _timed(work) -> float:
+    started = time.perf_counter()
+    work()
+    return time.perf_counter() - started
 
 
 def test_inactive_account_cannot_sign_in(client, department):
