@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest
@@ -17,8 +18,14 @@ logger = logging.getLogger("leanleaders.security")
 
 
 def client_ip(request: HttpRequest | None) -> str:
+    """The client's address, for the log and for the sign-in lock. Behind the proxy it is the
+    last X-Forwarded-For entry, the one the proxy added; earlier entries are whatever the
+    client sent, so trusting them would let anyone pick a fresh address for each guess."""
     if request is None:
         return "-"
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if settings.LEANLEADERS_BEHIND_PROXY and forwarded.strip():
+        return forwarded.split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR", "-")
 
 

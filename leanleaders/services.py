@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
@@ -167,3 +168,10 @@ def user_set_role(*, user_id: int, by: User, role: str) -> User:
     user.save(update_fields=["role", "is_staff", "is_superuser"])
     audit_record(target=user, action="role", by=by, from_status=old_role, to_status=role)
     return user
+
+
+def user_clear_sign_in_lock(*, user: User) -> None:
+    """Called once the owner has set a new password through an emailed link: proving they hold
+    the mailbox is what the sign-in lock waits for, so failed attempts on this address stop
+    holding them back, from any client."""
+    axes_reset(username=user.email)

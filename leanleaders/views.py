@@ -3,7 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -17,6 +19,18 @@ from leanleaders.forms import ProfileForm, StaffCreateForm, TraineeSignupForm
 from leanleaders.http import choice_param
 from leanleaders.models import OutboxEmail, User
 from leanleaders.notifications import OPTIONAL_REMINDERS
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's, except that a new password also lifts the sign-in lock on the address, so a
+    locked-out owner is never stuck waiting."""
+
+    post_reset_login = False
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+        response = super().form_valid(form)
+        services.user_clear_sign_in_lock(user=form.user)
+        return response
 
 
 @login_required

@@ -3,6 +3,7 @@ import time
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from leanleaders.models import User
@@ -201,6 +202,56 @@ def test_repeated_failures_lock_sign_in_without_revealing_the_account(client, tr
     assert locked.status_code == 429
     assert "Too many sign-in attempts" in locked.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def _fail_until_locked(browser, email, limit):
+    for _ in range(limit):
+        browser.post(reverse("login"), {"username": email, "password": "wrong"})
+    locked = browser.post(reverse("login"), {"username": email, "password": TEST_PASSWORD})
+    assert locked.status_code == 429
+
+
+def test_failures_from_elsewhere_do_not_lock_the_owner_out(trainee, settings):
+    """The lock is per address and client: knowing an address is not enough to lock its owner."""
+    _fail_until_locked(
+        Client(REMOTE_ADDR="203.0.113.9"), trainee.email, settings.AXES_FAILURE_LIMIT
+    )
+    owner = Client(REMOTE_ADDR="198.51.100.7")
+    response = owner.post(reverse("login"), {"username": trainee.email, "password": TEST_PASSWORD})
+    assert response.status_code == 302
+    assert "_auth_user_id" in owner.session
+
+
+def test_behind_the_proxy_clients_are_told_apart_by_the_address_it_forwards(trainee, settings):
+    settings.LEANLEADERS_BEHIND_PROXY = True
+    proxy = "10.0.0.2"  # every request reaches the app from the proxy
+    attacker = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.9")
+    _fail_until_locked(attacker, trainee.email, settings.AXES_FAILURE_LIMIT)
+    # A made-up first hop does not free the attacker: the proxy's own entry comes last.
+    spoofing = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="192.0.2.1, 203.0.113.9")
+    response = spoofing.post(reverse("login"), {"username": trainee.email, "password": "x"})
+    assert response.status_code == 429
+    owner = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    response = owner.post(reverse("login"), {"username": trainee.email, "password": TEST_PASSWORD})
+    assert response.status_code == 302
+
+
+def test_a_locked_account_resets_its_password_and_signs_in_at_once(
+    client, trainee, settings, django_capture_on_commit_callbacks
+):
+    _fail_until_locked(client, trainee.email, settings.AXES_FAILURE_LIMIT)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("password_reset"), {"email": trainee.email})
+    assert response.status_code == 302
+    form_page = client.get(_link_in(mail.outbox[-1]), follow=True)
+    new = "a-brand-new-passphrase"
+    done = client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new}
+    )
+    assert done.status_code == 302
+    response = client.post(reverse("login"), {"username": trainee.email, "password": new})
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session
 
 
 def test_password_change_signs_out_other_sessions(client, trainee):
