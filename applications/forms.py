@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from applications.models import Application
 from applications.services import EDITABLE_FIELDS, REQUIRED_TO_SUBMIT
-from leanleaders.fields import LongTextField
+from leanleaders.fields import DecimalField, LongTextField
 from leanleaders.models import User
 
 HELP = {
@@ -51,7 +51,10 @@ class ApplicationForm(forms.ModelForm):
             "measure_direction": forms.RadioSelect,
         }
         help_texts = HELP
-        field_classes = dict.fromkeys(LONG_ANSWERS, LongTextField)
+        field_classes = {
+            **dict.fromkeys(LONG_ANSWERS, LongTextField),
+            "baseline_estimate": DecimalField,
+        }
 
     def __init__(self, *args: Any, trainee: User, for_submission: bool = False, **kwargs: Any):
         super().__init__(*args, **kwargs)

@@ -73,3 +73,18 @@ class LongTextField(forms.CharField):
             help_text=format_lazy("{} {}", help_text, stated) if help_text else stated,
             **kwargs,
         )
+
+
+class DecimalField(forms.DecimalField):
+    """A number typed with the digits 0 to 9. Python would read other scripts' digits (Arabic-
+    Indic, full-width) as numbers without a word; we refuse them, so what is stored is always
+    what the person meant to type and what every export and chart shows back."""
+
+    default_error_messages = {
+        "not_ascii": _("Type the number with the digits 0 to 9."),
+    }
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str) and not value.isascii():
+            raise forms.ValidationError(self.error_messages["not_ascii"], code="not_ascii")
+        return super().to_python(value)

@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from leanleaders.fields import DateField, LongTextField
+from leanleaders.fields import DateField, DecimalField, LongTextField
 from projects import csv_import
 from projects.models import LeanTool, Measure, PdcaStage, Project
 from projects.services import NARRATIVE_FIELDS
@@ -51,6 +51,7 @@ class MeasureForm(forms.ModelForm):
             "name",
             "unit",
             "direction",
+            "scale",
             "collection_method",
             "baseline_value",
             "baseline_period",
@@ -60,12 +61,15 @@ class MeasureForm(forms.ModelForm):
         ]
         widgets = {
             "direction": forms.RadioSelect,
+            "scale": forms.RadioSelect,
             "collection_method": forms.Textarea(attrs={"rows": 2}),
             "baseline_method": forms.Textarea(attrs={"rows": 2}),
         }
         field_classes = {
             "collection_method": LongTextField,
             "baseline_method": LongTextField,
+            "baseline_value": DecimalField,
+            "target_value": DecimalField,
             "target_date": DateField,
         }
 
@@ -107,7 +111,7 @@ class MeasureForm(forms.ModelForm):
 class MeasurementForm(forms.Form):
     measure = forms.ModelChoiceField(queryset=Measure.objects.none(), empty_label=None)
     date = DateField()
-    value = forms.DecimalField(max_digits=16, decimal_places=4)
+    value = DecimalField(max_digits=16, decimal_places=4)
     note = forms.CharField(required=False, max_length=300)
 
     def __init__(self, *args: Any, measures: Any, **kwargs: Any) -> None:
