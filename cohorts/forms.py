@@ -3,10 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.formats import date_format
 
 from cohorts.models import Attendance, Cohort
 from leanleaders.fields import DateField, LongTextField
-from leanleaders.templatetags.list_tags import day_month_year
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
@@ -87,7 +87,7 @@ class MoveForm(forms.Form):
             choices.append(
                 (
                     cohort.pk,
-                    f"{cohort.name} (Day 1 {day_month_year(cohort.day1)}, "
+                    f"{cohort.name} (Day 1 {date_format(cohort.day1, 'SHORT_DATE_FORMAT')}, "
                     f"{cohort.seats_taken}/{cohort.capacity} seats{full})",
                 )
             )

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from applications.models import Application
 from applications.policies import visible_applications
-from leanleaders import fragments
 from leanleaders.decorators import staff_required
 from leanleaders.http import choice_param, error_text, id_param, safe_next
 from leanleaders.roles import is_analyst, is_trainee
@@ -106,23 +105,13 @@ def _detail_context(request: HttpRequest, project: Project) -> dict[str, Any]:
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = _detail_or_404(request, pk)
 
-    def body_context() -> dict[str, Any]:
-        return {
-            **_detail_context(request, selectors.with_measures(project)),
-            "today": timezone.localdate(),
-            "timeline": list(selectors.project_timeline(project=project)[:30]),
-        }
-
-    # The trainee's page of the week, opened before and after each thing they log: rendered
-    # again only after a write.
-    return fragments.render_with_cached_body(
-        request,
-        name="project-page",
-        body_template="projects/_project_detail_body.html",
-        body_context=body_context,
-        template="projects/project_detail.html",
-        context={"project": project, "is_owner": policies.is_owner(request.user, project)},
-    )
+    context = {
+        **_detail_context(request, selectors.with_measures(project)),
+        "is_owner": policies.is_owner(request.user, project),
+        "today": timezone.localdate(),
+        "timeline": list(selectors.project_timeline(project=project)[:30]),
+    }
+    return render(request, "projects/project_detail.html", context)
 
 
 @login_required
@@ -151,34 +140,24 @@ def project_mine(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def project_list(request: HttpRequest) -> HttpResponse:
-    # Analysts and managers filter it back and forth: rendered again only after a write.
-    return fragments.render_with_cached_body(
-        request,
-        name="project-list",
-        body_template="projects/_project_list_body.html",
-        body_context=lambda: _project_list_context(request),
-        template="projects/project_list.html",
-    )
+    return render(request, "projects/project_list.html", _project_list_context(request))
 
 
 def _project_list_context(request: HttpRequest) -> dict[str, Any]:
     department_id = id_param(request.GET, "department")
     verdict = choice_param(request.GET, "verdict", results.Verdict._value2member_map_)
-    # Verdicts of every listed project (for the counts and the filter) are read as plain values;
-    # full rows and summaries are built for the page shown only.
     projects = selectors.project_queryset(user=request.user, department_id=department_id)
-    fingerprint = selectors.verdict_fingerprint()
-    verdicts = selectors.project_verdicts(projects=projects, fingerprint=fingerprint)
-    shown = list(verdicts) if not verdict else [pk for pk, v in verdicts.items() if v == verdict]
+    counts = selectors.counts_of(projects=projects)
     if verdict:
-        projects = projects.filter(pk__in=shown)
+        projects = projects.filter(verdict=verdict)
     paginator = Paginator(projects, 25)
-    paginator.count = len(shown)  # known from the verdicts: no COUNT query
+    # Known from the counts: no COUNT query.
+    paginator.count = sum(c["count"] for c in counts if verdict in (None, c["verdict"]))
     page = paginator.get_page(request.GET.get("page"))
-    page.object_list = selectors.summaries_of(page.object_list, fingerprint=fingerprint)
+    page.object_list = selectors.summaries_of(page.object_list)
     return {
         "page": page,
-        "counts": selectors.counts_of(verdicts.values()),
+        "counts": counts,
         "verdicts": [(v.value, v.label) for v in results.Verdict],
         "verdict": verdict,
         "department_id": department_id,
@@ -307,10 +286,9 @@ def measurement_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _logged_message(request: HttpRequest, measurement: Measurement) -> None:
-    measure = Measure.objects.prefetch_related("baseline_points", "measurements").get(
-        pk=measurement.measure_id
-    )
-    result = results.for_measure(measure)
+    # The service stored the new result on the measure it logged against.
+    measure = measurement.measure
+    result = measure.result
     unit = f" {measure.unit}" if measure.unit else ""
     text = f"Logged {_fmt(measurement.value)}{unit} for {measurement.date:%-d %b %Y}."
     if result.has_verdict:

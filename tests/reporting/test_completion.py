@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from leanleaders.reporting import completion
+from reporting import completion
 
 pytestmark = pytest.mark.django_db
 

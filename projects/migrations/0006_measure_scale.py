@@ -28,7 +28,7 @@ def scale_existing_measures(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0004_department_ids_index'),
+        ('projects', '0005_measure_and_project_stored_results'),
     ]
 
     operations = [
