@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from applications.models import Application
 from applications.services import EDITABLE_FIELDS, REQUIRED_TO_SUBMIT
+from leanleaders.fields import DecimalField, LongTextField
 from leanleaders.models import User
 
 HELP = {
@@ -31,6 +32,9 @@ HELP = {
 }
 
 
+LONG_ANSWERS = ("process_today", "problem", "evidence", "why_it_matters")
+
+
 class ApplicationForm(forms.ModelForm):
     """The trainee's application. Saving a draft needs only a title; submitting needs the rest."""
 
@@ -47,6 +51,10 @@ class ApplicationForm(forms.ModelForm):
             "measure_direction": forms.RadioSelect,
         }
         help_texts = HELP
+        field_classes = {
+            **dict.fromkeys(LONG_ANSWERS, LongTextField),
+            "baseline_estimate": DecimalField,
+        }
 
     def __init__(self, *args: Any, trainee: User, for_submission: bool = False, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -59,9 +67,6 @@ class ApplicationForm(forms.ModelForm):
         self.fields["manager"].queryset = managers.order_by("full_name")
         self.fields["manager"].empty_label = "Choose your manager"
         self.fields["baseline_estimate"].widget.attrs.update(step="any")
-        for name in ("process_today", "problem", "evidence", "why_it_matters"):
-            self.fields[name].max_length = 5000
-            self.fields[name].widget.attrs["maxlength"] = 5000
         # A blank form marks what submitting needs; a draft is saved with just a title.
         if for_submission or not self.is_bound:
             for name in (*REQUIRED_TO_SUBMIT, "manager"):
@@ -88,7 +93,7 @@ class DecisionForm(VersionForm):
     DECISIONS: list[tuple[str, str]] = []
 
     decision = forms.ChoiceField(widget=forms.HiddenInput)
-    comment = forms.CharField(
+    comment = LongTextField(
         required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
@@ -119,13 +124,13 @@ class OfflineSignoffForm(forms.Form):
         max_length=200,
         help_text="e.g. “Email from Morgan Chen, 3 March”.",
     )
-    comment = forms.CharField(
+    comment = LongTextField(
         required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class WithdrawForm(VersionForm):
-    comment = forms.CharField(
+    comment = LongTextField(
         label="Reason (optional)",
         required=False,
         max_length=2000,

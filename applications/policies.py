@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from applications.models import Application
 from leanleaders.models import User
@@ -14,13 +14,15 @@ Actor = User | AnonymousUser
 
 
 def visible_applications(user: Actor) -> QuerySet[Application]:
-    """Trainees: their own. Managers: their departments' people, not drafts. Analysts: all."""
+    """Trainees: their own. Managers: the people of the departments they manage or stand in for
+    now, not drafts. Analysts: all. Being named on an application grants nothing: a manager
+    moved out of the department stops seeing it on the next request."""
     if is_analyst(user):
         return Application.objects.all()
     if is_manager(user):
-        return Application.objects.filter(
-            Q(department_id__in=department_ids_acted_for(user)) | Q(manager=user)
-        ).exclude(status=Application.Status.DRAFT)
+        return Application.objects.filter(department_id__in=department_ids_acted_for(user)).exclude(
+            status=Application.Status.DRAFT
+        )
     if is_trainee(user):
         return Application.objects.filter(trainee=user)
     return Application.objects.none()
@@ -43,11 +45,10 @@ def can_withdraw(user: Actor, application: Application) -> bool:
 
 
 def acts_as_manager_for(user: Actor, application: Application) -> bool:
-    """The named manager, any manager of the department, or its alternate; never oneself."""
+    """Any manager of the department, or its alternate, as of now; never oneself. The manager
+    the trainee named is one of them only while they still manage the department."""
     if not is_manager(user) or application.trainee_id == user.pk:
         return False
-    if application.manager_id == user.pk:
-        return True
     return application.department_id in department_ids_acted_for(user)
 
 

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from django.utils import timezone
 
 from applications.models import Application
+from applications.selectors import signoff_managers
 from applications.services import application_url
 from leanleaders.models import User
 from leanleaders.reminders import Reminder, Rule
@@ -20,14 +21,6 @@ STEP_WORKING_DAYS = 3
 def signoff_stage(submitted_on: dt.date, today: dt.date) -> int:
     """0 = nothing yet, 1 = first reminder, 2 = second reminder, 3 = analysts are told."""
     return min(working_days_between(submitted_on, today) // STEP_WORKING_DAYS, 3)
-
-
-def _managers(application: Application) -> list[User]:
-    people = {m.pk: m for m in application.department.managers.all() if m.is_active}
-    for extra in (application.manager, application.department.alternate_manager):
-        if extra is not None and extra.is_active:
-            people[extra.pk] = extra
-    return list(people.values())
 
 
 def signoff_pending_due(now: dt.datetime) -> Iterator[Reminder]:
@@ -51,7 +44,7 @@ def signoff_pending_due(now: dt.datetime) -> Iterator[Reminder]:
             "waiting_days": working_days_between(submitted.date(), today),
         }
         if stage < 3:
-            recipients = _managers(application)
+            recipients = signoff_managers(application)
         else:
             if analysts is None:
                 analysts = list(User.objects.filter(role=User.Role.ANALYST, is_active=True))

@@ -46,6 +46,17 @@ def application_timeline(*, application: Application) -> list[AuditEvent]:
     return events
 
 
+def signoff_managers(application: Application) -> list[User]:
+    """Who is asked to sign off: the department's active managers and its alternate, as of now.
+    The manager the trainee named is among them only while they still manage the department
+    (uses `department.managers` as prefetched)."""
+    people = {m.pk: m for m in application.department.managers.all() if m.is_active}
+    alternate = application.department.alternate_manager
+    if alternate is not None and alternate.is_active:
+        people[alternate.pk] = alternate
+    return list(people.values())
+
+
 def awaiting_signoff_list(*, user: User) -> QuerySet[Application]:
     """Applications waiting on this manager (as manager or alternate), oldest first."""
     return (

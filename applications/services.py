@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from applications import policies
 from applications.models import Application
+from applications.selectors import signoff_managers
 from leanleaders.audit import audit_events_for, audit_record
 from leanleaders.mail import absolute_url, email_queue
 from leanleaders.models import User
@@ -92,13 +93,7 @@ def application_url(application: Application) -> str:
 
 
 def _signoff_recipients(application: Application) -> list[str]:
-    emails = [m.email for m in application.department.managers.filter(is_active=True)]
-    if application.manager is not None and application.manager.is_active:
-        emails.append(application.manager.email)
-    alternate = application.department.alternate_manager
-    if alternate is not None and alternate.is_active:
-        emails.append(alternate.email)
-    return emails
+    return [person.email for person in signoff_managers(application)]
 
 
 def _analyst_emails() -> list[str]:
@@ -199,7 +194,7 @@ def application_submit(
         raise ValidationError(
             "Before you submit, fill in: " + ", ".join(m[0].lower() + m[1:] for m in missing) + "."
         )
-    if application.manager is None and not application.department.managers.exists():
+    if not signoff_managers(application):
         raise ValidationError(
             "Your department has no manager in Lean Leaders yet, so nobody can sign off. "
             "Ask your City Performance analyst to add one."

@@ -22,7 +22,7 @@ from applications.forms import (
 )
 from applications.models import Application
 from leanleaders.decorators import analyst_required
-from leanleaders.http import error_text, id_param
+from leanleaders.http import choice_param, error_text, id_param
 from leanleaders.models import User
 from leanleaders.roles import is_analyst
 from leanleaders.selectors import department_choices
@@ -39,7 +39,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
 
 
 def _application_list_context(request: HttpRequest) -> dict[str, Any]:
-    status = request.GET.get("status") or None
+    status = choice_param(request.GET, "status", Application.Status.values)
     department_id = id_param(request.GET, "department")
     applications = selectors.application_list(
         user=request.user, status=status, department_id=department_id

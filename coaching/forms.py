@@ -8,32 +8,24 @@ from django.forms import formset_factory
 from django.utils import timezone
 
 from coaching.models import Conversation, NextStep
+from leanleaders.fields import DateField, LongTextField
 from leanleaders.models import User
 from projects.models import LeanTool
 
-MAX_TEXT = 5000
 STEP_ROWS = 3
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
 def _text(label: str, rows: int = 3, **kwargs: Any) -> forms.CharField:
-    return forms.CharField(
+    return LongTextField(
         label=label,
         required=False,
-        max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": rows}),
         **kwargs,
     )
 
 
 class ConversationForm(forms.Form):
-    date = forms.DateField(widget=DateInput())
+    date = DateField()
     format = forms.ChoiceField(
         label="Where you met", choices=Conversation.Format.choices, widget=forms.RadioSelect
     )
@@ -90,7 +82,7 @@ class NextStepForm(forms.Form):
     owner_role = forms.ChoiceField(
         label="Who", choices=NextStep.Owner.choices, initial=NextStep.Owner.TRAINEE
     )
-    due_date = forms.DateField(label="By when", required=False, widget=DateInput())
+    due_date = DateField(label="By when", required=False)
 
     def __init__(self, *args: Any, require_description: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -117,16 +109,15 @@ class StepCompleteForm(forms.Form):
 
 
 class ReflectionForm(forms.Form):
-    text = forms.CharField(
+    text = LongTextField(
         label="Your reflection",
-        max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="What did you take away? What will you do differently?",
     )
 
 
 class RequestForm(forms.Form):
-    note = forms.CharField(
+    note = LongTextField(
         label="What would you like to talk about?",
         required=False,
         max_length=2000,

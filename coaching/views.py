@@ -27,7 +27,7 @@ from cohorts.models import Cohort
 from cohorts.policies import visible_cohorts
 from cohorts.selectors import CohortChoice, cohort_choices
 from leanleaders.decorators import analyst_required
-from leanleaders.http import error_text, safe_next
+from leanleaders.http import error_text, id_param, safe_next
 from projects.models import Project
 from projects.policies import is_owner, visible_projects
 
@@ -363,13 +363,13 @@ def _chosen_cohort(
     started, else the newest; and the picker's choices. One of the choices is not read again:
     its id and name are all these pages need."""
     choices = cohort_choices()
-    wanted = request.GET.get("cohort", "")
-    if wanted == "all":
+    if request.GET.get("cohort") == "all":
         return None, choices
-    if wanted.isdigit():
-        chosen = next((c for c in choices if c.pk == int(wanted)), None)
+    wanted = id_param(request.GET, "cohort")
+    if wanted is not None:
+        chosen = next((c for c in choices if c.pk == wanted), None)
         if chosen is None:  # not in the picker (cancelled) or no such cohort
-            return get_object_or_404(visible_cohorts(request.user), pk=int(wanted)), choices
+            return get_object_or_404(visible_cohorts(request.user), pk=wanted), choices
         return chosen, choices
     today = timezone.localdate()
     return next((c for c in choices if c.day1 <= today), choices[0] if choices else None), choices

@@ -6,8 +6,8 @@ from django import forms
 from django.utils.formats import date_format
 
 from cohorts.models import Attendance, Cohort
+from leanleaders.fields import DateField, LongTextField
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
@@ -29,12 +29,15 @@ class CohortForm(forms.ModelForm):
             "preparation",
         ]
         widgets = {
-            "day1": DATE,
-            "day2": DATE,
-            "day3": DATE,
             "start_time": TIME,
             "end_time": TIME,
             "preparation": forms.Textarea(attrs={"rows": 4}),
+        }
+        field_classes = {
+            "day1": DateField,
+            "day2": DateField,
+            "day3": DateField,
+            "preparation": LongTextField,
         }
         help_texts = {
             "name": "e.g. “Spring 2026 cohort A”.",
@@ -101,7 +104,7 @@ class CancelForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    comment = forms.CharField(
+    comment = LongTextField(
         label="Reason (optional)",
         required=False,
         max_length=2000,

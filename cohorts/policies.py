@@ -34,12 +34,30 @@ def visible_enrollments(user: Actor) -> QuerySet[Enrollment]:
 
 
 def visible_cohorts(user: Actor) -> QuerySet[Cohort]:
-    """Analysts: all. Managers and trainees: the cohorts their people (or they) were placed in."""
+    """Analysts: all. Managers: the cohorts their people were placed in. Trainees: the cohorts
+    where they hold a place now (a seat, an offer or a waitlist place); one they left, were
+    moved from or whose offer lapsed is no longer theirs."""
     if is_analyst(user):
         return Cohort.objects.all()
-    if is_manager(user) or is_trainee(user):
+    if is_manager(user):
         return Cohort.objects.filter(pk__in=visible_enrollments(user).values("cohort_id"))
+    if is_trainee(user):
+        return _cohorts_where(user, Enrollment.ACTIVE_STATUSES)
     return Cohort.objects.none()
+
+
+def calendar_cohorts(user: Actor) -> QuerySet[Cohort]:
+    """The cohorts whose calendar file this user may download: a trainee only their seat's (a
+    waitlist place is not a date to keep), everyone else what they see."""
+    if is_trainee(user):
+        return _cohorts_where(user, (Enrollment.Status.ENROLLED,))
+    return visible_cohorts(user)
+
+
+def _cohorts_where(trainee: Actor, statuses: tuple[str, ...]) -> QuerySet[Cohort]:
+    return Cohort.objects.filter(
+        pk__in=Enrollment.objects.filter(trainee=trainee, status__in=statuses).values("cohort_id")
+    )
 
 
 def can_manage_cohorts(user: Actor) -> bool:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -27,6 +26,7 @@ from cohorts.forms import (
 from cohorts.ics import cohort_ics, cohort_ics_filename
 from cohorts.models import Cohort, Enrollment
 from leanleaders.decorators import analyst_required, trainee_required
+from leanleaders.fields import DATE_RANGE_MESSAGE, parse_date
 from leanleaders.http import error_text
 from leanleaders.roles import is_analyst, is_manager, is_trainee
 
@@ -120,10 +120,9 @@ def cohort_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @analyst_required
 def schedule_propose(request: HttpRequest) -> JsonResponse:
     """Proposed Day 2 and Day 3 for a Day 1, or why Day 1 is not a working day."""
-    try:
-        day1 = dt.date.fromisoformat(request.GET.get("day1", ""))
-    except ValueError:
-        return JsonResponse({"error": "Enter Day 1 as a date."}, status=400)
+    day1 = parse_date(request.GET.get("day1", ""))
+    if day1 is None:
+        return JsonResponse({"error": f"Day 1: {DATE_RANGE_MESSAGE}"}, status=400)
     reason = schedule.non_working_reason(day1)
     if reason:
         return JsonResponse({"error": f"{date_format(day1)} is {reason}, not a working day."})
@@ -204,7 +203,7 @@ def cohort_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def cohort_calendar(request: HttpRequest, pk: int) -> HttpResponse:
-    cohort = _cohort_or_404(request, pk)
+    cohort = get_object_or_404(policies.calendar_cohorts(request.user), pk=pk)
     response = HttpResponse(cohort_ics(cohort), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{cohort_ics_filename(cohort)}"'
     return response

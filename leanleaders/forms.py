@@ -9,11 +9,21 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from leanleaders.models import Department, User
 from leanleaders.services import email_domain_allowed, user_send_password_reset
 
+# Far longer than any passphrase or password manager's output; a megabyte "password" would
+# only make the server hash a megabyte.
+PASSWORD_MAX_LENGTH = 4096
+
 
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
         label="Email",
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        max_length=PASSWORD_MAX_LENGTH,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
     error_messages = {
@@ -42,12 +52,14 @@ class TraineeSignupForm(forms.Form):
     password1 = forms.CharField(
         label="Password",
         strip=False,
+        max_length=PASSWORD_MAX_LENGTH,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html(),
     )
     password2 = forms.CharField(
         label="Password again",
         strip=False,
+        max_length=PASSWORD_MAX_LENGTH,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 

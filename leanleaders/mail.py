@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.template import Context, engines
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -46,6 +47,13 @@ def _single_line(value: str) -> str:
     return value
 
 
+def _render_plain_text(name: str, context: dict[str, Any]) -> str:
+    """A template rendered without HTML escaping: a subject is a header, not HTML, and
+    “&quot;” would reach the reader as typed."""
+    template = engines["django"].engine.get_template(name)
+    return template.render(Context(context, autoescape=False))
+
+
 def email_render(template: str, context: dict[str, Any]) -> tuple[str, str, str]:
     context = {
         "program_name": settings.LEANLEADERS_PROGRAM_NAME,
@@ -53,7 +61,7 @@ def email_render(template: str, context: dict[str, Any]) -> tuple[str, str, str]
         "preferences_url": absolute_url(reverse("notification-preferences")),
         **context,
     }
-    subject = " ".join(render_to_string(f"{template}.subject.txt", context).split())
+    subject = " ".join(_render_plain_text(f"{template}.subject.txt", context).split())
     text = render_to_string(f"{template}.txt", context)
     html = render_to_string(f"{template}.html", context)
     return subject, text, html

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest
@@ -16,10 +17,21 @@ from django.http import HttpRequest
 logger = logging.getLogger("leanleaders.security")
 
 
-def client_ip(request: HttpRequest | None) -> str:
+def client_address(request: HttpRequest | None) -> str | None:
+    """The client's address, for the log and for the sign-in lock, or None if unknown. Behind
+    the proxy it is the last X-Forwarded-For entry, the one the proxy added; earlier entries
+    are whatever the client sent, so trusting them would let anyone pick a fresh address for
+    each guess."""
     if request is None:
-        return "-"
-    return request.META.get("REMOTE_ADDR", "-")
+        return None
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if settings.LEANLEADERS_BEHIND_PROXY and forwarded.strip():
+        return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR")
+
+
+def client_ip(request: HttpRequest | None) -> str:
+    return client_address(request) or "-"
 
 
 @receiver(user_login_failed)

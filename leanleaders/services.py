@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -40,10 +42,13 @@ def trainee_signup(
 
     If the address already has an account, the owner is emailed instead and nothing is created:
     the page shown is the same either way, so the form does not reveal who has an account.
+    The password is hashed before the lookup, on both paths, so neither can be told from the
+    other by how long it takes (hashing is nearly all of the time a sign-up takes).
     """
     email = email.strip().lower()
     if not email_domain_allowed(email):
         raise ValidationError({"email": "Use your city email address."})
+    hashed_password = make_password(password)
     existing = User.objects.filter(email__iexact=email).first()
     if existing is not None:
         email_queue(
@@ -54,9 +59,9 @@ def trainee_signup(
             reason="Someone tried to create a Lean Leaders account with this address.",
         )
         return None
-    user = User.objects.create_user(
+    user = User.objects.create(
         email=email,
-        password=password,
+        password=hashed_password,
         full_name=full_name.strip(),
         department=department,
         job_title=job_title.strip(),
@@ -150,3 +155,10 @@ def user_create_staff(
     audit_record(target=user, action="created", by=by, data={"role": role})
     user_send_password_reset(user=user)
     return user
+
+
+def user_clear_sign_in_lock(*, user: User) -> None:
+    """Called once the owner has set a new password through an emailed link: proving they hold
+    the mailbox is what the sign-in lock waits for, so failed attempts on this address stop
+    holding them back, from any client."""
+    axes_reset(username=user.email)

@@ -29,7 +29,7 @@ accounts = [
     ),
     path(
         "reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(post_reset_login=False),
+        views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(
@@ -65,6 +65,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "leanleaders.errors.bad_request"
 handler403 = "leanleaders.errors.permission_denied"
 handler404 = "leanleaders.errors.page_not_found"
 handler500 = "leanleaders.errors.server_error"

@@ -3,7 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -14,8 +16,21 @@ from django.views.decorators.http import require_http_methods, require_POST
 from leanleaders import dashboard, mail, selectors, services
 from leanleaders.decorators import analyst_required
 from leanleaders.forms import ProfileForm, StaffCreateForm, TraineeSignupForm
-from leanleaders.models import User
+from leanleaders.http import choice_param
+from leanleaders.models import OutboxEmail, User
 from leanleaders.notifications import OPTIONAL_REMINDERS
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's, except that a new password also lifts the sign-in lock on the address, so a
+    locked-out owner is never stuck waiting."""
+
+    post_reset_login = False
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+        response = super().form_valid(form)
+        services.user_clear_sign_in_lock(user=form.user)
+        return response
 
 
 @login_required
@@ -124,7 +139,7 @@ def people(request: HttpRequest) -> HttpResponse:
 
 @analyst_required
 def outbox(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status") or None
+    status = choice_param(request.GET, "status", OutboxEmail.Status.values)
     page = Paginator(selectors.outbox_list(status=status), 50).get_page(request.GET.get("page"))
     return render(request, "leanleaders/outbox.html", {"page": page, "status": status})
 

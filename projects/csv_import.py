@@ -58,7 +58,8 @@ def _parse_us(text: str) -> dt.date:
 
 def parse_value(text: str) -> Decimal | None:
     cleaned = text.strip().replace(",", "").removesuffix("%").strip()
-    if not cleaned:
+    # Decimal() reads other scripts' digits too; only 0-9 are taken, as in the forms.
+    if not cleaned or not cleaned.isascii():
         return None
     try:
         value = Decimal(cleaned)
@@ -74,6 +75,8 @@ def value_problem(text: str) -> str:
     if not text.strip():
         return "the value is missing"
     value = parse_value(text)
+    if value is None and not text.isascii():
+        return f"“{text.strip()[:40]}”: type the number with the digits 0 to 9"
     if value is None:
         lowered = text.strip().lower()
         if lowered in {"nan", "inf", "-inf", "+inf", "infinity", "-infinity"}:

@@ -6,11 +6,10 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from leanleaders.fields import DateField, DecimalField, LongTextField
 from projects import csv_import
 from projects.models import LeanTool, Measure, PdcaStage, Project
 from projects.services import NARRATIVE_FIELDS
-
-MAX_TEXT = 5000
 
 
 def _finite(value: Decimal | None) -> Decimal | None:
@@ -19,22 +18,15 @@ def _finite(value: Decimal | None) -> Decimal | None:
     return value
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
+LONG_FIELDS = tuple(name for name in NARRATIVE_FIELDS if name != "title")
 
 
 class ProjectForm(forms.ModelForm):
     class Meta:
         model = Project
         fields = list(NARRATIVE_FIELDS)
-        widgets = {
-            name: forms.Textarea(attrs={"rows": 4, "maxlength": MAX_TEXT})
-            for name in NARRATIVE_FIELDS
-            if name != "title"
-        }
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in LONG_FIELDS}
+        field_classes = dict.fromkeys(LONG_FIELDS, LongTextField)
 
 
 class MeasureForm(forms.ModelForm):
@@ -45,7 +37,7 @@ class MeasureForm(forms.ModelForm):
         help_text="One “date,value” per line, from before you changed anything. When you give "
         "data points, the baseline is their median and the value above is ignored.",
     )
-    reason = forms.CharField(
+    reason = LongTextField(
         label="Reason for the change",
         required=False,
         max_length=500,
@@ -59,6 +51,7 @@ class MeasureForm(forms.ModelForm):
             "name",
             "unit",
             "direction",
+            "scale",
             "collection_method",
             "baseline_value",
             "baseline_period",
@@ -68,9 +61,16 @@ class MeasureForm(forms.ModelForm):
         ]
         widgets = {
             "direction": forms.RadioSelect,
+            "scale": forms.RadioSelect,
             "collection_method": forms.Textarea(attrs={"rows": 2}),
             "baseline_method": forms.Textarea(attrs={"rows": 2}),
-            "target_date": DateInput(),
+        }
+        field_classes = {
+            "collection_method": LongTextField,
+            "baseline_method": LongTextField,
+            "baseline_value": DecimalField,
+            "target_value": DecimalField,
+            "target_date": DateField,
         }
 
     def __init__(self, *args: Any, needs_reason: bool = False, **kwargs: Any) -> None:
@@ -110,8 +110,8 @@ class MeasureForm(forms.ModelForm):
 
 class MeasurementForm(forms.Form):
     measure = forms.ModelChoiceField(queryset=Measure.objects.none(), empty_label=None)
-    date = forms.DateField(widget=DateInput())
-    value = forms.DecimalField(max_digits=16, decimal_places=4)
+    date = DateField()
+    value = DecimalField(max_digits=16, decimal_places=4)
     note = forms.CharField(required=False, max_length=300)
 
     def __init__(self, *args: Any, measures: Any, **kwargs: Any) -> None:
@@ -195,22 +195,19 @@ class MultipleFileField(forms.FileField):
 
 
 class ProgressEntryForm(forms.Form):
-    date = forms.DateField(widget=DateInput())
-    did = forms.CharField(
+    date = DateField()
+    did = LongTextField(
         label="What I did",
-        max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    learned = forms.CharField(
+    learned = LongTextField(
         label="What I learned",
         required=False,
-        max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    next_steps = forms.CharField(
+    next_steps = LongTextField(
         label="What's next",
         required=False,
-        max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     tools = forms.MultipleChoiceField(
@@ -239,7 +236,7 @@ class ProgressEntryForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    comment = forms.CharField(
+    comment = LongTextField(
         label="Comment for the trainee",
         required=False,
         max_length=2000,

@@ -52,6 +52,14 @@ class PdcaStage(models.TextChoices):
     ACT = "act", "Act"
 
 
+class MeasureScale(models.TextChoices):
+    """Which values a measure can take: what its unit allows, not what is likely."""
+
+    COUNT = "count", "A count or a time: 0 or more (minutes, days, errors)"
+    PERCENT = "percent", "A percentage: 0 to 100"
+    ANY = "any", "Any number, also below 0 (a balance, a difference)"
+
+
 class Project(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", "In progress"
@@ -158,6 +166,13 @@ class Measure(models.Model):
         choices=MeasureDirection.choices,
         default=MeasureDirection.LOWER_IS_BETTER,
     )
+    scale = models.CharField(
+        "Possible values",
+        max_length=8,
+        choices=MeasureScale.choices,
+        default=MeasureScale.COUNT,
+        help_text="A value outside this range is refused as a typing slip.",
+    )
     collection_method = models.TextField(
         "How it is collected",
         blank=True,
@@ -228,6 +243,9 @@ class Measure(models.Model):
             models.CheckConstraint(
                 condition=Q(result_verdict__in=[v.value for v in results.Verdict]),
                 name="measure_result_verdict_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(scale__in=["count", "percent", "any"]), name="measure_scale_valid"
             ),
         ]
 

@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Max, Min
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,6 +33,7 @@ from projects.models import (
     LeanTool,
     Measure,
     Measurement,
+    MeasureScale,
     PdcaStage,
     ProgressEntry,
     Project,
@@ -53,6 +55,7 @@ MEASURE_FIELDS = (
     "name",
     "unit",
     "direction",
+    "scale",
     "collection_method",
     "baseline_value",
     "baseline_period",
@@ -169,6 +172,52 @@ def check_measurement_date(date: dt.date) -> None:
         raise ValidationError("That date is more than five years ago. Check the year.")
 
 
+# The lowest and highest value each scale allows (None: no bound).
+SCALE_BOUNDS: dict[str, tuple[Decimal | None, Decimal | None]] = {
+    MeasureScale.COUNT: (Decimal(0), None),
+    MeasureScale.PERCENT: (Decimal(0), Decimal(100)),
+    MeasureScale.ANY: (None, None),
+}
+
+
+def scale_problem(measure: Measure, value: Decimal) -> str:
+    """Why `value` cannot be a value of this measure (given its scale), or ""."""
+    low, high = SCALE_BOUNDS[measure.scale]
+    if (low is not None and value < low) or (high is not None and value > high):
+        if measure.scale == MeasureScale.PERCENT:
+            return f"“{measure.name}” is a percentage: enter a value from 0 to 100."
+        return f"“{measure.name}” is a count or a time, so it can't be below 0."
+    return ""
+
+
+def _check_scale(measure: Measure, values: dict[str, Decimal | None]) -> None:
+    """Refuses, per form field, each value that does not fit the measure's scale."""
+    problems = {
+        field: problem
+        for field, value in values.items()
+        if value is not None and (problem := scale_problem(measure, value))
+    }
+    if problems:
+        raise ValidationError(problems)
+
+
+def _check_definition(measure: Measure) -> None:
+    if not measure.name.strip():
+        raise ValidationError("Name the measure.")
+    _check_scale(
+        measure, {"baseline_value": measure.baseline_value, "target_value": measure.target_value}
+    )
+    # A new scale must still hold what was logged under the old one.
+    logged = (
+        measure.measurements.aggregate(low=Min("value"), high=Max("value")) if measure.pk else {}
+    )
+    for value in (logged.get("low"), logged.get("high")):
+        if value is not None and scale_problem(measure, value):
+            raise ValidationError(
+                {"scale": f"A logged value ({value.normalize():f}) does not fit this choice."}
+            )
+
+
 @transaction.atomic
 def project_start(*, application_id: int, by: User) -> Project:
     """The accepted trainee (or an analyst) starts the project from the application.
@@ -264,10 +313,13 @@ def measure_update(
         if name in data and getattr(measure, name) != data[name]:
             changes[name] = [_jsonable(getattr(measure, name)), _jsonable(data[name])]
             setattr(measure, name, data[name])
-    if not measure.name.strip():
-        raise ValidationError("Name the measure.")
+    _check_definition(measure)
     measure.save()
     if baseline_points is not None:
+        for row in baseline_points:
+            problem = scale_problem(measure, row.value)
+            if problem:
+                raise ValidationError({"baseline_points_text": f"Line {row.line}: {problem}"})
         old = [(p.date.isoformat(), str(p.value)) for p in measure.baseline_points.all()]
         new = [(r.date.isoformat(), str(r.value)) for r in baseline_points]
         if old != new:
@@ -297,6 +349,7 @@ def measure_add(*, project_id: int, by: User, data: dict[str, Any]) -> Measure:
     for name in MEASURE_FIELDS:
         if name in data:
             setattr(measure, name, data[name])
+    _check_definition(measure)
     measure.save()
     measure_result_store(measure=measure)
     audit_record(
@@ -319,6 +372,7 @@ def measurement_add(
     check_measurement_date(date)
     if not value.is_finite():
         raise ValidationError("Enter a number.")
+    _check_scale(measure, {"value": value})
     measurement = Measurement.objects.create(
         measure=measure, date=date, value=value, note=note.strip()[:300], created_by=by
     )
@@ -366,6 +420,9 @@ def measurements_import(
             check_measurement_date(row.date)
         except ValidationError as error:
             raise ValidationError(f"Line {row.line}: {error.messages[0]}") from error
+        problem = scale_problem(measure, row.value)
+        if problem:
+            raise ValidationError(f"Line {row.line}: {problem}")
     created = Measurement.objects.bulk_create(
         Measurement(measure=measure, date=r.date, value=r.value, note=r.note, created_by=by)
         for r in rows

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from applications.models import Application
 from applications.policies import visible_applications
 from leanleaders.decorators import staff_required
-from leanleaders.http import error_text, id_param, safe_next
+from leanleaders.http import choice_param, error_text, id_param, safe_next
 from leanleaders.roles import is_analyst, is_trainee
 from leanleaders.selectors import department_choices
 from projects import csv_import, policies, results, selectors, services, uploads
@@ -145,9 +145,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 def _project_list_context(request: HttpRequest) -> dict[str, Any]:
     department_id = id_param(request.GET, "department")
-    verdict = request.GET.get("verdict") or None
-    if verdict not in results.Verdict._value2member_map_:
-        verdict = None
+    verdict = choice_param(request.GET, "verdict", results.Verdict._value2member_map_)
     projects = selectors.project_queryset(user=request.user, department_id=department_id)
     counts = selectors.counts_of(projects=projects)
     if verdict:

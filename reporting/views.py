@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -17,7 +16,8 @@ from django.views.decorators.http import require_POST
 from cohorts.models import Cohort, Enrollment
 from cohorts.selectors import cohort_choices
 from leanleaders.decorators import analyst_required, staff_required
-from leanleaders.http import id_param, safe_next
+from leanleaders.fields import DATE_RANGE_MESSAGE, parse_date
+from leanleaders.http import id_param, ids_param, safe_next
 from projects import results
 from projects import services as project_services
 from projects.policies import visible_projects
@@ -134,25 +134,18 @@ def cohort_export(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpRes
 # The program report
 
 
-def _date(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
 def _report_filters(request: HttpRequest) -> tuple[program.ReportFilters, list[str]]:
     errors = []
-    date_from = _date(request.GET.get("from", ""))
-    date_to = _date(request.GET.get("to", ""))
+    date_from = parse_date(request.GET.get("from", ""))
+    date_to = parse_date(request.GET.get("to", ""))
     if request.GET.get("from") and date_from is None:
-        errors.append("The “From” date isn't a date; it was ignored.")
+        errors.append(f"“From” was ignored. {DATE_RANGE_MESSAGE}")
     if request.GET.get("to") and date_to is None:
-        errors.append("The “To” date isn't a date; it was ignored.")
+        errors.append(f"“To” was ignored. {DATE_RANGE_MESSAGE}")
     if date_from and date_to and date_from > date_to:
         errors.append("“From” is after “To”, so the dates were swapped.")
         date_from, date_to = date_to, date_from
-    cohort_ids = tuple(sorted({int(c) for c in request.GET.getlist("cohort") if c.isdigit()}))
+    cohort_ids = ids_param(request.GET, "cohort")
     return (
         program.ReportFilters(
             date_from=date_from,

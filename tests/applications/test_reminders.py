@@ -71,6 +71,15 @@ def test_manager_and_alternate_get_one_reminder_however_often_the_rule_runs(
     assert "Why you got this" in mailoutbox[0].body
 
 
+def test_a_named_manager_who_left_the_department_is_not_reminded(
+    waiting, manager, alternate_manager, department, mailoutbox, django_capture_on_commit_callbacks
+):
+    department.managers.remove(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        rule_run(key="signoff-pending", now=at(5))
+    assert [m.to for m in mailoutbox] == [[alternate_manager.email]]
+
+
 def test_second_reminder_then_analysts_are_told(
     waiting, analyst, mailoutbox, django_capture_on_commit_callbacks
 ):

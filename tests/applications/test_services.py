@@ -81,6 +81,21 @@ def test_submit_emails_the_manager_and_alternate_with_a_sign_in_link(
     assert "approve" not in message.body.split("http")[-1]  # the link does not approve by itself
 
 
+def test_a_named_manager_who_left_the_department_is_not_asked_to_sign_off(
+    trainee,
+    manager,
+    alternate_manager,
+    department,
+    draft,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    department.managers.remove(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_submit(application_id=draft.pk, by=trainee)
+    assert [m.to for m in mailoutbox] == [[alternate_manager.email]]
+
+
 def test_manager_approval_tells_trainee_and_analysts(
     trainee, manager, analyst, mailoutbox, django_capture_on_commit_callbacks
 ):

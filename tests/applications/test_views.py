@@ -317,3 +317,24 @@ def test_application_page_follows_each_write_for_each_viewer(
     submitted.refresh_from_db()
     assert submitted.status == S.MANAGER_APPROVED
     assert sign_off not in client.get(url).content.decode()
+
+
+def test_a_named_manager_removed_from_the_department_no_longer_sees_or_signs_off(
+    client_for, manager, submitted, department
+):
+    """Being named on the application is no grant: the departments managed now decide."""
+    browser = client_for(manager)
+    detail = reverse("applications:application-detail", args=[submitted.pk])
+    assert browser.get(detail).status_code == 200
+    department.managers.remove(manager)
+
+    assert browser.get(detail).status_code == 404
+    listing = browser.get(reverse("applications:application-list"))
+    assert submitted.title not in listing.content.decode()
+    response = browser.post(
+        reverse("applications:application-sign-off", args=[submitted.pk]),
+        {"decision": "approve", "comment": "", "expected_version": submitted.version},
+    )
+    assert response.status_code == 404
+    submitted.refresh_from_db()
+    assert submitted.status == S.SUBMITTED

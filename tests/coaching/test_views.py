@@ -93,6 +93,16 @@ def test_a_step_without_a_date_is_refused(client_for, project, analyst):
     assert not Conversation.objects.exists()
 
 
+def test_a_step_due_in_the_far_future_is_refused(client_for, project, analyst):
+    data = quick_entry(**{"steps-0-due_date": "9999-12-31"})
+    response = client_for(analyst).post(
+        reverse("coaching:conversation-create", args=[project.pk]), data
+    )
+    assert response.status_code == 400
+    assert "between 1 January 2000 and 31 December 2100" in response.content.decode()
+    assert not Conversation.objects.exists()
+
+
 def test_extra_fields_in_a_log_post_are_ignored(client_for, project, other_project, analyst):
     other_analyst = AnalystFactory()
     data = quick_entry(coach=other_analyst.pk, project=other_project.pk, reflection="forged")

@@ -144,6 +144,41 @@ def test_trainee_withdraws_from_my_cohort_with_confirmation(client_for, seated, 
     assert seated.status == Enrollment.Status.WITHDRAWN
 
 
+def test_a_withdrawn_trainee_no_longer_has_the_cohort(client_for, seated, trainee):
+    """Only a current place gives access: after leaving, the calendar file is gone and "My
+    cohort" says they left, without the cohort's dates, place or calendar link."""
+    services.enrollment_withdraw(enrollment_id=seated.pk, by=trainee, comment="Moved job")
+    client = client_for(trainee)
+    calendar = reverse("cohorts:cohort-calendar", args=[seated.cohort_id])
+    assert client.get(calendar).status_code == 404
+    page = client.get(reverse("cohorts:my-cohort")).content.decode()
+    assert "You left this cohort" in page
+    assert seated.cohort.location not in page
+    assert calendar not in page
+    assert "Day 1" not in page
+
+
+def test_a_waitlisted_trainee_sees_their_place_but_gets_no_calendar(
+    client_for, cohort, trainee, colleague, analyst
+):
+    from tests.cohorts.factories import ApprovedApplicationFactory
+
+    cohort.capacity = 1
+    cohort.save()
+    for person in (colleague, trainee):
+        services.enrollment_place(
+            application_id=ApprovedApplicationFactory(trainee=person).pk,
+            cohort_id=cohort.pk,
+            by=analyst,
+        )
+    client = client_for(trainee)
+    page = client.get(reverse("cohorts:my-cohort")).content.decode()
+    assert "number 1 on the waitlist" in page
+    assert client.get(reverse("cohorts:cohort-calendar", args=[cohort.pk])).status_code == 404
+    seated = client_for(colleague)
+    assert seated.get(reverse("cohorts:cohort-calendar", args=[cohort.pk])).status_code == 200
+
+
 def test_ics_download_is_a_calendar_with_three_sessions(client_for, seated, trainee):
     response = client_for(trainee).get(reverse("cohorts:cohort-calendar", args=[seated.cohort_id]))
     assert response["Content-Type"].startswith("text/calendar")
@@ -203,6 +238,31 @@ def test_propose_endpoint(client_for, analyst):
     assert data["day2"] == "2026-10-12"
     refused = client.get(reverse("cohorts:schedule-propose"), {"day1": "2026-12-25"}).json()
     assert "Christmas" in refused["error"]
+
+
+@pytest.mark.parametrize("day1", ["9999-12-31", "0001-01-03", "1999-12-31", "2101-01-03"])
+def test_propose_refuses_a_date_outside_the_sane_range(client_for, analyst, day1):
+    response = client_for(analyst).get(reverse("cohorts:schedule-propose"), {"day1": day1})
+    assert response.status_code == 400
+    assert "between 1 January 2000 and 31 December 2100" in response.json()["error"]
+
+
+def test_a_far_future_cohort_is_refused_with_a_message(client_for, analyst):
+    response = client_for(analyst).post(
+        reverse("cohorts:cohort-create"),
+        {
+            "name": "Far",
+            "day1": "9999-12-31",
+            "start_time": "09:00",
+            "end_time": "16:30",
+            "location": "Room 5",
+            "capacity": 3,
+        },
+    )
+    assert response.status_code == 200
+    assert "between 1 January 2000 and 31 December 2100" in response.content.decode()
+    assert 'max="2100-12-31"' in response.content.decode()
+    assert not Cohort.objects.exists()
 
 
 def test_create_via_form_keeps_input_on_error(client_for, analyst):

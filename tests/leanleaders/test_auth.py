@@ -1,11 +1,14 @@
 import re
+import time
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from leanleaders.models import User
 from tests.factories import TEST_PASSWORD, TraineeFactory
+from tests.support.hashers import CountingPBKDF2PasswordHasher
 
 pytestmark = pytest.mark.django_db
 
@@ -146,6 +149,46 @@ def test_signup_with_existing_address_creates_nothing_and_tells_the_owner(
     assert "already have" in mail.outbox[0].subject
 
 
+def _sign_up(client, email, department):
+    started = time.perf_counter()
+    response = client.post(
+        reverse("signup"),
+        {
+            "full_name": "Someone",
+            "email": email,
+            "department": department.pk,
+            "password1": "plan-do-check-act-42",
+            "password2": "plan-do-check-act-42",
+        },
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("signup-done")
+    return time.perf_counter() - started
+
+
+def test_signup_does_the_same_work_whether_or_not_the_account_exists(
+    client, trainee, department, settings
+):
+    """Timing must not tell who has an account: both paths hash the password once, so an
+    existing address takes at least as long as one hash, like a new one."""
+    from django.contrib.auth.hashers import make_password
+
+    settings.PASSWORD_HASHERS = ["tests.support.hashers.CountingPBKDF2PasswordHasher"]
+    one_hash = min(_timed(lambda: make_password("x")) for _ in range(3))
+    CountingPBKDF2PasswordHasher.hashed = 0
+    existing = _sign_up(client, trainee.email, department)
+    assert CountingPBKDF2PasswordHasher.hashed == 1
+    _sign_up(client, "newcomer@sfgov.org", department)
+    assert CountingPBKDF2PasswordHasher.hashed == 2
+    assert existing >= 0.8 * one_hash
+
+
+def _timed(work) -> float:
+    started = time.perf_counter()
+    work()
+    return time.perf_counter() - started
+
+
 def test_inactive_account_cannot_sign_in(client, department):
     user = TraineeFactory(department=department, is_active=False)
     client.post(reverse("login"), {"username": user.email, "password": TEST_PASSWORD})
@@ -159,6 +202,56 @@ def test_repeated_failures_lock_sign_in_without_revealing_the_account(client, tr
     assert locked.status_code == 429
     assert "Too many sign-in attempts" in locked.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def _fail_until_locked(browser, email, limit):
+    for _ in range(limit):
+        browser.post(reverse("login"), {"username": email, "password": "wrong"})
+    locked = browser.post(reverse("login"), {"username": email, "password": TEST_PASSWORD})
+    assert locked.status_code == 429
+
+
+def test_failures_from_elsewhere_do_not_lock_the_owner_out(trainee, settings):
+    """The lock is per address and client: knowing an address is not enough to lock its owner."""
+    _fail_until_locked(
+        Client(REMOTE_ADDR="203.0.113.9"), trainee.email, settings.AXES_FAILURE_LIMIT
+    )
+    owner = Client(REMOTE_ADDR="198.51.100.7")
+    response = owner.post(reverse("login"), {"username": trainee.email, "password": TEST_PASSWORD})
+    assert response.status_code == 302
+    assert "_auth_user_id" in owner.session
+
+
+def test_behind_the_proxy_clients_are_told_apart_by_the_address_it_forwards(trainee, settings):
+    settings.LEANLEADERS_BEHIND_PROXY = True
+    proxy = "10.0.0.2"  # every request reaches the app from the proxy
+    attacker = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.9")
+    _fail_until_locked(attacker, trainee.email, settings.AXES_FAILURE_LIMIT)
+    # A made-up first hop does not free the attacker: the proxy's own entry comes last.
+    spoofing = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="192.0.2.1, 203.0.113.9")
+    response = spoofing.post(reverse("login"), {"username": trainee.email, "password": "x"})
+    assert response.status_code == 429
+    owner = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    response = owner.post(reverse("login"), {"username": trainee.email, "password": TEST_PASSWORD})
+    assert response.status_code == 302
+
+
+def test_a_locked_account_resets_its_password_and_signs_in_at_once(
+    client, trainee, settings, django_capture_on_commit_callbacks
+):
+    _fail_until_locked(client, trainee.email, settings.AXES_FAILURE_LIMIT)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("password_reset"), {"email": trainee.email})
+    assert response.status_code == 302
+    form_page = client.get(_link_in(mail.outbox[-1]), follow=True)
+    new = "a-brand-new-passphrase"
+    done = client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new}
+    )
+    assert done.status_code == 302
+    response = client.post(reverse("login"), {"username": trainee.email, "password": new})
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session
 
 
 def test_password_change_signs_out_other_sessions(client, trainee):

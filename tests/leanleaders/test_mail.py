@@ -64,3 +64,20 @@ def test_a_broker_failure_leaves_the_message_pending(
         queue()
     assert OutboxEmail.objects.get().status == OutboxEmail.Status.PENDING
     assert mail.outbox == []
+
+
+def test_subjects_are_plain_text_and_only_the_html_is_escaped(
+    trainee, manager, django_capture_on_commit_callbacks
+):
+    from applications.services import application_submit
+    from tests.applications.factories import ApplicationFactory
+
+    title = 'Fix "intake" <queue> & Co\'s backlog'
+    application = ApplicationFactory(trainee=trainee, manager=manager, title=title)
+    with django_capture_on_commit_callbacks(execute=True):
+        application_submit(application_id=application.pk, by=trainee)
+    message = mail.outbox[0]
+    assert message.subject.endswith(f"asks for your sign-off: {title}")
+    assert title in message.body
+    html, _ = message.alternatives[0]
+    assert "Fix &quot;intake&quot; &lt;queue&gt; &amp; Co&#x27;s backlog" in html

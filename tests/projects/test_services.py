@@ -107,6 +107,55 @@ def test_import_saves_nothing_when_a_row_is_out_of_range(trainee):
     assert not Measurement.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("scale", "value", "allowed"),
+    [
+        ("count", "0", True),
+        ("count", "12.5", True),
+        ("count", "-1", False),
+        ("count", "-99999999999", False),
+        ("percent", "100", True),
+        ("percent", "100.5", False),
+        ("percent", "-0.1", False),
+        ("any", "-99999999999", True),
+    ],
+)
+def test_a_measurement_must_fit_its_measures_scale(trainee, scale, value, allowed):
+    project = make_project(trainee)
+    measure = project.measures.get()
+    Measure.objects.filter(pk=measure.pk).update(scale=scale)
+    log = {"measure_id": measure.pk, "by": trainee, "date": TODAY(), "value": Decimal(value)}
+    if allowed:
+        services.measurement_add(**log)
+        assert measure.measurements.get().value == Decimal(value)
+    else:
+        with pytest.raises(ValidationError, match="0"):
+            services.measurement_add(**log)
+        assert not Measurement.objects.exists()
+
+
+def test_an_import_row_outside_the_scale_saves_nothing(trainee):
+    project = make_project(trainee)
+    measure = project.measures.get()
+    parsed = csv_import.parse("2026-01-05,10\n2026-01-12,-4\n", today=TODAY())
+    with pytest.raises(ValidationError, match=r"Line 2: .*below 0"):
+        services.measurements_import(measure_id=measure.pk, by=trainee, rows=parsed.rows)
+    assert not Measurement.objects.exists()
+
+
+def test_baseline_and_target_must_fit_the_scale(trainee):
+    project = make_project(trainee)
+    measure = project.measures.get()
+    with pytest.raises(ValidationError, match="below 0"):
+        services.measure_update(measure_id=measure.pk, by=trainee, data={"target_value": -3})
+    points = [csv_import.Row(line=1, date=TODAY(), value=Decimal(-2))]
+    with pytest.raises(ValidationError, match="below 0"):
+        services.measure_update(measure_id=measure.pk, by=trainee, data={}, baseline_points=points)
+    measure.refresh_from_db()
+    assert measure.target_value is None
+    assert not measure.baseline_points.exists()
+
+
 def test_trainee_changes_measure_and_baseline_points(trainee):
     project = make_project(trainee)
     measure = project.measures.get()

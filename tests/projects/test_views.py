@@ -92,6 +92,69 @@ def test_invalid_measurement_keeps_what_was_typed(client_for, trainee, project):
     assert not Measurement.objects.exists()
 
 
+def test_a_measurement_from_before_2000_is_refused(client_for, trainee, project):
+    measure = project.measures.get()
+    response = client_for(trainee).post(
+        url("measurement-add", project.pk),
+        {"log-measure": measure.pk, "log-date": "1066-10-14", "log-value": "12.5"},
+    )
+    assert response.status_code == 400
+    assert "between 1 January 2000 and 31 December 2100" in response.content.decode()
+    assert not Measurement.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("-99999999999", "can&#x27;t be below 0"),
+        ("\u0661\u0662", "Type the number with the digits 0 to 9"),  # Arabic-Indic 12
+        ("\uff11\uff12", "Type the number with the digits 0 to 9"),  # full-width 12
+    ],
+)
+def test_an_impossible_or_foreign_digit_measurement_is_refused(
+    client_for, trainee, project, typed, message
+):
+    measure = project.measures.get()
+    response = client_for(trainee).post(
+        url("measurement-add", project.pk),
+        {"log-measure": measure.pk, "log-date": timezone.localdate(), "log-value": typed},
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Measurement.objects.exists()
+
+
+def test_the_measure_form_offers_the_scale(client_for, trainee, project):
+    measure = project.measures.get()
+    page = client_for(trainee).get(url("measure-edit", project.pk, measure.pk)).content.decode()
+    assert "A percentage: 0 to 100" in page
+    response = client_for(trainee).post(
+        url("measure-edit", project.pk, measure.pk),
+        {
+            "name": measure.name,
+            "unit": "%",
+            "direction": "higher",
+            "scale": "percent",
+            "target_value": "120",
+        },
+    )
+    assert response.status_code == 200
+    assert "0 to 100" in response.content.decode()
+    measure.refresh_from_db()
+    assert measure.target_value is None
+
+
+def test_csv_import_refuses_foreign_digits_with_the_line(client_for, trainee, project):
+    measure = project.measures.get()
+    response = client_for(trainee).post(
+        url("measurement-import", project.pk),
+        {"measure": measure.pk, "pasted": "2026-01-05,\u0661\u0660"},
+    )
+    assert response.status_code == 400
+    assert "digits 0 to 9" in response.content.decode()
+    assert not Measurement.objects.exists()
+
+
 def test_external_next_is_ignored(client_for, trainee, project):
     measure = project.measures.get()
     response = client_for(trainee).post(
@@ -267,6 +330,7 @@ def test_analyst_changes_measure_with_reason_shown_in_history(client_for, analys
         "name": measure.name,
         "unit": "working days",
         "direction": "lower",
+        "scale": "count",
         "baseline_value": "21",
     }
     refused = client.post(url("measure-edit", project.pk, measure.pk), data)
@@ -290,6 +354,7 @@ def test_trainee_records_baseline_points(client_for, trainee, project):
             "name": measure.name,
             "unit": "days",
             "direction": "lower",
+            "scale": "count",
             "baseline_points_text": "2026-01-05,20\n2026-01-12,24\n2026-01-19,22",
             "target_value": "12",
         },
@@ -494,3 +559,17 @@ def test_project_page_follows_each_write_for_each_viewer(client_for, trainee, an
     assert "Mark reviewed" in analysts
     assert "Log a measurement" not in analysts
     assert ">9<" in mine.get(url("project-detail", project.pk)).content.decode()
+
+
+def test_a_megabyte_problem_statement_is_refused_and_nothing_changes(client_for, trainee, project):
+    client = client_for(trainee)
+    form = client.get(url("project-edit", project.pk)).content.decode()
+    assert "Up to 5,000 characters." in form
+    assert 'maxlength="5000"' in form
+    response = client.post(
+        url("project-edit", project.pk), {"title": "Shorter waits", "problem": "x" * 2**20}
+    )
+    assert response.status_code == 200
+    assert "Ensure this value has at most 5000 characters" in response.content.decode()
+    project.refresh_from_db()
+    assert len(project.problem) < 5000

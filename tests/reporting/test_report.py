@@ -130,8 +130,16 @@ def test_report_page_refuses_a_bad_date_politely(dataset, analyst, client_for):
         reverse("reports:program-report") + "?from=yesterday&to=2025-01-10"
     )
     assert response.status_code == 200
-    assert "it was ignored" in response.content.decode()
+    assert "“From” was ignored" in response.content.decode()
     assert 'data-figure="applied">3<' in response.content.decode()
+
+
+def test_report_page_ignores_a_far_future_date_with_a_message(dataset, analyst, client_for):
+    response = client_for(analyst).get(reverse("reports:program-report") + "?to=9999-12-31")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "between 1 January 2000 and 31 December 2100" in page
+    assert 'data-figure="applied">6<' in page
 
 
 @pytest.mark.parametrize("role", ["trainee", "manager", "other_dept_manager"])

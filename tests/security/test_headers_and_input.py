@@ -20,7 +20,13 @@ def test_pages_send_security_headers(client_for, trainee):
     assert "frame-ancestors 'none'" in csp
 
 
-def test_session_and_csrf_cookies_are_httponly_and_samesite(client, trainee):
+def test_session_cookie_is_httponly_and_both_cookies_are_samesite(client, trainee):
+    """As docs/security.md says: the CSRF cookie is SameSite but readable by scripts, which is
+    Django's default and costs nothing (the token is in every page anyway)."""
+    client.get(reverse("login"))
+    csrf_cookie = client.cookies["csrftoken"]
+    assert csrf_cookie["samesite"] == "Lax"
+    assert not csrf_cookie["httponly"]
     client.post(reverse("login"), {"username": trainee.email, "password": TEST_PASSWORD})
     session_cookie = client.cookies["sessionid"]
     assert session_cookie["httponly"]
