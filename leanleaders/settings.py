@@ -95,6 +95,13 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     # Fail fast while PostgreSQL is unreachable instead of hanging a worker.
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 3
+elif DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A small office on the SQLite default: WAL lets pages read while someone writes, and
+    # IMMEDIATE takes the write lock when a transaction begins, so two people placing into the
+    # last seat queue behind the busy timeout (seconds) instead of failing "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE", timeout=20, init_command="PRAGMA journal_mode=WAL"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "leanleaders.User"
