@@ -9,6 +9,7 @@ and a broker outage only delays the send: the sweeper picks up rows that are sti
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -91,14 +92,33 @@ def email_queue(
     return outbox
 
 
-def outbox_enqueue(outbox_id: int) -> None:
-    """Hand a message to Celery. A broker failure is logged and left to the sweeper."""
+# After a failed publish this process stops publishing for a while. Each attempt against a hung
+# broker costs its socket timeout, so a request that queues 25 emails would otherwise pay it 25
+# times; the rows are safe in the outbox and the sweeper sends them once the broker answers.
+PUBLISH_PAUSE_SECONDS = 30.0
+_publish_paused_until = 0.0
+
+
+def outbox_enqueue(outbox_id: int) -> bool:
+    """Hand a message to Celery; True if it was published. A broker failure is logged and left
+    to the sweeper, and publishing pauses for `PUBLISH_PAUSE_SECONDS`."""
     from leanleaders.tasks import send_outbox_email_task
 
+    global _publish_paused_until
+    if time.monotonic() < _publish_paused_until:
+        return False
     try:
         send_outbox_email_task.delay(outbox_id)
     except Exception:  # the broker being down must never fail the request
-        logger.warning("Could not enqueue outbox email %s; the sweeper will retry.", outbox_id)
+        _publish_paused_until = time.monotonic() + PUBLISH_PAUSE_SECONDS
+        logger.warning(
+            "Could not enqueue outbox email %s; publishing pauses for %.0f s and the sweeper "
+            "will send what waits.",
+            outbox_id,
+            PUBLISH_PAUSE_SECONDS,
+        )
+        return False
+    return True
 
 
 def outbox_build_message(outbox: OutboxEmail) -> EmailMultiAlternatives:

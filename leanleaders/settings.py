@@ -223,17 +223,19 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A request that queues mail must not hang when Redis is down or hung (accepting connections,
+# never answering): each broker command gives up after 0.3 s (Redis answers in a millisecond
+# when well), publishing is not retried, and after one failure the process stops publishing for
+# a while (leanleaders.mail.outbox_enqueue). The outbox rows wait for the sweeper.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 60 * 60,
-    "socket_connect_timeout": 1,
-    "socket_timeout": 2,
+    "socket_connect_timeout": 0.3,
+    "socket_timeout": 0.3,
     "max_retries": 0,
 }
-# A request that queues mail must not hang when Redis is down: publishing is not retried, the
-# outbox row stays pending and the sweeper sends it later.
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_TIMEOUT = 0.3
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     # Re-sends what was queued while the broker was down.
