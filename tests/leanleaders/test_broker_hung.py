@@ -80,24 +80,47 @@ def test_a_manager_sign_off_returns_at_once(client_for, trainee, manager):
     assert application.status == Application.Status.MANAGER_APPROVED
 
 
-def test_cancelling_a_cohort_of_25_returns_at_once_and_every_email_waits_for_the_sweeper(
-    client_for, analyst, department
-):
+def cohort_of_25(analyst, department) -> Cohort:
     cohort = CohortFactory(capacity=25)
     for _ in range(25):
         application = ApprovedApplicationFactory(trainee=TraineeFactory(department=department))
         cohort_services.enrollment_place(
             application_id=application.pk, cohort_id=cohort.pk, by=analyst
         )
+    return cohort
+
+
+def cancel(client, cohort: Cohort):
+    return timed_post(
+        client,
+        reverse("cohorts:cohort-status", args=[cohort.pk]),
+        {"action": "cancel", "reason": "The trainer is ill."},
+    )
+
+
+def test_cancelling_a_cohort_of_25_returns_at_once_and_every_email_waits_for_the_sweeper(
+    client_for, analyst, department
+):
+    client = client_for(analyst)
+    # The same cancellation with a broker that answers (in memory, nothing consumes), for scale:
+    # rendering 25 emails takes a few hundred milliseconds, more when the machine is busy.
+    healthy = cohort_of_25(analyst, department)
+    saved = {k: celery_app.conf[k] for k in ("task_always_eager", "broker_url")}
+    reconnect(task_always_eager=False, broker_url="memory://")
+    try:
+        _, healthy_elapsed = cancel(client, healthy)
+    finally:
+        reconnect(**saved)
+
+    cohort = cohort_of_25(analyst, department)
     before = set(OutboxEmail.objects.values_list("pk", flat=True))
     with broker_hung() as hung:
-        response, elapsed = timed_post(
-            client_for(analyst),
-            reverse("cohorts:cohort-status", args=[cohort.pk]),
-            {"action": "cancel", "reason": "The trainer is ill."},
-        )
+        response, elapsed = cancel(client, cohort)
     assert response.status_code == 302
-    assert elapsed < LIMIT_SECONDS, f"cancelling took {elapsed:.2f}s with Redis hung"
+    # Under a second; on a machine so busy that the healthy run alone takes over half of that,
+    # the hung broker may still add at most half a second (one bounded publish).
+    limit = max(LIMIT_SECONDS, healthy_elapsed + 0.5)
+    assert elapsed < limit, f"{elapsed:.2f}s with Redis hung, {healthy_elapsed:.2f}s with it well"
     cohort.refresh_from_db()
     assert cohort.status == Cohort.Status.CANCELLED
     cancelled = OutboxEmail.objects.exclude(pk__in=before)
