@@ -164,6 +164,12 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# A message marked "sending" longer than this is taken to be lost with its sender and is sent
+# again by the outbox sweeper. An SMTP exchange is at most about ten commands (connect, EHLO,
+# STARTTLS, AUTH, MAIL, RCPT, DATA, ...), each bounded by EMAIL_TIMEOUT.
+LEANLEADERS_OUTBOX_CLAIM_SECONDS = env.int(
+    "LEANLEADERS_OUTBOX_CLAIM_SECONDS", default=10 * EMAIL_TIMEOUT
+)
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
     default=(

@@ -52,6 +52,17 @@ def _publishing_not_paused(monkeypatch):
     monkeypatch.setattr(mail, "_publish_paused_until", 0.0)
 
 
+@pytest.fixture(autouse=True)
+def _no_kept_smtp_connection():
+    """Each test sends through the email settings it has, not a connection an earlier test
+    kept open."""
+    from leanleaders.mail import smtp_connection_close
+
+    smtp_connection_close()
+    yield
+    smtp_connection_close()
+
+
 @pytest.fixture
 def department(db):
     return DepartmentFactory(name="Public Health", code="DPH")

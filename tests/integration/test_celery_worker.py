@@ -46,7 +46,7 @@ def _database_url() -> str:
 
 
 class Worker:
-    def __init__(self, smtp_port: int, queue: str) -> None:
+    def __init__(self, smtp_port: int, queue: str, claim_seconds: int = 100) -> None:
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "leanleaders.test_settings",
@@ -58,6 +58,7 @@ class Worker:
             "EMAIL_HOST": "127.0.0.1",
             "EMAIL_PORT": str(smtp_port),
             "LEANLEADERS_SMTP_RETRY_BASE_SECONDS": "1",
+            "LEANLEADERS_OUTBOX_CLAIM_SECONDS": str(claim_seconds),
         }
         self.log = ROOT / "test-artifacts" / f"worker-{queue}.log"
         self.log.parent.mkdir(exist_ok=True)
@@ -224,29 +225,39 @@ def test_outbox_enqueue_never_raises_when_the_broker_is_unreachable(broker_queue
     assert time.monotonic() - started < 2
 
 
-def test_a_worker_killed_mid_send_delivers_after_restart_without_a_duplicate(smtp, broker_queue):
-    first = Worker(smtp.port, broker_queue)
-    outbox = queue_message("integration:killed")
-    # Hold the outbox row so the worker's send is stuck mid-task, then kill the worker there.
-    with transaction.atomic():
-        OutboxEmail.objects.select_for_update().get(pk=outbox.pk)
+def test_a_worker_killed_mid_send_costs_one_claim_window_and_no_duplicate(broker_queue, settings):
+    claim_seconds = 15
+    settings.LEANLEADERS_OUTBOX_CLAIM_SECONDS = claim_seconds  # the sweeper runs in this process
+    with SmtpServer(hold_first=1) as smtp:
+        first = Worker(smtp.port, broker_queue, claim_seconds=claim_seconds)
+        outbox = queue_message("integration:killed")
         deadline = time.monotonic() + 20
-        while "received" not in first.log.read_text() and time.monotonic() < deadline:
+        while smtp.handler.held == 0 and time.monotonic() < deadline:
             time.sleep(0.1)
-        time.sleep(0.5)
+        # The worker is inside the SMTP exchange, and its claim is already committed.
+        outbox.refresh_from_db()
+        assert outbox.status == OutboxEmail.Status.SENDING
+        assert outbox.claimed_by
         first.kill()
-    outbox.refresh_from_db()
-    assert outbox.status == OutboxEmail.Status.PENDING
-    assert smtp.handler.messages == []
+        smtp.release_held()  # the server drops the dead client's half-sent message
 
-    second = Worker(smtp.port, broker_queue)
-    try:
-        sweep_outbox_task(older_than_seconds=0)
-        received = smtp.handler.wait_for(1)
-        time.sleep(2)
-    finally:
-        second.stop()
+        second = Worker(smtp.port, broker_queue, claim_seconds=claim_seconds)
+        try:
+            # While the claim is fresh nobody sends it again: not the sweeper, not a
+            # redelivered task.
+            assert sweep_outbox_task(older_than_seconds=0) == 0
+            send_outbox_email_task.delay(outbox.pk)
+            time.sleep(2)
+            assert smtp.handler.messages == []
+            # Once the claim is older than the window, the sweeper hands it to the live worker.
+            time.sleep(max(0.0, outbox.claimed_at.timestamp() + claim_seconds - time.time()))
+            assert sweep_outbox_task(older_than_seconds=0) == 1
+            received = smtp.handler.wait_for(1)
+            time.sleep(2)
+        finally:
+            second.stop()
     assert len(received) == 1
     assert len(smtp.handler.messages) == 1
     outbox.refresh_from_db()
     assert outbox.status == OutboxEmail.Status.SENT
+    assert outbox.attempts == 2
