@@ -32,8 +32,9 @@ logger = logging.getLogger(__name__)
 CACHE_ALIAS = "fragments"
 GENERATION_KEY = "data-generation"
 
-# Written on every request or sign-in attempt, and shown on no cached page.
-UNWATCHED_TABLE_PREFIXES = ("django_session", "axes_")
+# Written on every request or sign-in attempt, or twice per email sent, and shown on no cached
+# page.
+UNWATCHED_TABLE_PREFIXES = ("django_session", "axes_", "leanleaders_outboxemail")
 
 _WRITE = re.compile(r"\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+[\"`]?(\w+)", re.IGNORECASE)
 _TRUNCATE = re.compile(r"\s*TRUNCATE\b", re.IGNORECASE)

@@ -15,7 +15,8 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,7 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -106,30 +107,71 @@ def email_queue(
 PUBLISH_PAUSE_SECONDS = 30.0
 _publish_paused_until = 0.0
 
-# Mail servers commonly drop a connection idle for a minute or more; close ours before that.
-SMTP_IDLE_SECONDS = 30.0
+# Messages per send task. A task's own cost (the broker round trips, handing it to a pool
+# process, the acknowledgement) was most of a fan-out's time when each message had one.
+PUBLISH_BATCH_SIZE = 100
 
 
-def outbox_enqueue(outbox_id: int) -> bool:
-    """Hand a message to Celery; True if it was published. A broker failure is logged and left
-    to the sweeper, and publishing pauses for `PUBLISH_PAUSE_SECONDS`."""
-    from leanleaders.tasks import send_outbox_email_task
+class _PublishBatch(threading.local):
+    outbox_ids: list[int] | None = None
+
+
+_batch = _PublishBatch()
+
+
+@contextmanager
+def outbox_publishing_batched() -> Iterator[None]:
+    """Publish the sends committed inside this block together, in tasks of up to
+    `PUBLISH_BATCH_SIZE` messages, as each batch fills and when the block ends. Every request
+    runs inside one (`leanleaders.middleware.outbox_publishing`), and so does each reminder
+    rule's run and the sweeper. Nested blocks join the outer one."""
+    if _batch.outbox_ids is not None:
+        yield
+        return
+    _batch.outbox_ids = []
+    try:
+        yield
+    finally:
+        outbox_ids, _batch.outbox_ids = _batch.outbox_ids, None
+        outbox_publish(outbox_ids)
+
+
+def outbox_enqueue(outbox_id: int) -> None:
+    """Have a committed message sent: now, or with the batch this block is collecting."""
+    if _batch.outbox_ids is None:
+        outbox_publish([outbox_id])
+        return
+    _batch.outbox_ids.append(outbox_id)
+    if len(_batch.outbox_ids) >= PUBLISH_BATCH_SIZE:
+        outbox_publish(_batch.outbox_ids)
+        _batch.outbox_ids = []
+
+
+def outbox_publish(outbox_ids: Sequence[int]) -> int:
+    """Hand messages to Celery in tasks of up to `PUBLISH_BATCH_SIZE`; returns how many were
+    published. A broker failure is logged, publishing pauses for `PUBLISH_PAUSE_SECONDS`, and
+    the rest is left to the sweeper."""
+    from leanleaders.tasks import send_outbox_emails_task
 
     global _publish_paused_until
-    if time.monotonic() < _publish_paused_until:
-        return False
-    try:
-        send_outbox_email_task.delay(outbox_id)
-    except Exception:  # the broker being down must never fail the request
-        _publish_paused_until = time.monotonic() + PUBLISH_PAUSE_SECONDS
-        logger.warning(
-            "Could not enqueue outbox email %s; publishing pauses for %.0f s and the sweeper "
-            "will send what waits.",
-            outbox_id,
-            PUBLISH_PAUSE_SECONDS,
-        )
-        return False
-    return True
+    published = 0
+    for start in range(0, len(outbox_ids), PUBLISH_BATCH_SIZE):
+        if time.monotonic() < _publish_paused_until:
+            break
+        chunk = list(outbox_ids[start : start + PUBLISH_BATCH_SIZE])
+        try:
+            send_outbox_emails_task.delay(chunk)
+        except Exception:  # the broker being down must never fail the request
+            _publish_paused_until = time.monotonic() + PUBLISH_PAUSE_SECONDS
+            logger.warning(
+                "Could not publish %d outbox emails; publishing pauses for %.0f s and the "
+                "sweeper will send what waits.",
+                len(outbox_ids) - published,
+                PUBLISH_PAUSE_SECONDS,
+            )
+            break
+        published += len(chunk)
+    return published
 
 
 def outbox_build_message(outbox: OutboxEmail) -> EmailMultiAlternatives:
@@ -158,6 +200,20 @@ def outbox_claim_cutoff() -> datetime:
     return timezone.now() - timedelta(seconds=settings.LEANLEADERS_OUTBOX_CLAIM_SECONDS)
 
 
+@contextmanager
+def _sender_write() -> Iterator[None]:
+    """A transaction for the sender's own status updates (claim, sent, failed) that does not wait
+    for PostgreSQL to flush its log to disk. Other sessions see the update at once, so claims
+    work across workers as ever; only a crash of PostgreSQL itself can lose its last fraction of
+    a second of these updates, and then those messages are sent again. Waiting for the flush
+    twice per message was most of a fan-out's time."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        yield
+
+
 def outbox_claim(*, outbox_id: int, claim: str) -> OutboxEmail | None:
     """Mark one message as being sent under `claim`, committed before any SMTP traffic.
 
@@ -169,23 +225,29 @@ def outbox_claim(*, outbox_id: int, claim: str) -> OutboxEmail | None:
     claimable = Q(status=OutboxEmail.Status.PENDING) | Q(
         status=OutboxEmail.Status.SENDING, claimed_at__lt=outbox_claim_cutoff()
     )
-    won = OutboxEmail.objects.filter(claimable, pk=outbox_id).update(
-        status=OutboxEmail.Status.SENDING,
-        claimed_by=claim,
-        claimed_at=timezone.now(),
-        attempts=F("attempts") + 1,
-    )
+    with _sender_write():
+        won = OutboxEmail.objects.filter(claimable, pk=outbox_id).update(
+            status=OutboxEmail.Status.SENDING,
+            claimed_by=claim,
+            claimed_at=timezone.now(),
+            attempts=F("attempts") + 1,
+        )
     return OutboxEmail.objects.get(pk=outbox_id) if won else None
 
 
 def outbox_mark_failed(*, outbox_id: int, claim: str, error: str, final: bool) -> None:
     """The send under `claim` failed: back to pending for the retry, or failed for good."""
-    OutboxEmail.objects.filter(
-        pk=outbox_id, status=OutboxEmail.Status.SENDING, claimed_by=claim
-    ).update(
-        status=OutboxEmail.Status.FAILED if final else OutboxEmail.Status.PENDING,
-        last_error=error[:2000],
-    )
+    with _sender_write():
+        OutboxEmail.objects.filter(
+            pk=outbox_id, status=OutboxEmail.Status.SENDING, claimed_by=claim
+        ).update(
+            status=OutboxEmail.Status.FAILED if final else OutboxEmail.Status.PENDING,
+            last_error=error[:2000],
+        )
+
+
+# Mail servers commonly drop a connection idle for a minute or more; close ours before that.
+SMTP_IDLE_SECONDS = 30.0
 
 
 class _ThreadConnection(threading.local):
@@ -249,9 +311,10 @@ def outbox_send(*, outbox_id: int, claim: str) -> bool:
     if outbox is None:
         return False
     _smtp_deliver(outbox_build_message(outbox))
-    OutboxEmail.objects.filter(pk=outbox_id, claimed_by=claim).update(
-        status=OutboxEmail.Status.SENT, sent_at=timezone.now(), last_error=""
-    )
+    with _sender_write():
+        OutboxEmail.objects.filter(pk=outbox_id, claimed_by=claim).update(
+            status=OutboxEmail.Status.SENT, sent_at=timezone.now(), last_error=""
+        )
     return True
 
 

@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "leanleaders.middleware.outbox_publishing",
 ]
 
 ROOT_URLCONF = "leanleaders.urls"
@@ -232,7 +233,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A request that queues mail must not hang when Redis is down or hung (accepting connections,
 # never answering): each broker command gives up after 0.3 s (Redis answers in a millisecond
 # when well), publishing is not retried, and after one failure the process stops publishing for
-# a while (leanleaders.mail.outbox_enqueue). The outbox rows wait for the sweeper.
+# a while (leanleaders.mail.outbox_publish). The outbox rows wait for the sweeper.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 60 * 60,
     "socket_connect_timeout": 0.3,

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from leanleaders.mail import (
     outbox_claim_cutoff,
-    outbox_enqueue,
     outbox_mark_failed,
     outbox_new_claim,
+    outbox_publish,
     outbox_send,
 )
 from leanleaders.models import OutboxEmail
@@ -37,6 +37,24 @@ def send_outbox_email_task(self, outbox_id: int) -> bool:
 
 
 @shared_task(acks_late=True)
+def send_outbox_emails_task(outbox_ids: list[int]) -> int:
+    """Send a batch over this process's kept SMTP connection, each message under its own claim.
+    A message the server refuses goes on to `send_outbox_email_task`, which retries it with
+    backoff; the rest of the batch carries on. Returns how many this task sent."""
+    sent = 0
+    for outbox_id in outbox_ids:
+        claim = outbox_new_claim()
+        try:
+            sent += outbox_send(outbox_id=outbox_id, claim=claim)
+        except (smtplib.SMTPException, OSError) as exc:
+            outbox_mark_failed(outbox_id=outbox_id, claim=claim, error=repr(exc), final=False)
+            send_outbox_email_task.apply_async(
+                (outbox_id,), countdown=settings.LEANLEADERS_SMTP_RETRY_BASE_SECONDS
+            )
+    return sent
+
+
+@shared_task(acks_late=True)
 def sweep_outbox_task(older_than_seconds: int = 60) -> int:
     """Re-enqueue messages still pending after a while (queued while Redis was down, or their
     task was lost with a killed worker) and those whose sender died mid-send (a claim older
@@ -46,7 +64,7 @@ def sweep_outbox_task(older_than_seconds: int = 60) -> int:
         Q(status=OutboxEmail.Status.PENDING, created_at__lte=cutoff)
         | Q(status=OutboxEmail.Status.SENDING, claimed_at__lt=outbox_claim_cutoff())
     ).values_list("pk", flat=True)[:500]
-    return sum(outbox_enqueue(outbox_id) for outbox_id in waiting)
+    return outbox_publish(list(waiting))
 
 
 @shared_task(acks_late=True)

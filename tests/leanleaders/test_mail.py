@@ -59,7 +59,7 @@ def test_a_broker_failure_leaves_the_message_pending(
     def broker_down(*args, **kwargs):
         raise ConnectionError("redis is down")
 
-    monkeypatch.setattr(tasks.send_outbox_email_task, "delay", broker_down)
+    monkeypatch.setattr(tasks.send_outbox_emails_task, "delay", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         queue()
     assert OutboxEmail.objects.get().status == OutboxEmail.Status.PENDING

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from leanleaders.mail import email_queue, outbox_new_claim, outbox_send
 from leanleaders.models import OutboxEmail
-from leanleaders.tasks import send_outbox_email_task, sweep_outbox_task
+from leanleaders.tasks import send_outbox_email_task, send_outbox_emails_task, sweep_outbox_task
 from tests.support.smtp import SmtpServer
 
 pytestmark = pytest.mark.django_db
@@ -84,8 +84,8 @@ def test_the_sweeper_resends_pending_rows_and_dead_claims_but_not_live_ones(sett
 
 def test_a_fan_out_goes_through_one_smtp_connection(smtp):
     rows = [queue(f"fan-out:{n}", to=f"person{n}@sfgov.org") for n in range(5)]
-    for row in rows:
-        assert send_outbox_email_task(row.pk) is True
+    assert send_outbox_emails_task([row.pk for row in rows[:3]]) == 3
+    assert send_outbox_emails_task([row.pk for row in rows[3:]]) == 2
     received = smtp.handler.wait_for(5)
     assert sorted(m["To"] for m in received) == [f"person{n}@sfgov.org" for n in range(5)]
     assert len(set(smtp.handler.peers)) == 1
@@ -116,3 +116,65 @@ def test_a_refused_send_is_retried_and_each_attempt_counts_once(settings):
     assert flaky.handler.attempts == 2
     outbox.refresh_from_db()
     assert (outbox.status, outbox.attempts, outbox.last_error) == (S.SENT, 2, "")
+
+
+def test_a_refused_message_in_a_batch_is_retried_alone_and_the_rest_go_out(settings):
+    with SmtpServer(fail_first=1) as flaky:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = "127.0.0.1"
+        settings.EMAIL_PORT = flaky.port
+        rows = [queue(f"batch:{n}", to=f"person{n}@sfgov.org") for n in range(3)]
+        # Eager here, so the refused message's retry runs at once rather than after its wait.
+        assert send_outbox_emails_task([row.pk for row in rows]) == 2
+        received = flaky.handler.wait_for(3)
+    assert sorted(m["To"] for m in received) == [f"person{n}@sfgov.org" for n in range(3)]
+    attempts = dict(OutboxEmail.objects.values_list("dedupe_key", "attempts"))
+    assert attempts == {"batch:0": 2, "batch:1": 1, "batch:2": 1}
+    assert set(OutboxEmail.objects.values_list("status", flat=True)) == {S.SENT}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_25_emails_of_a_cancelled_cohort_are_published_as_one_task(
+    client_for, analyst, department
+):
+    from celery.signals import before_task_publish
+    from django.urls import reverse
+
+    from cohorts import services as cohort_services
+    from leanleaders.celery import app as celery_app
+    from tests.cohorts.factories import ApprovedApplicationFactory, CohortFactory
+    from tests.factories import TraineeFactory
+    from tests.support.broker import reconnect
+
+    cohort = CohortFactory(capacity=25)
+    for _ in range(25):
+        application = ApprovedApplicationFactory(trainee=TraineeFactory(department=department))
+        cohort_services.enrollment_place(
+            application_id=application.pk, cohort_id=cohort.pk, by=analyst
+        )
+    published: list[tuple[str, list[int]]] = []
+
+    def record(sender: str, body: tuple, **kwargs: object) -> None:
+        published.append((sender, sorted(body[0][0])))
+
+    saved = {k: celery_app.conf[k] for k in ("task_always_eager", "broker_url")}
+    # A real broker in memory that nothing consumes: what is published stays there.
+    reconnect(task_always_eager=False, broker_url="memory://")
+    before_task_publish.connect(record)
+    try:
+        response = client_for(analyst).post(
+            reverse("cohorts:cohort-status", args=[cohort.pk]),
+            {"action": "cancel", "reason": "The trainer is ill."},
+        )
+    finally:
+        before_task_publish.disconnect(record)
+        reconnect(**saved)
+    assert response.status_code == 302
+    cancelled = OutboxEmail.objects.filter(dedupe_key__contains="cancelled")
+    assert cancelled.count() == 25
+    assert published == [
+        (
+            "leanleaders.tasks.send_outbox_emails_task",
+            sorted(cancelled.values_list("pk", flat=True)),
+        )
+    ]
