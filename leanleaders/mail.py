@@ -2,8 +2,10 @@
 
 `email_queue` renders a message from its three templates (`<name>.subject.txt`, `<name>.txt`,
 `<name>.html`), stores it as an `OutboxEmail` row in the caller's transaction and asks Celery to
-send it once that transaction commits. The row's unique `dedupe_key` makes a repeated call a no-op,
-and a broker outage only delays the send: the sweeper picks up rows that are still pending.
+send it once that transaction commits (with the rest of the request's sends, in tasks of up to
+100). The row's unique `dedupe_key` makes a repeated call a no-op, and a broker outage only
+delays the send: the sweeper picks up rows that are still pending. A worker claims each row
+before it talks to SMTP and sends over one kept connection (`outbox_send`).
 """
 
 from __future__ import annotations
@@ -102,8 +104,9 @@ def email_queue(
 
 
 # After a failed publish this process stops publishing for a while. Each attempt against a hung
-# broker costs its socket timeout, so a request that queues 25 emails would otherwise pay it 25
-# times; the rows are safe in the outbox and the sweeper sends them once the broker answers.
+# broker costs its socket timeout, which every following request (and every batch of a reminder
+# run) would otherwise pay again; the rows are safe in the outbox and the sweeper sends them once
+# the broker answers.
 PUBLISH_PAUSE_SECONDS = 30.0
 _publish_paused_until = 0.0
 
