@@ -2,20 +2,32 @@
 
 `email_queue` renders a message from its three templates (`<name>.subject.txt`, `<name>.txt`,
 `<name>.html`), stores it as an `OutboxEmail` row in the caller's transaction and asks Celery to
-send it once that transaction commits. The row's unique `dedupe_key` makes a repeated call a no-op,
-and a broker outage only delays the send: the sweeper picks up rows that are still pending.
+send it once that transaction commits (with the rest of the request's sends, in tasks of up to
+100). The row's unique `dedupe_key` makes a repeated call a no-op, and a broker outage only
+delays the send: the sweeper picks up rows that are still pending. A worker claims each row
+before it talks to SMTP and sends over one kept connection (`outbox_send`).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+import os
+import smtplib
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
 from django.template import Context, engines
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -99,14 +111,78 @@ def email_queue(
     return outbox
 
 
-def outbox_enqueue(outbox_id: int) -> None:
-    """Hand a message to Celery. A broker failure is logged and left to the sweeper."""
-    from leanleaders.tasks import send_outbox_email_task
+# After a failed publish this process stops publishing for a while. Each attempt against a hung
+# broker costs its socket timeout, which every following request (and every batch of a reminder
+# run) would otherwise pay again; the rows are safe in the outbox and the sweeper sends them once
+# the broker answers.
+PUBLISH_PAUSE_SECONDS = 30.0
+_publish_paused_until = 0.0
 
+# Messages per send task. A task's own cost (the broker round trips, handing it to a pool
+# process, the acknowledgement) was most of a fan-out's time when each message had one.
+PUBLISH_BATCH_SIZE = 100
+
+
+class _PublishBatch(threading.local):
+    outbox_ids: list[int] | None = None
+
+
+_batch = _PublishBatch()
+
+
+@contextmanager
+def outbox_publishing_batched() -> Iterator[None]:
+    """Publish the sends committed inside this block together, in tasks of up to
+    `PUBLISH_BATCH_SIZE` messages, as each batch fills and when the block ends. Every request
+    runs inside one (`leanleaders.middleware.outbox_publishing`), and so does each reminder
+    rule's run and the sweeper. Nested blocks join the outer one."""
+    if _batch.outbox_ids is not None:
+        yield
+        return
+    _batch.outbox_ids = []
     try:
-        send_outbox_email_task.delay(outbox_id)
-    except Exception:  # the broker being down must never fail the request
-        logger.warning("Could not enqueue outbox email %s; the sweeper will retry.", outbox_id)
+        yield
+    finally:
+        outbox_ids, _batch.outbox_ids = _batch.outbox_ids, None
+        outbox_publish(outbox_ids)
+
+
+def outbox_enqueue(outbox_id: int) -> None:
+    """Have a committed message sent: now, or with the batch this block is collecting."""
+    if _batch.outbox_ids is None:
+        outbox_publish([outbox_id])
+        return
+    _batch.outbox_ids.append(outbox_id)
+    if len(_batch.outbox_ids) >= PUBLISH_BATCH_SIZE:
+        outbox_publish(_batch.outbox_ids)
+        _batch.outbox_ids = []
+
+
+def outbox_publish(outbox_ids: Sequence[int]) -> int:
+    """Hand messages to Celery in tasks of up to `PUBLISH_BATCH_SIZE`; returns how many were
+    published. A broker failure is logged, publishing pauses for `PUBLISH_PAUSE_SECONDS`, and
+    the rest is left to the sweeper."""
+    from leanleaders.tasks import send_outbox_emails_task
+
+    global _publish_paused_until
+    published = 0
+    for start in range(0, len(outbox_ids), PUBLISH_BATCH_SIZE):
+        if time.monotonic() < _publish_paused_until:
+            break
+        chunk = list(outbox_ids[start : start + PUBLISH_BATCH_SIZE])
+        try:
+            send_outbox_emails_task.delay(chunk)
+        except Exception:  # the broker being down must never fail the request
+            _publish_paused_until = time.monotonic() + PUBLISH_PAUSE_SECONDS
+            logger.warning(
+                "Could not publish %d outbox emails; publishing pauses for %.0f s and the "
+                "sweeper will send what waits.",
+                len(outbox_ids) - published,
+                PUBLISH_PAUSE_SECONDS,
+            )
+            break
+        published += len(chunk)
+    return published
 
 
 def outbox_build_message(outbox: OutboxEmail) -> EmailMultiAlternatives:
@@ -124,37 +200,133 @@ def outbox_build_message(outbox: OutboxEmail) -> EmailMultiAlternatives:
     return message
 
 
-def outbox_mark_failed(*, outbox_id: int, error: str, final: bool) -> None:
+def outbox_new_claim() -> str:
+    """Names the host, the process and this attempt, so a late answer from an older attempt
+    never marks a newer one's claim."""
+    return f"{socket.gethostname()}/{os.getpid()}/{uuid.uuid4().hex[:12]}"[-100:]
+
+
+def outbox_claim_cutoff() -> datetime:
+    """Claims made before this are dead: the sender was killed or lost mid-send."""
+    return timezone.now() - timedelta(seconds=settings.LEANLEADERS_OUTBOX_CLAIM_SECONDS)
+
+
+@contextmanager
+def _sender_write() -> Iterator[None]:
+    """A transaction for the sender's own status updates (claim, sent, failed) that does not wait
+    for PostgreSQL to flush its log to disk. Other sessions see the update at once, so claims
+    work across workers as ever; only a crash of PostgreSQL itself can lose its last fraction of
+    a second of these updates, and then those messages are sent again. Waiting for the flush
+    twice per message was most of a fan-out's time."""
     with transaction.atomic():
-        outbox = OutboxEmail.objects.select_for_update().get(pk=outbox_id)
-        if outbox.status == OutboxEmail.Status.SENT:
-            return
-        # The failed attempt's own increment was rolled back with its transaction.
-        outbox.attempts += 1
-        outbox.last_error = error[:2000]
-        if final:
-            outbox.status = OutboxEmail.Status.FAILED
-        outbox.save(update_fields=["attempts", "last_error", "status"])
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        yield
 
 
-def outbox_send(*, outbox_id: int) -> bool:
-    """Send one outbox message unless it was already sent. Returns True if this call sent it.
+def outbox_claim(*, outbox_id: int, claim: str) -> OutboxEmail | None:
+    """Mark one message as being sent under `claim`, committed before any SMTP traffic.
 
-    Locks the row for the duration of the SMTP exchange so two workers holding the same job send
-    it once. A crash between the SMTP server's answer and the commit can still repeat a message;
-    nothing narrower is possible without the server's cooperation.
+    A message is claimable while pending, or while sending under a claim older than
+    `LEANLEADERS_OUTBOX_CLAIM_SECONDS`. One conditional UPDATE decides, so of two workers
+    holding the same job (a redelivery, a sweep) exactly one sends. Returns None if this
+    caller lost, or the message is sent, failed or gone.
     """
-    with transaction.atomic():
-        outbox = OutboxEmail.objects.select_for_update().filter(pk=outbox_id).first()
-        if outbox is None or outbox.status == OutboxEmail.Status.SENT:
-            return False
-        outbox.attempts += 1
-        outbox_build_message(outbox).send(fail_silently=False)
-        outbox.status = OutboxEmail.Status.SENT
-        outbox.sent_at = timezone.now()
-        outbox.last_error = ""
-        outbox.save(update_fields=["attempts", "status", "sent_at", "last_error"])
-        return True
+    claimable = Q(status=OutboxEmail.Status.PENDING) | Q(
+        status=OutboxEmail.Status.SENDING, claimed_at__lt=outbox_claim_cutoff()
+    )
+    with _sender_write():
+        won = OutboxEmail.objects.filter(claimable, pk=outbox_id).update(
+            status=OutboxEmail.Status.SENDING,
+            claimed_by=claim,
+            claimed_at=timezone.now(),
+            attempts=F("attempts") + 1,
+        )
+    return OutboxEmail.objects.get(pk=outbox_id) if won else None
+
+
+def outbox_mark_failed(*, outbox_id: int, claim: str, error: str, final: bool) -> None:
+    """The send under `claim` failed: back to pending for the retry, or failed for good."""
+    with _sender_write():
+        OutboxEmail.objects.filter(
+            pk=outbox_id, status=OutboxEmail.Status.SENDING, claimed_by=claim
+        ).update(
+            status=OutboxEmail.Status.FAILED if final else OutboxEmail.Status.PENDING,
+            last_error=error[:2000],
+        )
+
+
+# Mail servers commonly drop a connection idle for a minute or more; close ours before that.
+SMTP_IDLE_SECONDS = 30.0
+
+
+class _ThreadConnection(threading.local):
+    backend: BaseEmailBackend | None = None
+    used_at: float = 0.0
+
+
+_smtp = _ThreadConnection()
+
+
+def smtp_connection_close() -> None:
+    """Close this thread's kept SMTP connection, if any (a worker process shutting down)."""
+    if _smtp.backend is not None:
+        _smtp.backend.close()
+        _smtp.backend = None
+
+
+def _smtp_backend() -> tuple[BaseEmailBackend, bool]:
+    """This thread's open connection and whether it was used before. A worker process sends
+    a fan-out through one connection instead of one per message (the handshake was most of the
+    cost); one idle longer than `SMTP_IDLE_SECONDS` is closed first, as servers drop those."""
+    if _smtp.backend is not None and time.monotonic() - _smtp.used_at > SMTP_IDLE_SECONDS:
+        smtp_connection_close()
+    reused = _smtp.backend is not None
+    if _smtp.backend is None:
+        _smtp.backend = get_connection(fail_silently=False)
+        _smtp.backend.open()
+    _smtp.used_at = time.monotonic()
+    return _smtp.backend, reused
+
+
+def _smtp_deliver(message: EmailMultiAlternatives) -> None:
+    backend, reused = _smtp_backend()
+    try:
+        try:
+            backend.send_messages([message])
+        except smtplib.SMTPServerDisconnected:
+            if not reused:
+                raise
+            # The server dropped the kept connection (it restarted, or timed it out sooner than
+            # we expected) before taking the message: send it on a new one.
+            smtp_connection_close()
+            backend, _ = _smtp_backend()
+            backend.send_messages([message])
+    except BaseException:
+        smtp_connection_close()  # the connection's state is unknown now
+        raise
+
+
+def outbox_send(*, outbox_id: int, claim: str) -> bool:
+    """Send one outbox message unless it is sent or someone else is sending it. Returns True if
+    this call sent it.
+
+    The claim is committed first (`outbox_claim`), then the message goes over this thread's kept
+    SMTP connection, then the row is marked sent. No row lock is held while SMTP talks. If the
+    process dies between the server's acceptance and that last update, the sweeper sends the
+    message again once the claim is older than `LEANLEADERS_OUTBOX_CLAIM_SECONDS`: a kill costs at
+    most the one message in flight; nothing narrower is possible without the server's help.
+    """
+    outbox = outbox_claim(outbox_id=outbox_id, claim=claim)
+    if outbox is None:
+        return False
+    _smtp_deliver(outbox_build_message(outbox))
+    with _sender_write():
+        OutboxEmail.objects.filter(pk=outbox_id, claimed_by=claim).update(
+            status=OutboxEmail.Status.SENT, sent_at=timezone.now(), last_error=""
+        )
+    return True
 
 
 def outbox_resend(*, outbox_id: int, by: object) -> OutboxEmail:

@@ -143,11 +143,14 @@ class OutboxEmail(models.Model):
     """An email waiting to be sent, or the record that it was.
 
     Rows are written in the same transaction as the change that causes them, with a unique
-    `dedupe_key`, so a message is queued once per occasion and survives a broker outage.
+    `dedupe_key`, so a message is queued once per occasion and survives a broker outage. A
+    sender marks the row *sending* with its claim and the time before it talks to SMTP
+    (`leanleaders.mail.outbox_claim`).
     """
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to send"
+        SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
 
@@ -163,13 +166,16 @@ class OutboxEmail(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Who is sending (host, process, attempt) and since when; kept on the row once sent.
+    claimed_by = models.CharField(max_length=100, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["status", "created_at"])]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=["pending", "sent", "failed"]),
+                condition=models.Q(status__in=["pending", "sending", "sent", "failed"]),
                 name="outbox_status_valid",
             )
         ]

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from leanleaders.mail import Attachment, email_queue
+from leanleaders.mail import Attachment, email_queue, outbox_publishing_batched
 from leanleaders.models import User
 from leanleaders.notifications import wants_reminder
 from leanleaders.registry import StageRegistry
@@ -87,6 +87,12 @@ def rule_run(
     result = RuleResult(rule=key)
     if not rule_enabled(rule) or not (force or rule.when(now)):
         return result
+    with outbox_publishing_batched():
+        _rule_queue(rule, now=now, dry_run=dry_run, result=result)
+    return result
+
+
+def _rule_queue(rule: Rule, *, now: dt.datetime, dry_run: bool, result: RuleResult) -> None:
     for reminder in rule.due(now):
         if rule.optional and not wants_reminder(reminder.recipient, rule.preference_key):
             result.skipped_muted += 1
@@ -107,4 +113,3 @@ def rule_run(
             result.already_sent += 1
         else:
             result.queued += 1
-    return result

@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "leanleaders.middleware.outbox_publishing",
 ]
 
 ROOT_URLCONF = "leanleaders.urls"
@@ -95,6 +96,13 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     # Fail fast while PostgreSQL is unreachable instead of hanging a worker.
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 3
+elif DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A small office on the SQLite default: WAL lets pages read while someone writes, and
+    # IMMEDIATE takes the write lock when a transaction begins, so two people placing into the
+    # last seat queue behind the busy timeout (seconds) instead of failing "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE", timeout=20, init_command="PRAGMA journal_mode=WAL"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "leanleaders.User"
@@ -164,6 +172,12 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# A message marked "sending" longer than this is taken to be lost with its sender and is sent
+# again by the outbox sweeper. An SMTP exchange is at most about ten commands (connect, EHLO,
+# STARTTLS, AUTH, MAIL, RCPT, DATA, ...), each bounded by EMAIL_TIMEOUT.
+LEANLEADERS_OUTBOX_CLAIM_SECONDS = env.int(
+    "LEANLEADERS_OUTBOX_CLAIM_SECONDS", default=10 * EMAIL_TIMEOUT
+)
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
     default=(
@@ -202,17 +216,19 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A request that queues mail must not hang when Redis is down or hung (accepting connections,
+# never answering): each broker command gives up after 0.3 s (Redis answers in a millisecond
+# when well), publishing is not retried, and after one failure the process stops publishing for
+# a while (leanleaders.mail.outbox_publish). The outbox rows wait for the sweeper.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 60 * 60,
-    "socket_connect_timeout": 1,
-    "socket_timeout": 2,
+    "socket_connect_timeout": 0.3,
+    "socket_timeout": 0.3,
     "max_retries": 0,
 }
-# A request that queues mail must not hang when Redis is down: publishing is not retried, the
-# outbox row stays pending and the sweeper sends it later.
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_TIMEOUT = 0.3
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     # Re-sends what was queued while the broker was down.

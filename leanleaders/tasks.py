@@ -7,9 +7,16 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
-from leanleaders.mail import outbox_enqueue, outbox_mark_failed, outbox_send
+from leanleaders.mail import (
+    outbox_claim_cutoff,
+    outbox_mark_failed,
+    outbox_new_claim,
+    outbox_publish,
+    outbox_send,
+)
 from leanleaders.models import OutboxEmail
 
 MAX_SEND_ATTEMPTS = 6
@@ -17,11 +24,12 @@ MAX_SEND_ATTEMPTS = 6
 
 @shared_task(bind=True, acks_late=True, max_retries=MAX_SEND_ATTEMPTS - 1)
 def send_outbox_email_task(self, outbox_id: int) -> bool:
+    claim = outbox_new_claim()
     try:
-        return outbox_send(outbox_id=outbox_id)
+        return outbox_send(outbox_id=outbox_id, claim=claim)
     except (smtplib.SMTPException, OSError) as exc:
         final = self.request.retries >= self.max_retries
-        outbox_mark_failed(outbox_id=outbox_id, error=repr(exc), final=final)
+        outbox_mark_failed(outbox_id=outbox_id, claim=claim, error=repr(exc), final=final)
         if final:
             return False
         base = settings.LEANLEADERS_SMTP_RETRY_BASE_SECONDS
@@ -29,17 +37,34 @@ def send_outbox_email_task(self, outbox_id: int) -> bool:
 
 
 @shared_task(acks_late=True)
+def send_outbox_emails_task(outbox_ids: list[int]) -> int:
+    """Send a batch over this process's kept SMTP connection, each message under its own claim.
+    A message the server refuses goes on to `send_outbox_email_task`, which retries it with
+    backoff; the rest of the batch carries on. Returns how many this task sent."""
+    sent = 0
+    for outbox_id in outbox_ids:
+        claim = outbox_new_claim()
+        try:
+            sent += outbox_send(outbox_id=outbox_id, claim=claim)
+        except (smtplib.SMTPException, OSError) as exc:
+            outbox_mark_failed(outbox_id=outbox_id, claim=claim, error=repr(exc), final=False)
+            send_outbox_email_task.apply_async(
+                (outbox_id,), countdown=settings.LEANLEADERS_SMTP_RETRY_BASE_SECONDS
+            )
+    return sent
+
+
+@shared_task(acks_late=True)
 def sweep_outbox_task(older_than_seconds: int = 60) -> int:
-    """Re-enqueue messages still pending after a while (e.g. queued while Redis was down)."""
+    """Re-enqueue messages still pending after a while (queued while Redis was down, or their
+    task was lost with a killed worker) and those whose sender died mid-send (a claim older
+    than `LEANLEADERS_OUTBOX_CLAIM_SECONDS`). Returns how many were published."""
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    pending = OutboxEmail.objects.filter(
-        status=OutboxEmail.Status.PENDING, created_at__lte=cutoff
+    waiting = OutboxEmail.objects.filter(
+        Q(status=OutboxEmail.Status.PENDING, created_at__lte=cutoff)
+        | Q(status=OutboxEmail.Status.SENDING, claimed_at__lt=outbox_claim_cutoff())
     ).values_list("pk", flat=True)[:500]
-    count = 0
-    for outbox_id in pending:
-        outbox_enqueue(outbox_id)
-        count += 1
-    return count
+    return outbox_publish(list(waiting))
 
 
 @shared_task(acks_late=True)

@@ -44,6 +44,25 @@ def _empty_cache():
     empty_caches()
 
 
+@pytest.fixture(autouse=True)
+def _publishing_not_paused(monkeypatch):
+    """A test whose broker failed must not pause publishing for the tests after it."""
+    from leanleaders import mail
+
+    monkeypatch.setattr(mail, "_publish_paused_until", 0.0)
+
+
+@pytest.fixture(autouse=True)
+def _no_kept_smtp_connection():
+    """Each test sends through the email settings it has, not a connection an earlier test
+    kept open."""
+    from leanleaders.mail import smtp_connection_close
+
+    smtp_connection_close()
+    yield
+    smtp_connection_close()
+
+
 @pytest.fixture
 def department(db):
     return DepartmentFactory(name="Public Health", code="DPH")

@@ -17,10 +17,12 @@ from pathlib import Path
 import pytest
 from django.db import connection, transaction
 
+from leanleaders import mail
 from leanleaders.celery import app as celery_app
-from leanleaders.mail import email_queue, outbox_enqueue
+from leanleaders.mail import email_queue, outbox_publish
 from leanleaders.models import OutboxEmail
 from leanleaders.tasks import send_outbox_email_task, sweep_outbox_task
+from tests.support.broker import reconnect
 from tests.support.concurrency import run_concurrently
 from tests.support.smtp import SmtpServer
 
@@ -44,7 +46,7 @@ def _database_url() -> str:
 
 
 class Worker:
-    def __init__(self, smtp_port: int, queue: str) -> None:
+    def __init__(self, smtp_port: int, queue: str, claim_seconds: int = 100) -> None:
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "leanleaders.test_settings",
@@ -56,6 +58,7 @@ class Worker:
             "EMAIL_HOST": "127.0.0.1",
             "EMAIL_PORT": str(smtp_port),
             "LEANLEADERS_SMTP_RETRY_BASE_SECONDS": "1",
+            "LEANLEADERS_OUTBOX_CLAIM_SECONDS": str(claim_seconds),
         }
         self.log = ROOT / "test-artifacts" / f"worker-{queue}.log"
         self.log.parent.mkdir(exist_ok=True)
@@ -107,17 +110,6 @@ class Worker:
                 self.process.wait(15)
             except subprocess.TimeoutExpired:
                 self.process.kill()
-
-
-def reconnect(**conf: object) -> None:
-    """Apply broker settings to this process's Celery app, dropping what it cached from earlier
-    tests (connection and producer pools, the queue router)."""
-    celery_app.conf.update(conf)
-    celery_app._pool = None
-    amqp = celery_app.amqp
-    amqp._producer_pool = None
-    for cached in ("queues", "router", "_rtable", "default_queue"):
-        amqp.__dict__.pop(cached, None)
 
 
 @pytest.fixture
@@ -198,7 +190,9 @@ def test_a_failing_smtp_server_is_retried_then_delivered(broker_queue):
     assert flaky.handler.attempts == 3
 
 
-def test_broker_down_request_succeeds_fast_and_mail_goes_out_when_it_returns(smtp, broker_queue):
+def test_broker_down_request_succeeds_fast_and_mail_goes_out_when_it_returns(
+    smtp, broker_queue, monkeypatch
+):
     # An address where nothing listens stands for Redis being down.
     reconnect(broker_url="redis://127.0.0.1:1/0")
     started = time.monotonic()
@@ -209,6 +203,7 @@ def test_broker_down_request_succeeds_fast_and_mail_goes_out_when_it_returns(smt
     assert outbox.status == OutboxEmail.Status.PENDING
 
     reconnect(broker_url=REDIS_URL)
+    monkeypatch.setattr(mail, "_publish_paused_until", 0.0)  # the pause after the failure ends
     running = Worker(smtp.port, broker_queue)
     try:
         sweep_outbox_task(older_than_seconds=0)
@@ -223,36 +218,46 @@ def test_broker_down_request_succeeds_fast_and_mail_goes_out_when_it_returns(smt
     assert outbox.status == OutboxEmail.Status.SENT
 
 
-def test_outbox_enqueue_never_raises_when_the_broker_is_unreachable(broker_queue):
+def test_outbox_publish_never_raises_when_the_broker_is_unreachable(broker_queue):
     reconnect(broker_url="redis://127.0.0.1:1/0")
     started = time.monotonic()
-    outbox_enqueue(123456)
+    assert outbox_publish([123456]) == 0
     assert time.monotonic() - started < 2
 
 
-def test_a_worker_killed_mid_send_delivers_after_restart_without_a_duplicate(smtp, broker_queue):
-    first = Worker(smtp.port, broker_queue)
-    outbox = queue_message("integration:killed")
-    # Hold the outbox row so the worker's send is stuck mid-task, then kill the worker there.
-    with transaction.atomic():
-        OutboxEmail.objects.select_for_update().get(pk=outbox.pk)
+def test_a_worker_killed_mid_send_costs_one_claim_window_and_no_duplicate(broker_queue, settings):
+    claim_seconds = 15
+    settings.LEANLEADERS_OUTBOX_CLAIM_SECONDS = claim_seconds  # the sweeper runs in this process
+    with SmtpServer(hold_first=1) as smtp:
+        first = Worker(smtp.port, broker_queue, claim_seconds=claim_seconds)
+        outbox = queue_message("integration:killed")
         deadline = time.monotonic() + 20
-        while "received" not in first.log.read_text() and time.monotonic() < deadline:
+        while smtp.handler.held == 0 and time.monotonic() < deadline:
             time.sleep(0.1)
-        time.sleep(0.5)
+        # The worker is inside the SMTP exchange, and its claim is already committed.
+        outbox.refresh_from_db()
+        assert outbox.status == OutboxEmail.Status.SENDING
+        assert outbox.claimed_by
         first.kill()
-    outbox.refresh_from_db()
-    assert outbox.status == OutboxEmail.Status.PENDING
-    assert smtp.handler.messages == []
+        smtp.release_held()  # the server drops the dead client's half-sent message
 
-    second = Worker(smtp.port, broker_queue)
-    try:
-        sweep_outbox_task(older_than_seconds=0)
-        received = smtp.handler.wait_for(1)
-        time.sleep(2)
-    finally:
-        second.stop()
+        second = Worker(smtp.port, broker_queue, claim_seconds=claim_seconds)
+        try:
+            # While the claim is fresh nobody sends it again: not the sweeper, not a
+            # redelivered task.
+            assert sweep_outbox_task(older_than_seconds=0) == 0
+            send_outbox_email_task.delay(outbox.pk)
+            time.sleep(2)
+            assert smtp.handler.messages == []
+            # Once the claim is older than the window, the sweeper hands it to the live worker.
+            time.sleep(max(0.0, outbox.claimed_at.timestamp() + claim_seconds - time.time()))
+            assert sweep_outbox_task(older_than_seconds=0) == 1
+            received = smtp.handler.wait_for(1)
+            time.sleep(2)
+        finally:
+            second.stop()
     assert len(received) == 1
     assert len(smtp.handler.messages) == 1
     outbox.refresh_from_db()
     assert outbox.status == OutboxEmail.Status.SENT
+    assert outbox.attempts == 2

@@ -1,7 +1,7 @@
 import pytest
 from django.core import mail
 
-from leanleaders.mail import HeaderInjectionError, email_queue, outbox_send
+from leanleaders.mail import HeaderInjectionError, email_queue, outbox_new_claim, outbox_send
 from leanleaders.models import OutboxEmail
 
 pytestmark = pytest.mark.django_db
@@ -30,8 +30,8 @@ def test_a_repeated_key_queues_one_message(django_capture_on_commit_callbacks):
 
 def test_sending_twice_delivers_once():
     outbox = queue()
-    assert outbox_send(outbox_id=outbox.pk) is True
-    assert outbox_send(outbox_id=outbox.pk) is False
+    assert outbox_send(outbox_id=outbox.pk, claim=outbox_new_claim()) is True
+    assert outbox_send(outbox_id=outbox.pk, claim=outbox_new_claim()) is False
     assert len(mail.outbox) == 1
 
 
@@ -59,7 +59,7 @@ def test_a_broker_failure_leaves_the_message_pending(
     def broker_down(*args, **kwargs):
         raise ConnectionError("redis is down")
 
-    monkeypatch.setattr(tasks.send_outbox_email_task, "delay", broker_down)
+    monkeypatch.setattr(tasks.send_outbox_emails_task, "delay", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         queue()
     assert OutboxEmail.objects.get().status == OutboxEmail.Status.PENDING
