@@ -23,7 +23,7 @@ from applications.models import Application
 from cohorts import policies, schedule, selectors
 from cohorts.ics import Method, enrollment_ics_attachment
 from cohorts.models import Attendance, Cohort, Enrollment
-from leanleaders import roles
+from leanleaders import roles, workdays
 from leanleaders.audit import audit_record
 from leanleaders.mail import absolute_url, email_queue
 from leanleaders.models import User
@@ -501,7 +501,9 @@ def _enroll_from_queue(enrollment: Enrollment, *, by: User | None, how: str) -> 
 
 
 def _offer(enrollment: Enrollment, *, by: User | None) -> None:
-    expires = timezone.now() + dt.timedelta(hours=settings.LEANLEADERS_WAITLIST_OFFER_HOURS)
+    expires = workdays.close_of_working_day(
+        timezone.now() + dt.timedelta(hours=settings.LEANLEADERS_WAITLIST_OFFER_HOURS)
+    )
     enrollment.offer_expires_at = expires
     transition(
         enrollment,

@@ -1,7 +1,8 @@
 """Working days in the city: weekdays that are not public holidays where the city is.
 
 Pure functions of dates (the holiday jurisdiction comes from settings), shared by the cohort
-schedule ("Day 2 is the next working day") and the reminders ("3 working days").
+schedule ("Day 2 is the next working day") and the reminders ("3 working days"), and the
+deadlines we give people, which end at the close of a working day in the city's time zone.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from functools import lru_cache
 
 import holidays
 from django.conf import settings
+from django.utils import timezone
 
 
 @lru_cache(maxsize=8)
@@ -75,3 +77,16 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
         if is_working_day(current):
             count += 1
     return count
+
+
+def close_of_working_day(earliest: dt.datetime) -> dt.datetime:
+    """The first close of business (LEANLEADERS_WORKDAY_CLOSES_AT, city time) on a working day
+    at or after `earliest`: a deadline of "72 hours" never falls at 12:45 AM or on a Sunday,
+    and never comes sooner than promised."""
+    city = timezone.get_default_timezone()
+    local = timezone.localtime(earliest, city)
+    day = local.date()
+    if local.time() > settings.LEANLEADERS_WORKDAY_CLOSES_AT:
+        day += dt.timedelta(days=1)
+    day = add_working_days(day, 0)
+    return dt.datetime.combine(day, settings.LEANLEADERS_WORKDAY_CLOSES_AT, tzinfo=city)
