@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django import template
+from django import forms, template
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -76,3 +76,9 @@ def status_badge(obj: object) -> str:
     style = STATUS_STYLES.get(status, "secondary")
     text = "text-dark" if style in {"warning", "info"} else ""
     return format_html('<span class="badge text-bg-{} {}">{}</span>', style, text, label)
+
+
+@register.filter
+def has_required_fields(form: forms.BaseForm) -> bool:
+    """Whether the "Fields marked * are required" note applies: not on a form of choices only."""
+    return any(field.required for field in form.fields.values())
