@@ -577,7 +577,8 @@ def enrollment_withdraw(*, enrollment_id: int, by: User, comment: str = "") -> E
     )
     _email(enrollment, template="left", occasion="left", cancelled=had_invitation)
     if had_seat:
-        _fill_seats(cohort, by=by)
+        # The waitlist rule passes the seat on, not the person leaving: the history names no one.
+        _fill_seats(cohort, by=None)
     return enrollment
 
 
