@@ -113,6 +113,8 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+# The set-password link in the welcome email of an account an analyst adds.
+LEANLEADERS_WELCOME_LINK_DAYS = env.int("LEANLEADERS_WELCOME_LINK_DAYS", default=7)
 
 # Throttle repeated failed sign-ins per account and address; the message never says whether the
 # account exists.

@@ -123,7 +123,9 @@ def people(request: HttpRequest) -> HttpResponse:
             form.add_error(None, error)
         else:
             messages.success(
-                request, f"{person.full_name} was added and emailed a link to set a password."
+                request,
+                f"{person.full_name} was added and sent a welcome email with a link to choose a "
+                "password.",
             )
             return redirect("people")
     people_page = Paginator(

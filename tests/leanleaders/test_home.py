@@ -68,24 +68,6 @@ def test_deactivated_user_open_session_stops_working(client_for, trainee):
     assert client.get(reverse("home")).status_code == 302
 
 
-def test_analyst_adds_a_manager_who_gets_a_set_password_email(
-    client_for, analyst, department, mailoutbox, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(analyst).post(
-            reverse("people"),
-            {
-                "full_name": "Nora New",
-                "email": "nora@sfgov.org",
-                "role": "manager",
-                "department": department.pk,
-            },
-        )
-    assert response.status_code == 302
-    assert mailoutbox[0].to == ["nora@sfgov.org"]
-    assert "Reset your Lean Leaders password" in mailoutbox[0].subject
-
-
 def test_only_analysts_are_offered_the_analyst_digest(client_for, trainee, manager, analyst):
     for person in (trainee, manager):
         page = client_for(person).get(reverse("notification-preferences")).content.decode()

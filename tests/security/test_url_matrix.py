@@ -53,6 +53,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "password_reset": PUBLIC,
     "password_reset_done": PUBLIC,
     "password_reset_confirm": PUBLIC,  # shows "this link doesn't work"
+    "welcome-set-password": PUBLIC,  # shows "this welcome link doesn't work"
     "password_reset_complete": PUBLIC,
     "password_change": SIGNED_IN,
     "password_change_done": SIGNED_IN,
