@@ -126,24 +126,24 @@ EXPORTS = {
 def cohort_export(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpResponse:
     cohort = _cohort_or_404(request, pk)
 
-    def tables() -> list[exports.Table]:
+    def table() -> exports.Table:
         if kind == "coaching":
             with_notes = policies.can_see_private_notes(request.user)
             conversations = selectors.coaching_activity(user=request.user, cohort=cohort)
-            return [exports.coaching_table(conversations.iterator(), with_private_notes=with_notes)]
+            return exports.coaching_table(conversations.iterator(), with_private_notes=with_notes)
         rows = selectors.board_rows_cached(user=request.user, cohort=cohort)
-        return [(exports.roster_table if kind == "roster" else exports.projects_table)(rows)]
+        return (exports.roster_table if kind == "roster" else exports.projects_table)(rows)
 
     filename = f"{slugify(cohort.name)}-{EXPORTS[kind]}-{timezone.localdate():%Y-%m-%d}"
     if fmt != "xlsx":
-        return exports.csv_response(tables(), filename)
+        return exports.csv_response(table(), filename)
     # A cohort's workbook (25 trainees) is downloaded again for each look before Day 3: it is
     # kept, like the board's rows, until the data changes.
     workbook = fragments.cached(
         name="cohort-workbook",
         person=request.user,
         vary_on=f"{cohort.pk}:{kind}",
-        compute=lambda: exports.xlsx_bytes(tables()),
+        compute=lambda: exports.xlsx_bytes([table()]),
     )
     return exports.workbook_response(workbook, filename)
 
@@ -257,10 +257,19 @@ def program_report(request: HttpRequest) -> HttpResponse:
 
 
 @analyst_required
-def program_report_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def program_report_export(request: HttpRequest, fmt: str, table: str = "") -> HttpResponse:
+    """The report as a workbook (a sheet per table), or one of its tables as a CSV file."""
     context = _report_context(request)
     tables = exports.report_tables(context["report"], context["filters_text"])
-    return exports.response(tables, f"lean-leaders-program-report-{timezone.localdate()}", fmt)
+    filename = f"lean-leaders-program-report-{timezone.localdate()}"
+    if fmt == "xlsx":
+        return exports.xlsx_response(tables, filename)
+    if not table:  # program.csv: the summary
+        return exports.csv_response(tables[0], filename)
+    by_slug = {exports.report_table_slug(t): t for t in tables}
+    if table not in by_slug:
+        raise Http404
+    return exports.csv_response(by_slug[table], f"{filename}-{table}")
 
 
 # ---------------------------------------------------------------------------------------------

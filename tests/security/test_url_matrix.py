@@ -235,6 +235,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "reports:project-review": {**ANALYSTS, "analyst": REDIRECT},
     "reports:program-report": ANALYSTS,
     "reports:program-csv": ANALYSTS,
+    "reports:program-table-csv": ANALYSTS,
     "reports:program-xlsx": ANALYSTS,
     # The trainee's own (it says what is missing until they complete) and analysts'.
     "reports:certificate": {**OWNER_AND_STAFF, "manager": MISSING},
@@ -274,6 +275,8 @@ def kwargs_for(name: str, pattern: URLPattern, world: World) -> dict[str, Any]:
             kwargs[param] = "not-a-token"
         elif param == "day":
             kwargs[param] = 1
+        elif param == "table":
+            kwargs[param] = "by-cohort"
         elif param == "pk":
             namespace = name.split(":")[0] if ":" in name else name
             if name.startswith("cohorts:enrollment-"):
