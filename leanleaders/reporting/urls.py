@@ -29,4 +29,9 @@ urlpatterns = [
     ),
     path("program.xlsx", views.program_report_export, {"fmt": "xlsx"}, name="program-xlsx"),
     path("certificates/<int:enrollment_id>/", views.certificate, name="certificate"),
+    path(
+        "certificates/<int:enrollment_id>/certificate.pdf",
+        views.certificate_pdf,
+        name="certificate-pdf",
+    ),
 ]

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from cohorts.models import Cohort, Enrollment
 from cohorts.selectors import cohort_choices
-from leanleaders import fragments
+from leanleaders import fragments, pdf
 from leanleaders.decorators import analyst_required, staff_required
 from leanleaders.http import id_param
 from leanleaders.reporting import exports, policies, selectors
@@ -276,17 +277,37 @@ def program_report_export(request: HttpRequest, fmt: str, table: str = "") -> Ht
 # Certificates
 
 
+def _certificate_or_404(request: HttpRequest, enrollment_id: int) -> selectors.Completion:
+    try:
+        return selectors.certificate_get(user=request.user, enrollment_id=enrollment_id)
+    except Enrollment.DoesNotExist as error:
+        raise Http404 from error
+
+
 @login_required
 def certificate(request: HttpRequest, enrollment_id: int) -> HttpResponse:
     """The certificate of completion (a printable A4 landscape page) for a Lean Leader; before
     that, what is still missing."""
-    try:
-        done = selectors.certificate_get(user=request.user, enrollment_id=enrollment_id)
-    except Enrollment.DoesNotExist as error:
-        raise Http404 from error
+    done = _certificate_or_404(request, enrollment_id)
     template = (
         "reporting/certificate.html"
         if done.is_lean_leader
         else "reporting/certificate_pending.html"
     )
     return render(request, template, {"done": done, "enrollment": done.enrollment})
+
+
+@login_required
+def certificate_pdf(request: HttpRequest, enrollment_id: int) -> HttpResponse:
+    """The certificate as a one-page PDF, for a Lean Leader to keep or email."""
+    done = _certificate_or_404(request, enrollment_id)
+    if not done.is_lean_leader:
+        raise Http404
+    html = render_to_string(
+        "reporting/certificate_pdf.html", {"done": done, "enrollment": done.enrollment}, request
+    )
+    response = HttpResponse(pdf.html_to_pdf(html), content_type="application/pdf")
+    name = slugify(done.enrollment.trainee.full_name) or done.enrollment.pk
+    response["Content-Disposition"] = f'attachment; filename="lean-leaders-certificate-{name}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
