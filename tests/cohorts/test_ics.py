@@ -1,6 +1,7 @@
 """Every calendar file the app emails, read as a strict client would (RFC 5545 and RFC 5546).
 
-The scenario sends each kind: an invitation, an update after the dates move, the cancellation
+The scenario sends each kind: an invitation, an update after the dates move, a session
+reminder, the cancellation
 when a trainee leaves, the pair a move sends, and the cancellation of a whole cohort. Each file
 is checked against the RFCs' rules with icalendar, and once per kind with vobject, a second,
 independent parser that resolves times through the file's own VTIMEZONE.
@@ -19,6 +20,7 @@ from icalendar import Calendar
 
 from cohorts import services
 from cohorts.models import Enrollment
+from leanleaders.reminders import rule_run
 from tests.cohorts.factories import CohortFactory, approved_application
 
 pytestmark = pytest.mark.django_db
@@ -118,6 +120,9 @@ def test_every_calendar_file_follows_the_rfcs(
         )
     capture("update")
     with django_capture_on_commit_callbacks(execute=True):
+        rule_run(key="session-reminder", now=dt.datetime(2026, 9, 29, 10, tzinfo=CITY))
+    capture("reminder")
+    with django_capture_on_commit_callbacks(execute=True):
         services.enrollment_withdraw(enrollment_id=seats[leaver.pk].pk, by=leaver.trainee)
     capture("leave")
     with django_capture_on_commit_callbacks(execute=True):
@@ -132,6 +137,7 @@ def test_every_calendar_file_follows_the_rfcs(
     kinds = [(kind, method) for kind, _to, method, _text in sent]
     assert kinds.count(("invite", "REQUEST")) == 3
     assert kinds.count(("update", "REQUEST")) == 3
+    assert kinds.count(("reminder", "REQUEST")) == 3
     assert ("leave", "CANCEL") in kinds
     assert {("move", "REQUEST"), ("move", "CANCEL")} <= set(kinds)
     assert ("cancel", "CANCEL") in kinds
@@ -158,7 +164,7 @@ def test_every_calendar_file_follows_the_rfcs(
                 starts[2] = dt.datetime(2026, 11, 3, 9, tzinfo=CITY)
             check_with_vobject(text, starts=starts)
             checked_with_vobject.add((kind, method))
-    assert len(checked_with_vobject) == 6
+    assert len(checked_with_vobject) == 7
 
 
 def test_an_update_keeps_the_uids_and_raises_the_sequence(
