@@ -152,7 +152,3 @@ class Application(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE_STATUSES
-
-    @property
-    def waiting_on_manager(self) -> bool:
-        return self.status == self.Status.SUBMITTED

@@ -34,10 +34,6 @@ def can_edit(user: Actor, application: Application) -> bool:
     return is_trainee(user) and application.trainee_id == user.pk and application.is_editable
 
 
-def can_submit(user: Actor, application: Application) -> bool:
-    return can_edit(user, application)
-
-
 def can_withdraw(user: Actor, application: Application) -> bool:
     return (
         is_trainee(user)

@@ -25,10 +25,6 @@ def application_list(
     return applications.order_by("-status_changed_at", "-id")
 
 
-def application_get(*, user: User, pk: int) -> Application:
-    return _with_people(visible_applications(user)).get(pk=pk)
-
-
 TIMELINE_LABELS = {
     Application.Status.SUBMITTED: "Submitted for sign-off",
     # The timeline adds "by <name>".

@@ -21,7 +21,6 @@ from applications.forms import (
     WithdrawForm,
 )
 from applications.models import Application
-from leanleaders import fragments
 from leanleaders.decorators import analyst_required
 from leanleaders.http import error_text, id_param
 from leanleaders.models import User
@@ -36,13 +35,7 @@ def _visible_or_404(request: HttpRequest, pk: int) -> Application:
 @login_required
 def application_list(request: HttpRequest) -> HttpResponse:
     # Everyone comes back to it from each application they open: rendered again after a write.
-    return fragments.render_with_cached_body(
-        request,
-        name="application-list",
-        body_template="applications/_application_list_body.html",
-        body_context=lambda: _application_list_context(request),
-        template="applications/application_list.html",
-    )
+    return render(request, "applications/application_list.html", _application_list_context(request))
 
 
 def _application_list_context(request: HttpRequest) -> dict[str, Any]:
@@ -136,13 +129,8 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     # Managers, trainees and analysts come back to it between decisions: rendered again only
     # after a write.
-    return fragments.render_with_cached_body(
-        request,
-        name="application-page",
-        body_template="applications/_application_detail_body.html",
-        body_context=lambda: _detail_context(request.user, application),
-        template="applications/application_detail.html",
-        context={"application": application},
+    return render(
+        request, "applications/application_detail.html", _detail_context(request.user, application)
     )
 
 
@@ -301,13 +289,7 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @analyst_required
 def review_queue(request: HttpRequest) -> HttpResponse:
     # Analysts page and filter through it between decisions: rendered again only after a write.
-    return fragments.render_with_cached_body(
-        request,
-        name="review-queue",
-        body_template="applications/_review_queue_body.html",
-        body_context=lambda: _review_queue_context(request),
-        template="applications/review_queue.html",
-    )
+    return render(request, "applications/review_queue.html", _review_queue_context(request))
 
 
 def _review_queue_context(request: HttpRequest) -> dict[str, Any]:

@@ -193,6 +193,7 @@ def build(scale: float, seed: int) -> dict[str, Any]:
             full_name=f"Analyst {i:02d}",
             role=User.Role.ANALYST,
             is_staff=True,
+            is_superuser=True,  # as the admin makes every analyst (leanleaders/admin.py)
             password=password,
         )
         for i in range(size["analysts"])
@@ -559,7 +560,16 @@ def build(scale: float, seed: int) -> dict[str, Any]:
     ] or list(range(n_projects))
     subject = running[len(running) // 2]
     biggest = max(departments, key=lambda d: trainee_departments.count(d))
+    # Many different people for the interleaved run: trainees with running projects, spread over
+    # the list, and every department's manager.
+    pool = running[:: max(len(running) // PEOPLE_IN_POOL, 1)][:PEOPLE_IN_POOL]
     return {
+        "trainees": [
+            {"email": trainees[i].email, "project": projects[i].pk, "cohort": cohort_of[i].pk}
+            for i in pool
+        ],
+        "managers": [m.email for m in managers],
+        "analysts": [a.email for a in analysts],
         "password": PASSWORD,
         "rows": progress.total,
         "trainee": trainees[subject].email,
@@ -573,6 +583,8 @@ def build(scale: float, seed: int) -> dict[str, Any]:
         ),
     }
 
+
+PEOPLE_IN_POOL = 40
 
 FIRST = [
     "Alex",

@@ -38,3 +38,7 @@ PAGES = [
     ),
     Page("export: program report (csv)", "analyst", "/reports/program.csv"),
 ]
+# The peer: Django's own admin listing the same projects, on the same server and data.
+PEER = Page("peer: Django admin project changelist", "analyst", "/admin/projects/project/")
+# What the interleaved run's writer posts, named in its statistics.
+WRITER_NAME = "writer: log a measurement (POST)"

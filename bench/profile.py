@@ -4,9 +4,8 @@
         [--repeat 5] [--sql] [--cprofile N] [NAME ...]
 
 Uses Django's test client against the benchmark database (no server, no network), so the
-figures are the view's own cost: the median of --repeat requests after one warm-up, and the
-median of --repeat requests each made right after the data generation moved ("cold": what the
-first visit after a write costs on the pages that keep their cards, body or rows).
+figures are the view's own cost: the median of --repeat requests after one warm-up. Pages keep
+nothing between requests, so every request is the cold path.
 """
 
 from __future__ import annotations
@@ -31,7 +30,6 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench.pages import CEILING, PAGES  # noqa: E402
-from leanleaders import freshness  # noqa: E402
 from leanleaders.models import User  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -73,13 +71,6 @@ def main(argv: list[str] | None = None) -> None:
         path = page.path.format(**subjects)
         client = clients[page.role]
         client.get(path)
-        cold = []
-        for _ in range(args.repeat):
-            freshness.advance()  # as any write does; clearing would flush Redis' database
-            start = time.perf_counter()
-            size_kb(client.get(path))
-            cold.append((time.perf_counter() - start) * 1000)
-        client.get(path)
         times = []
         for _ in range(args.repeat):
             with CaptureQueriesContext(connection) as queries:
@@ -94,8 +85,7 @@ def main(argv: list[str] | None = None) -> None:
             print_hotspots(client, path, args.cprofile)
         print(
             f"{page.name:<26} {response.status_code} {statistics.median(times):8.1f} ms "
-            f"{len(queries.captured_queries):3d} queries {size_kb(response):6.0f} KB "
-            f"{statistics.median(cold):8.1f} ms cold"
+            f"{len(queries.captured_queries):3d} queries {size_kb(response):6.0f} KB"
         )
 
 

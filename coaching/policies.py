@@ -70,10 +70,6 @@ def can_request(user: Actor, project: Project) -> bool:
     return is_owner(user, project)
 
 
-def can_resolve_request(user: Actor, request: CoachingRequest) -> bool:
-    return is_analyst(user) and request.is_open
-
-
 def _ensure(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied

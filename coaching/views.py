@@ -26,7 +26,6 @@ from coaching.models import Conversation, NextStep
 from cohorts.models import Cohort
 from cohorts.policies import visible_cohorts
 from cohorts.selectors import CohortChoice, cohort_choices
-from leanleaders import fragments
 from leanleaders.decorators import analyst_required
 from leanleaders.http import error_text, safe_next
 from projects.models import Project
@@ -69,16 +68,8 @@ def project_timeline(request: HttpRequest, project_id: int) -> HttpResponse:
     # Trainees open it from their project page each time they log something, and it is the
     # project page's embedded coaching part (`fragment=1`): rendered again only after a write.
     fragment = request.GET.get("fragment") == "1"
-    return fragments.render_with_cached_body(
-        request,
-        name="project-timeline",
-        body_template="coaching/_project_coaching.html"
-        if fragment
-        else "coaching/_timeline_page_body.html",
-        body_context=lambda: _timeline_context(request, project, fragment=fragment),
-        template=None if fragment else "coaching/project_timeline.html",
-        context={"project": project},
-    )
+    template = "coaching/_project_coaching.html" if fragment else "coaching/project_timeline.html"
+    return render(request, template, _timeline_context(request, project, fragment=fragment))
 
 
 def _timeline_context(request: HttpRequest, project: Project, *, fragment: bool) -> dict[str, Any]:
@@ -390,13 +381,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     it, the open coaching requests, oldest first, a page at a time."""
 
     # Analysts come back to it between conversations; it is rendered again only after a write.
-    return fragments.render_with_cached_body(
-        request,
-        name="coaching-overview",
-        body_template="coaching/_overview_body.html",
-        body_context=lambda: _overview_context(request),
-        template="coaching/overview.html",
-    )
+    return render(request, "coaching/overview.html", _overview_context(request))
 
 
 def _overview_context(request: HttpRequest) -> dict[str, Any]:

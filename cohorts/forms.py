@@ -3,9 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.formats import date_format
 
 from cohorts.models import Attendance, Cohort
-from leanleaders.templatetags.list_tags import day_month_year
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -84,7 +84,7 @@ class MoveForm(forms.Form):
             choices.append(
                 (
                     cohort.pk,
-                    f"{cohort.name} (Day 1 {day_month_year(cohort.day1)}, "
+                    f"{cohort.name} (Day 1 {date_format(cohort.day1, 'SHORT_DATE_FORMAT')}, "
                     f"{cohort.seats_taken}/{cohort.capacity} seats{full})",
                 )
             )

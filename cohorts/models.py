@@ -204,10 +204,6 @@ class Enrollment(models.Model):
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
 
-    @property
-    def in_queue(self) -> bool:
-        return self.status in self.QUEUE_STATUSES
-
 
 class Attendance(models.Model):
     class Mark(models.TextChoices):

@@ -46,14 +46,6 @@ def can_manage_cohorts(user: Actor) -> bool:
     return is_analyst(user)
 
 
-def can_place(user: Actor, application: Application) -> bool:
-    return (
-        is_analyst(user)
-        and application.trainee_id != user.pk
-        and application.status in PLACEABLE_APPLICATION_STATUSES
-    )
-
-
 def can_take_attendance(user: Actor, cohort: Cohort) -> bool:
     return is_analyst(user) and cohort.status in (
         Cohort.Status.IN_PROGRESS,

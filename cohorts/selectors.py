@@ -61,10 +61,6 @@ def cohort_list(*, user: User, when: str = UPCOMING) -> QuerySet[Cohort]:
     return cohorts.filter(not_started, day1__gt=today).order_by("day1", "pk")
 
 
-def cohort_get(*, user: User, pk: int) -> Cohort:
-    return _with_counts(policies.visible_cohorts(user)).get(pk=pk)
-
-
 @dataclass
 class RosterRow:
     enrollment: Enrollment

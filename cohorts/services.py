@@ -77,8 +77,7 @@ def schedule_errors(
         reason = schedule.non_working_reason(day)
         if reason:
             errors[field] = (
-                f"{date_format(day, 'l j F Y')} is {reason}, not a working day. "
-                "Choose a working day."
+                f"{date_format(day)} is {reason}, not a working day. Choose a working day."
             )
     if day1 and day2 and "day2" not in errors and day2 <= day1:
         errors["day2"] = "Day 2 must come after Day 1 (usually the next working day)."
@@ -86,7 +85,7 @@ def schedule_errors(
         earliest = day2 + schedule.MIN_GAP_DAY2_TO_DAY3
         errors["day3"] = (
             "Day 3 must be at least three weeks after Day 2, so trainees have time to work on "
-            f"their project: {date_format(earliest, 'j F Y')} or later."
+            f"their project: {date_format(earliest)} or later."
         )
     return errors
 
@@ -752,7 +751,7 @@ def attendance_record(
     session_date = cohort.session_date(day)
     if session_date > timezone.localdate():
         raise ValidationError(
-            f"Day {day} is on {date_format(session_date, 'l j F')}; take attendance on the day."
+            f"Day {day} is on {date_format(session_date)}; take attendance on the day."
         )
     enrolled = {
         e.pk: e for e in cohort.enrollments.filter(status=Status.ENROLLED, pk__in=list(marks))

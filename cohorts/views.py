@@ -26,7 +26,6 @@ from cohorts.forms import (
 )
 from cohorts.ics import cohort_ics, cohort_ics_filename
 from cohorts.models import Cohort, Enrollment
-from leanleaders import fragments
 from leanleaders.decorators import analyst_required, trainee_required
 from leanleaders.http import error_text
 from leanleaders.roles import is_analyst, is_manager, is_trainee
@@ -127,16 +126,13 @@ def schedule_propose(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"error": "Enter Day 1 as a date."}, status=400)
     reason = schedule.non_working_reason(day1)
     if reason:
-        return JsonResponse(
-            {"error": f"{date_format(day1, 'l j F Y')} is {reason}, not a working day."}
-        )
+        return JsonResponse({"error": f"{date_format(day1)} is {reason}, not a working day."})
     day2, day3 = schedule.propose_schedule(day1)
     return JsonResponse(
         {
             "day2": day2.isoformat(),
             "day3": day3.isoformat(),
-            "summary": f"Proposed: Day 2 {date_format(day2, 'l j F')}, "
-            f"Day 3 {date_format(day3, 'l j F')}.",
+            "summary": f"Proposed: Day 2 {date_format(day2)}, Day 3 {date_format(day3)}.",
         }
     )
 
@@ -149,27 +145,17 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if is_trainee(user):
         return redirect("cohorts:my-cohort")
 
-    def body_context() -> dict[str, Any]:
-        return {
-            "cohort": cohort,
-            "roster": selectors.cohort_roster(user=user, cohort=cohort),
-            "waitlist": selectors.cohort_waitlist(user=user, cohort=cohort),
-            "history": list(selectors.cohort_history(cohort=cohort)[:50]) if manage else [],
-            "names": selectors.enrollment_names(cohort=cohort) if manage else {},
-            "can_manage": manage,
-            "can_take_attendance": policies.can_take_attendance(user, cohort),
-            "seats_left": max(cohort.capacity - cohort.seats_taken, 0),
-        }
-
-    # Analysts keep it open while they place and move people: rendered again only after a write.
-    return fragments.render_with_cached_body(
-        request,
-        name="cohort-page",
-        body_template="cohorts/_cohort_detail_body.html",
-        body_context=body_context,
-        template="cohorts/cohort_detail.html",
-        context={"cohort": cohort},
-    )
+    context = {
+        "cohort": cohort,
+        "roster": selectors.cohort_roster(user=user, cohort=cohort),
+        "waitlist": selectors.cohort_waitlist(user=user, cohort=cohort),
+        "history": list(selectors.cohort_history(cohort=cohort)[:50]) if manage else [],
+        "names": selectors.enrollment_names(cohort=cohort) if manage else {},
+        "can_manage": manage,
+        "can_take_attendance": policies.can_take_attendance(user, cohort),
+        "seats_left": max(cohort.capacity - cohort.seats_taken, 0),
+    }
+    return render(request, "cohorts/cohort_detail.html", context)
 
 
 COHORT_ACTIONS = {

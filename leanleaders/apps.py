@@ -6,8 +6,4 @@ class LeanLeadersConfig(AppConfig):
     verbose_name = "People and departments"
 
     def ready(self) -> None:
-        from django.db.backends.signals import connection_created
-
-        from leanleaders import freshness, security_log  # noqa: F401  (security_log: receivers)
-
-        connection_created.connect(freshness.watch_connection)
+        from leanleaders import security_log  # noqa: F401  (its signal receivers)

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
-from leanleaders import fragments, roles
+from leanleaders import roles
 
 
 @dataclass
@@ -54,18 +55,7 @@ def render_home(request: HttpRequest) -> HttpResponse:
     role = (
         "analyst" if roles.is_analyst(user) else "manager" if roles.is_manager(user) else "trainee"
     )
-
-    def cards_context() -> dict[str, Any]:
-        sections: list[Section] = []
-        for contributor in _contributors():
-            sections.extend(contributor.sections(request))
-        return {"sections": sections}
-
-    # The cards read from every app; they are rendered again only after a write or overnight.
-    return fragments.render_with_cached_body(
-        request,
-        name=f"home-{role}",
-        body_template="leanleaders/_home_cards.html",
-        body_context=cards_context,
-        template=HOME_TEMPLATES[role],
-    )
+    sections: list[Section] = []
+    for contributor in _contributors():
+        sections.extend(contributor.sections(request))
+    return render(request, HOME_TEMPLATES[role], {"sections": sections})

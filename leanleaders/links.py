@@ -1,4 +1,5 @@
-"""Links to objects by id for lists that print one or more on every row.
+"""Links to objects by id for the reporting pages' row writers (every other page uses
+`{% url %}` and `reverse()`).
 
 `reverse()` (and so `{% url %}`) matches the view's pattern afresh on every call, about 25 µs;
 a list of a hundred rows with two or three links each spends milliseconds on it. `link()`

@@ -175,16 +175,3 @@ def user_create_staff(
         reason=f"{by.full_name} added you to Lean Leaders.",
     )
     return user
-
-
-@transaction.atomic
-def user_set_role(*, user_id: int, by: User, role: str) -> User:
-    """Analysts change a person's role; the admin site is open to analysts only."""
-    policies.ensure_can_manage_people(by)
-    user = User.objects.select_for_update().get(pk=user_id)
-    old_role = user.role
-    user.role = role
-    user.is_staff = user.is_superuser = role == User.Role.ANALYST
-    user.save(update_fields=["role", "is_staff", "is_superuser"])
-    audit_record(target=user, action="role", by=by, from_status=old_role, to_status=role)
-    return user

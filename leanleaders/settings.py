@@ -127,6 +127,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en-us"
+# The one date style of the app (see leanleaders/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["leanleaders.formats"]
 TIME_ZONE = env.str("LEANLEADERS_TIME_ZONE", default="America/Los_Angeles")
 USE_I18N = True
 USE_TZ = True
@@ -194,27 +196,6 @@ LEANLEADERS_PROGRESS_NUDGE_DAYS = env.int("LEANLEADERS_PROGRESS_NUDGE_DAYS", def
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 
-# Rendered home cards are cached under a data generation that every write moves
-# (leanleaders/freshness.py). Every gunicorn and Celery process must see the same generation, so
-# with REDIS_URL the cache is that Redis; without it (the demo) it is a folder of files, which
-# the server and a management command run beside it both see. Short timeouts: when Redis is
-# down, pages render without the cache instead of waiting.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "fragments": (
-        {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "leanleaders",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
-        if REDIS_URL
-        else {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": BASE_DIR / "var" / "fragments",
-        }
-    ),
-}
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_RESULT_BACKEND = None

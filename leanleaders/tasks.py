@@ -43,13 +43,6 @@ def sweep_outbox_task(older_than_seconds: int = 60) -> int:
 
 
 @shared_task(acks_late=True)
-def run_reminder_rule_task(rule_key: str) -> int:
-    from leanleaders.reminders import rule_run
-
-    return rule_run(key=rule_key).queued
-
-
-@shared_task(acks_late=True)
 def run_all_reminders_task() -> int:
     """Hourly: run every rule. Each queues only what is newly due, so repeats are harmless."""
     from leanleaders.reminders import all_rules, rule_run

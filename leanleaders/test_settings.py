@@ -33,14 +33,6 @@ if os.environ.get("LEANLEADERS_TEST_WORKER") == "1":
 else:
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_BROKER_URL = "memory://"
-# Parallel test processes share one Redis: each keeps its cached fragments to itself.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "fragments": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "fragments",
-    },
-}
 AXES_ENABLED = True
 LOGGING["loggers"]["leanleaders.security"]["level"] = "WARNING"  # noqa: F405
 WHITENOISE_AUTOREFRESH = True

@@ -9,21 +9,23 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from functools import lru_cache
 
 import holidays
 from django.conf import settings
 from django.utils import timezone
 
-
-@lru_cache(maxsize=8)
-def _calendar(country: str, subdiv: str | None) -> holidays.HolidayBase:
-    return holidays.country_holidays(country, subdiv=subdiv or None)
+# One calendar per jurisdiction for the life of the process: holidays are a pure function of the
+# jurisdiction and the year (the calendar fills in years as they are asked for), not of any data
+# the app writes, so nothing here can go stale.
+_calendars: dict[tuple[str, str], holidays.HolidayBase] = {}
 
 
 def holiday_calendar() -> holidays.HolidayBase:
     """The public holidays of the jurisdiction in settings (years are filled in on demand)."""
-    return _calendar(settings.LEANLEADERS_HOLIDAY_COUNTRY, settings.LEANLEADERS_HOLIDAY_SUBDIV)
+    key = (settings.LEANLEADERS_HOLIDAY_COUNTRY, settings.LEANLEADERS_HOLIDAY_SUBDIV or "")
+    if key not in _calendars:
+        _calendars[key] = holidays.country_holidays(key[0], subdiv=key[1] or None)
+    return _calendars[key]
 
 
 def holiday_name(day: dt.date) -> str | None:

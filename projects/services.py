@@ -366,15 +366,6 @@ def _save_attachment(
 
 
 @transaction.atomic
-def attachment_add(*, entry_id: int, by: User, file: UploadedFile) -> Attachment:
-    entry = ProgressEntry.objects.select_related("project").get(pk=entry_id)
-    policies.ensure_can_edit(by, entry.project)
-    if entry.attachments.count() >= uploads.MAX_FILES_PER_ENTRY:
-        raise ValidationError(f"An entry holds at most {uploads.MAX_FILES_PER_ENTRY} files.")
-    return _save_attachment(entry, uploads.check_upload(file), by=by)
-
-
-@transaction.atomic
 def progress_entry_delete(*, entry_id: int, by: User) -> None:
     """The trainee removes an entry and its attachments (files too, after commit)."""
     entry = ProgressEntry.objects.select_related("project").get(pk=entry_id)

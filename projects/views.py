@@ -15,7 +15,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from applications.models import Application
 from applications.policies import visible_applications
-from leanleaders import fragments
 from leanleaders.decorators import staff_required
 from leanleaders.http import error_text, id_param, safe_next
 from leanleaders.roles import is_analyst, is_trainee
@@ -107,23 +106,13 @@ def _detail_context(request: HttpRequest, project: Project) -> dict[str, Any]:
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = _detail_or_404(request, pk)
 
-    def body_context() -> dict[str, Any]:
-        return {
-            **_detail_context(request, selectors.with_measures(project)),
-            "today": timezone.localdate(),
-            "timeline": list(selectors.project_timeline(project=project)[:30]),
-        }
-
-    # The trainee's page of the week, opened before and after each thing they log: rendered
-    # again only after a write.
-    return fragments.render_with_cached_body(
-        request,
-        name="project-page",
-        body_template="projects/_project_detail_body.html",
-        body_context=body_context,
-        template="projects/project_detail.html",
-        context={"project": project, "is_owner": policies.is_owner(request.user, project)},
-    )
+    context = {
+        **_detail_context(request, selectors.with_measures(project)),
+        "is_owner": policies.is_owner(request.user, project),
+        "today": timezone.localdate(),
+        "timeline": list(selectors.project_timeline(project=project)[:30]),
+    }
+    return render(request, "projects/project_detail.html", context)
 
 
 @login_required
@@ -152,14 +141,7 @@ def project_mine(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def project_list(request: HttpRequest) -> HttpResponse:
-    # Analysts and managers filter it back and forth: rendered again only after a write.
-    return fragments.render_with_cached_body(
-        request,
-        name="project-list",
-        body_template="projects/_project_list_body.html",
-        body_context=lambda: _project_list_context(request),
-        template="projects/project_list.html",
-    )
+    return render(request, "projects/project_list.html", _project_list_context(request))
 
 
 def _project_list_context(request: HttpRequest) -> dict[str, Any]:

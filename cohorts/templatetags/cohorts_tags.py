@@ -1,4 +1,5 @@
-"""Cohort badges, attendance marks, history labels and the placement chooser's data."""
+"""Cohort badges, attendance marks, history labels and the placement chooser's data (the
+templates write the HTML)."""
 
 from __future__ import annotations
 
@@ -6,15 +7,15 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils.formats import date_format
-from django.utils.html import escape, format_html
-from django.utils.safestring import SafeString, mark_safe
 
 from applications.models import Application
 from cohorts import selectors
 from cohorts.models import Attendance, Enrollment
 from leanleaders.models import AuditEvent
-from leanleaders.templatetags.list_tags import month_year, option_tags
+from leanleaders.templatetags.leanleaders_tags import badge
+from leanleaders.templatetags.list_tags import options
 
 register = template.Library()
 
@@ -41,28 +42,17 @@ MARK_STYLES = {
 
 @register.simple_tag
 def cohort_badge(obj: Any) -> str:
-    status = getattr(obj, "status", "")
-    style = STYLES.get(status, "secondary")
-    text = "text-dark" if style in {"warning", "info"} else ""
-    return format_html(
-        '<span class="badge text-bg-{} {}">{}</span>', style, text, obj.get_status_display()
-    )
+    return badge(style=STYLES.get(obj.status, "secondary"), label=obj.get_status_display())
 
 
 @register.simple_tag
 def attendance_badge(marks: dict[int, Attendance], day: int) -> str:
+    """Day `day`'s mark from a roster row's marks, or "Not taken"."""
     mark = marks.get(day)
     if mark is None:
-        return format_html('<span class="text-body-secondary small">{}</span>', "Not taken")
+        return render_to_string("cohorts/_attendance_not_taken.html")
     style, icon = MARK_STYLES[mark.mark]
-    text = "text-dark" if style == "warning" else ""
-    return format_html(
-        '<span class="badge text-bg-{} {}"><i class="bi bi-{}" aria-hidden="true"></i> {}</span>',
-        style,
-        text,
-        icon,
-        mark.get_mark_display(),
-    )
+    return badge(style=style, icon=icon, label=mark.get_mark_display())
 
 
 STATUS_LABELS = dict(Enrollment.Status.choices)
@@ -114,52 +104,14 @@ def placement_options(application: Application) -> dict[str, Any]:
 
 
 @register.simple_tag
-def placement_choices(cohorts: Iterable[Any]) -> SafeString:
-    """A radio button per cohort of `placement_options`, the first chosen, each described by its
-    Day 1, status and seats. Written in one go: an analyst may choose among dozens."""
-    return mark_safe(  # noqa: S308 (names and statuses are escaped)
-        "".join(_placement_choice(cohort, first=index == 0) for index, cohort in enumerate(cohorts))
-    )
-
-
-def _placement_choice(cohort: Any, *, first: bool) -> str:
-    # Ids, dates and counts need no escaping; the name and status do.
-    pk = cohort.pk
-    if cohort.seats_left:
-        seats = f"{cohort.seats_left} of {cohort.capacity} seats left"
-    else:
-        seats = (
-            '<strong class="text-danger-emphasis">Full: the trainee will be waitlisted '
-            f"(position {cohort.waiting + 1})</strong>"
-        )
-    preferred = (
-        ' <span class="badge text-bg-primary">Trainee can attend</span>' if cohort.preferred else ""
-    )
-    return (
-        '<div class="form-check mb-2">'
-        f'<input class="form-check-input" type="radio" name="cohort" id="place-{pk}" '
-        f'value="{pk}" required{" checked" if first else ""} aria-describedby="place-{pk}-help">'
-        f'<label class="form-check-label" for="place-{pk}"><strong>{escape(cohort.name)}</strong>'
-        f"{preferred}</label>"
-        f'<div class="small text-body-secondary" id="place-{pk}-help">'
-        f"Day 1 {date_format(cohort.day1, 'D j M')} · {escape(cohort.get_status_display())} · "
-        f"{seats}{f' · {cohort.waiting} waiting' if cohort.waiting else ''}</div></div>"
-    )
-
-
-@register.simple_tag
-def application_cohort(application: Application) -> Enrollment | None:
-    return selectors.application_enrollment(application=application)
-
-
-@register.simple_tag
 def holds_cohort_place(application: Application) -> bool:
     """Whether the application has a seat or a place on a cohort's waitlist."""
     return application.enrollments.filter(status__in=Enrollment.ACTIVE_STATUSES).exists()
 
 
 @register.simple_tag
-def cohort_options(cohorts: Iterable[selectors.CohortChoice], chosen: Any) -> SafeString:
+def cohort_options(cohorts: Iterable[selectors.CohortChoice], chosen: Any) -> str:
     """“Spring cohort (Feb 2026)” for each of `cohort_choices()`, `chosen` (an id, or a
     collection of ids) selected."""
-    return option_tags(((c.pk, f"{c.name} ({month_year(c.day1)})") for c in cohorts), chosen)
+    labels = ((c.pk, f"{c.name} ({date_format(c.day1, 'YEAR_MONTH_FORMAT')})") for c in cohorts)
+    return options(labels, chosen)

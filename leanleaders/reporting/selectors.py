@@ -28,7 +28,6 @@ from applications.models import Application, MeasureDirection
 from coaching.models import Conversation, NextStep
 from coaching.selectors import open_step_counts
 from cohorts.models import Attendance, Cohort, Enrollment
-from leanleaders import fragments
 from leanleaders.http import id_param
 from leanleaders.models import AuditEvent, Department, User
 from leanleaders.reporting import completion, policies
@@ -399,17 +398,6 @@ def board_rows(*, user: User, cohort: Cohort) -> list[BoardRow]:
             row.private_note = notes.get(pk, "")
         rows.append(row)
     return rows
-
-
-def board_rows_cached(*, user: User, cohort: Cohort) -> list[BoardRow]:
-    """`board_rows`, kept until the data changes: the board's sorts and filters and the
-    cohort's exports read the same rows again."""
-    return fragments.cached(
-        name="board-rows",
-        person=user,
-        vary_on=str(cohort.pk),
-        compute=lambda: board_rows(user=user, cohort=cohort),
-    )
 
 
 VERDICT_ORDER = {

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from cohorts.models import Cohort, Enrollment
 from cohorts.selectors import cohort_choices
-from leanleaders import fragments, pdf
+from leanleaders import pdf
 from leanleaders.decorators import analyst_required, staff_required
 from leanleaders.http import id_param
 from leanleaders.reporting import exports, policies, selectors
@@ -49,7 +49,7 @@ def _query_without(request: HttpRequest, *names: str) -> str:
 @staff_required
 def cohort_board(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = _cohort_or_404(request, pk)
-    rows = selectors.board_rows_cached(user=request.user, cohort=cohort)
+    rows = selectors.board_rows(user=request.user, cohort=cohort)
     filters = selectors.parse_filters(request.GET)
     shown = selectors.filter_rows(rows, filters)
     base_query = _query_without(request, "sort")
@@ -132,21 +132,13 @@ def cohort_export(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpRes
             with_notes = policies.can_see_private_notes(request.user)
             conversations = selectors.coaching_activity(user=request.user, cohort=cohort)
             return exports.coaching_table(conversations.iterator(), with_private_notes=with_notes)
-        rows = selectors.board_rows_cached(user=request.user, cohort=cohort)
+        rows = selectors.board_rows(user=request.user, cohort=cohort)
         return (exports.roster_table if kind == "roster" else exports.projects_table)(rows)
 
     filename = f"{slugify(cohort.name)}-{EXPORTS[kind]}-{timezone.localdate():%Y-%m-%d}"
     if fmt != "xlsx":
         return exports.csv_response(table(), filename)
-    # A cohort's workbook (25 trainees) is downloaded again for each look before Day 3: it is
-    # kept, like the board's rows, until the data changes.
-    workbook = fragments.cached(
-        name="cohort-workbook",
-        person=request.user,
-        vary_on=f"{cohort.pk}:{kind}",
-        compute=lambda: exports.xlsx_bytes([table()]),
-    )
-    return exports.workbook_response(workbook, filename)
+    return exports.workbook_response(exports.xlsx_bytes([table()]), filename)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,14 +1,16 @@
-"""Presentation helpers shared by every page."""
+"""Presentation helpers shared by every page. Each picks what to show and renders a template
+that writes it; they are plain functions, so Python that assembles a page can call them too."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms, template
 from django.contrib.humanize.templatetags.humanize import naturaltime
+from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 
 register = template.Library()
 
@@ -22,14 +24,18 @@ def _as_local_date(value: dt.date | dt.datetime) -> dt.date:
 def relative_days(value: dt.date | dt.datetime, *, overdue: bool = False) -> str:
     days = (_as_local_date(value) - timezone.localdate()).days
     if days == 0:
-        return "today"
+        return gettext("today")
     if days == 1:
-        return "tomorrow"
-    if days == -1:
-        return "overdue by 1 day" if overdue else "yesterday"
+        return gettext("tomorrow")
     if days > 0:
-        return f"in {days} days"
-    return f"overdue by {-days} days" if overdue else f"{-days} days ago"
+        return ngettext("in %(days)d day", "in %(days)d days", days) % {"days": days}
+    if overdue:
+        return ngettext("overdue by %(days)d day", "overdue by %(days)d days", -days) % {
+            "days": -days
+        }
+    if days == -1:
+        return gettext("yesterday")
+    return ngettext("%(days)d day ago", "%(days)d days ago", -days) % {"days": -days}
 
 
 @register.simple_tag
@@ -39,21 +45,18 @@ def reldate(value: dt.date | dt.datetime | None, overdue: bool = False, exact: b
     exact=False: the exact date is then only in the tooltip and for screen readers."""
     if value is None:
         return ""
-    if isinstance(value, dt.datetime):
-        exact_text = date_format(timezone.localtime(value), "DATETIME_FORMAT")
-        recent = abs(timezone.now() - value) < dt.timedelta(hours=12)
-        relative = naturaltime(value) if recent else relative_days(value, overdue=overdue)
+    is_datetime = isinstance(value, dt.datetime)
+    if is_datetime and abs(timezone.now() - value) < dt.timedelta(hours=12):
+        relative = naturaltime(value)
     else:
-        exact_text = date_format(value, "DATE_FORMAT")
         relative = relative_days(value, overdue=overdue)
-    return format_html(
-        '<time datetime="{}" title="{}">{}<span class="{}"> ({})</span></time>',
-        value.isoformat(),
-        exact_text,
-        relative,
-        "reldate-exact" if exact else "visually-hidden",
-        exact_text,
-    )
+    context = {
+        "value": value,
+        "format": "SHORT_DATETIME_FORMAT" if is_datetime else "SHORT_DATE_FORMAT",
+        "relative": relative,
+        "show_exact": exact,
+    }
+    return render_to_string("includes/reldate.html", context)
 
 
 STATUS_STYLES = {
@@ -69,13 +72,18 @@ STATUS_STYLES = {
 }
 
 
+def badge(*, style: str, label: str, icon: str = "", classes: str = "") -> str:
+    """A Bootstrap badge in colour `style`, with an optional Bootstrap Icons `icon`."""
+    return render_to_string(
+        "includes/badge.html", {"style": style, "label": label, "icon": icon, "classes": classes}
+    )
+
+
 @register.simple_tag
-def status_badge(obj: object) -> str:
+def status_badge(obj: Any) -> str:
     status = getattr(obj, "status", "")
     label = getattr(obj, "get_status_display", lambda: status)()
-    style = STATUS_STYLES.get(status, "secondary")
-    text = "text-dark" if style in {"warning", "info"} else ""
-    return format_html('<span class="badge text-bg-{} {}">{}</span>', style, text, label)
+    return badge(style=STATUS_STYLES.get(status, "secondary"), label=label)
 
 
 @register.filter

@@ -6,17 +6,17 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django import template
-from django.utils.html import format_html
 
+from leanleaders.templatetags.leanleaders_tags import badge
 from projects.results import Result, Verdict
 
 register = template.Library()
 
 VERDICT_STYLES = {
-    Verdict.IMPROVED: ("success", "bi-arrow-up-right-circle-fill"),
-    Verdict.NO_CHANGE: ("secondary", "bi-dash-circle-fill"),
-    Verdict.WORSE: ("danger", "bi-arrow-down-right-circle-fill"),
-    Verdict.NOT_ENOUGH_DATA: ("light", "bi-hourglass-split"),
+    Verdict.IMPROVED: ("success", "arrow-up-right-circle-fill"),
+    Verdict.NO_CHANGE: ("secondary", "dash-circle-fill"),
+    Verdict.WORSE: ("danger", "arrow-down-right-circle-fill"),
+    Verdict.NOT_ENOUGH_DATA: ("light", "hourglass-split"),
 }
 
 
@@ -37,18 +37,11 @@ def num(value: Any, places: int = 2) -> str:
 def verdict_badge(verdict: str, large: bool = False) -> str:
     verdict = Verdict(verdict)
     style, icon = VERDICT_STYLES[verdict]
-    text = "text-dark border" if style == "light" else ""
-    size = "fs-6" if large else ""
-    return format_html(
-        '<span class="badge text-bg-{} {} {} verdict verdict-{}">'
-        '<i class="bi {}" aria-hidden="true"></i> {}</span>',
-        style,
-        text,
-        size,
-        verdict.value,
-        icon,
-        verdict.label,
-    )
+    classes = ["text-dark border"] if style == "light" else []
+    if large:
+        classes.append("fs-6")
+    classes.append(f"verdict verdict-{verdict.value}")
+    return badge(style=style, icon=icon, label=verdict.label, classes=" ".join(classes))
 
 
 @register.simple_tag

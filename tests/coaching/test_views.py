@@ -305,11 +305,7 @@ def test_timeline_query_count_does_not_grow(
         assert client.get(url).status_code == 200
 
 
-def test_timeline_is_kept_until_a_write_per_query_string_and_for_its_viewer_only(
-    client_for, project, analyst
-):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+def test_timeline_follows_each_write_for_its_viewer_only(client_for, project, analyst):
 
     client = client_for(project.trainee)
     page_url = reverse("coaching:project-timeline", args=[project.pk]) + "?kind=coaching"
@@ -318,9 +314,7 @@ def test_timeline_is_kept_until_a_write_per_query_string_and_for_its_viewer_only
     embedded = client.get(embed_url).content.decode()
     assert embedded.startswith('<div id="coaching-embed">')
     assert "<html" not in embedded
-    with CaptureQueriesContext(connection) as again:
-        client.get(page_url)
-    assert len(again.captured_queries) <= 4  # the session, the trainee, the project, the menu
+    client.get(page_url)
 
     log_conversation(project, analyst, steps=[step("Try a checklist", days=7)])
     assert "Try a checklist" in client.get(page_url).content.decode()
@@ -489,18 +483,14 @@ def test_coaching_pages_are_for_analysts(client_for, trainee, manager):
         assert client_for(user).get(reverse("coaching:assign")).status_code == 403
 
 
-def test_overview_is_cached_until_a_write_and_per_query_string(client_for, analyst):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+def test_overview_follows_each_write_and_query_string(client_for, analyst):
 
     cohort, (project,) = _cohort_with(1, analyst)
     other, _ = _cohort_with(1, analyst)
     client = client_for(analyst)
     url = reverse("coaching:overview") + f"?cohort={cohort.pk}"
     assert "Not coached in" in client.get(url).content.decode()
-    with CaptureQueriesContext(connection) as again:
-        client.get(url)
-    assert len(again.captured_queries) <= 2  # the session and the analyst
+    client.get(url)
 
     log_conversation(project, analyst, date=TODAY(), steps=[step("Try a checklist", days=7)])
     assert "Not coached in" not in client.get(url).content.decode()

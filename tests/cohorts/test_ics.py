@@ -1,10 +1,10 @@
 """Every calendar file the app emails, read as a strict client would (RFC 5545 and RFC 5546).
 
 The scenario sends each kind: an invitation, an update after the dates move, a session
-reminder, the cancellation
-when a trainee leaves, the pair a move sends, and the cancellation of a whole cohort. Each file
-is checked against the RFCs' rules with icalendar, and once per kind with vobject, a second,
-independent parser that resolves times through the file's own VTIMEZONE.
+reminder, the cancellation when a trainee leaves, the pair a move sends, and the cancellation
+of a whole cohort. Each file is checked against the RFCs' rules with icalendar, and once per
+kind with vobject, a second, independent parser that resolves times through the file's own
+VTIMEZONE.
 """
 
 from __future__ import annotations

@@ -1,34 +1,73 @@
-"""Template tags of cohorts."""
+"""The cohort badges, attendance marks and the placement chooser, as the pages print them."""
 
-import datetime as dt
-from types import SimpleNamespace
+import re
 
-from cohorts.templatetags.cohorts_tags import placement_choices
+import pytest
+from django.template import Context, Template
+from django.urls import reverse
+
+from cohorts import services
+from cohorts.models import Attendance
+from tests.cohorts.factories import CohortFactory, approved_application
+
+pytestmark = pytest.mark.django_db
 
 
-def _cohort(pk, name, seats_left, waiting, preferred):
-    return SimpleNamespace(
-        pk=pk,
-        name=name,
-        capacity=25,
-        seats_left=seats_left,
-        waiting=waiting,
-        preferred=preferred,
-        day1=dt.date(2026, 2, 3),
-        get_status_display=lambda: "Open",
+def _choice(html: str, cohort) -> str:
+    """The chooser's radio button, label and description of one cohort."""
+    pattern = (
+        rf'<div class="form-check mb-2">\s*<input[^>]*id="place-{cohort.pk}".*?</div>\s*</div>'
+    )
+    match = re.search(pattern, html, re.S)
+    assert match, f"no choice for {cohort.name}"
+    return " ".join(match.group(0).split())
+
+
+def test_placement_chooser_escapes_names_and_describes_seats(client_for, analyst, department):
+    fall = CohortFactory(name="Summer & Fall", capacity=1)
+    spring = CohortFactory(name="<b>Spring</b>", capacity=25)
+    services.enrollment_place(
+        application_id=approved_application(department).pk, cohort_id=fall.pk, by=analyst
+    )
+    application = approved_application(department)
+    application.available_cohorts.add(spring)
+
+    html = (
+        client_for(analyst)
+        .get(reverse("applications:application-detail", args=[application.pk]))
+        .content.decode()
+    )
+
+    first, second = _choice(html, spring), _choice(html, fall)
+    assert "<strong>&lt;b&gt;Spring&lt;/b&gt;</strong>" in first
+    assert "<strong>Summer &amp; Fall</strong>" in second
+    assert f'id="place-{spring.pk}" value="{spring.pk}" required checked' in first
+    assert f'value="{fall.pk}" required aria-describedby="place-{fall.pk}-help"' in second
+    assert "Trainee can attend" in first
+    assert "Trainee can attend" not in second
+    assert "Day 1 6 Oct 2026 · Open for enrollment · 25 of 25 seats left" in first
+    assert "Full: the trainee will be waitlisted (position 1)" in second
+    # The cohort the trainee can attend comes first, though it was scheduled later.
+    assert html.index(f'id="place-{spring.pk}"') < html.index(f'id="place-{fall.pk}"')
+
+
+def _render(source: str, **context) -> str:
+    return Template("{% load cohorts_tags %}" + source).render(Context(context))
+
+
+def test_attendance_marks_show_the_mark_or_not_taken():
+    marks = {1: Attendance(day=1, mark=Attendance.Mark.LATE)}
+    assert _render("{% attendance_badge marks 1 %}", marks=marks) == (
+        '<span class="badge text-bg-warning text-dark">'
+        '<i class="bi bi-clock" aria-hidden="true"></i> Late</span>'
+    )
+    assert _render("{% attendance_badge marks 2 %}", marks=marks) == (
+        '<span class="text-body-secondary small">Not taken</span>'
     )
 
 
-def test_placement_choices_escape_names_and_describe_seats():
-    html = placement_choices(
-        [_cohort(1, "<b>Spring</b>", 3, 0, True), _cohort(2, "Summer & Fall", 0, 4, False)]
+def test_cohort_badge_names_the_status():
+    cohort = CohortFactory.build(status="cancelled")
+    assert _render("{% cohort_badge cohort %}", cohort=cohort) == (
+        '<span class="badge text-bg-danger">Cancelled</span>'
     )
-    assert "&lt;b&gt;Spring&lt;/b&gt;" in html
-    assert "Summer &amp; Fall" in html
-    assert 'id="place-1" value="1" required checked' in html
-    assert 'id="place-2" value="2" required aria' in html
-    assert "Trainee can attend" in html.split('id="place-2"')[0]
-    assert "Trainee can attend" not in html.split('id="place-2"')[1]
-    assert "3 of 25 seats left" in html
-    assert "waitlisted (position 5)" in html
-    assert "Day 1 Tue 3 Feb · Open" in html

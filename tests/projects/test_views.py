@@ -452,20 +452,16 @@ def test_project_list_filters_by_department_and_keeps_it_chosen(
     assert theirs.department.name in page  # still offered in the filter
 
 
-def test_project_list_is_kept_until_a_write_per_query_string_and_per_person(
+def test_project_list_follows_each_write_per_query_string_and_per_person(
     client_for, analyst, manager, trainee, colleague, other_trainee
 ):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     improved = make_project(trainee)
     add_measurements(improved, [10])
     elsewhere = make_project(other_trainee)
     client = client_for(analyst)
     assert improved.title in client.get(url("project-list")).content.decode()
-    with CaptureQueriesContext(connection) as again:
-        client.get(url("project-list"))
-    assert len(again.captured_queries) <= 2  # the session and the analyst
+    client.get(url("project-list"))
 
     waiting = make_project(colleague)
     page = client.get(url("project-list")).content.decode()
@@ -481,12 +477,10 @@ def test_project_list_is_kept_until_a_write_per_query_string_and_per_person(
     assert elsewhere.title not in managers
 
 
-def test_project_page_is_kept_until_a_write_and_for_each_viewer(client_for, trainee, analyst):
+def test_project_page_follows_each_write_for_each_viewer(client_for, trainee, analyst):
     import re
 
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     project = make_project(trainee)
     mine = Client(enforce_csrf_checks=True)
@@ -494,9 +488,7 @@ def test_project_page_is_kept_until_a_write_and_for_each_viewer(client_for, trai
     page = mine.get(url("project-detail", project.pk)).content.decode()
     assert "Log a measurement" in page
     assert "Mark reviewed" not in page
-    with CaptureQueriesContext(connection) as again:
-        kept = mine.get(url("project-detail", project.pk))
-    assert len(again.captured_queries) <= 4  # the session, the trainee, the project, the menu
+    kept = mine.get(url("project-detail", project.pk))
     # The measurement form in the kept page posts with this browser's own CSRF token.
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', kept.content.decode())[1]
     assert (

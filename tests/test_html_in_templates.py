@@ -1,0 +1,25 @@
+"""HTML is written by templates: no app module builds markup in Python."""
+
+import re
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(settings.BASE_DIR)
+APPS = ("leanleaders", "applications", "cohorts", "projects", "coaching")
+# The reporting package's board rows, review dialogs and sparklines are turned into templates
+# on their own; the sparkline may stay a small tag.
+NOT_YET = ROOT / "leanleaders" / "reporting"
+MARKUP = re.compile(r"format_html|mark_safe|SafeString\(|[\"']<(?:[a-z]+[ >]|/[a-z]+>)")
+
+
+def test_no_app_module_writes_html():
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for app in APPS
+        for path in sorted((ROOT / app).rglob("*.py"))
+        if NOT_YET not in path.parents and "migrations" not in path.parts
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if MARKUP.search(line)
+    ]
+    assert offenders == []
