@@ -20,7 +20,6 @@ from leanleaders.reminders import Reminder, Rule
 from projects.models import Project
 from projects.reminders import last_activity
 from projects.results import Verdict
-from projects.selectors import project_summaries
 
 DIGEST_STATUSES = (Cohort.Status.OPEN, Cohort.Status.IN_PROGRESS)
 
@@ -63,8 +62,6 @@ class DigestCohort:
 def digest_cohorts(today: dt.date) -> list[DigestCohort]:
     """Per cohort under way: who is quiet, who needs coaching or is overdue, who is improving."""
     cohorts = Cohort.objects.filter(status__in=DIGEST_STATUSES).order_by("day1")
-    analyst = User.objects.filter(role=User.Role.ANALYST, is_active=True).first()
-    summaries = {s.project.pk: s for s in project_summaries(user=analyst)} if analyst else {}
     digest = []
     for cohort in cohorts:
         rows = coaching_overview(cohort=cohort)
@@ -80,11 +77,7 @@ def digest_cohorts(today: dt.date) -> list[DigestCohort]:
                     if (today - timezone.localtime(activity[p.pk]).date()).days >= quiet_days
                 ],
                 attention=[r for r in rows if r.not_coached or r.overdue_steps],
-                improving=[
-                    p
-                    for p in projects
-                    if p.pk in summaries and summaries[p.pk].verdict == Verdict.IMPROVED
-                ],
+                improving=[p for p in projects if p.verdict == Verdict.IMPROVED],
             )
         )
     return digest

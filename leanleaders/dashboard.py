@@ -30,8 +30,8 @@ def _contributors() -> list[Any]:
     from coaching import home as coaching_home
     from cohorts import home as cohorts_home
     from leanleaders import home as people_home
-    from leanleaders.reporting import home as reporting_home
     from projects import home as projects_home
+    from reporting import home as reporting_home
 
     return [
         applications_home,

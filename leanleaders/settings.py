@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "cohorts",
     "projects",
     "coaching",
+    "reporting",
 ]
 
 MIDDLEWARE = [
@@ -82,8 +83,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "leanleaders.context_processors.navigation",
             ],
-            # The reporting package gathers every stage, so it is not an app of its own.
-            "libraries": {"reporting_tags": "leanleaders.reporting.templatetags"},
         },
     },
 ]

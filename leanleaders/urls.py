@@ -73,7 +73,7 @@ urlpatterns = [
     path("cohorts/", include("cohorts.urls")),
     path("projects/", include("projects.urls")),
     path("coaching/", include("coaching.urls")),
-    path("reports/", include("leanleaders.reporting.urls")),
+    path("reports/", include("reporting.urls")),
     path("admin/", admin.site.urls),
 ]
 

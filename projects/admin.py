@@ -6,6 +6,8 @@ from projects.models import Measure, Measurement, Project
 class MeasureInline(admin.StackedInline):
     model = Measure
     extra = 0
+    # Stored by the services; after editing a baseline here, run `manage.py recompute_results`.
+    readonly_fields = Measure.RESULT_FIELDS
 
 
 @admin.register(Project)
@@ -14,7 +16,15 @@ class ProjectAdmin(admin.ModelAdmin):
     list_filter = ("status", "department")
     search_fields = ("title", "trainee__full_name", "trainee__email")
     # Status changes go through the services, so they are recorded in the audit log.
-    readonly_fields = ("application", "trainee", "status", "status_changed_at", "reviewed_by")
+    readonly_fields = (
+        "application",
+        "trainee",
+        "status",
+        "status_changed_at",
+        "reviewed_by",
+        "verdict",
+        "gain_percent",
+    )
     inlines = [MeasureInline]
 
 
@@ -24,8 +34,8 @@ class MeasurementAdmin(admin.ModelAdmin):
     list_select_related = ("measure",)
     date_hierarchy = "date"
 
-    # Measurements change through the services: they keep the audit log and move the measure's
-    # `updated_at`, which the cached verdicts depend on.
+    # Measurements change through the services: they keep the audit log and store the
+    # measure's result in the same transaction.
     def has_add_permission(self, request, obj=None):
         return False
 

@@ -293,6 +293,8 @@ def _fill(project: Project, spec: DemoProject, people: dict[str, User]) -> None:
         )
         for i, v in enumerate(spec.weekly)
     )
+    # The story's rows are bulk-created rather than logged one by one: store the result once.
+    services.measure_result_store(measure=measure)
     for entry in spec.entries:
         services.progress_entry_add(
             project_id=project.pk,

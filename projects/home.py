@@ -37,13 +37,13 @@ def sections(request: HttpRequest) -> list[Section]:
             )
         ]
     if roles.is_analyst(user):
-        verdicts = selectors.project_verdicts(projects=selectors.project_queryset(user=user))
+        counts = selectors.counts_of(projects=selectors.project_queryset(user=user))
         return [
             Section(
                 "projects",
                 "Projects",
                 template="projects/_home_analyst.html",
-                data={"counts": selectors.counts_of(verdicts.values()), "count": len(verdicts)},
+                data={"counts": counts, "count": sum(c["count"] for c in counts)},
             )
         ]
     return []

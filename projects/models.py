@@ -6,7 +6,9 @@ and PDCA stages defined here are shared with the coaching stage.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+from decimal import Decimal
 from pathlib import PurePath
 
 from django.db import models
@@ -15,6 +17,19 @@ from django.utils import timezone
 
 from applications.models import Application, MeasureDirection
 from leanleaders.models import Department, User
+from projects import results
+
+VERDICT_CHOICES = [(v.value, v.label) for v in results.Verdict]
+# Stored results: values from 4-place inputs, whose medians and differences need 5 places at
+# most, so they are kept exactly; percentages are rounded to 4 places (the pages show 1).
+RESULT_VALUE = {"max_digits": 20, "decimal_places": 5, "null": True, "blank": True}
+RESULT_PERCENT = {"max_digits": 24, "decimal_places": 4, "null": True, "blank": True}
+PERCENT_PLACES = Decimal("0.0001")
+VALUE_PLACES = Decimal("0.00001")
+
+
+def _places(value: Decimal | None, places: Decimal) -> Decimal | None:
+    return None if value is None else value.quantize(places)
 
 
 class LeanTool(models.TextChoices):
@@ -91,11 +106,22 @@ class Project(models.Model):
     )
     review_comment = models.TextField(blank=True)
 
+    # The primary measure's stored verdict and gain, copied here by
+    # `services.measure_result_store` so that lists filter and count verdicts in SQL.
+    verdict = models.CharField(
+        max_length=16, choices=VERDICT_CHOICES, default=results.Verdict.NOT_ENOUGH_DATA
+    )
+    gain_percent = models.DecimalField(**RESULT_PERCENT)
+
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["active", "reviewed"]), name="project_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(verdict__in=[v.value for v in results.Verdict]),
+                name="project_verdict_valid",
             ),
         ]
         indexes = [
@@ -105,6 +131,10 @@ class Project(models.Model):
             models.Index(fields=["department", "id"], name="project_department_ids_idx"),
             # The list pages newest first: a page of 25 without sorting every project.
             models.Index(fields=["-created_at", "-id"], name="project_recent_idx"),
+            # The list filtered by verdict, newest first, and the city's counts per verdict.
+            models.Index(fields=["verdict", "-created_at", "-id"], name="project_verdict_idx"),
+            # A manager's counts per verdict in their departments.
+            models.Index(fields=["department", "verdict"], name="project_department_verdict_idx"),
         ]
 
     def __str__(self) -> str:
@@ -149,8 +179,42 @@ class Measure(models.Model):
     )
     target_date = models.DateField("Target date", null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    # Changes with any edit of the definition or baseline: part of the verdict cache's key.
     updated_at = models.DateTimeField(auto_now=True)
+
+    # The result (projects/results.py) as of the latest change to the baseline or the
+    # measurements, stored by `services.measure_result_store` in the transaction of that change
+    # (the `recompute_results` command stores it for rows written elsewhere). Pages read these
+    # instead of the measurements; `result` gives them back as a `results.Result`.
+    result_verdict = models.CharField(
+        max_length=16, choices=VERDICT_CHOICES, default=results.Verdict.NOT_ENOUGH_DATA
+    )
+    result_baseline = models.DecimalField(**RESULT_VALUE)
+    result_baseline_points = models.PositiveIntegerField(default=0)
+    result_current = models.DecimalField(**RESULT_VALUE)
+    result_change = models.DecimalField(**RESULT_VALUE)
+    result_change_percent = models.DecimalField(**RESULT_PERCENT)
+    result_gain = models.DecimalField(**RESULT_VALUE)
+    result_gain_percent = models.DecimalField(**RESULT_PERCENT)
+    result_measurement_count = models.PositiveIntegerField(default=0)
+    result_last_measured = models.DateField(null=True, blank=True)
+    # The latest RECENT_VALUES measurements, oldest first, as decimal strings: the cohort
+    # board's sparkline.
+    result_recent = models.JSONField(default=list, blank=True)
+
+    RECENT_VALUES = 12
+    RESULT_FIELDS = (
+        "result_verdict",
+        "result_baseline",
+        "result_baseline_points",
+        "result_current",
+        "result_change",
+        "result_change_percent",
+        "result_gain",
+        "result_gain_percent",
+        "result_measurement_count",
+        "result_last_measured",
+        "result_recent",
+    )
 
     class Meta:
         ordering = ["-is_primary", "id"]
@@ -161,6 +225,10 @@ class Measure(models.Model):
             models.CheckConstraint(
                 condition=Q(direction__in=["lower", "higher"]), name="measure_direction_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(result_verdict__in=[v.value for v in results.Verdict]),
+                name="measure_result_verdict_valid",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -169,6 +237,47 @@ class Measure(models.Model):
     @property
     def higher_is_better(self) -> bool:
         return self.direction == MeasureDirection.HIGHER_IS_BETTER
+
+    @property
+    def result(self) -> results.Result:
+        """The stored result."""
+        return results.Result(
+            verdict=results.Verdict(self.result_verdict),
+            baseline=self.result_baseline,
+            current=self.result_current,
+            measurement_count=self.result_measurement_count,
+            change=self.result_change,
+            change_percent=self.result_change_percent,
+            gain=self.result_gain,
+            gain_percent=self.result_gain_percent,
+            baseline_from_points=self.result_baseline_points > 0,
+        )
+
+    @property
+    def recent_values(self) -> list[Decimal]:
+        return [Decimal(v) for v in self.result_recent]
+
+    def set_result(
+        self,
+        result: results.Result,
+        *,
+        baseline_points: int,
+        last_measured: dt.date | None,
+        recent: list[Decimal],
+    ) -> None:
+        """Put `result` and what goes with it in the result columns (not saved), rounded as the
+        database keeps them, so this instance reads the same as the row."""
+        self.result_verdict = result.verdict.value
+        self.result_baseline = _places(result.baseline, VALUE_PLACES)
+        self.result_baseline_points = baseline_points
+        self.result_current = _places(result.current, VALUE_PLACES)
+        self.result_change = _places(result.change, VALUE_PLACES)
+        self.result_change_percent = _places(result.change_percent, PERCENT_PLACES)
+        self.result_gain = _places(result.gain, VALUE_PLACES)
+        self.result_gain_percent = _places(result.gain_percent, PERCENT_PLACES)
+        self.result_measurement_count = result.measurement_count
+        self.result_last_measured = last_measured
+        self.result_recent = [format(v, "f") for v in recent]
 
 
 class BaselinePoint(models.Model):

@@ -144,16 +144,3 @@ def compute(
         gain_percent=gain_percent,
         baseline_from_points=from_points,
     )
-
-
-def for_measure(measure: object) -> Result:
-    """The result of a Measure whose baseline points and measurements are loaded (prefetched)."""
-    points = [p.value for p in measure.baseline_points.all()]  # type: ignore[attr-defined]
-    loaded = measure.measurements.all()  # type: ignore[attr-defined]
-    values = [m.value for m in sorted(loaded, key=lambda m: (m.date, m.id))]
-    return compute(
-        higher_is_better=measure.higher_is_better,  # type: ignore[attr-defined]
-        baseline_value=measure.baseline_value,  # type: ignore[attr-defined]
-        baseline_points=points,
-        measurements=values,
-    )

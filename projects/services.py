@@ -2,7 +2,9 @@
 
 Each function checks who is acting (policies), makes the change in one transaction and records it
 in the audit log. The project row is locked where the trainee and an analyst can race (review,
-measure definition changes).
+measure definition changes), and the measure row too where two people can log at once. Every
+change to a measure's baseline or measurements stores its result (`measure_result_store`) in the
+same transaction.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from leanleaders.audit import audit_record
 from leanleaders.mail import absolute_url, email_queue
 from leanleaders.models import User
 from leanleaders.workflow import transition
-from projects import csv_import, policies, uploads
+from projects import csv_import, policies, results, uploads
 from projects.models import (
     Attachment,
     BaselinePoint,
@@ -68,6 +70,83 @@ def project_url(project: Project) -> str:
 
 def _lock(project_id: int) -> Project:
     return Project.objects.select_for_update().select_related("trainee").get(pk=project_id)
+
+
+def _lock_measure(measure_id: int) -> Measure:
+    """Lock a measure's project, then the measure: the order every service takes them in, so
+    two writers (two people logging at once, an analyst changing the baseline meanwhile) wait
+    for each other instead of deadlocking, and the second stores a result that counts the
+    first's change."""
+    project_id = Measure.objects.values_list("project_id", flat=True).get(pk=measure_id)
+    project = _lock(project_id)
+    measure = Measure.objects.select_for_update().get(pk=measure_id)
+    measure.project = project
+    return measure
+
+
+def measure_result_store(*, measure: Measure) -> results.Result:
+    """Recompute `measure`'s result from its baseline and measurements in the database and
+    store it in its result columns, and on its project when it is the primary measure.
+
+    Called in the transaction of every change to a measure's baseline or measurements, after
+    the change and with the measure locked (`_lock_measure`), so the stored result is never
+    older than the data; `recompute_results` calls it for rows written outside the services.
+    Three small reads: the baseline points, the count, and only the latest RECENT_VALUES
+    measurements, so a long history is never read.
+    """
+    points = list(BaselinePoint.objects.filter(measure=measure).values_list("value", flat=True))
+    newest_first = list(
+        Measurement.objects.filter(measure=measure)
+        .order_by("-date", "-id")
+        .values_list("date", "value")[: Measure.RECENT_VALUES]
+    )
+    recent = [value for _, value in reversed(newest_first)]
+    result = results.compute(
+        higher_is_better=measure.higher_is_better,
+        baseline_value=measure.baseline_value,
+        baseline_points=points,
+        measurements=recent,
+        measurement_count=Measurement.objects.filter(measure=measure).count(),
+    )
+    measure.set_result(
+        result,
+        baseline_points=len(points),
+        last_measured=newest_first[0][0] if newest_first else None,
+        recent=recent,
+    )
+    Measure.objects.filter(pk=measure.pk).update(
+        **{name: getattr(measure, name) for name in Measure.RESULT_FIELDS}
+    )
+    if measure.is_primary:
+        Project.objects.filter(pk=measure.project_id).update(
+            verdict=measure.result_verdict, gain_percent=measure.result_gain_percent
+        )
+    return result
+
+
+def results_recompute() -> int:
+    """Store every measure's result again, and every project's copy of its primary measure's,
+    for rows written outside the services (the admin, SQL, bulk loads). Returns how many
+    measures it stored.
+
+    One short transaction per measure, locked like any other change, so it can run beside
+    people logging measurements; a measure deleted meanwhile is skipped.
+    """
+    ids = list(Measure.objects.order_by("pk").values_list("pk", flat=True))
+    stored = 0
+    for measure_id in ids:
+        with transaction.atomic():
+            try:
+                measure = _lock_measure(measure_id)
+            except Measure.DoesNotExist:
+                continue
+            measure_result_store(measure=measure)
+            stored += 1
+    # A project whose primary measure was unmarked (in the admin) has no verdict.
+    Project.objects.exclude(measures__is_primary=True).update(
+        verdict=results.Verdict.NOT_ENOUGH_DATA, gain_percent=None
+    )
+    return stored
 
 
 def _jsonable(value: Any) -> Any:
@@ -125,7 +204,7 @@ def project_start(*, application_id: int, by: User) -> Project:
             )
     except IntegrityError:  # started at the same moment elsewhere
         return Project.objects.get(application=application)
-    Measure.objects.create(
+    measure = Measure.objects.create(
         project=project,
         is_primary=True,
         name=application.measure_name or "Primary measure",
@@ -136,6 +215,7 @@ def project_start(*, application_id: int, by: User) -> Project:
         if application.baseline_estimate is not None
         else "",
     )
+    measure_result_store(measure=measure)
     audit_record(target=project, action="created", by=by, to_status=project.status)
     return project
 
@@ -171,14 +251,14 @@ def measure_update(
 
     The trainee may, until review. An analyst may at any time but must give a reason, recorded
     with the old and new values in the audit log. `baseline_points`, when given, replace the
-    measure's baseline data points (the baseline becomes their median).
+    measure's baseline data points (the baseline becomes their median). Locks the project and
+    the measure, and stores the measure's result.
     """
-    measure = Measure.objects.select_related("project").get(pk=measure_id)
-    project = _lock(measure.project_id)
+    measure = _lock_measure(measure_id)
+    project = measure.project
     policies.ensure_can_edit_measure_definition(by, project)
     if policies.measure_change_needs_reason(by) and not reason.strip():
         raise ValidationError("Give a reason for changing the measure; the trainee will see it.")
-    measure = Measure.objects.select_for_update().get(pk=measure_id)
     changes: dict[str, list[Any]] = {}
     for name in MEASURE_FIELDS:
         if name in data and getattr(measure, name) != data[name]:
@@ -197,6 +277,7 @@ def measure_update(
             )
             changes["baseline_points"] = [len(old), len(new)]
     if changes:
+        measure_result_store(measure=measure)
         audit_record(
             target=project,
             action="measure_changed",
@@ -217,6 +298,7 @@ def measure_add(*, project_id: int, by: User, data: dict[str, Any]) -> Measure:
         if name in data:
             setattr(measure, name, data[name])
     measure.save()
+    measure_result_store(measure=measure)
     audit_record(
         target=project,
         action="measure_added",
@@ -226,18 +308,13 @@ def measure_add(*, project_id: int, by: User, data: dict[str, Any]) -> Measure:
     return measure
 
 
-def _touch_measure(measure_id: int) -> None:
-    """A measure's data changed: move its `updated_at`, which the cached verdicts are keyed on
-    (see `selectors.project_outcomes`)."""
-    Measure.objects.filter(pk=measure_id).update(updated_at=timezone.now())
-
-
 @transaction.atomic
 def measurement_add(
     *, measure_id: int, by: User, date: dt.date, value: Decimal, note: str = ""
 ) -> Measurement:
-    """The trainee logs one measurement."""
-    measure = Measure.objects.select_related("project").get(pk=measure_id)
+    """The trainee logs one measurement. Locks the project and the measure (two people may log
+    at once), and stores the measure's result."""
+    measure = _lock_measure(measure_id)
     policies.ensure_can_edit(by, measure.project)
     check_measurement_date(date)
     if not value.is_finite():
@@ -245,15 +322,17 @@ def measurement_add(
     measurement = Measurement.objects.create(
         measure=measure, date=date, value=value, note=note.strip()[:300], created_by=by
     )
-    _touch_measure(measure.pk)
+    measure_result_store(measure=measure)
     return measurement
 
 
 @transaction.atomic
 def measurement_delete(*, measurement_id: int, by: User) -> None:
-    """The trainee removes a measurement logged by mistake; the audit log keeps what it was."""
-    measurement = Measurement.objects.select_related("measure__project").get(pk=measurement_id)
-    project = measurement.measure.project
+    """The trainee removes a measurement logged by mistake; the audit log keeps what it was.
+    Locks the project and the measure, and stores the measure's result."""
+    measurement = Measurement.objects.get(pk=measurement_id)
+    measure = _lock_measure(measurement.measure_id)
+    project = measure.project
     policies.ensure_can_edit(by, project)
     audit_record(
         target=project,
@@ -267,15 +346,16 @@ def measurement_delete(*, measurement_id: int, by: User) -> None:
         },
     )
     measurement.delete()
-    _touch_measure(measurement.measure_id)
+    measure_result_store(measure=measure)
 
 
 @transaction.atomic
 def measurements_import(
     *, measure_id: int, by: User, rows: Sequence[csv_import.Row]
 ) -> list[Measurement]:
-    """Save parsed rows all at once: every row, or (on any error) none."""
-    measure = Measure.objects.select_related("project").get(pk=measure_id)
+    """Save parsed rows all at once: every row, or (on any error) none. Locks the project and
+    the measure, and stores the measure's result."""
+    measure = _lock_measure(measure_id)
     policies.ensure_can_edit(by, measure.project)
     if not rows:
         raise ValidationError("There are no rows to import.")
@@ -296,7 +376,7 @@ def measurements_import(
         by=by,
         data={"measure": measure.pk, "rows": len(created)},
     )
-    _touch_measure(measure.pk)
+    measure_result_store(measure=measure)
     return created
 
 

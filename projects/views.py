@@ -149,21 +149,18 @@ def _project_list_context(request: HttpRequest) -> dict[str, Any]:
     verdict = request.GET.get("verdict") or None
     if verdict not in results.Verdict._value2member_map_:
         verdict = None
-    # Verdicts of every listed project (for the counts and the filter) are read as plain values;
-    # full rows and summaries are built for the page shown only.
     projects = selectors.project_queryset(user=request.user, department_id=department_id)
-    fingerprint = selectors.verdict_fingerprint()
-    verdicts = selectors.project_verdicts(projects=projects, fingerprint=fingerprint)
-    shown = list(verdicts) if not verdict else [pk for pk, v in verdicts.items() if v == verdict]
+    counts = selectors.counts_of(projects=projects)
     if verdict:
-        projects = projects.filter(pk__in=shown)
+        projects = projects.filter(verdict=verdict)
     paginator = Paginator(projects, 25)
-    paginator.count = len(shown)  # known from the verdicts: no COUNT query
+    # Known from the counts: no COUNT query.
+    paginator.count = sum(c["count"] for c in counts if verdict in (None, c["verdict"]))
     page = paginator.get_page(request.GET.get("page"))
-    page.object_list = selectors.summaries_of(page.object_list, fingerprint=fingerprint)
+    page.object_list = selectors.summaries_of(page.object_list)
     return {
         "page": page,
-        "counts": selectors.counts_of(verdicts.values()),
+        "counts": counts,
         "verdicts": [(v.value, v.label) for v in results.Verdict],
         "verdict": verdict,
         "department_id": department_id,
@@ -292,10 +289,9 @@ def measurement_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _logged_message(request: HttpRequest, measurement: Measurement) -> None:
-    measure = Measure.objects.prefetch_related("baseline_points", "measurements").get(
-        pk=measurement.measure_id
-    )
-    result = results.for_measure(measure)
+    # The service stored the new result on the measure it logged against.
+    measure = measurement.measure
+    result = measure.result
     unit = f" {measure.unit}" if measure.unit else ""
     text = f"Logged {_fmt(measurement.value)}{unit} for {measurement.date:%-d %b %Y}."
     if result.has_verdict:

@@ -5,16 +5,14 @@ import pytest
 from django.utils import timezone
 
 from projects import selectors
-from projects.models import Attachment, BaselinePoint, Measure, ProgressEntry, Project
+from projects.models import Attachment, BaselinePoint, ProgressEntry, Project
 from tests.factories import TraineeFactory
 from tests.projects.factories import add_measurements, make_project
 
 pytestmark = pytest.mark.django_db
 
 
-def test_verdicts_read_as_values_match_the_summaries(analyst, department):
-    """The cheap verdict map used for counts and filters agrees with the full computation."""
-
+def test_verdicts_and_counts_read_the_stored_results(analyst, department):
     def project(**fields):
         return make_project(TraineeFactory(department=department), **fields)
 
@@ -36,18 +34,20 @@ def test_verdicts_read_as_values_match_the_summaries(analyst, department):
         for d, v in enumerate([Decimal(8), Decimal(9), Decimal(10)])
     )
     add_measurements(from_points, [9, 9, 9])
-    without_primary = project()
-    Measure.objects.filter(project=without_primary).update(is_primary=False)
 
-    verdicts = selectors.project_verdicts(projects=Project.objects.all())
-    summaries = selectors.project_summaries(user=analyst)
-    assert verdicts == {s.project.pk: s.verdict for s in summaries}
+    verdicts = {
+        pk: o.verdict for pk, o in selectors.project_outcomes(projects=Project.objects).items()
+    }
     assert verdicts[improved.pk] == "improved"
     assert verdicts[worse.pk] == "worse"
     assert verdicts[unchanged.pk] == "no_change"
     assert verdicts[no_baseline.pk] == "not_enough_data"
     assert verdicts[from_points.pk] == "no_change"
-    assert verdicts[without_primary.pk] == "not_enough_data"
+    outcomes = selectors.project_outcomes(projects=Project.objects.all())
+    assert outcomes[improved.pk] == ("improved", Decimal("47.619"))
+    assert outcomes[no_baseline.pk] == ("not_enough_data", None)
+    counts = {c["verdict"]: c["count"] for c in selectors.counts_of(projects=Project.objects)}
+    assert counts == {"improved": 1, "worse": 1, "no_change": 2, "not_enough_data": 2}
 
 
 def test_summaries_of_a_page_use_the_latest_measurements_and_the_full_count(analyst, trainee):
@@ -56,43 +56,7 @@ def test_summaries_of_a_page_use_the_latest_measurements_and_the_full_count(anal
     (summary,) = selectors.summaries_of(Project.objects.filter(pk=project.pk))
     assert summary.primary.result.measurement_count == 7
     assert summary.primary.result.current == Decimal(10)
-
-
-def test_cached_verdicts_change_as_soon_as_the_data_does(trainee):
-    from decimal import Decimal
-
-    from django.utils import timezone
-
-    from projects import services
-    from projects.results import Verdict
-    from tests.projects.factories import make_project
-
-    project = make_project(trainee)  # baseline 21 days, lower is better
-    assert selectors.project_verdicts(projects=Project.objects.all())[project.pk] == (
-        Verdict.NOT_ENOUGH_DATA
-    )
-    from projects.csv_import import Row
-
-    def verdict():
-        """The city-wide verdicts and a list page's summary, both cached, agree."""
-        (summary,) = selectors.summaries_of(Project.objects.filter(pk=project.pk))
-        verdicts = selectors.project_verdicts(projects=Project.objects.all())
-        assert summary.verdict == verdicts[project.pk]
-        return summary.verdict
-
-    measure = project.measures.get()
-    logged = services.measurement_add(
-        measure_id=measure.pk, by=trainee, date=timezone.localdate(), value=Decimal(10)
-    )
-    assert verdict() == Verdict.IMPROVED
-    services.measure_update(measure_id=measure.pk, by=trainee, data={"direction": "higher"})
-    assert verdict() == Verdict.WORSE
-    services.measurement_delete(measurement_id=logged.pk, by=trainee)
-    assert verdict() == Verdict.NOT_ENOUGH_DATA
-    services.measurements_import(
-        measure_id=measure.pk, by=trainee, rows=[Row(1, timezone.localdate(), Decimal(30))]
-    )
-    assert verdict() == Verdict.IMPROVED
+    assert summary.verdict == "improved"
 
 
 def test_progress_entries_carry_their_attachments_newest_first(trainee, django_assert_num_queries):

@@ -14,6 +14,7 @@ from applications.models import Application
 from cohorts.models import Attendance, Cohort, Enrollment
 from leanleaders.models import AuditEvent
 from projects.models import Measure, Measurement, ProgressEntry, Project
+from projects.services import measure_result_store
 from tests.factories import TraineeFactory
 
 S = Application.Status
@@ -118,6 +119,7 @@ def make_project(
         Measurement(measure=measure, date=start + dt.timedelta(days=i), value=Decimal(v))
         for i, v in enumerate(values)
     )
+    measure_result_store(measure=measure)
     ProgressEntry.objects.bulk_create(
         ProgressEntry(project=project, date=start + dt.timedelta(days=i), did="Work", tools=list(t))
         for i, t in enumerate(tools)

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from leanleaders.reporting import selectors
 from projects.models import Project
+from reporting.selectors.board import board_rows
 from tests.coaching.factories import MARKER, log_conversation
 from tests.support.caches import empty_caches
 
@@ -29,9 +29,7 @@ def names(response):
 
 
 def test_rows_carry_results_attendance_and_completion(dataset, analyst):
-    rows = {
-        r.trainee.full_name: r for r in selectors.board_rows(user=analyst, cohort=dataset.spring)
-    }
+    rows = {r.trainee.full_name: r for r in board_rows(user=analyst, cohort=dataset.spring)}
     assert set(rows) == {"Ana", "Ben", "Cleo"}
     ana, ben, cleo = rows["Ana"], rows["Ben"], rows["Cleo"]
     assert (ana.verdict, ana.gain_percent) == ("improved", 25)
@@ -69,9 +67,7 @@ def test_the_board_shows_the_latest_private_note_that_says_something(dataset, an
     log_conversation(project, analyst, date=today - dt.timedelta(days=9), private_notes="Old")
     log_conversation(project, analyst, date=today - dt.timedelta(days=5), private_notes="Newer")
     log_conversation(project, analyst, date=today - dt.timedelta(days=2), private_notes="")
-    rows = {
-        r.trainee.full_name: r for r in selectors.board_rows(user=analyst, cohort=dataset.spring)
-    }
+    rows = {r.trainee.full_name: r for r in board_rows(user=analyst, cohort=dataset.spring)}
     assert rows["Ana"].private_note == "Newer"
     assert (rows["Ana"].coaching_count, rows["Ana"].last_coached) == (3, today - dt.timedelta(2))
     html = board(client_for(analyst), dataset.spring).content.decode()

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from leanleaders.reporting import completion
+from reporting import completion
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from leanleaders.reporting.exports import safe_cell
 from projects.models import Project
+from reporting.exports import safe_cell
 from tests.coaching.factories import MARKER, log_conversation
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ from applications import demo as applications_demo
 from coaching import demo as coaching_demo
 from cohorts import demo as cohorts_demo
 from leanleaders.demo import DEMO_PASSWORD, PEOPLE, seed_people
-from leanleaders.reporting import demo as reporting_demo
 from projects import demo as projects_demo
+from reporting import demo as reporting_demo
 
 
 class Command(BaseCommand):

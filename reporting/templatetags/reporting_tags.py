@@ -19,11 +19,11 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 
 from leanleaders.links import link
-from leanleaders.reporting.completion import DAYS
-from leanleaders.reporting.selectors import BoardRow, ToolUse
 from leanleaders.templatetags.leanleaders_tags import reldate
 from projects.results import Result, Verdict
 from projects.templatetags.projects_tags import num, verdict_badge
+from reporting.completion import DAYS
+from reporting.selectors.board import BoardRow, ToolUse
 
 register = template.Library()
 

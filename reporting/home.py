@@ -7,13 +7,13 @@ from django.http import HttpRequest
 
 from leanleaders import roles
 from leanleaders.dashboard import Section
-from leanleaders.reporting import selectors
+from reporting.selectors.completion import trainee_completion
 
 
 def sections(request: HttpRequest) -> list[Section]:
     user = request.user
     if roles.is_trainee(user):
-        done = selectors.trainee_completion(user=user)
+        done = trainee_completion(user=user)
         if done is None:
             return []
         title = "You're a Lean Leader" if done.is_lean_leader else "Becoming a Lean Leader"

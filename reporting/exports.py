@@ -19,7 +19,8 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.text import slugify
 from openpyxl import Workbook
 
-from leanleaders.reporting.selectors import BoardRow, Figures, ProgramReport
+from reporting.selectors.board import BoardRow
+from reporting.selectors.program import Figures, ProgramReport
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -21,10 +21,11 @@ from cohorts.selectors import cohort_choices
 from leanleaders import pdf
 from leanleaders.decorators import analyst_required, staff_required
 from leanleaders.http import id_param
-from leanleaders.reporting import exports, policies, selectors
 from projects import results
 from projects import services as project_services
 from projects.policies import visible_projects
+from reporting import exports, policies
+from reporting.selectors import board, completion, program
 
 REVIEW_COMMENT_MAX = 2000
 
@@ -35,7 +36,7 @@ def _cohort_or_404(request: HttpRequest, pk: int) -> Cohort:
 
 @staff_required
 def board_index(request: HttpRequest) -> HttpResponse:
-    cohorts = list(selectors.board_cohort_list(user=request.user))
+    cohorts = list(board.board_cohort_list(user=request.user))
     return render(request, "reporting/board_index.html", {"cohorts": cohorts})
 
 
@@ -49,12 +50,12 @@ def _query_without(request: HttpRequest, *names: str) -> str:
 @staff_required
 def cohort_board(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = _cohort_or_404(request, pk)
-    rows = selectors.board_rows(user=request.user, cohort=cohort)
-    filters = selectors.parse_filters(request.GET)
-    shown = selectors.filter_rows(rows, filters)
+    rows = board.board_rows(user=request.user, cohort=cohort)
+    filters = board.parse_filters(request.GET)
+    shown = board.filter_rows(rows, filters)
     base_query = _query_without(request, "sort")
     columns = []
-    for key, (label, _) in selectors.SORTS.items():
+    for key, (label, _) in board.SORTS.items():
         current = filters.sort_key == key
         next_sort = f"-{key}" if current and not filters.descending else key
         columns.append(
@@ -73,14 +74,14 @@ def cohort_board(request: HttpRequest, pk: int) -> HttpResponse:
             "cohort": cohort,
             "rows": shown,
             "all_count": len(rows),
-            "counts": selectors.board_counts(rows),
-            "tools": selectors.tool_usage(rows),
-            "departments": selectors.board_departments(rows),
+            "counts": board.board_counts(rows),
+            "tools": board.tool_usage(rows),
+            "departments": board.board_departments(rows),
             "filters": filters,
             "columns": {c["key"]: c for c in columns},
-            "sort_options": selectors.SORT_OPTIONS,
+            "sort_options": board.SORT_OPTIONS,
             "verdicts": [(v.value, v.label) for v in results.Verdict],
-            "review_filters": selectors.REVIEW_FILTERS.items(),
+            "review_filters": board.REVIEW_FILTERS.items(),
             "can_review": policies.can_review(request.user),
             "can_see_private_notes": policies.can_see_private_notes(request.user),
             "not_coached_days": settings.LEANLEADERS_NOT_COACHED_DAYS,
@@ -130,9 +131,9 @@ def cohort_export(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpRes
     def table() -> exports.Table:
         if kind == "coaching":
             with_notes = policies.can_see_private_notes(request.user)
-            conversations = selectors.coaching_activity(user=request.user, cohort=cohort)
+            conversations = board.coaching_activity(user=request.user, cohort=cohort)
             return exports.coaching_table(conversations.iterator(), with_private_notes=with_notes)
-        rows = selectors.board_rows(user=request.user, cohort=cohort)
+        rows = board.board_rows(user=request.user, cohort=cohort)
         return (exports.roster_table if kind == "roster" else exports.projects_table)(rows)
 
     filename = f"{slugify(cohort.name)}-{EXPORTS[kind]}-{timezone.localdate():%Y-%m-%d}"
@@ -152,7 +153,7 @@ def _date(value: str) -> dt.date | None:
         return None
 
 
-def _report_filters(request: HttpRequest) -> tuple[selectors.ReportFilters, list[str]]:
+def _report_filters(request: HttpRequest) -> tuple[program.ReportFilters, list[str]]:
     errors = []
     date_from = _date(request.GET.get("from", ""))
     date_to = _date(request.GET.get("to", ""))
@@ -165,7 +166,7 @@ def _report_filters(request: HttpRequest) -> tuple[selectors.ReportFilters, list
         date_from, date_to = date_to, date_from
     cohort_ids = tuple(sorted({int(c) for c in request.GET.getlist("cohort") if c.isdigit()}))
     return (
-        selectors.ReportFilters(
+        program.ReportFilters(
             date_from=date_from,
             date_to=date_to,
             cohort_ids=cohort_ids,
@@ -176,7 +177,7 @@ def _report_filters(request: HttpRequest) -> tuple[selectors.ReportFilters, list
 
 
 def _filters_text(
-    filters: selectors.ReportFilters, cohorts: list[str], department: str | None
+    filters: program.ReportFilters, cohorts: list[str], department: str | None
 ) -> str:
     parts = []
     if filters.date_from or filters.date_to:
@@ -196,7 +197,7 @@ def _fl(value: Any) -> float | None:
     return None if value is None else round(float(value), 1)
 
 
-def _chart_data(report: selectors.ProgramReport) -> dict[str, Any]:
+def _chart_data(report: program.ProgramReport) -> dict[str, Any]:
     return {
         "departments": {
             "labels": [f.label for f in report.by_department],
@@ -223,10 +224,10 @@ def _chart_data(report: selectors.ProgramReport) -> dict[str, Any]:
 
 def _report_context(request: HttpRequest) -> dict[str, Any]:
     filters, errors = _report_filters(request)
-    report = selectors.program_report(user=request.user, filters=filters)
+    report = program.program_report(user=request.user, filters=filters)
     cohorts = cohort_choices()
     chosen = [name for pk, name, _ in cohorts if pk in filters.cohort_ids]
-    departments = selectors.report_department_choices()
+    departments = program.report_department_choices()
     department = next((name for pk, name in departments if pk == filters.department_id), None)
     return {
         "report": report,
@@ -269,9 +270,9 @@ def program_report_export(request: HttpRequest, fmt: str, table: str = "") -> Ht
 # Certificates
 
 
-def _certificate_or_404(request: HttpRequest, enrollment_id: int) -> selectors.Completion:
+def _certificate_or_404(request: HttpRequest, enrollment_id: int) -> completion.Completion:
     try:
-        return selectors.certificate_get(user=request.user, enrollment_id=enrollment_id)
+        return completion.certificate_get(user=request.user, enrollment_id=enrollment_id)
     except Enrollment.DoesNotExist as error:
         raise Http404 from error
 

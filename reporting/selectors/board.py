@@ -1,0 +1,475 @@
+"""Reads for the cohort review board and its exports.
+
+The board and its exports read six small queries whatever the cohort's size, mostly as plain
+values into the light records below: building model instances, and reading every measurement of
+every project, was most of the board's time. Results are the ones stored on each primary measure
+(`projects.services.measure_result_store`), the same as the project pages show.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+from typing import Any, NamedTuple
+
+from django.conf import settings
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
+
+from applications.models import MeasureDirection
+from coaching.models import Conversation, NextStep
+from coaching.selectors import open_step_counts
+from cohorts.models import Attendance, Cohort
+from leanleaders.http import id_param
+from leanleaders.models import User
+from projects import results
+from projects.models import LeanTool, Measure, ProgressEntry, Project
+from projects.policies import visible_projects
+from projects.results import Verdict
+from reporting import completion, policies
+
+TOOL_LABELS = dict(LeanTool.choices)
+
+
+class BoardTrainee(NamedTuple):
+    full_name: str
+    email: str
+    job_title: str
+
+    def get_short_name(self) -> str:
+        """As `User.get_short_name`: the first name, else the email."""
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class BoardDepartment(NamedTuple):
+    pk: int
+    name: str
+    code: str
+
+
+class BoardProject(NamedTuple):
+    pk: int
+    title: str
+    status: str
+    review_comment: str
+    reviewed_by_name: str
+
+    @property
+    def is_reviewed(self) -> bool:
+        return self.status == Project.Status.REVIEWED
+
+
+class BoardMeasure(NamedTuple):
+    """The project's primary measure, with its result and its latest values (the run chart)."""
+
+    name: str
+    unit: str
+    direction: str
+    result: results.Result
+    latest: list[Decimal]  # at most Measure.RECENT_VALUES, oldest first
+    last_measured: dt.date | None
+
+    @property
+    def direction_label(self) -> str:
+        return MeasureDirection(self.direction).label
+
+
+@dataclass
+class BoardRow:
+    enrollment_id: int
+    trainee: BoardTrainee
+    department: BoardDepartment
+    marks: dict[int, str]
+    today: dt.date
+    project: BoardProject | None = None
+    measure: BoardMeasure | None = None
+    tools: dict[str, int] = field(default_factory=dict)
+    coaching_count: int = 0
+    last_coached: dt.date | None = None
+    open_steps: int = 0
+    overdue_steps: int = 0
+    last_progress: dt.date | None = None
+    private_note: str = ""
+
+    @property
+    def result(self) -> results.Result | None:
+        return self.measure.result if self.measure else None
+
+    @property
+    def verdict(self) -> str:
+        return self.measure.result.verdict if self.measure else Verdict.NOT_ENOUGH_DATA
+
+    @property
+    def gain_percent(self) -> Decimal | None:
+        return self.measure.result.gain_percent if self.measure else None
+
+    @property
+    def sparkline(self) -> list[Decimal]:
+        return self.measure.latest if self.measure else []
+
+    @property
+    def last_measured(self) -> dt.date | None:
+        return self.measure.last_measured if self.measure else None
+
+    @property
+    def last_activity(self) -> dt.date | None:
+        dates = [d for d in (self.last_progress, self.last_measured, self.last_coached) if d]
+        return max(dates) if dates else None
+
+    @property
+    def is_reviewed(self) -> bool:
+        return self.project is not None and self.project.is_reviewed
+
+    @property
+    def attendance(self) -> list[tuple[int, str | None]]:
+        return [(day, self.marks.get(day)) for day in completion.DAYS]
+
+    @property
+    def days_attended(self) -> int:
+        return completion.days_attended(self.marks)
+
+    @property
+    def is_lean_leader(self) -> bool:
+        return completion.is_lean_leader(self.marks, self.is_reviewed)
+
+    @property
+    def tool_labels(self) -> list[str]:
+        return [TOOL_LABELS[code] for code in LeanTool.values if code in self.tools]
+
+    @property
+    def not_coached(self) -> bool:
+        days = settings.LEANLEADERS_NOT_COACHED_DAYS
+        return self.last_coached is None or (self.today - self.last_coached).days > days
+
+    @cached_property
+    def attention(self) -> list[str]:
+        """Why this row needs an analyst's attention, in words; empty when it does not.
+        (Computed once: the counts, the filter and the row all ask.)"""
+        if self.is_reviewed:
+            return []
+        reasons = []
+        if self.project is None:
+            reasons.append("No project yet")
+        elif self.verdict == Verdict.WORSE:
+            reasons.append("Result is worse")
+        elif self.verdict == Verdict.NOT_ENOUGH_DATA:
+            reasons.append("Not enough data")
+        if self.overdue_steps:
+            reasons.append("Overdue next steps")
+        if any(mark in Attendance.MISSED for mark in self.marks.values()):
+            reasons.append("Missed a day")
+        if self.project is not None and self.not_coached:
+            reasons.append("Not coached recently")
+        return reasons
+
+
+def _primary_measures(project_ids: list[int]) -> dict[int, BoardMeasure]:
+    """{project id: its primary measure with its stored result and latest values}, in one
+    query: the board reads no measurements."""
+    return {
+        measure.project_id: BoardMeasure(
+            measure.name,
+            measure.unit,
+            measure.direction,
+            measure.result,
+            measure.recent_values,
+            measure.result_last_measured,
+        )
+        for measure in Measure.objects.filter(project_id__in=project_ids, is_primary=True)
+        .order_by()
+        .only("project_id", "name", "unit", "direction", *Measure.RESULT_FIELDS)
+    }
+
+
+def _board_projects(
+    user: User, application_ids: list[int]
+) -> dict[int, tuple[BoardProject, BoardMeasure | None]]:
+    """{application id: (project, primary measure)} for the visible projects of these
+    applications."""
+    projects = {
+        application_id: BoardProject(pk, title, status, review_comment, reviewed_by or "")
+        for application_id, pk, title, status, review_comment, reviewed_by in (
+            visible_projects(user)
+            .filter(application_id__in=application_ids)
+            .order_by()
+            .values_list(
+                "application_id",
+                "pk",
+                "title",
+                "status",
+                "review_comment",
+                "reviewed_by__full_name",
+            )
+        )
+    }
+    measures = _primary_measures([project.pk for project in projects.values()])
+    return {
+        application_id: (project, measures.get(project.pk))
+        for application_id, project in projects.items()
+    }
+
+
+def _progress(project_ids: list[int]) -> tuple[dict[int, dict[str, int]], dict[int, dt.date]]:
+    """How often each project tagged each Lean tool in its progress log, and its latest entry."""
+    tools: dict[int, dict[str, int]] = defaultdict(dict)
+    latest: dict[int, dt.date] = {}
+    for project_id, date, entry_tools in (
+        ProgressEntry.objects.filter(project_id__in=project_ids)
+        .order_by()
+        .values_list("project_id", "date", "tools")
+    ):
+        counts = tools[project_id]
+        for code in entry_tools or []:
+            if code in TOOL_LABELS:
+                counts[code] = counts.get(code, 0) + 1
+        if project_id not in latest or date > latest[project_id]:
+            latest[project_id] = date
+    return tools, latest
+
+
+def _coaching(
+    project_ids: list[int], *, with_notes: bool
+) -> tuple[dict[int, tuple[int, dt.date]], dict[int, str]]:
+    """Each project's number of conversations and the latest one's date, and (only when asked:
+    other readers never load the notes' table) the latest private note that says something."""
+    fields = ["project_id", "date", "pk"]
+    if with_notes:
+        fields.append("private_note__text")
+    coaching: dict[int, tuple[int, dt.date]] = {}
+    notes: dict[int, str] = {}
+    noted: dict[int, tuple[dt.date, int]] = {}
+    for project_id, date, pk, *note in (
+        Conversation.objects.filter(project_id__in=project_ids).order_by().values_list(*fields)
+    ):
+        count, last = coaching.get(project_id, (0, date))
+        coaching[project_id] = (count + 1, max(date, last))
+        if note and note[0] and (date, pk) > noted.get(project_id, (date.min, 0)):
+            noted[project_id] = (date, pk)
+            notes[project_id] = note[0]
+    return coaching, notes
+
+
+def board_rows(*, user: User, cohort: Cohort) -> list[BoardRow]:
+    """One row per enrolled trainee of the cohort that this reader may see, by name."""
+    today = timezone.localdate()
+    # With each of the (at most three) attendance marks joined in: one row per mark, or one
+    # row with no mark, instead of a second query.
+    people: dict[int, tuple[Any, ...]] = {}
+    marks: dict[int, dict[int, str]] = defaultdict(dict)
+    for pk, *person, day, mark in (
+        policies.board_enrollments(user)
+        .filter(cohort=cohort)
+        .order_by("trainee__full_name", "pk")
+        .values_list(
+            "pk",
+            "application_id",
+            "trainee__full_name",
+            "trainee__email",
+            "trainee__job_title",
+            "application__department_id",
+            "application__department__name",
+            "application__department__code",
+            "attendance__day",
+            "attendance__mark",
+        )
+    ):
+        people[pk] = tuple(person)
+        if day is not None:
+            marks[pk][day] = mark
+    if not people:
+        return []
+    projects = _board_projects(user, [person[0] for person in people.values()])
+    project_ids = [project.pk for project, _ in projects.values()]
+
+    tools, last_progress = _progress(project_ids)
+    coaching, notes = _coaching(project_ids, with_notes=policies.can_see_private_notes(user))
+    steps = open_step_counts(project_ids, today=today)
+
+    rows = []
+    for enrollment_id, (application_id, name, email, job_title, *department) in people.items():
+        row = BoardRow(
+            enrollment_id=enrollment_id,
+            trainee=BoardTrainee(name, email, job_title),
+            department=BoardDepartment(*department),
+            marks=marks.get(enrollment_id, {}),
+            today=today,
+        )
+        if application_id in projects:
+            row.project, row.measure = projects[application_id]
+            pk = row.project.pk
+            row.tools = tools.get(pk, {})
+            row.last_progress = last_progress.get(pk)
+            row.coaching_count, row.last_coached = coaching.get(pk, (0, None))
+            row.open_steps, row.overdue_steps = steps.get(pk, (0, 0))
+            row.private_note = notes.get(pk, "")
+        rows.append(row)
+    return rows
+
+
+VERDICT_ORDER = {
+    Verdict.IMPROVED: 0,
+    Verdict.NO_CHANGE: 1,
+    Verdict.WORSE: 2,
+    Verdict.NOT_ENOUGH_DATA: 3,
+}
+# Each sort key gives None where a row has no value; those rows go last either way.
+SORTS: dict[str, tuple[str, Any]] = {
+    "name": ("Trainee", lambda r: r.trainee.full_name.lower()),
+    "department": ("Department", lambda r: (r.department.code, r.trainee.full_name.lower())),
+    "project": ("Project", lambda r: r.project.title.lower() if r.project else None),
+    "change": ("Change", lambda r: r.gain_percent),
+    "verdict": ("Verdict", lambda r: VERDICT_ORDER[Verdict(r.verdict)]),
+    "activity": ("Last activity", lambda r: r.last_activity),
+    "coaching": ("Coaching", lambda r: r.coaching_count),
+    "steps": ("Next steps", lambda r: (r.overdue_steps, r.open_steps)),
+    "attendance": ("Attendance", lambda r: r.days_attended),
+    "review": ("Review", lambda r: (r.is_reviewed, r.is_lean_leader)),
+}
+SORT_OPTIONS = [
+    ("name", "Trainee (A to Z)"),
+    ("department", "Department"),
+    ("project", "Project title"),
+    ("-change", "Change (best first)"),
+    ("change", "Change (worst first)"),
+    ("verdict", "Result (improved first)"),
+    ("-activity", "Last activity (most recent first)"),
+    ("activity", "Last activity (longest ago first)"),
+    ("coaching", "Coaching (least first)"),
+    ("-steps", "Overdue next steps (most first)"),
+    ("attendance", "Days attended (fewest first)"),
+    ("review", "Not reviewed first"),
+]
+REVIEW_FILTERS = {"reviewed": "Reviewed", "not_reviewed": "Not reviewed yet"}
+
+
+@dataclass
+class BoardFilters:
+    department: int | None = None
+    verdict: str = ""
+    review: str = ""
+    attention: bool = False
+    sort: str = "name"
+
+    @property
+    def active(self) -> bool:
+        return bool(self.department or self.verdict or self.review or self.attention)
+
+    @property
+    def sort_key(self) -> str:
+        return self.sort.lstrip("-")
+
+    @property
+    def descending(self) -> bool:
+        return self.sort.startswith("-")
+
+
+def parse_filters(params: Any) -> BoardFilters:
+    """Filters from the query string; anything unknown is ignored."""
+    sort = params.get("sort", "name")
+    verdict = params.get("verdict", "")
+    review = params.get("review", "")
+    return BoardFilters(
+        department=id_param(params, "department"),
+        verdict=verdict if verdict in Verdict.__members__.values() else "",
+        review=review if review in REVIEW_FILTERS else "",
+        attention=params.get("attention") in ("1", "on", "true"),
+        sort=sort if sort.lstrip("-") in SORTS else "name",
+    )
+
+
+def filter_rows(rows: Sequence[BoardRow], filters: BoardFilters) -> list[BoardRow]:
+    chosen = list(rows)
+    if filters.department:
+        chosen = [r for r in chosen if r.department.pk == filters.department]
+    if filters.verdict:
+        chosen = [r for r in chosen if r.verdict == filters.verdict]
+    if filters.review == "reviewed":
+        chosen = [r for r in chosen if r.is_reviewed]
+    elif filters.review == "not_reviewed":
+        chosen = [r for r in chosen if not r.is_reviewed]
+    if filters.attention:
+        chosen = [r for r in chosen if r.attention]
+    key = SORTS[filters.sort_key][1]
+    chosen.sort(key=lambda r: r.trainee.full_name.lower())
+    present = [r for r in chosen if key(r) is not None]
+    missing = [r for r in chosen if key(r) is None]
+    return sorted(present, key=key, reverse=filters.descending) + missing
+
+
+@dataclass
+class ToolUse:
+    code: str
+    label: str
+    trainees: list[str]
+    entries: int
+
+
+def tool_usage(rows: Sequence[BoardRow]) -> list[ToolUse]:
+    """Each Lean tool: who used it (from their progress log tags) and how often. Every tool is
+    listed, so the ones nobody has used yet show up too."""
+    usage = []
+    for code, label in LeanTool.choices:
+        users = [r.trainee.full_name for r in rows if code in r.tools]
+        usage.append(ToolUse(code, label, users, sum(r.tools.get(code, 0) for r in rows)))
+    return usage
+
+
+def board_counts(rows: Sequence[BoardRow]) -> dict[str, int]:
+    return {
+        "trainees": len(rows),
+        "improved": sum(r.verdict == Verdict.IMPROVED for r in rows),
+        "worse": sum(r.verdict == Verdict.WORSE for r in rows),
+        "reviewed": sum(r.is_reviewed for r in rows),
+        "lean_leaders": sum(r.is_lean_leader for r in rows),
+        "attention": sum(bool(r.attention) for r in rows),
+    }
+
+
+def board_departments(rows: Sequence[BoardRow]) -> list[BoardDepartment]:
+    seen = {r.department.pk: r.department for r in rows}
+    return sorted(seen.values(), key=lambda d: d.name)
+
+
+def board_cohort_list(*, user: User) -> QuerySet[Cohort]:
+    """Cohorts with a board for this reader, newest first, with how many people they see."""
+    return (
+        policies.board_cohorts(user)
+        .exclude(status=Cohort.Status.CANCELLED)
+        .annotate(
+            people=Count(
+                "enrollments",
+                filter=Q(enrollments__in=policies.board_enrollments(user)),
+                distinct=True,
+            )
+        )
+        .order_by("-day1", "-pk")
+    )
+
+
+# Coaching activity (for the export)
+
+
+def coaching_activity(*, user: User, cohort: Cohort) -> QuerySet[Conversation]:
+    """Conversations on the projects of the cohort's trainees this reader sees, oldest first.
+    The private note is attached (as `.private_note_text`) only for analysts."""
+    applications = policies.board_enrollments(user).filter(cohort=cohort).values("application_id")
+    conversations = (
+        Conversation.objects.filter(
+            project__in=visible_projects(user), project__application_id__in=applications
+        )
+        .select_related("coach", "project__trainee", "project__department")
+        .annotate(
+            steps_agreed=Count("next_steps", distinct=True),
+            steps_open=Count(
+                "next_steps", filter=Q(next_steps__status=NextStep.Status.OPEN), distinct=True
+            ),
+        )
+        .order_by("date", "pk")
+    )
+    if policies.can_see_private_notes(user):
+        conversations = conversations.annotate(private_note_text=Max("private_note__text"))
+    return conversations
