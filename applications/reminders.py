@@ -7,6 +7,8 @@ import datetime as dt
 from collections.abc import Iterator
 
 from django.utils import timezone
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
 
 from applications.models import Application
 from applications.selectors import signoff_managers
@@ -37,14 +39,19 @@ def signoff_pending_due(now: dt.datetime) -> Iterator[Reminder]:
         if stage == 0:
             continue
         occasion = f"application:{application.pk}:{submitted:%Y%m%d%H%M%S}:{stage}"
+        managers = signoff_managers(application)
         context = {
             "application": application,
             "url": application_url(application),
             "stage": stage,
             "waiting_days": working_days_between(submitted.date(), today),
+            # Who was reminded, so the analysts know whom to call.
+            "reminded": get_text_list(
+                [f"{person.full_name} ({person.email})" for person in managers], _("or")
+            ),
         }
         if stage < 3:
-            recipients = signoff_managers(application)
+            recipients = managers
         else:
             if analysts is None:
                 analysts = list(User.objects.filter(role=User.Role.ANALYST, is_active=True))

@@ -27,7 +27,8 @@ def application_list(
 
 TIMELINE_LABELS = {
     Application.Status.SUBMITTED: "Submitted for sign-off",
-    Application.Status.MANAGER_APPROVED: "Signed off by the manager",
+    # The timeline adds "by <name>".
+    Application.Status.MANAGER_APPROVED: "Signed off",
 }
 ACTION_LABELS = {"created": "Started", "edited": "Edited"}
 

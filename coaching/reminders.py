@@ -96,7 +96,9 @@ def analyst_digest_due(now: dt.datetime) -> Iterator[Reminder]:
         return
     context = {
         "cohorts": cohorts,
-        "week": week,
+        # The working week it covers, Monday to Friday: people read dates, not ISO week numbers.
+        "week_start": local.date(),
+        "week_end": local.date() + dt.timedelta(days=4),
         "overview_url": absolute_url(reverse("coaching:overview")),
     }
     for analyst in analysts:

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from django.urls import reverse
 from django.utils import timezone
 
-from cohorts.ics import cohort_ics, cohort_ics_filename
+from cohorts.ics import Method, enrollment_ics_attachment
 from cohorts.models import Cohort, Enrollment
-from leanleaders.mail import Attachment, absolute_url
+from leanleaders.mail import absolute_url
 from leanleaders.reminders import Reminder, Rule
 
 WEEK_BEFORE = dt.timedelta(days=7)
@@ -20,9 +20,11 @@ LIVE_STATUSES = (Cohort.Status.PLANNED, Cohort.Status.OPEN, Cohort.Status.IN_PRO
 
 def _enrolled(cohorts: list[Cohort]) -> dict[int, list[Enrollment]]:
     by_cohort: dict[int, list[Enrollment]] = {c.pk: [] for c in cohorts}
+    cohort_by_pk = {c.pk: c for c in cohorts}
     for enrollment in Enrollment.objects.filter(
         cohort__in=cohorts, status=Enrollment.Status.ENROLLED
     ).select_related("trainee"):
+        enrollment.cohort = cohort_by_pk[enrollment.cohort_id]
         by_cohort[enrollment.cohort_id].append(enrollment)
     return by_cohort
 
@@ -41,9 +43,6 @@ def session_reminders_due(now: dt.datetime) -> Iterator[Reminder]:
     )
     people = _enrolled(cohorts)
     for cohort in cohorts:
-        attachment = Attachment(
-            cohort_ics_filename(cohort), cohort_ics(cohort), "text/calendar; method=REQUEST"
-        )
         for session in cohort.sessions:
             if not today < session.date <= today + WEEK_BEFORE:
                 continue
@@ -58,7 +57,7 @@ def session_reminders_due(now: dt.datetime) -> Iterator[Reminder]:
                         "which": which,
                         "url": absolute_url(reverse("cohorts:my-cohort")),
                     },
-                    attachments=(attachment,),
+                    attachments=(enrollment_ics_attachment(enrollment, method=Method.REQUEST),),
                 )
 
 

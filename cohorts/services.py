@@ -21,11 +21,11 @@ from django.utils.formats import date_format
 from applications import services as application_services
 from applications.models import Application
 from cohorts import policies, schedule, selectors
-from cohorts.ics import cohort_ics, cohort_ics_filename
+from cohorts.ics import Method, enrollment_ics_attachment
 from cohorts.models import Attendance, Cohort, Enrollment
-from leanleaders import roles
+from leanleaders import roles, workdays
 from leanleaders.audit import audit_record
-from leanleaders.mail import Attachment, absolute_url, email_queue
+from leanleaders.mail import absolute_url, email_queue
 from leanleaders.models import User
 from leanleaders.workflow import transition
 
@@ -112,16 +112,6 @@ def my_cohort_url() -> str:
     return absolute_url(reverse("cohorts:my-cohort"))
 
 
-def _calendar(cohort: Cohort, *, cancelled: bool = False) -> list[Attachment]:
-    return [
-        Attachment(
-            cohort_ics_filename(cohort),
-            cohort_ics(cohort, cancelled=cancelled),
-            f"text/calendar; method={'CANCEL' if cancelled else 'REQUEST'}",
-        )
-    ]
-
-
 def _email(
     enrollment: Enrollment,
     *,
@@ -141,11 +131,20 @@ def _email(
             "cohort": cohort,
             "trainee": enrollment.trainee,
             "url": my_cohort_url(),
+            "cancelled": cancelled,
             **(context or {}),
         },
         dedupe_key=f"enrollment:{enrollment.pk}:{occasion}:{n}",
         reason="You are taking part in Lean Leaders.",
-        attachments=_calendar(cohort, cancelled=cancelled) if calendar or cancelled else (),
+        attachments=(
+            (
+                enrollment_ics_attachment(
+                    enrollment, method=Method.CANCEL if cancelled else Method.REQUEST
+                ),
+            )
+            if calendar or cancelled
+            else ()
+        ),
     )
 
 
@@ -501,7 +500,9 @@ def _enroll_from_queue(enrollment: Enrollment, *, by: User | None, how: str) -> 
 
 
 def _offer(enrollment: Enrollment, *, by: User | None) -> None:
-    expires = timezone.now() + dt.timedelta(hours=settings.LEANLEADERS_WAITLIST_OFFER_HOURS)
+    expires = workdays.close_of_working_day(
+        timezone.now() + dt.timedelta(hours=settings.LEANLEADERS_WAITLIST_OFFER_HOURS)
+    )
     enrollment.offer_expires_at = expires
     transition(
         enrollment,
@@ -559,7 +560,8 @@ def _lock_for_enrollment(enrollment_id: int) -> tuple[Cohort, Enrollment]:
 def enrollment_withdraw(*, enrollment_id: int, by: User, comment: str = "") -> Enrollment:
     """The trainee leaves their cohort or its waitlist (or declines an offered seat). A freed
     seat goes to the next in line; the application is withdrawn and the managers and analysts
-    are told (applications' withdrawal email)."""
+    are told (applications' withdrawal email). The trainee is told too, with a calendar
+    cancellation if they had been sent the invitation."""
     cohort, enrollment = _lock_for_enrollment(enrollment_id)
     policies.ensure_owns(by, enrollment)
     if not enrollment.is_active:
@@ -567,12 +569,15 @@ def enrollment_withdraw(*, enrollment_id: int, by: User, comment: str = "") -> E
     if cohort.status in (CohortStatus.COMPLETED,):
         raise ValidationError("This cohort has finished.")
     had_seat = enrollment.status in Enrollment.SEAT_STATUSES
+    had_invitation = enrollment.status == Status.ENROLLED
     transition(enrollment, to=Status.WITHDRAWN, by=by, comment=comment)
     application_services.application_withdraw(
         application_id=enrollment.application_id, by=by, comment=comment, seat_released=True
     )
+    _email(enrollment, template="left", occasion="left", cancelled=had_invitation)
     if had_seat:
-        _fill_seats(cohort, by=by)
+        # The waitlist rule passes the seat on, not the person leaving: the history names no one.
+        _fill_seats(cohort, by=None)
     return enrollment
 
 
@@ -620,7 +625,8 @@ def enrollment_move(
     *, enrollment_id: int, cohort_id: int, by: User, reason: str = ""
 ) -> Enrollment:
     """An analyst moves a trainee to another cohort: a seat there if one is free, else its
-    waitlist in their original place. The seat they leave goes to the next in line."""
+    waitlist in their original place. The seat they leave goes to the next in line. They get
+    the new cohort's email and, if they held a seat, a cancellation of the old sessions."""
     policies.ensure_can_manage_cohorts(by)
     source_id = Enrollment.objects.values_list("cohort_id", flat=True).get(pk=enrollment_id)
     if source_id == cohort_id:
@@ -637,6 +643,7 @@ def enrollment_move(
             "open cohort."
         )
     had_seat = old.status in Enrollment.SEAT_STATUSES
+    had_invitation = old.status == Status.ENROLLED
     transition(old, to=Status.MOVED, by=by, comment=reason, data={"to_cohort": target.pk})
     seat = seats_taken(target) < target.capacity
     new = Enrollment.objects.create(
@@ -671,6 +678,10 @@ def enrollment_move(
         calendar=seat,
         context={"from_cohort": source, "position": waitlist_position(new), "reason": reason},
     )
+    if had_invitation:
+        # Its own message: a client acts on one calendar method per email, and this one
+        # takes the old cohort's sessions out of their calendar.
+        _email(old, template="left", occasion="left", cancelled=True, context={"moved_to": target})
     if had_seat:
         _fill_seats(source, by=by)
     return new

@@ -204,7 +204,12 @@ def cohort_status(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def cohort_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = get_object_or_404(policies.calendar_cohorts(request.user), pk=pk)
-    response = HttpResponse(cohort_ics(cohort), content_type="text/calendar; charset=utf-8")
+    # A trainee's download carries the UIDs of the invitation they were emailed, so importing
+    # it updates those events instead of adding a second set.
+    own = cohort.enrollments.filter(trainee=request.user, status=Enrollment.Status.ENROLLED).first()
+    response = HttpResponse(
+        cohort_ics(cohort, enrollment=own), content_type="text/calendar; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{cohort_ics_filename(cohort)}"'
     return response
 

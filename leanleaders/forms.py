@@ -109,6 +109,6 @@ class StaffCreateForm(forms.Form):
     department = forms.ModelChoiceField(
         queryset=Department.objects.order_by("name"),
         required=False,
-        help_text="For a trainee, the department they work in. Managers are linked to the "
-        "departments they manage in the admin.",
+        help_text="For a manager, the department they manage (they see its people at once); "
+        "for a trainee, the department they work in.",
     )

@@ -1,11 +1,32 @@
 """The reminders a person may turn off. Session and sign-off emails are not optional."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from leanleaders.roles import is_analyst
+
+if TYPE_CHECKING:
+    from leanleaders.models import User
+
 OPTIONAL_REMINDERS: dict[str, str] = {
     "progress-nudge": "A nudge when I haven't logged progress or a measurement for a week",
     "next-step-due": "A reminder the day before a next step of mine is due, and once when overdue",
     "day3-prep": "What to bring, a week before Day 3",
     "analyst-digest": "The weekly cohort digest (analysts)",
 }
+# Only analysts are sent these, so only analysts are offered the choice.
+ANALYST_ONLY_REMINDERS = frozenset({"analyst-digest"})
+
+
+def optional_reminders_for(user: User) -> dict[str, str]:
+    """The optional reminders this person could be sent, to turn on or off."""
+    analyst = is_analyst(user)
+    return {
+        key: label
+        for key, label in OPTIONAL_REMINDERS.items()
+        if analyst or key not in ANALYST_ONLY_REMINDERS
+    }
 
 
 def wants_reminder(user: object, rule: str) -> bool:

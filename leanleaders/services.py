@@ -16,7 +16,7 @@ from leanleaders import policies
 from leanleaders.audit import audit_record
 from leanleaders.mail import absolute_url, email_queue
 from leanleaders.models import Department, User
-from leanleaders.tokens import account_activation_token
+from leanleaders.tokens import account_activation_token, welcome_token
 
 
 def email_domain_allowed(email: str) -> bool:
@@ -136,10 +136,14 @@ def user_create_staff(
     role: str,
     department: Department | None = None,
 ) -> User:
-    """Analysts set up managers and analysts; the new person chooses a password by email."""
+    """Analysts set up people. A manager is linked to the department they manage, so their
+    home shows its people at once. The new person gets a welcome email (who added them, what
+    the app is for them) with a link to choose a password."""
     policies.ensure_can_manage_people(by)
     if role not in User.Role.values:
         raise ValidationError({"role": "Choose a role."})
+    if role == User.Role.MANAGER and department is None:
+        raise ValidationError({"department": "Choose the department this manager manages."})
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": "Someone already has an account with this address."})
@@ -152,8 +156,29 @@ def user_create_staff(
         is_staff=role == User.Role.ANALYST,
         is_superuser=role == User.Role.ANALYST,
     )
-    audit_record(target=user, action="created", by=by, data={"role": role})
-    user_send_password_reset(user=user)
+    if role == User.Role.MANAGER:
+        department.managers.add(user)
+    audit_record(
+        target=user,
+        action="created",
+        by=by,
+        data={"role": role, "department": department.code if department else None},
+    )
+    token = welcome_token.make_token(user)
+    email_queue(
+        to=[user.email],
+        template="leanleaders/emails/welcome",
+        context={
+            "user": user,
+            "added_by": by,
+            "department": department,
+            "set_password_url": _user_link(user, "welcome-set-password", token),
+            "link_days": settings.LEANLEADERS_WELCOME_LINK_DAYS,
+            "sign_in_url": absolute_url(reverse("login")),
+        },
+        dedupe_key=f"user:{user.pk}:welcome",
+        reason=f"{by.full_name} added you to Lean Leaders.",
+    )
     return user
 
 

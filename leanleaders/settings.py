@@ -5,6 +5,7 @@ demo (SQLite file, no Redis, email printed to the console); production sets DEBU
 provide SECRET_KEY and ALLOWED_HOSTS or the app refuses to start.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import environ
@@ -120,6 +121,8 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+# The set-password link in the welcome email of an account an analyst adds.
+LEANLEADERS_WELCOME_LINK_DAYS = env.int("LEANLEADERS_WELCOME_LINK_DAYS", default=7)
 
 # Throttle repeated failed sign-ins per account and address; the message never says whether the
 # account exists.
@@ -200,6 +203,10 @@ LEANLEADERS_HOLIDAY_COUNTRY = env.str("LEANLEADERS_HOLIDAY_COUNTRY", default="US
 LEANLEADERS_HOLIDAY_SUBDIV = env.str("LEANLEADERS_HOLIDAY_SUBDIV", default="CA")
 LEANLEADERS_WAITLIST_OFFER_BY_EMAIL = env.bool("LEANLEADERS_WAITLIST_OFFER_BY_EMAIL", default=False)
 LEANLEADERS_WAITLIST_OFFER_HOURS = env.int("LEANLEADERS_WAITLIST_OFFER_HOURS", default=72)
+# Deadlines given to people (a seat offer) end at the close of a working day, not at night.
+LEANLEADERS_WORKDAY_CLOSES_AT = dt.time.fromisoformat(
+    env.str("LEANLEADERS_WORKDAY_CLOSES_AT", default="17:00")
+)
 LEANLEADERS_NOT_COACHED_DAYS = env.int("LEANLEADERS_NOT_COACHED_DAYS", default=14)
 LEANLEADERS_PROGRESS_NUDGE_DAYS = env.int("LEANLEADERS_PROGRESS_NUDGE_DAYS", default=7)
 

@@ -4,6 +4,7 @@ from django.urls import include, path, reverse_lazy
 
 from leanleaders import views
 from leanleaders.forms import EmailAuthenticationForm, QueuedPasswordResetForm
+from leanleaders.tokens import welcome_token
 
 accounts = [
     path(
@@ -31,6 +32,17 @@ accounts = [
         "reset/<uidb64>/<token>/",
         views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
+    ),
+    path(
+        "welcome/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            token_generator=welcome_token,
+            extra_context={"welcome": True},
+            post_reset_login=True,
+            post_reset_login_backend="leanleaders.backends.UserBackend",
+            success_url=reverse_lazy("home"),
+        ),
+        name="welcome-set-password",
     ),
     path(
         "reset/done/",

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
@@ -18,7 +20,7 @@ from leanleaders.decorators import analyst_required
 from leanleaders.forms import ProfileForm, StaffCreateForm, TraineeSignupForm
 from leanleaders.http import choice_param
 from leanleaders.models import OutboxEmail, User
-from leanleaders.notifications import OPTIONAL_REMINDERS
+from leanleaders.notifications import optional_reminders_for
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
@@ -95,22 +97,30 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 class NotificationPreferencesForm(forms.Form):
     send = forms.MultipleChoiceField(
-        choices=list(OPTIONAL_REMINDERS.items()),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="Send me these optional reminders",
         help_text="Session reminders and sign-off requests are always sent.",
     )
 
+    def __init__(self, *args: Any, offered: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["send"].choices = list(offered.items())
+
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def notification_preferences(request: HttpRequest) -> HttpResponse:
     user = request.user
-    wanted = [key for key in OPTIONAL_REMINDERS if key not in user.muted_reminders]
-    form = NotificationPreferencesForm(request.POST or None, initial={"send": wanted})
+    offered = optional_reminders_for(user)
+    wanted = [key for key in offered if key not in user.muted_reminders]
+    form = NotificationPreferencesForm(
+        request.POST or None, initial={"send": wanted}, offered=offered
+    )
     if request.method == "POST" and form.is_valid():
-        muted = [key for key in OPTIONAL_REMINDERS if key not in form.cleaned_data["send"]]
+        # Choices not offered to this person keep their setting (a role can change later).
+        kept = [key for key in user.muted_reminders if key not in offered]
+        muted = kept + [key for key in offered if key not in form.cleaned_data["send"]]
         services.user_set_muted_reminders(user=user, by=user, muted=muted)
         messages.success(request, "Your notification preferences are saved.")
         return redirect("notification-preferences")
@@ -128,7 +138,9 @@ def people(request: HttpRequest) -> HttpResponse:
             form.add_error(None, error)
         else:
             messages.success(
-                request, f"{person.full_name} was added and emailed a link to set a password."
+                request,
+                f"{person.full_name} was added and sent a welcome email with a link to choose a "
+                "password.",
             )
             return redirect("people")
     people_page = Paginator(

@@ -1,7 +1,8 @@
 """Working days in the city: weekdays that are not public holidays where the city is.
 
 Pure functions of dates (the holiday jurisdiction comes from settings), shared by the cohort
-schedule ("Day 2 is the next working day") and the reminders ("3 working days").
+schedule ("Day 2 is the next working day") and the reminders ("3 working days"), and the
+deadlines we give people, which end at the close of a working day in the city's time zone.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import datetime as dt
 
 import holidays
 from django.conf import settings
+from django.utils import timezone
 
 # One calendar per jurisdiction for the life of the process: holidays are a pure function of the
 # jurisdiction and the year (the calendar fills in years as they are asked for), not of any data
@@ -77,3 +79,16 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
         if is_working_day(current):
             count += 1
     return count
+
+
+def close_of_working_day(earliest: dt.datetime) -> dt.datetime:
+    """The first close of business (LEANLEADERS_WORKDAY_CLOSES_AT, city time) on a working day
+    at or after `earliest`: a deadline of "72 hours" never falls at 12:45 AM or on a Sunday,
+    and never comes sooner than promised."""
+    city = timezone.get_default_timezone()
+    local = timezone.localtime(earliest, city)
+    day = local.date()
+    if local.time() > settings.LEANLEADERS_WORKDAY_CLOSES_AT:
+        day += dt.timedelta(days=1)
+    day = add_working_days(day, 0)
+    return dt.datetime.combine(day, settings.LEANLEADERS_WORKDAY_CLOSES_AT, tzinfo=city)

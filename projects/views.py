@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from applications.models import Application
@@ -343,9 +344,14 @@ def measurement_import(request: HttpRequest, pk: int) -> HttpResponse:
                 problems = parsed.errors
                 form.add_error(
                     None,
-                    f"Nothing was imported: {len(parsed.errors)} "
-                    f"row{'s' if len(parsed.errors) != 1 else ''} need fixing (listed below). "
-                    "Correct them and import again.",
+                    ngettext(
+                        "Nothing was imported: %(count)d row needs fixing (listed below). "
+                        "Correct it and import again.",
+                        "Nothing was imported: %(count)d rows need fixing (listed below). "
+                        "Correct them and import again.",
+                        len(parsed.errors),
+                    )
+                    % {"count": len(parsed.errors)},
                 )
             else:
                 try:
@@ -357,7 +363,15 @@ def measurement_import(request: HttpRequest, pk: int) -> HttpResponse:
                 except ValidationError as error:
                     form.add_error(None, error)
                 else:
-                    messages.success(request, f"Imported {len(created)} measurements.")
+                    messages.success(
+                        request,
+                        ngettext(
+                            "Imported %(count)d measurement.",
+                            "Imported %(count)d measurements.",
+                            len(created),
+                        )
+                        % {"count": len(created)},
+                    )
                     return redirect("projects:project-detail", pk=pk)
     return render(
         request,

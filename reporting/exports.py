@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.text import slugify
 from openpyxl import Workbook
 
 from reporting.selectors.board import BoardRow
@@ -60,17 +61,14 @@ class _Echo:
         return value
 
 
-def _csv_lines(tables: Sequence[Table]) -> Iterator[str]:
+def _csv_lines(table: Table) -> Iterator[str]:
+    """One table, its header row first and nothing above it, so a spreadsheet or a CSV reader
+    takes the file as it is (a workbook holds several tables; a CSV file holds one)."""
     writer = csv.writer(_Echo())
     yield "\ufeff"  # so Excel reads UTF-8
-    for index, table in enumerate(tables):
-        if len(tables) > 1:
-            if index:
-                yield writer.writerow([])
-            yield writer.writerow([safe_cell(table.title)])
-        yield writer.writerow([safe_cell(h) for h in table.headers])
-        for row in table.rows:
-            yield writer.writerow([_csv_value(safe_cell(v)) for v in row])
+    yield writer.writerow([safe_cell(h) for h in table.headers])
+    for row in table.rows:
+        yield writer.writerow([_csv_value(safe_cell(v)) for v in row])
 
 
 def _csv_value(value: Cell) -> Cell:
@@ -87,8 +85,8 @@ def _disposition(filename: str) -> str:
     return f'attachment; filename="{filename}"'
 
 
-def csv_response(tables: Sequence[Table], filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(_csv_lines(tables), content_type="text/csv; charset=utf-8")
+def csv_response(table: Table, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(_csv_lines(table), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = _disposition(f"{filename}.csv")
     response["Cache-Control"] = "private, no-store"
     return response
@@ -126,12 +124,6 @@ def workbook_response(workbook: bytes, filename: str) -> HttpResponse:
     response["Content-Disposition"] = _disposition(f"{filename}.xlsx")
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-def response(tables: Sequence[Table], filename: str, fmt: str) -> HttpResponse:
-    if fmt == "xlsx":
-        return xlsx_response(tables, filename)
-    return csv_response(tables, filename)  # type: ignore[return-value]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -306,6 +298,8 @@ def _figure_row(f: Figures) -> list[Any]:
 
 
 def report_tables(report: ProgramReport, filters_text: str) -> list[Table]:
+    """The program report's tables: the workbook's sheets, and one CSV file each (the first,
+    the summary, is program.csv; see `report_table_slug`)."""
     return [
         Table(
             "Summary",
@@ -323,3 +317,8 @@ def report_tables(report: ProgramReport, filters_text: str) -> list[Table]:
             [[f.label, *_figure_row(f)] for f in report.by_cohort],
         ),
     ]
+
+
+def report_table_slug(table: Table) -> str:
+    """The table's name in its CSV file's URL and filename: "summary", "by-department"."""
+    return slugify(table.title)

@@ -21,6 +21,17 @@ urlpatterns = [
     path("review/<int:project_id>/", views.project_review, name="project-review"),
     path("program/", views.program_report, name="program-report"),
     path("program.csv", views.program_report_export, {"fmt": "csv"}, name="program-csv"),
+    path(
+        "program-<slug:table>.csv",
+        views.program_report_export,
+        {"fmt": "csv"},
+        name="program-table-csv",
+    ),
     path("program.xlsx", views.program_report_export, {"fmt": "xlsx"}, name="program-xlsx"),
     path("certificates/<int:enrollment_id>/", views.certificate, name="certificate"),
+    path(
+        "certificates/<int:enrollment_id>/certificate.pdf",
+        views.certificate_pdf,
+        name="certificate-pdf",
+    ),
 ]

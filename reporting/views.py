@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from cohorts.models import Cohort, Enrollment
 from cohorts.selectors import cohort_choices
+from leanleaders import pdf
 from leanleaders.decorators import analyst_required, staff_required
 from leanleaders.fields import DATE_RANGE_MESSAGE, parse_date
 from leanleaders.http import id_param, ids_param, safe_next
@@ -116,18 +118,18 @@ EXPORTS = {
 def cohort_export(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpResponse:
     cohort = _cohort_or_404(request, pk)
 
-    def tables() -> list[exports.Table]:
+    def table() -> exports.Table:
         if kind == "coaching":
             with_notes = policies.can_see_private_notes(request.user)
             conversations = board.coaching_activity(user=request.user, cohort=cohort)
-            return [exports.coaching_table(conversations.iterator(), with_private_notes=with_notes)]
+            return exports.coaching_table(conversations.iterator(), with_private_notes=with_notes)
         rows = board.board_rows(user=request.user, cohort=cohort)
-        return [(exports.roster_table if kind == "roster" else exports.projects_table)(rows)]
+        return (exports.roster_table if kind == "roster" else exports.projects_table)(rows)
 
     filename = f"{slugify(cohort.name)}-{EXPORTS[kind]}-{timezone.localdate():%Y-%m-%d}"
     if fmt != "xlsx":
-        return exports.csv_response(tables(), filename)
-    return exports.workbook_response(exports.xlsx_bytes(tables()), filename)
+        return exports.csv_response(table(), filename)
+    return exports.workbook_response(exports.xlsx_bytes([table()]), filename)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -232,27 +234,56 @@ def program_report(request: HttpRequest) -> HttpResponse:
 
 
 @analyst_required
-def program_report_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def program_report_export(request: HttpRequest, fmt: str, table: str = "") -> HttpResponse:
+    """The report as a workbook (a sheet per table), or one of its tables as a CSV file."""
     context = _report_context(request)
     tables = exports.report_tables(context["report"], context["filters_text"])
-    return exports.response(tables, f"lean-leaders-program-report-{timezone.localdate()}", fmt)
+    filename = f"lean-leaders-program-report-{timezone.localdate()}"
+    if fmt == "xlsx":
+        return exports.xlsx_response(tables, filename)
+    if not table:  # program.csv: the summary
+        return exports.csv_response(tables[0], filename)
+    by_slug = {exports.report_table_slug(t): t for t in tables}
+    if table not in by_slug:
+        raise Http404
+    return exports.csv_response(by_slug[table], f"{filename}-{table}")
 
 
 # ---------------------------------------------------------------------------------------------
 # Certificates
 
 
+def _certificate_or_404(request: HttpRequest, enrollment_id: int) -> completion.Completion:
+    try:
+        return completion.certificate_get(user=request.user, enrollment_id=enrollment_id)
+    except Enrollment.DoesNotExist as error:
+        raise Http404 from error
+
+
 @login_required
 def certificate(request: HttpRequest, enrollment_id: int) -> HttpResponse:
     """The certificate of completion (a printable A4 landscape page) for a Lean Leader; before
     that, what is still missing."""
-    try:
-        done = completion.certificate_get(user=request.user, enrollment_id=enrollment_id)
-    except Enrollment.DoesNotExist as error:
-        raise Http404 from error
+    done = _certificate_or_404(request, enrollment_id)
     template = (
         "reporting/certificate.html"
         if done.is_lean_leader
         else "reporting/certificate_pending.html"
     )
     return render(request, template, {"done": done, "enrollment": done.enrollment})
+
+
+@login_required
+def certificate_pdf(request: HttpRequest, enrollment_id: int) -> HttpResponse:
+    """The certificate as a one-page PDF, for a Lean Leader to keep or email."""
+    done = _certificate_or_404(request, enrollment_id)
+    if not done.is_lean_leader:
+        raise Http404
+    html = render_to_string(
+        "reporting/certificate_pdf.html", {"done": done, "enrollment": done.enrollment}, request
+    )
+    response = HttpResponse(pdf.html_to_pdf(html), content_type="application/pdf")
+    name = slugify(done.enrollment.trainee.full_name) or done.enrollment.pk
+    response["Content-Disposition"] = f'attachment; filename="lean-leaders-certificate-{name}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django import template
+from django import forms, template
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -84,3 +84,9 @@ def status_badge(obj: Any) -> str:
     status = getattr(obj, "status", "")
     label = getattr(obj, "get_status_display", lambda: status)()
     return badge(style=STATUS_STYLES.get(status, "secondary"), label=label)
+
+
+@register.filter
+def has_required_fields(form: forms.BaseForm) -> bool:
+    """Whether the "Fields marked * are required" note applies: not on a form of choices only."""
+    return any(field.required for field in form.fields.values())

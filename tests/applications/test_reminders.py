@@ -93,6 +93,18 @@ def test_second_reminder_then_analysts_are_told(
     assert "Sign-off overdue" in mailoutbox[-1].subject
 
 
+def test_the_overdue_email_names_everyone_who_was_reminded(
+    waiting, analyst, manager, alternate_manager, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        rule_run(key="signoff-pending", now=at(16))
+    (overdue,) = [m for m in mailoutbox if m.to == [analyst.email]]
+    assert "Sign-off overdue" in overdue.subject
+    for person in (manager, alternate_manager):
+        assert f"{person.full_name} ({person.email})" in overdue.body
+    assert f"{person.full_name} ({person.email})" in overdue.alternatives[0][0]
+
+
 def test_no_reminder_once_the_manager_acted(waiting, manager):
     from applications import services
 

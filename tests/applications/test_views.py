@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -199,6 +201,19 @@ def test_timeline_shows_who_did_what_with_comments(client_for, trainee, manager,
     assert "Changes requested" in page
     assert manager.full_name in page
     assert "Please &lt;script&gt;narrow&lt;/script&gt; it" in page
+
+
+def test_timeline_says_signed_off_by_the_manager_once(client_for, trainee, manager, submitted):
+    from applications import services
+
+    services.application_manager_decide(application_id=submitted.pk, by=manager, decision="approve")
+    page = (
+        client_for(trainee)
+        .get(reverse("applications:application-detail", args=[submitted.pk]))
+        .content.decode()
+    )
+    assert re.search(rf"<strong>Signed off</strong>\s*<span[^>]*>by {manager.full_name}", page)
+    assert "Signed off by the manager by" not in page
 
 
 def test_review_queue_filters_by_department(client_for, analyst, trainee, other_trainee):

@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from projects.models import Project
 from tests.reporting.factories import build_dataset
@@ -84,6 +85,11 @@ def test_a_lean_leader_opens_their_certificate(page, live_server, sign_in, scree
     page.emulate_media(media="print")
     screenshot("reporting-certificate-print")
     expect(page.get_by_role("button", name="Print or save as PDF")).to_be_hidden()
+    # Printed (or saved as PDF) it fills exactly one A4 landscape page, frame and all.
+    pdf = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True, print_background=True)))
+    assert len(pdf.pages) == 1
+    box = pdf.pages[0].mediabox
+    assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == (297, 210)
 
 
 def test_a_manager_sees_their_people_on_the_board(

@@ -47,6 +47,8 @@ def test_digest_goes_to_analysts_once_a_week_on_mondays(
         rule_run(key="analyst-digest", now=MONDAY + dt.timedelta(hours=3))
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [analyst.email]
+    # The week it covers as dates, not "week 43".
+    assert mailoutbox[0].subject == "Lean Leaders weekly digest, 19 Oct 2026 to 23 Oct 2026"
 
 
 def test_digest_names_the_quiet_the_uncoached_and_the_improving(

@@ -1,4 +1,5 @@
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -207,13 +208,32 @@ def test_offer_by_email_holds_the_seat_until_confirmed_or_lapsed(
     assert any("confirm" in m.subject for m in mailoutbox if m.to == [c.trainee.email])
     # Not yet due: nothing lapses.
     assert services.enrollment_offers_expire() == 0
-    with time_machine.travel(timezone.now() + dt.timedelta(hours=49)):
+    with time_machine.travel(c.offer_expires_at + dt.timedelta(minutes=1)):
         assert services.enrollment_offers_expire() == 1
         assert services.enrollment_offers_expire() == 0  # idempotent
     c.refresh_from_db()
     d.refresh_from_db()
     assert c.status == S.OFFER_EXPIRED
     assert d.status == S.OFFERED  # the offer passed on
+
+
+def test_an_offer_lapses_at_the_close_of_a_working_day_not_at_night(
+    full_cohort, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.LEANLEADERS_WAITLIST_OFFER_BY_EMAIL = True
+    settings.LEANLEADERS_WAITLIST_OFFER_HOURS = 72
+    city = ZoneInfo("America/Los_Angeles")
+    _cohort, (a, _b, c, _d) = full_cohort
+    # Monday 12:45 AM: 72 hours on is Thursday 12:45 AM.
+    with (
+        time_machine.travel(dt.datetime(2026, 9, 28, 0, 45, tzinfo=city), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.enrollment_withdraw(enrollment_id=a.pk, by=a.trainee)
+    c.refresh_from_db()
+    assert c.offer_expires_at == dt.datetime(2026, 10, 1, 17, 0, tzinfo=city)
+    (offer,) = [m for m in mailoutbox if m.to == [c.trainee.email]]
+    assert "Thursday 1 October, 5:00 PM" in offer.body
 
 
 def test_confirming_an_offer_enrolls(full_cohort, settings):

@@ -440,3 +440,21 @@ def test_move_page_keeps_what_was_typed_when_the_choice_is_not_valid(client_for,
 def test_move_page_says_so_when_no_other_cohort_takes_people(client_for, seated, analyst):
     page = client_for(analyst).get(reverse("cohorts:enrollment-move", args=[seated.pk]))
     assert "No other cohort is taking people" in page.content.decode()
+
+
+def test_history_does_not_name_the_leaver_as_who_offered_their_seat(
+    client_for, analyst, department, settings
+):
+    settings.LEANLEADERS_WAITLIST_OFFER_BY_EMAIL = True
+    cohort = CohortFactory(capacity=1)
+    leaver, waiting = approved_application(department), approved_application(department)
+    seat = services.enrollment_place(application_id=leaver.pk, cohort_id=cohort.pk, by=analyst)
+    services.enrollment_place(application_id=waiting.pk, cohort_id=cohort.pk, by=analyst)
+    services.enrollment_withdraw(enrollment_id=seat.pk, by=leaver.trainee)
+    page = client_for(analyst).get(reverse("cohorts:cohort-detail", args=[cohort.pk]))
+    text = " ".join(page.content.decode().split())
+    offered = f"{waiting.trainee.full_name}: Seat offered</strong>"
+    assert offered in text
+    after = text.split(offered, 1)[1][:200]
+    assert leaver.trainee.full_name not in after
+    assert "by the system" in after

@@ -68,22 +68,28 @@ def test_deactivated_user_open_session_stops_working(client_for, trainee):
     assert client.get(reverse("home")).status_code == 302
 
 
-def test_analyst_adds_a_manager_who_gets_a_set_password_email(
-    client_for, analyst, department, mailoutbox, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(analyst).post(
-            reverse("people"),
-            {
-                "full_name": "Nora New",
-                "email": "nora@sfgov.org",
-                "role": "manager",
-                "department": department.pk,
-            },
-        )
-    assert response.status_code == 302
-    assert mailoutbox[0].to == ["nora@sfgov.org"]
-    assert "Reset your Lean Leaders password" in mailoutbox[0].subject
+def test_only_analysts_are_offered_the_analyst_digest(client_for, trainee, manager, analyst):
+    for person in (trainee, manager):
+        page = client_for(person).get(reverse("notification-preferences")).content.decode()
+        assert "next step" in page
+        assert "weekly cohort digest" not in page
+    page = client_for(analyst).get(reverse("notification-preferences")).content.decode()
+    assert "weekly cohort digest" in page
+
+
+def test_a_trainee_saving_preferences_keeps_choices_they_are_not_offered(client_for, trainee):
+    trainee.muted_reminders = ["analyst-digest"]
+    trainee.save()
+    client_for(trainee).post(reverse("notification-preferences"), {"send": ["day3-prep"]})
+    trainee.refresh_from_db()
+    assert sorted(trainee.muted_reminders) == ["analyst-digest", "next-step-due", "progress-nudge"]
+
+
+def test_the_required_fields_note_only_on_forms_with_a_required_field(client_for, trainee):
+    client = client_for(trainee)
+    note = "are required."
+    assert note not in client.get(reverse("notification-preferences")).content.decode()
+    assert note in client.get(reverse("profile")).content.decode()
 
 
 def test_profile_and_notification_preferences_are_saved(client_for, trainee):

@@ -267,6 +267,27 @@ def test_csv_import_good_and_bad(client_for, trainee, project):
     assert Measurement.objects.count() == 2
 
 
+def test_csv_import_counts_one_row_in_the_singular(client_for, trainee, project):
+    client = client_for(trainee)
+    measure = project.measures.get()
+    bad = client.post(
+        url("measurement-import", project.pk),
+        {"measure": measure.pk, "pasted": "date,value\n2026-01-06,abc"},
+    )
+    assert "Nothing was imported: 1 row needs fixing (listed below). Correct it" in (
+        bad.content.decode()
+    )
+    good = client.post(
+        url("measurement-import", project.pk),
+        {"measure": measure.pk, "pasted": "date,value\n2026-01-05,10"},
+        follow=True,
+    )
+    text = good.content.decode()
+    assert "Imported 1 measurement." in text
+    assert "Imported 1 measurements" not in text
+    assert "Imported 1 measurement<" in text  # the project's history says it the same way
+
+
 def test_csv_import_refuses_wrong_encoding_and_huge_files(client_for, trainee, project):
     client = client_for(trainee)
     measure = project.measures.get()

@@ -157,9 +157,43 @@ def test_program_report_workbook_has_a_sheet_per_table(dataset, analyst, client_
     assert [r[0] for r in sheets["By cohort"][1:]] == ["Spring", "Summer", "Not placed in a cohort"]
 
 
-def test_program_report_csv_has_each_table_with_its_title(dataset, analyst, client_for):
-    rows = read_csv(client_for(analyst).get(reverse("reports:program-csv") + "?department=x"))
-    titles = [r[0] for r in rows if len(r) == 1]
-    assert titles == ["Summary", "By department", "By cohort"]
-    assert rows[1][:2] == ["Group", "Applied"]
-    assert rows[2][1] == "6"
+def test_program_report_csv_is_one_table_with_its_header_first(dataset, analyst, client_for):
+    response = client_for(analyst).get(reverse("reports:program-csv") + "?department=x")
+    rows = read_csv(response)
+    assert rows[0][:2] == ["Group", "Applied"]
+    assert len(rows) == 2
+    assert rows[1][1] == "6"
+    assert {len(row) for row in rows} == {len(rows[0])}  # one rectangle, no title line
+
+
+@pytest.mark.parametrize(
+    ("table", "first_header", "first_cells"),
+    [
+        ("by-department", "Department", None),
+        ("by-cohort", "Cohort", ["Spring", "Summer", "Not placed in a cohort"]),
+    ],
+)
+def test_each_program_report_table_is_its_own_csv_file(
+    dataset, analyst, client_for, table, first_header, first_cells
+):
+    url = reverse("reports:program-table-csv", args=[table])
+    response = client_for(analyst).get(url)
+    assert f"-{table}.csv" in response["Content-Disposition"]
+    # A CSV reader takes it as it is: the header row, then one record per row.
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    records = list(csv.DictReader(io.StringIO(text)))
+    assert list(records[0])[:2] == [first_header, "Applied"]
+    if first_cells:
+        assert [r[first_header] for r in records] == first_cells
+    assert all(r["Applied"].isdigit() for r in records)
+
+
+def test_an_unknown_program_report_table_is_not_found(analyst, client_for):
+    url = reverse("reports:program-table-csv", args=["everything"])
+    assert client_for(analyst).get(url).status_code == 404
+
+
+def test_the_report_page_offers_each_table_as_its_own_csv(dataset, analyst, client_for):
+    page = client_for(analyst).get(reverse("reports:program-report")).content.decode()
+    for table in ("by-department", "by-cohort"):
+        assert reverse("reports:program-table-csv", args=[table]) in page

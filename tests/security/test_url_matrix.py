@@ -53,6 +53,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "password_reset": PUBLIC,
     "password_reset_done": PUBLIC,
     "password_reset_confirm": PUBLIC,  # shows "this link doesn't work"
+    "welcome-set-password": PUBLIC,  # shows "this welcome link doesn't work"
     "password_reset_complete": PUBLIC,
     "password_change": SIGNED_IN,
     "password_change_done": SIGNED_IN,
@@ -234,9 +235,12 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "reports:project-review": {**ANALYSTS, "analyst": REDIRECT},
     "reports:program-report": ANALYSTS,
     "reports:program-csv": ANALYSTS,
+    "reports:program-table-csv": ANALYSTS,
     "reports:program-xlsx": ANALYSTS,
     # The trainee's own (it says what is missing until they complete) and analysts'.
     "reports:certificate": {**OWNER_AND_STAFF, "manager": MISSING},
+    # Only a Lean Leader's certificate is a PDF; this enrollment has not finished yet.
+    "reports:certificate-pdf": only({}, MISSING),
 }
 
 
@@ -273,6 +277,8 @@ def kwargs_for(name: str, pattern: URLPattern, world: World) -> dict[str, Any]:
             kwargs[param] = "not-a-token"
         elif param == "day":
             kwargs[param] = 1
+        elif param == "table":
+            kwargs[param] = "by-cohort"
         elif param == "pk":
             namespace = name.split(":")[0] if ":" in name else name
             if name.startswith("cohorts:enrollment-"):
