@@ -32,13 +32,13 @@ def text_fields():
                     yield pytest.param(field, id=f"{form_name}.{name}")
 
 
-@pytest.mark.parametrize("field", text_fields())
+@pytest.mark.parametrize("field", list(text_fields()))
 def test_every_text_field_has_a_server_side_limit(field):
     assert field.max_length is not None
     assert field.max_length <= 5000
 
 
-@pytest.mark.parametrize("field", text_fields())
+@pytest.mark.parametrize("field", list(text_fields()))
 def test_every_text_area_states_its_limit(field):
     if isinstance(field.widget, forms.Textarea):
         assert f"Up to {field.max_length:,} characters." in str(field.help_text)
