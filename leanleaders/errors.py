@@ -2,8 +2,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
+from leanleaders.security_log import log_denied
+
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # Every refusal passes here, whether a role guard or a policy raised it.
+    log_denied(request, type(exception).__name__ if exception else "denied")
     return render(request, "403.html", status=403)
 
 

@@ -15,10 +15,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from leanleaders.mail import Attachment, email_queue
-from leanleaders.models import User
+from leanleaders.models import ReminderRuleStat, User
 from leanleaders.notifications import wants_reminder
 
 
@@ -60,10 +61,12 @@ def all_rules() -> dict[str, Rule]:
     from applications import reminders as applications_reminders
     from coaching import reminders as coaching_reminders
     from cohorts import reminders as cohorts_reminders
+    from leanleaders import mail_alerts
     from projects import reminders as projects_reminders
 
     rules: dict[str, Rule] = {}
     for module in (
+        mail_alerts,
         applications_reminders,
         cohorts_reminders,
         projects_reminders,
@@ -115,4 +118,17 @@ def rule_run(
             result.already_sent += 1
         else:
             result.queued += 1
+    if not dry_run:
+        rule_stat_record(key=key, queued=result.queued, now=now)
     return result
+
+
+def rule_stat_record(*, key: str, queued: int, now: dt.datetime) -> None:
+    """Count a run of a rule for the metrics; F() so two workers running it both count."""
+    ReminderRuleStat.objects.get_or_create(rule=key)
+    ReminderRuleStat.objects.filter(rule=key).update(
+        runs=F("runs") + 1,
+        queued_total=F("queued_total") + queued,
+        last_queued=queued,
+        last_run_at=now,
+    )
