@@ -16,6 +16,7 @@ import os
 from collections.abc import Iterator
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.db.models import Count, Min, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.utils import timezone
@@ -49,6 +50,26 @@ class StoredStateCollector(Collector):
     """Numbers read from the database and the broker each time Prometheus scrapes."""
 
     def collect(self) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
+        # With the database down the scrape still answers: latency, the queue and this gauge.
+        try:
+            stored = list(self._stored())
+        except DatabaseError:
+            stored = []
+        yield GaugeMetricFamily(
+            "leanleaders_database_up", "1 if the database answered.", int(bool(stored))
+        )
+        yield from stored
+
+        length = broker.queue_length()
+        yield GaugeMetricFamily(
+            "leanleaders_broker_up", "1 if the Celery broker answered.", int(length is not None)
+        )
+        if length is not None:
+            yield GaugeMetricFamily(
+                "leanleaders_celery_queue_length", "Tasks waiting in the Celery queue.", length
+            )
+
+    def _stored(self) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
         outbox = OutboxEmail.objects.aggregate(
             pending=Count("pk", filter=Q(status=OutboxEmail.Status.PENDING)),
             failed=Count("pk", filter=Q(status=OutboxEmail.Status.FAILED)),
@@ -87,15 +108,6 @@ class StoredStateCollector(Collector):
             queued.add_metric([stat.rule], stat.queued_total)
             last.add_metric([stat.rule], stat.last_queued)
         yield from (runs, queued, last)
-
-        length = broker.queue_length()
-        yield GaugeMetricFamily(
-            "leanleaders_broker_up", "1 if the Celery broker answered.", int(length is not None)
-        )
-        if length is not None:
-            yield GaugeMetricFamily(
-                "leanleaders_celery_queue_length", "Tasks waiting in the Celery queue.", length
-            )
 
 
 def registry() -> CollectorRegistry:

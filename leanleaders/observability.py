@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.core.signals import request_finished
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 
 request_log = logging.getLogger("leanleaders.request")
@@ -129,29 +131,36 @@ class RequestLogMiddleware:
         from leanleaders.metrics import observe_request
 
         request_id = incoming_request_id(request)
+        # Bound until the response is closed (`request_finished`), not until this returns:
+        # Django logs 4xx and 5xx answers after the middleware, and those lines need it too.
+        _request_id.set(request_id)
         started = time.perf_counter()
-        with request_id_bound(request_id):
-            response = self.get_response(request)
-            duration = time.perf_counter() - started
-            response[REQUEST_ID_HEADER] = request_id
-            view = view_label(request)
-            observe_request(view=view, method=request.method or "", seconds=duration)
-            fields = {
-                "user_id": signed_in_user_id(request),
-                "method": request.method,
-                "path": loggable_path(request),
-                "view": view,
-                "status": response.status_code,
-                "duration_ms": round(duration * 1000, 1),
-            }
-            level = logging.DEBUG if request.path in PROBE_PATHS else logging.INFO
-            request_log.log(
-                level,
-                "%(method)s %(path)s %(status)s %(duration_ms)sms user_id=%(user_id)s",
-                fields,
-                extra=fields,
-            )
+        response = self.get_response(request)
+        duration = time.perf_counter() - started
+        response[REQUEST_ID_HEADER] = request_id
+        view = view_label(request)
+        observe_request(view=view, method=request.method or "", seconds=duration)
+        fields = {
+            "user_id": signed_in_user_id(request),
+            "method": request.method,
+            "path": loggable_path(request),
+            "view": view,
+            "status": response.status_code,
+            "duration_ms": round(duration * 1000, 1),
+        }
+        level = logging.DEBUG if request.path in PROBE_PATHS else logging.INFO
+        request_log.log(
+            level,
+            "%(method)s %(path)s %(status)s %(duration_ms)sms user_id=%(user_id)s",
+            fields,
+            extra=fields,
+        )
         return response
+
+
+@receiver(request_finished)
+def forget_request_id(**kwargs: Any) -> None:
+    _request_id.set("")
 
 
 def connect_celery_signals() -> None:

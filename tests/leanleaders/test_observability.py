@@ -166,3 +166,14 @@ def test_passwords_never_reach_the_request_log(client, trainee, caplog):
     with caplog.at_level(logging.DEBUG):
         client.post(reverse("login"), {"username": trainee.email, "password": TEST_PASSWORD})
     assert TEST_PASSWORD not in caplog.text
+
+
+def test_djangos_own_line_about_a_404_carries_the_request_id_then_it_is_forgotten(client, caplog):
+    from leanleaders.observability import current_request_id
+
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        client.get("/no-such-page/", HTTP_X_REQUEST_ID=GIVEN_ID)
+    (record,) = [r for r in caplog.records if r.name == "django.request"]
+    assert record.getMessage() == "Not Found: /no-such-page/"
+    assert record.request_id == GIVEN_ID
+    assert current_request_id() == ""  # the next log line outside a request has none
