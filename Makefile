@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO := DEBUG=1
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint format worker beat reminders clean
+.PHONY: install run test lint format worker beat reminders prod-smoke clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The production stack on loopback behind nginx, driven in Chromium (deploy/prod-smoke.sh).
+prod-smoke: install
+	deploy/prod-smoke.sh
 
 worker: install
 	$(BIN)/celery -A leanleaders worker --loglevel=INFO

@@ -6,7 +6,11 @@ class LeanLeadersConfig(AppConfig):
     verbose_name = "People and departments"
 
     def ready(self) -> None:
-        from leanleaders import home, security_log  # noqa: F401  (security_log: its signal receivers)
+        from leanleaders import home, mail_alerts, security_log  # noqa: F401  (security_log: its receivers)
         from leanleaders.dashboard import home_sections
+        from leanleaders.observability import install_log_record_factory
+        from leanleaders.reminders import reminder_rules
 
+        install_log_record_factory()
         home_sections.register("people", home.sections)
+        reminder_rules.register("people", *mail_alerts.RULES)

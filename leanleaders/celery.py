@@ -5,6 +5,8 @@ import os
 from celery import Celery
 from celery.signals import worker_process_shutdown
 
+from leanleaders.observability import connect_celery_signals
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leanleaders.settings")
 
 app = Celery("leanleaders")
@@ -18,3 +20,6 @@ def _close_kept_smtp_connection(**kwargs: object) -> None:
     from leanleaders.mail import smtp_connection_close
 
     smtp_connection_close()
+
+
+connect_celery_signals()

@@ -14,7 +14,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from leanleaders import roles
+from leanleaders import roles, selectors
 from leanleaders.registry import StageRegistry
 
 
@@ -46,4 +46,7 @@ def render_home(request: HttpRequest) -> HttpResponse:
     sections: list[Section] = []
     for contribute in home_sections:
         sections.extend(contribute(request))
-    return render(request, HOME_TEMPLATES[role], {"sections": sections})
+    context: dict[str, Any] = {"sections": sections}
+    if role == "analyst":
+        context["mail_trouble"] = selectors.mail_trouble()
+    return render(request, HOME_TEMPLATES[role], context)

@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 from leanleaders import roles
-from leanleaders.security_log import log_denied
 
 View = Callable[..., HttpResponse]
 
@@ -22,7 +21,6 @@ def role_required(*predicates: Callable[[Any], bool]) -> Callable[[View], View]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not any(predicate(request.user) for predicate in predicates):
-                log_denied(request, "role")
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

@@ -34,6 +34,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from leanleaders.models import OutboxEmail
+from leanleaders.observability import REQUEST_ID_HEADER, current_request_id
 
 logger = logging.getLogger(__name__)
 
@@ -103,6 +104,7 @@ def email_queue(
                 body_text=text,
                 body_html=html,
                 reason=reason,
+                request_id=current_request_id(),
                 attachments=[a.__dict__ for a in attachments],
             )
     except IntegrityError:
@@ -191,7 +193,10 @@ def outbox_build_message(outbox: OutboxEmail) -> EmailMultiAlternatives:
         body=outbox.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=outbox.to,
-        headers={"X-LeanLeaders-Key": outbox.dedupe_key[:200]},
+        headers={
+            "X-LeanLeaders-Key": outbox.dedupe_key[:200],
+            **({REQUEST_ID_HEADER: outbox.request_id} if outbox.request_id else {}),
+        },
     )
     if outbox.body_html:
         message.attach_alternative(outbox.body_html, "text/html")

@@ -161,6 +161,8 @@ class OutboxEmail(models.Model):
     body_html = models.TextField(blank=True)
     attachments = models.JSONField(default=list, blank=True)
     reason = models.CharField(max_length=255, blank=True)
+    # The request (or beat task) that queued it, so the email can be traced to the click.
+    request_id = models.CharField(max_length=64, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
@@ -182,3 +184,19 @@ class OutboxEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.to)}"
+
+
+class ReminderRuleStat(models.Model):
+    """How often each reminder rule has run and what it queued, for the metrics endpoint.
+
+    One row per rule, updated in place: a bounded table however long the program runs.
+    """
+
+    rule = models.CharField(max_length=64, unique=True)
+    runs = models.PositiveIntegerField(default=0)
+    queued_total = models.PositiveIntegerField(default=0)
+    last_queued = models.PositiveIntegerField(default=0)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.rule

@@ -16,10 +16,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from leanleaders.mail import Attachment, email_queue, outbox_publishing_batched
-from leanleaders.models import User
+from leanleaders.models import ReminderRuleStat, User
 from leanleaders.notifications import wants_reminder
 from leanleaders.registry import StageRegistry
 
@@ -89,6 +90,8 @@ def rule_run(
         return result
     with outbox_publishing_batched():
         _rule_queue(rule, now=now, dry_run=dry_run, result=result)
+    if not dry_run:
+        rule_stat_record(key=key, queued=result.queued, now=now)
     return result
 
 
@@ -113,3 +116,14 @@ def _rule_queue(rule: Rule, *, now: dt.datetime, dry_run: bool, result: RuleResu
             result.already_sent += 1
         else:
             result.queued += 1
+
+
+def rule_stat_record(*, key: str, queued: int, now: dt.datetime) -> None:
+    """Count a run of a rule for the metrics; F() so two workers running it both count."""
+    ReminderRuleStat.objects.get_or_create(rule=key)
+    ReminderRuleStat.objects.filter(rule=key).update(
+        runs=F("runs") + 1,
+        queued_total=F("queued_total") + queued,
+        last_queued=queued,
+        last_run_at=now,
+    )

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Min, Q, QuerySet
+from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 
@@ -34,6 +38,40 @@ def outbox_list(*, status: str | None = None) -> QuerySet[OutboxEmail]:
     if status:
         emails = emails.filter(status=status)
     return emails.defer("body_html", "attachments")
+
+
+# Past this, a waiting email is stuck (the broker or the workers are down), not just queued.
+STUCK_AFTER = dt.timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class MailTrouble:
+    failed: int
+    stuck: int
+    oldest_pending_minutes: int
+
+
+def mail_trouble(*, now: dt.datetime | None = None) -> MailTrouble | None:
+    """Failed emails, or emails waiting longer than STUCK_AFTER; None when mail is flowing."""
+    now = now or timezone.now()
+    counts = OutboxEmail.objects.filter(
+        status__in=[OutboxEmail.Status.FAILED, OutboxEmail.Status.PENDING]
+    ).aggregate(
+        failed=Count("pk", filter=Q(status=OutboxEmail.Status.FAILED)),
+        stuck=Count(
+            "pk",
+            filter=Q(status=OutboxEmail.Status.PENDING, created_at__lte=now - STUCK_AFTER),
+        ),
+        oldest=Min("created_at", filter=Q(status=OutboxEmail.Status.PENDING)),
+    )
+    if not counts["failed"] and not counts["stuck"]:
+        return None
+    oldest = counts["oldest"]
+    return MailTrouble(
+        failed=counts["failed"],
+        stuck=counts["stuck"],
+        oldest_pending_minutes=int((now - oldest).total_seconds() // 60) if oldest else 0,
+    )
 
 
 def user_from_link(*, uidb64: str) -> User | None:

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
-from leanleaders import views
+from leanleaders import health, metrics, views
 from leanleaders.forms import EmailAuthenticationForm, QueuedPasswordResetForm
 from leanleaders.tokens import welcome_token
 
@@ -64,6 +64,9 @@ accounts = [
 ]
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("", views.home, name="home"),
     path("accounts/", include(accounts)),
     path("people/", views.people, name="people"),

@@ -128,3 +128,13 @@ def test_run_reminders_dry_run_lists_and_sends_nothing(waiting, manager, capsys)
     output = capsys.readouterr().out
     assert manager.email in output
     assert not OutboxEmail.objects.exists()
+
+
+def test_a_run_by_hand_prints_its_request_id_and_its_emails_carry_it(waiting, manager, capsys):
+    with time_machine.travel(at(5), tick=False):
+        call_command("run_reminders", "signoff-pending")
+    request_id = capsys.readouterr().out.splitlines()[0].removeprefix("request id ")
+    assert len(request_id) == 32
+    reminders = OutboxEmail.objects.filter(dedupe_key__startswith="reminder:signoff-pending:")
+    assert reminders.exists()
+    assert set(reminders.values_list("request_id", flat=True)) == {request_id}

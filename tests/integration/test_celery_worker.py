@@ -21,6 +21,7 @@ from leanleaders import mail
 from leanleaders.celery import app as celery_app
 from leanleaders.mail import email_queue, outbox_publish
 from leanleaders.models import OutboxEmail
+from leanleaders.observability import request_id_bound
 from leanleaders.tasks import send_outbox_email_task, sweep_outbox_task
 from tests.support.broker import reconnect
 from tests.support.concurrency import run_concurrently
@@ -261,3 +262,15 @@ def test_a_worker_killed_mid_send_costs_one_claim_window_and_no_duplicate(broker
     outbox.refresh_from_db()
     assert outbox.status == OutboxEmail.Status.SENT
     assert outbox.attempts == 2
+
+
+def test_the_request_id_travels_with_the_task_into_the_worker_and_the_email(worker, smtp):
+    with request_id_bound("click-0123456789"):
+        queue_message("integration:traced")
+    (received,) = smtp.handler.wait_for(1)
+    assert received["X-Request-ID"] == "click-0123456789"
+    wait_until_sent(1)
+    # The worker's own log line for the send names the click too.
+    assert "[click-0123456789] Task leanleaders.tasks.send_outbox_email_task" in (
+        worker.log.read_text()
+    )

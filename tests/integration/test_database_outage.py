@@ -32,13 +32,17 @@ def proxied_database():
     proxy.close()
 
 
-def request_home(client: Client):
+def probe(client: Client, path: str, **headers: str):
     # What the WSGI handler does around each real request (the test client skips it).
     close_old_connections()
     try:
-        return client.get(reverse("home"))
+        return client.get(path, **headers)
     finally:
         close_old_connections()
+
+
+def request_home(client: Client):
+    return probe(client, reverse("home"))
 
 
 def test_requests_fail_fast_while_the_database_is_down_and_recover(trainee, proxied_database):
@@ -55,3 +59,24 @@ def test_requests_fail_fast_while_the_database_is_down_and_recover(trainee, prox
 
     proxied_database.restore()
     assert request_home(client).status_code == 200
+
+
+def test_readyz_and_metrics_while_the_database_is_down(proxied_database, settings):
+    settings.METRICS_TOKEN = "token"
+    client = Client(raise_request_exception=False)
+    assert probe(client, "/readyz").json()["checks"]["database"] == "ok"
+
+    proxied_database.cut()
+    started = time.monotonic()
+    ready = probe(client, "/readyz")
+    assert time.monotonic() - started < 5
+    assert ready.status_code == 503
+    assert ready.json()["checks"]["database"].startswith("unreachable")
+    assert ready.json()["checks"]["migrations"] == "unknown"
+    metrics = probe(client, "/metrics", HTTP_AUTHORIZATION="Bearer token")
+    assert metrics.status_code == 200
+    assert "leanleaders_database_up 0.0" in metrics.content.decode()
+    assert "leanleaders_outbox_emails_pending" not in metrics.content.decode()
+
+    proxied_database.restore()
+    assert probe(client, "/readyz").json()["checks"]["database"] == "ok"

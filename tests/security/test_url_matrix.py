@@ -44,6 +44,9 @@ def only(role_statuses: dict[str, Any], default: Any) -> dict[str, Any]:
 
 
 EXPECTED: dict[str, dict[str, Any]] = {
+    "healthz": PUBLIC,
+    "readyz": PUBLIC,
+    "metrics": dict.fromkeys(ROLES, FORBIDDEN),  # a token or an allowed address, not a role
     "home": SIGNED_IN,
     "login": ANONYMOUS_ONLY,
     "logout": dict.fromkeys(ROLES, LOGIN),  # signs out, then the sign-in page

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from leanleaders.observability import new_request_id, request_id_bound
 from leanleaders.reminders import all_rules, rule_run
 
 
@@ -22,8 +23,12 @@ class Command(BaseCommand):
         unknown = [key for key in keys if key not in rules]
         if unknown:
             raise CommandError(f"Unknown rule(s): {', '.join(unknown)}. Try --list.")
+        # A run by hand gets a request id of its own, printed, so its emails can be traced to it.
+        request_id = new_request_id()
+        self.stdout.write(f"request id {request_id}")
         for key in keys:
-            result = rule_run(key=key, dry_run=options["dry_run"], force=True)
+            with request_id_bound(request_id):
+                result = rule_run(key=key, dry_run=options["dry_run"], force=True)
             if options["dry_run"]:
                 self.stdout.write(f"{key}: {len(result.due)} due")
                 for reminder in result.due:
