@@ -56,7 +56,7 @@ def proposal(title: str) -> dict[str, object]:
 
 
 def _manager_for(trainee: User) -> User:
-    return trainee.department.managers.first()  # type: ignore[union-attr]
+    return trainee.department.managers.get()  # type: ignore[union-attr]  # demo trainees have a department with one manager
 
 
 def seed(people: dict[str, User]) -> None:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Q
@@ -64,8 +64,10 @@ class ApplicationForm(forms.ModelForm):
             managers = managers.filter(
                 Q(managed_departments=department) | Q(alternate_for_departments=department)
             ).distinct()
-        self.fields["manager"].queryset = managers.order_by("full_name")
-        self.fields["manager"].empty_label = "Choose your manager"
+        cast(forms.ModelChoiceField, self.fields["manager"]).queryset = managers.order_by(
+            "full_name"
+        )
+        cast(forms.ModelChoiceField, self.fields["manager"]).empty_label = "Choose your manager"
         self.fields["baseline_estimate"].widget.attrs.update(step="any")
         # A blank form marks what submitting needs; a draft is saved with just a title.
         if for_submission or not self.is_bound:
@@ -99,7 +101,7 @@ class DecisionForm(VersionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["decision"].choices = self.DECISIONS
+        cast(forms.ChoiceField, self.fields["decision"]).choices = self.DECISIONS
 
 
 class ManagerDecisionForm(DecisionForm):

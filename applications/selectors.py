@@ -39,9 +39,9 @@ def application_timeline(*, application: Application) -> list[AuditEvent]:
     for event in events:
         if event.action == "status":
             status = Application.Status(event.to_status)
-            event.label = TIMELINE_LABELS.get(status, status.label)
+            event.label = TIMELINE_LABELS.get(status, status.label)  # type: ignore[attr-defined]  # for the page only
         else:
-            event.label = ACTION_LABELS.get(
+            event.label = ACTION_LABELS.get(  # type: ignore[attr-defined]  # for the page only
                 event.action, event.action.replace("-", " ").capitalize()
             )
     return events

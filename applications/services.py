@@ -7,10 +7,10 @@ after the transaction commits.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -85,7 +85,8 @@ def _bump(application: Application) -> None:
 def default_manager_for(user: User) -> User | None:
     if user.department_id is None:
         return None
-    return user.department.managers.filter(is_active=True).order_by("full_name").first()
+    managers = User.objects.filter(managed_departments__pk=user.department_id, is_active=True)
+    return managers.order_by("full_name").first()
 
 
 def application_url(application: Application) -> str:
@@ -175,7 +176,7 @@ def application_update(
 
 def missing_for_submission(application: Application) -> list[str]:
     return [
-        str(Application._meta.get_field(name).verbose_name)
+        str(cast(models.Field, Application._meta.get_field(name)).verbose_name)
         for name in REQUIRED_TO_SUBMIT
         if not str(getattr(application, name) or "").strip()
     ]

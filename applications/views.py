@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -22,23 +22,23 @@ from applications.forms import (
 )
 from applications.models import Application
 from leanleaders.decorators import analyst_required
-from leanleaders.http import choice_param, error_text, id_param
+from leanleaders.http import AuthenticatedHttpRequest, choice_param, error_text, id_param
 from leanleaders.models import User
 from leanleaders.roles import is_analyst
 from leanleaders.selectors import department_choices
 
 
-def _visible_or_404(request: HttpRequest, pk: int) -> Application:
+def _visible_or_404(request: AuthenticatedHttpRequest, pk: int) -> Application:
     return get_object_or_404(policies.visible_applications(request.user), pk=pk)
 
 
 @login_required
-def application_list(request: HttpRequest) -> HttpResponse:
+def application_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     # Everyone comes back to it from each application they open: rendered again after a write.
     return render(request, "applications/application_list.html", _application_list_context(request))
 
 
-def _application_list_context(request: HttpRequest) -> dict[str, Any]:
+def _application_list_context(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     status = choice_param(request.GET, "status", Application.Status.values)
     department_id = id_param(request.GET, "department")
     applications = selectors.application_list(
@@ -56,7 +56,7 @@ def _application_list_context(request: HttpRequest) -> dict[str, Any]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def application_create(request: HttpRequest) -> HttpResponse:
+def application_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     policies.ensure_can_apply(request.user)
     submitting = "submit" in request.POST
     form = ApplicationForm(request.POST or None, trainee=request.user, for_submission=submitting)
@@ -73,7 +73,7 @@ def application_create(request: HttpRequest) -> HttpResponse:
     return render(request, "applications/application_form.html", {"form": form})
 
 
-def _saved_message(request: HttpRequest, submitted: bool) -> None:
+def _saved_message(request: AuthenticatedHttpRequest, submitted: bool) -> None:
     if submitted:
         messages.success(
             request, "Your application is with your manager for sign-off. We'll email you."
@@ -84,7 +84,7 @@ def _saved_message(request: HttpRequest, submitted: bool) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def application_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = _visible_or_404(request, pk)
     if not policies.can_edit(request.user, application):
         if application.trainee_id == request.user.pk:
@@ -120,7 +120,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def application_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(
         policies.visible_applications(request.user).select_related(
             "trainee", "department", "manager"
@@ -152,7 +152,7 @@ def _detail_context(user: User, application: Application) -> dict[str, Any]:
 
 
 def _decide(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     pk: int,
     form_class: type,
     action: Callable[[Application, dict[str, Any]], Any],
@@ -177,7 +177,7 @@ def _decide(
 
 @login_required
 @require_POST
-def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def application_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _decide(
         request,
         pk,
@@ -199,7 +199,7 @@ MANAGER_MESSAGES = {
 
 @login_required
 @require_POST
-def application_manager_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def application_manager_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     decision = request.POST.get("decision", "")
     return _decide(
         request,
@@ -218,7 +218,7 @@ def application_manager_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # Accepting places the trainee in a cohort: that is the cohorts stage's placement form.
-ANALYST_ACTIONS = {
+ANALYST_ACTIONS: dict[str, tuple[Callable[..., Application], str]] = {
     "waitlist": (services.application_waitlist, "Waitlisted. The trainee is told."),
     "request_changes": (
         services.application_analyst_request_changes,
@@ -230,7 +230,7 @@ ANALYST_ACTIONS = {
 
 @analyst_required
 @require_POST
-def application_analyst_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def application_analyst_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action, success = ANALYST_ACTIONS.get(
         request.POST.get("decision", ""), ANALYST_ACTIONS["waitlist"]
     )
@@ -251,7 +251,7 @@ def application_analyst_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @analyst_required
 @require_POST
-def application_offline_signoff(request: HttpRequest, pk: int) -> HttpResponse:
+def application_offline_signoff(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = _visible_or_404(request, pk)
     form = OfflineSignoffForm(request.POST)
     if not form.is_valid():
@@ -270,7 +270,7 @@ def application_offline_signoff(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def application_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _decide(
         request,
         pk,
@@ -287,12 +287,12 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @analyst_required
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     # Analysts page and filter through it between decisions: rendered again only after a write.
     return render(request, "applications/review_queue.html", _review_queue_context(request))
 
 
-def _review_queue_context(request: HttpRequest) -> dict[str, Any]:
+def _review_queue_context(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     department_id = id_param(request.GET, "department")
     oldest_first = request.GET.get("order", "oldest") != "newest"
     queue = selectors.review_queue(

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.forms import formset_factory
@@ -63,7 +63,7 @@ class ConversationForm(forms.Form):
         return date
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not any(
             (data.get(name) or "").strip()
             for name in ("what_we_see", "whats_in_the_way", "experiment_to_try")
@@ -91,7 +91,7 @@ class NextStepForm(forms.Form):
         self.fields["due_date"].initial = timezone.localdate() + dt.timedelta(days=7)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if (data.get("description") or "").strip() and not data.get("due_date"):
             self.add_error("due_date", "Say by when.")
         return data
@@ -135,12 +135,14 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, coaches: Any, projects: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["coach"].queryset = coaches
+        cast(forms.ModelChoiceField, self.fields["coach"]).queryset = coaches
         self.project_ids = [p.pk for p in projects]
-        self.fields["projects"].choices = [(p.pk, p.title) for p in projects]
+        cast(forms.ChoiceField, self.fields["projects"]).choices = [
+            (p.pk, p.title) for p in projects
+        ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         chosen = (
             self.project_ids if data.get("everyone") else [int(p) for p in data.get("projects", [])]
         )

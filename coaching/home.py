@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
-
 from coaching import policies, selectors
 from leanleaders import roles
 from leanleaders.dashboard import Section
+from leanleaders.http import AuthenticatedHttpRequest
 from projects.selectors import latest_project_of
 
 MANAGER_LIMIT = 15
 
 
-def sections(request: HttpRequest) -> list[Section]:
+def sections(request: AuthenticatedHttpRequest) -> list[Section]:
     user = request.user
     if roles.is_trainee(user):
         steps = selectors.open_steps_owned(user=user)
@@ -31,13 +30,16 @@ def sections(request: HttpRequest) -> list[Section]:
             )
         ]
     if roles.is_manager(user):
-        steps = selectors.manager_open_steps(user=user)
+        people_steps = selectors.manager_open_steps(user=user)
         return [
             Section(
                 "people-next-steps",
                 "Your people's open next steps",
                 template="coaching/_home_manager.html",
-                data={"steps": list(steps[:MANAGER_LIMIT]), **selectors.step_counts(steps)},
+                data={
+                    "steps": list(people_steps[:MANAGER_LIMIT]),
+                    **selectors.step_counts(people_steps),
+                },
             )
         ]
     if roles.is_analyst(user):

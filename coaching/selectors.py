@@ -217,7 +217,7 @@ def open_requests(*, user: User) -> QuerySet[CoachingRequest]:
     )
 
 
-def request_rows(requests: QuerySet[CoachingRequest]) -> QuerySet[CoachingRequest]:
+def request_rows(requests: QuerySet[CoachingRequest]) -> QuerySet[CoachingRequest, Any]:
     """What the list of requests shows, as plain values: the request's id, project id, note
     and time, the project's `title`, the `trainee_name` and the current `coach_name`."""
     return requests.values(
@@ -294,7 +294,7 @@ def coaching_overview(
         OverviewRow(
             project=p,
             coach_name=p.coach_name,  # type: ignore[attr-defined]
-            last_coached=p.last_coached,  # type: ignore[attr-defined]
+            last_coached=p.last_coached,
             overdue_steps=steps.get(p.pk, (0, 0))[1],
             open_steps=steps.get(p.pk, (0, 0))[0],
             today=today,

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,12 +23,12 @@ from coaching.forms import (
     RequestForm,
     StepCompleteForm,
 )
-from coaching.models import Conversation, NextStep
+from coaching.models import CoachingRequest, Conversation, NextStep
 from cohorts.models import Cohort
 from cohorts.policies import visible_cohorts
 from cohorts.selectors import CohortChoice, cohort_choices
 from leanleaders.decorators import analyst_required
-from leanleaders.http import error_text, id_param, safe_next
+from leanleaders.http import AuthenticatedHttpRequest, error_text, id_param, safe_next
 from projects.models import Project
 from projects.policies import is_owner, visible_projects
 
@@ -35,13 +36,13 @@ TIMELINE_PAGE = 20
 REQUESTS_PAGE = 10
 
 
-def _project_or_404(request: HttpRequest, project_id: int) -> Project:
+def _project_or_404(request: AuthenticatedHttpRequest, project_id: int) -> Project:
     return get_object_or_404(
         visible_projects(request.user).select_related("trainee", "department"), pk=project_id
     )
 
 
-def _conversation_or_404(request: HttpRequest, conversation_id: int) -> Conversation:
+def _conversation_or_404(request: AuthenticatedHttpRequest, conversation_id: int) -> Conversation:
     try:
         return selectors.conversation_get(user=request.user, pk=conversation_id)
     except Conversation.DoesNotExist as error:
@@ -49,7 +50,7 @@ def _conversation_or_404(request: HttpRequest, conversation_id: int) -> Conversa
 
 
 def _panel_context(
-    request: HttpRequest, project: Project, conversations: list[Conversation]
+    request: AuthenticatedHttpRequest, project: Project, conversations: list[Conversation]
 ) -> dict[str, Any]:
     return {
         "panel": selectors.project_panel(project=project, conversations=conversations),
@@ -61,7 +62,7 @@ def _panel_context(
 
 
 @login_required
-def project_timeline(request: HttpRequest, project_id: int) -> HttpResponse:
+def project_timeline(request: AuthenticatedHttpRequest, project_id: int) -> HttpResponse:
     """The project's coaching panel and its one timeline of progress, measurements and
     conversations. With `fragment=1` it answers the part embedded in the project page."""
     project = _project_or_404(request, project_id)
@@ -72,7 +73,9 @@ def project_timeline(request: HttpRequest, project_id: int) -> HttpResponse:
     return render(request, template, _timeline_context(request, project, fragment=fragment))
 
 
-def _timeline_context(request: HttpRequest, project: Project, *, fragment: bool) -> dict[str, Any]:
+def _timeline_context(
+    request: AuthenticatedHttpRequest, project: Project, *, fragment: bool
+) -> dict[str, Any]:
     kind = request.GET.get("kind", "")
     if kind not in selectors.KINDS:
         kind = ""
@@ -106,7 +109,7 @@ def _step_inputs(formset: Any) -> list[services.StepInput]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def conversation_create(request: HttpRequest, project_id: int) -> HttpResponse:
+def conversation_create(request: AuthenticatedHttpRequest, project_id: int) -> HttpResponse:
     """The quick-entry form: the three questions and the agreed next steps on one page."""
     project = _project_or_404(request, project_id)
     if not policies.can_log(request.user, project):
@@ -155,7 +158,7 @@ def conversation_create(request: HttpRequest, project_id: int) -> HttpResponse:
 
 
 @login_required
-def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpResponse:
+def conversation_detail(request: AuthenticatedHttpRequest, conversation_id: int) -> HttpResponse:
     conversation = _conversation_or_404(request, conversation_id)
     user = request.user
     steps = list(conversation.next_steps.all())
@@ -179,7 +182,7 @@ def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpRespo
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def conversation_edit(request: HttpRequest, conversation_id: int) -> HttpResponse:
+def conversation_edit(request: AuthenticatedHttpRequest, conversation_id: int) -> HttpResponse:
     conversation = _conversation_or_404(request, conversation_id)
     if not policies.can_log(request.user, conversation.project):
         raise PermissionDenied
@@ -216,7 +219,7 @@ def conversation_edit(request: HttpRequest, conversation_id: int) -> HttpRespons
 
 @login_required
 @require_POST
-def step_add(request: HttpRequest, conversation_id: int) -> HttpResponse:
+def step_add(request: AuthenticatedHttpRequest, conversation_id: int) -> HttpResponse:
     conversation = _conversation_or_404(request, conversation_id)
     if not policies.can_log(request.user, conversation.project):
         raise PermissionDenied
@@ -224,7 +227,9 @@ def step_add(request: HttpRequest, conversation_id: int) -> HttpResponse:
     target = reverse("coaching:conversation-detail", args=[conversation.pk])
     if not form.is_valid():
         problems = [e for errors in form.errors.values() for e in errors]
-        messages.error(request, "The next step wasn't added: " + " ".join(problems))
+        messages.error(
+            request, "The next step wasn't added: " + " ".join(str(problem) for problem in problems)
+        )
         return redirect(target)
     try:
         step = services.next_step_add(
@@ -243,7 +248,7 @@ def step_add(request: HttpRequest, conversation_id: int) -> HttpResponse:
     return redirect(f"{target}#step-{step.pk}")
 
 
-def _step_or_404(request: HttpRequest, step_id: int) -> NextStep:
+def _step_or_404(request: AuthenticatedHttpRequest, step_id: int) -> NextStep:
     return get_object_or_404(
         policies.visible_next_steps(request.user).select_related("conversation"), pk=step_id
     )
@@ -251,7 +256,7 @@ def _step_or_404(request: HttpRequest, step_id: int) -> NextStep:
 
 @login_required
 @require_POST
-def step_complete(request: HttpRequest, step_id: int) -> HttpResponse:
+def step_complete(request: AuthenticatedHttpRequest, step_id: int) -> HttpResponse:
     step = _step_or_404(request, step_id)
     default = reverse("coaching:conversation-detail", args=[step.conversation_id])
     if not policies.can_complete_step(request.user, step):
@@ -269,7 +274,7 @@ def step_complete(request: HttpRequest, step_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def step_reopen(request: HttpRequest, step_id: int) -> HttpResponse:
+def step_reopen(request: AuthenticatedHttpRequest, step_id: int) -> HttpResponse:
     step = _step_or_404(request, step_id)
     default = reverse("coaching:conversation-detail", args=[step.conversation_id])
     if not policies.can_complete_step(request.user, step):
@@ -285,7 +290,7 @@ def step_reopen(request: HttpRequest, step_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def reflection_edit(request: HttpRequest, conversation_id: int) -> HttpResponse:
+def reflection_edit(request: AuthenticatedHttpRequest, conversation_id: int) -> HttpResponse:
     conversation = _conversation_or_404(request, conversation_id)
     if not policies.can_reflect(request.user, conversation):
         raise PermissionDenied
@@ -313,7 +318,7 @@ def reflection_edit(request: HttpRequest, conversation_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def request_create(request: HttpRequest, project_id: int) -> HttpResponse:
+def request_create(request: AuthenticatedHttpRequest, project_id: int) -> HttpResponse:
     project = _project_or_404(request, project_id)
     if not policies.can_request(request.user, project):
         raise PermissionDenied
@@ -343,7 +348,7 @@ def request_create(request: HttpRequest, project_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def request_resolve(request: HttpRequest, request_id: int) -> HttpResponse:
+def request_resolve(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
     coaching_request = get_object_or_404(policies.visible_requests(request.user), pk=request_id)
     if not policies.can_coach(request.user):
         raise PermissionDenied
@@ -357,7 +362,7 @@ def request_resolve(request: HttpRequest, request_id: int) -> HttpResponse:
 
 
 def _chosen_cohort(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
 ) -> tuple[Cohort | CohortChoice | None, list[CohortChoice]]:
     """The cohort asked for (None for every project in progress), else the latest that has
     started, else the newest; and the picker's choices. One of the choices is not read again:
@@ -376,7 +381,7 @@ def _chosen_cohort(
 
 
 @analyst_required
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Per cohort: who hasn't been coached recently and whose next steps are overdue; above
     it, the open coaching requests, oldest first, a page at a time."""
 
@@ -384,14 +389,16 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "coaching/overview.html", _overview_context(request))
 
 
-def _overview_context(request: HttpRequest) -> dict[str, Any]:
+def _overview_context(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     cohort, cohorts = _chosen_cohort(request)
     attention = request.GET.get("attention") == "1"
     rows = selectors.coaching_overview(cohort=cohort, attention_only=attention)
     requests = selectors.open_requests(user=request.user)
     requests_page = Paginator(requests, REQUESTS_PAGE).get_page(request.GET.get("requests"))
     # Counted on the plain requests; only the page's rows read the project, trainee and coach.
-    requests_page.object_list = selectors.request_rows(requests_page.object_list)
+    requests_page.object_list = selectors.request_rows(
+        cast(QuerySet[CoachingRequest], requests_page.object_list)
+    )
     # The requests' page links keep the cohort and the filter.
     others = request.GET.copy()
     others.pop("requests", None)
@@ -410,7 +417,7 @@ def _overview_context(request: HttpRequest) -> dict[str, Any]:
 
 @analyst_required
 @require_http_methods(["GET", "POST"])
-def assign(request: HttpRequest) -> HttpResponse:
+def assign(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Assign a coach to all or some projects of a cohort."""
     cohort, cohorts = _chosen_cohort(request)
     projects = list(selectors.assignable_projects(cohort=cohort))
@@ -454,7 +461,7 @@ def assign(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def coach_history(request: HttpRequest, project_id: int) -> HttpResponse:
+def coach_history(request: AuthenticatedHttpRequest, project_id: int) -> HttpResponse:
     project = _project_or_404(request, project_id)
     return render(
         request,

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.formats import date_format
@@ -53,7 +53,7 @@ class CohortForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["day2"].required = False
         self.fields["day3"].required = False
-        self.fields["capacity"].min_value = 1
+        cast(forms.IntegerField, self.fields["capacity"]).min_value = 1
         self.fields["capacity"].widget.attrs["min"] = 1
         for name in ("day1", "day2", "day3"):
             self.fields[name].widget.attrs["data-schedule"] = name
@@ -83,15 +83,16 @@ class MoveForm(forms.Form):
         super().__init__(*args, **kwargs)
         choices: list[tuple[Any, str]] = [("", "Choose a cohort")]
         for cohort in cohorts:
-            full = ", full: waitlist" if cohort.seats_taken >= cohort.capacity else ""
+            taken = cohort.seats_taken  # type: ignore[attr-defined]  # annotated by the selector
+            full = ", full: waitlist" if taken >= cohort.capacity else ""
             choices.append(
                 (
                     cohort.pk,
                     f"{cohort.name} (Day 1 {date_format(cohort.day1, 'SHORT_DATE_FORMAT')}, "
-                    f"{cohort.seats_taken}/{cohort.capacity} seats{full})",
+                    f"{taken}/{cohort.capacity} seats{full})",
                 )
             )
-        self.fields["cohort"].choices = choices
+        cast(forms.ChoiceField, self.fields["cohort"]).choices = choices
 
 
 class ReorderForm(forms.Form):

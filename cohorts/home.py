@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
-
 from cohorts import selectors
 from leanleaders import roles
 from leanleaders.dashboard import Section
+from leanleaders.http import AuthenticatedHttpRequest
 
 
-def sections(request: HttpRequest) -> list[Section]:
+def sections(request: AuthenticatedHttpRequest) -> list[Section]:
     user = request.user
     if roles.is_trainee(user):
         enrollment = selectors.current_enrollment(user=user)

@@ -54,7 +54,7 @@ def calendar_cohorts(user: Actor) -> QuerySet[Cohort]:
     return visible_cohorts(user)
 
 
-def _cohorts_where(trainee: Actor, statuses: tuple[str, ...]) -> QuerySet[Cohort]:
+def _cohorts_where(trainee: User, statuses: tuple[str, ...]) -> QuerySet[Cohort]:
     return Cohort.objects.filter(
         pk__in=Enrollment.objects.filter(trainee=trainee, status__in=statuses).values("cohort_id")
     )

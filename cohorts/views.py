@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST
@@ -27,15 +27,15 @@ from cohorts.ics import cohort_ics, cohort_ics_filename
 from cohorts.models import Cohort, Enrollment
 from leanleaders.decorators import analyst_required, trainee_required
 from leanleaders.fields import DATE_RANGE_MESSAGE, parse_date
-from leanleaders.http import error_text
+from leanleaders.http import AuthenticatedHttpRequest, error_text
 from leanleaders.roles import is_analyst, is_manager, is_trainee
 
 
-def _cohort_or_404(request: HttpRequest, pk: int) -> Cohort:
+def _cohort_or_404(request: AuthenticatedHttpRequest, pk: int) -> Cohort:
     return get_object_or_404(policies.visible_cohorts(request.user), pk=pk)
 
 
-def _enrollment_or_404(request: HttpRequest, pk: int) -> Enrollment:
+def _enrollment_or_404(request: AuthenticatedHttpRequest, pk: int) -> Enrollment:
     return get_object_or_404(
         policies.visible_enrollments(request.user).select_related("cohort", "trainee"), pk=pk
     )
@@ -49,7 +49,7 @@ TABS = [
 
 
 @login_required
-def cohort_list(request: HttpRequest) -> HttpResponse:
+def cohort_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if is_trainee(request.user):
         return redirect("cohorts:my-cohort")
     if not (is_analyst(request.user) or is_manager(request.user)):
@@ -77,7 +77,7 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
 
 @analyst_required
 @require_http_methods(["GET", "POST"])
-def cohort_create(request: HttpRequest) -> HttpResponse:
+def cohort_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CohortForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -103,7 +103,7 @@ def _add_errors(form: CohortForm, error: ValidationError) -> None:
 
 @analyst_required
 @require_http_methods(["GET", "POST"])
-def cohort_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def cohort_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     cohort = _cohort_or_404(request, pk)
     form = CohortForm(request.POST or None, instance=cohort)
     if request.method == "POST" and form.is_valid():
@@ -118,7 +118,7 @@ def cohort_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @analyst_required
-def schedule_propose(request: HttpRequest) -> JsonResponse:
+def schedule_propose(request: AuthenticatedHttpRequest) -> JsonResponse:
     """Proposed Day 2 and Day 3 for a Day 1, or why Day 1 is not a working day."""
     day1 = parse_date(request.GET.get("day1", ""))
     if day1 is None:
@@ -137,7 +137,7 @@ def schedule_propose(request: HttpRequest) -> JsonResponse:
 
 
 @login_required
-def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def cohort_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     cohort = get_object_or_404(selectors._with_counts(policies.visible_cohorts(user)), pk=pk)
     manage = policies.can_manage_cohorts(user)
@@ -152,7 +152,7 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "names": selectors.enrollment_names(cohort=cohort) if manage else {},
         "can_manage": manage,
         "can_take_attendance": policies.can_take_attendance(user, cohort),
-        "seats_left": max(cohort.capacity - cohort.seats_taken, 0),
+        "seats_left": max(cohort.capacity - cohort.seats_taken, 0),  # type: ignore[attr-defined]  # _with_counts
     }
     return render(request, "cohorts/cohort_detail.html", context)
 
@@ -166,7 +166,7 @@ COHORT_ACTIONS = {
 
 @analyst_required
 @require_POST
-def cohort_status(request: HttpRequest, pk: int) -> HttpResponse:
+def cohort_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     cohort = _cohort_or_404(request, pk)
     action = request.POST.get("action", "")
     try:
@@ -202,7 +202,7 @@ def cohort_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def cohort_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+def cohort_calendar(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     cohort = get_object_or_404(policies.calendar_cohorts(request.user), pk=pk)
     # A trainee's download carries the UIDs of the invitation they were emailed, so importing
     # it updates those events instead of adding a second set.
@@ -216,7 +216,7 @@ def cohort_calendar(request: HttpRequest, pk: int) -> HttpResponse:
 
 @analyst_required
 @require_http_methods(["GET", "POST"])
-def cohort_attendance(request: HttpRequest, pk: int, day: int) -> HttpResponse:
+def cohort_attendance(request: AuthenticatedHttpRequest, pk: int, day: int) -> HttpResponse:
     cohort = _cohort_or_404(request, pk)
     if day not in (1, 2, 3):
         raise PermissionDenied
@@ -256,7 +256,7 @@ def cohort_attendance(request: HttpRequest, pk: int, day: int) -> HttpResponse:
 
 @analyst_required
 @require_POST
-def enrollment_place(request: HttpRequest, application_pk: int) -> HttpResponse:
+def enrollment_place(request: AuthenticatedHttpRequest, application_pk: int) -> HttpResponse:
     application = get_object_or_404(visible_applications(request.user), pk=application_pk)
     form = PlacementForm(request.POST)
     if not form.is_valid():
@@ -291,7 +291,7 @@ def enrollment_place(request: HttpRequest, application_pk: int) -> HttpResponse:
 
 
 @trainee_required
-def my_cohort(request: HttpRequest) -> HttpResponse:
+def my_cohort(request: AuthenticatedHttpRequest) -> HttpResponse:
     enrollment = selectors.current_enrollment(user=request.user)
     context: dict[str, Any] = {"enrollment": enrollment}
     if enrollment is not None:
@@ -310,7 +310,7 @@ def my_cohort(request: HttpRequest) -> HttpResponse:
 
 @trainee_required
 @require_http_methods(["GET", "POST"])
-def enrollment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def enrollment_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enrollment = _enrollment_or_404(request, pk)
     if not policies.can_withdraw(request.user, enrollment):
         messages.info(request, "You have already left this cohort.")
@@ -341,7 +341,7 @@ def enrollment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @trainee_required
 @require_POST
-def enrollment_offer(request: HttpRequest, pk: int) -> HttpResponse:
+def enrollment_offer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enrollment = _enrollment_or_404(request, pk)
     if request.POST.get("answer") != "accept":
         return redirect("cohorts:enrollment-withdraw", pk=pk)
@@ -356,7 +356,7 @@ def enrollment_offer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @analyst_required
 @require_http_methods(["GET", "POST"])
-def enrollment_move(request: HttpRequest, pk: int) -> HttpResponse:
+def enrollment_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Move someone to another cohort: a page of its own, so the roster stays light and what
     was typed survives a choice that is no longer valid."""
     enrollment = _enrollment_or_404(request, pk)
@@ -394,7 +394,7 @@ def enrollment_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 @analyst_required
 @require_POST
-def enrollment_reorder(request: HttpRequest, pk: int) -> HttpResponse:
+def enrollment_reorder(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enrollment = _enrollment_or_404(request, pk)
     form = ReorderForm(request.POST)
     if not form.is_valid():
@@ -416,7 +416,9 @@ def enrollment_reorder(request: HttpRequest, pk: int) -> HttpResponse:
 
 @trainee_required
 @require_POST
-def application_withdraw_unplaced(request: HttpRequest, application_pk: int) -> HttpResponse:
+def application_withdraw_unplaced(
+    request: AuthenticatedHttpRequest, application_pk: int
+) -> HttpResponse:
     application = get_object_or_404(visible_applications(request.user), pk=application_pk)
     form = ApplicationWithdrawForm(request.POST)
     if not form.is_valid():

@@ -11,10 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from leanleaders import roles, selectors
+from leanleaders.http import AuthenticatedHttpRequest
 from leanleaders.registry import StageRegistry
 
 
@@ -28,7 +29,7 @@ class Section:
     wide: bool = False
 
 
-home_sections: StageRegistry[Callable[[HttpRequest], list[Section]]] = StageRegistry()
+home_sections: StageRegistry[Callable[[AuthenticatedHttpRequest], list[Section]]] = StageRegistry()
 
 
 HOME_TEMPLATES = {
@@ -38,7 +39,7 @@ HOME_TEMPLATES = {
 }
 
 
-def render_home(request: HttpRequest) -> HttpResponse:
+def render_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     role = (
         "analyst" if roles.is_analyst(user) else "manager" if roles.is_manager(user) else "trainee"

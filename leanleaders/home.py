@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
-
 from leanleaders import roles, selectors
 from leanleaders.dashboard import Section
+from leanleaders.http import AuthenticatedHttpRequest
 
 # A large department has hundreds of people with accounts; the card names the first few and counts
 # the rest (their applications, cohorts and projects are on the other cards).
 PEOPLE_SHOWN = 12
 
 
-def sections(request: HttpRequest) -> list[Section]:
+def sections(request: AuthenticatedHttpRequest) -> list[Section]:
     if not roles.is_manager(request.user):
         return []
     people = selectors.department_people_list(user=request.user)

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import BadRequest, ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils.http import url_has_allowed_host_and_scheme
+
+if TYPE_CHECKING:
+    from leanleaders.models import User
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """The request a signed-in-only view receives (behind `login_required` or one of our role
+    decorators): its `user` is a `User`, never the anonymous one. For the type checker only;
+    Django passes its own HttpRequest."""
+
+    user: User
 
 
 def error_text(error: ValidationError) -> str:

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -29,6 +29,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.template import Context, engines
+from django.template.backends.django import DjangoTemplates
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -63,8 +64,8 @@ def _single_line(value: str) -> str:
 def _render_plain_text(name: str, context: dict[str, Any]) -> str:
     """A template rendered without HTML escaping: a subject is a header, not HTML, and
     “&quot;” would reach the reader as typed."""
-    template = engines["django"].engine.get_template(name)
-    return template.render(Context(context, autoescape=False))
+    backend = cast(DjangoTemplates, engines["django"])  # the only engine in settings.TEMPLATES
+    return backend.engine.get_template(name).render(Context(context, autoescape=False))
 
 
 def email_render(template: str, context: dict[str, Any]) -> tuple[str, str, str]:

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from leanleaders.mail import Attachment, email_queue, outbox_publishing_batched
 from leanleaders.models import ReminderRuleStat, User
@@ -41,9 +42,9 @@ def in_sending_hours(now: dt.datetime) -> bool:
 @dataclass(frozen=True)
 class Rule:
     key: str
-    description: str
+    description: str | Promise  # lazily translated
     template: str
-    reason: str
+    reason: str | Promise
     due: Callable[[dt.datetime], Iterable[Reminder]]
     when: Callable[[dt.datetime], bool] = field(default=lambda now: in_sending_hours(now))
     optional: bool = False
@@ -109,7 +110,7 @@ def _rule_queue(rule: Rule, *, now: dt.datetime, dry_run: bool, result: RuleResu
                 template=rule.template,
                 context={"recipient": reminder.recipient, **reminder.context},
                 dedupe_key=reminder_dedupe_key(rule, reminder),
-                reason=rule.reason,
+                reason=str(rule.reason),
                 attachments=reminder.attachments,
             )
         if queued is None:

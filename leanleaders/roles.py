@@ -6,7 +6,7 @@ takes effect on the next request.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 from django.db.models import Q, QuerySet
 
@@ -16,19 +16,19 @@ if TYPE_CHECKING:
     from leanleaders.models import Department, User
 
 
-def is_signed_in(user: User | AnonymousUser) -> bool:
+def is_signed_in(user: User | AnonymousUser) -> TypeGuard[User]:
     return bool(user.is_authenticated and user.is_active)
 
 
-def is_analyst(user: User | AnonymousUser) -> bool:
+def is_analyst(user: User | AnonymousUser) -> TypeGuard[User]:
     return is_signed_in(user) and user.role == "analyst"
 
 
-def is_manager(user: User | AnonymousUser) -> bool:
+def is_manager(user: User | AnonymousUser) -> TypeGuard[User]:
     return is_signed_in(user) and user.role == "manager"
 
 
-def is_trainee(user: User | AnonymousUser) -> bool:
+def is_trainee(user: User | AnonymousUser) -> TypeGuard[User]:
     return is_signed_in(user) and user.role == "trainee"
 
 

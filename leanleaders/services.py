@@ -156,7 +156,7 @@ def user_create_staff(
         is_staff=role == User.Role.ANALYST,
         is_superuser=role == User.Role.ANALYST,
     )
-    if role == User.Role.MANAGER:
+    if role == User.Role.MANAGER and department is not None:
         department.managers.add(user)
     audit_record(
         target=user,

@@ -29,11 +29,11 @@ if os.environ.get("LEANLEADERS_TEST_WORKER") == "1":
     CELERY_BROKER_URL = os.environ["REDIS_URL"]
     CELERY_TASK_DEFAULT_QUEUE = os.environ["LEANLEADERS_TEST_QUEUE"]
     # The tests wait for the worker's "ready." line and read its log when something fails.
-    LOGGING["loggers"]["celery"]["level"] = "INFO"  # noqa: F405
+    LOGGING["loggers"]["celery"]["level"] = "INFO"  # type: ignore[index]  # noqa: F405  (a dict literal in settings)
 else:
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_BROKER_URL = "memory://"
 AXES_ENABLED = True
-LOGGING["loggers"]["leanleaders.security"]["level"] = "WARNING"  # noqa: F405
+LOGGING["loggers"]["leanleaders.security"]["level"] = "WARNING"  # type: ignore[index]  # noqa: F405  (a dict literal in settings)
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from leanleaders import dashboard, mail, selectors, services
 from leanleaders.decorators import analyst_required
 from leanleaders.forms import ProfileForm, StaffCreateForm, TraineeSignupForm
-from leanleaders.http import choice_param
+from leanleaders.http import AuthenticatedHttpRequest, choice_param
 from leanleaders.models import OutboxEmail, User
 from leanleaders.notifications import optional_reminders_for
 
@@ -36,7 +36,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     return dashboard.render_home(request)
 
 
@@ -83,7 +83,7 @@ def activate(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     form = ProfileForm(
         request.POST or None, initial={"full_name": user.full_name, "job_title": user.job_title}
@@ -105,12 +105,12 @@ class NotificationPreferencesForm(forms.Form):
 
     def __init__(self, *args: Any, offered: dict[str, str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["send"].choices = list(offered.items())
+        cast(forms.ChoiceField, self.fields["send"]).choices = list(offered.items())
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def notification_preferences(request: HttpRequest) -> HttpResponse:
+def notification_preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     offered = optional_reminders_for(user)
     wanted = [key for key in offered if key not in user.muted_reminders]
@@ -129,7 +129,7 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
 
 @analyst_required
 @require_http_methods(["GET", "POST"])
-def people(request: HttpRequest) -> HttpResponse:
+def people(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = StaffCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -150,7 +150,7 @@ def people(request: HttpRequest) -> HttpResponse:
 
 
 @analyst_required
-def outbox(request: HttpRequest) -> HttpResponse:
+def outbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = choice_param(request.GET, "status", OutboxEmail.Status.values)
     page = Paginator(selectors.outbox_list(status=status), 50).get_page(request.GET.get("page"))
     return render(request, "leanleaders/outbox.html", {"page": page, "status": status})
@@ -158,7 +158,7 @@ def outbox(request: HttpRequest) -> HttpResponse:
 
 @analyst_required
 @require_POST
-def outbox_resend(request: HttpRequest, pk: int) -> HttpResponse:
+def outbox_resend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     outbox_email = get_object_or_404(selectors.outbox_list(), pk=pk)
     try:
         mail.outbox_resend(outbox_id=outbox_email.pk, by=request.user)

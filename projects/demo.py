@@ -244,11 +244,11 @@ def _accepted_application(spec: DemoProject, people: dict[str, User]) -> Applica
             "measure_direction": spec.direction,
             "baseline_estimate": None,
             "why_it_matters": spec.why,
-            "role_and_team": f"{trainee.job_title}, {trainee.department.name}",
+            "role_and_team": f"{trainee.job_title}, {trainee.department.name}",  # type: ignore[union-attr]  # demo trainees have one
         },
     )
     application_services.application_submit(application_id=application.pk, by=trainee)
-    manager = application.manager or trainee.department.managers.first()
+    manager = application.manager or trainee.department.managers.get()  # type: ignore[union-attr]  # demo trainees have one
     application_services.application_manager_decide(
         application_id=application.pk, by=manager, decision="approve"
     )

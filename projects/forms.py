@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -116,7 +116,7 @@ class MeasurementForm(forms.Form):
 
     def __init__(self, *args: Any, measures: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["measure"].queryset = measures
+        cast(forms.ModelChoiceField, self.fields["measure"]).queryset = measures
         if len(measures) < 2:
             self.fields["measure"].widget = forms.HiddenInput()
         self.fields["date"].initial = timezone.localdate()
@@ -152,13 +152,13 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args: Any, measures: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["measure"].queryset = measures
+        cast(forms.ModelChoiceField, self.fields["measure"]).queryset = measures
         if len(measures) < 2:
             self.fields["measure"].widget = forms.HiddenInput()
         self.fields["file"].widget.attrs["accept"] = ".csv,.txt,text/csv,text/plain"
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         upload = data.get("file")
         if not upload and not (data.get("pasted") or "").strip():
             raise forms.ValidationError("Paste some rows or choose a CSV file.")
@@ -223,7 +223,7 @@ class ProgressEntryForm(forms.Form):
         help_text="Plan: understand the problem. Do: try a change. Check: measure it. "
         "Act: keep what works.",
     )
-    files = MultipleFileField(
+    files = MultipleFileField(  # type: ignore[assignment]  # a declared field, popped off the class by Django
         label="Photos or PDFs (optional)",
         required=False,
         help_text="e.g. a photo of your process map or fishbone. JPEG, PNG, GIF, WebP or PDF.",

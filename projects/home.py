@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from django.utils import timezone
 
 from leanleaders import roles
 from leanleaders.dashboard import Section
+from leanleaders.http import AuthenticatedHttpRequest
 from projects import policies, selectors
 
 
-def sections(request: HttpRequest) -> list[Section]:
+def sections(request: AuthenticatedHttpRequest) -> list[Section]:
     user = request.user
     if roles.is_trainee(user):
         summary = selectors.trainee_project(user=user)

@@ -22,8 +22,6 @@ from projects import results
 VERDICT_CHOICES = [(v.value, v.label) for v in results.Verdict]
 # Stored results: values from 4-place inputs, whose medians and differences need 5 places at
 # most, so they are kept exactly; percentages are rounded to 4 places (the pages show 1).
-RESULT_VALUE = {"max_digits": 20, "decimal_places": 5, "null": True, "blank": True}
-RESULT_PERCENT = {"max_digits": 24, "decimal_places": 4, "null": True, "blank": True}
 PERCENT_PLACES = Decimal("0.0001")
 VALUE_PLACES = Decimal("0.00001")
 
@@ -119,7 +117,7 @@ class Project(models.Model):
     verdict = models.CharField(
         max_length=16, choices=VERDICT_CHOICES, default=results.Verdict.NOT_ENOUGH_DATA
     )
-    gain_percent = models.DecimalField(**RESULT_PERCENT)
+    gain_percent = models.DecimalField(max_digits=24, decimal_places=4, null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -203,13 +201,17 @@ class Measure(models.Model):
     result_verdict = models.CharField(
         max_length=16, choices=VERDICT_CHOICES, default=results.Verdict.NOT_ENOUGH_DATA
     )
-    result_baseline = models.DecimalField(**RESULT_VALUE)
+    result_baseline = models.DecimalField(max_digits=20, decimal_places=5, null=True, blank=True)
     result_baseline_points = models.PositiveIntegerField(default=0)
-    result_current = models.DecimalField(**RESULT_VALUE)
-    result_change = models.DecimalField(**RESULT_VALUE)
-    result_change_percent = models.DecimalField(**RESULT_PERCENT)
-    result_gain = models.DecimalField(**RESULT_VALUE)
-    result_gain_percent = models.DecimalField(**RESULT_PERCENT)
+    result_current = models.DecimalField(max_digits=20, decimal_places=5, null=True, blank=True)
+    result_change = models.DecimalField(max_digits=20, decimal_places=5, null=True, blank=True)
+    result_change_percent = models.DecimalField(
+        max_digits=24, decimal_places=4, null=True, blank=True
+    )
+    result_gain = models.DecimalField(max_digits=20, decimal_places=5, null=True, blank=True)
+    result_gain_percent = models.DecimalField(
+        max_digits=24, decimal_places=4, null=True, blank=True
+    )
     result_measurement_count = models.PositiveIntegerField(default=0)
     result_last_measured = models.DateField(null=True, blank=True)
     # The latest RECENT_VALUES measurements, oldest first, as decimal strings: the cohort

@@ -111,13 +111,13 @@ def progress_entries(*, project: Project) -> list[ProgressEntry]:
 
     Attachments are read only when an entry has any (an EXISTS in the entries' query): most
     entries have none, and reading none still costs a query."""
-    entries = list(
+    entries: list[ProgressEntry] = list(
         ProgressEntry.objects.filter(project=project)
         .annotate(has_files=Exists(Attachment.objects.filter(entry=OuterRef("pk"))))
         .order_by("-date", "-id")
     )
     files: dict[int, list[Attachment]] = defaultdict(list)
-    with_files = [e.pk for e in entries if e.has_files]  # type: ignore[attr-defined]
+    with_files = [e.pk for e in entries if e.has_files]  # type: ignore[attr-defined]  # annotated
     if with_files:
         for attachment in Attachment.objects.filter(entry__in=with_files):
             files[attachment.entry_id].append(attachment)

@@ -508,7 +508,7 @@ def progress_entry_delete(*, entry_id: int, by: User) -> None:
     entry = ProgressEntry.objects.select_related("project").get(pk=entry_id)
     policies.ensure_can_edit(by, entry.project)
     names = [a.file.name for a in entry.attachments.all()]
-    storage = Attachment._meta.get_field("file").storage  # type: ignore[attr-defined]
+    storage = Attachment._meta.get_field("file").storage
     audit_record(
         target=entry.project,
         action="progress_deleted",

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from applications.models import Application
 from applications.policies import visible_applications
 from leanleaders.decorators import staff_required
-from leanleaders.http import choice_param, error_text, id_param, safe_next
+from leanleaders.http import AuthenticatedHttpRequest, choice_param, error_text, id_param, safe_next
 from leanleaders.roles import is_analyst, is_trainee
 from leanleaders.selectors import department_choices
 from projects import csv_import, policies, results, selectors, services, uploads
@@ -31,20 +31,20 @@ from projects.forms import (
 from projects.models import Attachment, Measure, Measurement, ProgressEntry, Project
 
 
-def _visible_or_404(request: HttpRequest, pk: int) -> Project:
+def _visible_or_404(request: AuthenticatedHttpRequest, pk: int) -> Project:
     return get_object_or_404(
         policies.visible_projects(request.user).select_related("trainee", "department"), pk=pk
     )
 
 
-def _detail_or_404(request: HttpRequest, pk: int) -> Project:
+def _detail_or_404(request: AuthenticatedHttpRequest, pk: int) -> Project:
     try:
         return selectors.project_get(user=request.user, pk=pk)
     except Project.DoesNotExist as error:
         raise Http404 from error
 
 
-def _ensure_editable(request: HttpRequest, project: Project) -> HttpResponse | None:
+def _ensure_editable(request: AuthenticatedHttpRequest, project: Project) -> HttpResponse | None:
     """None when the user may edit; a redirect with a message for the owner of a reviewed
     project; PermissionDenied for readers."""
     if policies.can_edit(request.user, project):
@@ -80,7 +80,7 @@ def chart_data(view: selectors.MeasureView) -> dict[str, Any]:
     }
 
 
-def _detail_context(request: HttpRequest, project: Project) -> dict[str, Any]:
+def _detail_context(request: AuthenticatedHttpRequest, project: Project) -> dict[str, Any]:
     user = request.user
     views = selectors.measure_views(project)
     primary = next((v for v in views if v.measure.is_primary), views[0] if views else None)
@@ -103,7 +103,7 @@ def _detail_context(request: HttpRequest, project: Project) -> dict[str, Any]:
 
 
 @login_required
-def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def project_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     project = _detail_or_404(request, pk)
 
     context = {
@@ -116,7 +116,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def project_a3(request: HttpRequest, pk: int) -> HttpResponse:
+def project_a3(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     project = selectors.with_measures(_detail_or_404(request, pk))
     context = _detail_context(request, project)
     context["countermeasure_entries"] = [
@@ -128,7 +128,7 @@ def project_a3(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def project_mine(request: HttpRequest) -> HttpResponse:
+def project_mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The trainee's project, or their home page if they have none yet."""
     if not is_trainee(request.user):
         return redirect("projects:project-list")
@@ -140,11 +140,11 @@ def project_mine(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def project_list(request: HttpRequest) -> HttpResponse:
+def project_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "projects/project_list.html", _project_list_context(request))
 
 
-def _project_list_context(request: HttpRequest) -> dict[str, Any]:
+def _project_list_context(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     department_id = id_param(request.GET, "department")
     verdict = choice_param(request.GET, "verdict", results.Verdict._value2member_map_)
     projects = selectors.project_queryset(user=request.user, department_id=department_id)
@@ -155,7 +155,7 @@ def _project_list_context(request: HttpRequest) -> dict[str, Any]:
     # Known from the counts: no COUNT query.
     paginator.count = sum(c["count"] for c in counts if verdict in (None, c["verdict"]))
     page = paginator.get_page(request.GET.get("page"))
-    page.object_list = selectors.summaries_of(page.object_list)
+    page.object_list = selectors.summaries_of(page.object_list)  # type: ignore[assignment]  # the page lists summaries
     return {
         "page": page,
         "counts": counts,
@@ -168,7 +168,7 @@ def _project_list_context(request: HttpRequest) -> dict[str, Any]:
 
 @login_required
 @require_POST
-def project_start(request: HttpRequest, application_id: int) -> HttpResponse:
+def project_start(request: AuthenticatedHttpRequest, application_id: int) -> HttpResponse:
     application = get_object_or_404(visible_applications(request.user), pk=application_id)
     if not policies.can_start(request.user, application):
         if application.status != Application.Status.ACCEPTED:
@@ -188,7 +188,7 @@ def project_start(request: HttpRequest, application_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def project_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     project = _visible_or_404(request, pk)
     refused = _ensure_editable(request, project)
     if refused:
@@ -207,7 +207,9 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def measure_edit(request: HttpRequest, pk: int, measure_id: int | None = None) -> HttpResponse:
+def measure_edit(
+    request: AuthenticatedHttpRequest, pk: int, measure_id: int | None = None
+) -> HttpResponse:
     project = _visible_or_404(request, pk)
     measure = (
         get_object_or_404(Measure.objects.filter(project=project), pk=measure_id)
@@ -246,7 +248,7 @@ def measure_edit(request: HttpRequest, pk: int, measure_id: int | None = None) -
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def measurement_add(request: HttpRequest, pk: int) -> HttpResponse:
+def measurement_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Log one measurement. Also the target of the home card's quick form and of reminders."""
     project = _visible_or_404(request, pk)
     refused = _ensure_editable(request, project)
@@ -286,7 +288,7 @@ def measurement_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _logged_message(request: HttpRequest, measurement: Measurement) -> None:
+def _logged_message(request: AuthenticatedHttpRequest, measurement: Measurement) -> None:
     # The service stored the new result on the measure it logged against.
     measure = measurement.measure
     result = measure.result
@@ -301,7 +303,9 @@ def _logged_message(request: HttpRequest, measurement: Measurement) -> None:
 
 @login_required
 @require_POST
-def measurement_delete(request: HttpRequest, pk: int, measurement_id: int) -> HttpResponse:
+def measurement_delete(
+    request: AuthenticatedHttpRequest, pk: int, measurement_id: int
+) -> HttpResponse:
     project = _visible_or_404(request, pk)
     measurement = get_object_or_404(
         Measurement.objects.filter(measure__project=project), pk=measurement_id
@@ -316,7 +320,7 @@ def measurement_delete(request: HttpRequest, pk: int, measurement_id: int) -> Ht
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def measurement_import(request: HttpRequest, pk: int) -> HttpResponse:
+def measurement_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     project = _visible_or_404(request, pk)
     refused = _ensure_editable(request, project)
     if refused:
@@ -388,7 +392,7 @@ def measurement_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
+def progress_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     project = _visible_or_404(request, pk)
     refused = _ensure_editable(request, project)
     if refused:
@@ -423,7 +427,7 @@ def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def progress_delete(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
+def progress_delete(request: AuthenticatedHttpRequest, pk: int, entry_id: int) -> HttpResponse:
     project = _visible_or_404(request, pk)
     entry = get_object_or_404(ProgressEntry.objects.filter(project=project), pk=entry_id)
     refused = _ensure_editable(request, project)
@@ -435,7 +439,9 @@ def progress_delete(request: HttpRequest, pk: int, entry_id: int) -> HttpRespons
 
 
 @login_required
-def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+def attachment_download(
+    request: AuthenticatedHttpRequest, pk: int, attachment_id: int
+) -> FileResponse:
     project = _visible_or_404(request, pk)
     attachment = get_object_or_404(
         Attachment.objects.filter(entry__project=project), pk=attachment_id
@@ -458,7 +464,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> Fi
 
 @login_required
 @require_POST
-def project_review(request: HttpRequest, pk: int) -> HttpResponse:
+def project_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     project = _visible_or_404(request, pk)
     if not is_analyst(request.user):
         raise PermissionDenied
@@ -475,7 +481,7 @@ def project_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def project_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+def project_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     project = _visible_or_404(request, pk)
     if not is_analyst(request.user):
         raise PermissionDenied

@@ -3,14 +3,13 @@ way into the cohort boards and the program report for staff (see leanleaders/das
 
 from __future__ import annotations
 
-from django.http import HttpRequest
-
 from leanleaders import roles
 from leanleaders.dashboard import Section
+from leanleaders.http import AuthenticatedHttpRequest
 from reporting.selectors.completion import trainee_completion
 
 
-def sections(request: HttpRequest) -> list[Section]:
+def sections(request: AuthenticatedHttpRequest) -> list[Section]:
     user = request.user
     if roles.is_trainee(user):
         done = trainee_completion(user=user)

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,7 +20,7 @@ from cohorts.selectors import cohort_choices
 from leanleaders import pdf
 from leanleaders.decorators import analyst_required, staff_required
 from leanleaders.fields import DATE_RANGE_MESSAGE, parse_date
-from leanleaders.http import id_param, ids_param, safe_next
+from leanleaders.http import AuthenticatedHttpRequest, id_param, ids_param, safe_next
 from projects import results
 from projects import services as project_services
 from projects.policies import visible_projects
@@ -29,17 +30,17 @@ from reporting.selectors import board, completion, program
 REVIEW_COMMENT_MAX = 2000
 
 
-def _cohort_or_404(request: HttpRequest, pk: int) -> Cohort:
+def _cohort_or_404(request: AuthenticatedHttpRequest, pk: int) -> Cohort:
     return get_object_or_404(policies.board_cohorts(request.user), pk=pk)
 
 
 @staff_required
-def board_index(request: HttpRequest) -> HttpResponse:
+def board_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     cohorts = list(board.board_cohort_list(user=request.user))
     return render(request, "reporting/board_index.html", {"cohorts": cohorts})
 
 
-def _query_without(request: HttpRequest, *names: str) -> str:
+def _query_without(request: AuthenticatedHttpRequest, *names: str) -> str:
     params = request.GET.copy()
     for name in names:
         params.pop(name, None)
@@ -47,7 +48,7 @@ def _query_without(request: HttpRequest, *names: str) -> str:
 
 
 @staff_required
-def cohort_board(request: HttpRequest, pk: int) -> HttpResponse:
+def cohort_board(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     cohort = _cohort_or_404(request, pk)
     rows = board.board_rows(user=request.user, cohort=cohort)
     filters = board.parse_filters(request.GET)
@@ -92,7 +93,7 @@ def cohort_board(request: HttpRequest, pk: int) -> HttpResponse:
 
 @analyst_required
 @require_POST
-def project_review(request: HttpRequest, project_id: int) -> HttpResponse:
+def project_review(request: AuthenticatedHttpRequest, project_id: int) -> HttpResponse:
     """The Day 3 review from the board: the projects service marks it reviewed and tells the
     trainee; back to the board with a message."""
     project = get_object_or_404(visible_projects(request.user), pk=project_id)
@@ -115,7 +116,9 @@ EXPORTS = {
 
 
 @staff_required
-def cohort_export(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpResponse:
+def cohort_export(
+    request: AuthenticatedHttpRequest, pk: int, kind: str, fmt: str
+) -> HttpResponseBase:
     cohort = _cohort_or_404(request, pk)
 
     def table() -> exports.Table:
@@ -136,7 +139,7 @@ def cohort_export(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpRes
 # The program report
 
 
-def _report_filters(request: HttpRequest) -> tuple[program.ReportFilters, list[str]]:
+def _report_filters(request: AuthenticatedHttpRequest) -> tuple[program.ReportFilters, list[str]]:
     errors = []
     date_from = parse_date(request.GET.get("from", ""))
     date_to = parse_date(request.GET.get("to", ""))
@@ -205,7 +208,7 @@ def _chart_data(report: program.ProgramReport) -> dict[str, Any]:
     }
 
 
-def _report_context(request: HttpRequest) -> dict[str, Any]:
+def _report_context(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     filters, errors = _report_filters(request)
     report = program.program_report(user=request.user, filters=filters)
     cohorts = cohort_choices()
@@ -224,7 +227,7 @@ def _report_context(request: HttpRequest) -> dict[str, Any]:
 
 
 @analyst_required
-def program_report(request: HttpRequest) -> HttpResponse:
+def program_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = _report_context(request)
     for error in context["errors"]:
         messages.warning(request, error)
@@ -234,7 +237,9 @@ def program_report(request: HttpRequest) -> HttpResponse:
 
 
 @analyst_required
-def program_report_export(request: HttpRequest, fmt: str, table: str = "") -> HttpResponse:
+def program_report_export(
+    request: AuthenticatedHttpRequest, fmt: str, table: str = ""
+) -> HttpResponseBase:
     """The report as a workbook (a sheet per table), or one of its tables as a CSV file."""
     context = _report_context(request)
     tables = exports.report_tables(context["report"], context["filters_text"])
@@ -253,7 +258,9 @@ def program_report_export(request: HttpRequest, fmt: str, table: str = "") -> Ht
 # Certificates
 
 
-def _certificate_or_404(request: HttpRequest, enrollment_id: int) -> completion.Completion:
+def _certificate_or_404(
+    request: AuthenticatedHttpRequest, enrollment_id: int
+) -> completion.Completion:
     try:
         return completion.certificate_get(user=request.user, enrollment_id=enrollment_id)
     except Enrollment.DoesNotExist as error:
@@ -261,7 +268,7 @@ def _certificate_or_404(request: HttpRequest, enrollment_id: int) -> completion.
 
 
 @login_required
-def certificate(request: HttpRequest, enrollment_id: int) -> HttpResponse:
+def certificate(request: AuthenticatedHttpRequest, enrollment_id: int) -> HttpResponse:
     """The certificate of completion (a printable A4 landscape page) for a Lean Leader; before
     that, what is still missing."""
     done = _certificate_or_404(request, enrollment_id)
@@ -274,7 +281,7 @@ def certificate(request: HttpRequest, enrollment_id: int) -> HttpResponse:
 
 
 @login_required
-def certificate_pdf(request: HttpRequest, enrollment_id: int) -> HttpResponse:
+def certificate_pdf(request: AuthenticatedHttpRequest, enrollment_id: int) -> HttpResponse:
     """The certificate as a one-page PDF, for a Lean Leader to keep or email."""
     done = _certificate_or_404(request, enrollment_id)
     if not done.is_lean_leader:

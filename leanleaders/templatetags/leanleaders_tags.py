@@ -46,7 +46,7 @@ def reldate(value: dt.date | dt.datetime | None, overdue: bool = False, exact: b
     if value is None:
         return ""
     is_datetime = isinstance(value, dt.datetime)
-    if is_datetime and abs(timezone.now() - value) < dt.timedelta(hours=12):
+    if isinstance(value, dt.datetime) and abs(timezone.now() - value) < dt.timedelta(hours=12):
         relative = naturaltime(value)
     else:
         relative = relative_days(value, overdue=overdue)

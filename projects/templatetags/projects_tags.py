@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import template
+from django.db import models
 
 from leanleaders.templatetags.leanleaders_tags import badge
 from projects.results import Result, Verdict
@@ -80,6 +81,6 @@ def measure_field_label(name: str) -> str:
     if name == "baseline_points":
         return "Baseline data points"
     try:
-        return str(Measure._meta.get_field(name).verbose_name).capitalize()
+        return str(cast(models.Field, Measure._meta.get_field(name)).verbose_name).capitalize()
     except Exception:
         return name.replace("_", " ").capitalize()

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from leanleaders.observability import new_request_id, request_id_bound
@@ -12,7 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true")
         parser.add_argument("--list", action="store_true", help="List the rules and stop.")
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         rules = all_rules()
         if options["list"]:
             for rule in rules.values():
