@@ -1,6 +1,6 @@
 """The interleaved load run: every page, the ceiling and the admin peer in ONE locust run.
 
-    bench/.venv/bin/python -m bench.interleaved [--readers 24] [--duration 300] [--wait 300]
+    bench/.venv/bin/python -m bench.interleaved [--readers 8] [--duration 300] [--wait 300]
 
 Why one run: on a shared 2-core machine, runs of one page after another measure the machine's
 drift as much as the page. Here each request picks a page (or the ceiling) at random, so every
@@ -192,7 +192,7 @@ def run(args: argparse.Namespace) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--readers", type=int, default=24)
+    parser.add_argument("--readers", type=int, default=8)
     parser.add_argument("--duration", type=int, default=300, help="seconds")
     parser.add_argument("--wait", type=int, default=300, help="max seconds to wait for quiet")
     args = parser.parse_args(argv)
