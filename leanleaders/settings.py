@@ -257,6 +257,8 @@ LEANLEADERS_REMINDERS_DISABLED = env.list("LEANLEADERS_REMINDERS_DISABLED", defa
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# Says what happened to a form sent after its session ended, and leads back to it.
+CSRF_FAILURE_VIEW = "leanleaders.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
