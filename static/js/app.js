@@ -35,3 +35,12 @@ document.addEventListener("click", function (event) {
   (label || field).scrollIntoView();
   field.focus({ preventScroll: true });
 });
+// A choice can name what the form's button does: <input type="radio" data-submit-label="Add to
+// the waitlist"> relabels the form's [data-submit-label-target] when it is chosen.
+document.addEventListener("change", function (event) {
+  var label = event.target.dataset && event.target.dataset.submitLabel;
+  var button = label && event.target.form.querySelector("[data-submit-label-target]");
+  if (button) {
+    button.textContent = label;
+  }
+});
