@@ -61,6 +61,16 @@ def test_board_page_shows_change_with_arrow_and_word_not_colour_alone(dataset, a
     assert "Five whys" in html  # Lean tools in use
 
 
+def test_board_links_each_lean_leader_to_their_certificate(dataset, analyst, client_for):
+    rows = {r.trainee.full_name: r for r in board_rows(user=analyst, cohort=dataset.spring)}
+    client = client_for(analyst)
+    html = board(client, dataset.spring).content.decode()
+    ana = reverse("reports:certificate", args=[rows["Ana"].enrollment_id])
+    assert f'href="{ana}">Certificate<span class="visually-hidden"> of Ana</span>' in html
+    assert reverse("reports:certificate", args=[rows["Cleo"].enrollment_id]) not in html
+    assert "Certificate of completion" in client.get(ana).content.decode()
+
+
 def test_the_board_shows_the_latest_private_note_that_says_something(dataset, analyst, client_for):
     project = dataset.projects["Ana"]
     today = timezone.localdate()
