@@ -392,7 +392,16 @@ def test_trainee_records_baseline_points(client_for, trainee, project):
 
 
 def test_review_by_analyst_and_trainee_sees_it_closed(client_for, analyst, trainee, project):
-    client_for(analyst).post(url("project-review", project.pk), {"comment": "Solid work"})
+    client = client_for(analyst)
+    page = client.get(url("project-detail", project.pk)).content.decode()
+    assert "No measurable result: why?" in page
+    refused = client.post(url("project-review", project.pk), {"comment": "Solid"}, follow=True)
+    assert "no measurable result yet" in refused.content.decode()
+    project.refresh_from_db()
+    assert project.status == "active"
+    client.post(
+        url("project-review", project.pk), {"comment": "Solid", "no_result_reason": "Left early"}
+    )
     project.refresh_from_db()
     assert project.status == "reviewed"
     response = client_for(trainee).get(url("measurement-add", project.pk), follow=True)
