@@ -26,6 +26,7 @@ from coaching.models import Conversation, NextStep
 from cohorts.models import Cohort
 from cohorts.policies import visible_cohorts
 from cohorts.selectors import CohortChoice, cohort_choices
+from leanleaders import kept_forms
 from leanleaders.decorators import analyst_required
 from leanleaders.http import error_text, id_param, safe_next
 from projects.models import Project
@@ -171,7 +172,14 @@ def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpRespo
             "can_log": policies.can_log(user, conversation.project),
             "can_reflect": policies.can_reflect(user, conversation),
             "completable": {s.pk for s in steps if policies.can_complete_step(user, s)},
-            "step_form": NextStepForm(require_description=True, prefix="add"),
+            "step_form": kept_forms.take(
+                request,
+                name=f"step-{conversation.pk}",
+                form_class=NextStepForm,
+                require_description=True,
+                prefix="add",
+            )
+            or NextStepForm(require_description=True, prefix="add"),
             "today": timezone.localdate(),
         },
     )
@@ -222,9 +230,9 @@ def step_add(request: HttpRequest, conversation_id: int) -> HttpResponse:
         raise PermissionDenied
     form = NextStepForm(request.POST, require_description=True, prefix="add")
     target = reverse("coaching:conversation-detail", args=[conversation.pk])
+    kept_as = f"step-{conversation.pk}"
     if not form.is_valid():
-        problems = [e for errors in form.errors.values() for e in errors]
-        messages.error(request, "The next step wasn't added: " + " ".join(problems))
+        kept_forms.keep(request, name=kept_as, form=form)
         return redirect(target)
     try:
         step = services.next_step_add(
@@ -237,7 +245,7 @@ def step_add(request: HttpRequest, conversation_id: int) -> HttpResponse:
             ),
         )
     except ValidationError as error:
-        messages.error(request, error_text(error))
+        kept_forms.keep(request, name=kept_as, form=form, errors=error.messages)
         return redirect(target)
     messages.success(request, f"Added “{step.description}” for {step.owner.full_name}.")
     return redirect(f"{target}#step-{step.pk}")

@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "leanleaders.context_processors.navigation",
+                "leanleaders.context_processors.kept_form",
             ],
         },
     },

@@ -506,3 +506,18 @@ def test_overview_follows_each_write_and_query_string(client_for, analyst):
     assert "Not coached in" not in client.get(url).content.decode()
     elsewhere = client.get(reverse("coaching:overview") + f"?cohort={other.pk}").content.decode()
     assert f"Coaching: {other.name}" in elsewhere
+
+
+def test_a_failed_next_step_names_its_field_and_keeps_what_was_typed(client_for, logged, analyst):
+    conversation, _step, _request = logged
+    response = client_for(analyst).post(
+        reverse("coaching:step-add", args=[conversation.pk]),
+        {"add-description": "", "add-owner_role": "trainee", "add-due_date": "2026-12-24"},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "<title>Error: " in html
+    assert '<a href="#id_add-description" class="alert-link">What</a>' in html
+    assert '<details class="mt-3 no-print" open>' in html
+    assert 'value="2026-12-24"' in html
+    assert NextStep.objects.count() == 1
