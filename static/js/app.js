@@ -44,3 +44,30 @@ document.addEventListener("change", function (event) {
     button.textContent = label;
   }
 });
+// Next-step rows: the server sends several (the form works without JavaScript); only the filled
+// ones and one empty row show, and "Add another next step" reveals the next, so a conversation
+// with one step is not a long walk of Tab stops. Run once drafts.js has restored any text.
+window.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-step-rows]").forEach(function (group) {
+    var rows = Array.prototype.slice.call(group.querySelectorAll(".step-row"));
+    var button = group.querySelector("[data-step-add]");
+    var emptySeen = false;
+    rows.forEach(function (row) {
+      var empty = !row.querySelector("[name$='-description']").value;
+      if (empty && emptySeen && !row.querySelector(".is-invalid")) {
+        row.hidden = true;
+      }
+      emptySeen = emptySeen || empty;
+    });
+    function update() {
+      button.hidden = !rows.some(function (row) { return row.hidden; });
+    }
+    button.addEventListener("click", function () {
+      var next = rows.find(function (row) { return row.hidden; });
+      next.hidden = false;
+      next.querySelector("[name$='-description']").focus();
+      update();
+    });
+    update();
+  });
+});
