@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -603,3 +604,12 @@ def test_a_megabyte_problem_statement_is_refused_and_nothing_changes(client_for,
     assert "Ensure this value has at most 5000 characters" in response.content.decode()
     project.refresh_from_db()
     assert len(project.problem) < 5000
+
+
+def test_the_home_quick_log_label_names_the_whole_measure(client_for, trainee):
+    name = "Days from application to decision on a street permit"
+    make_project(trainee, measure_name=name)
+    html = client_for(trainee).get(reverse("home")).content.decode()
+    label = re.search(r'<label[^>]*for="quick-log-value"[^>]*>([^<]*)</label>', html)
+    assert label, "no quick-log label"
+    assert label.group(1).startswith(name)
