@@ -521,3 +521,12 @@ def test_a_failed_next_step_names_its_field_and_keeps_what_was_typed(client_for,
     assert '<details class="mt-3 no-print" open>' in html
     assert 'value="2026-12-24"' in html
     assert NextStep.objects.count() == 1
+
+
+def test_open_steps_on_the_managers_home_do_not_look_like_checkboxes(
+    client_for, logged, manager
+):
+    html = client_for(manager).get(reverse("home")).content.decode()
+    assert "Run the huddle for a week" in html  # the open step of their person
+    assert "bi-hourglass-split" in html
+    assert "bi bi-circle " not in html
