@@ -523,9 +523,7 @@ def test_a_failed_next_step_names_its_field_and_keeps_what_was_typed(client_for,
     assert NextStep.objects.count() == 1
 
 
-def test_open_steps_on_the_managers_home_do_not_look_like_checkboxes(
-    client_for, logged, manager
-):
+def test_open_steps_on_the_managers_home_do_not_look_like_checkboxes(client_for, logged, manager):
     html = client_for(manager).get(reverse("home")).content.decode()
     assert "Run the huddle for a week" in html  # the open step of their person
     assert "bi-hourglass-split" in html
