@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from applications import policies
 from applications.models import Application
@@ -205,16 +206,41 @@ def application_submit(
     application.submitted_at = timezone.now()
     application.save(update_fields=["submitted_at"])
     _bump(application)
-    _notify(
-        application,
-        template="signoff_requested",
-        to=_signoff_recipients(application),
-        occasion="submitted",
-        reason=f"{application.trainee.full_name} named you as the manager who signs off on "
-        "their Lean Leaders project.",
-        context={"resubmission": resubmission},
-    )
+    _request_signoff(application, resubmission=resubmission)
     return application
+
+
+def _request_signoff(application: Application, *, resubmission: bool) -> None:
+    """Asks every manager who may sign off, each told truly why: the one the trainee named, or
+    the department's other managers and alternate, who were not named."""
+    trainee = application.trainee.full_name
+    recipients = _signoff_recipients(application)
+    named = application.manager.email if application.manager else None
+    if named in recipients:
+        _notify(
+            application,
+            template="signoff_requested",
+            to=[named],
+            occasion="submitted",
+            reason=_(
+                "%(trainee)s named you as the manager who signs off on their Lean Leaders project."
+            )
+            % {"trainee": trainee},
+            context={"resubmission": resubmission},
+        )
+    others = [email for email in recipients if email != named]
+    if others:
+        _notify(
+            application,
+            template="signoff_requested",
+            to=others,
+            occasion="submitted-department",
+            reason=_(
+                "You sign off on Lean Leaders projects for %(department)s, where %(trainee)s works."
+            )
+            % {"department": application.department.name, "trainee": trainee},
+            context={"resubmission": resubmission},
+        )
 
 
 MANAGER_DECISIONS = {

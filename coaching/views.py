@@ -27,6 +27,7 @@ from coaching.models import CoachingRequest, Conversation, NextStep
 from cohorts.models import Cohort
 from cohorts.policies import visible_cohorts
 from cohorts.selectors import CohortChoice, cohort_choices
+from leanleaders import kept_forms
 from leanleaders.decorators import analyst_required
 from leanleaders.http import AuthenticatedHttpRequest, error_text, id_param, safe_next
 from projects.models import Project
@@ -174,7 +175,14 @@ def conversation_detail(request: AuthenticatedHttpRequest, conversation_id: int)
             "can_log": policies.can_log(user, conversation.project),
             "can_reflect": policies.can_reflect(user, conversation),
             "completable": {s.pk for s in steps if policies.can_complete_step(user, s)},
-            "step_form": NextStepForm(require_description=True, prefix="add"),
+            "step_form": kept_forms.take(
+                request,
+                name=f"step-{conversation.pk}",
+                form_class=NextStepForm,
+                require_description=True,
+                prefix="add",
+            )
+            or NextStepForm(require_description=True, prefix="add"),
             "today": timezone.localdate(),
         },
     )
@@ -225,11 +233,9 @@ def step_add(request: AuthenticatedHttpRequest, conversation_id: int) -> HttpRes
         raise PermissionDenied
     form = NextStepForm(request.POST, require_description=True, prefix="add")
     target = reverse("coaching:conversation-detail", args=[conversation.pk])
+    kept_as = f"step-{conversation.pk}"
     if not form.is_valid():
-        problems = [e for errors in form.errors.values() for e in errors]
-        messages.error(
-            request, "The next step wasn't added: " + " ".join(str(problem) for problem in problems)
-        )
+        kept_forms.keep(request, name=kept_as, form=form)
         return redirect(target)
     try:
         step = services.next_step_add(
@@ -242,7 +248,7 @@ def step_add(request: AuthenticatedHttpRequest, conversation_id: int) -> HttpRes
             ),
         )
     except ValidationError as error:
-        messages.error(request, error_text(error))
+        kept_forms.keep(request, name=kept_as, form=form, errors=error.messages)
         return redirect(target)
     messages.success(request, f"Added “{step.description}” for {step.owner.full_name}.")
     return redirect(f"{target}#step-{step.pk}")

@@ -4,6 +4,7 @@ from typing import Any, cast
 
 from django import forms
 from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Attendance, Cohort
 from leanleaders.fields import DateField, LongTextField
@@ -60,8 +61,17 @@ class CohortForm(forms.ModelForm):
 
 
 class PlacementForm(forms.Form):
-    cohort = forms.IntegerField()
-    comment = forms.CharField(required=False, max_length=2000)
+    GONE = _("That cohort no longer exists. Choose another.")
+
+    cohort = forms.IntegerField(
+        label=_("Cohort"), error_messages={"required": _("Choose a cohort to accept them into.")}
+    )
+    comment = forms.CharField(label=_("Note for the trainee"), required=False, max_length=2000)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The ids the placement template gives its fields, so the error summary links to them.
+        kwargs["auto_id"] = "place-%s"
+        super().__init__(*args, **kwargs)
 
 
 class MoveForm(forms.Form):
@@ -96,8 +106,13 @@ class MoveForm(forms.Form):
 
 
 class ReorderForm(forms.Form):
-    position = forms.IntegerField(min_value=1)
-    reason = forms.CharField(max_length=500)
+    position = forms.IntegerField(label=_("New position"), min_value=1)
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+    def __init__(self, *args: Any, enrollment_id: int, **kwargs: Any) -> None:
+        # One form per waitlist row: the ids the template gives that row's fields.
+        kwargs["auto_id"] = f"%s-{enrollment_id}"
+        super().__init__(*args, **kwargs)
 
 
 class CancelForm(forms.Form):

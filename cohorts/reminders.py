@@ -1,4 +1,5 @@
-"""Session reminders (a week and a day before each session day) and Day 3 preparation."""
+"""Session reminders: a week and a day before each session day; Day 3's also say what to bring
+and link to the trainee's project, so Day 3 never brings two reminders on one day."""
 
 from __future__ import annotations
 
@@ -55,30 +56,12 @@ def session_reminders_due(now: dt.datetime) -> Iterator[Reminder]:
                         "cohort": cohort,
                         "session": session,
                         "which": which,
+                        "days_away": (session.date - today).days,
                         "url": absolute_url(reverse("cohorts:my-cohort")),
+                        "project_url": absolute_url(reverse("projects:project-mine")),
                     },
                     attachments=(enrollment_ics_attachment(enrollment, method=Method.REQUEST),),
                 )
-
-
-def day3_preparation_due(now: dt.datetime) -> Iterator[Reminder]:
-    today = timezone.localtime(now).date()
-    cohorts = list(
-        Cohort.objects.filter(
-            status__in=LIVE_STATUSES, day3__gt=today, day3__lte=today + WEEK_BEFORE
-        )
-    )
-    people = _enrolled(cohorts)
-    for cohort in cohorts:
-        for enrollment in people[cohort.pk]:
-            yield Reminder(
-                recipient=enrollment.trainee,
-                occasion=f"cohort:{cohort.pk}:day3-prep:{cohort.day3}",
-                context={
-                    "cohort": cohort,
-                    "project_url": absolute_url(reverse("projects:project-mine")),
-                },
-            )
 
 
 RULES = [
@@ -88,14 +71,5 @@ RULES = [
         template="cohorts/emails/session_reminder",
         reason="You are enrolled in a Lean Leaders cohort.",
         due=session_reminders_due,
-    ),
-    Rule(
-        key="day3-prep",
-        description="A week before Day 3: what to bring, with a link to the project",
-        template="cohorts/emails/day3_prep",
-        reason="You are enrolled in a Lean Leaders cohort and Day 3 is next week.",
-        due=day3_preparation_due,
-        optional=True,
-        preference_key="day3-prep",
     ),
 ]

@@ -139,13 +139,18 @@ def placeable_cohorts() -> QuerySet[Cohort]:
 
 
 def placement_options(*, application: Application) -> list[Cohort]:
-    """Placeable cohorts, the ones the trainee said they can attend first."""
+    """Placeable cohorts, the ones the trainee said they can attend first; `preselected` marks
+    the first with a free seat (or the first, when all are full)."""
     preferred = set(application.available_cohorts.values_list("pk", flat=True))
     cohorts = list(placeable_cohorts())
     for cohort in cohorts:
         cohort.preferred = cohort.pk in preferred  # type: ignore[attr-defined]
         cohort.seats_left = max(cohort.capacity - cohort.seats_taken, 0)  # type: ignore[attr-defined]
     cohorts.sort(key=lambda c: (not c.preferred, c.day1, c.pk))  # type: ignore[attr-defined]
+    # One click on the pre-selected cohort must not waitlist someone while another has a seat.
+    chosen = next((c for c in cohorts if c.seats_left), cohorts[0] if cohorts else None)  # type: ignore[attr-defined]
+    for cohort in cohorts:
+        cohort.preselected = cohort is chosen  # type: ignore[attr-defined]
     return cohorts
 
 

@@ -25,6 +25,7 @@ from cohorts.forms import (
 )
 from cohorts.ics import cohort_ics, cohort_ics_filename
 from cohorts.models import Cohort, Enrollment
+from leanleaders import kept_forms
 from leanleaders.decorators import analyst_required, trainee_required
 from leanleaders.fields import DATE_RANGE_MESSAGE, parse_date
 from leanleaders.http import AuthenticatedHttpRequest, error_text
@@ -259,8 +260,9 @@ def cohort_attendance(request: AuthenticatedHttpRequest, pk: int, day: int) -> H
 def enrollment_place(request: AuthenticatedHttpRequest, application_pk: int) -> HttpResponse:
     application = get_object_or_404(visible_applications(request.user), pk=application_pk)
     form = PlacementForm(request.POST)
+    kept_as = f"placement-{application.pk}"
     if not form.is_valid():
-        messages.error(request, "Choose a cohort to accept this application into.")
+        kept_forms.keep(request, name=kept_as, form=form)
         return redirect("applications:application-detail", pk=application.pk)
     try:
         enrollment = services.enrollment_place(
@@ -270,9 +272,9 @@ def enrollment_place(request: AuthenticatedHttpRequest, application_pk: int) -> 
             comment=form.cleaned_data["comment"],
         )
     except Cohort.DoesNotExist:
-        messages.error(request, "That cohort no longer exists. Choose another.")
+        kept_forms.keep(request, name=kept_as, form=form, errors=[str(PlacementForm.GONE)])
     except ValidationError as error:
-        messages.error(request, error_text(error))
+        kept_forms.keep(request, name=kept_as, form=form, errors=error.messages)
     else:
         if enrollment.status == Enrollment.Status.ENROLLED:
             messages.success(
@@ -396,9 +398,10 @@ def enrollment_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def enrollment_reorder(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enrollment = _enrollment_or_404(request, pk)
-    form = ReorderForm(request.POST)
+    form = ReorderForm(request.POST, enrollment_id=enrollment.pk)
+    kept_as = f"reorder-{enrollment.pk}"
     if not form.is_valid():
-        messages.error(request, "Give the new position and a reason for the change.")
+        kept_forms.keep(request, name=kept_as, form=form)
         return redirect("cohorts:cohort-detail", pk=enrollment.cohort_id)
     try:
         services.enrollment_reorder(
@@ -408,7 +411,7 @@ def enrollment_reorder(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             reason=form.cleaned_data["reason"],
         )
     except ValidationError as error:
-        messages.error(request, error_text(error))
+        kept_forms.keep(request, name=kept_as, form=form, errors=error.messages)
     else:
         messages.success(request, "Waitlist reordered. The reason is in the history.")
     return redirect("cohorts:cohort-detail", pk=enrollment.cohort_id)

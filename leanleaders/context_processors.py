@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 
-from leanleaders import roles
+from leanleaders import kept_forms, roles
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
@@ -10,3 +10,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         "user_is_manager": roles.is_manager(user),
         "user_is_trainee": roles.is_trainee(user),
     }
+
+
+def kept_form(request: HttpRequest) -> dict[str, object]:
+    """Whether this page shows a failed form kept from the last request (its title says so)."""
+    return {"kept_form_pending": kept_forms.on_page(request)}

@@ -22,3 +22,9 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 def server_error(request: HttpRequest) -> HttpResponse:
     # No context processors: the failure may come from the database or the session.
     return HttpResponse(render_to_string("500.html"), status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a form sent after its session ended. Nothing was changed; the form's
+    own address leads back to it, where drafts.js puts back what was typed."""
+    return render(request, "403_csrf.html", {"form_url": request.get_full_path()}, status=403)

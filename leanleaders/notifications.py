@@ -12,7 +12,6 @@ if TYPE_CHECKING:
 OPTIONAL_REMINDERS: dict[str, str] = {
     "progress-nudge": "A nudge when I haven't logged progress or a measurement for a week",
     "next-step-due": "A reminder the day before a next step of mine is due, and once when overdue",
-    "day3-prep": "What to bring, a week before Day 3",
     "analyst-digest": "The weekly cohort digest (analysts)",
 }
 # Only analysts are sent these, so only analysts are offered the choice.

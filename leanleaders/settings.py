@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "leanleaders.context_processors.navigation",
+                "leanleaders.context_processors.kept_form",
             ],
         },
     },
@@ -262,6 +263,8 @@ LEANLEADERS_REMINDERS_DISABLED = env.list("LEANLEADERS_REMINDERS_DISABLED", defa
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# Says what happened to a form sent after its session ended, and leads back to it.
+CSRF_FAILURE_VIEW = "leanleaders.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

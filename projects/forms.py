@@ -9,7 +9,7 @@ from django.utils import timezone
 from leanleaders.fields import DateField, DecimalField, LongTextField
 from projects import csv_import
 from projects.models import LeanTool, Measure, PdcaStage, Project
-from projects.services import NARRATIVE_FIELDS
+from projects.services import NARRATIVE_FIELDS, NO_RESULT_REASON_MAX
 
 
 def _finite(value: Decimal | None) -> Decimal | None:
@@ -241,4 +241,10 @@ class ReviewForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    no_result_reason = LongTextField(
+        label="No measurable result: why?",
+        required=False,
+        max_length=NO_RESULT_REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )

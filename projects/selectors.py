@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from django.db.models import (
 )
 
 from applications.models import Application
+from cohorts.models import Enrollment
 from leanleaders.audit import audit_events_for
 from leanleaders.models import AuditEvent, User
 from projects import results
@@ -232,5 +234,16 @@ def startable_application(*, user: User) -> Application | None:
             trainee=user, status=Application.Status.ACCEPTED, project__isnull=True
         )
         .order_by("-created_at")
+        .first()
+    )
+
+
+def project_day3(project: Project) -> dt.date | None:
+    """Day 3 of the cohort the project's trainee has a seat in (None without a seat)."""
+    return (
+        Enrollment.objects.filter(
+            application_id=project.application_id, status=Enrollment.Status.ENROLLED
+        )
+        .values_list("cohort__day3", flat=True)
         .first()
     )

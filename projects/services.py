@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Min
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
 from leanleaders.audit import audit_record
@@ -524,13 +525,29 @@ def progress_entry_delete(*, entry_id: int, by: User) -> None:
     transaction.on_commit(remove_files)
 
 
+NO_RESULT_REASON_MAX = 1000
+NO_RESULT_REASON_NEEDED = _(
+    "This project has no measurable result yet (not enough data). Say why you are marking it "
+    "reviewed without one."
+)
+
+
 @transaction.atomic
-def project_review(*, project_id: int, by: User, comment: str = "") -> Project:
-    """An analyst marks the project reviewed; the trainee is told. Locks the project."""
+def project_review(
+    *, project_id: int, by: User, comment: str = "", no_result_reason: str = ""
+) -> Project:
+    """An analyst marks the project reviewed; the trainee is told. Locks the project.
+
+    A project without a result (not enough data) is reviewed only with `no_result_reason`,
+    which the audit row keeps, so "reviewed" never hides a project that measured nothing.
+    """
     project = _lock(project_id)
     policies.ensure_is_analyst(by)
     if project.trainee_id == by.pk:
         raise ValidationError("You can't review your own project.")
+    reason = no_result_reason.strip()[:NO_RESULT_REASON_MAX]
+    if project.verdict == results.Verdict.NOT_ENOUGH_DATA and not reason:
+        raise ValidationError(NO_RESULT_REASON_NEEDED)
     project.reviewed_by = by
     project.review_comment = comment.strip()
     transition(
@@ -538,6 +555,7 @@ def project_review(*, project_id: int, by: User, comment: str = "") -> Project:
         to=Status.REVIEWED,
         by=by,
         comment=comment.strip(),
+        data={"no_result_reason": reason} if reason else None,
         extra_update_fields=("reviewed_by", "review_comment"),
     )
     email_queue(

@@ -112,6 +112,9 @@ def project_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "today": timezone.localdate(),
         "timeline": list(selectors.project_timeline(project=project)[:30]),
     }
+    if context["can_review"]:
+        context["day3"] = selectors.project_day3(project)
+        context["no_result_reason_max"] = services.NO_RESULT_REASON_MAX
     return render(request, "projects/project_detail.html", context)
 
 
@@ -469,9 +472,14 @@ def project_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not is_analyst(request.user):
         raise PermissionDenied
     form = ReviewForm(request.POST)
-    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    data = form.cleaned_data if form.is_valid() else {}
     try:
-        services.project_review(project_id=project.pk, by=request.user, comment=comment)
+        services.project_review(
+            project_id=project.pk,
+            by=request.user,
+            comment=data.get("comment", ""),
+            no_result_reason=data.get("no_result_reason", ""),
+        )
     except ValidationError as error:
         messages.error(request, error_text(error))
     else:

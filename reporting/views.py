@@ -87,6 +87,8 @@ def cohort_board(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "not_coached_days": settings.LEANLEADERS_NOT_COACHED_DAYS,
             "full_path": request.get_full_path(),
             "review_comment_max": REVIEW_COMMENT_MAX,
+            "no_result_reason_max": project_services.NO_RESULT_REASON_MAX,
+            "today": timezone.localdate(),
         },
     )
 
@@ -100,7 +102,12 @@ def project_review(request: AuthenticatedHttpRequest, project_id: int) -> HttpRe
     comment = request.POST.get("comment", "").strip()[:REVIEW_COMMENT_MAX]
     back = safe_next(request, reverse("projects:project-detail", args=[project.pk]))
     try:
-        project_services.project_review(project_id=project.pk, by=request.user, comment=comment)
+        project_services.project_review(
+            project_id=project.pk,
+            by=request.user,
+            comment=comment,
+            no_result_reason=request.POST.get("no_result_reason", ""),
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -317,7 +317,7 @@ PAGES = [
         "project page (analyst)",
         "analyst",
         _u("projects:project-detail", PROJECT),
-        8,
+        9,
         shows=("Tried step",),
     ),
     Page("project A3", "manager", _u("projects:project-a3", PROJECT), 8, shows=("Tried step",)),

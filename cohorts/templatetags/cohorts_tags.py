@@ -12,7 +12,9 @@ from django.utils.formats import date_format
 
 from applications.models import Application
 from cohorts import selectors
+from cohorts.forms import PlacementForm, ReorderForm
 from cohorts.models import Attendance, Enrollment
+from leanleaders import kept_forms
 from leanleaders.models import AuditEvent
 from leanleaders.templatetags.leanleaders_tags import badge
 from leanleaders.templatetags.list_tags import options
@@ -94,13 +96,34 @@ def _cohort_statuses() -> list[tuple[str, str]]:
     return Cohort.Status.choices
 
 
-@register.simple_tag
-def placement_options(application: Application) -> dict[str, Any]:
-    """What the analyst's placement form needs: cohorts (preferred first) and any current place."""
+@register.simple_tag(takes_context=True)
+def placement_options(context: template.Context, application: Application) -> dict[str, Any]:
+    """What the analyst's placement form needs: cohorts (preferred first), any current place,
+    and the form that just failed here, with what was chosen and typed."""
+    cohorts = selectors.placement_options(application=application)
+    form = kept_forms.take(
+        context["request"], name=f"placement-{application.pk}", form_class=PlacementForm
+    )
+    chosen = str(form["cohort"].value()) if form is not None else None
+    if any(str(cohort.pk) == chosen for cohort in cohorts):
+        for cohort in cohorts:
+            cohort.preselected = str(cohort.pk) == chosen  # type: ignore[attr-defined]
     return {
-        "cohorts": selectors.placement_options(application=application),
+        "cohorts": cohorts,
         "current": selectors.application_enrollment(application=application),
+        "form": form,
     }
+
+
+@register.simple_tag(takes_context=True)
+def kept_reorder_form(context: template.Context, enrollment: Enrollment) -> ReorderForm | None:
+    """The waitlist "Reorder" form of this row if it just failed, with what was typed."""
+    return kept_forms.take(
+        context["request"],
+        name=f"reorder-{enrollment.pk}",
+        form_class=ReorderForm,
+        enrollment_id=enrollment.pk,
+    )
 
 
 @register.simple_tag

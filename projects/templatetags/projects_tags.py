@@ -45,12 +45,20 @@ def verdict_badge(verdict: str, large: bool = False) -> str:
     return badge(style=style, icon=icon, label=verdict.label, classes=" ".join(classes))
 
 
+def unit_for(amount: Decimal, unit: str) -> str:
+    """A measure's unit as typed ("days") agreeing with an amount of one: "1 day", "1 minute".
+    Units are free text in English, so only a plain plural "s" is dropped (not "ss")."""
+    if amount == 1 and unit.endswith("s") and not unit.endswith("ss"):
+        return unit[:-1]
+    return unit
+
+
 @register.simple_tag
 def change_text(result: Result, unit: str = "") -> str:
     """“Down 5 days (25%) from the baseline”, or "" when there is nothing to compare."""
     if result.change is None:
         return ""
-    suffix = f" {unit}" if unit else ""
+    suffix = f" {unit_for(abs(result.change), unit)}" if unit else ""
     if result.change == 0:
         return "Same as the baseline"
     word = "Down" if result.change < 0 else "Up"

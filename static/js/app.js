@@ -35,3 +35,39 @@ document.addEventListener("click", function (event) {
   (label || field).scrollIntoView();
   field.focus({ preventScroll: true });
 });
+// A choice can name what the form's button does: <input type="radio" data-submit-label="Add to
+// the waitlist"> relabels the form's [data-submit-label-target] when it is chosen.
+document.addEventListener("change", function (event) {
+  var label = event.target.dataset && event.target.dataset.submitLabel;
+  var button = label && event.target.form.querySelector("[data-submit-label-target]");
+  if (button) {
+    button.textContent = label;
+  }
+});
+// Next-step rows: the server sends several (the form works without JavaScript); only the filled
+// ones and one empty row show, and "Add another next step" reveals the next, so a conversation
+// with one step is not a long walk of Tab stops. Run once drafts.js has restored any text.
+window.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-step-rows]").forEach(function (group) {
+    var rows = Array.prototype.slice.call(group.querySelectorAll(".step-row"));
+    var button = group.querySelector("[data-step-add]");
+    var emptySeen = false;
+    rows.forEach(function (row) {
+      var empty = !row.querySelector("[name$='-description']").value;
+      if (empty && emptySeen && !row.querySelector(".is-invalid")) {
+        row.hidden = true;
+      }
+      emptySeen = emptySeen || empty;
+    });
+    function update() {
+      button.hidden = !rows.some(function (row) { return row.hidden; });
+    }
+    button.addEventListener("click", function () {
+      var next = rows.find(function (row) { return row.hidden; });
+      next.hidden = false;
+      next.querySelector("[name$='-description']").focus();
+      update();
+    });
+    update();
+  });
+});

@@ -72,13 +72,27 @@ def test_submit_emails_the_manager_and_alternate_with_a_sign_in_link(
     draft.refresh_from_db()
     assert draft.status == S.SUBMITTED
     assert draft.submitted_at is not None
-    assert len(mailoutbox) == 1
-    message = mailoutbox[0]
-    assert sorted(message.to) == sorted([manager.email, alternate_manager.email])
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([manager.email, alternate_manager.email])
+    message = next(m for m in mailoutbox if m.to == [manager.email])
     assert "asks for your sign-off" in message.subject
     assert f"/applications/{draft.pk}/" in message.body
     assert "sign in" in message.body
     assert "approve" not in message.body.split("http")[-1]  # the link does not approve by itself
+
+
+def test_only_the_named_manager_is_told_they_were_named(
+    trainee, manager, alternate_manager, draft, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_submit(application_id=draft.pk, by=trainee)
+    by_recipient = {m.to[0]: m.body for m in mailoutbox}
+    named = "Taylor Trainee named you as the manager who signs off"
+    assert named in by_recipient[manager.email]
+    assert named not in by_recipient[alternate_manager.email]
+    assert (
+        "You sign off on Lean Leaders projects for Public Health, where Taylor Trainee works."
+        in by_recipient[alternate_manager.email]
+    )
 
 
 def test_a_named_manager_who_left_the_department_is_not_asked_to_sign_off(

@@ -29,7 +29,11 @@ def test_coach_logs_two_steps_trainee_checks_one_off_and_manager_sees_the_other(
     page.get_by_label("What experiment could we try?").fill("One tray per clerk for a week")
     first = page.get_by_role("group", name="Next step 1")
     first.get_by_label("What").fill("Count the forms each morning")
+    # One row to start with: the next appears on demand.
+    expect(page.get_by_role("group", name="Next step 2")).to_be_hidden()
+    page.get_by_role("button", name="Add another next step").click()
     second = page.get_by_role("group", name="Next step 2")
+    expect(second.get_by_label("What")).to_be_focused()
     second.get_by_label("What").fill("Order two more trays")
     second.get_by_label("Who").select_option("manager")
     page.get_by_label("Private coach notes").fill(MARKER)

@@ -38,6 +38,7 @@ def test_analyst_reviews_on_the_board_reads_the_report_and_downloads_a_workbook(
     dialog = page.get_by_role("dialog", name="Day 3 review: Cleo")
     expect(dialog).to_be_visible()
     dialog.get_by_label("Comment for Cleo").fill("A solid map; now collect a baseline.")
+    dialog.get_by_label("No measurable result: why?").fill("Baseline data arrives next month.")
     screenshot("reporting-review-modal")
     dialog.get_by_role("button", name="Mark reviewed").click()
     expect(page.get_by_role("alert").filter(has_text="marked reviewed")).to_be_visible()

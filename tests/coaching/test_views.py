@@ -506,3 +506,25 @@ def test_overview_follows_each_write_and_query_string(client_for, analyst):
     assert "Not coached in" not in client.get(url).content.decode()
     elsewhere = client.get(reverse("coaching:overview") + f"?cohort={other.pk}").content.decode()
     assert f"Coaching: {other.name}" in elsewhere
+
+
+def test_a_failed_next_step_names_its_field_and_keeps_what_was_typed(client_for, logged, analyst):
+    conversation, _step, _request = logged
+    response = client_for(analyst).post(
+        reverse("coaching:step-add", args=[conversation.pk]),
+        {"add-description": "", "add-owner_role": "trainee", "add-due_date": "2026-12-24"},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "<title>Error: " in html
+    assert '<a href="#id_add-description" class="alert-link">What</a>' in html
+    assert '<details class="mt-3 no-print" open>' in html
+    assert 'value="2026-12-24"' in html
+    assert NextStep.objects.count() == 1
+
+
+def test_open_steps_on_the_managers_home_do_not_look_like_checkboxes(client_for, logged, manager):
+    html = client_for(manager).get(reverse("home")).content.decode()
+    assert "Run the huddle for a week" in html  # the open step of their person
+    assert "bi-hourglass-split" in html
+    assert "bi bi-circle " not in html

@@ -5,7 +5,7 @@ import pytest
 from icalendar import Calendar
 
 from cohorts import services
-from leanleaders.reminders import rule_run
+from leanleaders.reminders import all_rules, rule_run
 from tests.cohorts.factories import DAY1, ApprovedApplicationFactory, CohortFactory
 
 pytestmark = pytest.mark.django_db
@@ -78,12 +78,19 @@ def test_cancelled_cohort_gets_no_reminders(enrolled, analyst):
     assert occasions(at(DAY1 - dt.timedelta(days=1))) == []
 
 
-def test_day3_preparation_a_week_before_and_optional(enrolled, trainee):
-    due = rule_run(key="day3-prep", now=at(dt.date(2026, 10, 27)), dry_run=True)
-    assert [r.recipient for r in due.due] == [trainee]
-    assert rule_run(key="day3-prep", now=at(dt.date(2026, 10, 26)), dry_run=True).due == []
-    trainee.muted_reminders = ["day3-prep"]
-    trainee.save()
-    muted = rule_run(key="day3-prep", now=at(dt.date(2026, 10, 27)), dry_run=True)
-    assert muted.due == []
-    assert muted.skipped_muted == 1
+def test_day3_brings_one_reminder_a_day_that_says_when_and_what_to_bring(
+    enrolled, trainee, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for day in (dt.date(2026, 10, 27), dt.date(2026, 10, 30), dt.date(2026, 11, 2)):
+            for key in all_rules():  # every rule, as beat runs them
+                rule_run(key=key, now=at(day))
+    subjects = [m.subject for m in mailoutbox if "Day 3" in m.subject]
+    assert subjects == [
+        "Lean Leaders Day 3 is in 7 days: Tuesday 3 November 2026",
+        "Lean Leaders Day 3 is tomorrow: Tuesday 3 November 2026",
+    ]
+    assert "next week" not in " ".join(m.body for m in mailoutbox)
+    week = next(m for m in mailoutbox if "in 7 days" in m.subject)
+    assert "your run chart" in week.body
+    assert "/projects/mine/" in week.body

@@ -42,13 +42,42 @@ def test_placement_chooser_escapes_names_and_describes_seats(client_for, analyst
     assert "<strong>&lt;b&gt;Spring&lt;/b&gt;</strong>" in first
     assert "<strong>Summer &amp; Fall</strong>" in second
     assert f'id="place-{spring.pk}" value="{spring.pk}" required checked' in first
-    assert f'value="{fall.pk}" required aria-describedby="place-{fall.pk}-help"' in second
+    assert f'value="{fall.pk}" required data-submit-label' in second
     assert "Trainee can attend" in first
     assert "Trainee can attend" not in second
     assert "Day 1 6 Oct 2026 · Open for enrollment · 25 of 25 seats left" in first
     assert "Full: the trainee will be waitlisted (position 1)" in second
     # The cohort the trainee can attend comes first, though it was scheduled later.
     assert html.index(f'id="place-{spring.pk}"') < html.index(f'id="place-{fall.pk}"')
+
+
+def test_placement_preselects_the_first_cohort_with_a_free_seat_and_names_the_waitlist(
+    client_for, analyst, department
+):
+    full = CohortFactory(name="Full cohort", capacity=1)
+    services.enrollment_place(
+        application_id=approved_application(department).pk, cohort_id=full.pk, by=analyst
+    )
+    free = CohortFactory(name="Free cohort", capacity=5)
+    application = approved_application(department)
+    application.available_cohorts.add(full)  # preferred, so it is listed first
+    url = reverse("applications:application-detail", args=[application.pk])
+
+    html = client_for(analyst).get(url).content.decode()
+
+    assert html.index(f'id="place-{full.pk}"') < html.index(f'id="place-{free.pk}"')
+    assert f'value="{free.pk}" required checked' in _choice(html, free)
+    assert "checked" not in _choice(html, full)
+    assert 'data-submit-label="Add to the waitlist"' in _choice(html, full)
+    assert "data-submit-label-target>Accept into cohort</button>" in html
+
+    free.capacity = 1
+    free.save()
+    services.enrollment_place(
+        application_id=approved_application(department).pk, cohort_id=free.pk, by=analyst
+    )
+    html = client_for(analyst).get(url).content.decode()
+    assert "data-submit-label-target>Add to the waitlist</button>" in html
 
 
 def _render(source: str, **context) -> str:

@@ -135,7 +135,8 @@ def test_trainee_withdraws_from_my_cohort_with_confirmation(client_for, seated, 
     assert b"Fall A" in page.content
     assert b"I can no longer take part" in page.content
     confirm = client.get(reverse("cohorts:enrollment-withdraw", args=[seated.pk]))
-    assert b"data-confirm" in confirm.content
+    assert b"Leave Fall A?" in confirm.content  # the page is the confirmation
+    assert b"data-confirm" not in confirm.content  # no second, native one
     response = client.post(
         reverse("cohorts:enrollment-withdraw", args=[seated.pk]), {"comment": "Moved job"}
     )
@@ -458,3 +459,53 @@ def test_history_does_not_name_the_leaver_as_who_offered_their_seat(
     after = text.split(offered, 1)[1][:200]
     assert leaver.trainee.full_name not in after
     assert "by the system" in after
+
+
+def test_a_failed_placement_shows_the_error_summary_and_keeps_the_note(
+    client_for, analyst, cohort, department
+):
+    app = approved_application(department)
+    client = client_for(analyst)
+    response = client.post(
+        reverse("cohorts:enrollment-place", args=[app.pk]),
+        {"cohort": "", "comment": "Welcome aboard, see you on Day 1"},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "<title>Error: " in html
+    assert 'id="error-summary"' in html
+    assert '<a href="#place-cohort" class="alert-link">Cohort</a>' in html
+    assert ">Welcome aboard, see you on Day 1</textarea>" in html
+    app.refresh_from_db()
+    assert app.status == Application.Status.MANAGER_APPROVED
+    # Shown once: the next view of the page is clean.
+    again = client.get(reverse("applications:application-detail", args=[app.pk])).content
+    assert b'id="error-summary"' not in again
+    assert b"<title>Error: " not in again
+
+
+def test_a_failed_waitlist_reorder_names_the_field_and_keeps_the_form_open(
+    client_for, analyst, cohort, department
+):
+    for _ in range(3):
+        services.enrollment_place(
+            application_id=approved_application(department).pk, cohort_id=cohort.pk, by=analyst
+        )
+    waiting = Enrollment.objects.get(cohort=cohort, status=Enrollment.Status.WAITLISTED)
+    response = client_for(analyst).post(
+        reverse("cohorts:enrollment-reorder", args=[waiting.pk]),
+        {"position": "1", "reason": ""},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "<title>Error: " in html
+    assert f'<a href="#reason-{waiting.pk}" class="alert-link">Reason</a>' in html
+    assert "<details open>" in html
+
+
+def test_a_page_whose_form_has_errors_says_so_first_in_its_title(client_for, analyst):
+    client = client_for(analyst)
+    assert b"<title>Error: " not in client.get(reverse("cohorts:cohort-create")).content
+    response = client.post(reverse("cohorts:cohort-create"), {"name": ""})
+    assert response.status_code == 200
+    assert response.content.decode().count("<title>Error: ") == 1

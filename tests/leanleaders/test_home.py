@@ -80,9 +80,9 @@ def test_only_analysts_are_offered_the_analyst_digest(client_for, trainee, manag
 def test_a_trainee_saving_preferences_keeps_choices_they_are_not_offered(client_for, trainee):
     trainee.muted_reminders = ["analyst-digest"]
     trainee.save()
-    client_for(trainee).post(reverse("notification-preferences"), {"send": ["day3-prep"]})
+    client_for(trainee).post(reverse("notification-preferences"), {"send": ["progress-nudge"]})
     trainee.refresh_from_db()
-    assert sorted(trainee.muted_reminders) == ["analyst-digest", "next-step-due", "progress-nudge"]
+    assert sorted(trainee.muted_reminders) == ["analyst-digest", "next-step-due"]
 
 
 def test_the_required_fields_note_only_on_forms_with_a_required_field(client_for, trainee):

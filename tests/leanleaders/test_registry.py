@@ -11,7 +11,6 @@ def test_each_stage_registers_its_reminder_rules_in_stage_order():
     assert list(all_rules()) == [
         "signoff-pending",  # applications
         "session-reminder",  # cohorts
-        "day3-prep",
         "progress-nudge",  # projects
         "analyst-digest",  # coaching
         "next-step-due",

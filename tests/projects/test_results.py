@@ -4,6 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from projects.results import Verdict, compute, median
+from projects.templatetags.projects_tags import change_text
 
 D = Decimal
 
@@ -139,3 +140,11 @@ def test_same_value_as_baseline_is_no_change(baseline, value):
     result = compute(higher_is_better=False, baseline_value=baseline, measurements=[baseline])
     assert result.verdict == Verdict.NO_CHANGE
     assert result.gain == 0
+
+
+def test_a_change_of_one_names_its_unit_in_the_singular():
+    one = compute(higher_is_better=False, baseline_value=D(10), measurements=[D(9)])
+    assert change_text(one, "days") == "Down 1 day (10%) from the baseline"
+    two = compute(higher_is_better=False, baseline_value=D(10), measurements=[D(8)])
+    assert change_text(two, "days") == "Down 2 days (20%) from the baseline"
+    assert change_text(one, "process") == "Down 1 process (10%) from the baseline"

@@ -9,7 +9,7 @@ from applications.models import Application
 from leanleaders.audit import audit_events_for
 from projects import csv_import, services
 from projects.models import Measure, Measurement, ProgressEntry, Project
-from tests.projects.factories import AcceptedApplicationFactory, make_project
+from tests.projects.factories import AcceptedApplicationFactory, add_measurements, make_project
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -233,7 +233,9 @@ def test_review_locks_editing_and_tells_the_trainee(
 ):
     project = make_project(trainee)
     with django_capture_on_commit_callbacks(execute=True):
-        services.project_review(project_id=project.pk, by=analyst, comment="Well measured.")
+        services.project_review(
+            project_id=project.pk, by=analyst, comment="Well measured.", no_result_reason="Paused"
+        )
     project.refresh_from_db()
     assert project.status == Project.Status.REVIEWED
     assert project.reviewed_by == analyst
@@ -245,10 +247,34 @@ def test_review_locks_editing_and_tells_the_trainee(
             measure_id=project.measures.get().pk, by=trainee, date=TODAY(), value=1
         )
     with pytest.raises(ValidationError):
-        services.project_review(project_id=project.pk, by=analyst)
+        services.project_review(project_id=project.pk, by=analyst, no_result_reason="Again")
     services.project_reopen(project_id=project.pk, by=analyst)
     project.refresh_from_db()
     assert project.status == Project.Status.ACTIVE
+
+
+def test_a_project_without_a_result_is_reviewed_only_with_a_reason(trainee, analyst):
+    project = make_project(trainee)
+    assert project.verdict == "not_enough_data"
+    with pytest.raises(ValidationError, match="no measurable result yet"):
+        services.project_review(project_id=project.pk, by=analyst, no_result_reason="  ")
+    project.refresh_from_db()
+    assert project.status == Project.Status.ACTIVE
+    services.project_review(
+        project_id=project.pk, by=analyst, no_result_reason="Measure changed owner mid-project"
+    )
+    project.refresh_from_db()
+    assert project.status == Project.Status.REVIEWED
+    event = audit_events_for(project).get(to_status=Project.Status.REVIEWED)
+    assert event.data == {"no_result_reason": "Measure changed owner mid-project"}
+
+
+def test_a_project_with_a_result_is_reviewed_without_a_reason(trainee, analyst):
+    project = make_project(trainee)
+    add_measurements(project, [10])
+    services.project_review(project_id=project.pk, by=analyst)
+    project.refresh_from_db()
+    assert project.status == Project.Status.REVIEWED
 
 
 def test_manager_cannot_review(trainee, manager):

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -392,7 +393,16 @@ def test_trainee_records_baseline_points(client_for, trainee, project):
 
 
 def test_review_by_analyst_and_trainee_sees_it_closed(client_for, analyst, trainee, project):
-    client_for(analyst).post(url("project-review", project.pk), {"comment": "Solid work"})
+    client = client_for(analyst)
+    page = client.get(url("project-detail", project.pk)).content.decode()
+    assert "No measurable result: why?" in page
+    refused = client.post(url("project-review", project.pk), {"comment": "Solid"}, follow=True)
+    assert "no measurable result yet" in refused.content.decode()
+    project.refresh_from_db()
+    assert project.status == "active"
+    client.post(
+        url("project-review", project.pk), {"comment": "Solid", "no_result_reason": "Left early"}
+    )
     project.refresh_from_db()
     assert project.status == "reviewed"
     response = client_for(trainee).get(url("measurement-add", project.pk), follow=True)
@@ -594,3 +604,12 @@ def test_a_megabyte_problem_statement_is_refused_and_nothing_changes(client_for,
     assert "Ensure this value has at most 5000 characters" in response.content.decode()
     project.refresh_from_db()
     assert len(project.problem) < 5000
+
+
+def test_the_home_quick_log_label_names_the_whole_measure(client_for, trainee):
+    name = "Days from application to decision on a street permit"
+    make_project(trainee, measure_name=name)
+    html = client_for(trainee).get(reverse("home")).content.decode()
+    label = re.search(r'<label[^>]*for="quick-log-value"[^>]*>([^<]*)</label>', html)
+    assert label, "no quick-log label"
+    assert label.group(1).startswith(name)

@@ -61,6 +61,16 @@ def test_board_page_shows_change_with_arrow_and_word_not_colour_alone(dataset, a
     assert "Five whys" in html  # Lean tools in use
 
 
+def test_board_links_each_lean_leader_to_their_certificate(dataset, analyst, client_for):
+    rows = {r.trainee.full_name: r for r in board_rows(user=analyst, cohort=dataset.spring)}
+    client = client_for(analyst)
+    html = board(client, dataset.spring).content.decode()
+    ana = reverse("reports:certificate", args=[rows["Ana"].enrollment_id])
+    assert f'href="{ana}">Certificate<span class="visually-hidden"> of Ana</span>' in html
+    assert reverse("reports:certificate", args=[rows["Cleo"].enrollment_id]) not in html
+    assert "Certificate of completion" in client.get(ana).content.decode()
+
+
 def test_the_board_shows_the_latest_private_note_that_says_something(dataset, analyst, client_for):
     project = dataset.projects["Ana"]
     today = timezone.localdate()
@@ -198,7 +208,11 @@ def test_analyst_reviews_from_the_board_and_the_trainee_sees_the_comment(
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(analyst).post(
             reverse("reports:project-review", args=[project.pk]),
-            {"comment": "Good start; keep measuring.", "next": back},
+            {
+                "comment": "Good start; keep measuring.",
+                "no_result_reason": "Data late",
+                "next": back,
+            },
         )
     assert response.status_code == 302
     assert response.url == back
@@ -210,6 +224,29 @@ def test_analyst_reviews_from_the_board_and_the_trainee_sees_the_comment(
         reverse("projects:project-detail", args=[project.pk])
     )
     assert "Good start; keep measuring." in page.content.decode()
+
+
+def test_the_review_dialog_asks_why_without_a_result_and_warns_before_day3(
+    dataset, analyst, client_for
+):
+    cleo, ana = dataset.projects["Cleo"], dataset.projects["Ana"]
+    client = client_for(analyst)
+    html = board(client, dataset.spring).content.decode()
+    assert f'id="no-result-reason-{cleo.pk}"' in html  # not enough data
+    assert f'id="no-result-reason-{ana.pk}"' not in html  # improved
+    assert "Day 3 is not until" not in html  # the spring cohort's Day 3 has passed
+
+    dataset.spring.day3 = timezone.localdate() + dt.timedelta(days=20)
+    dataset.spring.save()
+    html = board(client, dataset.spring).content.decode()
+    assert "Day 3 is not until" in html
+
+    response = client.post(
+        reverse("reports:project-review", args=[cleo.pk]), {"comment": "x"}, follow=True
+    )
+    assert "no measurable result yet" in response.content.decode()
+    cleo.refresh_from_db()
+    assert cleo.status == Project.Status.ACTIVE
 
 
 def test_review_refuses_non_analysts_and_an_outside_next(

@@ -1,0 +1,79 @@
+// Keeps what a person types in a long form in this browser until the form is saved, so a session
+// that ended (signed out in another tab, a rotated CSRF token) loses nothing.
+// <form data-draft="application-new-7"> saves its text fields on every keystroke under that key
+// and puts them back when the same form is shown again. A submit is remembered for the next page:
+// if that page is the form again (with errors), the sign-in page or an error page (marked
+// data-draft-keep), the draft stays; any other page means the save worked, and it is removed.
+(function () {
+  "use strict";
+  var PREFIX = "leanleaders-draft:";
+  var PENDING = "leanleaders-draft-pending";
+  var FIELDS = "textarea, input[type='text']";
+
+  function storage(kind) {
+    try {
+      return window[kind];
+    } catch (error) {
+      return null; // storage switched off: the form still works, only without drafts
+    }
+  }
+  var local = storage("localStorage");
+  var session = storage("sessionStorage");
+  if (!local || !session) {
+    return;
+  }
+
+  function read(key) {
+    try {
+      return JSON.parse(local.getItem(PREFIX + key)) || {};
+    } catch (error) {
+      return {};
+    }
+  }
+
+  function save(form) {
+    var values = {};
+    form.querySelectorAll(FIELDS).forEach(function (field) {
+      if (field.name && field.value) {
+        values[field.name] = field.value;
+      }
+    });
+    local.setItem(PREFIX + form.dataset.draft, JSON.stringify(values));
+  }
+
+  var pending = session.getItem(PENDING);
+  session.removeItem(PENDING);
+  var forms = document.querySelectorAll("form[data-draft]");
+  var shownAgain = Array.prototype.some.call(forms, function (form) {
+    return form.dataset.draft === pending;
+  });
+  if (pending && !shownAgain && !document.querySelector("[data-draft-keep]")) {
+    local.removeItem(PREFIX + pending);
+  }
+
+  forms.forEach(function (form) {
+    var values = read(form.dataset.draft);
+    var restored = false;
+    form.querySelectorAll(FIELDS).forEach(function (field) {
+      if (field.name in values && field.value !== values[field.name]) {
+        field.value = values[field.name];
+        restored = true;
+      }
+    });
+    var notice = form.querySelector("[data-draft-restored]");
+    if (restored && notice) {
+      notice.hidden = false;
+    }
+    form.addEventListener("input", function () {
+      save(form);
+    });
+  });
+  // On the document, after app.js's listener, so a submit cancelled at its confirm() is not one.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.dataset.draft && !event.defaultPrevented) {
+      save(form);
+      session.setItem(PENDING, form.dataset.draft);
+    }
+  });
+})();
