@@ -4,7 +4,7 @@ django-ninja: the OpenAPI schema comes from the same type hints that validate th
 and shape each response, so the schema cannot drift from what the endpoints do."""
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -21,8 +21,16 @@ from projects.policies import visible_projects
 from projects.results import Verdict
 from reporting.selectors import program
 
-# Dates as the app's own forms take them: a range a person means, not year 9999.
-EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+# Dates as the app's own forms take them: a range a person means, not year 9999. The pattern
+# says the same in the schema, which has no minimum for dates, so clients can know it.
+CityDate = Annotated[
+    dt.date,
+    Field(
+        ge=dt.date(2000, 1, 1),
+        le=dt.date(2100, 12, 31),
+        json_schema_extra={"pattern": r"^(20\d\d|2100)-\d\d-\d\d$"},
+    ),
+]
 MAX_ID = 2**31 - 1
 PAGE_SIZE, MAX_PAGE_SIZE = 50, 200
 
@@ -36,7 +44,12 @@ api = NinjaAPI(
     auth=BearerToken(),
 )
 
-ERRORS = {401: schemas.ErrorOut, 404: schemas.ErrorOut, 429: schemas.ErrorOut}
+ERRORS = {
+    401: schemas.ErrorOut,
+    404: schemas.ErrorOut,
+    422: schemas.InvalidOut,
+    429: schemas.ErrorOut,
+}
 
 
 class Pages(PaginationBase):
@@ -85,12 +98,8 @@ def department_get(request: HttpRequest, department_id: int = Path(..., ge=1, le
 
 class CohortQuery(Schema):
     status: Literal[tuple(Cohort.Status.values)] | None = None  # type: ignore[valid-type]
-    starts_from: dt.date | None = Field(
-        None, ge=EARLIEST, le=LATEST, description="Day 1 on or after"
-    )
-    starts_to: dt.date | None = Field(
-        None, ge=EARLIEST, le=LATEST, description="Day 1 on or before"
-    )
+    starts_from: CityDate | None = Field(None, description="Day 1 on or after")
+    starts_to: CityDate | None = Field(None, description="Day 1 on or before")
 
 
 @api.get("/cohorts/", response={200: list[schemas.CohortOut], **ERRORS})
@@ -138,9 +147,11 @@ def project_get(request: HttpRequest, project_id: int = Path(..., ge=1, le=MAX_I
 
 
 class ProgramQuery(Schema):
-    date_from: dt.date | None = Field(None, ge=EARLIEST, le=LATEST)
-    date_to: dt.date | None = Field(None, ge=EARLIEST, le=LATEST)
-    cohort: list[int] = Field([], description="Repeat for several cohorts")
+    date_from: CityDate | None = Field(None, description="Applications created on or after")
+    date_to: CityDate | None = Field(None, description="Applications created on or before")
+    cohort: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(
+        [], description="Repeat for several cohorts"
+    )
     department: int | None = Field(None, ge=1, le=MAX_ID)
 
 
@@ -163,7 +174,7 @@ def program_figures(request: HttpRequest, filters: Query[ProgramQuery]) -> Any:
     report_filters = program.ReportFilters(
         date_from=filters.date_from,
         date_to=filters.date_to,
-        cohort_ids=tuple(c for c in filters.cohort if 0 < c <= MAX_ID),
+        cohort_ids=tuple(filters.cohort),
         department_id=filters.department,
     )
     return program.program_figures(projects=projects, filters=report_filters)

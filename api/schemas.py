@@ -3,11 +3,14 @@ named here, so no private text (application answers, coaching, notes) can slip o
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
+from django.conf import settings
 from ninja import Schema
 from pydantic import Field
 
 from api.selectors import lean_tools
+from cohorts.models import Cohort
 from projects.models import Measure, Project
 
 
@@ -24,12 +27,27 @@ class CohortOut(Schema):
     day1: dt.date
     day2: dt.date
     day3: dt.date
-    start_time: dt.time
-    end_time: dt.time
+    # Wall-clock times in the city's time zone. Not JSON Schema "time", which needs an offset:
+    # the offset changes with daylight saving, the time of day does not.
+    start_time: str = Field(pattern=r"^\d{2}:\d{2}$", description="HH:MM, the city's local time")
+    end_time: str = Field(pattern=r"^\d{2}:\d{2}$", description="HH:MM, the city's local time")
+    time_zone: str = Field(description="The city's time zone, e.g. America/Los_Angeles")
     location: str
     seats: int = Field(validation_alias="capacity")
     seats_taken: int = Field(description="Seats held or offered")
     waitlisted: int = Field(validation_alias="waiting")
+
+    @staticmethod
+    def resolve_start_time(cohort: Cohort) -> str:
+        return cohort.start_time.strftime("%H:%M")
+
+    @staticmethod
+    def resolve_end_time(cohort: Cohort) -> str:
+        return cohort.end_time.strftime("%H:%M")
+
+    @staticmethod
+    def resolve_time_zone(cohort: Cohort) -> str:
+        return settings.TIME_ZONE
 
 
 class MeasureOut(Schema):
@@ -110,3 +128,9 @@ class ProgramOut(Schema):
 
 class ErrorOut(Schema):
     detail: str
+
+
+class InvalidOut(Schema):
+    """A query the API refused: each entry names the parameter (`loc`) and says why (`msg`)."""
+
+    detail: list[dict[str, Any]]

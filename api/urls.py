@@ -1,19 +1,40 @@
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
 from django.middleware.http import ConditionalGetMiddleware
 from django.urls import URLPattern, URLResolver, include, path
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.decorators import decorator_from_middleware
 
 from api import views
 from api.api import api
 
-# ETag on every answer, and 304 to a poll whose If-None-Match still matches: a dashboard that
-# asks every minute downloads a figure only when it changed.
+View = Callable[..., HttpResponse]
 conditional = decorator_from_middleware(ConditionalGetMiddleware)
 
 
-def _conditional(patterns: list[URLPattern | URLResolver]) -> list[URLPattern | URLResolver]:
+def polled(view: View) -> View:
+    """An ETag on every answer and 304 to a poll whose If-None-Match still matches, so a
+    dashboard that asks every minute downloads a figure only when it changed. The answer
+    depends on the token, so shared caches keep none of it and clients always revalidate."""
+
+    @conditional
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        patch_cache_control(response, private=True, no_cache=True)
+        patch_vary_headers(response, ("Authorization",))
+        return response
+
+    return wrapper
+
+
+def _polled(patterns: list[URLPattern | URLResolver]) -> list[URLPattern | URLResolver]:
     for pattern in patterns:
         if isinstance(pattern, URLPattern):
-            pattern.callback = conditional(pattern.callback)
+            pattern.callback = polled(pattern.callback)
     return patterns
 
 
@@ -24,6 +45,6 @@ tokens = [
 ]
 
 urlpatterns = [
-    path("v1/", include((_conditional(v1_patterns), v1_app), namespace=v1_namespace)),
+    path("v1/", include((_polled(v1_patterns), v1_app), namespace=v1_namespace)),
     path("tokens/", include((tokens, "api"), namespace="api")),
 ]

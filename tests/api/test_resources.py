@@ -90,9 +90,11 @@ def test_bad_filters_answer_422_with_the_reason(api_client, dataset, query):
     assert response.json()["detail"][0]["msg"]
 
 
-def test_out_of_range_dates_are_refused(api_client, dataset):
-    response = api_client.get(f"{V1}/program/?date_to=9999-12-31")
+@pytest.mark.parametrize("query", ["date_to=9999-12-31", "date_from=1999-12-31", "cohort=0"])
+def test_out_of_range_figures_filters_are_refused(api_client, dataset, query):
+    response = api_client.get(f"{V1}/program/?{query}")
     assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][0] == "query"
 
 
 def test_unknown_object_answers_404(api_client, dataset):
