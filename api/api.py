@@ -7,15 +7,17 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, NinjaAPI, Path, Query, Schema
+from ninja.errors import Throttled
 from ninja.pagination import PaginationBase, paginate
 
 from api import schemas, selectors
 from api.auth import BearerToken, open_data
 from api.models import ApiToken
 from cohorts.models import Cohort
+from leanleaders.models import User
 from projects.models import Project
 from projects.policies import visible_projects
 from projects.results import Verdict
@@ -79,9 +81,18 @@ class Pages(PaginationBase):
         }
 
 
-def _owner(request: HttpRequest) -> Any:
-    token = request.auth  # type: ignore[attr-defined]
-    assert isinstance(token, ApiToken)  # noqa: S101 - every route but /program/ needs a token
+@api.exception_handler(Throttled)
+def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    """429 with Retry-After, so a well-behaved client knows when to come back."""
+    response = api.create_response(request, {"detail": str(exc)}, status=429)
+    if exc.wait:
+        response["Retry-After"] = str(exc.wait)
+    return response
+
+
+def _owner(request: HttpRequest) -> User:
+    # Every route but /program/ takes only a bearer token, so `auth` is the token's row.
+    token: ApiToken = request.auth  # type: ignore[attr-defined]
     return token.owner
 
 
