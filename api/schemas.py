@@ -120,7 +120,8 @@ class FiguresOut(Schema):
 
 
 class ProgramOut(Schema):
-    computed_at: dt.datetime
+    # No "computed at": the figures are computed on every call, and a timestamp would change
+    # the ETag of figures that did not change.
     total: FiguresOut
     by_department: list[FiguresOut]
     by_cohort: list[FiguresOut]

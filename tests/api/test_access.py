@@ -134,14 +134,20 @@ def test_the_limit_is_per_token(settings, analyst, token):
     assert bearer(other).get(PROGRAM).status_code == 200
 
 
-def test_a_poll_with_if_none_match_gets_304(api_client, dataset):
-    first = api_client.get(PROJECTS)
+@pytest.mark.parametrize(
+    "url", [PROJECTS, PROGRAM, "/api/v1/cohorts/", "/api/v1/departments/", "/api/v1/schema/"]
+)
+def test_a_poll_with_if_none_match_gets_304(api_client, dataset, url):
+    first = api_client.get(url)
     etag = first["ETag"]
     assert etag
-    again = api_client.get(PROJECTS, headers={"if-none-match": etag})
+    again = api_client.get(url, headers={"if-none-match": etag})
     assert again.status_code == 304
     assert again.content == b""
-    # A change to the data changes the tag.
+
+
+def test_a_change_to_the_data_changes_the_tag(api_client, dataset):
+    etag = api_client.get(PROJECTS)["ETag"]
     project = dataset.projects["Ana"]
     project.title = "Faster permits"
     project.save()
