@@ -20,7 +20,8 @@ CohortStatus = Cohort.Status
 UPCOMING, CURRENT, PAST = "upcoming", "current", "past"
 
 
-def _with_counts(cohorts: QuerySet[Cohort]) -> QuerySet[Cohort]:
+def with_seat_counts(cohorts: QuerySet[Cohort]) -> QuerySet[Cohort]:
+    """Each cohort with `seats_taken` (seats held or offered) and `waiting`."""
     return cohorts.annotate(
         seats_taken=Count(
             "enrollments", filter=Q(enrollments__status__in=Enrollment.SEAT_STATUSES)
@@ -48,7 +49,7 @@ def cohort_list(*, user: User, when: str = UPCOMING) -> QuerySet[Cohort]:
     """Upcoming: planned/open and not started. Current: in progress, or whose Day 1 has come.
     Past: completed or cancelled."""
     today = timezone.localdate()
-    cohorts = _with_counts(policies.visible_cohorts(user))
+    cohorts = with_seat_counts(policies.visible_cohorts(user))
     not_started = Q(status__in=Cohort.PLACEABLE_STATUSES)
     if when == CURRENT:
         return cohorts.filter(
@@ -133,7 +134,7 @@ def enrollment_names(*, cohort: Cohort) -> dict[int, str]:
 
 def placeable_cohorts() -> QuerySet[Cohort]:
     """Cohorts an analyst can place people in, soonest first, with seats and waitlist counts."""
-    return _with_counts(Cohort.objects.filter(status__in=Cohort.PLACEABLE_STATUSES)).order_by(
+    return with_seat_counts(Cohort.objects.filter(status__in=Cohort.PLACEABLE_STATUSES)).order_by(
         "day1", "pk"
     )
 

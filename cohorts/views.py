@@ -140,7 +140,7 @@ def schedule_propose(request: AuthenticatedHttpRequest) -> JsonResponse:
 @login_required
 def cohort_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    cohort = get_object_or_404(selectors._with_counts(policies.visible_cohorts(user)), pk=pk)
+    cohort = get_object_or_404(selectors.with_seat_counts(policies.visible_cohorts(user)), pk=pk)
     manage = policies.can_manage_cohorts(user)
     if is_trainee(user):
         return redirect("cohorts:my-cohort")

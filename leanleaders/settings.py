@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "projects",
     "coaching",
     "reporting",
+    "corsheaders",
+    "ninja",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -59,6 +62,7 @@ MIDDLEWARE = [
     "leanleaders.observability.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -210,6 +214,14 @@ LEANLEADERS_WAITLIST_OFFER_HOURS = env.int("LEANLEADERS_WAITLIST_OFFER_HOURS", d
 LEANLEADERS_WORKDAY_CLOSES_AT = dt.time.fromisoformat(
     env.str("LEANLEADERS_WORKDAY_CLOSES_AT", default="17:00")
 )
+# The read API (api/): calls per token per minute; origins allowed to call it from a browser
+# (none by default); and whether the aggregate figures are open data, readable without a token.
+LEANLEADERS_API_CALLS_PER_MINUTE = env.int("LEANLEADERS_API_CALLS_PER_MINUTE", default=120)
+CORS_ALLOWED_ORIGINS = env.list("LEANLEADERS_API_CORS_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/v1/"
+CORS_ALLOW_METHODS = ["GET", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified"]
+LEANLEADERS_API_OPEN_DATA = env.bool("LEANLEADERS_API_OPEN_DATA", default=False)
 LEANLEADERS_NOT_COACHED_DAYS = env.int("LEANLEADERS_NOT_COACHED_DAYS", default=14)
 LEANLEADERS_PROGRESS_NUDGE_DAYS = env.int("LEANLEADERS_PROGRESS_NUDGE_DAYS", default=7)
 

@@ -77,6 +77,7 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("coaching/", include("coaching.urls")),
     path("reports/", include("reporting.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -198,10 +198,15 @@ def report_applications(filters: ReportFilters) -> QuerySet[Application]:
 
 
 def program_report(*, user: User, filters: ReportFilters) -> ProgramReport:
-    """The program's figures for analysts, computed on every request in six queries whatever
-    the city's size. Thousands of applications, seats and attendance marks are read as plain
-    values, not model instances: building the instances was most of the report's time. Projects'
-    outcomes are their stored verdicts and gains."""
+    """The program's figures for analysts, over the projects the user may see."""
+    return program_figures(projects=visible_projects(user), filters=filters)
+
+
+def program_figures(*, projects: QuerySet[Project], filters: ReportFilters) -> ProgramReport:
+    """The program's figures over the given projects, computed on every request in six queries
+    whatever the city's size. Thousands of applications, seats and attendance marks are read as
+    plain values, not model instances: building the instances was most of the report's time.
+    Projects' outcomes are their stored verdicts and gains."""
     computed_at = timezone.now()
     today = timezone.localdate()
     applications = list(
@@ -251,7 +256,7 @@ def program_report(*, user: User, filters: ReportFilters) -> ProgramReport:
         cohort_of[application_id] = cohort
         if day is not None:
             marks[application_id][day] = mark
-    projects = visible_projects(user).filter(application_id__in=chosen)
+    projects = projects.filter(application_id__in=chosen)
     by_project = project_outcomes(projects=projects)
     outcomes = {
         application_id: ProjectOutcome(

@@ -33,8 +33,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PER_PATTERN = 2
 MAX_PAGES = 90
-# Not pages: signing out, Django's own admin (not part of the product's pages), static files.
-SKIP_PREFIXES = ("/admin/", "/static/", "/media/", "/accounts/logout/")
+# Not pages: signing out, Django's own admin and the API's Swagger UI (neither is part of the
+# product's pages), static files.
+SKIP_PREFIXES = ("/admin/", "/api/v1/", "/static/", "/media/", "/accounts/logout/")
 SKIP_NAMES = {"logout", "activate", "password_reset_confirm"}
 
 ROLES = {
@@ -71,6 +72,7 @@ MUST_SCAN = {
         "coaching:conversation-create",
         "people",
         "outbox",
+        "api:token-list",
     },
     "new-trainee": {"home", "applications:application-create", "applications:application-list"},
 }

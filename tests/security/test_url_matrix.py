@@ -244,6 +244,25 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "reports:certificate": {**OWNER_AND_STAFF, "manager": MISSING},
     # Only a Lean Leader's certificate is a PDF; this enrollment has not finished yet.
     "reports:certificate-pdf": only({}, MISSING),
+    "api:token-list": ANALYSTS,
+    "api:token-revoke": {**ANALYSTS, "analyst": REDIRECT},
+    # The read API takes a bearer token only: a signed-in session (and its cookie, which a
+    # cross-site page could send) reads nothing. The schema and its docs are public.
+    "api-v1:api-root": dict.fromkeys(ROLES, MISSING),
+    "api-v1:openapi-json": PUBLIC,
+    "api-v1:openapi-view": PUBLIC,
+    **{
+        f"api-v1:{name}": dict.fromkeys(ROLES, 401)
+        for name in (
+            "department_list",
+            "department_get",
+            "cohort_list",
+            "cohort_get",
+            "project_list",
+            "project_get",
+            "program_figures",
+        )
+    },
 }
 
 
@@ -342,6 +361,9 @@ def world(trainee, manager, other_trainee, other_dept_manager, analyst, tmp_path
 
     conversation = log_conversation(project, analyst, private_notes="private")
     coaching_request = CoachingRequest.objects.create(project=project, requested_by=trainee)
+    from api.services import api_token_create
+
+    api_token, _secret = api_token_create(by=analyst, name="Dashboard")
     return World(
         application=application,
         objects={
@@ -362,6 +384,9 @@ def world(trainee, manager, other_trainee, other_dept_manager, analyst, tmp_path
             "request_id": coaching_request,
             "reports": cohort,
             "enrollment_id": enrollment,
+            "api": api_token,
+            "department_id": project.department,
+            "cohort_id": cohort,
         },
     )
 
