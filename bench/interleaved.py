@@ -23,7 +23,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from statistics import quantiles
 from zoneinfo import ZoneInfo
@@ -38,11 +37,9 @@ from bench.run import (
     ROOT,
     VENV_BIN,
     WORKERS,
-    django_env,
     load_average,
     sign_in,
-    start_gunicorn,
-    wait_for_quiet,
+    start_on_a_quiet_machine,
     worker_rss_mb,
 )
 
@@ -80,16 +77,7 @@ def run(args: argparse.Namespace) -> str:
     subjects = json.loads((OUT / "subjects.json").read_text())
     if "trainees" not in subjects:
         raise SystemExit("The dataset predates the interleaved run: run `bench.generate` again.")
-    print("Waiting for a quiet machine (load average below 1.0) …", flush=True)
-    load_before = wait_for_quiet(args.wait)
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=django_env(),
-        check=True,
-        timeout=120,
-    )
-    server = start_gunicorn()
+    load_before, server = start_on_a_quiet_machine(args.wait)
     try:
         emails = {
             *(t["email"] for t in subjects["trainees"]),

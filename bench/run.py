@@ -82,6 +82,21 @@ def start_gunicorn() -> subprocess.Popen:
     raise SystemExit("gunicorn did not answer within 30 s; see bench/out/gunicorn.log")
 
 
+def start_on_a_quiet_machine(wait: int) -> tuple[float, subprocess.Popen]:
+    """Wait (up to `wait` seconds) for quiet, collect the static files, start gunicorn; the load
+    average before, and the server."""
+    print("Waiting for a quiet machine (load average below 1.0) …", flush=True)
+    load_before = wait_for_quiet(wait)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=django_env(),
+        check=True,
+        timeout=120,
+    )
+    return load_before, start_gunicorn()
+
+
 def sign_in(email: str, password: str) -> str:
     """Post the login form like a browser (CSRF token included); return the session key."""
     session = requests.Session()
@@ -180,16 +195,7 @@ def main(argv: list[str] | None = None) -> None:
     subjects = json.loads(subjects_file.read_text())
     pages = [p for p in PAGES if not args.only or p.name in args.only]
 
-    print("Waiting for a quiet machine (load average below 1.0) …", flush=True)
-    load_before = wait_for_quiet(args.wait)
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=django_env(),
-        check=True,
-        timeout=120,
-    )
-    server = start_gunicorn()
+    load_before, server = start_on_a_quiet_machine(args.wait)
     try:
         sessions = {
             role: sign_in(subjects[role], subjects["password"])
