@@ -19,7 +19,6 @@ import logging
 import os
 import signal
 import smtplib
-import subprocess
 import sys
 import time
 import uuid
@@ -28,6 +27,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.worker import start_smtp_worker  # noqa: E402
 
 DB_NAME = "leanleaders_bench_mail"
 PG = "postgres://postgres@127.0.0.1:5432"
@@ -93,37 +94,7 @@ def deliver_with_worker(smtp_port: int, expected: int, deadline: float) -> float
 
     from leanleaders.models import OutboxEmail
 
-    env = {
-        **os.environ,
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(smtp_port),
-    }
-    log = ROOT / "bench" / "out" / "mail-worker.log"
-    log.parent.mkdir(exist_ok=True)
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "leanleaders",
-            "worker",
-            "-Q",
-            QUEUE,
-            "--concurrency",
-            "2",
-            "--loglevel",
-            "WARNING",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    worker = start_smtp_worker(queue=QUEUE, smtp_port=smtp_port, log_name="mail-worker.log")
     try:
         while time.monotonic() < deadline:
             if OutboxEmail.objects.filter(status="sent").count() >= expected:
