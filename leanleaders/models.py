@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Department(models.Model):
@@ -76,6 +77,27 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text="The department this person works in.",
     )
     job_title = models.CharField(max_length=150, blank=True)
+    # From the city's HR export (issue 20): the reporting line and the HR system's key.
+    employee_id = models.CharField(
+        max_length=32,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("The HR system's id for this person; the key the org import matches on."),
+    )
+    supervisor = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="direct_reports",
+        help_text=_("Who this person reports to; their sign-offs go here first."),
+    )
+    # Null for people the HR export has never listed (sign-up, just-in-time SSO accounts), so
+    # analysts can tell them apart.
+    org_synced_at = models.DateTimeField(
+        _("last seen in the org data"), null=True, blank=True, editable=False
+    )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(
         default=False, help_text="May sign in to the admin site (analysts)."
