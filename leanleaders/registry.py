@@ -8,7 +8,8 @@ contributions in its own `apps.py`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 # The program's stages, in the order their contributions are shown and run. "people" is the
@@ -34,3 +35,20 @@ class StageRegistry(Generic[T]):
     def __iter__(self) -> Iterator[T]:
         for stage in STAGES:
             yield from self._items.get(stage, ())
+
+
+@dataclass(frozen=True)
+class OrgChanges:
+    """What one org-data import changed, handed to each stage inside the import's transaction so
+    open work follows the org chart (an application waiting on a supervisor who no longer
+    supervises the applicant moves to the new one)."""
+
+    # (person id, old supervisor id, new supervisor id) for each person whose supervisor changed.
+    supervisor_changes: tuple[tuple[int, int | None, int | None], ...] = ()
+    # People the import deactivated.
+    deactivated_ids: tuple[int, ...] = ()
+
+
+# Each stage registers `listener(changes: OrgChanges, *, by: User) -> None`; the import calls
+# them in stage order after applying its rows, in the same transaction.
+org_change_listeners: StageRegistry[Callable[..., None]] = StageRegistry()
