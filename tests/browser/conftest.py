@@ -83,17 +83,55 @@ def screenshot(page):
     return take
 
 
+# What a page scrolled sideways by, and the elements that stick out (none inside a box that
+# scrolls or clips on its own, such as a wide table's): an empty list when nothing does.
+OVERFLOW_JS = """() => {
+  const root = document.scrollingElement;
+  if (root.scrollWidth <= innerWidth + 1) return [];
+  const clipped = el => {
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (getComputedStyle(up).overflowX !== "visible") return true;
+    }
+    return false;
+  };
+  const culprits = [...document.querySelectorAll("body *")]
+    .filter(el => el.getBoundingClientRect().right > innerWidth + 1 && !clipped(el));
+  return [`page is ${root.scrollWidth}px wide`, ...culprits.slice(-3)
+    .map(el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+      + (typeof el.className === "string" && el.className ? "." + el.className.split(" ")[0] : "")
+      + " " + (el.innerText || "").slice(0, 40))];
+}"""
+
+
+def horizontal_overflow(page) -> list[str]:
+    """Why the current page needs horizontal scrolling at its viewport's width, or []."""
+    return page.evaluate(OVERFLOW_JS)
+
+
+# Best-practice rules on top of WCAG's: a screen reader's list of landmarks is only useful when
+# no two of them have the same name (two "Trainees" regions, two unnamed navigations).
+AXE_LANDMARK_RULES = (
+    "landmark-unique",
+    "landmark-no-duplicate-banner",
+    "landmark-no-duplicate-contentinfo",
+    "landmark-no-duplicate-main",
+)
+
+
 @pytest.fixture
 def axe(page):
-    """axe() runs axe-core (WCAG 2.2 A/AA rules) on the current page and returns violations."""
+    """axe() runs axe-core (WCAG 2.2 A/AA rules, and unique landmark names) on the current page
+    and returns violations."""
     source = AXE_JS.read_text()
+    rules = {rule: {"enabled": True} for rule in AXE_LANDMARK_RULES}
 
     def run() -> list[dict]:
         # Evaluated through the DevTools protocol, so the page's CSP stays in force.
         page.evaluate(source)
         result = page.evaluate(
-            """async () => await axe.run(document, {runOnly: {type: 'tag',
-                values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"""
+            """async (rules) => await axe.run(document, {runOnly: {type: 'tag',
+                values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}, rules})""",
+            rules,
         )
         return [
             {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}

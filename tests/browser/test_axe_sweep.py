@@ -9,7 +9,9 @@ into other pages are skipped: the fragments are scanned inside the page that loa
 
 On each page, forms with required fields are also submitted empty (browser validation off) and the
 page showing the errors is scanned. A trainee with no application yet shows the empty states.
-Violations are reported with the URL, the rule and the elements, and a screenshot is saved.
+Every page is also laid out 320 pixels wide (WCAG 1.4.10's reflow width), where nothing may make
+it scroll sideways. Violations are reported with the URL, the rule and the elements, and a
+screenshot is saved.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from django.urls import Resolver404, resolve, reverse
 
 from leanleaders.demo import DEMO_PASSWORD
 from leanleaders.models import Department, User
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, horizontal_overflow
 from tests.factories import TEST_PASSWORD, TraineeFactory
 from tests.security.test_url_matrix import named_patterns
 
@@ -33,6 +35,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PER_PATTERN = 2
 MAX_PAGES = 90
+WIDE = {"width": 1280, "height": 900}  # the browser context's viewport (conftest)
+NARROW = {"width": 320, "height": 640}
 # Not pages: signing out, Django's own admin and the API's Swagger UI (neither is part of the
 # product's pages), static files.
 SKIP_PREFIXES = ("/admin/", "/api/v1/", "/static/", "/media/", "/accounts/logout/")
@@ -125,6 +129,19 @@ def _scan(page, axe, screenshot, sweep: Sweep, label: str) -> None:
         )
 
 
+def _check_reflow(page, screenshot, sweep: Sweep, label: str) -> None:
+    """Lay the page out 320 pixels wide; it must not scroll sideways there."""
+    page.set_viewport_size(NARROW)
+    try:
+        wide = horizontal_overflow(page)
+        if wide:
+            slug = label.strip("/").replace("/", "_").replace("?", "_") or "home"
+            screenshot(f"reflow-{sweep.role}-{slug}"[:120])
+            sweep.violations.append(f"{sweep.role} {label}: scrolls sideways at 320 px: {wide}")
+    finally:
+        page.set_viewport_size(WIDE)
+
+
 def _submit_forms_empty(page, axe, screenshot, sweep: Sweep, path: str) -> None:
     """Submit each form that has required fields with nothing in them, and scan the errors."""
     count = page.locator("main form[method=post]:has([required])").count()
@@ -181,6 +198,7 @@ def sweep_role(page, axe, screenshot, live_server, role: str) -> Sweep:
         name = sweep.url_name(urlsplit(path).path)
         sweep.scanned.add(name)
         _scan(page, axe, screenshot, sweep, path)
+        _check_reflow(page, screenshot, sweep, path)
         # Links, and form targets: some forms have a page of their own (GET shows the form).
         queue.extend(
             page.eval_on_selector_all(

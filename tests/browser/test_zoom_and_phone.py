@@ -1,9 +1,11 @@
-"""Key pages of each role at 200% zoom and on a 375-pixel-wide phone (WCAG 1.4.4 and 1.4.10).
+"""Key pages of each role at 200% zoom, on a 375-pixel-wide phone and at 320 pixels (WCAG 1.4.4
+and 1.4.10).
 
 A 1280-pixel-wide window at 200% zoom lays out like a 640-pixel-wide one, so "200% zoom" is a
-640x450 viewport drawn at twice the pixel density. On both sizes nothing may need horizontal
-scrolling (wide tables scroll inside their own box), and a screenshot of every page is saved in
-test-artifacts/ as zoom-<role>-<page>.png and phone-<role>-<page>.png.
+640x450 viewport drawn at twice the pixel density; 320 pixels is the width WCAG's reflow rule
+names (a 1280-pixel window at 400%). On every size nothing may need horizontal scrolling (wide
+tables scroll inside their own box), and a screenshot of every page is saved in test-artifacts/
+as zoom-<role>-<page>.png, phone-<role>-<page>.png and narrow-<role>-<page>.png.
 """
 
 from __future__ import annotations
@@ -17,31 +19,15 @@ from cohorts.models import Cohort, Enrollment
 from leanleaders.demo import DEMO_PASSWORD
 from leanleaders.models import User
 from projects.models import Project
-from tests.browser.conftest import ARTIFACTS, save_screenshot
+from tests.browser.conftest import ARTIFACTS, horizontal_overflow, save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SIZES = {
     "phone": {"viewport": {"width": 375, "height": 800}, "device_scale_factor": 1},
     "zoom": {"viewport": {"width": 640, "height": 450}, "device_scale_factor": 2},
+    "narrow": {"viewport": {"width": 320, "height": 640}, "device_scale_factor": 1},
 }
-
-OVERFLOW = """() => {
-  const root = document.scrollingElement;
-  if (root.scrollWidth <= innerWidth + 1) return [];
-  const clipped = el => {
-    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
-      if (getComputedStyle(up).overflowX !== "visible") return true;
-    }
-    return false;
-  };
-  const culprits = [...document.querySelectorAll("body *")]
-    .filter(el => el.getBoundingClientRect().right > innerWidth + 1 && !clipped(el));
-  return [`page is ${root.scrollWidth}px wide`, ...culprits.slice(-3)
-    .map(el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
-      + (typeof el.className === "string" && el.className ? "." + el.className.split(" ")[0] : "")
-      + " " + (el.innerText || "").slice(0, 40))];
-}"""
 
 
 def key_pages(role: str, user: User) -> dict[str, str]:
@@ -54,6 +40,7 @@ def key_pages(role: str, user: User) -> dict[str, str]:
             "application": reverse("applications:application-detail", args=[application.pk]),
             "my-cohort": reverse("cohorts:my-cohort"),
             "project": reverse("projects:project-detail", args=[project.pk]),
+            "a3": reverse("projects:project-a3", args=[project.pk]),
             "log-measurement": reverse("projects:measurement-add", args=[project.pk]),
             "progress-form": reverse("projects:progress-add", args=[project.pk]),
             "timeline": reverse("coaching:project-timeline", args=[project.pk]),
@@ -79,6 +66,8 @@ def key_pages(role: str, user: User) -> dict[str, str]:
         "attendance": reverse("cohorts:cohort-attendance", args=[cohort.pk, 1]),
         "projects": reverse("projects:project-list"),
         "project": reverse("projects:project-detail", args=[project.pk]),
+        "a3": reverse("projects:project-a3", args=[project.pk]),
+        "board": reverse("reports:cohort-board", args=[cohort.pk]),
         "coaching": reverse("coaching:overview"),
         "people": reverse("people"),
         "outbox": reverse("outbox"),
@@ -104,7 +93,7 @@ def test_key_pages_fit_a_phone_and_200_percent_zoom(browser, live_server, role):
             response = page.goto(live_server.url + path)
             assert response.ok, f"{path}: {response.status}"
             save_screenshot(page, ARTIFACTS / f"{size}-{role}-{name}.png")
-            wide = page.evaluate(OVERFLOW)
+            wide = horizontal_overflow(page)
             if wide:
                 overflowing.append(f"{size} {path}: wider than the screen: {wide}")
         context.close()
