@@ -16,6 +16,7 @@ from leanleaders.mail import (
     outbox_new_claim,
     outbox_publish,
     outbox_send,
+    outbox_send_batch,
 )
 from leanleaders.models import OutboxEmail
 
@@ -38,19 +39,19 @@ def send_outbox_email_task(self, outbox_id: int) -> bool:
 
 @shared_task(acks_late=True)
 def send_outbox_emails_task(outbox_ids: list[int]) -> int:
-    """Send a batch over this process's kept SMTP connection, each message under its own claim.
-    A message the server refuses goes on to `send_outbox_email_task`, which retries it with
-    backoff; the rest of the batch carries on. Returns how many this task sent."""
-    sent = 0
-    for outbox_id in outbox_ids:
-        claim = outbox_new_claim()
-        try:
-            sent += outbox_send(outbox_id=outbox_id, claim=claim)
-        except (smtplib.SMTPException, OSError) as exc:
-            outbox_mark_failed(outbox_id=outbox_id, claim=claim, error=repr(exc), final=False)
-            send_outbox_email_task.apply_async(
-                (outbox_id,), countdown=settings.LEANLEADERS_SMTP_RETRY_BASE_SECONDS
-            )
+    """Send a batch over this process's kept SMTP connection under one claim
+    (`outbox_send_batch`). A message the server refuses goes on to `send_outbox_email_task`,
+    which retries it with backoff; the rest of the batch carries on. Returns how many this task
+    sent."""
+    claim = outbox_new_claim()
+    sent, refused = outbox_send_batch(outbox_ids=outbox_ids, claim=claim)
+    for failure in refused:
+        outbox_mark_failed(
+            outbox_id=failure.outbox_id, claim=claim, error=repr(failure.error), final=False
+        )
+        send_outbox_email_task.apply_async(
+            (failure.outbox_id,), countdown=settings.LEANLEADERS_SMTP_RETRY_BASE_SECONDS
+        )
     return sent
 
 

@@ -1,4 +1,5 @@
-"""Delivering the outbox: a claim before SMTP, one kept SMTP connection, the sweeper's rule."""
+"""Delivering the outbox: a claim before SMTP (one per batch, renewed as it goes), one kept SMTP
+connection, the sweeper's rule."""
 
 from __future__ import annotations
 
@@ -178,3 +179,56 @@ def test_the_25_emails_of_a_cancelled_cohort_are_published_as_one_task(
             sorted(cancelled.values_list("pk", flat=True)),
         )
     ]
+
+
+def test_a_batch_is_claimed_at_once_and_costs_one_query_more_per_message():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(count: int, prefix: str) -> int:
+        rows = [queue(f"{prefix}:{n}", to=f"{prefix}{n}@sfgov.org") for n in range(count)]
+        with CaptureQueriesContext(connection) as captured:
+            assert send_outbox_emails_task([row.pk for row in rows]) == count
+        return len(captured.captured_queries)
+
+    # The claim (one UPDATE and one SELECT for the whole batch), then one UPDATE per message.
+    assert queries_for(8, "eight") - queries_for(3, "three") == 5
+    assert set(OutboxEmail.objects.values_list("status", flat=True)) == {S.SENT}
+
+
+def test_a_batch_skips_what_someone_else_is_sending_and_what_is_sent():
+    sent, live, waiting = queue("done"), queue("live", to="live@sfgov.org"), queue("waiting")
+    OutboxEmail.objects.filter(pk=sent.pk).update(status=S.SENT)
+    claimed(live, seconds_ago=5)
+    assert send_outbox_emails_task([sent.pk, live.pk, waiting.pk]) == 1
+    assert [m.to for m in sent_mail.outbox] == [["pat@sfgov.org"]]
+    live.refresh_from_db()
+    assert (live.status, live.claimed_by) == (S.SENDING, "elsewhere/1/abc")
+
+
+def test_a_long_batch_renews_its_claims_and_leaves_what_it_lost(settings, monkeypatch):
+    from leanleaders import mail
+
+    # Every claim counts as old: the batch renews before each message.
+    settings.EMAIL_TIMEOUT = 0
+    rows = [queue(f"long:{n}", to=f"person{n}@sfgov.org") for n in range(4)]
+    delivered = mail._smtp_deliver
+    renewed_at: list[dt.datetime] = []
+
+    def deliver(message):
+        renewed_at.append(OutboxEmail.objects.get(pk=rows[-1].pk).claimed_at)
+        if len(renewed_at) == 2:  # meanwhile, a sweep handed the third message to another worker
+            claimed(rows[2], seconds_ago=0)
+        delivered(message)
+
+    monkeypatch.setattr(mail, "_smtp_deliver", deliver)
+    assert send_outbox_emails_task([row.pk for row in rows]) == 3
+    assert [m.to[0] for m in sent_mail.outbox] == [
+        "person0@sfgov.org",
+        "person1@sfgov.org",
+        "person3@sfgov.org",
+    ]
+    assert renewed_at == sorted(renewed_at)
+    assert len(set(renewed_at)) == 3
+    statuses = dict(OutboxEmail.objects.values_list("dedupe_key", "status"))
+    assert statuses == {"long:0": S.SENT, "long:1": S.SENT, "long:2": S.SENDING, "long:3": S.SENT}
