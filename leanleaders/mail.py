@@ -4,8 +4,9 @@
 `<name>.html`), stores it as an `OutboxEmail` row in the caller's transaction and asks Celery to
 send it once that transaction commits (with the rest of the request's sends, in tasks of up to
 100). The row's unique `dedupe_key` makes a repeated call a no-op, and a broker outage only
-delays the send: the sweeper picks up rows that are still pending. A worker claims each row
-before it talks to SMTP and sends over one kept connection (`outbox_send`).
+delays the send: the sweeper picks up rows that are still pending. A worker claims a batch's
+rows in one update before it talks to SMTP, sends them over one kept connection and marks each
+sent as the server accepts it (`outbox_send_batch`; `outbox_send` for a single retry).
 """
 
 from __future__ import annotations
