@@ -12,6 +12,7 @@ from pydantic import Field
 from api.selectors import lean_tools
 from cohorts.models import Cohort
 from projects.models import Measure, Project
+from reporting.selectors.program import Figures
 
 
 class DepartmentOut(Schema):
@@ -99,32 +100,14 @@ class ProjectOut(Schema):
         return lean_tools(project)
 
 
-class FiguresOut(Schema):
-    label: str
-    applied: int
-    accepted: int
-    completed: int
-    finished: int
-    completion_rate: Decimal | None
-    projects: int
-    measured: int
-    improved: int
-    no_change: int
-    worse: int
-    no_data: int
-    median_improvement: Decimal | None
-    sessions_marked: int
-    sessions_attended: int
-    attendance_rate: Decimal | None
-    median_days_to_accept: Decimal | None
-
-
 class ProgramOut(Schema):
     # No "computed at": the figures are computed on every call, and a timestamp would change
     # the ETag of figures that did not change.
-    total: FiguresOut
-    by_department: list[FiguresOut]
-    by_cohort: list[FiguresOut]
+    # The report's own figures, field for field: one definition for the page, the exports and the
+    # API (pydantic reads the dataclass's fields and types).
+    total: Figures
+    by_department: list[Figures]
+    by_cohort: list[Figures]
 
 
 class ErrorOut(Schema):

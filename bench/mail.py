@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import signal
 import smtplib
 import sys
 import time
@@ -28,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.worker import start_smtp_worker  # noqa: E402
+from bench.worker import deliver_with_worker  # noqa: E402
 
 DB_NAME = "leanleaders_bench_mail"
 PG = "postgres://postgres@127.0.0.1:5432"
@@ -88,29 +87,6 @@ def publish(outbox_ids: list[int]) -> float:
     return time.perf_counter() - started
 
 
-def deliver_with_worker(smtp_port: int, expected: int, deadline: float) -> float:
-    """Seconds from the first send to the last, so worker start-up is not counted."""
-    from django.db.models import Max, Min
-
-    from leanleaders.models import OutboxEmail
-
-    worker = start_smtp_worker(queue=QUEUE, smtp_port=smtp_port, log_name="mail-worker.log")
-    try:
-        while time.monotonic() < deadline:
-            if OutboxEmail.objects.filter(status="sent").count() >= expected:
-                break
-            time.sleep(0.5)
-        window = OutboxEmail.objects.filter(status="sent").aggregate(
-            first=Min("claimed_at"), last=Max("sent_at")
-        )
-        if window["first"] is None:
-            return float("nan")
-        return max((window["last"] - window["first"]).total_seconds(), 0.001)
-    finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        worker.wait(30)
-
-
 def ceiling(smtp_port: int) -> tuple[float, int]:
     from leanleaders.mail import outbox_build_message
     from leanleaders.models import OutboxEmail
@@ -150,7 +126,13 @@ def main() -> None:
     outbox_ids = queue_rows(args.emails)
     publish_seconds = publish(outbox_ids)
     with SmtpServer() as server:
-        worker_seconds = deliver_with_worker(server.port, args.emails, deadline)
+        worker_seconds = deliver_with_worker(
+            queue=QUEUE,
+            smtp_port=server.port,
+            expected=args.emails,
+            deadline=deadline,
+            log_name="mail-worker.log",
+        )
         received = Counter(m["X-LeanLeaders-Key"] for m in server.handler.messages)
         connections = len(set(server.handler.peers))
     with SmtpServer() as server:

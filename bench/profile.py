@@ -1,7 +1,7 @@
 """Time each benchmark page in-process, with its query count: the quick loop while fixing.
 
     DJANGO_SETTINGS_MODULE=bench.settings python -m bench.profile \
-        [--repeat 5] [--sql] [--cprofile N] [NAME ...]
+        [--repeat 5] [--sql] [--cprofile N] [--subjects FILE] [NAME ...]
 
 Uses Django's test client against the benchmark database (no server, no network), so the
 figures are the view's own cost: the median of --repeat requests after one warm-up. Pages keep
@@ -58,9 +58,15 @@ def main(argv: list[str] | None = None) -> None:
         "--cprofile", type=int, metavar="N", help="print the N costliest functions of each page"
     )
     parser.add_argument("--sql", action="store_true", help="print each query with its time")
+    parser.add_argument(
+        "--subjects",
+        type=Path,
+        default=OUT / "subjects.json",
+        help="the accounts of the dataset DATABASE_URL names (bench.generate writes them)",
+    )
     parser.add_argument("names", nargs="*")
     args = parser.parse_args(argv)
-    subjects = json.loads((OUT / "subjects.json").read_text())
+    subjects = json.loads(args.subjects.read_text())
     clients = {}
     for role in ("trainee", "manager", "analyst"):
         clients[role] = Client(HTTP_HOST="127.0.0.1")

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import signal
 import smtplib
 import sys
 import time
@@ -26,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.worker import start_smtp_worker  # noqa: E402
+from bench.worker import deliver_with_worker  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "tests" / "support"))
 
@@ -140,30 +139,6 @@ def evaluate_rules() -> tuple[float, int]:
     return time.perf_counter() - started, queued
 
 
-def deliver_with_worker(smtp_port: int, expected: int) -> float:
-    from django.db.models import Max, Min
-
-    from leanleaders.models import OutboxEmail
-
-    worker = start_smtp_worker(queue=QUEUE, smtp_port=smtp_port, log_name="reminders-worker.log")
-    started = time.perf_counter()
-    try:
-        deadline = started + 600
-        while time.perf_counter() < deadline:
-            sent = OutboxEmail.objects.filter(status="sent").count()
-            if sent >= expected:
-                break
-            time.sleep(0.5)
-        # Throughput from the first to the last send, so worker start-up is not counted.
-        window = OutboxEmail.objects.filter(status="sent").aggregate(
-            first=Min("sent_at"), last=Max("sent_at")
-        )
-        return max((window["last"] - window["first"]).total_seconds(), 0.001)
-    finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        worker.wait(30)
-
-
 def ceiling(smtp_port: int) -> tuple[float, int]:
     from leanleaders.mail import outbox_build_message
     from leanleaders.models import OutboxEmail
@@ -201,7 +176,13 @@ def main() -> None:
 
     rules_seconds, queued = evaluate_rules()
     with SmtpServer() as server:
-        worker_seconds = deliver_with_worker(server.port, queued)
+        worker_seconds = deliver_with_worker(
+            queue=QUEUE,
+            smtp_port=server.port,
+            expected=queued,
+            deadline=time.monotonic() + 600,
+            log_name="reminders-worker.log",
+        )
         delivered = len(server.handler.messages)
     with SmtpServer() as server:
         ceiling_seconds, ceiling_count = ceiling(server.port)

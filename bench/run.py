@@ -92,7 +92,8 @@ def start_on_a_quiet_machine(wait: int) -> tuple[float, subprocess.Popen]:
         cwd=ROOT,
         env=django_env(),
         check=True,
-        timeout=120,
+        # Hashing every static file takes seconds on a quiet machine, many minutes on a busy one.
+        timeout=1800,
     )
     return load_before, start_gunicorn()
 

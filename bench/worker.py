@@ -4,8 +4,10 @@ both time it."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,3 +47,30 @@ def start_smtp_worker(*, queue: str, smtp_port: int, log_name: str) -> subproces
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+
+
+def deliver_with_worker(
+    *, queue: str, smtp_port: int, expected: int, deadline: float, log_name: str
+) -> float:
+    """Start a worker, wait (until the `time.monotonic()` deadline) for `expected` emails to be
+    sent, stop it. Seconds from the first claim to the last send, so worker start-up is not
+    counted (NaN when nothing was sent)."""
+    from django.db.models import Max, Min
+
+    from leanleaders.models import OutboxEmail
+
+    worker = start_smtp_worker(queue=queue, smtp_port=smtp_port, log_name=log_name)
+    try:
+        while time.monotonic() < deadline:
+            if OutboxEmail.objects.filter(status="sent").count() >= expected:
+                break
+            time.sleep(0.5)
+        window = OutboxEmail.objects.filter(status="sent").aggregate(
+            first=Min("claimed_at"), last=Max("sent_at")
+        )
+        if window["first"] is None:
+            return float("nan")
+        return max((window["last"] - window["first"]).total_seconds(), 0.001)
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(30)

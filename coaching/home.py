@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
+from django.utils import timezone
+
 from coaching import policies, selectors
 from leanleaders import roles
 from leanleaders.dashboard import Section
 from leanleaders.http import AuthenticatedHttpRequest
+from leanleaders.querysets import head_and_counts
 from projects.selectors import latest_project_of
 
 MANAGER_LIMIT = 15
@@ -30,15 +34,19 @@ def sections(request: AuthenticatedHttpRequest) -> list[Section]:
             )
         ]
     if roles.is_manager(user):
-        people_steps = selectors.manager_open_steps(user=user)
+        steps, counts = head_and_counts(
+            selectors.manager_open_steps(user=user),
+            MANAGER_LIMIT,
+            overdue=Q(due_date__lt=timezone.localdate()),
+        )
         return [
             Section(
                 "people-next-steps",
                 "Your people's open next steps",
                 template="coaching/_home_manager.html",
                 data={
-                    "steps": list(people_steps[:MANAGER_LIMIT]),
-                    **selectors.step_counts(people_steps),
+                    "steps": steps,
+                    **counts,
                 },
             )
         ]

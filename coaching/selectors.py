@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
 from coaching import policies
@@ -169,17 +169,6 @@ def manager_open_steps(*, user: User) -> QuerySet[NextStep]:
         )
         .select_related("owner", "conversation", "project__trainee")
         .order_by("due_date", "pk")
-    )
-
-
-def step_counts(steps: QuerySet[NextStep]) -> dict[str, int]:
-    """How many steps there are and how many of them are overdue, in one query.
-
-    Both count due_date (never null) rather than the id: the open steps' partial index holds
-    the due date, so the count needs no visit to the table."""
-    return steps.aggregate(
-        count=Count("due_date"),
-        overdue=Count("due_date", filter=Q(due_date__lt=timezone.localdate())),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from leanleaders import roles, selectors
 from leanleaders.dashboard import Section
 from leanleaders.http import AuthenticatedHttpRequest
+from leanleaders.querysets import head_and_counts
 
 # A large department has hundreds of people with accounts; the card names the first few and counts
 # the rest (their applications, cohorts and projects are on the other cards).
@@ -14,15 +15,17 @@ PEOPLE_SHOWN = 12
 def sections(request: AuthenticatedHttpRequest) -> list[Section]:
     if not roles.is_manager(request.user):
         return []
-    people = selectors.department_people_list(user=request.user)
-    count = people.count()
+    people, counts = head_and_counts(
+        selectors.department_people_list(user=request.user), PEOPLE_SHOWN
+    )
+    count = counts["count"]
     return [
         Section(
             "people",
             "Your people",
             template="leanleaders/_section_people.html",
             data={
-                "people": people[:PEOPLE_SHOWN],
+                "people": people,
                 "count": count,
                 "more": max(count - PEOPLE_SHOWN, 0),
                 "departments": selectors.managed_department_list(user=request.user),

@@ -155,7 +155,15 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["target_type", "target_id", "created_at"])]
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "created_at"]),
+            # When each object first reached a status (the program report's first acceptance):
+            # read from the index alone, not from every audit row of the type.
+            models.Index(
+                fields=["target_type", "to_status", "target_id", "created_at"],
+                name="audit_reached_status_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.action} by {self.actor_id} at {self.created_at:%Y-%m-%d %H:%M}"

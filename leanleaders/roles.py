@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeGuard
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -32,33 +32,30 @@ def is_trainee(user: User | AnonymousUser) -> TypeGuard[User]:
     return is_signed_in(user) and user.role == "trainee"
 
 
-def department_ids_acted_for(user: User | AnonymousUser) -> list[int]:
-    """Ids of the departments where this user may act as manager: as a manager or as the
-    alternate. Read once per request (the user object lives as long as the request), so the
-    many queries of a manager's page filter by plain ids, which PostgreSQL plans far more
+def department_list_acted_for(user: User | AnonymousUser) -> list[Department]:
+    """The departments where this user may act as manager (as a manager or as the alternate),
+    by name. Read once per request (the user object lives as long as the request): a manager's
+    page shows them and filters its other queries by their ids, which PostgreSQL plans far more
     cheaply than the same subquery in each of them."""
     from leanleaders.models import Department
 
     if not is_manager(user):
         return []
-    ids = user.__dict__.get("_department_ids_acted_for")
-    if ids is None:
-        ids = sorted(
-            set(
-                Department.objects.filter(Q(managers=user) | Q(alternate_manager=user)).values_list(
-                    "pk", flat=True
-                )
-            )
+    departments = user.__dict__.get("_departments_acted_for")
+    if departments is None:
+        departments = list(
+            Department.objects.filter(Q(managers=user) | Q(alternate_manager=user))
+            .distinct()
+            .order_by("name", "pk")
         )
-        user.__dict__["_department_ids_acted_for"] = ids
-    return ids
+        user.__dict__["_departments_acted_for"] = departments
+    return departments
 
 
-def departments_acted_for(user: User | AnonymousUser) -> QuerySet[Department]:
-    """Departments where this user may act as manager: as a manager or as the alternate."""
-    from leanleaders.models import Department
-
-    return Department.objects.filter(pk__in=department_ids_acted_for(user))
+def department_ids_acted_for(user: User | AnonymousUser) -> list[int]:
+    """Ids of the departments where this user may act as manager, read with their names once
+    per request (`department_list_acted_for`)."""
+    return sorted(d.pk for d in department_list_acted_for(user))
 
 
 def acts_for_department(user: User | AnonymousUser, department_id: int | None) -> bool:

@@ -12,7 +12,7 @@ from django.utils.http import urlsafe_base64_decode
 
 from leanleaders.models import Department, OutboxEmail, User
 from leanleaders.policies import visible_people
-from leanleaders.roles import departments_acted_for
+from leanleaders.roles import department_list_acted_for
 
 
 def department_choices() -> list[tuple[int, str]]:
@@ -20,8 +20,9 @@ def department_choices() -> list[tuple[int, str]]:
     return list(Department.objects.order_by("name").values_list("pk", "name"))
 
 
-def managed_department_list(*, user: User) -> QuerySet[Department]:
-    return departments_acted_for(user).order_by("name")
+def managed_department_list(*, user: User) -> list[Department]:
+    """The departments a manager acts for, by name (read once per request)."""
+    return department_list_acted_for(user)
 
 
 def department_people_list(*, user: User) -> QuerySet[User]:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from leanleaders import roles
 from leanleaders.dashboard import Section
 from leanleaders.http import AuthenticatedHttpRequest
+from leanleaders.querysets import head_and_counts
 from projects import policies, selectors
 
 
@@ -24,15 +25,15 @@ def sections(request: AuthenticatedHttpRequest) -> list[Section]:
             Section("project", "Your project", template="projects/_home_trainee.html", data=data)
         ]
     if roles.is_manager(user):
-        projects = selectors.project_queryset(user=user)
+        projects, totals = head_and_counts(selectors.project_queryset(user=user), 8)
         return [
             Section(
                 "projects",
                 "Your people's projects",
                 template="projects/_home_manager.html",
                 data={
-                    "summaries": selectors.summaries_of(projects[:8]),
-                    "count": projects.count(),
+                    "summaries": selectors.summaries_of(projects),
+                    "count": totals["count"],
                 },
             )
         ]

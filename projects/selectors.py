@@ -12,8 +12,10 @@ from typing import Any, NamedTuple
 from django.db.models import (
     Count,
     Exists,
+    FilteredRelation,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     prefetch_related_objects,
 )
@@ -148,7 +150,9 @@ def project_timeline(*, project: Project) -> QuerySet[AuditEvent]:
 
 def project_queryset(*, user: User, department_id: int | None = None) -> QuerySet[Project]:
     """Visible projects, newest first, with what a list row shows."""
-    projects = _with_people(visible_projects(user)).defer(*LIST_DEFERRED)
+    projects = with_primary(_with_people(visible_projects(user))).defer(
+        *LIST_DEFERRED, *(f"primary_measure__{name}" for name in MEASURE_LIST_DEFERRED)
+    )
     if department_id:
         projects = projects.filter(department_id=department_id)
     return projects.order_by("-created_at", "-id")
@@ -158,26 +162,26 @@ def project_queryset(*, user: User, department_id: int | None = None) -> QuerySe
 MEASURE_LIST_DEFERRED = ("collection_method", "baseline_method", "result_recent")
 
 
+def with_primary(projects: QuerySet[Project]) -> QuerySet[Project]:
+    """`projects` with each one's primary measure (and its stored result) joined in, as
+    `primary_measure` (None when it has none): a list reads it in the same query."""
+    return projects.annotate(
+        primary_measure=FilteredRelation("measures", condition=Q(measures__is_primary=True))
+    ).select_related("primary_measure")  # type: ignore[misc]  # django-stubs knows no FilteredRelation in select_related
+
+
 def summaries_of(projects: Iterable[Project]) -> list[ProjectSummary]:
-    """Summaries of a page of projects (a sliced queryset or a list of them): their primary
-    measures' stored results, in one query."""
-    projects = list(projects)
-    primaries = (
-        {
-            measure.project_id: measure
-            for measure in Measure.objects.filter(
-                project__in=[p.pk for p in projects], is_primary=True
-            ).defer(*MEASURE_LIST_DEFERRED)
-        }
-        if projects
-        else {}
-    )
-    return [
-        ProjectSummary(
-            project=p, primary=measure_view(primaries[p.pk]) if p.pk in primaries else None
+    """Summaries of projects read through `with_primary` (a sliced queryset or a list of them),
+    from their primary measures' stored results."""
+    summaries = []
+    for project in projects:
+        # Set by with_primary's join (None without a primary measure); the model has no such
+        # field, so a project read without the join fails here rather than showing no result.
+        measure: Measure | None = project.primary_measure  # type: ignore[attr-defined]  # joined
+        summaries.append(
+            ProjectSummary(project=project, primary=measure_view(measure) if measure else None)
         )
-        for p in projects
-    ]
+    return summaries
 
 
 class Outcome(NamedTuple):
@@ -185,17 +189,6 @@ class Outcome(NamedTuple):
 
     verdict: str
     gain_percent: Decimal | None
-
-
-NO_OUTCOME = Outcome(results.Verdict.NOT_ENOUGH_DATA, None)
-
-
-def project_outcomes(*, projects: QuerySet[Project]) -> dict[int, Outcome]:
-    """Project id -> its stored outcome, for every project in `projects` (one query)."""
-    return {
-        pk: Outcome(verdict, gain)
-        for pk, verdict, gain in projects.order_by().values_list("pk", "verdict", "gain_percent")
-    }
 
 
 def counts_of(*, projects: QuerySet[Project]) -> list[dict[str, Any]]:
@@ -215,7 +208,7 @@ def counts_of(*, projects: QuerySet[Project]) -> list[dict[str, Any]]:
 def latest_project_of(user: User) -> Project | None:
     """The trainee's latest project."""
     return (
-        Project.objects.filter(trainee=user)
+        with_primary(Project.objects.filter(trainee=user))
         .select_related("department")
         .order_by("-created_at")
         .first()

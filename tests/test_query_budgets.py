@@ -225,8 +225,10 @@ COHORT = lambda w: w.cohort.pk  # noqa: E731
 
 # One line per page.
 PAGES = [
-    Page("trainee home", "trainee", _u("home"), 11, shows=("Step for",)),
-    Page("manager home", "manager", _u("home"), 13, shows=("Peer ",)),
+    Page("trainee home", "trainee", _u("home"), 10, shows=("Step for",)),
+    # The session, the person, the departments they act for (once), then one query per card: each
+    # card's rows and its counts come together (window counts), projects with their primary measure.
+    Page("manager home", "manager", _u("home"), 8, shows=("Peer ",)),
     # One more than the cards: whether mail is failing or stuck, read fresh on every visit.
     Page("analyst home", "analyst", _u("home"), 13),
     Page("application list (trainee)", "trainee", _u("applications:application-list"), 5),
@@ -321,7 +323,7 @@ PAGES = [
         shows=("Tried step",),
     ),
     Page("project A3", "manager", _u("projects:project-a3", PROJECT), 8, shows=("Tried step",)),
-    Page("project list", "analyst", _u("projects:project-list"), 6, shows=("Peer ",)),
+    Page("project list", "analyst", _u("projects:project-list"), 5, shows=("Peer ",)),
     Page(
         "project timeline",
         "trainee",
@@ -360,7 +362,7 @@ PAGES = [
         10,
         shows=("Peer ",),
     ),
-    Page("program report", "analyst", _u("reports:program-report"), 9),
+    Page("program report", "analyst", _u("reports:program-report"), 8),
 ]
 
 

@@ -19,7 +19,7 @@ from leanleaders.models import AuditEvent, Department, User
 from projects.models import Project
 from projects.policies import visible_projects
 from projects.results import Verdict
-from projects.selectors import NO_OUTCOME, Outcome, project_outcomes
+from projects.selectors import Outcome
 from reporting import completion
 
 
@@ -209,10 +209,11 @@ def program_figures(*, projects: QuerySet[Project], filters: ReportFilters) -> P
     Projects' outcomes are their stored verdicts and gains."""
     computed_at = timezone.now()
     today = timezone.localdate()
+    # No ORDER BY on these reads: the groups are sorted once they are counted.
     applications = list(
-        report_applications(filters).values_list(
-            "pk", "status", "status_changed_at", "submitted_at", "department__name"
-        )
+        report_applications(filters)
+        .order_by()
+        .values_list("pk", "status", "status_changed_at", "submitted_at", "department__name")
     )
     if not applications:
         return _report(filters, [], computed_at)
@@ -256,13 +257,14 @@ def program_figures(*, projects: QuerySet[Project], filters: ReportFilters) -> P
         cohort_of[application_id] = cohort
         if day is not None:
             marks[application_id][day] = mark
-    projects = projects.filter(application_id__in=chosen)
-    by_project = project_outcomes(projects=projects)
+    # Each project's stored outcome, with whether it is reviewed, in one read.
     outcomes = {
         application_id: ProjectOutcome(
-            reviewed=status == Project.Status.REVIEWED, outcome=by_project.get(pk, NO_OUTCOME)
+            reviewed=status == Project.Status.REVIEWED, outcome=Outcome(verdict, gain)
         )
-        for pk, application_id, status in projects.values_list("pk", "application_id", "status")
+        for application_id, status, verdict, gain in projects.filter(application_id__in=chosen)
+        .order_by()
+        .values_list("application_id", "status", "verdict", "gain_percent")
     }
     rows = []
     for pk, status, status_changed_at, submitted_at, department in applications:

@@ -35,15 +35,16 @@ def test_verdicts_and_counts_read_the_stored_results(analyst, department):
     )
     add_measurements(from_points, [9, 9, 9])
 
-    verdicts = {
-        pk: o.verdict for pk, o in selectors.project_outcomes(projects=Project.objects).items()
+    outcomes = {
+        pk: (verdict, gain)
+        for pk, verdict, gain in Project.objects.values_list("pk", "verdict", "gain_percent")
     }
+    verdicts = {pk: verdict for pk, (verdict, _) in outcomes.items()}
     assert verdicts[improved.pk] == "improved"
     assert verdicts[worse.pk] == "worse"
     assert verdicts[unchanged.pk] == "no_change"
     assert verdicts[no_baseline.pk] == "not_enough_data"
     assert verdicts[from_points.pk] == "no_change"
-    outcomes = selectors.project_outcomes(projects=Project.objects.all())
     assert outcomes[improved.pk] == ("improved", Decimal("47.619"))
     assert outcomes[no_baseline.pk] == ("not_enough_data", None)
     counts = {c["verdict"]: c["count"] for c in selectors.counts_of(projects=Project.objects)}
@@ -53,7 +54,9 @@ def test_verdicts_and_counts_read_the_stored_results(analyst, department):
 def test_summaries_of_a_page_use_the_latest_measurements_and_the_full_count(analyst, trainee):
     project = make_project(trainee)
     add_measurements(project, [30, 29, 28, 27, 10, 10, 10])
-    (summary,) = selectors.summaries_of(Project.objects.filter(pk=project.pk))
+    (summary,) = selectors.summaries_of(
+        selectors.with_primary(Project.objects.filter(pk=project.pk))
+    )
     assert summary.primary.result.measurement_count == 7
     assert summary.primary.result.current == Decimal(10)
     assert summary.verdict == "improved"
