@@ -194,9 +194,7 @@ def test_start_leaves_waiting_someone_with_no_later_cohort_open_to_them(
     assert "no later cohort open to their department" in response.content.decode()
 
 
-def test_reserving_refuses_to_leave_out_someone_placed_in_it(
-    analyst, department, other_department
-):
+def test_reserving_refuses_to_leave_out_someone_placed_in_it(analyst, department, other_department):
     cohort = CohortFactory()
     app = approved_application(department)
     place(app, cohort, analyst)
@@ -387,9 +385,11 @@ def test_placement_says_when_no_cohort_is_open_to_the_department(
 ):
     reserved(other_department, name="Works cohort")
     app = approved_application(department)
-    html = client_for(analyst).get(
-        reverse("applications:application-detail", args=[app.pk])
-    ).content.decode()
+    html = (
+        client_for(analyst)
+        .get(reverse("applications:application-detail", args=[app.pk]))
+        .content.decode()
+    )
     assert "No cohort open to Public Health is planned or open." in html
 
 
@@ -400,9 +400,11 @@ def test_move_page_offers_only_cohorts_open_to_their_department(
     enrollment = place(approved_application(department), start, analyst)
     reserved(department, name="Health cohort")
     reserved(other_department, name="Works cohort")
-    html = client_for(analyst).get(
-        reverse("cohorts:enrollment-move", args=[enrollment.pk])
-    ).content.decode()
+    html = (
+        client_for(analyst)
+        .get(reverse("cohorts:enrollment-move", args=[enrollment.pk]))
+        .content.decode()
+    )
     assert "Health cohort" in html
     assert "reserved for DPH" in html
     assert "Works cohort" not in html
