@@ -8,8 +8,15 @@ class CohortAdmin(admin.ModelAdmin):
     list_display = ("name", "status", "day1", "day2", "day3", "capacity", "location")
     list_filter = ("status",)
     search_fields = ("name", "location")
-    # Status and seats change through the services (emails, waitlist); the admin only reads them.
-    readonly_fields = ("status", "status_changed_at", "schedule_version", "created_by")
+    # Status, seats and whom it is reserved for change through the services (emails, waitlist,
+    # the check that a reservation leaves out no one placed); the admin only reads them.
+    readonly_fields = (
+        "status",
+        "status_changed_at",
+        "schedule_version",
+        "created_by",
+        "departments",
+    )
 
 
 @admin.register(Enrollment)

@@ -1,7 +1,8 @@
 """Demo data for this stage, called by `manage.py seed_demo` in stage order.
 
-Four cohorts around today's date (a completed one, one between Day 2 and Day 3, one open and
-full with a waitlist, one planned), with demo trainees placed through the real services.
+Four city-wide cohorts around today's date (a completed one, one between Day 2 and Day 3, one
+open and full with a waitlist, one planned) and one open cohort reserved for Public Works by
+special arrangement, with demo trainees placed through the real services.
 A cohort whose name exists already is left alone, so running it again changes nothing.
 """
 
@@ -15,7 +16,7 @@ from applications import services as application_services
 from applications.models import Application
 from cohorts import schedule, services
 from cohorts.models import Cohort, Enrollment
-from leanleaders.models import User
+from leanleaders.models import Department, User
 
 ANALYST = "analyst@sfgov.org"
 LOCATION = "City Hall, Room 305, 1 Dr Carlton B Goodlett Pl"
@@ -79,7 +80,13 @@ def _application_for(person: User) -> Application | None:
     return application
 
 
-def _cohort(name: str, day1: dt.date, capacity: int, analyst: User) -> Cohort | None:
+def _cohort(
+    name: str,
+    day1: dt.date,
+    capacity: int,
+    analyst: User,
+    departments: list[Department] | None = None,
+) -> Cohort | None:
     if Cohort.objects.filter(name=name).exists():
         return None
     day1 = schedule.add_working_days(day1, 0)
@@ -91,6 +98,7 @@ def _cohort(name: str, day1: dt.date, capacity: int, analyst: User) -> Cohort | 
             "location": LOCATION,
             "capacity": capacity,
             "preparation": PREPARATION,
+            "departments": departments or [],
         },
     )
 
@@ -158,3 +166,17 @@ def seed(people: dict[str, User]) -> None:
         )
 
     _cohort("Winter cohort", schedule.add_working_days(today, 60), 16, analyst)
+
+    # By special arrangement with Public Works: its manager-approved applicant (Quinn Garcia) is
+    # offered it on the placement form; other departments' applicants are not.
+    public_works = Department.objects.filter(code="DPW").first()
+    if public_works is not None:
+        arranged = _cohort(
+            "Public Works cohort",
+            schedule.add_working_days(today, 30),
+            8,
+            analyst,
+            departments=[public_works],
+        )
+        if arranged is not None:
+            services.cohort_open(cohort_id=arranged.pk, by=analyst)

@@ -8,13 +8,28 @@ from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Attendance, Cohort
 from leanleaders.fields import DateField, LongTextField
+from leanleaders.models import Department
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
 class CohortForm(forms.ModelForm):
-    """Name, dates, times, place and seats. Day 2 and Day 3 are proposed from Day 1 when left
-    empty (and filled in as you type by static/js/cohorts.js)."""
+    """Name, dates, times, place, seats and whom it is for. Day 2 and Day 3 are proposed from
+    Day 1 when left empty (and filled in as you type by static/js/cohorts.js)."""
+
+    ALL, RESERVED = "all", "reserved"
+
+    open_to = forms.ChoiceField(
+        label=_("Who can be placed in it"),
+        choices=[
+            (ALL, _("Open to all departments")),
+            (RESERVED, _("Reserved for departments (by special arrangement)")),
+        ],
+        initial=ALL,
+        # Left out of a request, it follows the departments: none ticked is open to all.
+        required=False,
+        widget=forms.RadioSelect,
+    )
 
     class Meta:
         model = Cohort
@@ -27,12 +42,15 @@ class CohortForm(forms.ModelForm):
             "end_time",
             "location",
             "capacity",
+            "open_to",
+            "departments",
             "preparation",
         ]
         widgets = {
             "start_time": TIME,
             "end_time": TIME,
             "preparation": forms.Textarea(attrs={"rows": 4}),
+            "departments": forms.CheckboxSelectMultiple,
         }
         field_classes = {
             "day1": DateField,
@@ -48,6 +66,10 @@ class CohortForm(forms.ModelForm):
             "Leave empty to use the proposal.",
             "capacity": "Seats. People accepted once it is full join the waitlist.",
             "location": "Building, room and address.",
+            "departments": _(
+                "With “Reserved for departments”: only applicants of the departments ticked "
+                "here can be placed in it."
+            ),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -58,6 +80,34 @@ class CohortForm(forms.ModelForm):
         self.fields["capacity"].widget.attrs["min"] = 1
         for name in ("day1", "day2", "day3"):
             self.fields[name].widget.attrs["data-schedule"] = name
+        departments = cast(forms.ModelMultipleChoiceField, self.fields["departments"])
+        departments.queryset = Department.objects.order_by("name")
+        departments.label = _("Departments it is reserved for")
+        departments.error_messages["invalid_choice"] = _(
+            "A department you chose no longer exists. Choose again."
+        )
+        if self.instance.pk and not self.is_bound:
+            self.initial["open_to"] = (
+                self.RESERVED if self.instance.reserved_departments else self.ALL
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not cleaned.get("open_to"):
+            cleaned["open_to"] = self.RESERVED if cleaned.get("departments") else self.ALL
+        if cleaned["open_to"] == self.ALL:
+            # Ticked boxes left behind when switching back to "open to all" mean nothing.
+            cleaned["departments"] = []
+        elif (
+            cleaned["open_to"] == self.RESERVED
+            and not cleaned.get("departments")
+            and "departments" not in self.errors
+        ):
+            self.add_error(
+                "departments",
+                _("Tick at least one department, or choose “Open to all departments”."),
+            )
+        return cleaned
 
 
 class PlacementForm(forms.Form):
@@ -95,11 +145,17 @@ class MoveForm(forms.Form):
         for cohort in cohorts:
             taken = cohort.seats_taken  # type: ignore[attr-defined]  # annotated by the selector
             full = ", full: waitlist" if taken >= cohort.capacity else ""
+            reserved = cohort.reserved_departments
+            only = (
+                _(", reserved for %(codes)s") % {"codes": ", ".join(d.code for d in reserved)}
+                if reserved
+                else ""
+            )
             choices.append(
                 (
                     cohort.pk,
                     f"{cohort.name} (Day 1 {date_format(cohort.day1, 'SHORT_DATE_FORMAT')}, "
-                    f"{taken}/{cohort.capacity} seats{full})",
+                    f"{taken}/{cohort.capacity} seats{full}{only})",
                 )
             )
         cast(forms.ChoiceField, self.fields["cohort"]).choices = choices

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
-from leanleaders.models import User
+from leanleaders.models import Department, User
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,29 @@ class Session:
     @property
     def label(self) -> str:
         return f"Day {self.number}"
+
+
+class CohortQuerySet(models.QuerySet["Cohort"]):
+    """Who a cohort is for. Written as subqueries, not joins, so they combine with the seat
+    counts without multiplying them."""
+
+    def _reservations(self) -> models.QuerySet[Any]:
+        return Cohort.departments.through.objects.filter(cohort_id=OuterRef("pk"))
+
+    def city_wide(self) -> CohortQuerySet:
+        """Open to every department."""
+        return self.filter(~Exists(self._reservations()))
+
+    def reserved(self) -> CohortQuerySet:
+        """By special arrangement with one or more departments."""
+        return self.filter(Exists(self._reservations()))
+
+    def open_to(self, department_id: int) -> CohortQuerySet:
+        """The cohorts an applicant of this department may be placed in."""
+        reservations = self._reservations()
+        return self.filter(
+            ~Exists(reservations) | Exists(reservations.filter(department_id=department_id))
+        )
 
 
 class Cohort(models.Model):
@@ -68,10 +93,24 @@ class Cohort(models.Model):
         blank=True,
         help_text="Applications whose trainee said they can attend this cohort.",
     )
+    # Empty: open to the whole city. Otherwise only these departments' applicants are placed in
+    # it (a cohort "by special arrangement with a department").
+    departments = models.ManyToManyField(
+        Department,
+        related_name="reserved_cohorts",
+        blank=True,
+        verbose_name=_("Reserved for"),
+        help_text=_(
+            "Leave empty to open the cohort to every department. Choose one or more departments "
+            "for a cohort by special arrangement: only their applicants can be placed in it."
+        ),
+    )
     created_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = CohortQuerySet.as_manager()
 
     class Meta:
         ordering = ["day1", "id"]
@@ -112,6 +151,16 @@ class Cohort(models.Model):
     @property
     def is_reschedulable(self) -> bool:
         return self.status in self.RESCHEDULABLE_STATUSES
+
+    @property
+    def reserved_departments(self) -> list[Department]:
+        """The departments it is reserved for, by name; empty when it is open to all. Reads
+        the prefetched `departments` when the selector prefetched them."""
+        return list(self.departments.all())  # Department orders by name
+
+    def is_open_to(self, department_id: int) -> bool:
+        reserved = self.reserved_departments
+        return not reserved or any(d.pk == department_id for d in reserved)
 
 
 class Enrollment(models.Model):

@@ -132,18 +132,19 @@ def enrollment_names(*, cohort: Cohort) -> dict[int, str]:
     return dict(Enrollment.objects.filter(cohort=cohort).values_list("pk", "trainee__full_name"))
 
 
-def placeable_cohorts() -> QuerySet[Cohort]:
-    """Cohorts an analyst can place people in, soonest first, with seats and waitlist counts."""
-    return with_seat_counts(Cohort.objects.filter(status__in=Cohort.PLACEABLE_STATUSES)).order_by(
-        "day1", "pk"
-    )
+def placeable_cohorts(*, department_id: int) -> QuerySet[Cohort]:
+    """Cohorts an analyst can place this department's people in (open to every department, or
+    reserved for theirs), soonest first, with seats, waitlist counts and reservations."""
+    cohorts = Cohort.objects.filter(status__in=Cohort.PLACEABLE_STATUSES).open_to(department_id)
+    return with_seat_counts(cohorts).prefetch_related("departments").order_by("day1", "pk")
 
 
 def placement_options(*, application: Application) -> list[Cohort]:
-    """Placeable cohorts, the ones the trainee said they can attend first; `preselected` marks
-    the first with a free seat (or the first, when all are full)."""
+    """Placeable cohorts open to the application's department, the ones the trainee said they
+    can attend first; `preselected` marks the first with a free seat (or the first, when all
+    are full)."""
     preferred = set(application.available_cohorts.values_list("pk", flat=True))
-    cohorts = list(placeable_cohorts())
+    cohorts = list(placeable_cohorts(department_id=application.department_id))
     for cohort in cohorts:
         cohort.preferred = cohort.pk in preferred  # type: ignore[attr-defined]
         cohort.seats_left = max(cohort.capacity - cohort.seats_taken, 0)  # type: ignore[attr-defined]

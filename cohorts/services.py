@@ -9,6 +9,7 @@ at once. Emails are queued in the same transaction and sent after it commits.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from applications import services as application_services
 from applications.models import Application
@@ -26,7 +28,7 @@ from cohorts.models import Attendance, Cohort, Enrollment
 from leanleaders import roles, workdays
 from leanleaders.audit import audit_record
 from leanleaders.mail import absolute_url, email_queue
-from leanleaders.models import User
+from leanleaders.models import Department, User
 from leanleaders.workflow import transition
 
 Status = Enrollment.Status
@@ -48,7 +50,7 @@ def _lock_cohort(cohort_id: int) -> Cohort:
 def _lock_enrollment(enrollment_id: int) -> Enrollment:
     return (
         Enrollment.objects.select_for_update(of=("self",))
-        .select_related("cohort", "trainee", "application", "placed_by")
+        .select_related("cohort", "trainee", "application__department", "placed_by")
         .get(pk=enrollment_id)
     )
 
@@ -102,6 +104,83 @@ def _validate(cohort: Cohort) -> None:
         errors["location"] = "Say where the sessions are held."
     if errors:
         raise ValidationError(errors)
+
+
+# ---------------------------------------------------------------------------------------------
+# Who a cohort is for
+
+
+def _department_ids(value: Iterable[Department | int] | None) -> set[int]:
+    return {d.pk if isinstance(d, Department) else int(d) for d in value or ()}
+
+
+def _names(departments: Iterable[Department]) -> str:
+    return ", ".join(d.name for d in departments)
+
+
+def _set_departments(cohort: Cohort, department_ids: set[int]) -> None:
+    """Store the reservation (the caller holds the cohort lock and has checked the ids)."""
+    cohort.departments.set(sorted(department_ids))
+
+
+def _checked_department_ids(data: dict[str, Any]) -> set[int] | None:
+    """The reservation `data` asks for (None: leave it as it is), every id a department."""
+    if data.get("departments") is None:
+        return None
+    ids = _department_ids(data["departments"])
+    if Department.objects.filter(pk__in=ids).count() != len(ids):
+        raise ValidationError(
+            {"departments": _("A department you chose no longer exists. Choose again.")}
+        )
+    return ids
+
+
+def _ensure_open_to(cohort: Cohort, application: Application) -> None:
+    """Refuse a place in a cohort reserved for other departments (read under the cohort lock,
+    so a reservation saved at the same moment is either seen here or refused there)."""
+    if cohort.is_open_to(application.department_id):
+        return
+    raise ValidationError(
+        _(
+            "%(cohort)s is reserved for %(departments)s, and %(person)s applied from "
+            "%(department)s. Choose a cohort open to their department."
+        )
+        % {
+            "cohort": cohort.name,
+            "departments": _names(cohort.reserved_departments),
+            "person": application.trainee.full_name,
+            "department": application.department.name,
+        }
+    )
+
+
+def _ensure_reservation_keeps_everyone(cohort: Cohort, department_ids: set[int]) -> None:
+    """A reservation may not leave out anyone who already holds a seat, an offer or a waitlist
+    place in the cohort: they are moved first, on purpose, by an analyst."""
+    if not department_ids:
+        return
+    outside = list(
+        cohort.enrollments.filter(status__in=Enrollment.ACTIVE_STATUSES)
+        .exclude(application__department_id__in=department_ids)
+        .select_related("trainee", "application__department")
+        .order_by("trainee__full_name", "pk")
+    )
+    if not outside:
+        return
+    people = ", ".join(
+        f"{e.trainee.full_name} ({e.application.department.name})" for e in outside[:5]
+    )
+    if len(outside) > 5:
+        people += _(" and %(count)s more") % {"count": len(outside) - 5}
+    raise ValidationError(
+        {
+            "departments": _(
+                "These people are placed in this cohort from a department you left out: "
+                "%(people)s. Include their departments, or move them to another cohort first."
+            )
+            % {"people": people}
+        }
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -173,7 +252,9 @@ def _analyst_actor(by: User | None, enrollment: Enrollment) -> User:
 
 @transaction.atomic
 def cohort_create(*, by: User, data: dict[str, Any]) -> Cohort:
-    """An analyst schedules a cohort. Day 2 and Day 3 default to the proposed working days."""
+    """An analyst schedules a cohort. Day 2 and Day 3 default to the proposed working days.
+    `data["departments"]` (departments or ids) reserves it for them; empty or absent, it is open
+    to the whole city."""
     policies.ensure_can_manage_cohorts(by)
     cohort = Cohort(created_by=by)
     for field in EDITABLE_FIELDS:
@@ -184,19 +265,29 @@ def cohort_create(*, by: User, data: dict[str, Any]) -> Cohort:
     if cohort.day1 and not data.get("day3"):
         cohort.day3 = schedule.propose_day3(cohort.day1, cohort.day2)
     _validate(cohort)
+    department_ids = _checked_department_ids(data) or set()
     try:
         with transaction.atomic():
             cohort.save()
     except IntegrityError as error:
         raise ValidationError({"name": "A cohort with this name exists already."}) from error
-    audit_record(target=cohort, action="created", by=by, to_status=cohort.status)
+    _set_departments(cohort, department_ids)
+    audit_record(
+        target=cohort,
+        action="created",
+        by=by,
+        to_status=cohort.status,
+        data={"departments": sorted(department_ids)} if department_ids else None,
+    )
     return cohort
 
 
 @transaction.atomic
 def cohort_update(*, cohort_id: int, by: User, data: dict[str, Any]) -> Cohort:
     """An analyst edits a cohort. Moving dates (only before it starts) tells everyone placed in
-    it, with a new calendar file; raising capacity offers the new seats to the waitlist."""
+    it, with a new calendar file; raising capacity offers the new seats to the waitlist.
+    `data["departments"]` changes whom it is reserved for (empty: the whole city), never
+    leaving out anyone placed in it. Locks the cohort, so no placement slips in meanwhile."""
     policies.ensure_can_manage_cohorts(by)
     cohort = _lock_cohort(cohort_id)
     before = {field: getattr(cohort, field) for field in EDITABLE_FIELDS}
@@ -208,6 +299,12 @@ def cohort_update(*, cohort_id: int, by: User, data: dict[str, Any]) -> Cohort:
         for f in EDITABLE_FIELDS
         if before[f] != getattr(cohort, f)
     }
+    reserved_before = cohort.reserved_departments
+    department_ids = _checked_department_ids(data)
+    if department_ids is not None and department_ids != {d.pk for d in reserved_before}:
+        _ensure_reservation_keeps_everyone(cohort, department_ids)
+        reserved_after = list(Department.objects.filter(pk__in=department_ids))
+        changed["departments"] = (_names(reserved_before), _names(reserved_after))
     if not changed:
         return cohort
     schedule_moved = any(field in changed for field in SCHEDULE_FIELDS)
@@ -234,6 +331,8 @@ def cohort_update(*, cohort_id: int, by: User, data: dict[str, Any]) -> Cohort:
             cohort.save()
     except IntegrityError as error:
         raise ValidationError({"name": "A cohort with this name exists already."}) from error
+    if "departments" in changed and department_ids is not None:
+        _set_departments(cohort, department_ids)
     audit_record(
         target=cohort,
         action="edited",
@@ -276,20 +375,24 @@ def cohort_close_enrollment(*, cohort_id: int, by: User) -> Cohort:
     return cohort
 
 
-def next_cohort_for_waitlist(cohort: Cohort) -> Cohort | None:
-    """The next cohort open for enrollment after this one (else the next planned one)."""
-    later = Cohort.objects.filter(day1__gt=cohort.day1).exclude(pk=cohort.pk).order_by("day1", "pk")
-    return (
-        later.filter(status=CohortStatus.OPEN).first()
-        or later.filter(status=CohortStatus.PLANNED).first()
+def next_cohorts_for_waitlist(cohort: Cohort) -> list[Cohort]:
+    """The cohorts after this one that can take its waitlist, in the order they are tried: open
+    for enrollment first, then planned, each soonest first; their reservations prefetched."""
+    later = (
+        Cohort.objects.filter(day1__gt=cohort.day1, status__in=Cohort.PLACEABLE_STATUSES)
+        .exclude(pk=cohort.pk)
+        .prefetch_related("departments")
     )
+    return sorted(later, key=lambda c: (c.status != CohortStatus.OPEN, c.day1, c.pk))
 
 
 @transaction.atomic
-def cohort_start(*, cohort_id: int, by: User) -> tuple[Cohort, int, Cohort | None]:
+def cohort_start(*, cohort_id: int, by: User) -> tuple[Cohort, int, list[Cohort]]:
     """Day 1 has come: the cohort is in progress. Anyone still waiting (or holding an unanswered
-    offer) is carried to the next cohort's waitlist in their original order (by the time they
-    were accepted) and told. Returns the cohort, how many were carried, and where to."""
+    offer) is carried to the waitlist of the next cohort open to their department, in their
+    original order (by the time they were accepted), and told; someone with no such cohort
+    stays where they are. Locks this cohort, then the cohorts they go to in id order. Returns
+    the cohort, how many were carried, and where to."""
     policies.ensure_can_manage_cohorts(by)
     cohort = _lock_cohort(cohort_id)
     transition(cohort, to=CohortStatus.IN_PROGRESS, by=by)
@@ -300,13 +403,21 @@ def cohort_start(*, cohort_id: int, by: User) -> tuple[Cohort, int, Cohort | Non
         .order_by("accepted_at", "pk")
     )
     if not waiting:
-        return cohort, 0, None
-    target_peek = next_cohort_for_waitlist(cohort)
-    if target_peek is None:
-        return cohort, 0, None
-    target = _lock_cohort(target_peek.pk)
+        return cohort, 0, []
+    candidates = next_cohorts_for_waitlist(cohort)
+    destination: dict[int, Cohort] = {}
+    for old in waiting:
+        found = next((c for c in candidates if c.is_open_to(old.application.department_id)), None)
+        if found is not None:
+            destination[old.pk] = found
+    if not destination:
+        return cohort, 0, []
+    targets = {pk: _lock_cohort(pk) for pk in sorted({c.pk for c in destination.values()})}
     carried: list[Enrollment] = []
     for old in waiting:
+        if old.pk not in destination:
+            continue
+        target = targets[destination[old.pk].pk]
         transition(
             old,
             to=Status.MOVED,
@@ -332,18 +443,19 @@ def cohort_start(*, cohort_id: int, by: User) -> tuple[Cohort, int, Cohort | Non
             data={"from_cohort": cohort.pk, "from_enrollment": old.pk},
         )
         carried.append(new)
-    _fill_seats(target, by=by)
+    for target in targets.values():
+        _fill_seats(target, by=by)
     for new in carried:
         new.refresh_from_db(fields=["status"])
         if new.status == Status.WAITLISTED:
-            new.cohort = target
+            new.cohort = targets[new.cohort_id]
             _email(
                 new,
                 template="carried",
                 occasion="carried",
                 context={"from_cohort": cohort, "position": waitlist_position(new)},
             )
-    return cohort, len(carried), target
+    return cohort, len(carried), list(targets.values())
 
 
 @transaction.atomic
@@ -405,13 +517,13 @@ def enrollment_place(
     *, application_id: int, cohort_id: int, by: User, comment: str = ""
 ) -> Enrollment:
     """An analyst accepts an application into a cohort: a seat if one is free, else a place at
-    the back of that cohort's waitlist (by acceptance time). Locks the cohort, then the
-    application; records the placement; sends the acceptance (with the calendar file) or the
-    waitlist email with the position."""
+    the back of that cohort's waitlist (by acceptance time). Only into a cohort open to the
+    application's department. Locks the cohort, then the application; records the placement;
+    sends the acceptance (with the calendar file) or the waitlist email with the position."""
     cohort = _lock_cohort(cohort_id)
     application = (
         Application.objects.select_for_update(of=("self",))
-        .select_related("trainee")
+        .select_related("trainee", "department")
         .get(pk=application_id)
     )
     policies.ensure_analyst_for(by, application)
@@ -420,6 +532,7 @@ def enrollment_place(
             f"{cohort.name} is {cohort.get_status_display().lower()}; choose a cohort that is "
             "planned or open for enrollment."
         )
+    _ensure_open_to(cohort, application)
     if application.status not in policies.PLACEABLE_APPLICATION_STATUSES:
         raise ValidationError(
             f"This application is {application.get_status_display().lower()}, so it can't be "
@@ -624,9 +737,10 @@ def enrollment_offers_expire(*, now: dt.datetime | None = None) -> int:
 def enrollment_move(
     *, enrollment_id: int, cohort_id: int, by: User, reason: str = ""
 ) -> Enrollment:
-    """An analyst moves a trainee to another cohort: a seat there if one is free, else its
-    waitlist in their original place. The seat they leave goes to the next in line. They get
-    the new cohort's email and, if they held a seat, a cancellation of the old sessions."""
+    """An analyst moves a trainee to another cohort (one open to their application's
+    department): a seat there if one is free, else its waitlist in their original place. The
+    seat they leave goes to the next in line. They get the new cohort's email and, if they held
+    a seat, a cancellation of the old sessions. Locks both cohorts in id order."""
     policies.ensure_can_manage_cohorts(by)
     source_id = Enrollment.objects.values_list("cohort_id", flat=True).get(pk=enrollment_id)
     if source_id == cohort_id:
@@ -642,6 +756,7 @@ def enrollment_move(
             f"{target.name} is {target.get_status_display().lower()}; choose a planned or "
             "open cohort."
         )
+    _ensure_open_to(target, old.application)
     had_seat = old.status in Enrollment.SEAT_STATUSES
     had_invitation = old.status == Status.ENROLLED
     transition(old, to=Status.MOVED, by=by, comment=reason, data={"to_cohort": target.pk})

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from applications.policies import visible_applications
@@ -38,7 +39,10 @@ def _cohort_or_404(request: AuthenticatedHttpRequest, pk: int) -> Cohort:
 
 def _enrollment_or_404(request: AuthenticatedHttpRequest, pk: int) -> Enrollment:
     return get_object_or_404(
-        policies.visible_enrollments(request.user).select_related("cohort", "trainee"), pk=pk
+        policies.visible_enrollments(request.user).select_related(
+            "cohort", "trainee", "application"
+        ),
+        pk=pk,
     )
 
 
@@ -58,7 +62,7 @@ def cohort_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     when = request.GET.get("when", selectors.UPCOMING)
     if when not in dict(TABS):
         when = selectors.UPCOMING
-    cohorts = selectors.cohort_list(user=request.user, when=when)
+    cohorts = selectors.cohort_list(user=request.user, when=when).prefetch_related("departments")
     page = Paginator(cohorts, 20).get_page(request.GET.get("page"))
     people = []
     if not is_analyst(request.user):
@@ -140,7 +144,10 @@ def schedule_propose(request: AuthenticatedHttpRequest) -> JsonResponse:
 @login_required
 def cohort_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    cohort = get_object_or_404(selectors.with_seat_counts(policies.visible_cohorts(user)), pk=pk)
+    cohort = get_object_or_404(
+        selectors.with_seat_counts(policies.visible_cohorts(user)).prefetch_related("departments"),
+        pk=pk,
+    )
     manage = policies.can_manage_cohorts(user)
     if is_trainee(user):
         return redirect("cohorts:my-cohort")
@@ -172,14 +179,16 @@ def cohort_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action", "")
     try:
         if action == "start":
-            _cohort, carried, target = services.cohort_start(cohort_id=cohort.pk, by=request.user)
+            _cohort, carried, targets = services.cohort_start(cohort_id=cohort.pk, by=request.user)
             text = "The cohort is in progress."
-            if carried and target:
-                text += f" {carried} people still waiting moved to {target.name}'s waitlist."
-            elif cohort.enrollments.filter(status__in=Enrollment.QUEUE_STATUSES).exists():
-                text += (
-                    " People are still waiting, and no later cohort is planned: create one, "
-                    "then move them."
+            if carried:
+                moved = _("%(count)s people still waiting moved to the waitlist of %(to)s.")
+                to = ", ".join(target.name for target in targets)
+                text += " " + moved % {"count": carried, "to": to}
+            if cohort.enrollments.filter(status__in=Enrollment.QUEUE_STATUSES).exists():
+                text += " " + _(
+                    "People are still waiting, and no later cohort open to their department is "
+                    "planned: create one, then move them."
                 )
             messages.success(request, text)
         elif action == "cancel":
@@ -366,7 +375,11 @@ def enrollment_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not policies.can_move(request.user, enrollment):
         messages.info(request, f"{enrollment.trainee.full_name} no longer has a place to move.")
         return back
-    cohorts = [c for c in selectors.placeable_cohorts() if c.pk != enrollment.cohort_id]
+    cohorts = [
+        c
+        for c in selectors.placeable_cohorts(department_id=enrollment.application.department_id)
+        if c.pk != enrollment.cohort_id
+    ]
     form = MoveForm(request.POST or None, cohorts=cohorts)
     if request.method == "POST" and form.is_valid():
         try:

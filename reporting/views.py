@@ -20,7 +20,13 @@ from cohorts.selectors import cohort_choices
 from leanleaders import pdf
 from leanleaders.decorators import analyst_required, staff_required
 from leanleaders.fields import DATE_RANGE_MESSAGE, parse_date
-from leanleaders.http import AuthenticatedHttpRequest, id_param, ids_param, safe_next
+from leanleaders.http import (
+    AuthenticatedHttpRequest,
+    choice_param,
+    id_param,
+    ids_param,
+    safe_next,
+)
 from projects import results
 from projects import services as project_services
 from projects.policies import visible_projects
@@ -164,6 +170,8 @@ def _report_filters(request: AuthenticatedHttpRequest) -> tuple[program.ReportFi
             date_to=date_to,
             cohort_ids=cohort_ids,
             department_id=id_param(request.GET, "department"),
+            cohort_kind=choice_param(request.GET, "kind", program.COHORT_KINDS)
+            or program.ALL_COHORTS,
         ),
         errors,
     )
@@ -181,6 +189,8 @@ def _filters_text(
         parts.append("all applications")
     if cohorts:
         parts.append("cohorts: " + ", ".join(cohorts))
+    if filters.cohort_kind:
+        parts.append(str(program.COHORT_KINDS[filters.cohort_kind]).lower())
     if department:
         parts.append(f"department: {department}")
     return "; ".join(parts)
@@ -228,6 +238,7 @@ def _report_context(request: AuthenticatedHttpRequest) -> dict[str, Any]:
         "errors": errors,
         "cohort_choices": cohorts,
         "departments": departments,
+        "cohort_kinds": program.COHORT_KINDS,
         "filters_text": _filters_text(filters, chosen, department),
         "query": request.GET.urlencode(),
     }

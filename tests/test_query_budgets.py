@@ -31,7 +31,7 @@ from leanleaders.models import User
 from projects.models import Attachment, Measure, Measurement, ProgressEntry, Project
 from projects.services import measure_result_store
 from tests.cohorts.factories import CohortFactory
-from tests.factories import TraineeFactory
+from tests.factories import DepartmentFactory, TraineeFactory
 from tests.support.caches import empty_caches
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +49,7 @@ class World:
     analyst: User
     cohort: Cohort = field(init=False)
     application: Application = field(init=False)
+    waiting_application: Application = field(init=False)
     project: Project = field(init=False)
     measure: Measure = field(init=False)
     serial: int = 0
@@ -64,6 +65,16 @@ class World:
             capacity=100,
         )
         self.application, self.project = self._project_for(self.trainee)
+        # Signed off and waiting for a cohort: the analyst's placement chooser lists cohorts.
+        self.waiting_application = Application.objects.create(
+            trainee=TraineeFactory(department=self.trainee.department, full_name="Wanda Waiting"),
+            department=self.trainee.department,
+            manager=self.manager,
+            program_year=today.year,
+            status=S.MANAGER_APPROVED,
+            submitted_at=timezone.now(),
+            title="Waiting for a cohort",
+        )
         self.measure = self.project.measures.get()
 
     def _project_for(self, trainee: User) -> tuple[Application, Project]:
@@ -136,6 +147,10 @@ class World:
                     day2=today + dt.timedelta(days=offset + 1),
                     day3=today + dt.timedelta(days=offset + 30),
                 )
+                if offset > 0:
+                    # Upcoming ones by special arrangement with the department (and another),
+                    # so the pages read reservations for every row.
+                    cohort.departments.set([department, DepartmentFactory()])
                 waiting = TraineeFactory(department=department)
                 Enrollment.objects.create(
                     cohort=cohort,
@@ -221,6 +236,7 @@ def _q(name: str, query: str) -> Callable[[World], str]:
 
 PROJECT = lambda w: w.project.pk  # noqa: E731
 APPLICATION = lambda w: w.application.pk  # noqa: E731
+WAITING_APPLICATION = lambda w: w.waiting_application.pk  # noqa: E731
 COHORT = lambda w: w.cohort.pk  # noqa: E731
 
 # One line per page.
@@ -258,6 +274,15 @@ PAGES = [
         _u("applications:application-detail", APPLICATION),
         4,
     ),
+    # The placement chooser: the trainee's availability, the eligible cohorts with their seats,
+    # their reservations, and any current place.
+    Page(
+        "application detail (analyst, placing)",
+        "analyst",
+        _u("applications:application-detail", WAITING_APPLICATION),
+        8,
+        shows=("Reserved for:",),
+    ),
     Page(
         "review queue",
         "analyst",
@@ -265,39 +290,40 @@ PAGES = [
         5,
         shows=("Person manager_approved",),
     ),
+    # The cohort pages read every row's reservation (whom it is open to) in one prefetch.
     Page(
         "cohort list (analyst)",
         "analyst",
         _q("cohorts:cohort-list", "?when=current"),
-        4,
+        5,
         shows=("Cohort -5", "Current cohort"),
     ),
     Page(
         "cohort list upcoming",
         "analyst",
         _q("cohorts:cohort-list", "?when=upcoming"),
-        4,
+        5,
         shows=("Cohort 30",),
     ),
     Page(
         "cohort list (manager)",
         "manager",
         _q("cohorts:cohort-list", "?when=current"),
-        6,
+        7,
         shows=("Cohort -5",),
     ),
     Page(
         "cohort detail (analyst)",
         "analyst",
         _u("cohorts:cohort-detail", COHORT),
-        9,
+        10,
         shows=("Peer ",),
     ),
     Page(
         "cohort detail (manager)",
         "manager",
         _u("cohorts:cohort-detail", COHORT),
-        8,
+        9,
         shows=("Peer ",),
     ),
     Page("roster: my cohort", "trainee", _u("cohorts:my-cohort"), 5),

@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from django.db.models import Min, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
 from cohorts.models import Cohort, Enrollment
@@ -22,6 +23,15 @@ from projects.results import Verdict
 from projects.selectors import Outcome
 from reporting import completion
 
+# Which cohorts the report covers: every one, those open to the whole city, or those reserved
+# for departments by special arrangement.
+ALL_COHORTS, CITY_WIDE, DEPARTMENT_COHORTS = "", "city", "department"
+COHORT_KINDS = {
+    ALL_COHORTS: _("All cohorts"),
+    CITY_WIDE: _("City-wide cohorts"),
+    DEPARTMENT_COHORTS: _("Department cohorts"),
+}
+
 
 @dataclass(frozen=True)
 class ReportFilters:
@@ -29,6 +39,7 @@ class ReportFilters:
     date_to: dt.date | None = None
     cohort_ids: tuple[int, ...] = ()
     department_id: int | None = None
+    cohort_kind: str = ALL_COHORTS  # one of COHORT_KINDS
 
 
 @dataclass(frozen=True)
@@ -179,7 +190,7 @@ def _start_of(day: dt.date) -> dt.datetime:
 
 def report_applications(filters: ReportFilters) -> QuerySet[Application]:
     """Submitted applications created within the range (both ends included), in the chosen
-    cohorts (their current seat) and department."""
+    cohorts and kind of cohort (their current seat), and department."""
     applications = Application.objects.filter(submitted_at__isnull=False)
     if filters.date_from:
         applications = applications.filter(created_at__gte=_start_of(filters.date_from))
@@ -188,12 +199,17 @@ def report_applications(filters: ReportFilters) -> QuerySet[Application]:
         applications = applications.filter(created_at__lt=end)
     if filters.department_id:
         applications = applications.filter(department_id=filters.department_id)
+    seats = Enrollment.objects.filter(status=Enrollment.Status.ENROLLED)
     if filters.cohort_ids:
         applications = applications.filter(
-            pk__in=Enrollment.objects.filter(
-                cohort_id__in=filters.cohort_ids, status=Enrollment.Status.ENROLLED
-            ).values("application_id")
+            pk__in=seats.filter(cohort_id__in=filters.cohort_ids).values("application_id")
         )
+    if filters.cohort_kind == CITY_WIDE:
+        seats = seats.filter(cohort__in=Cohort.objects.city_wide())
+    elif filters.cohort_kind == DEPARTMENT_COHORTS:
+        seats = seats.filter(cohort__in=Cohort.objects.reserved())
+    if filters.cohort_kind in (CITY_WIDE, DEPARTMENT_COHORTS):
+        applications = applications.filter(pk__in=seats.values("application_id"))
     return applications
 
 

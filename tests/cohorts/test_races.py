@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 
 from cohorts import services
@@ -102,3 +103,59 @@ def test_simultaneous_withdrawals_promote_the_next_two_in_order_once():
             == 1
         )
     assert not OutboxEmail.objects.filter(dedupe_key=f"enrollment:{last.pk}:promoted:0").exists()
+
+
+def test_a_department_cohort_takes_only_its_department_however_many_place_at_once():
+    own, other = DepartmentFactory(), DepartmentFactory()
+    cohort = CohortFactory(capacity=3)
+    cohort.departments.set([own])
+    analysts = [AnalystFactory(), AnalystFactory()]
+    applications = [
+        ApprovedApplicationFactory(trainee=TraineeFactory(department=department))
+        for department in (own, other) * 6
+    ]
+    jobs = [
+        (
+            lambda app=app, i=i: services.enrollment_place(
+                application_id=app.pk, cohort_id=cohort.pk, by=analysts[i % 2]
+            )
+        )
+        for i, app in enumerate(applications)
+    ]
+    errors = run_at_once(jobs)
+    assert len(errors) == 6
+    assert all(isinstance(e, ValidationError) and "reserved for" in str(e) for e in errors)
+    placed = list(cohort.enrollments.values_list("status", "application__department_id"))
+    assert {department for _, department in placed} == {own.pk}
+    assert sorted(status for status, _ in placed) == ["enrolled"] * 3 + ["waitlisted"] * 3
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_reserving_a_cohort_while_people_are_placed_never_leaves_anyone_outside(round_):
+    own, other = DepartmentFactory(), DepartmentFactory()
+    cohort = CohortFactory(capacity=10)
+    analysts = [AnalystFactory(), AnalystFactory()]
+    applications = [
+        ApprovedApplicationFactory(trainee=TraineeFactory(department=other)) for _ in range(5)
+    ]
+    jobs = [
+        (
+            lambda app=app: services.enrollment_place(
+                application_id=app.pk, cohort_id=cohort.pk, by=analysts[0]
+            )
+        )
+        for app in applications
+    ]
+    jobs.insert(
+        round_,
+        lambda: services.cohort_update(
+            cohort_id=cohort.pk, by=analysts[1], data={"departments": [own]}
+        ),
+    )
+    errors = run_at_once(jobs)
+    assert all(isinstance(e, ValidationError) for e in errors)
+    reserved = list(cohort.departments.values_list("pk", flat=True))
+    placed = cohort.enrollments.filter(status__in=Enrollment.ACTIVE_STATUSES).count()
+    # Either the reservation came first and every placement was refused, or a placement came
+    # first and the reservation was refused (then every placement went through).
+    assert (reserved, placed, len(errors)) in (([own.pk], 0, 5), ([], 5, 1))

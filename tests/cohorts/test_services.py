@@ -310,8 +310,8 @@ def test_start_carries_the_waitlist_to_the_next_open_cohort(
     newcomer = place(approved_application(department), later, analyst)
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        _cohort, carried, target = services.cohort_start(cohort_id=cohort.pk, by=analyst)
-    assert (carried, target) == (2, later)
+        _cohort, carried, targets = services.cohort_start(cohort_id=cohort.pk, by=analyst)
+    assert (carried, targets) == (2, [later])
     c.refresh_from_db()
     assert c.status == S.MOVED
     queue = selectors.cohort_waitlist(user=analyst, cohort=later)

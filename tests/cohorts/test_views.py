@@ -440,7 +440,7 @@ def test_move_page_keeps_what_was_typed_when_the_choice_is_not_valid(client_for,
 
 def test_move_page_says_so_when_no_other_cohort_takes_people(client_for, seated, analyst):
     page = client_for(analyst).get(reverse("cohorts:enrollment-move", args=[seated.pk]))
-    assert "No other cohort is taking people" in page.content.decode()
+    assert "No other cohort open to their department is taking people" in page.content.decode()
 
 
 def test_history_does_not_name_the_leaver_as_who_offered_their_seat(

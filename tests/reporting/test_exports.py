@@ -197,3 +197,17 @@ def test_the_report_page_offers_each_table_as_its_own_csv(dataset, analyst, clie
     page = client_for(analyst).get(reverse("reports:program-report")).content.decode()
     for table in ("by-department", "by-cohort"):
         assert reverse("reports:program-table-csv", args=[table]) in page
+
+
+def test_program_report_exports_respect_the_kind_of_cohort(dataset, analyst, client_for):
+    dataset.summer.departments.set([dataset.people["Dev"].department])
+    client = client_for(analyst)
+    rows = read_csv(client.get(reverse("reports:program-csv") + "?kind=department"))
+    assert rows[1][0] == "All (all applications; department cohorts)"
+    assert rows[1][1] == "1"
+    by_cohort = client.get(reverse("reports:program-table-csv", args=["by-cohort"]) + "?kind=city")
+    assert [r[0] for r in read_csv(by_cohort)[1:]] == ["Spring"]
+    sheets = read_xlsx(client.get(reverse("reports:program-xlsx") + "?kind=city"))
+    summary = dict(zip(sheets["Summary"][0], sheets["Summary"][1], strict=True))
+    assert summary["Applied"] == 3
+    assert [r[0] for r in sheets["By cohort"][1:]] == ["Spring"]

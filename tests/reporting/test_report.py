@@ -192,3 +192,51 @@ def test_report_query_count_does_not_grow(
     cache.clear()
     with django_assert_num_queries(len(one.captured_queries)):
         assert fetch(client, url).status_code == 200
+
+
+@pytest.fixture
+def summer_for_public_works(dataset):
+    """Summer becomes a cohort by special arrangement with Public Works (Dev's department)."""
+    dataset.summer.departments.set([dataset.people["Dev"].department])
+    return dataset
+
+
+def test_filters_by_kind_of_cohort(summer_for_public_works, analyst):
+    department = report(analyst, cohort_kind=program.DEPARTMENT_COHORTS)
+    assert (department.total.applied, department.total.improved) == (1, 1)
+    assert [f.label for f in department.by_cohort] == ["Summer"]
+    city = report(analyst, cohort_kind=program.CITY_WIDE)
+    assert (city.total.applied, city.total.completed, city.total.finished) == (3, 2, 3)
+    assert [f.label for f in city.by_cohort] == ["Spring"]
+    assert {f.label for f in city.by_department} == {"Public Health", "Public Works"}
+    assert report(analyst, cohort_kind=program.ALL_COHORTS).total.applied == 6
+
+
+def test_kind_of_cohort_combines_with_the_other_filters(summer_for_public_works, analyst):
+    dataset = summer_for_public_works
+    health = dataset.people["Ana"].department_id
+    assert report(analyst, cohort_kind="department", department_id=health).total.applied == 0
+    chosen = report(analyst, cohort_kind="city", cohort_ids=(dataset.summer.pk,))
+    assert chosen.total.applied == 0
+
+
+def test_report_page_filters_by_kind_of_cohort_and_says_so(
+    summer_for_public_works, analyst, client_for
+):
+    client = client_for(analyst)
+    page = client.get(reverse("reports:program-report") + "?kind=department").content.decode()
+    assert 'data-figure="applied">1<' in page
+    assert '<option value="department" selected>Department cohorts</option>' in page
+    assert "All applications; department cohorts" in page
+    # The downloads carry the filter.
+    assert "?kind=department" in page
+    city = client.get(reverse("reports:program-report") + "?kind=city").content.decode()
+    assert 'data-figure="applied">3<' in city
+
+
+def test_report_page_ignores_an_unknown_kind_of_cohort(
+    summer_for_public_works, analyst, client_for
+):
+    page = client_for(analyst).get(reverse("reports:program-report") + "?kind=secret")
+    assert page.status_code == 200
+    assert 'data-figure="applied">6<' in page.content.decode()
