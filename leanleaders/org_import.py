@@ -124,11 +124,11 @@ MAX_LENGTHS = {
 PERSON_FIELDS = ("email", "full_name", "employee_id", "department_id", "job_title")
 
 
-class PlanChanged(ValidationError):
+class PlanChangedError(ValidationError):
     """What the file would change is no longer what the analyst previewed."""
 
 
-class FileRefused(ValidationError):
+class FileRefusedError(ValidationError):
     """The file as a whole cannot be read (not CSV or XLSX, no header, a required column
     missing, too large)."""
 
@@ -153,7 +153,7 @@ def _columns(header: list[object]) -> dict[str, int]:
         found["full_name"] = -1  # put together from the two
     missing = [name for name in REQUIRED_COLUMNS if name not in found]
     if missing:
-        raise FileRefused(
+        raise FileRefusedError(
             _("The file has no column for: %(columns)s. The first row must name the columns.")
             % {"columns": ", ".join(str(FIELD_LABELS[name]) for name in missing)}
         )
@@ -171,11 +171,11 @@ def _cell_text(value: object) -> str:
 def _records(table: Iterator[list[object]], progress: Callable[[int], None]) -> Iterator[Row]:
     header = next(table, None)
     if header is None:
-        raise FileRefused(_("The file is empty."))
+        raise FileRefusedError(_("The file is empty."))
     columns = _columns(list(header))
     for offset, cells in enumerate(table, start=2):
         if offset - 1 > MAX_ROWS:
-            raise FileRefused(
+            raise FileRefusedError(
                 _("The file has more than %(max)s rows.") % {"max": f"{MAX_ROWS:,}"}
             )
         texts = [_cell_text(cell) for cell in cells]
@@ -202,13 +202,15 @@ def _csv_table(content: bytes) -> Iterator[list[object]]:
         except UnicodeDecodeError:
             continue
     else:  # pragma: no cover - cp1252 decodes nearly anything
-        raise FileRefused(_("The file is not text: export it as CSV (UTF-8) or XLSX."))
+        raise FileRefusedError(_("The file is not text: export it as CSV (UTF-8) or XLSX."))
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)
     try:
         yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     except csv.Error as error:
-        raise FileRefused(_("The CSV file cannot be read: %(error)s") % {"error": error}) from error
+        raise FileRefusedError(
+            _("The CSV file cannot be read: %(error)s") % {"error": error}
+        ) from error
 
 
 def _xlsx_table(content: bytes) -> Iterator[list[object]]:
@@ -217,7 +219,9 @@ def _xlsx_table(content: bytes) -> Iterator[list[object]]:
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise FileRefused(_("The Excel file cannot be read. Save it as XLSX or CSV.")) from error
+        raise FileRefusedError(
+            _("The Excel file cannot be read. Save it as XLSX or CSV.")
+        ) from error
     try:
         for cells in workbook.worksheets[0].iter_rows(values_only=True):
             yield list(cells)
@@ -229,9 +233,10 @@ def read_rows(
     content: bytes, *, filename: str, progress: Callable[[int], None] = lambda rows: None
 ) -> list[Row]:
     """The rows of a CSV or XLSX export (XLSX is told by its content, not its name), with the
-    columns found by their header's spelling. Raises `FileRefused` for a file that is not one."""
+    columns found by their header's spelling. Raises `FileRefusedError` for a file that is not
+    one."""
     if len(content) > MAX_BYTES:
-        raise FileRefused(
+        raise FileRefusedError(
             _("The file is larger than %(mb)s MB.") % {"mb": MAX_BYTES // (1024 * 1024)}
         )
     table = _xlsx_table(content) if content[:4] == b"PK\x03\x04" else _csv_table(content)
@@ -307,7 +312,7 @@ class _Person:
     job_title: str
     supervisor_id: int | None
     is_active: bool
-    org_synced: bool
+    org_synced_at: object
 
 
 def _people_here() -> list[_Person]:
@@ -534,9 +539,9 @@ def plan_build(
     row_by_number = {row.number: row for row in rows}
     for cycle in _reporting_cycles(edges):
         chain = " → ".join(row_by_number[int(n)].values["email"] for n in [*cycle, cycle[0]])
-        for number in cycle:
+        for key in cycle:
             refuse(
-                row_by_number[int(number)],
+                row_by_number[int(key)],
                 _("The reporting chain comes back round: %(chain)s.") % {"chain": chain},
             )
 
@@ -547,7 +552,7 @@ def plan_build(
     waiting = [number for number, found in problems.items() if found]
     while waiting:
         number = waiting.pop()
-        for report in reports.get(number, ()):
+        for report in reports.get(number, []):
             if not problems[report]:
                 refuse(
                     row_by_number[report],
@@ -625,9 +630,7 @@ def plan_build(
         old_supervisor = by_pk.get(person.supervisor_id or 0)
         if target_row is not None:
             target_person = matched[target_row.number]
-            same_supervisor = (
-                target_person is not None and target_person.pk == person.supervisor_id
-            )
+            same_supervisor = target_person is not None and target_person.pk == person.supervisor_id
         else:
             same_supervisor = (here.pk if here else None) == person.supervisor_id
         changes = [
@@ -642,7 +645,11 @@ def plan_build(
         ]
         if (old_department.code.upper() if old_department else "") != values["department_code"]:
             changes.append(
-                ("department", old_department.code if old_department else "", values["department_code"])
+                (
+                    "department",
+                    old_department.code if old_department else "",
+                    values["department_code"],
+                )
             )
         if not same_supervisor:
             changes.append(("supervisor", _label(old_supervisor), new_supervisor))
@@ -678,7 +685,7 @@ def plan_build(
         }
         for p in sorted(people, key=lambda p: (p.full_name, p.pk))
         if p.is_active
-        and (p.org_synced or p.employee_id)
+        and (p.org_synced_at is not None or p.employee_id)
         and p.pk not in named
         and p.pk != keep_user_id
     ]

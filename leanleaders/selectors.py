@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 
-from leanleaders.models import Department, OutboxEmail, User
+from leanleaders.models import Department, OrgImport, OutboxEmail, User
 from leanleaders.policies import visible_people
 from leanleaders.roles import departments_acted_for
 
@@ -80,3 +80,13 @@ def user_from_link(*, uidb64: str) -> User | None:
         return User.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))))
     except (ValueError, TypeError, OverflowError, User.DoesNotExist):
         return None
+
+
+def org_import_list() -> QuerySet[OrgImport]:
+    """Imports, newest first, without their files or plans (the list shows neither)."""
+    return OrgImport.objects.defer("content", "plan").select_related("created_by", "applied_by")
+
+
+def org_import_get(*, pk: int) -> OrgImport:
+    """One import with its plan, without its file."""
+    return OrgImport.objects.defer("content").select_related("created_by", "applied_by").get(pk=pk)

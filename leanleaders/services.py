@@ -10,11 +10,11 @@ from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -263,7 +263,7 @@ def org_import_preview(*, import_id: int) -> OrgImport:
         return record
     try:
         plan = _plan_for(record, progress=True)
-    except org_import.FileRefused as error:
+    except org_import.FileRefusedError as error:
         reason = " ".join(error.messages)
     except Exception:  # a file that trips the reader must not leave the page waiting forever
         logger.exception("Org import %s could not be read", import_id)
@@ -330,8 +330,9 @@ def _apply_plan(plan: org_import.Plan, *, by: User | None, now: dt.datetime) -> 
     )
     if any(user.pk is None for user in created):  # a backend that returns no ids
         ids = dict(
-            User.objects.filter(employee_id__in=[op.values["employee_id"] for op in new_ops])
-            .values_list("employee_id", "pk")
+            User.objects.filter(
+                employee_id__in=[op.values["employee_id"] for op in new_ops]
+            ).values_list("employee_id", "pk")
         )
         for user in created:
             user.pk = ids[user.employee_id]
@@ -406,7 +407,7 @@ def org_import_apply(*, import_id: int, by: User | None, skip_rejected: bool = F
     Locks the import row (a second confirm waits, then finds it applied) and works the plan out
     again from the file inside the transaction: if it is not what was previewed, because people
     or departments changed in between, nothing is applied, the new plan is stored for another
-    look and `PlanChanged` is raised. A file with refused rows is applied only with
+    look and `PlanChangedError` is raised. A file with refused rows is applied only with
     `skip_rejected`, the analyst's explicit word that the valid rows should go ahead without
     them. Then every stage's `org_change_listeners` moves its open work along, in the same
     transaction. Audit rows: one for the import, one for each person added, changed or
@@ -426,7 +427,7 @@ def org_import_apply(*, import_id: int, by: User | None, skip_rejected: bool = F
         record.plan = plan.preview()
         record.plan_digest = plan.digest()
         record.save(update_fields=["plan", "plan_digest"])
-    raise org_import.PlanChanged(
+    raise org_import.PlanChangedError(
         _(
             "People or departments changed since this preview, so nothing was applied. The "
             "preview now shows what the file would change; check it and confirm again."
