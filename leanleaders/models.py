@@ -252,6 +252,9 @@ class OrgImport(models.Model):
     rows_read = models.PositiveIntegerField(default=0)
     rows_total = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
+    # The file's rows as read (number, then the fields), so applying works the plan out again
+    # without parsing the file a second time.
+    rows = models.JSONField(default=list, blank=True)
     # What applying the file would do, as the preview shows it (leanleaders.org_import.Plan).
     plan = models.JSONField(default=dict, blank=True)
     plan_digest = models.CharField(max_length=64, blank=True)

@@ -138,6 +138,14 @@ class Row:
     number: int  # as a spreadsheet counts it: the header is row 1
     values: dict[str, str]
 
+    def stored(self) -> list[object]:
+        return [self.number, *(self.values[name] for name in FIELDS)]
+
+    @classmethod
+    def from_stored(cls, data: list[Any]) -> Row:
+        number, *values = data
+        return cls(int(number), dict(zip(FIELDS, map(str, values), strict=True)))
+
 
 def _normalise_header(text: object) -> str:
     return re.sub(r"[^a-z0-9]", "", str(text or "").lower())
@@ -397,7 +405,7 @@ def plan_build(
     People are matched on the employee id, then on the email for someone the HR data has not
     listed before. `keep_user_id` (the person importing) is never counted as missing.
     """
-    rows = list(rows)
+    rows = [Row(row.number, dict(row.values)) for row in rows]
     for row in rows:
         row.values["email"] = row.values["email"].lower()
         row.values["department_code"] = row.values["department_code"].upper()

@@ -84,9 +84,11 @@ def user_from_link(*, uidb64: str) -> User | None:
 
 def org_import_list() -> QuerySet[OrgImport]:
     """Imports, newest first, without their files or plans (the list shows neither)."""
-    return OrgImport.objects.defer("content", "plan").select_related("created_by", "applied_by")
+    return OrgImport.objects.defer("content", "rows", "plan").select_related(
+        "created_by", "applied_by"
+    )
 
 
-def org_import_get(*, pk: int) -> OrgImport:
-    """One import with its plan, without its file."""
-    return OrgImport.objects.defer("content").select_related("created_by", "applied_by").get(pk=pk)
+def org_imports_with_plan() -> QuerySet[OrgImport]:
+    """Imports with their plans, without their files (for the preview page)."""
+    return OrgImport.objects.defer("content", "rows").select_related("created_by", "applied_by")

@@ -201,6 +201,7 @@ def user_clear_sign_in_lock(*, user: User) -> None:
 
 # Rows per statement when the import writes: well under SQLite's limit on bound variables.
 ORG_IMPORT_BATCH = 500
+ORG_UPDATE_BATCH = 100
 
 
 @transaction.atomic
@@ -243,12 +244,7 @@ def _org_import_queue_read(import_id: int) -> None:
         org_import_preview(import_id=import_id)
 
 
-def _plan_for(record: OrgImport, *, progress: bool) -> org_import.Plan:
-    def report(rows: int) -> None:
-        if progress:
-            OrgImport.objects.filter(pk=record.pk).update(rows_read=rows)
-
-    rows = org_import.read_rows(bytes(record.content), filename=record.filename, progress=report)
+def _plan_for(record: OrgImport, rows: list[org_import.Row]) -> org_import.Plan:
     return org_import.plan_build(
         rows, deactivate_missing=record.deactivate_missing, keep_user_id=record.created_by_id
     )
@@ -261,19 +257,29 @@ def org_import_preview(*, import_id: int) -> OrgImport:
     record = OrgImport.objects.get(pk=import_id)
     if record.status != OrgImport.Status.READING:
         return record
+
+    def report(rows: int) -> None:
+        OrgImport.objects.filter(pk=record.pk).update(rows_read=rows)
+
     try:
-        plan = _plan_for(record, progress=True)
+        rows = org_import.read_rows(
+            bytes(record.content), filename=record.filename, progress=report
+        )
+        plan = _plan_for(record, rows)
     except org_import.FileRefusedError as error:
         reason = " ".join(error.messages)
     except Exception:  # a file that trips the reader must not leave the page waiting forever
         logger.exception("Org import %s could not be read", import_id)
         reason = _("The file could not be read. Export it again as CSV (UTF-8) or XLSX.")
     else:
+        record.rows = [row.stored() for row in rows]
         record.plan = plan.preview()
         record.plan_digest = plan.digest()
         record.rows_total = record.rows_read = plan.rows_total
         record.status = OrgImport.Status.READY
-        record.save(update_fields=["plan", "plan_digest", "rows_total", "rows_read", "status"])
+        record.save(
+            update_fields=["rows", "plan", "plan_digest", "rows_total", "rows_read", "status"]
+        )
         return record
     record.status = OrgImport.Status.FAILED
     record.error = reason
@@ -314,33 +320,37 @@ def _apply_plan(plan: org_import.Plan, *, by: User | None, now: dt.datetime) -> 
         Department.objects.filter(code__iexact=entry["code"]).update(name=entry["new"])
     department_ids = {code.upper(): pk for code, pk in Department.objects.values_list("code", "pk")}
 
-    new_ops = [op for op in plan.people if op.user_id is None]
-    unusable = make_password(None)
-    created = User.objects.bulk_create(
-        (
-            User(
-                **_person_fields(op, department_ids),
-                password=unusable,
-                role=User.Role.TRAINEE,
-                org_synced_at=now,
-            )
-            for op in new_ops
-        ),
-        batch_size=ORG_IMPORT_BATCH,
-    )
-    if any(user.pk is None for user in created):  # a backend that returns no ids
-        ids = dict(
-            User.objects.filter(
-                employee_id__in=[op.values["employee_id"] for op in new_ops]
-            ).values_list("employee_id", "pk")
-        )
-        for user in created:
-            user.pk = ids[user.employee_id]
     user_ids = {op.values["employee_id"]: op.user_id for op in plan.people if op.user_id}
-    user_ids.update({user.employee_id: user.pk for user in created if user.employee_id})
 
     def supervisor_of(op: org_import.PersonOp) -> int | None:
         return user_ids[op.supervisor_key] if op.supervisor_key else op.supervisor_user_id
+
+    # New people are created a level of the reporting chain at a time, each level after its
+    # supervisors, so everyone is inserted with their supervisor in place: an UPDATE of tens of
+    # thousands of rows afterwards costs far more than the inserts.
+    unusable = make_password(None)
+    created: list[User] = []
+    waiting = [op for op in plan.people if op.user_id is None]
+    while waiting:
+        level = [op for op in waiting if not op.supervisor_key or op.supervisor_key in user_ids]
+        waiting = [op for op in waiting if op.supervisor_key and op.supervisor_key not in user_ids]
+        if not level:  # pragma: no cover - the plan refuses every cycle
+            raise ValidationError(_("The reporting chain of the new people has a cycle."))
+        people = User.objects.bulk_create(
+            (
+                User(
+                    **_person_fields(op, department_ids),
+                    supervisor_id=supervisor_of(op),
+                    password=unusable,
+                    role=User.Role.TRAINEE,
+                    org_synced_at=now,
+                )
+                for op in level
+            ),
+            batch_size=ORG_IMPORT_BATCH,
+        )
+        user_ids.update({user.employee_id: user.pk for user in people if user.employee_id})
+        created += people
 
     existing_ops = [op for op in plan.people if op.user_id is not None]
     old = _old_values(existing_ops)
@@ -362,12 +372,9 @@ def _apply_plan(plan: org_import.Plan, *, by: User | None, now: dt.datetime) -> 
         if changed:
             updates.append(User(pk=op.user_id, **fields, supervisor_id=supervisor_id))
             audits.append((op.user_id, {"changes": changed}))
-    for user, op in zip(created, new_ops, strict=True):
-        user.supervisor_id = supervisor_of(op)
+    # Small batches: each is one UPDATE with a CASE per column over its rows.
     User.objects.bulk_update(
-        [*updates, *(user for user in created if user.supervisor_id)],
-        [*org_import.PERSON_FIELDS, "supervisor_id"],
-        batch_size=ORG_IMPORT_BATCH,
+        updates, [*org_import.PERSON_FIELDS, "supervisor_id"], batch_size=ORG_UPDATE_BATCH
     )
     listed = [*plan.listed_user_ids]
     for start in range(0, len(listed), ORG_IMPORT_BATCH):
@@ -382,7 +389,8 @@ def _apply_plan(plan: org_import.Plan, *, by: User | None, now: dt.datetime) -> 
             User.objects.filter(pk__in=deactivated[start : start + ORG_IMPORT_BATCH]).update(
                 is_active=False
             )
-    _audit_people(by=by, action="org-import-added", entries=[(u.pk, {}) for u in created])
+    # The people added are counted on the import's own audit row: one row per person for a
+    # first import of a whole city would double its work.
     _audit_people(by=by, action="org-import-changed", entries=audits)
     _audit_people(by=by, action="org-import-deactivated", entries=[(pk, {}) for pk in deactivated])
     return OrgChanges(
@@ -421,7 +429,7 @@ def org_import_apply(*, import_id: int, by: User | None, skip_rejected: bool = F
             raise ValidationError(_("This file has already been applied."))
         if record.status != OrgImport.Status.READY:
             raise ValidationError(_("This file cannot be applied: it has not been read."))
-        plan = _plan_for(record, progress=False)
+        plan = _plan_for(record, [org_import.Row.from_stored(row) for row in record.rows])
         if plan.digest() == record.plan_digest:
             return _org_import_carry_out(record, plan, by=by, skip_rejected=skip_rejected)
         record.plan = plan.preview()

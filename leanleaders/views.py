@@ -198,7 +198,7 @@ ORG_IMPORT_LISTS = ("rejected", "added", "changed", "departments", "missing")
 
 @analyst_required
 def org_import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    record = get_object_or_404(selectors.org_import_list().defer("content"), pk=pk)
+    record = get_object_or_404(selectors.org_imports_with_plan(), pk=pk)
     plan = record.plan
     lists = {
         "rejected": plan.get("rejected", []),

@@ -25,6 +25,7 @@ class Migration(migrations.Migration):
                 ('rows_read', models.PositiveIntegerField(default=0)),
                 ('rows_total', models.PositiveIntegerField(default=0)),
                 ('error', models.TextField(blank=True)),
+                ('rows', models.JSONField(blank=True, default=list)),
                 ('plan', models.JSONField(blank=True, default=dict)),
                 ('plan_digest', models.CharField(blank=True, max_length=64)),
                 ('applied_at', models.DateTimeField(blank=True, null=True)),
