@@ -465,6 +465,7 @@ def plan_build(
     new_departments: dict[str, str] = {}
     renamed: dict[str, str] = {}
     first_name_row: dict[str, Row] = {}
+    code_by_name: dict[str, Row] = {}
     for row in rows:
         code, name = row.values["department_code"], row.values["department_name"]
         if not code:
@@ -492,6 +493,18 @@ def plan_build(
                 row,
                 _("The department name “%(name)s” belongs to department %(code)s here.")
                 % {"name": name, "code": other.code},
+            )
+            continue
+        first_code = code_by_name.setdefault(name.lower(), row)
+        if first_code.values["department_code"] != code:
+            refuse(
+                row,
+                _("The department name “%(name)s” is department %(code)s on row %(row)s.")
+                % {
+                    "name": name,
+                    "code": first_code.values["department_code"],
+                    "row": first_code.number,
+                },
             )
             continue
         if existing is None:

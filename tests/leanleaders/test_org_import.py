@@ -222,6 +222,14 @@ def test_a_new_department_needs_a_name_and_one_code_has_one_name():
     assert found["person7@sfgov.org"] == ["Department DPW is named “Public Works” on row 3."]
 
 
+def test_one_department_name_for_two_codes_is_refused():
+    rows = [person(5, dept="DPW", dept_name="Works"), person(6, dept="PW", dept_name="Works")]
+    found = reasons(upload(csv_bytes(rows)))
+    assert found == {
+        "person6@sfgov.org": ["The department name “Works” is department DPW on row 2."]
+    }
+
+
 # Applying
 
 
