@@ -5,7 +5,10 @@ from typing import Any
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
+from leanleaders import org_import
 from leanleaders.models import Department, User
 from leanleaders.services import email_domain_allowed, user_send_password_reset
 
@@ -111,4 +114,50 @@ class StaffCreateForm(forms.Form):
         required=False,
         help_text="For a manager, the department they manage (they see its people at once); "
         "for a trainee, the department they work in.",
+    )
+
+
+class OrgImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("HR export"),
+        help_text=format_lazy(
+            _(
+                "CSV or XLSX, up to {mb} MB, with a header row: email, full name, employee id, "
+                "department code and name, job title, and the supervisor's email or employee id."
+            ),
+            mb=org_import.MAX_BYTES // 2**20,
+        ),
+    )
+    deactivate_missing = forms.BooleanField(
+        required=False,
+        label=_("Deactivate people no longer in the file"),
+        help_text=_(
+            "Only people an earlier import listed (or who have an employee id) are counted. "
+            "The preview lists them before anything changes."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["accept"] = (
+            ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+
+    def clean_file(self) -> bytes:
+        upload = self.cleaned_data["file"]
+        if upload.size > org_import.MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)s MB.") % {"mb": org_import.MAX_BYTES // 2**20}
+            )
+        self.filename: str = upload.name or "upload"
+        content: bytes = upload.read()
+        if not content.strip():
+            raise forms.ValidationError(_("The file is empty."))
+        return content
+
+
+class OrgImportApplyForm(forms.Form):
+    skip_rejected = forms.BooleanField(
+        required=False,
+        label=_("Apply only the valid rows and leave the refused rows out"),
     )

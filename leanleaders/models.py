@@ -230,3 +230,56 @@ class ReminderRuleStat(models.Model):
 
     def __str__(self) -> str:
         return self.rule
+
+
+class OrgImport(models.Model):
+    """One upload of the city's HR export: the file itself, the plan worked out from it (what
+    applying it would change, and each refused row with its reason) and, once confirmed, when
+    and by whom it was applied.
+
+    The file is kept on the row, not in the session or on one web server's disk, so the worker
+    that reads it, the page that previews it and the request that applies it may run anywhere.
+    """
+
+    class Status(models.TextChoices):
+        READING = "reading", _("Reading the file")
+        READY = "ready", _("Ready to review")
+        FAILED = "failed", _("Could not be read")
+        APPLIED = "applied", _("Applied")
+
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    filename = models.CharField(max_length=255)
+    content = models.BinaryField()
+    deactivate_missing = models.BooleanField(
+        _("deactivate people no longer in the file"), default=False
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.READING)
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    # The file's rows as read (number, then the fields), so applying works the plan out again
+    # without parsing the file a second time.
+    rows = models.JSONField(default=list, blank=True)
+    # What applying the file would do, as the preview shows it (leanleaders.org_import.Plan).
+    plan = models.JSONField(default=dict, blank=True)
+    plan_digest = models.CharField(max_length=64, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    applied_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    skipped_rejected = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["reading", "ready", "failed", "applied"]),
+                name="org_import_status_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"

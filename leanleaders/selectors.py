@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 
-from leanleaders.models import Department, OutboxEmail, User
+from leanleaders.models import Department, OrgImport, OutboxEmail, User
 from leanleaders.policies import visible_people
 from leanleaders.roles import department_list_acted_for
 
@@ -81,3 +81,15 @@ def user_from_link(*, uidb64: str) -> User | None:
         return User.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))))
     except (ValueError, TypeError, OverflowError, User.DoesNotExist):
         return None
+
+
+def org_import_list() -> QuerySet[OrgImport]:
+    """Imports, newest first, without their files or plans (the list shows neither)."""
+    return OrgImport.objects.defer("content", "rows", "plan").select_related(
+        "created_by", "applied_by"
+    )
+
+
+def org_imports_with_plan() -> QuerySet[OrgImport]:
+    """Imports with their plans, without their files (for the preview page)."""
+    return OrgImport.objects.defer("content", "rows").select_related("created_by", "applied_by")

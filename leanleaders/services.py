@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+from collections.abc import Sequence
+
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
-from leanleaders import policies
+from leanleaders import org_import, policies
 from leanleaders.audit import audit_record
 from leanleaders.mail import absolute_url, email_queue
-from leanleaders.models import Department, User
+from leanleaders.models import AuditEvent, Department, OrgImport, User
+from leanleaders.registry import OrgChanges, org_change_listeners
 from leanleaders.tokens import account_activation_token, welcome_token
+
+logger = logging.getLogger(__name__)
 
 
 def email_domain_allowed(email: str) -> bool:
@@ -187,3 +197,276 @@ def user_clear_sign_in_lock(*, user: User) -> None:
     the mailbox is what the sign-in lock waits for, so failed attempts on this address stop
     holding them back, from any client."""
     axes_reset(username=user.email)
+
+
+# Rows per statement when the import writes: well under SQLite's limit on bound variables.
+ORG_IMPORT_BATCH = 500
+ORG_UPDATE_BATCH = 100
+
+
+@transaction.atomic
+def org_import_create(
+    *,
+    by: User | None,
+    filename: str,
+    content: bytes,
+    deactivate_missing: bool,
+    queue_read: bool = True,
+) -> OrgImport:
+    """An analyst's upload (or the nightly command, with no `by`). Keeps the file on a new
+    import row and, once committed, queues the reading of it (`read_org_import_task`; in the
+    demo it runs in the request itself). The command reads it itself (`queue_read=False`)."""
+    if by is not None:
+        policies.ensure_can_manage_people(by)
+    if len(content) > org_import.MAX_BYTES:
+        raise ValidationError(
+            _("The file is larger than %(mb)s MB.") % {"mb": org_import.MAX_BYTES // 2**20}
+        )
+    record = OrgImport.objects.create(
+        created_by=by,
+        filename=filename[:255],
+        content=content,
+        deactivate_missing=deactivate_missing,
+    )
+    audit_record(target=record, action="org-import-uploaded", by=by, data={"file": filename})
+    if queue_read:
+        transaction.on_commit(lambda: _org_import_queue_read(record.pk), robust=True)
+    return record
+
+
+def _org_import_queue_read(import_id: int) -> None:
+    from leanleaders.tasks import read_org_import_task
+
+    try:
+        read_org_import_task.delay(import_id)
+    except Exception:  # no broker: read it here rather than leave the analyst waiting
+        logger.warning("Could not queue reading org import %s; reading it now.", import_id)
+        org_import_preview(import_id=import_id)
+
+
+def _plan_for(record: OrgImport, rows: list[org_import.Row]) -> org_import.Plan:
+    return org_import.plan_build(
+        rows, deactivate_missing=record.deactivate_missing, keep_user_id=record.created_by_id
+    )
+
+
+def org_import_preview(*, import_id: int) -> OrgImport:
+    """Reads the file and stores what applying it would do. Called by the task (and the
+    command); writes its progress as it goes, outside any transaction, so the page that polls
+    sees it. A file that cannot be read leaves the import *failed* with the reason."""
+    record = OrgImport.objects.get(pk=import_id)
+    if record.status != OrgImport.Status.READING:
+        return record
+
+    def report(rows: int) -> None:
+        OrgImport.objects.filter(pk=record.pk).update(rows_read=rows)
+
+    try:
+        rows = org_import.read_rows(
+            bytes(record.content), filename=record.filename, progress=report
+        )
+        plan = _plan_for(record, rows)
+    except org_import.FileRefusedError as error:
+        reason = " ".join(error.messages)
+    except Exception:  # a file that trips the reader must not leave the page waiting forever
+        logger.exception("Org import %s could not be read", import_id)
+        reason = _("The file could not be read. Export it again as CSV (UTF-8) or XLSX.")
+    else:
+        record.rows = [row.stored() for row in rows]
+        record.plan = plan.preview()
+        record.plan_digest = plan.digest()
+        record.rows_total = record.rows_read = plan.rows_total
+        record.status = OrgImport.Status.READY
+        record.save(
+            update_fields=["rows", "plan", "plan_digest", "rows_total", "rows_read", "status"]
+        )
+        return record
+    record.status = OrgImport.Status.FAILED
+    record.error = reason
+    record.save(update_fields=["status", "error"])
+    return record
+
+
+def _person_fields(op: org_import.PersonOp, department_ids: dict[str, int]) -> dict[str, object]:
+    values = op.values
+    return {
+        "email": values["email"],
+        "full_name": values["full_name"],
+        "employee_id": values["employee_id"],
+        "department_id": department_ids[values["department_code"]],
+        "job_title": values["job_title"],
+    }
+
+
+def _audit_people(
+    *, by: User | None, action: str, entries: Sequence[tuple[int, dict[str, object]]]
+) -> None:
+    user_type = ContentType.objects.get_for_model(User)
+    actor = by if by is not None and by.is_authenticated else None
+    AuditEvent.objects.bulk_create(
+        (
+            AuditEvent(target_type=user_type, target_id=pk, actor=actor, action=action, data=data)
+            for pk, data in entries
+        ),
+        batch_size=ORG_IMPORT_BATCH,
+    )
+
+
+def _apply_plan(plan: org_import.Plan, *, by: User | None, now: dt.datetime) -> OrgChanges:
+    Department.objects.bulk_create(
+        Department(code=entry["code"], name=entry["name"]) for entry in plan.departments_added
+    )
+    for entry in plan.departments_renamed:
+        Department.objects.filter(code__iexact=entry["code"]).update(name=entry["new"])
+    department_ids = {code.upper(): pk for code, pk in Department.objects.values_list("code", "pk")}
+
+    user_ids = {op.values["employee_id"]: op.user_id for op in plan.people if op.user_id}
+
+    def supervisor_of(op: org_import.PersonOp) -> int | None:
+        return user_ids[op.supervisor_key] if op.supervisor_key else op.supervisor_user_id
+
+    # New people are created a level of the reporting chain at a time, each level after its
+    # supervisors, so everyone is inserted with their supervisor in place: an UPDATE of tens of
+    # thousands of rows afterwards costs far more than the inserts.
+    unusable = make_password(None)
+    created: list[User] = []
+    waiting = [op for op in plan.people if op.user_id is None]
+    while waiting:
+        level = [op for op in waiting if not op.supervisor_key or op.supervisor_key in user_ids]
+        waiting = [op for op in waiting if op.supervisor_key and op.supervisor_key not in user_ids]
+        if not level:  # pragma: no cover - the plan refuses every cycle
+            raise ValidationError(_("The reporting chain of the new people has a cycle."))
+        people = User.objects.bulk_create(
+            (
+                User(
+                    **_person_fields(op, department_ids),
+                    supervisor_id=supervisor_of(op),
+                    password=unusable,
+                    role=User.Role.TRAINEE,
+                    org_synced_at=now,
+                )
+                for op in level
+            ),
+            batch_size=ORG_IMPORT_BATCH,
+        )
+        user_ids.update({user.employee_id: user.pk for user in people if user.employee_id})
+        created += people
+
+    existing_ops = [op for op in plan.people if op.user_id is not None]
+    old = _old_values(existing_ops)
+    updates: list[User] = []
+    supervisor_changes: list[tuple[int, int | None, int | None]] = []
+    audits: list[tuple[int, dict[str, object]]] = []
+    for op in existing_ops:
+        assert op.user_id is not None  # noqa: S101 - filtered above
+        fields = _person_fields(op, department_ids)
+        supervisor_id = supervisor_of(op)
+        old_supervisor_id, old_values = old[op.user_id]
+        before = dict(zip(org_import.PERSON_FIELDS, old_values, strict=True))
+        changed = {
+            name: [before[name], value] for name, value in fields.items() if before[name] != value
+        }
+        if old_supervisor_id != supervisor_id:
+            changed["supervisor_id"] = [old_supervisor_id, supervisor_id]
+            supervisor_changes.append((op.user_id, old_supervisor_id, supervisor_id))
+        if changed:
+            updates.append(User(pk=op.user_id, **fields, supervisor_id=supervisor_id))
+            audits.append((op.user_id, {"changes": changed}))
+    # Small batches: each is one UPDATE with a CASE per column over its rows.
+    User.objects.bulk_update(
+        updates, [*org_import.PERSON_FIELDS, "supervisor_id"], batch_size=ORG_UPDATE_BATCH
+    )
+    listed = [*plan.listed_user_ids]
+    for start in range(0, len(listed), ORG_IMPORT_BATCH):
+        User.objects.filter(pk__in=listed[start : start + ORG_IMPORT_BATCH]).update(
+            org_synced_at=now
+        )
+
+    deactivated: list[int] = []
+    if plan.deactivate_missing:
+        deactivated = [entry["user_id"] for entry in plan.missing]
+        for start in range(0, len(deactivated), ORG_IMPORT_BATCH):
+            User.objects.filter(pk__in=deactivated[start : start + ORG_IMPORT_BATCH]).update(
+                is_active=False
+            )
+    # The people added are counted on the import's own audit row: one row per person for a
+    # first import of a whole city would double its work.
+    _audit_people(by=by, action="org-import-changed", entries=audits)
+    _audit_people(by=by, action="org-import-deactivated", entries=[(pk, {}) for pk in deactivated])
+    return OrgChanges(
+        supervisor_changes=tuple(supervisor_changes), deactivated_ids=tuple(deactivated)
+    )
+
+
+def _old_values(ops: Sequence[org_import.PersonOp]) -> dict[int, tuple[int | None, list[object]]]:
+    found: dict[int, tuple[int | None, list[object]]] = {}
+    ids = [op.user_id for op in ops]
+    for start in range(0, len(ids), ORG_IMPORT_BATCH):
+        for pk, supervisor_id, *values in User.objects.filter(
+            pk__in=ids[start : start + ORG_IMPORT_BATCH]
+        ).values_list("pk", "supervisor_id", *org_import.PERSON_FIELDS):
+            found[pk] = (supervisor_id, values)
+    return found
+
+
+def org_import_apply(*, import_id: int, by: User | None, skip_rejected: bool = False) -> OrgImport:
+    """Applies a previewed import, all or nothing. Analysts (or the command, with no `by`).
+
+    Locks the import row (a second confirm waits, then finds it applied) and works the plan out
+    again from the file inside the transaction: if it is not what was previewed, because people
+    or departments changed in between, nothing is applied, the new plan is stored for another
+    look and `PlanChangedError` is raised. A file with refused rows is applied only with
+    `skip_rejected`, the analyst's explicit word that the valid rows should go ahead without
+    them. Then every stage's `org_change_listeners` moves its open work along, in the same
+    transaction. Audit rows: one for the import, one for each person added, changed or
+    deactivated. Sends nothing itself.
+    """
+    if by is not None:
+        policies.ensure_can_manage_people(by)
+    with transaction.atomic():
+        record = OrgImport.objects.select_for_update().get(pk=import_id)
+        if record.status == OrgImport.Status.APPLIED:
+            raise ValidationError(_("This file has already been applied."))
+        if record.status != OrgImport.Status.READY:
+            raise ValidationError(_("This file cannot be applied: it has not been read."))
+        plan = _plan_for(record, [org_import.Row.from_stored(row) for row in record.rows])
+        if plan.digest() == record.plan_digest:
+            return _org_import_carry_out(record, plan, by=by, skip_rejected=skip_rejected)
+        record.plan = plan.preview()
+        record.plan_digest = plan.digest()
+        record.save(update_fields=["plan", "plan_digest"])
+    raise org_import.PlanChangedError(
+        _(
+            "People or departments changed since this preview, so nothing was applied. The "
+            "preview now shows what the file would change; check it and confirm again."
+        )
+    )
+
+
+def _org_import_carry_out(
+    record: OrgImport, plan: org_import.Plan, *, by: User | None, skip_rejected: bool
+) -> OrgImport:
+    if plan.rejected and not skip_rejected:
+        raise ValidationError(
+            _(
+                "%(count)s rows are refused, so nothing was applied. Fix them in the file and "
+                "upload it again, or confirm that only the valid rows should be applied."
+            )
+            % {"count": len(plan.rejected)}
+        )
+    now = timezone.now()
+    changes = _apply_plan(plan, by=by, now=now)
+    for listener in org_change_listeners:
+        listener(changes, by=by)
+    record.status = OrgImport.Status.APPLIED
+    record.applied_at = now
+    record.applied_by = by
+    record.skipped_rejected = bool(plan.rejected)
+    record.save(update_fields=["status", "applied_at", "applied_by", "skipped_rejected"])
+    audit_record(
+        target=record,
+        action="org-import-applied",
+        by=by,
+        data=org_import.summary_counts(record.plan),
+    )
+    return record

@@ -74,3 +74,11 @@ def run_all_reminders_task() -> int:
     from leanleaders.reminders import all_rules, rule_run
 
     return sum(rule_run(key=key).queued for key in all_rules())
+
+
+@shared_task(acks_late=True)
+def read_org_import_task(import_id: int) -> str:
+    """Read an uploaded HR export and store its preview (idempotent: a read import is left)."""
+    from leanleaders.services import org_import_preview
+
+    return org_import_preview(import_id=import_id).status

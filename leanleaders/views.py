@@ -13,12 +13,19 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from leanleaders import dashboard, mail, selectors, services
+from leanleaders import dashboard, mail, org_import, selectors, services
 from leanleaders.decorators import analyst_required
-from leanleaders.forms import ProfileForm, StaffCreateForm, TraineeSignupForm
-from leanleaders.http import AuthenticatedHttpRequest, choice_param
+from leanleaders.forms import (
+    OrgImportApplyForm,
+    OrgImportForm,
+    ProfileForm,
+    StaffCreateForm,
+    TraineeSignupForm,
+)
+from leanleaders.http import AuthenticatedHttpRequest, choice_param, error_text
 from leanleaders.models import OutboxEmail, User
 from leanleaders.notifications import optional_reminders_for
 
@@ -167,3 +174,74 @@ def outbox_resend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"“{outbox_email.subject}” is queued to send again.")
     return redirect(f"{reverse('outbox')}?status=failed")
+
+
+@analyst_required
+@require_http_methods(["GET", "POST"])
+def org_import_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = OrgImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        record = services.org_import_create(
+            by=request.user,
+            filename=form.filename,
+            content=form.cleaned_data["file"],
+            deactivate_missing=form.cleaned_data["deactivate_missing"],
+        )
+        return redirect("org-import-detail", pk=record.pk)
+    page = Paginator(selectors.org_import_list(), 20).get_page(request.GET.get("page"))
+    return render(request, "leanleaders/org_import_create.html", {"form": form, "page": page})
+
+
+# The lists a preview shows, one at a time, in this order.
+ORG_IMPORT_LISTS = ("rejected", "added", "changed", "departments", "missing")
+
+
+@analyst_required
+def org_import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    record = get_object_or_404(selectors.org_imports_with_plan(), pk=pk)
+    plan = record.plan
+    lists = {
+        "rejected": plan.get("rejected", []),
+        "added": plan.get("added", []),
+        "changed": plan.get("changed", []),
+        "departments": [
+            *({"kind": "added", **entry} for entry in plan.get("departments_added", [])),
+            *({"kind": "renamed", **entry} for entry in plan.get("departments_renamed", [])),
+        ],
+        "missing": plan.get("missing", []),
+    }
+    shown = choice_param(request.GET, "show", ORG_IMPORT_LISTS) or next(
+        (name for name in ORG_IMPORT_LISTS if lists[name]), "added"
+    )
+    return render(
+        request,
+        "leanleaders/org_import_detail.html",
+        {
+            "record": record,
+            "plan": plan,
+            "counts": org_import.summary_counts(plan),
+            "shown": shown,
+            "tabs": [(name, len(lists[name])) for name in ORG_IMPORT_LISTS],
+            "page": Paginator(lists[shown], 50).get_page(request.GET.get("page")),
+            "apply_form": OrgImportApplyForm(),
+        },
+    )
+
+
+@analyst_required
+@require_POST
+def org_import_apply(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    record = get_object_or_404(selectors.org_import_list(), pk=pk)
+    form = OrgImportApplyForm(request.POST)
+    form.is_valid()
+    try:
+        services.org_import_apply(
+            import_id=record.pk,
+            by=request.user,
+            skip_rejected=form.cleaned_data.get("skip_rejected", False),
+        )
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, _("The file is applied."))
+    return redirect("org-import-detail", pk=record.pk)

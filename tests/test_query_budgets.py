@@ -448,3 +448,35 @@ def test_result_pages_read_stored_results(spec, request, client_for, trainee, ma
         if '"projects_measurement"' in q["sql"] or '"projects_baselinepoint"' in q["sql"]
     ]
     assert read == []
+
+
+ORG_IMPORT_BUDGETS = {"org import list": 4, "org import preview": 3}
+
+
+def test_org_import_pages_query_counts_are_pinned_and_flat(client_for, analyst):
+    """The import list and a preview of one row or of a whole page of each list."""
+    from leanleaders import services
+    from tests.support.org_files import city, csv_bytes
+
+    def imported(people: int) -> int:
+        record = services.org_import_create(
+            by=analyst,
+            filename="org.csv",
+            content=csv_bytes(city(people, 2)),
+            deactivate_missing=False,
+            queue_read=False,
+        )
+        return services.org_import_preview(import_id=record.pk).pk
+
+    client = client_for(analyst)
+    small = imported(1)
+    counts = {
+        "org import list": [_count(client, reverse("org-import-create"))],
+        "org import preview": [_count(client, reverse("org-import-detail", args=[small]))],
+    }
+    large = small
+    for _ in range(25):
+        large = imported(60)
+    counts["org import list"].append(_count(client, reverse("org-import-create")))
+    counts["org import preview"].append(_count(client, reverse("org-import-detail", args=[large])))
+    assert counts == {name: [budget, budget] for name, budget in ORG_IMPORT_BUDGETS.items()}

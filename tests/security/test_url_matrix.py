@@ -64,6 +64,10 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "notification-preferences": SIGNED_IN,
     "people": ANALYSTS,
     "outbox": ANALYSTS,
+    "org-import-create": ANALYSTS,
+    "org-import-detail": ANALYSTS,
+    # An empty POST: the file has rows refused, so nothing is applied; back to the preview.
+    "org-import-apply": {**ANALYSTS, "analyst": REDIRECT},
     "outbox-resend": {**ANALYSTS, "analyst": REDIRECT},
     "applications:application-list": SIGNED_IN,
     "applications:application-create": only({"trainee": OK, "other_trainee": OK}, FORBIDDEN),
@@ -305,7 +309,9 @@ def kwargs_for(name: str, pattern: URLPattern, world: World) -> dict[str, Any]:
             namespace = name.split(":")[0] if ":" in name else name
             if name.startswith("cohorts:enrollment-"):
                 namespace = "enrollment"
-            if namespace in ("outbox-resend", "enrollment"):
+            if namespace.startswith("org-import-"):
+                namespace = "org-import"
+            if namespace in ("outbox-resend", "enrollment", "org-import"):
                 kwargs[param] = world.objects[namespace].pk
                 continue
             kwargs[param] = world.objects[namespace].pk
@@ -364,11 +370,23 @@ def world(trainee, manager, other_trainee, other_dept_manager, analyst, tmp_path
     from api.services import api_token_create
 
     api_token, _secret = api_token_create(by=analyst, name="Dashboard")
+    from leanleaders.services import org_import_create, org_import_preview
+    from tests.support.org_files import csv_bytes, person
+
+    org_import = org_import_create(
+        by=analyst,
+        filename="org.csv",
+        content=csv_bytes([person(900, supervisor="nobody@sfgov.org")]),
+        deactivate_missing=False,
+        queue_read=False,
+    )
+    org_import_preview(import_id=org_import.pk)
     return World(
         application=application,
         objects={
             "applications": application,
             "outbox-resend": outbox,
+            "org-import": org_import,
             "projects": project,
             "application_id": project.application,
             "measure_id": measure,
