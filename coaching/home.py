@@ -13,10 +13,24 @@ MANAGER_LIMIT = 15
 
 def sections(request: AuthenticatedHttpRequest) -> list[Section]:
     user = request.user
+    found: list[Section] = []
+    if roles.is_manager(user):
+        people_steps = selectors.manager_open_steps(user=user)
+        found.append(
+            Section(
+                "people-next-steps",
+                "Your people's open next steps",
+                template="coaching/_home_manager.html",
+                data={
+                    "steps": list(people_steps[:MANAGER_LIMIT]),
+                    **selectors.step_counts(people_steps),
+                },
+            )
+        )
     if roles.is_trainee(user):
         steps = selectors.open_steps_owned(user=user)
         project = latest_project_of(user)
-        return [
+        found.append(
             Section(
                 "next-steps",
                 "Your next steps",
@@ -28,20 +42,7 @@ def sections(request: AuthenticatedHttpRequest) -> list[Section]:
                     "can_request": project is not None and policies.can_request(user, project),
                 },
             )
-        ]
-    if roles.is_manager(user):
-        people_steps = selectors.manager_open_steps(user=user)
-        return [
-            Section(
-                "people-next-steps",
-                "Your people's open next steps",
-                template="coaching/_home_manager.html",
-                data={
-                    "steps": list(people_steps[:MANAGER_LIMIT]),
-                    **selectors.step_counts(people_steps),
-                },
-            )
-        ]
+        )
     if roles.is_analyst(user):
         return [
             Section(
@@ -54,4 +55,4 @@ def sections(request: AuthenticatedHttpRequest) -> list[Section]:
                 },
             )
         ]
-    return []
+    return found

@@ -51,9 +51,9 @@ TABS = [
 
 @login_required
 def cohort_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if is_trainee(request.user):
-        return redirect("cohorts:my-cohort")
     if not (is_analyst(request.user) or is_manager(request.user)):
+        if is_trainee(request.user):
+            return redirect("cohorts:my-cohort")
         raise PermissionDenied
     when = request.GET.get("when", selectors.UPCOMING)
     if when not in dict(TABS):
@@ -142,7 +142,7 @@ def cohort_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     cohort = get_object_or_404(selectors.with_seat_counts(policies.visible_cohorts(user)), pk=pk)
     manage = policies.can_manage_cohorts(user)
-    if is_trainee(user):
+    if is_trainee(user) and not is_manager(user):
         return redirect("cohorts:my-cohort")
 
     context = {
