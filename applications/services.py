@@ -11,7 +11,7 @@ from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Case, Q, When
+from django.db.models import Case, Exists, OuterRef, Q, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -127,6 +127,12 @@ def _may_be_asked(person: User, *, applicant: User) -> bool:
 def _ensure_not_own(application: Application) -> None:
     if application.manager_id is not None and application.manager_id == application.trainee_id:
         raise ValidationError(OWN_SIGNOFF_MESSAGE)
+
+
+def has_applied_expression() -> Exists:
+    """Whether the person (the outer user row) has ever applied: loaded with the signed-in
+    person, so a manager's pages know without asking whether to show their own cards."""
+    return Exists(Application.objects.filter(trainee=OuterRef("pk")))
 
 
 def application_url(application: Application) -> str:

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST
 
+from applications import policies as application_policies
 from applications.policies import visible_applications
 from cohorts import policies, schedule, selectors, services
 from cohorts.forms import (
@@ -314,6 +315,8 @@ def my_cohort(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def enrollment_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enrollment = _enrollment_or_404(request, pk)
+    # A manager who is a trainee too sees their people's places, and may leave only their own.
+    policies.ensure_owns(request.user, enrollment)
     if not policies.can_withdraw(request.user, enrollment):
         messages.info(request, "You have already left this cohort.")
         return redirect("cohorts:my-cohort")
@@ -345,6 +348,7 @@ def enrollment_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 @require_POST
 def enrollment_offer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enrollment = _enrollment_or_404(request, pk)
+    policies.ensure_owns(request.user, enrollment)
     if request.POST.get("answer") != "accept":
         return redirect("cohorts:enrollment-withdraw", pk=pk)
     try:
@@ -423,6 +427,7 @@ def application_withdraw_unplaced(
     request: AuthenticatedHttpRequest, application_pk: int
 ) -> HttpResponse:
     application = get_object_or_404(visible_applications(request.user), pk=application_pk)
+    application_policies.ensure_owns(request.user, application)
     form = ApplicationWithdrawForm(request.POST)
     if not form.is_valid():
         messages.error(request, "That request was incomplete. Please try again.")

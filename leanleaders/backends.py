@@ -8,6 +8,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.db.models import Exists, OuterRef, Q
 
 from leanleaders.models import Department, User
+from leanleaders.registry import person_facts
 
 
 class UserBackend(ModelBackend):
@@ -30,6 +31,7 @@ class UserBackend(ModelBackend):
                         )
                     ),
                 )
+                .annotate(**{name: build() for name, build in person_facts})
                 .get(pk=user_id)
             )
         except User.DoesNotExist:

@@ -43,7 +43,12 @@ def may_apply(user: User | AnonymousUser) -> TypeGuard[User]:
 
 
 def _memo(user: User, key: str) -> object:
-    return user.__dict__.get(key)
+    # getattr, not __dict__: request.user is a lazy object that hands attributes to the user.
+    return getattr(user, key, None)
+
+
+def _remember(user: User, key: str, value: object) -> None:
+    setattr(user, key, value)
 
 
 def has_direct_reports(user: User | AnonymousUser) -> bool:
@@ -55,7 +60,7 @@ def has_direct_reports(user: User | AnonymousUser) -> bool:
     known = _memo(user, "org_has_reports")
     if known is None:
         known = User.objects.filter(supervisor=user, is_active=True).exists()
-        user.__dict__["org_has_reports"] = known
+        _remember(user, "org_has_reports", known)
     return bool(known)
 
 
@@ -77,7 +82,7 @@ def department_ids_acted_for(user: User | AnonymousUser) -> list[int]:
                 )
             )
         )
-        user.__dict__["_department_ids_acted_for"] = ids
+        _remember(user, "_department_ids_acted_for", ids)
     return list(ids)  # type: ignore[call-overload]  # the memo holds the list written above
 
 
@@ -88,10 +93,10 @@ def is_manager(user: User | AnonymousUser) -> TypeGuard[User]:
 
 def takes_part(user: User) -> bool:
     """Whether this person has ever applied (their own work in the program)."""
-    known = _memo(user, "_takes_part")
+    known = _memo(user, "org_takes_part")
     if known is None:
         known = user.applications.exists()  # type: ignore[attr-defined]  # reverse FK from applications
-        user.__dict__["_takes_part"] = known
+        _remember(user, "org_takes_part", known)
     return bool(known)
 
 
