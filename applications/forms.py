@@ -54,6 +54,7 @@ class ApplicationForm(forms.ModelForm):
             "measure_direction": forms.RadioSelect,
         }
         help_texts = HELP
+        labels = {"manager": _("Manager who signs off")}
         field_classes = {
             **dict.fromkeys(LONG_ANSWERS, LongTextField),
             "baseline_estimate": DecimalField,
