@@ -33,7 +33,9 @@ class DemoPerson:
 PEOPLE = [
     DemoPerson("analyst@sfgov.org", "Alex Rivera", "analyst", None, "Senior Performance Analyst"),
     # The top of the chain, and Public Health's executive (who applies herself).
-    DemoPerson("city.administrator@sfgov.org", "Carmen Ortiz", "trainee", "ADM", "City Administrator"),
+    DemoPerson(
+        "city.administrator@sfgov.org", "Carmen Ortiz", "trainee", "ADM", "City Administrator"
+    ),
     DemoPerson(
         "director@sfgov.org",
         "Dana Whitfield",

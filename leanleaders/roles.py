@@ -95,7 +95,7 @@ def takes_part(user: User) -> bool:
     """Whether this person has ever applied (their own work in the program)."""
     known = _memo(user, "org_takes_part")
     if known is None:
-        known = user.applications.exists()  # type: ignore[attr-defined]  # reverse FK from applications
+        known = user.applications.exists()
         _remember(user, "org_takes_part", known)
     return bool(known)
 

@@ -16,8 +16,8 @@ from applications.models import Application
 from leanleaders import roles
 from leanleaders.audit import audit_events_for
 from leanleaders.models import User
-from leanleaders.reminders import rule_run
 from leanleaders.registry import OrgChanges, org_change_listeners
+from leanleaders.reminders import rule_run
 from tests.applications.factories import COMPLETE, ApplicationFactory
 from tests.factories import DepartmentFactory, ManagerFactory, TraineeFactory
 
@@ -75,7 +75,8 @@ def test_capabilities_follow_facts(chain, manager, analyst, trainee):
     assert not policies.can_apply(analyst)
     assert not roles.is_trainee(fresh(manager))
     ApplicationFactory(trainee=manager, manager=None)
-    assert roles.is_trainee(fresh(manager)) and roles.is_manager(fresh(manager))
+    assert roles.is_trainee(fresh(manager))
+    assert roles.is_manager(fresh(manager))
 
 
 def test_a_supervisor_who_loses_their_last_report_stops_managing(chain):
@@ -93,7 +94,8 @@ def test_manager_who_applied_sees_both_sections_on_one_home_page(
     assert "Waiting for your sign-off" in html
     assert "Your application" in html
     signoffs = html.split('id="section-signoffs"')[1].split("</section>")[0]
-    assert "Theirs" in signoffs and "Mine" not in signoffs
+    assert "Theirs" in signoffs
+    assert "Mine" not in signoffs
     mine = html.split('id="section-application"')[1].split("</section>")[0]
     assert "Mine" in mine
 
@@ -218,7 +220,8 @@ def test_escalation_goes_up_the_chain_then_department_then_analysts(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         rule_run(key="signoff-pending", now=at(4))  # 2 working days: nothing yet
-    assert mailoutbox == [] and _escalations(waiting) == []
+    assert mailoutbox == []
+    assert _escalations(waiting) == []
 
     with django_capture_on_commit_callbacks(execute=True):
         rule_run(key="signoff-pending", now=at(5))  # 3: the supervisor's supervisor
@@ -301,7 +304,8 @@ def test_a_new_supervisor_takes_over_waiting_sign_offs(
     assert application.manager == new
     assert signed.manager == old  # already signed off: history stays
     event = audit_events_for(application).get(action="signer-changed")
-    assert event.data["from_manager"] == old.pk and event.data["to_manager"] == new.pk
+    assert event.data["from_manager"] == old.pk
+    assert event.data["to_manager"] == new.pk
     assert event.actor == analyst
     assert [m.to for m in mailoutbox] == [[new.email]]
     assert "Fran Frontline" in mailoutbox[0].body

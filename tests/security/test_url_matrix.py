@@ -351,7 +351,9 @@ def executive(department):
     head = TraineeFactory(
         department=department, full_name="Eve Executive", supervisor=city_administrator
     )
-    ApplicationFactory(trainee=head, manager=city_administrator, status=Application.Status.SUBMITTED)
+    ApplicationFactory(
+        trainee=head, manager=city_administrator, status=Application.Status.SUBMITTED
+    )
     return head
 
 
