@@ -7,6 +7,15 @@ from applications.models import Application
 from leanleaders.models import User
 
 PROPOSALS = {
+    # A manager who applies (to their own supervisor), and an executive (to the City Administrator).
+    "alternate@sfgov.org": (
+        "Clinic supply orders are placed twice",
+        "submitted",
+    ),
+    "director@sfgov.org": (
+        "Contract approvals wait on paper signatures",
+        "submitted",
+    ),
     "trainee4@sfgov.org": (
         "Clinic appointment changes wait in three inboxes",
         "draft",

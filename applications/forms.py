@@ -4,9 +4,10 @@ from typing import Any, cast
 
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
-from applications.services import EDITABLE_FIELDS, REQUIRED_TO_SUBMIT
+from applications.services import EDITABLE_FIELDS, REQUIRED_TO_SUBMIT, default_manager_for
 from leanleaders.fields import DecimalField, LongTextField
 from leanleaders.models import User
 
@@ -27,7 +28,9 @@ HELP = {
     "You will measure it properly during the program.",
     "why_it_matters": "What changes for your department, staff or residents if this improves.",
     "role_and_team": "Your job and the team that runs this process.",
-    "manager": "The manager who signs off on your project. Usually your department's manager.",
+    "manager": _(
+        "Who signs off on your project: your supervisor, or another manager of your department."
+    ),
     "next_available_cohort": "Leave ticked if any cohort suits you.",
 }
 
@@ -51,6 +54,7 @@ class ApplicationForm(forms.ModelForm):
             "measure_direction": forms.RadioSelect,
         }
         help_texts = HELP
+        labels = {"manager": _("Manager who signs off")}
         field_classes = {
             **dict.fromkeys(LONG_ANSWERS, LongTextField),
             "baseline_estimate": DecimalField,
@@ -58,16 +62,26 @@ class ApplicationForm(forms.ModelForm):
 
     def __init__(self, *args: Any, trainee: User, for_submission: bool = False, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        self.trainee = trainee
+        self.default_manager = default_manager_for(trainee)
         department = trainee.department
-        managers = User.objects.filter(role=User.Role.MANAGER, is_active=True)
+        # The supervisor (from the org data) and the department's managers and alternate; never
+        # the applicant, nor someone who reports to them.
+        choices = Q(pk=self.default_manager.pk) if self.default_manager else Q(pk__in=[])
         if department is not None:
-            managers = managers.filter(
-                Q(managed_departments=department) | Q(alternate_for_departments=department)
-            ).distinct()
-        cast(forms.ModelChoiceField, self.fields["manager"]).queryset = managers.order_by(
-            "full_name"
+            choices |= Q(managed_departments=department) | Q(alternate_for_departments=department)
+        managers = (
+            User.objects.filter(choices, is_active=True)
+            .exclude(role=User.Role.ANALYST)
+            .exclude(pk=trainee.pk)
+            .exclude(supervisor=trainee)
+            .distinct()
         )
-        cast(forms.ModelChoiceField, self.fields["manager"]).empty_label = "Choose your manager"
+        manager_field = cast(forms.ModelChoiceField, self.fields["manager"])
+        manager_field.queryset = managers.order_by("full_name")
+        manager_field.empty_label = str(_("Choose who signs off"))
+        if not self.instance.pk and self.default_manager is not None:
+            self.fields["manager"].initial = self.default_manager.pk
         self.fields["baseline_estimate"].widget.attrs.update(step="any")
         # A blank form marks what submitting needs; a draft is saved with just a title.
         if for_submission or not self.is_bound:
@@ -75,6 +89,28 @@ class ApplicationForm(forms.ModelForm):
                 self.fields[name].required = True
         if self.instance.pk:
             self.fields["expected_version"].initial = self.instance.version
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        manager = cleaned.get("manager")
+        reason = (cleaned.get("manager_change_reason") or "").strip()
+        supervisor = self.trainee.supervisor
+        if (
+            manager is not None
+            and supervisor is not None
+            and manager.pk != supervisor.pk
+            and self.default_manager is not None
+            and self.default_manager.pk == supervisor.pk
+            and not reason
+        ):
+            self.add_error(
+                "manager_change_reason",
+                _("Say why %(manager)s signs off rather than your supervisor, %(supervisor)s.")
+                % {"manager": manager.full_name, "supervisor": supervisor.full_name},
+            )
+        if manager is None or self.default_manager is None or manager.pk == self.default_manager.pk:
+            cleaned["manager_change_reason"] = ""
+        return cleaned
 
     def clean_baseline_estimate(self) -> Any:
         value = self.cleaned_data.get("baseline_estimate")

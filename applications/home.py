@@ -1,6 +1,9 @@
-"""Home-page cards about applications, for each role."""
+"""Home-page cards about applications, for each capability a person has (one may have several:
+a manager who applied sees their own application and their people's sign-offs)."""
 
 from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
 
 from applications import policies, selectors
 from leanleaders import roles
@@ -10,28 +13,6 @@ from leanleaders.http import AuthenticatedHttpRequest
 
 def sections(request: AuthenticatedHttpRequest) -> list[Section]:
     user = request.user
-    if roles.is_trainee(user):
-        return [
-            Section(
-                "application",
-                "Your application",
-                template="applications/_home_trainee.html",
-                data={
-                    "application": selectors.current_application(user=user),
-                    "can_apply": policies.can_apply(user),
-                },
-            )
-        ]
-    if roles.is_manager(user):
-        waiting = list(selectors.awaiting_signoff_list(user=user)[:10])
-        return [
-            Section(
-                "signoffs",
-                "Waiting for your sign-off",
-                template="applications/_home_signoffs.html",
-                data={"applications": waiting},
-            )
-        ]
     if roles.is_analyst(user):
         queue = selectors.review_queue(user=user)
         return [
@@ -42,4 +23,31 @@ def sections(request: AuthenticatedHttpRequest) -> list[Section]:
                 data={"applications": list(queue[:5]), "count": queue.count()},
             )
         ]
-    return []
+    found: list[Section] = []
+    if roles.is_manager(user):
+        waiting = list(selectors.awaiting_signoff_list(user=user)[:10])
+        found.append(
+            Section(
+                "signoffs",
+                str(_("Waiting for your sign-off")),
+                template="applications/_home_signoffs.html",
+                data={
+                    "applications": waiting,
+                    # A manager who has not applied is invited to, from this card.
+                    "can_apply": policies.can_apply(user) and not roles.is_trainee(user),
+                },
+            )
+        )
+    if roles.is_trainee(user):
+        found.append(
+            Section(
+                "application",
+                str(_("Your application")),
+                template="applications/_home_trainee.html",
+                data={
+                    "application": selectors.current_application(user=user),
+                    "can_apply": policies.can_apply(user),
+                },
+            )
+        )
+    return found

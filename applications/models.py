@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from leanleaders.models import Department, User
 
@@ -68,6 +69,16 @@ class Application(models.Model):
         blank=True,
         related_name="applications_to_sign_off",
     )
+    # Why the applicant chose someone other than their supervisor (from the org data) to sign off.
+    manager_change_reason = models.CharField(
+        _("Why someone else signs off"),
+        max_length=200,
+        blank=True,
+        help_text=_("Needed when you choose someone other than your supervisor."),
+    )
+    # How far the sign-off has been escalated since it was submitted: 0 with the first signer,
+    # 1 with the supervisor's supervisor, 2 with the department's manager, 3 analysts told.
+    signoff_step = models.PositiveSmallIntegerField(default=0, editable=False)
     program_year = models.PositiveIntegerField()
     status = models.CharField(max_length=24, choices=Status.choices, default=Status.DRAFT)
     status_changed_at = models.DateTimeField(default=timezone.now)

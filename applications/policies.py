@@ -4,52 +4,77 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from applications.models import Application
 from leanleaders.models import User
-from leanleaders.roles import department_ids_acted_for, is_analyst, is_manager, is_trainee
+from leanleaders.roles import (
+    department_ids_acted_for,
+    is_analyst,
+    is_signed_in,
+    managed_people_q,
+    may_apply,
+)
 
 Actor = User | AnonymousUser
 
 
 def visible_applications(user: Actor) -> QuerySet[Application]:
-    """Trainees: their own. Managers: the people of the departments they manage or stand in for
-    now, not drafts. Analysts: all. Being named on an application grants nothing: a manager
-    moved out of the department stops seeing it on the next request."""
+    """Analysts: all. Everyone else: their own, and, past the draft, those of the people they
+    manage now (their reports and their reports' reports, and the departments they manage or
+    stand in for). One person may be both: a manager who applied sees their own application
+    and their people's, never a peer's draft. Being named on an application grants nothing
+    by itself: a manager moved out of the department stops seeing it on the next request."""
     if is_analyst(user):
         return Application.objects.all()
-    if is_manager(user):
-        return Application.objects.filter(department_id__in=department_ids_acted_for(user)).exclude(
-            status=Application.Status.DRAFT
-        )
-    if is_trainee(user):
-        return Application.objects.filter(trainee=user)
-    return Application.objects.none()
+    if not may_apply(user):
+        return Application.objects.none()
+    managed = managed_people_q(user, person="trainee", department="department_id") & ~Q(
+        status=Application.Status.DRAFT
+    )
+    return Application.objects.filter(Q(trainee=user) | managed)
 
 
 def can_apply(user: Actor) -> bool:
-    return is_trainee(user) and user.department_id is not None
+    return may_apply(user) and user.department_id is not None
 
 
 def can_edit(user: Actor, application: Application) -> bool:
-    return is_trainee(user) and application.trainee_id == user.pk and application.is_editable
+    return owns(user, application) and application.is_editable
 
 
 def can_withdraw(user: Actor, application: Application) -> bool:
     return (
-        is_trainee(user)
-        and application.trainee_id == user.pk
+        owns(user, application)
         and Application.Status.WITHDRAWN in Application.TRANSITIONS[application.status]
     )
 
 
-def acts_as_manager_for(user: Actor, application: Application) -> bool:
-    """Any manager of the department, or its alternate, as of now; never oneself. The manager
-    the trainee named is one of them only while they still manage the department."""
-    if not is_manager(user) or application.trainee_id == user.pk:
+def may_sign_off_for(signer: User, application: Application) -> bool:
+    """Whether this person is one of the application's signers as of now: the applicant's
+    supervisor or the supervisor's supervisor (the org data's chain, where escalation goes),
+    or a manager or the alternate of the application's department. Never the applicant
+    themselves, nor someone who reports to the applicant (a chain that loops back, or a
+    department manager signing their own boss's application)."""
+    if not signer.is_active or signer.role == "analyst":
         return False
-    return application.department_id in department_ids_acted_for(user)
+    trainee = application.trainee
+    if signer.pk == trainee.pk or signer.supervisor_id == trainee.pk:
+        return False
+    supervisor = trainee.supervisor
+    if supervisor is not None and supervisor.pk == signer.pk:
+        return True
+    if supervisor is not None and supervisor.supervisor_id == signer.pk:
+        return True
+    return application.department_id in department_ids_acted_for(signer)
+
+
+def acts_as_manager_for(user: Actor, application: Application) -> bool:
+    """The applicant's supervisor (or theirs, once escalated), or any manager of the department
+    or its alternate, as of now; never oneself, directly or through the chain."""
+    if not is_signed_in(user) or application.trainee_id == user.pk:
+        return False
+    return may_sign_off_for(user, application)
 
 
 def can_sign_off(user: Actor, application: Application) -> bool:
@@ -88,7 +113,7 @@ def ensure_can_edit(user: Actor, application: Application) -> None:
 
 
 def owns(user: Actor, application: Application) -> bool:
-    return is_trainee(user) and application.trainee_id == user.pk
+    return may_apply(user) and application.trainee_id == user.pk
 
 
 def ensure_owns(user: Actor, application: Application) -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from applications.models import Application
-from applications.policies import visible_applications
+from applications.policies import may_sign_off_for, visible_applications
 from leanleaders.audit import audit_events_for
 from leanleaders.models import AuditEvent, User
 
 
 def _with_people(applications: QuerySet[Application]) -> QuerySet[Application]:
-    return applications.select_related("trainee", "department", "manager")
+    return applications.select_related("trainee__supervisor", "department", "manager")
 
 
 def application_list(
@@ -47,22 +47,40 @@ def application_timeline(*, application: Application) -> list[AuditEvent]:
     return events
 
 
-def signoff_managers(application: Application) -> list[User]:
-    """Who is asked to sign off: the department's active managers and its alternate, as of now.
-    The manager the trainee named is among them only while they still manage the department
-    (uses `department.managers` as prefetched)."""
-    people = {m.pk: m for m in application.department.managers.all() if m.is_active}
+def department_signers(application: Application) -> list[User]:
+    """The department's active managers and its alternate who may sign off this application,
+    as of now (uses `department.managers` as prefetched): never the applicant, nor someone
+    who reports to them."""
+    people = {m.pk: m for m in application.department.managers.all()}
     alternate = application.department.alternate_manager
-    if alternate is not None and alternate.is_active:
+    if alternate is not None:
         people[alternate.pk] = alternate
-    return list(people.values())
+    return [
+        person
+        for person in sorted(people.values(), key=lambda p: p.full_name)
+        if person.is_active
+        and person.pk != application.trainee_id
+        and person.supervisor_id != application.trainee_id
+    ]
+
+
+def signoff_managers(application: Application) -> list[User]:
+    """Who is asked to sign off now: the signer the application names (the applicant's
+    supervisor by default) while they may still sign, else the department's managers and its
+    alternate."""
+    named = application.manager
+    if named is not None and may_sign_off_for(named, application):
+        return [named]
+    return department_signers(application)
 
 
 def awaiting_signoff_list(*, user: User) -> QuerySet[Application]:
-    """Applications waiting on this manager (as manager or alternate), oldest first."""
+    """Applications waiting on this manager (as supervisor, manager or alternate), oldest first;
+    never their own."""
     return (
         _with_people(visible_applications(user))
         .filter(status=Application.Status.SUBMITTED)
+        .exclude(trainee=user)
         .order_by("submitted_at", "id")
     )
 

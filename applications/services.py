@@ -9,18 +9,21 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import Case, Exists, OuterRef, Q, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from applications import policies
 from applications.models import Application
-from applications.selectors import signoff_managers
+from applications.selectors import department_signers, signoff_managers
 from leanleaders.audit import audit_events_for, audit_record
 from leanleaders.mail import absolute_url, email_queue
 from leanleaders.models import User
+from leanleaders.registry import OrgChanges
 from leanleaders.workflow import transition
 
 Status = Application.Status
@@ -38,6 +41,7 @@ EDITABLE_FIELDS = (
     "why_it_matters",
     "role_and_team",
     "manager",
+    "manager_change_reason",
     "next_available_cohort",
 )
 # Required before an application can go to the manager (a draft may leave them empty).
@@ -65,7 +69,7 @@ class StaleApplicationError(ValidationError):
 def _lock(application_id: int) -> Application:
     return (
         Application.objects.select_for_update(of=("self",))
-        .select_related("trainee", "manager", "department")
+        .select_related("trainee__supervisor", "manager", "department__alternate_manager")
         .get(pk=application_id)
     )
 
@@ -83,11 +87,52 @@ def _bump(application: Application) -> None:
     application.save(update_fields=["version", "updated_at"])
 
 
+OWN_SIGNOFF_MESSAGE = _lazy("Nobody signs off their own application: choose someone else.")
+
+
 def default_manager_for(user: User) -> User | None:
+    """Who signs off this person's application by default: their supervisor in the org data
+    (an executive's is the department head, a department head's the City Administrator's
+    office), else their department's first manager or its alternate; never themselves, nor
+    someone who reports to them."""
+    supervisor = user.supervisor
+    if supervisor is not None and _may_be_asked(supervisor, applicant=user):
+        return supervisor
     if user.department_id is None:
         return None
-    managers = User.objects.filter(managed_departments__pk=user.department_id, is_active=True)
-    return managers.order_by("full_name").first()
+    candidates = User.objects.filter(
+        Q(managed_departments__pk=user.department_id)
+        | Q(alternate_for_departments__pk=user.department_id),
+        is_active=True,
+    ).order_by(
+        # The department's managers before its alternate.
+        Case(When(managed_departments__pk=user.department_id, then=0), default=1),
+        "full_name",
+    )
+    for candidate in candidates:
+        if _may_be_asked(candidate, applicant=user):
+            return candidate
+    return None
+
+
+def _may_be_asked(person: User, *, applicant: User) -> bool:
+    return (
+        person.is_active
+        and person.role != User.Role.ANALYST
+        and person.pk != applicant.pk
+        and person.supervisor_id != applicant.pk
+    )
+
+
+def _ensure_not_own(application: Application) -> None:
+    if application.manager_id is not None and application.manager_id == application.trainee_id:
+        raise ValidationError(OWN_SIGNOFF_MESSAGE)
+
+
+def has_applied_expression() -> Exists:
+    """Whether the person (the outer user row) has ever applied: loaded with the signed-in
+    person, so a manager's pages know without asking whether to show their own cards."""
+    return Exists(Application.objects.filter(trainee=OuterRef("pk")))
 
 
 def application_url(application: Application) -> str:
@@ -146,6 +191,7 @@ def application_create_draft(*, by: User, data: dict[str, Any]) -> Application:
     _apply_fields(application, data)
     if application.manager is None:
         application.manager = default_manager_for(by)
+    _ensure_not_own(application)
     try:
         with transaction.atomic():
             application.save()
@@ -169,6 +215,7 @@ def application_update(
             f"{application.get_status_display().lower()}."
         )
     _apply_fields(application, data)
+    _ensure_not_own(application)
     application.version += 1
     application.save()
     audit_record(target=application, action="edited", by=by)
@@ -196,6 +243,12 @@ def application_submit(
         raise ValidationError(
             "Before you submit, fill in: " + ", ".join(m[0].lower() + m[1:] for m in missing) + "."
         )
+    _ensure_not_own(application)
+    if application.manager is None or not policies.may_sign_off_for(
+        application.manager, application
+    ):
+        # The named signer no longer may (moved, left): the org data's default instead.
+        application.manager = default_manager_for(by)
     if not signoff_managers(application):
         raise ValidationError(
             "Your department has no manager in Lean Leaders yet, so nobody can sign off. "
@@ -204,7 +257,8 @@ def application_submit(
     resubmission = application.status == Status.CHANGES_REQUESTED
     transition(application, to=Status.SUBMITTED, by=by, data={"resubmission": resubmission})
     application.submitted_at = timezone.now()
-    application.save(update_fields=["submitted_at"])
+    application.signoff_step = 0
+    application.save(update_fields=["submitted_at", "signoff_step", "manager"])
     _bump(application)
     _request_signoff(application, resubmission=resubmission)
     return application
@@ -266,6 +320,9 @@ def application_manager_decide(
     if decision not in MANAGER_DECISIONS:
         raise ValidationError("Choose approve, request changes or decline.")
     application = _lock(application_id)
+    if application.trainee_id == by.pk:
+        # Also refused by the policy; said twice because it must never happen.
+        raise PermissionDenied
     policies.ensure_acts_as_manager_for(by, application)
     _check_version(application, expected_version)
     if decision != "approve" and not comment.strip():
@@ -457,3 +514,135 @@ def _after_decision(application: Application, *, by: User, comment: str) -> None
             occasion="review-requested",
             reason="You review Lean Leaders applications for City Performance.",
         )
+
+
+# Escalation of a waiting sign-off (issue 20): each step N working days after submission, run by
+# the `signoff-pending` reminder rule (applications/reminders.py), which emails the people of the
+# step; this records the step and moves the application to its new signer.
+ESCALATION_STEPS = 3
+
+
+def escalation_recipients(application: Application, step: int) -> list[User]:
+    """Who is asked at escalation `step` (1-3) as of now: 1, the applicant's supervisor's
+    supervisor; 2, the department's managers and alternate; 3, the analysts. A step with nobody
+    who may sign (no such person, the applicant themselves, someone who reports to them) falls
+    through to the next."""
+    trainee = application.trainee
+    if step <= 1:
+        supervisor = trainee.supervisor
+        above = supervisor.supervisor if supervisor is not None else None
+        if above is not None and policies.may_sign_off_for(above, application):
+            return [above]
+    if step <= 2:
+        signers = [p for p in department_signers(application) if p.role != User.Role.ANALYST]
+        if signers:
+            return signers
+    return list(User.objects.filter(role=User.Role.ANALYST, is_active=True).order_by("pk"))
+
+
+@transaction.atomic
+def application_signoff_escalate(
+    *, application_id: int, step: int, by: User | None = None
+) -> Application:
+    """Beat (through the sign-off reminder rule) moves a sign-off waiting too long one step up.
+
+    Locks the application; each step not yet recorded gets an audit row saying who was asked,
+    and steps 1-2 make their first person the named signer. Running it again for a step already
+    recorded changes nothing. The emails are the rule's, one per person per step."""
+    application = _lock(application_id)
+    if application.status != Status.SUBMITTED:
+        return application
+    for reached in range(application.signoff_step + 1, min(step, ESCALATION_STEPS) + 1):
+        recipients = escalation_recipients(application, reached)
+        before = application.manager_id
+        to_analysts = any(person.role == User.Role.ANALYST for person in recipients)
+        if recipients and not to_analysts:
+            application.manager = recipients[0]
+        application.signoff_step = reached
+        application.save(update_fields=["manager", "signoff_step", "updated_at"])
+        audit_record(
+            target=application,
+            action="signoff-escalated",
+            by=by,
+            comment=_("Sign-off waiting: asked %(people)s")
+            % {"people": ", ".join(person.full_name for person in recipients) or "-"},
+            data={
+                "step": reached,
+                "from_manager": before,
+                "to_manager": application.manager_id,
+                "asked": [person.pk for person in recipients],
+            },
+        )
+    return application
+
+
+def _move_signoff(application: Application, *, to: User | None, why: str, by: User) -> None:
+    """Names a new signer on an open application (audit row), and if it waits for a sign-off
+    asks them by email."""
+    before = application.manager_id
+    if to is None or to.pk == before or not _may_be_asked(to, applicant=application.trainee):
+        to = default_manager_for(application.trainee)
+    if to is None or to.pk == before:
+        return
+    application.manager = to
+    application.signoff_step = 0
+    application.version += 1
+    application.save(update_fields=["manager", "signoff_step", "version", "updated_at"])
+    audit_record(
+        target=application,
+        action="signer-changed",
+        by=by,
+        comment=why,
+        data={"from_manager": before, "to_manager": to.pk, "org_change": True},
+    )
+    if application.status == Status.SUBMITTED:
+        _notify(
+            application,
+            template="signoff_requested",
+            to=[to.email],
+            occasion="signer-changed",
+            reason=_("The org chart now names you as the person who signs off for %(trainee)s.")
+            % {"trainee": application.trainee.full_name},
+            context={"resubmission": False},
+        )
+
+
+OPEN_FOR_SIGNOFF = (Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED)
+
+
+def applications_follow_org_changes(changes: OrgChanges, *, by: User) -> None:
+    """The org import (inside its transaction) says whose supervisor changed and who left.
+
+    Open applications (not yet signed off) named for the old supervisor move to the new one, and
+    a deactivated person's open sign-offs go to their own supervisor (else the department's
+    manager); each move is audited, and a waiting sign-off's new signer is emailed. Locks the
+    applications it moves."""
+    for person_id, old_id, new_id in changes.supervisor_changes:
+        if old_id is None:
+            moving = Application.objects.filter(trainee_id=person_id, manager__isnull=True)
+        else:
+            moving = Application.objects.filter(trainee_id=person_id, manager_id=old_id)
+        new = User.objects.filter(pk=new_id).first() if new_id is not None else None
+        for application_id in moving.filter(status__in=OPEN_FOR_SIGNOFF).values_list(
+            "pk", flat=True
+        ):
+            application = _lock(application_id)
+            _move_signoff(
+                application,
+                to=new,
+                why=_("Supervisor changed in the org data"),
+                by=by,
+            )
+    if changes.deactivated_ids:
+        leaving = Application.objects.filter(
+            manager_id__in=changes.deactivated_ids, status__in=OPEN_FOR_SIGNOFF
+        )
+        for application_id in leaving.values_list("pk", flat=True):
+            application = _lock(application_id)
+            gone = application.manager
+            _move_signoff(
+                application,
+                to=gone.supervisor if gone is not None else None,
+                why=_("The signer left the org data"),
+                by=by,
+            )

@@ -17,10 +17,25 @@ MANAGER_LIMIT = 15
 
 def sections(request: AuthenticatedHttpRequest) -> list[Section]:
     user = request.user
+    found: list[Section] = []
+    if roles.is_manager(user):
+        steps, counts = head_and_counts(
+            selectors.manager_open_steps(user=user),
+            MANAGER_LIMIT,
+            overdue=Q(due_date__lt=timezone.localdate()),
+        )
+        found.append(
+            Section(
+                "people-next-steps",
+                "Your people's open next steps",
+                template="coaching/_home_manager.html",
+                data={"steps": steps, **counts},
+            )
+        )
     if roles.is_trainee(user):
         steps = selectors.open_steps_owned(user=user)
         project = latest_project_of(user)
-        return [
+        found.append(
             Section(
                 "next-steps",
                 "Your next steps",
@@ -32,24 +47,7 @@ def sections(request: AuthenticatedHttpRequest) -> list[Section]:
                     "can_request": project is not None and policies.can_request(user, project),
                 },
             )
-        ]
-    if roles.is_manager(user):
-        steps, counts = head_and_counts(
-            selectors.manager_open_steps(user=user),
-            MANAGER_LIMIT,
-            overdue=Q(due_date__lt=timezone.localdate()),
         )
-        return [
-            Section(
-                "people-next-steps",
-                "Your people's open next steps",
-                template="coaching/_home_manager.html",
-                data={
-                    "steps": steps,
-                    **counts,
-                },
-            )
-        ]
     if roles.is_analyst(user):
         return [
             Section(
@@ -62,4 +60,4 @@ def sections(request: AuthenticatedHttpRequest) -> list[Section]:
                 },
             )
         ]
-    return []
+    return found

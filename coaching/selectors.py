@@ -18,7 +18,7 @@ from coaching.models import CoachAssignment, CoachingRequest, Conversation, Next
 from cohorts.models import Cohort, Enrollment
 from cohorts.selectors import CohortChoice
 from leanleaders.models import User
-from leanleaders.roles import department_ids_acted_for
+from leanleaders.roles import managed_people_q
 from projects.models import Measurement, Project
 from projects.selectors import LIST_DEFERRED, progress_entries
 
@@ -160,12 +160,13 @@ def open_steps_owned(*, user: User) -> list[NextStep]:
 
 
 def manager_open_steps(*, user: User) -> QuerySet[NextStep]:
-    """Open next steps on the projects of the departments a manager acts for, soonest due first.
+    """Open next steps on the projects of the people a manager manages, soonest due first.
 
     A queryset: a large department has thousands, so callers slice it and count in SQL."""
     return (
         NextStep.objects.filter(
-            project__department_id__in=department_ids_acted_for(user), status=OPEN
+            managed_people_q(user, person="project__trainee", department="project__department_id"),
+            status=OPEN,
         )
         .select_related("owner", "conversation", "project__trainee")
         .order_by("due_date", "pk")

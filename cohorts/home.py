@@ -10,27 +10,27 @@ from leanleaders.http import AuthenticatedHttpRequest
 
 def sections(request: AuthenticatedHttpRequest) -> list[Section]:
     user = request.user
-    if roles.is_trainee(user):
-        enrollment = selectors.current_enrollment(user=user)
-        if enrollment is None:
-            return []
-        return [
-            Section(
-                "cohort",
-                "Your cohort",
-                template="cohorts/_home_trainee.html",
-                data={"enrollment": enrollment, "position": selectors.position_of(enrollment)},
-            )
-        ]
+    found: list[Section] = []
     if roles.is_manager(user):
-        return [
+        found.append(
             Section(
                 "people-cohorts",
                 "Your people's cohorts",
                 template="cohorts/_home_manager.html",
                 data={"enrollments": list(selectors.manager_people_enrollments(user=user)[:10])},
             )
-        ]
+        )
+    if roles.is_trainee(user):
+        enrollment = selectors.current_enrollment(user=user)
+        if enrollment is not None:
+            found.append(
+                Section(
+                    "cohort",
+                    "Your cohort",
+                    template="cohorts/_home_trainee.html",
+                    data={"enrollment": enrollment, "position": selectors.position_of(enrollment)},
+                )
+            )
     if roles.is_analyst(user):
         current = list(selectors.cohort_list(user=user, when=selectors.CURRENT)[:5])
         upcoming = list(selectors.cohort_list(user=user, when=selectors.UPCOMING)[:5])
@@ -46,4 +46,4 @@ def sections(request: AuthenticatedHttpRequest) -> list[Section]:
                 },
             )
         ]
-    return []
+    return found

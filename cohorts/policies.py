@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from applications.models import Application
 from cohorts.models import Cohort, Enrollment
 from leanleaders.models import User
-from leanleaders.roles import department_ids_acted_for, is_analyst, is_manager, is_trainee
+from leanleaders.roles import is_analyst, is_manager, managed_people_q, may_apply
 
 Actor = User | AnonymousUser
 
@@ -21,16 +21,15 @@ PLACEABLE_APPLICATION_STATUSES = (
 
 
 def visible_enrollments(user: Actor) -> QuerySet[Enrollment]:
-    """Analysts: all. Managers: their departments' people. Trainees: their own."""
+    """Analysts: all. Everyone else: their own, and those of the people they manage."""
     if is_analyst(user):
         return Enrollment.objects.all()
-    if is_manager(user):
-        return Enrollment.objects.filter(
-            application__department_id__in=department_ids_acted_for(user)
-        )
-    if is_trainee(user):
-        return Enrollment.objects.filter(trainee=user)
-    return Enrollment.objects.none()
+    if not may_apply(user):
+        return Enrollment.objects.none()
+    return Enrollment.objects.filter(
+        Q(trainee=user)
+        | managed_people_q(user, person="trainee", department="application__department_id")
+    )
 
 
 def visible_cohorts(user: Actor) -> QuerySet[Cohort]:
@@ -40,8 +39,12 @@ def visible_cohorts(user: Actor) -> QuerySet[Cohort]:
     if is_analyst(user):
         return Cohort.objects.all()
     if is_manager(user):
-        return Cohort.objects.filter(pk__in=visible_enrollments(user).values("cohort_id"))
-    if is_trainee(user):
+        # Their people's cohorts, and their own place (a manager may be a trainee too).
+        return Cohort.objects.filter(
+            Q(pk__in=visible_enrollments(user).exclude(trainee=user).values("cohort_id"))
+            | Q(pk__in=_cohorts_where(user, Enrollment.ACTIVE_STATUSES).values("pk"))
+        )
+    if may_apply(user):
         return _cohorts_where(user, Enrollment.ACTIVE_STATUSES)
     return Cohort.objects.none()
 
@@ -49,7 +52,7 @@ def visible_cohorts(user: Actor) -> QuerySet[Cohort]:
 def calendar_cohorts(user: Actor) -> QuerySet[Cohort]:
     """The cohorts whose calendar file this user may download: a trainee only their seat's (a
     waitlist place is not a date to keep), everyone else what they see."""
-    if is_trainee(user):
+    if may_apply(user) and not is_manager(user):
         return _cohorts_where(user, (Enrollment.Status.ENROLLED,))
     return visible_cohorts(user)
 
@@ -72,12 +75,12 @@ def can_take_attendance(user: Actor, cohort: Cohort) -> bool:
 
 
 def can_withdraw(user: Actor, enrollment: Enrollment) -> bool:
-    return is_trainee(user) and enrollment.trainee_id == user.pk and enrollment.is_active
+    return may_apply(user) and enrollment.trainee_id == user.pk and enrollment.is_active
 
 
 def can_respond_to_offer(user: Actor, enrollment: Enrollment) -> bool:
     return (
-        is_trainee(user)
+        may_apply(user)
         and enrollment.trainee_id == user.pk
         and enrollment.status == Enrollment.Status.OFFERED
     )
@@ -101,4 +104,4 @@ def ensure_analyst_for(user: Actor, application: Application) -> None:
 
 
 def ensure_owns(user: Actor, enrollment: Enrollment) -> None:
-    _ensure(is_trainee(user) and enrollment.trainee_id == user.pk)
+    _ensure(may_apply(user) and enrollment.trainee_id == user.pk)

@@ -196,6 +196,7 @@ def manager_people_enrollments(*, user: User) -> QuerySet[Enrollment]:
     # Only the name and the cohort are shown: fewer joins make this cheap to plan.
     return (
         policies.visible_enrollments(user)
+        .exclude(trainee=user)
         .filter(status__in=Enrollment.ACTIVE_STATUSES)
         .exclude(cohort__status__in=[CohortStatus.COMPLETED, CohortStatus.CANCELLED])
         .select_related("trainee", "cohort")

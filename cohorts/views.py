@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from applications import policies as application_policies
 from applications.policies import visible_applications
 from cohorts import policies, schedule, selectors, services
 from cohorts.forms import (
@@ -55,9 +56,9 @@ TABS = [
 
 @login_required
 def cohort_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if is_trainee(request.user):
-        return redirect("cohorts:my-cohort")
     if not (is_analyst(request.user) or is_manager(request.user)):
+        if is_trainee(request.user):
+            return redirect("cohorts:my-cohort")
         raise PermissionDenied
     when = request.GET.get("when", selectors.UPCOMING)
     if when not in dict(TABS):
@@ -149,7 +150,7 @@ def cohort_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     manage = policies.can_manage_cohorts(user)
-    if is_trainee(user):
+    if is_trainee(user) and not is_manager(user):
         return redirect("cohorts:my-cohort")
 
     context = {
@@ -323,6 +324,8 @@ def my_cohort(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def enrollment_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enrollment = _enrollment_or_404(request, pk)
+    # A manager who is a trainee too sees their people's places, and may leave only their own.
+    policies.ensure_owns(request.user, enrollment)
     if not policies.can_withdraw(request.user, enrollment):
         messages.info(request, "You have already left this cohort.")
         return redirect("cohorts:my-cohort")
@@ -354,6 +357,7 @@ def enrollment_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 @require_POST
 def enrollment_offer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enrollment = _enrollment_or_404(request, pk)
+    policies.ensure_owns(request.user, enrollment)
     if request.POST.get("answer") != "accept":
         return redirect("cohorts:enrollment-withdraw", pk=pk)
     try:
@@ -436,6 +440,7 @@ def application_withdraw_unplaced(
     request: AuthenticatedHttpRequest, application_pk: int
 ) -> HttpResponse:
     application = get_object_or_404(visible_applications(request.user), pk=application_pk)
+    application_policies.ensure_owns(request.user, application)
     form = ApplicationWithdrawForm(request.POST)
     if not form.is_valid():
         messages.error(request, "That request was incomplete. Please try again.")

@@ -5,10 +5,14 @@ from leanleaders import kept_forms, roles
 
 def navigation(request: HttpRequest) -> dict[str, object]:
     user = request.user
+    manager = roles.is_manager(user)
+    trainee = roles.is_trainee(user)
     return {
         "user_is_analyst": roles.is_analyst(user),
-        "user_is_manager": roles.is_manager(user),
-        "user_is_trainee": roles.is_trainee(user),
+        "user_is_manager": manager,
+        "user_is_trainee": trainee,
+        # Lists that show only the reader's own rows drop the person and department columns.
+        "user_sees_only_own": trainee and not manager,
     }
 
 

@@ -41,6 +41,8 @@ HOME_TEMPLATES = {
 
 def render_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
+    # One page per person, whatever they are: a manager who applied gets the manager's page
+    # with their own application's cards beside their people's.
     role = (
         "analyst" if roles.is_analyst(user) else "manager" if roles.is_manager(user) else "trainee"
     )

@@ -14,6 +14,7 @@ DEPARTMENTS = [
     ("Public Works", "DPW"),
     ("Human Resources", "DHR"),
     ("Public Library", "LIB"),
+    ("City Administrator's Office", "ADM"),
 ]
 
 
@@ -24,21 +25,65 @@ class DemoPerson:
     role: str
     department: str | None
     job_title: str = ""
+    # Whom they report to (an email); front-line staff outside Public Health report to their
+    # department's manager.
+    supervisor: str | None = None
 
 
 PEOPLE = [
     DemoPerson("analyst@sfgov.org", "Alex Rivera", "analyst", None, "Senior Performance Analyst"),
+    # The top of the chain, and Public Health's executive (who applies herself).
+    DemoPerson(
+        "city.administrator@sfgov.org", "Carmen Ortiz", "trainee", "ADM", "City Administrator"
+    ),
+    DemoPerson(
+        "director@sfgov.org",
+        "Dana Whitfield",
+        "trainee",
+        "DPH",
+        "Director of Clinic Operations",
+        supervisor="city.administrator@sfgov.org",
+    ),
     DemoPerson("analyst2@sfgov.org", "Jordan Lee", "analyst", None, "Performance Analyst"),
-    DemoPerson("manager@sfgov.org", "Morgan Chen", "manager", "DPH", "Clinic Operations Manager"),
+    DemoPerson(
+        "manager@sfgov.org",
+        "Morgan Chen",
+        "manager",
+        "DPH",
+        "Clinic Operations Manager",
+        supervisor="director@sfgov.org",
+    ),
     DemoPerson("manager.mta@sfgov.org", "Sam Okafor", "manager", "MTA", "Transit Ops Manager"),
     DemoPerson("manager.dpw@sfgov.org", "Priya Natarajan", "manager", "DPW", "Street Services Mgr"),
     DemoPerson("manager.dhr@sfgov.org", "Daniel Brooks", "manager", "DHR", "HR Services Manager"),
     DemoPerson("manager.lib@sfgov.org", "Elena Vargas", "manager", "LIB", "Branch Manager"),
-    DemoPerson("alternate@sfgov.org", "Chris Yamamoto", "manager", "DPH", "Deputy Clinic Manager"),
-    DemoPerson("trainee@sfgov.org", "Taylor Nguyen", "trainee", "DPH", "Eligibility Worker"),
-    DemoPerson("trainee2@sfgov.org", "Riley Johnson", "trainee", "DPH", "Medical Records Clerk"),
-    DemoPerson("trainee3@sfgov.org", "Casey Martinez", "trainee", "DPH", "Pharmacy Technician"),
-    DemoPerson("trainee4@sfgov.org", "Jesse Reyes", "trainee", "DPH", "Clinic Scheduler"),
+    # Public Health's alternate manager, who applies too: a manager who is also a trainee.
+    DemoPerson(
+        "alternate@sfgov.org",
+        "Chris Yamamoto",
+        "manager",
+        "DPH",
+        "Deputy Clinic Manager",
+        supervisor="manager@sfgov.org",
+    ),
+    # A supervisor who manages no department: the front line's sign-offs go to her.
+    DemoPerson(
+        "supervisor@sfgov.org",
+        "Pat Alvarez",
+        "trainee",
+        "DPH",
+        "Eligibility Supervisor",
+        supervisor="manager@sfgov.org",
+    ),
+    *(
+        DemoPerson(email, name, "trainee", "DPH", title, supervisor="supervisor@sfgov.org")
+        for email, name, title in (
+            ("trainee@sfgov.org", "Taylor Nguyen", "Eligibility Worker"),
+            ("trainee2@sfgov.org", "Riley Johnson", "Medical Records Clerk"),
+            ("trainee3@sfgov.org", "Casey Martinez", "Pharmacy Technician"),
+            ("trainee4@sfgov.org", "Jesse Reyes", "Clinic Scheduler"),
+        )
+    ),
     DemoPerson("trainee.mta@sfgov.org", "Jamie Patel", "trainee", "MTA", "Parking Permit Clerk"),
     DemoPerson("trainee2.mta@sfgov.org", "Drew Kim", "trainee", "MTA", "Fleet Scheduler"),
     DemoPerson("trainee.dpw@sfgov.org", "Avery Thompson", "trainee", "DPW", "Work Order Clerk"),
@@ -82,4 +127,14 @@ def seed_people() -> dict[str, User]:
     dph = departments["DPH"]
     dph.alternate_manager = people["alternate@sfgov.org"]
     dph.save(update_fields=["alternate_manager"])
+    department_managers = {
+        p.department: p.email for p in PEOPLE if p.role == "manager" and "alternate" not in p.email
+    }
+    for person in PEOPLE:
+        user = people[person.email]
+        supervisor = person.supervisor
+        if supervisor is None and person.role == "trainee" and person.department != "ADM":
+            supervisor = department_managers.get(person.department)
+        user.supervisor = people[supervisor] if supervisor else None
+        user.save(update_fields=["supervisor"])
     return people

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from leanleaders.models import User
-from leanleaders.roles import department_ids_acted_for, is_analyst, is_manager
+from leanleaders.roles import is_analyst, is_manager, managed_people_q
 
 
 def can_manage_people(user: User | AnonymousUser) -> bool:
@@ -20,11 +20,11 @@ def ensure_can_manage_people(user: User | AnonymousUser) -> None:
 
 
 def visible_people(user: User | AnonymousUser) -> QuerySet[User]:
-    """Analysts see everyone; managers see the members of departments they act for."""
+    """Analysts see everyone; managers see the people who report to them (and their reports)
+    and the members of the departments they act for, not analysts."""
     if is_analyst(user):
         return User.objects.all()
     if is_manager(user):
-        return User.objects.filter(
-            Q(department_id__in=department_ids_acted_for(user)), role=User.Role.TRAINEE
-        )
+        people = managed_people_q(user, person="", department="department_id")
+        return User.objects.filter(people).exclude(role=User.Role.ANALYST)
     return User.objects.none()

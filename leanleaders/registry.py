@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 # The program's stages, in the order their contributions are shown and run. "people" is the
 # foundation's own (leanleaders/home.py), shown last.
@@ -47,6 +47,13 @@ class OrgChanges:
     supervisor_changes: tuple[tuple[int, int | None, int | None], ...] = ()
     # People the import deactivated.
     deactivated_ids: tuple[int, ...] = ()
+
+
+# Facts about a person that the role predicates read, loaded with the signed-in person in the
+# same query (leanleaders.backends): each stage registers `(name, expression)` pairs whose
+# expression (built by a callable, so models load first) annotates the user row, e.g. whether
+# they have ever applied (`org_takes_part`).
+person_facts: StageRegistry[tuple[str, Callable[[], Any]]] = StageRegistry()
 
 
 # Each stage registers `listener(changes: OrgChanges, *, by: User) -> None`; the import calls

@@ -49,6 +49,9 @@ class Rule:
     when: Callable[[dt.datetime], bool] = field(default=lambda now: in_sending_hours(now))
     optional: bool = False
     preference_key: str = ""  # the notification preference that mutes it, if optional
+    # What the rule records before its emails are worked out (e.g. a sign-off escalated one
+    # step); skipped on a dry run, so `due` must not depend on it having run.
+    act: Callable[[dt.datetime], None] | None = None
 
 
 @dataclass
@@ -89,6 +92,8 @@ def rule_run(
     result = RuleResult(rule=key)
     if not rule_enabled(rule) or not (force or rule.when(now)):
         return result
+    if rule.act is not None and not dry_run:
+        rule.act(now)
     with outbox_publishing_batched():
         _rule_queue(rule, now=now, dry_run=dry_run, result=result)
     if not dry_run:

@@ -1,7 +1,19 @@
-"""Role predicates: the one place that says who is a trainee, a manager or an analyst.
+"""Role predicates: the one place that says who may act as a trainee, a manager or an analyst.
 
-Roles are read from the database on every request (through `request.user`), so removing a role
-takes effect on the next request.
+Capabilities follow from facts, not from one role field, and one person may have several:
+
+- **Analyst** is a staff capability: `User.role == "analyst"` (City Performance staff, who review
+  every application). The role field keeps only this meaning; its other values are labels.
+- **Manager** is a relation: a person manages the people who report to them (their active direct
+  reports, and for sign-off their reports' reports) and may be named a department's manager or
+  alternate (`Department.managers`, `Department.alternate_manager`).
+- **Trainee**: every active employee who is not an analyst may apply. A manager has the trainee's
+  pages too once they have applied, so a manager who applies sees their own application and
+  their people's on one home page.
+
+Facts are read from the database on every request (through `request.user`, whose loading
+annotates them, see `leanleaders.backends`), so a change in the org chart takes effect on the
+next request. Nobody ever acts on their own application: the policies check the applicant.
 """
 
 from __future__ import annotations
@@ -24,12 +36,32 @@ def is_analyst(user: User | AnonymousUser) -> TypeGuard[User]:
     return is_signed_in(user) and user.role == "analyst"
 
 
-def is_manager(user: User | AnonymousUser) -> TypeGuard[User]:
-    return is_signed_in(user) and user.role == "manager"
+def may_apply(user: User | AnonymousUser) -> TypeGuard[User]:
+    """Every active employee with an account may apply (front line, supervisors, managers,
+    executives); analysts review applications instead."""
+    return is_signed_in(user) and user.role != "analyst"
 
 
-def is_trainee(user: User | AnonymousUser) -> TypeGuard[User]:
-    return is_signed_in(user) and user.role == "trainee"
+def _memo(user: User, key: str) -> object:
+    # getattr, not __dict__: request.user is a lazy object that hands attributes to the user.
+    return getattr(user, key, None)
+
+
+def _remember(user: User, key: str, value: object) -> None:
+    setattr(user, key, value)
+
+
+def has_direct_reports(user: User | AnonymousUser) -> bool:
+    """Whether anyone active reports to this person (from the org data)."""
+    from leanleaders.models import User
+
+    if not is_signed_in(user):
+        return False
+    known = _memo(user, "org_has_reports")
+    if known is None:
+        known = User.objects.filter(supervisor=user, is_active=True).exists()
+        _remember(user, "org_has_reports", known)
+    return bool(known)
 
 
 def department_list_acted_for(user: User | AnonymousUser) -> list[Department]:
@@ -39,23 +71,59 @@ def department_list_acted_for(user: User | AnonymousUser) -> list[Department]:
     cheaply than the same subquery in each of them."""
     from leanleaders.models import Department
 
-    if not is_manager(user):
+    if not may_apply(user) or _memo(user, "org_acts_for_department") is False:
         return []
-    departments = user.__dict__.get("_departments_acted_for")
+    departments = _memo(user, "_departments_acted_for")
     if departments is None:
         departments = list(
             Department.objects.filter(Q(managers=user) | Q(alternate_manager=user))
             .distinct()
             .order_by("name", "pk")
         )
-        user.__dict__["_departments_acted_for"] = departments
-    return departments
+        _remember(user, "_departments_acted_for", departments)
+    return list(departments)  # type: ignore[call-overload]  # the memo holds the list written above
 
 
 def department_ids_acted_for(user: User | AnonymousUser) -> list[int]:
     """Ids of the departments where this user may act as manager, read with their names once
     per request (`department_list_acted_for`)."""
     return sorted(d.pk for d in department_list_acted_for(user))
+
+
+def is_manager(user: User | AnonymousUser) -> TypeGuard[User]:
+    """Manages people: has direct reports, or manages (or stands in for) a department."""
+    return may_apply(user) and (has_direct_reports(user) or bool(department_ids_acted_for(user)))
+
+
+def takes_part(user: User) -> bool:
+    """Whether this person has ever applied (their own work in the program)."""
+    known = _memo(user, "org_takes_part")
+    if known is None:
+        known = user.applications.exists()
+        _remember(user, "org_takes_part", known)
+    return bool(known)
+
+
+def is_trainee(user: User | AnonymousUser) -> TypeGuard[User]:
+    """Has the trainee's pages: someone who may apply and does not manage anyone, or a manager
+    who has applied themselves."""
+    return may_apply(user) and (not is_manager(user) or takes_part(user))
+
+
+def managed_people_q(user: User | AnonymousUser, *, person: str, department: str) -> Q:
+    """The rows of the people this user manages: those of the departments they act for and of
+    the people who report to them, directly or through one of their reports. `person` and
+    `department` name the row's person and department fields (e.g. "trainee", "department_id";
+    an empty `person` for rows that are people). Never matches the user's own rows (they see
+    those as a trainee)."""
+    if not is_manager(user):
+        return Q(pk__in=[])
+    prefix = f"{person}__" if person else ""
+    q = Q(**{f"{prefix}supervisor": user}) | Q(**{f"{prefix}supervisor__supervisor": user})
+    ids = department_ids_acted_for(user)
+    if ids:
+        q |= Q(**{f"{department}__in": ids})
+    return q & ~Q(**{person or "pk": user.pk})
 
 
 def acts_for_department(user: User | AnonymousUser, department_id: int | None) -> bool:

@@ -223,6 +223,9 @@ CORS_ALLOW_METHODS = ["GET", "OPTIONS"]
 CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified"]
 LEANLEADERS_API_OPEN_DATA = env.bool("LEANLEADERS_API_OPEN_DATA", default=False)
 LEANLEADERS_NOT_COACHED_DAYS = env.int("LEANLEADERS_NOT_COACHED_DAYS", default=14)
+# A sign-off waiting this many working days goes one step up: the supervisor's supervisor, then
+# the department's manager or alternate, then the analysts.
+LEANLEADERS_SIGNOFF_ESCALATION_DAYS = env.int("LEANLEADERS_SIGNOFF_ESCALATION_DAYS", default=3)
 LEANLEADERS_PROGRESS_NUDGE_DAYS = env.int("LEANLEADERS_PROGRESS_NUDGE_DAYS", default=7)
 
 # Celery. Without REDIS_URL the demo runs each task in-process right after the transaction

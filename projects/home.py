@@ -13,20 +13,12 @@ from projects import policies, selectors
 
 def sections(request: AuthenticatedHttpRequest) -> list[Section]:
     user = request.user
-    if roles.is_trainee(user):
-        summary = selectors.trainee_project(user=user)
-        data: dict[str, object] = {"summary": summary}
-        if summary is None:
-            data["application"] = selectors.startable_application(user=user)
-        elif summary.primary is not None:
-            data["can_edit"] = policies.can_edit(user, summary.project)
-            data["today"] = timezone.localdate()
-        return [
-            Section("project", "Your project", template="projects/_home_trainee.html", data=data)
-        ]
+    found: list[Section] = []
     if roles.is_manager(user):
-        projects, totals = head_and_counts(selectors.project_queryset(user=user), 8)
-        return [
+        projects, totals = head_and_counts(
+            selectors.project_queryset(user=user).exclude(trainee=user), 8
+        )
+        found.append(
             Section(
                 "projects",
                 "Your people's projects",
@@ -36,7 +28,18 @@ def sections(request: AuthenticatedHttpRequest) -> list[Section]:
                     "count": totals["count"],
                 },
             )
-        ]
+        )
+    if roles.is_trainee(user):
+        summary = selectors.trainee_project(user=user)
+        data: dict[str, object] = {"summary": summary}
+        if summary is None:
+            data["application"] = selectors.startable_application(user=user)
+        elif summary.primary is not None:
+            data["can_edit"] = policies.can_edit(user, summary.project)
+            data["today"] = timezone.localdate()
+        found.append(
+            Section("project", "Your project", template="projects/_home_trainee.html", data=data)
+        )
     if roles.is_analyst(user):
         counts = selectors.counts_of(projects=selectors.project_queryset(user=user))
         return [
@@ -47,4 +50,4 @@ def sections(request: AuthenticatedHttpRequest) -> list[Section]:
                 data={"counts": counts, "count": sum(c["count"] for c in counts)},
             )
         ]
-    return []
+    return found

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from applications.models import Application
 from leanleaders.models import User
-from leanleaders.roles import department_ids_acted_for, is_analyst, is_manager, is_trainee
+from leanleaders.roles import is_analyst, managed_people_q, may_apply
 from projects.models import Project
 
 Actor = User | AnonymousUser
@@ -28,22 +28,23 @@ def sees_every_project(user: Actor) -> bool:
 def visible_projects(user: Actor) -> QuerySet[Project]:
     if sees_every_project(user):
         return Project.objects.all()
-    if is_manager(user):
-        return Project.objects.filter(department_id__in=department_ids_acted_for(user))
-    if is_trainee(user):
-        return Project.objects.filter(trainee=user)
-    return Project.objects.none()
+    if not may_apply(user):
+        return Project.objects.none()
+    # Their own, and those of the people they manage (one person may be both).
+    return Project.objects.filter(
+        Q(trainee=user) | managed_people_q(user, person="trainee", department="department_id")
+    )
 
 
 def is_owner(user: Actor, project: Project) -> bool:
-    return is_trainee(user) and project.trainee_id == user.pk
+    return may_apply(user) and project.trainee_id == user.pk
 
 
 def can_start(user: Actor, application: Application) -> bool:
     """The accepted trainee, or an analyst on their behalf."""
     if application.status != Application.Status.ACCEPTED:
         return False
-    return (is_trainee(user) and application.trainee_id == user.pk) or is_analyst(user)
+    return (may_apply(user) and application.trainee_id == user.pk) or is_analyst(user)
 
 
 def can_edit(user: Actor, project: Project) -> bool:
@@ -75,7 +76,7 @@ def _ensure(allowed: bool) -> None:
 
 def ensure_can_start(user: Actor, application: Application) -> None:
     _ensure(
-        (is_trainee(user) and application.trainee_id == user.pk) or is_analyst(user),
+        (may_apply(user) and application.trainee_id == user.pk) or is_analyst(user),
     )
 
 

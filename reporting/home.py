@@ -11,22 +11,25 @@ from reporting.selectors.completion import trainee_completion
 
 def sections(request: AuthenticatedHttpRequest) -> list[Section]:
     user = request.user
-    if roles.is_trainee(user):
-        done = trainee_completion(user=user)
-        if done is None:
-            return []
-        title = "You're a Lean Leader" if done.is_lean_leader else "Becoming a Lean Leader"
-        return [
-            Section(
-                "lean-leader", title, template="reporting/_home_trainee.html", data={"done": done}
-            )
-        ]
+    found: list[Section] = []
     if roles.is_manager(user) or roles.is_analyst(user):
-        return [
+        found.append(
             Section(
                 "reports",
                 "Reports" if roles.is_analyst(user) else "Cohort boards",
                 template="reporting/_home_staff.html",
             )
-        ]
-    return []
+        )
+    if roles.is_trainee(user):
+        done = trainee_completion(user=user)
+        if done is not None:
+            title = "You're a Lean Leader" if done.is_lean_leader else "Becoming a Lean Leader"
+            found.append(
+                Section(
+                    "lean-leader",
+                    title,
+                    template="reporting/_home_trainee.html",
+                    data={"done": done},
+                )
+            )
+    return found

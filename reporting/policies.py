@@ -17,7 +17,7 @@ from coaching import policies as coaching_policies
 from cohorts import policies as cohort_policies
 from cohorts.models import Cohort, Enrollment
 from leanleaders.models import User
-from leanleaders.roles import is_analyst, is_manager, is_trainee
+from leanleaders.roles import is_analyst, is_manager, may_apply
 
 Actor = User | AnonymousUser
 
@@ -51,6 +51,6 @@ def certificate_enrollments(user: Actor) -> QuerySet[Enrollment]:
     """Analysts: everyone's; trainees: their own."""
     if is_analyst(user):
         return Enrollment.objects.all()
-    if is_trainee(user):
+    if may_apply(user):
         return Enrollment.objects.filter(trainee=user)
     return Enrollment.objects.none()

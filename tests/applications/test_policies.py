@@ -91,7 +91,8 @@ def test_a_deactivated_manager_loses_access(manager, application_in):
     assert not policies.visible_applications(manager).exists()
 
 
-def test_a_manager_whose_role_is_removed_loses_access(manager, application_in):
+def test_a_manager_removed_from_the_department_loses_access(manager, department, application_in):
     application = application_in(S.SUBMITTED)
-    manager.role = "trainee"
+    department.managers.remove(manager)
+    manager.__dict__.pop("_department_ids_acted_for", None)
     assert not policies.can_sign_off(manager, application)

@@ -17,10 +17,25 @@ from django.utils import timezone
 
 from applications.models import Application
 from tests.applications.factories import ApplicationFactory
+from tests.factories import DepartmentFactory, ManagerFactory, TraineeFactory
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "trainee", "other_trainee", "manager", "other_dept_manager", "analyst"]
+# Capabilities combine (issue 20): a department manager who applied themselves, the trainee's
+# supervisor who manages no department, and an executive (the supervisor's supervisor, whose
+# own application waits on the City Administrator). The analyst stays last.
+ROLES = [
+    "anonymous",
+    "trainee",
+    "other_trainee",
+    "manager",
+    "other_dept_manager",
+    "manager_trainee",
+    "supervisor",
+    "executive",
+    "analyst",
+]
+COMBINED = ("manager_trainee", "supervisor", "executive")
 LOGIN = "login"  # redirected to sign in
 OK, REDIRECT, FORBIDDEN, MISSING = 200, 302, 403, 404
 
@@ -70,7 +85,8 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "org-import-apply": {**ANALYSTS, "analyst": REDIRECT},
     "outbox-resend": {**ANALYSTS, "analyst": REDIRECT},
     "applications:application-list": SIGNED_IN,
-    "applications:application-create": only({"trainee": OK, "other_trainee": OK}, FORBIDDEN),
+    # Everyone but analysts may apply (front line, supervisors, managers, executives).
+    "applications:application-create": only({"analyst": FORBIDDEN}, OK),
     "applications:review-queue": ANALYSTS,
     "applications:application-detail": OWNER_AND_STAFF,
     # Not editable once submitted: the owner is sent back to the page with a message.
@@ -169,7 +185,10 @@ EXPECTED: dict[str, dict[str, Any]] = {
     },
     "cohorts:cohort-create": ANALYSTS,
     "cohorts:schedule-propose": {**ANALYSTS, "analyst": 400},  # no Day 1 given
-    "cohorts:my-cohort": only({"trainee": OK, "other_trainee": OK}, FORBIDDEN),
+    # Whoever applied has their own cohort page (a manager or an executive who applied too).
+    "cohorts:my-cohort": only(
+        {"trainee": OK, "other_trainee": OK, "manager_trainee": OK, "executive": OK}, FORBIDDEN
+    ),
     "cohorts:cohort-detail": {**OWNER_AND_STAFF, "trainee": REDIRECT},
     "cohorts:cohort-edit": ANALYSTS,
     "cohorts:cohort-status": {**ANALYSTS, "analyst": REDIRECT},
@@ -270,6 +289,14 @@ EXPECTED: dict[str, dict[str, Any]] = {
 }
 
 
+# The combined people act on the trainee's objects as the trainee's department manager does
+# (where an entry above does not say otherwise): they manage the trainee, directly, through a
+# report, or as a manager of the department, and may never act as the trainee on them.
+for _expected in EXPECTED.values():
+    for _role in COMBINED:
+        _expected.setdefault(_role, _expected["manager"])
+
+
 @dataclass
 class World:
     application: Application
@@ -321,7 +348,51 @@ def kwargs_for(name: str, pattern: URLPattern, world: World) -> dict[str, Any]:
 
 
 @pytest.fixture
-def world(trainee, manager, other_trainee, other_dept_manager, analyst, tmp_path, settings):
+def executive(department):
+    """The department head: reports to the City Administrator, and applied themselves."""
+    city_administrator = TraineeFactory(
+        department=DepartmentFactory(name="City Administrator", code="ADM"),
+        full_name="Cory Administrator",
+    )
+    head = TraineeFactory(
+        department=department, full_name="Eve Executive", supervisor=city_administrator
+    )
+    ApplicationFactory(
+        trainee=head, manager=city_administrator, status=Application.Status.SUBMITTED
+    )
+    return head
+
+
+@pytest.fixture
+def supervisor(trainee, executive, department):
+    """The trainee's supervisor, who manages no department."""
+    person = TraineeFactory(department=department, full_name="Sam Supervisor", supervisor=executive)
+    trainee.supervisor = person
+    trainee.save(update_fields=["supervisor"])
+    return person
+
+
+@pytest.fixture
+def manager_trainee(department, manager):
+    """A second manager of the trainee's department, whose own application waits on the first."""
+    person = ManagerFactory(department=department, full_name="Mia Managertrainee")
+    ApplicationFactory(trainee=person, manager=manager, status=Application.Status.SUBMITTED)
+    return person
+
+
+@pytest.fixture
+def world(
+    trainee,
+    manager,
+    other_trainee,
+    other_dept_manager,
+    manager_trainee,
+    supervisor,
+    executive,
+    analyst,
+    tmp_path,
+    settings,
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from leanleaders.mail import email_queue
