@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import HttpRequest
 
 from leanleaders import kept_forms, roles
@@ -9,6 +10,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         "user_is_analyst": roles.is_analyst(user),
         "user_is_manager": roles.is_manager(user),
         "user_is_trainee": roles.is_trainee(user),
+        # Off when the city's provider keeps everyone's password: no "Change password".
+        "password_sign_in": settings.LEANLEADERS_PASSWORD_SIGN_IN,
     }
 
 
