@@ -7,6 +7,7 @@ provide SECRET_KEY and ALLOWED_HOSTS or the app refuses to start.
 
 import datetime as dt
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -346,6 +347,14 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     },
 }
+
+if LEANLEADERS_OIDC_ISSUER:
+    # Signing out goes on to the provider's end-session endpoint: a redirect after a form post,
+    # which form-action governs. (Entra ID and Okta serve it from the issuer's origin.)
+    _issuer = urlsplit(LEANLEADERS_OIDC_ISSUER)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(  # type: ignore[index]  # the dict literal above
+        f"{_issuer.scheme}://{_issuer.netloc}"
+    )
 
 # Operations: logs, metrics, error reporting (docs/operations.md).
 LOG_FORMAT = env.str("LOG_FORMAT", default="plain")

@@ -7,6 +7,7 @@ import os
 from typing import Any
 
 from jwcrypto import jwk, jwt
+from jwcrypto.common import base64url_decode
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
 # What the next ID tokens get wrong, set by POST /test/mode: "normal", "wrong-audience" (issued
@@ -38,8 +39,8 @@ class IdentityValidator(OAuth2Validator):
             return signed
         header, claims, _ = signed.split(".")
         forged = jwt.JWT(
-            header=json.loads(jwt.base64url_decode(header)),
-            claims=json.loads(jwt.base64url_decode(claims)),
+            header=json.loads(base64url_decode(header)),
+            claims=json.loads(base64url_decode(claims)),
         )
         forged.make_signed_token(jwk.JWK.from_pem(os.environ["OIDC_PROVIDER_ROGUE_KEY"].encode()))
         return forged.serialize()
