@@ -6,8 +6,8 @@ from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -18,7 +18,7 @@ from leanleaders import policies
 from leanleaders.audit import audit_record
 from leanleaders.mail import absolute_url, email_queue
 from leanleaders.models import AuditEvent, Department, User
-from leanleaders.sso import CityIdentity, SignInRefused
+from leanleaders.sso import CityIdentity, SignInRefusedError
 from leanleaders.tokens import account_activation_token, welcome_token
 
 
@@ -178,6 +178,7 @@ def user_create_staff(
             "set_password_url": _user_link(user, "welcome-set-password", token),
             "link_days": settings.LEANLEADERS_WELCOME_LINK_DAYS,
             "sign_in_url": absolute_url(reverse("login")),
+            "password_sign_in": settings.LEANLEADERS_PASSWORD_SIGN_IN,
         },
         dedupe_key=f"user:{user.pk}:welcome",
         reason=f"{by.full_name} added you to Lean Leaders.",
@@ -219,7 +220,7 @@ def _apply_analyst_group(user: User, identity: CityIdentity) -> str | None:
 @transaction.atomic
 def user_sign_in_with_city_account(*, identity: CityIdentity) -> User:
     """Called by the sign-in callback once the provider's ID token is verified; the provider
-    is the actor. Returns the account to sign in, or raises SignInRefused.
+    is the actor. Returns the account to sign in, or raises SignInRefusedError.
 
     The email must be in the allowed domains (and not marked unverified). The account is the
     one with the claimed employee id, else the one with the email; a deactivated one is
@@ -230,11 +231,11 @@ def user_sign_in_with_city_account(*, identity: CityIdentity) -> User:
     """
     email = identity.email
     if not email or "@" not in email:
-        raise SignInRefused("no-email")
+        raise SignInRefusedError("no-email")
     if identity.email_verified is False:
-        raise SignInRefused("email-unverified", detail=email)
+        raise SignInRefusedError("email-unverified", detail=email)
     if not email_domain_allowed(email):
-        raise SignInRefused("domain", detail=email)
+        raise SignInRefusedError("domain", detail=email)
     people = User.objects.select_for_update().select_related("department")
     user = None
     if identity.employee_id:
@@ -247,11 +248,13 @@ def user_sign_in_with_city_account(*, identity: CityIdentity) -> User:
             and user.employee_id
             and user.employee_id != identity.employee_id
         ):
-            raise SignInRefused("mismatch", user=user, detail=f"employee id {identity.employee_id}")
+            raise SignInRefusedError(
+                "mismatch", user=user, detail=f"employee id {identity.employee_id}"
+            )
     if user is None:
         return _user_create_from_city_account(identity=identity)
     if not user.is_active:
-        raise SignInRefused("deactivated", user=user)
+        raise SignInRefusedError("deactivated", user=user)
     changed = []
     if not user.employee_id and identity.employee_id:
         user.employee_id = identity.employee_id
@@ -291,7 +294,7 @@ def _user_create_from_city_account(*, identity: CityIdentity) -> User:
     except IntegrityError:
         existing = User.objects.filter(email__iexact=identity.email).first()
         if existing is None or not existing.is_active:
-            raise SignInRefused("deactivated", user=existing) from None
+            raise SignInRefusedError("deactivated", user=existing) from None
         return existing
     audit_record(
         target=user,
@@ -308,7 +311,7 @@ def _user_create_from_city_account(*, identity: CityIdentity) -> User:
 
 
 def sign_in_refused_record(
-    *, refusal: SignInRefused, ip: str, subject: str = ""
+    *, refusal: SignInRefusedError, ip: str, subject: str = ""
 ) -> AuditEvent:
     """The audit row of a refused sign-in through the provider. It names the account when one
     is known; otherwise it stands against no account (target id 0), since the claims of a

@@ -162,7 +162,8 @@ if not 0 <= LEANLEADERS_OIDC_CLOCK_SKEW_SECONDS <= 300:
     raise ImproperlyConfigured("LEANLEADERS_OIDC_CLOCK_SKEW_SECONDS must be 0 to 300.")
 if LEANLEADERS_OIDC_ISSUER and not (OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
     raise ImproperlyConfigured(
-        "LEANLEADERS_OIDC_ISSUER needs LEANLEADERS_OIDC_CLIENT_ID and LEANLEADERS_OIDC_CLIENT_SECRET."
+        "LEANLEADERS_OIDC_ISSUER needs LEANLEADERS_OIDC_CLIENT_ID and "
+        "LEANLEADERS_OIDC_CLIENT_SECRET."
     )
 # off: sign-in only through the provider; sign-up, password reset and password change are gone.
 LEANLEADERS_PASSWORD_SIGN_IN = env.bool("LEANLEADERS_PASSWORD_SIGN_IN", default=True)
@@ -352,7 +353,7 @@ if LEANLEADERS_OIDC_ISSUER:
     # Signing out goes on to the provider's end-session endpoint: a redirect after a form post,
     # which form-action governs. (Entra ID and Okta serve it from the issuer's origin.)
     _issuer = urlsplit(LEANLEADERS_OIDC_ISSUER)
-    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(  # type: ignore[index]  # the dict literal above
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
         f"{_issuer.scheme}://{_issuer.netloc}"
     )
 

@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 import jwt
 import requests
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest
 from django.urls import reverse
@@ -72,7 +73,7 @@ REFUSALS = {
 }
 
 
-class SignInRefused(Exception):
+class SignInRefusedError(Exception):
     """A sign-in through the provider that must not go ahead, with the reason (a key of
     REFUSALS), the account it concerned when one is known, and a detail for the audit row."""
 
@@ -119,13 +120,41 @@ def provider_metadata() -> dict[str, Any]:
         response.raise_for_status()
         metadata = response.json()
     except (requests.RequestException, ValueError) as error:
-        raise SignInRefused("provider-unreachable", detail=type(error).__name__) from error
+        raise SignInRefusedError("provider-unreachable", detail=type(error).__name__) from error
     if not isinstance(metadata, dict) or metadata.get("issuer", "").rstrip("/") != issuer:
-        raise SignInRefused("provider-unreachable", detail="discovery issuer mismatch")
+        raise SignInRefusedError("provider-unreachable", detail="discovery issuer mismatch")
     missing = {"authorization_endpoint", "token_endpoint", "jwks_uri"} - metadata.keys()
     if missing:
-        raise SignInRefused("provider-unreachable", detail=f"discovery lacks {sorted(missing)}")
+        raise SignInRefusedError(
+            "provider-unreachable", detail=f"discovery lacks {sorted(missing)}"
+        )
     return metadata
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def sso_deploy_checks(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
+    """`manage.py check --deploy`: with single sign-on on, the provider is reached over TLS and
+    signs with an asymmetric key published in its JWKS."""
+    if not sso_enabled():
+        return []
+    found: list[checks.CheckMessage] = []
+    if not settings.LEANLEADERS_OIDC_ISSUER.startswith("https://"):
+        found.append(
+            checks.Warning(
+                "LEANLEADERS_OIDC_ISSUER is not an https:// URL.",
+                hint="Use the provider's https issuer; tokens and keys must not travel in clear.",
+                id="leanleaders.W101",
+            )
+        )
+    if not settings.OIDC_RP_SIGN_ALGO.startswith(("RS", "ES", "PS")):
+        found.append(
+            checks.Warning(
+                "LEANLEADERS_OIDC_SIGN_ALGO is not an asymmetric algorithm.",
+                hint="Use RS256 (Entra ID and Okta sign ID tokens with it).",
+                id="leanleaders.W102",
+            )
+        )
+    return found
 
 
 def _claim(claims: dict[str, Any], name: str) -> str:
@@ -173,15 +202,15 @@ class CityProvider(OIDCAuthenticationBackend):
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as error:
-            raise SignInRefused("token", detail="unreadable ID token") from error
+            raise SignInRefusedError("token", detail="unreadable ID token") from error
         if header.get("alg") != self.OIDC_RP_SIGN_ALGO:
-            raise SignInRefused("token", detail=f"algorithm {header.get('alg')!r}")
+            raise SignInRefusedError("token", detail=f"algorithm {header.get('alg')!r}")
         try:
             key = self.retrieve_matching_jwk(token)
         except (SuspiciousOperation, KeyError) as error:
-            raise SignInRefused("token", detail="no matching signing key") from error
+            raise SignInRefusedError("token", detail="no matching signing key") from error
         except requests.RequestException as error:
-            raise SignInRefused("provider-unreachable", detail="JWKS") from error
+            raise SignInRefusedError("provider-unreachable", detail="JWKS") from error
         try:
             claims: dict[str, Any] = jwt.decode(
                 token,
@@ -193,21 +222,23 @@ class CityProvider(OIDCAuthenticationBackend):
                 options={"require": ["iss", "sub", "aud", "exp", "iat"]},
             )
         except jwt.InvalidSignatureError as error:
-            raise SignInRefused("token", detail="bad signature") from error
+            raise SignInRefusedError("token", detail="bad signature") from error
         except jwt.InvalidAudienceError as error:
-            raise SignInRefused("token", detail="wrong audience") from error
+            raise SignInRefusedError("token", detail="wrong audience") from error
         except jwt.InvalidIssuerError as error:
-            raise SignInRefused("token", detail="wrong issuer") from error
+            raise SignInRefusedError("token", detail="wrong issuer") from error
         except (jwt.ExpiredSignatureError, jwt.ImmatureSignatureError) as error:
-            raise SignInRefused("token", detail="outside its validity (clock skew?)") from error
+            raise SignInRefusedError(
+                "token", detail="outside its validity (clock skew?)"
+            ) from error
         except jwt.PyJWTError as error:
-            raise SignInRefused("token", detail=type(error).__name__) from error
+            raise SignInRefusedError("token", detail=type(error).__name__) from error
         # Several audiences: the token must have been issued to us (Core 1.0, 3.1.3.7).
         audiences = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
         if len(audiences) > 1 and claims.get("azp") != self.OIDC_RP_CLIENT_ID:
-            raise SignInRefused("token", detail="issued to another party")
+            raise SignInRefusedError("token", detail="issued to another party")
         if kwargs.get("nonce") is None or claims.get("nonce") != kwargs["nonce"]:
-            raise SignInRefused("token", detail="nonce")
+            raise SignInRefusedError("token", detail="nonce")
         return claims
 
     def sign_in_claims(
@@ -227,20 +258,20 @@ class CityProvider(OIDCAuthenticationBackend):
         try:
             token_info = self.get_token(payload)
         except (requests.RequestException, ValueError) as error:
-            raise SignInRefused("provider-error", detail="token request refused") from error
+            raise SignInRefusedError("provider-error", detail="token request refused") from error
         id_token = token_info.get("id_token")
         if not isinstance(id_token, str):
-            raise SignInRefused("token", detail="no ID token")
+            raise SignInRefusedError("token", detail="no ID token")
         claims = self.verify_token(id_token, nonce=nonce)
         access_token = token_info.get("access_token")
         if self.OIDC_OP_USER_ENDPOINT and access_token:
             try:
                 userinfo = self.get_userinfo(access_token, id_token, claims)
             except (requests.RequestException, ValueError) as error:
-                raise SignInRefused("provider-unreachable", detail="userinfo") from error
+                raise SignInRefusedError("provider-unreachable", detail="userinfo") from error
             # The userinfo answer must be about the same person (Core 1.0, 5.3.2).
             if not isinstance(userinfo, dict) or str(userinfo.get("sub")) != str(claims["sub"]):
-                raise SignInRefused("token", detail="userinfo is about someone else")
+                raise SignInRefusedError("token", detail="userinfo is about someone else")
             claims = {**userinfo, **claims}
         return claims, id_token
 

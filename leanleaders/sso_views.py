@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import admin, auth, messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -27,15 +27,17 @@ logger = logging.getLogger("leanleaders.security")
 
 P = ParamSpec("P")
 
-SESSION_ID_TOKEN = "sso_id_token"
+SESSION_ID_TOKEN = "sso_id_token"  # noqa: S105  (a session key, not a secret)
 SESSION_END_SESSION = "sso_end_session_endpoint"
 
 
-def password_sign_in_required(view: Callable[P, HttpResponse]) -> Callable[P, HttpResponse]:
+def password_sign_in_required(
+    view: Callable[P, HttpResponseBase],
+) -> Callable[P, HttpResponseBase]:
     """The page exists only while password sign-in does (LEANLEADERS_PASSWORD_SIGN_IN)."""
 
     @wraps(view)
-    def wrapped(*args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
         if not sso.password_sign_in_enabled():
             raise Http404
         return view(*args, **kwargs)
@@ -64,7 +66,7 @@ class SignInView(auth_views.LoginView):
 
 
 def _refuse(
-    request: HttpRequest, refusal: sso.SignInRefused, *, subject: str = ""
+    request: HttpRequest, refusal: sso.SignInRefusedError, *, subject: str = ""
 ) -> HttpResponse:
     services.sign_in_refused_record(refusal=refusal, ip=client_ip(request), subject=subject)
     logger.warning(
@@ -86,12 +88,12 @@ class SignInWithCityAccountView(OIDCAuthenticationRequestView):
         super(OIDCAuthenticationRequestView, self).__init__(*args, **kwargs)
         self.OIDC_RP_CLIENT_ID = settings.OIDC_RP_CLIENT_ID
 
-    def get(self, request: HttpRequest) -> HttpResponse:  # type: ignore[override]  # the library's view is untyped
+    def get(self, request: HttpRequest) -> HttpResponse:
         if not sso.sso_enabled():
             raise Http404
         try:
             self.OIDC_OP_AUTH_ENDPOINT = sso.provider_metadata()["authorization_endpoint"]
-        except sso.SignInRefused as refusal:
+        except sso.SignInRefusedError as refusal:
             return _refuse(request, refusal)
         response: HttpResponse = super().get(request)
         return response
@@ -109,10 +111,12 @@ def sso_callback(request: HttpRequest) -> HttpResponse:
     entry = states.pop(state, None)
     request.session.modified = True
     if entry is None or time.time() - entry.get("added_on", 0) > sso.STATE_MAX_AGE_SECONDS:
-        return _refuse(request, sso.SignInRefused("state", detail="unknown, used or stale state"))
+        return _refuse(
+            request, sso.SignInRefusedError("state", detail="unknown, used or stale state")
+        )
     if request.GET.get("error") or not request.GET.get("code"):
         detail = request.GET.get("error", "no code")[:100]
-        return _refuse(request, sso.SignInRefused("provider-error", detail=detail))
+        return _refuse(request, sso.SignInRefusedError("provider-error", detail=detail))
     subject = ""
     try:
         metadata = sso.provider_metadata()
@@ -124,7 +128,7 @@ def sso_callback(request: HttpRequest) -> HttpResponse:
         )
         subject = str(claims["sub"])
         user = services.user_sign_in_with_city_account(identity=sso.identity_from_claims(claims))
-    except sso.SignInRefused as refusal:
+    except sso.SignInRefusedError as refusal:
         return _refuse(request, refusal, subject=subject)
     next_url = request.session.get("oidc_login_next") or resolve_url(settings.LOGIN_REDIRECT_URL)
     auth.login(request, user, backend="leanleaders.backends.UserBackend")

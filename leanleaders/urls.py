@@ -35,11 +35,11 @@ accounts = [
         "welcome/<uidb64>/<token>/",
         with_passwords(
             auth_views.PasswordResetConfirmView.as_view(
-            token_generator=welcome_token,
-            extra_context={"welcome": True},
-            post_reset_login=True,
-            post_reset_login_backend="leanleaders.backends.UserBackend",
-            success_url=reverse_lazy("home"),
+                token_generator=welcome_token,
+                extra_context={"welcome": True},
+                post_reset_login=True,
+                post_reset_login_backend="leanleaders.backends.UserBackend",
+                success_url=reverse_lazy("home"),
             )
         ),
         name="welcome-set-password",

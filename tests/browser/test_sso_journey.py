@@ -16,7 +16,7 @@ from tests.support.oidc import running_provider
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "provider-password"  # noqa: S105
+PASSWORD = "provider-password"
 IDENTITIES = {
     "jordan": {
         "email": "Jordan.Newcomer@sfgov.org",
@@ -109,7 +109,9 @@ def test_a_newcomer_signs_in_and_gets_a_trainee_account_just_in_time(
 
 
 def test_an_account_in_the_org_data_is_matched_by_employee_id(page, live_server, sso_sign_in):
-    casey = TraineeFactory(email="casey@sfgov.org", full_name="Casey Carter", employee_id="E-100300")
+    casey = TraineeFactory(
+        email="casey@sfgov.org", full_name="Casey Carter", employee_id="E-100300"
+    )
 
     sso_sign_in("casey")
 

@@ -85,9 +85,11 @@ def running_provider(
                     f"{provider.issuer}/.well-known/openid-configuration", timeout=2
                 ):
                     break
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, ConnectionError) as error:
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"the test provider never answered:\n{log.read_text()}")
+                    raise RuntimeError(
+                        f"the test provider never answered:\n{log.read_text()}"
+                    ) from error
                 time.sleep(0.2)
         yield provider
     finally:

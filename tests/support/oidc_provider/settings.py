@@ -10,7 +10,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
-SECRET_KEY = "test-provider-only-" + "x" * 40  # noqa: S105
+SECRET_KEY = "test-provider-only-" + "x" * 40
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 INSTALLED_APPS = [

@@ -31,7 +31,9 @@ class IdentityValidator(OAuth2Validator):
         claims.pop("password", None)
         return claims
 
-    def finalize_id_token(self, id_token: dict, token: Any, token_handler: Any, request: Any) -> str:
+    def finalize_id_token(
+        self, id_token: dict, token: Any, token_handler: Any, request: Any
+    ) -> str:
         if MODE["value"] == "wrong-audience":
             id_token["aud"] = "another-application"
         signed: str = super().finalize_id_token(id_token, token, token_handler, request)
