@@ -254,6 +254,15 @@ def test_the_people_page_shows_who_is_not_in_the_org_data(client, analyst, train
     assert page.count("not in org data") == 1
 
 
+@pytest.mark.django_db
+def test_the_admin_filters_people_not_in_the_org_data(client, analyst, trainee):
+    User.objects.filter(pk=analyst.pk).update(org_synced_at=dt.datetime.now(tz=dt.UTC))
+    client.force_login(analyst)
+    page = client.get("/admin/leanleaders/user/", {"in_org_data": "no"}).content.decode()
+    assert trainee.email in page
+    assert analyst.email not in page
+
+
 # The ID token --------------------------------------------------------------------------------
 
 
