@@ -71,21 +71,23 @@ def running_provider(
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     log = workdir / "provider.log"
     with log.open("w") as output:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=output, stderr=output
+        )
     provider = Provider(
         url=f"http://127.0.0.1:{port}", client_id=CLIENT_ID, client_secret=CLIENT_SECRET, log=log
     )
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while True:
             if process.poll() is not None:
                 raise RuntimeError(f"the test provider stopped:\n{log.read_text()}")
             try:
                 with urllib.request.urlopen(  # noqa: S310  (loopback)
-                    f"{provider.issuer}/.well-known/openid-configuration", timeout=2
+                    f"{provider.issuer}/.well-known/openid-configuration", timeout=5
                 ):
                     break
-            except (urllib.error.URLError, ConnectionError) as error:
+            except OSError as error:  # refused, reset or timed out while it starts
                 if time.monotonic() > deadline:
                     raise RuntimeError(
                         f"the test provider never answered:\n{log.read_text()}"
