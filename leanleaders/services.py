@@ -236,7 +236,7 @@ def user_sign_in_with_city_account(*, identity: CityIdentity) -> User:
         raise SignInRefusedError("email-unverified", detail=email)
     if not email_domain_allowed(email):
         raise SignInRefusedError("domain", detail=email)
-    people = User.objects.select_for_update().select_related("department")
+    people = User.objects.select_for_update(of=("self",)).select_related("department")
     user = None
     if identity.employee_id:
         user = people.filter(employee_id=identity.employee_id).first()
