@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO := DEBUG=1
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint format worker beat reminders prod-smoke clean
+.PHONY: install run run-sso test lint format worker beat reminders prod-smoke clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,31 @@ run: install
 	$(DEMO) $(BIN)/python manage.py seed_demo
 	$(DEMO) $(BIN)/python manage.py run_reminders
 	$(DEMO) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# The demo beside the test OpenID Connect provider (tests/support/oidc_provider): "Sign in with
+# your city account" as `analyst` (the demo analyst, matched by email, an analyst through the
+# group) or `new.starter` (a new trainee account made at the first sign-in), password
+# lean-demo-2026. The provider's accounts and keys live only as long as it runs.
+SSO_APP_PORT ?= 8000
+SSO_PROVIDER_PORT ?= 8001
+SSO_CLIENT := --client-id lean-leaders-demo --client-secret demo-only-client-secret
+SSO_DEMO := $(DEMO) LEANLEADERS_OIDC_ISSUER=http://127.0.0.1:$(SSO_PROVIDER_PORT)/o \
+	LEANLEADERS_OIDC_CLIENT_ID=lean-leaders-demo LEANLEADERS_OIDC_CLIENT_SECRET=demo-only-client-secret \
+	LEANLEADERS_OIDC_EMPLOYEE_ID_CLAIM=employee_id LEANLEADERS_OIDC_DEPARTMENT_CLAIM=department \
+	LEANLEADERS_OIDC_ANALYST_GROUP=lean-analysts
+
+run-sso: install
+	$(DEMO) $(BIN)/python manage.py migrate --noinput
+	$(DEMO) $(BIN)/python manage.py seed_demo
+	$(BIN)/python -m tests.support.oidc_provider.serve --port $(SSO_PROVIDER_PORT) $(SSO_CLIENT) \
+	  --identities tests/support/oidc_provider/demo_identities.json \
+	  --redirect-uri http://127.0.0.1:$(SSO_APP_PORT)/accounts/sso/callback/ \
+	  --redirect-uri http://localhost:$(SSO_APP_PORT)/accounts/sso/callback/ \
+	  --post-logout-redirect-uri http://127.0.0.1:$(SSO_APP_PORT)/accounts/login/ \
+	  --post-logout-redirect-uri http://localhost:$(SSO_APP_PORT)/accounts/login/ & \
+	trap 'kill $$!' EXIT INT TERM; \
+	echo "City account sign-in: analyst or new.starter, password lean-demo-2026"; \
+	$(SSO_DEMO) $(BIN)/python manage.py runserver 127.0.0.1:$(SSO_APP_PORT)
 
 reminders: install
 	$(DEMO) $(BIN)/python manage.py run_reminders

@@ -1,9 +1,18 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from leanleaders.models import AuditEvent, Department, OutboxEmail, User
 from leanleaders.roles import is_analyst
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 admin.site.site_header = "Lean Leaders administration"
 admin.site.site_title = "Lean Leaders admin"
@@ -30,12 +39,38 @@ class DepartmentAdmin(admin.ModelAdmin):
         return ", ".join(m.full_name for m in department.managers.all())
 
 
+class InOrgDataFilter(admin.SimpleListFilter):
+    """People the HR export has never listed: sign-ups and accounts made at a first sign-in
+    through the city's provider."""
+
+    title = _("in the org data")
+    parameter_name = "in_org_data"
+
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin
+    ) -> list[tuple[str, StrOrPromise]]:
+        return [("yes", _("In the org data")), ("no", _("Not in org data"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> QuerySet[User]:
+        if self.value() in ("yes", "no"):
+            return queryset.filter(org_synced_at__isnull=self.value() == "no")
+        return queryset
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["full_name"]
-    list_display = ["full_name", "email", "role", "department", "is_active", "last_login"]
-    list_filter = ["role", "is_active", "department"]
-    search_fields = ["full_name", "email", "department__name", "department__code"]
+    list_display = [
+        "full_name",
+        "email",
+        "role",
+        "department",
+        "is_active",
+        "in_org_data",
+        "last_login",
+    ]
+    list_filter = ["role", "is_active", InOrgDataFilter, "department"]
+    search_fields = ["full_name", "email", "employee_id", "department__name", "department__code"]
     list_select_related = ["department"]
     autocomplete_fields = ["department"]
     fieldsets = (
@@ -54,6 +89,10 @@ class UserAdmin(DjangoUserAdmin):
         ),
     )
     readonly_fields = ["last_login", "date_joined"]
+
+    @admin.display(boolean=True, description=_("in org data"), ordering="org_synced_at")
+    def in_org_data(self, user: User) -> bool:
+        return user.org_synced_at is not None
 
     def save_model(self, request: HttpRequest, obj: User, form: object, change: bool) -> None:
         # Admin access follows the role: analysts only.

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import HttpRequest
 
 from leanleaders import kept_forms, roles
@@ -13,6 +14,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         "user_is_trainee": trainee,
         # Lists that show only the reader's own rows drop the person and department columns.
         "user_sees_only_own": trainee and not manager,
+        # Off when the city's provider keeps everyone's password: no "Change password".
+        "password_sign_in": settings.LEANLEADERS_PASSWORD_SIGN_IN,
     }
 
 

@@ -12,7 +12,8 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -24,6 +25,7 @@ from leanleaders.audit import audit_record
 from leanleaders.mail import absolute_url, email_queue
 from leanleaders.models import AuditEvent, Department, OrgImport, User
 from leanleaders.registry import OrgChanges, org_change_listeners
+from leanleaders.sso import CityIdentity, SignInRefusedError
 from leanleaders.tokens import account_activation_token, welcome_token
 
 logger = logging.getLogger(__name__)
@@ -185,6 +187,7 @@ def user_create_staff(
             "set_password_url": _user_link(user, "welcome-set-password", token),
             "link_days": settings.LEANLEADERS_WELCOME_LINK_DAYS,
             "sign_in_url": absolute_url(reverse("login")),
+            "password_sign_in": settings.LEANLEADERS_PASSWORD_SIGN_IN,
         },
         dedupe_key=f"user:{user.pk}:welcome",
         reason=f"{by.full_name} added you to Lean Leaders.",
@@ -470,3 +473,136 @@ def _org_import_carry_out(
         data=org_import.summary_counts(record.plan),
     )
     return record
+
+
+def _department_named(name: str) -> Department | None:
+    if not name:
+        return None
+    return Department.objects.filter(Q(code__iexact=name) | Q(name__iexact=name)).first()
+
+
+def _apply_analyst_group(user: User, identity: CityIdentity) -> str | None:
+    """The provider's group decides the analyst capability, when (and only when) an analyst
+    group is configured. Returns the role the person had if it changed."""
+    group = settings.LEANLEADERS_OIDC_ANALYST_GROUP
+    if not group:
+        return None
+    in_group = group in identity.groups
+    was = user.role
+    if in_group and user.role != User.Role.ANALYST:
+        user.role = User.Role.ANALYST
+    elif not in_group and user.role == User.Role.ANALYST:
+        user.role = User.Role.TRAINEE
+    else:
+        return None
+    user.is_staff = user.is_superuser = user.role == User.Role.ANALYST
+    return was
+
+
+@transaction.atomic
+def user_sign_in_with_city_account(*, identity: CityIdentity) -> User:
+    """Called by the sign-in callback once the provider's ID token is verified; the provider
+    is the actor. Returns the account to sign in, or raises SignInRefusedError.
+
+    The email must be in the allowed domains (and not marked unverified). The account is the
+    one with the claimed employee id, else the one with the email; a deactivated one is
+    refused. Otherwise a trainee account is created just in time from the claims, with no
+    password and no org data (analysts see it as "not in org data"). Roles come from the
+    provider only through LEANLEADERS_OIDC_ANALYST_GROUP. Locks the matched account; records
+    the creation or a role change in the audit log.
+    """
+    email = identity.email
+    if not email or "@" not in email:
+        raise SignInRefusedError("no-email")
+    if identity.email_verified is False:
+        raise SignInRefusedError("email-unverified", detail=email)
+    if not email_domain_allowed(email):
+        raise SignInRefusedError("domain", detail=email)
+    people = User.objects.select_for_update(of=("self",)).select_related("department")
+    user = None
+    if identity.employee_id:
+        user = people.filter(employee_id=identity.employee_id).first()
+    if user is None:
+        user = people.filter(email__iexact=email).first()
+        if (
+            user is not None
+            and identity.employee_id
+            and user.employee_id
+            and user.employee_id != identity.employee_id
+        ):
+            raise SignInRefusedError(
+                "mismatch", user=user, detail=f"employee id {identity.employee_id}"
+            )
+    if user is None:
+        return _user_create_from_city_account(identity=identity)
+    if not user.is_active:
+        raise SignInRefusedError("deactivated", user=user)
+    changed = []
+    if not user.employee_id and identity.employee_id:
+        user.employee_id = identity.employee_id
+        changed.append("employee_id")
+    if not user.full_name and identity.full_name:
+        user.full_name = identity.full_name
+        changed.append("full_name")
+    was = _apply_analyst_group(user, identity)
+    if was is not None:
+        changed += ["role", "is_staff", "is_superuser"]
+        audit_record(
+            target=user,
+            action="role-from-provider",
+            by=None,
+            from_status=was,
+            to_status=user.role,
+            data={"group": settings.LEANLEADERS_OIDC_ANALYST_GROUP},
+        )
+    if changed:
+        user.save(update_fields=changed)
+    return user
+
+
+def _user_create_from_city_account(*, identity: CityIdentity) -> User:
+    fields = {
+        "full_name": identity.full_name or identity.email.split("@")[0],
+        "role": User.Role.TRAINEE,
+        "department": _department_named(identity.department),
+        "employee_id": identity.employee_id or None,
+    }
+    try:
+        # Two first sign-ins at once: the second finds the account the first made.
+        with transaction.atomic():
+            user = User.objects.create_user(email=identity.email, password=None, **fields)
+            _apply_analyst_group(user, identity)
+            user.save(update_fields=["role", "is_staff", "is_superuser"])
+    except IntegrityError:
+        existing = User.objects.filter(email__iexact=identity.email).first()
+        if existing is None or not existing.is_active:
+            raise SignInRefusedError("deactivated", user=existing) from None
+        return existing
+    audit_record(
+        target=user,
+        action="created",
+        by=None,
+        data={
+            "via": "single sign-on",
+            "role": user.role,
+            "department": user.department.code if user.department else None,
+            "employee_id": user.employee_id,
+        },
+    )
+    return user
+
+
+def sign_in_refused_record(
+    *, refusal: SignInRefusedError, ip: str, subject: str = ""
+) -> AuditEvent:
+    """The audit row of a refused sign-in through the provider. It names the account when one
+    is known; otherwise it stands against no account (target id 0), since the claims of a
+    refused sign-in may be anybody's."""
+    return AuditEvent.objects.create(
+        target_type=ContentType.objects.get_for_model(User),
+        target_id=refusal.user.pk if refusal.user is not None else 0,
+        actor=None,
+        action="sign-in-refused",
+        comment=refusal.reason,
+        data={"reason": refusal.reason, "detail": refusal.detail, "ip": ip, "subject": subject},
+    )

@@ -7,6 +7,7 @@ provide SECRET_KEY and ALLOWED_HOSTS or the app refuses to start.
 
 import datetime as dt
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -130,6 +131,46 @@ LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 # The set-password link in the welcome email of an account an analyst adds.
 LEANLEADERS_WELCOME_LINK_DAYS = env.int("LEANLEADERS_WELCOME_LINK_DAYS", default=7)
+
+# Single sign-on with the city's identity provider (OpenID Connect, docs/operations.md). On when
+# an issuer is set; its endpoints and signing keys are read from the issuer's discovery document
+# at sign-in (leanleaders/sso.py). mozilla-django-oidc runs the authorization code flow (state,
+# nonce, PKCE); we verify the ID token's signature, issuer, audience and times ourselves.
+LEANLEADERS_OIDC_ISSUER = env.str("LEANLEADERS_OIDC_ISSUER", default="").rstrip("/")
+OIDC_RP_CLIENT_ID = env.str("LEANLEADERS_OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("LEANLEADERS_OIDC_CLIENT_SECRET", default="")
+OIDC_RP_SCOPES = env.str("LEANLEADERS_OIDC_SCOPES", default="openid email profile")
+OIDC_RP_SIGN_ALGO = env.str("LEANLEADERS_OIDC_SIGN_ALGO", default="RS256")
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso-callback"
+OIDC_TIMEOUT = env.float("LEANLEADERS_OIDC_TIMEOUT_SECONDS", default=5.0)
+OIDC_VERIFY_SSL = True
+# The claims that carry who the person is; empty means "not sent by this provider".
+LEANLEADERS_OIDC_EMAIL_CLAIM = env.str("LEANLEADERS_OIDC_EMAIL_CLAIM", default="email")
+LEANLEADERS_OIDC_NAME_CLAIM = env.str("LEANLEADERS_OIDC_NAME_CLAIM", default="name")
+LEANLEADERS_OIDC_DEPARTMENT_CLAIM = env.str("LEANLEADERS_OIDC_DEPARTMENT_CLAIM", default="")
+LEANLEADERS_OIDC_EMPLOYEE_ID_CLAIM = env.str("LEANLEADERS_OIDC_EMPLOYEE_ID_CLAIM", default="")
+LEANLEADERS_OIDC_GROUPS_CLAIM = env.str("LEANLEADERS_OIDC_GROUPS_CLAIM", default="groups")
+# The one way a provider can grant a capability: members of this group are analysts, and an
+# analyst who leaves it is a trainee at their next sign-in. Empty: roles never come from it.
+LEANLEADERS_OIDC_ANALYST_GROUP = env.str("LEANLEADERS_OIDC_ANALYST_GROUP", default="")
+# Clocks drift; an ID token a little early or late is accepted, never more than five minutes.
+LEANLEADERS_OIDC_CLOCK_SKEW_SECONDS = env.int("LEANLEADERS_OIDC_CLOCK_SKEW_SECONDS", default=60)
+if not 0 <= LEANLEADERS_OIDC_CLOCK_SKEW_SECONDS <= 300:
+    raise ImproperlyConfigured("LEANLEADERS_OIDC_CLOCK_SKEW_SECONDS must be 0 to 300.")
+if LEANLEADERS_OIDC_ISSUER and not (OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
+    raise ImproperlyConfigured(
+        "LEANLEADERS_OIDC_ISSUER needs LEANLEADERS_OIDC_CLIENT_ID and "
+        "LEANLEADERS_OIDC_CLIENT_SECRET."
+    )
+# off: sign-in only through the provider; sign-up, password reset and password change are gone.
+LEANLEADERS_PASSWORD_SIGN_IN = env.bool("LEANLEADERS_PASSWORD_SIGN_IN", default=True)
+if not LEANLEADERS_PASSWORD_SIGN_IN and not LEANLEADERS_OIDC_ISSUER:
+    raise ImproperlyConfigured(
+        "LEANLEADERS_PASSWORD_SIGN_IN=off needs single sign-on (LEANLEADERS_OIDC_ISSUER)."
+    )
 
 # Throttle repeated failed sign-ins per account and address; the message never says whether the
 # account exists.
@@ -310,6 +351,14 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     },
 }
+
+if LEANLEADERS_OIDC_ISSUER:
+    # Signing out goes on to the provider's end-session endpoint: a redirect after a form post,
+    # which form-action governs. (Entra ID and Okta serve it from the issuer's origin.)
+    _issuer = urlsplit(LEANLEADERS_OIDC_ISSUER)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
+        f"{_issuer.scheme}://{_issuer.netloc}"
+    )
 
 # Operations: logs, metrics, error reporting (docs/operations.md).
 LOG_FORMAT = env.str("LOG_FORMAT", default="plain")

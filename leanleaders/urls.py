@@ -2,61 +2,63 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
-from leanleaders import health, metrics, views
-from leanleaders.forms import EmailAuthenticationForm, QueuedPasswordResetForm
+from leanleaders import health, metrics, sso_views, views
+from leanleaders.forms import QueuedPasswordResetForm
+from leanleaders.sso_views import password_sign_in_required as with_passwords
 from leanleaders.tokens import welcome_token
 
 accounts = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("signup/", views.signup, name="signup"),
-    path("signup/done/", views.signup_done, name="signup-done"),
-    path("activate/<uidb64>/<token>/", views.activate, name="activate"),
+    path("login/", sso_views.SignInView.as_view(), name="login"),
+    path("logout/", sso_views.SignOutView.as_view(), name="logout"),
+    path("sso/start/", sso_views.SignInWithCityAccountView.as_view(), name="sso-start"),
+    path("sso/callback/", sso_views.sso_callback, name="sso-callback"),
+    # With LEANLEADERS_PASSWORD_SIGN_IN=off the rest answer 404: the provider keeps passwords.
+    path("signup/", with_passwords(views.signup), name="signup"),
+    path("signup/done/", with_passwords(views.signup_done), name="signup-done"),
+    path("activate/<uidb64>/<token>/", with_passwords(views.activate), name="activate"),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
+        with_passwords(auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm)),
         name="password_reset",
     ),
     path(
         "password-reset/sent/",
-        auth_views.PasswordResetDoneView.as_view(),
+        with_passwords(auth_views.PasswordResetDoneView.as_view()),
         name="password_reset_done",
     ),
     path(
         "reset/<uidb64>/<token>/",
-        views.PasswordResetConfirmView.as_view(),
+        with_passwords(views.PasswordResetConfirmView.as_view()),
         name="password_reset_confirm",
     ),
     path(
         "welcome/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            token_generator=welcome_token,
-            extra_context={"welcome": True},
-            post_reset_login=True,
-            post_reset_login_backend="leanleaders.backends.UserBackend",
-            success_url=reverse_lazy("home"),
+        with_passwords(
+            auth_views.PasswordResetConfirmView.as_view(
+                token_generator=welcome_token,
+                extra_context={"welcome": True},
+                post_reset_login=True,
+                post_reset_login_backend="leanleaders.backends.UserBackend",
+                success_url=reverse_lazy("home"),
+            )
         ),
         name="welcome-set-password",
     ),
     path(
         "reset/done/",
-        auth_views.PasswordResetCompleteView.as_view(),
+        with_passwords(auth_views.PasswordResetCompleteView.as_view()),
         name="password_reset_complete",
     ),
     path(
         "password-change/",
-        auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("password_change_done")),
+        with_passwords(
+            auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("password_change_done"))
+        ),
         name="password_change",
     ),
     path(
         "password-change/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
+        with_passwords(auth_views.PasswordChangeDoneView.as_view()),
         name="password_change_done",
     ),
     path("profile/", views.profile, name="profile"),
@@ -81,6 +83,8 @@ urlpatterns = [
     path("coaching/", include("coaching.urls")),
     path("reports/", include("reporting.urls")),
     path("api/", include("api.urls")),
+    # The admin signs people in on our page, so it follows LEANLEADERS_PASSWORD_SIGN_IN too.
+    path("admin/login/", sso_views.admin_sign_in),
     path("admin/", admin.site.urls),
 ]
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -147,7 +148,9 @@ def people(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.success(
                 request,
                 f"{person.full_name} was added and sent a welcome email with a link to choose a "
-                "password.",
+                "password."
+                if settings.LEANLEADERS_PASSWORD_SIGN_IN
+                else f"{person.full_name} was added and sent a welcome email.",
             )
             return redirect("people")
     people_page = Paginator(

@@ -65,6 +65,9 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "home": SIGNED_IN,
     "login": ANONYMOUS_ONLY,
     "logout": dict.fromkeys(ROLES, LOGIN),  # signs out, then the sign-in page
+    # Single sign-on is off in these settings; tests/browser/test_sso_journey.py turns it on.
+    "sso-start": dict.fromkeys(ROLES, MISSING),
+    "sso-callback": dict.fromkeys(ROLES, MISSING),
     "signup": ANONYMOUS_ONLY,
     "signup-done": PUBLIC,
     "activate": dict.fromkeys(ROLES, 400),  # a made-up token
