@@ -6,7 +6,12 @@ class LeanLeadersConfig(AppConfig):
     verbose_name = "People and departments"
 
     def ready(self) -> None:
-        from leanleaders import home, mail_alerts, security_log  # noqa: F401  (security_log: its receivers)
+        from leanleaders import (  # noqa: F401  (languages, security_log: their receivers)
+            home,
+            languages,
+            mail_alerts,
+            security_log,
+        )
         from leanleaders.dashboard import home_sections
         from leanleaders.observability import install_log_record_factory
         from leanleaders.reminders import reminder_rules
