@@ -47,6 +47,7 @@ class TraineeSignupForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     department = forms.ModelChoiceField(
+        label=_("Department"),
         queryset=Department.objects.order_by("name"),
         empty_label=_("Choose your department"),
         help_text=_("Your department manager will sign off on your project."),

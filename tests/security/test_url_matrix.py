@@ -62,6 +62,9 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "password_change_done": SIGNED_IN,
     "profile": SIGNED_IN,
     "notification-preferences": SIGNED_IN,
+    # Only POST; an empty one changes nothing and goes back (home, here).
+    "set-language": dict.fromkeys(ROLES, REDIRECT),
+    "javascript-catalog": PUBLIC,
     "people": ANALYSTS,
     "outbox": ANALYSTS,
     "outbox-resend": {**ANALYSTS, "analyst": REDIRECT},
