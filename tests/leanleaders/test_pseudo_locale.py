@@ -103,7 +103,7 @@ def _error_pages(users: dict[str, User | None]) -> dict[str, dict[str, str]]:
             client.force_login(user)
         pages.setdefault("error-404", {})[role] = client.get("/no-such-page/").content.decode()
         pages.setdefault("error-400", {})[role] = client.get("/?q=%00").content.decode()
-        if user is not None and not user.role == User.Role.ANALYST:
+        if user is not None and user.role != User.Role.ANALYST:
             pages.setdefault("error-403", {})[role] = client.get(reverse("people")).content.decode()
     factory = RequestFactory()
     pages["error-500"] = {"anonymous": errors.server_error(factory.get("/")).content.decode()}
@@ -115,9 +115,7 @@ def _error_pages(users: dict[str, User | None]) -> dict[str, dict[str, str]]:
 
 
 def test_pages_show_no_text_unmarked_for_translation(request, world):  # noqa: F811
-    users = {
-        role: None if role == "anonymous" else request.getfixturevalue(role) for role in ROLES
-    }
+    users = {role: None if role == "anonymous" else request.getfixturevalue(role) for role in ROLES}
     data = _data()
     unmarked: dict[str, dict[str, list[str]]] = {}  # page -> role -> unmarked texts
     checked: set[str] = set()
@@ -158,7 +156,7 @@ def test_the_check_finds_unmarked_text_and_passes_marked_text_and_data():
     html = (
         "<html><head><title>⟦Sign in⟧ · ⟦Lean Leaders⟧</title><script>var a = 'x';</script>"
         "</head><body><h1>⟦Hello ⟦Ana⟧!⟧</h1><p>Unmarked words</p>"
-        '<button aria-label="Close">×</button><span translate="no">Español</span>'
+        '<button aria-label="Close">-</button><span translate="no">Español</span>'
         "<p>Ana Analyst · 42 %</p><input type=submit value='Send'></body></html>"
     )
     assert unmarked_text(html, data=["Ana Analyst"]) == [

@@ -73,7 +73,11 @@ class _TextNodes(HTMLParser):
             for name in READ_ATTRIBUTES:
                 if values.get(name):
                     self.found.append((f"[{name}] ", values[name] or ""))
-            if tag == "input" and values.get("type") in ("submit", "button") and values.get("value"):
+            if (
+                tag == "input"
+                and values.get("type") in ("submit", "button")
+                and values.get("value")
+            ):
                 self.found.append(("[value] ", values["value"] or ""))
         if tag not in VOID_ELEMENTS:
             self.stack.append((tag, hidden))

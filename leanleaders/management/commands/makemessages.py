@@ -9,9 +9,9 @@ check in tests/leanleaders/test_translations.py) writes the same catalogues.
 
 from __future__ import annotations
 
-from argparse import ArgumentParser
 from typing import Any
 
+from django.core.management.base import CommandParser
 from django.core.management.commands import makemessages
 
 NOT_THE_APP = [
@@ -28,7 +28,7 @@ NOT_THE_APP = [
 
 
 class Command(makemessages.Command):
-    def add_arguments(self, parser: ArgumentParser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         super().add_arguments(parser)
         parser.set_defaults(add_location="file")
 
