@@ -1,7 +1,7 @@
 """Which language a person reads: the one they chose, kept on their profile.
 
-Pages: a signed-in person's saved choice (`leanleaders.middleware.user_language`), else the
-language cookie the switcher sets, else the browser's Accept-Language (LocaleMiddleware).
+Pages: the language cookie (set by the switcher, and from a signed-in person's saved choice by
+`leanleaders.middleware.user_language`), else the browser's Accept-Language (LocaleMiddleware).
 Emails: the recipient's saved choice, else the site's language (`leanleaders.mail`).
 """
 

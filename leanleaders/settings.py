@@ -67,7 +67,7 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # After the session, before CommonMiddleware: the language cookie or the browser's
-    # Accept-Language; a signed-in person's saved choice wins (user_language, below).
+    # Accept-Language. A signed-in person's saved choice is put in that cookie (user_language).
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

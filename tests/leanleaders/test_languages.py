@@ -67,8 +67,9 @@ def test_a_signed_in_persons_choice_is_saved_and_follows_them_to_another_browser
     trainee.refresh_from_db()
     assert trainee.language == "zh-hant"
 
-    elsewhere = client_for(trainee)  # no cookie; the browser asks for Spanish
-    page = elsewhere.get(reverse("password_change"), HTTP_ACCEPT_LANGUAGE="es")
+    elsewhere = Client(HTTP_ACCEPT_LANGUAGE="es")  # another browser, asking for Spanish
+    elsewhere.post(reverse("login"), {"username": trainee.email, "password": TEST_PASSWORD})
+    page = elsewhere.get(reverse("password_change"))
     assert _lang(page) == "zh-hant"
     assert "變更您的密碼" in page.content.decode()
     assert 'aria-current="true">繁體中文' in page.content.decode()
