@@ -11,7 +11,6 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from leanleaders.models import User
 from tests.browser.conftest import ARTIFACTS, save_screenshot
 from tests.browser.test_zoom_and_phone import OVERFLOW
 from tests.factories import TEST_PASSWORD, AnalystFactory, TraineeFactory
@@ -85,9 +84,8 @@ def test_marked_pages_in_spanish_on_a_phone(page, live_server, axe):
 
 
 def test_an_analyst_sees_the_layout_in_spanish(page, live_server, axe, sign_in):
-    analyst = AnalystFactory(email="ana@sfgov.org", full_name="Ana Analyst")
-    sign_in(analyst)
-    User.objects.filter(pk=analyst.pk).update(language="es")
+    # Saved on their profile earlier: signing in on this browser brings it.
+    sign_in(AnalystFactory(email="ana@sfgov.org", full_name="Ana Analyst", language="es"))
     page.set_viewport_size({"width": 375, "height": 800})
     problems: list[str] = []
     for name in SIGNED_IN_PAGES:
