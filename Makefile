@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO := DEBUG=1
 PYTEST_ARGS ?=
 
-.PHONY: install run run-sso test lint format worker beat reminders prod-smoke clean
+.PHONY: install run run-sso test lint format messages worker beat reminders prod-smoke clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +14,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
+# The translations (locale/*/LC_MESSAGES/django.po) compiled for Django; needs GNU gettext's
+# msgfmt (Debian: apt-get install gettext). Files already compiled are skipped.
 install: $(STAMP)
+	@command -v msgfmt >/dev/null || { echo "msgfmt is missing: apt-get install gettext" >&2; exit 1; }
+	$(DEMO) $(BIN)/python manage.py compilemessages --ignore=.venv --verbosity=0
 
 run: install
 	$(DEMO) $(BIN)/python manage.py migrate --noinput
@@ -57,6 +61,10 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DEBUG=1 $(BIN)/mypy
+
+# After changing marked strings: update every catalogue, translate what is new (docs/translation.md).
+messages: install
+	$(DEMO) $(BIN)/python manage.py makemessages -a
 
 format: install
 	$(BIN)/ruff format .

@@ -6,7 +6,13 @@ class LeanLeadersConfig(AppConfig):
     verbose_name = "People and departments"
 
     def ready(self) -> None:
-        from leanleaders import home, mail_alerts, security_log, sso  # noqa: F401  (their receivers and checks)
+        from leanleaders import (  # noqa: F401  (their receivers and checks)
+            home,
+            languages,
+            mail_alerts,
+            security_log,
+            sso,
+        )
         from leanleaders.dashboard import home_sections
         from leanleaders.observability import install_log_record_factory
         from leanleaders.reminders import reminder_rules

@@ -19,20 +19,22 @@ PASSWORD_MAX_LENGTH = 4096
 
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
-        label="Email",
+        label=_("Email"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
     password = forms.CharField(
-        label="Password",
+        label=_("Password"),
         strip=False,
         max_length=PASSWORD_MAX_LENGTH,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
     error_messages = {
-        "invalid_login": "That email and password don't match an active account. "
-        "Check both and try again, or reset your password.",
-        "inactive": "This account is not active yet. Open the link in the email we sent you.",
+        "invalid_login": _(
+            "That email and password don't match an active account. "
+            "Check both and try again, or reset your password."
+        ),
+        "inactive": _("This account is not active yet. Open the link in the email we sent you."),
     }
 
     def clean_username(self) -> str:
@@ -40,27 +42,28 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 
 class TraineeSignupForm(forms.Form):
-    full_name = forms.CharField(max_length=150, label="Full name")
+    full_name = forms.CharField(max_length=150, label=_("Full name"))
     email = forms.EmailField(
-        label="City email address",
-        help_text="We send a confirmation link to this address.",
+        label=_("City email address"),
+        help_text=_("We send a confirmation link to this address."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     department = forms.ModelChoiceField(
+        label=_("Department"),
         queryset=Department.objects.order_by("name"),
-        empty_label="Choose your department",
-        help_text="Your department manager will sign off on your project.",
+        empty_label=_("Choose your department"),
+        help_text=_("Your department manager will sign off on your project."),
     )
-    job_title = forms.CharField(max_length=150, required=False, label="Job title")
+    job_title = forms.CharField(max_length=150, required=False, label=_("Job title"))
     password1 = forms.CharField(
-        label="Password",
+        label=_("Password"),
         strip=False,
         max_length=PASSWORD_MAX_LENGTH,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html(),
     )
     password2 = forms.CharField(
-        label="Password again",
+        label=_("Password again"),
         strip=False,
         max_length=PASSWORD_MAX_LENGTH,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -73,8 +76,11 @@ class TraineeSignupForm(forms.Form):
 
             domains = ", ".join(f"@{d}" for d in settings.LEANLEADERS_ALLOWED_EMAIL_DOMAINS)
             raise forms.ValidationError(
-                f"Use your city email address (ending in {domains}). "
-                "Lean Leaders is open to city staff only."
+                _(
+                    "Use your city email address (ending in %(domains)s). "
+                    "Lean Leaders is open to city staff only."
+                ),
+                params={"domains": domains},
             )
         return email
 
@@ -82,7 +88,7 @@ class TraineeSignupForm(forms.Form):
         cleaned = super().clean() or {}
         password1, password2 = cleaned.get("password1"), cleaned.get("password2")
         if password1 and password2 and password1 != password2:
-            self.add_error("password2", "The two passwords don't match.")
+            self.add_error("password2", _("The two passwords don't match."))
         elif password1:
             candidate = User(email=cleaned.get("email", ""), full_name=cleaned.get("full_name", ""))
             try:
@@ -101,19 +107,22 @@ class QueuedPasswordResetForm(PasswordResetForm):
 
 
 class ProfileForm(forms.Form):
-    full_name = forms.CharField(max_length=150, label="Full name")
-    job_title = forms.CharField(max_length=150, required=False, label="Job title")
+    full_name = forms.CharField(max_length=150, label=_("Full name"))
+    job_title = forms.CharField(max_length=150, required=False, label=_("Job title"))
 
 
 class StaffCreateForm(forms.Form):
-    full_name = forms.CharField(max_length=150, label="Full name")
-    email = forms.EmailField(label="Email address")
-    role = forms.ChoiceField(choices=User.Role.choices, initial=User.Role.MANAGER)
+    full_name = forms.CharField(max_length=150, label=_("Full name"))
+    email = forms.EmailField(label=_("Email address"))
+    role = forms.ChoiceField(label=_("Role"), choices=User.Role.choices, initial=User.Role.MANAGER)
     department = forms.ModelChoiceField(
+        label=_("Department"),
         queryset=Department.objects.order_by("name"),
         required=False,
-        help_text="For a manager, the department they manage (they see its people at once); "
-        "for a trainee, the department they work in.",
+        help_text=_(
+            "For a manager, the department they manage (they see its people at once); "
+            "for a trainee, the department they work in."
+        ),
     )
 
 

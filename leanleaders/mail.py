@@ -33,9 +33,10 @@ from django.template import Context, engines
 from django.template.backends.django import DjangoTemplates
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 
-from leanleaders.models import OutboxEmail
+from leanleaders.models import OutboxEmail, User
 from leanleaders.observability import REQUEST_ID_HEADER, current_request_id
 
 logger = logging.getLogger(__name__)
@@ -82,26 +83,70 @@ def email_render(template: str, context: dict[str, Any]) -> tuple[str, str, str]
     return subject, text, html
 
 
+def recipient_languages(addresses: Sequence[str]) -> dict[str, list[str]]:
+    """The addresses grouped by the language each person reads: their saved choice, else the
+    site's language (also for an address that is nobody's account). The site's group first."""
+    chosen = dict(
+        User.objects.filter(email__in=addresses)
+        .exclude(language="")
+        .values_list("email", "language")
+    )
+    groups: dict[str, list[str]] = {settings.LANGUAGE_CODE: []}
+    for address in addresses:
+        groups.setdefault(chosen.get(address, settings.LANGUAGE_CODE), []).append(address)
+    return {language: group for language, group in groups.items() if group}
+
+
 def email_queue(
     *,
     to: Iterable[str],
     template: str,
     context: dict[str, Any],
     dedupe_key: str,
-    reason: str = "",
+    reason: str | Promise = "",
     attachments: Sequence[Attachment] = (),
 ) -> OutboxEmail | None:
-    """Store one message in the outbox and send it after commit. Returns None for a repeat key."""
+    """Store one message in the outbox and send it after commit. Returns None for a repeat key.
+
+    Each recipient reads it in their own language (`User.language`): recipients who read
+    different languages get one message per language, the first under `dedupe_key` and the
+    others under `<dedupe_key>:<language>`; the first stored is returned."""
     recipients = sorted({_single_line(address) for address in to if address})
     if not recipients:
         return None
-    subject, text, html = email_render(template, {"reason": reason, **context})
+    queued: list[OutboxEmail] = []
+    for index, (language, group) in enumerate(recipient_languages(recipients).items()):
+        with translation.override(language):
+            outbox = _outbox_store(
+                to=group,
+                template=template,
+                # A reason given lazily (gettext_lazy) is stored in the recipient's language.
+                context={"reason": reason, **context},
+                dedupe_key=dedupe_key if index == 0 else f"{dedupe_key}:{language}",
+                reason=str(reason),
+                attachments=attachments,
+            )
+        if outbox is not None:
+            queued.append(outbox)
+    return queued[0] if queued else None
+
+
+def _outbox_store(
+    *,
+    to: list[str],
+    template: str,
+    context: dict[str, Any],
+    dedupe_key: str,
+    reason: str,
+    attachments: Sequence[Attachment],
+) -> OutboxEmail | None:
+    subject, text, html = email_render(template, context)
     _single_line(subject)
     try:
         with transaction.atomic():
             outbox = OutboxEmail.objects.create(
                 dedupe_key=dedupe_key,
-                to=recipients,
+                to=to,
                 subject=subject[:255],
                 body_text=text,
                 body_html=html,

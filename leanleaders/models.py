@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -12,9 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Department(models.Model):
-    name = models.CharField(max_length=120, unique=True)
+    name = models.CharField(_("name"), max_length=120, unique=True)
     code = models.CharField(
-        max_length=12, unique=True, help_text="Short code used in lists, e.g. DPH or MTA."
+        _("code"),
+        max_length=12,
+        unique=True,
+        help_text=_("Short code used in lists, e.g. DPH or MTA."),
     )
     managers = models.ManyToManyField(
         "leanleaders.User", related_name="managed_departments", blank=True
@@ -25,11 +29,14 @@ class Department(models.Model):
         null=True,
         blank=True,
         related_name="alternate_for_departments",
-        help_text="May act on sign-offs when the manager is away.",
+        verbose_name=_("alternate manager"),
+        help_text=_("May act on sign-offs when the manager is away."),
     )
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
@@ -61,22 +68,23 @@ class UserManager(BaseUserManager["User"]):
 
 class User(AbstractBaseUser, PermissionsMixin):
     class Role(models.TextChoices):
-        TRAINEE = "trainee", "Trainee"
-        MANAGER = "manager", "Department manager"
-        ANALYST = "analyst", "City Performance analyst"
+        TRAINEE = "trainee", _("Trainee")
+        MANAGER = "manager", _("Department manager")
+        ANALYST = "analyst", _("City Performance analyst")
 
-    email = models.EmailField("email address", unique=True)
-    full_name = models.CharField(max_length=150)
-    role = models.CharField(max_length=16, choices=Role.choices, default=Role.TRAINEE)
+    email = models.EmailField(_("email address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150)
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.TRAINEE)
     department = models.ForeignKey(
         Department,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="members",
-        help_text="The department this person works in.",
+        verbose_name=_("department"),
+        help_text=_("The department this person works in."),
     )
-    job_title = models.CharField(max_length=150, blank=True)
+    job_title = models.CharField(_("job title"), max_length=150, blank=True)
     # From the city's HR export (issue 20): the reporting line and the HR system's key.
     employee_id = models.CharField(
         max_length=32,
@@ -98,13 +106,26 @@ class User(AbstractBaseUser, PermissionsMixin):
     org_synced_at = models.DateTimeField(
         _("last seen in the org data"), null=True, blank=True, editable=False
     )
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(
-        default=False, help_text="May sign in to the admin site (analysts)."
+        _("admin site access"),
+        default=False,
+        help_text=_("May sign in to the admin site (analysts)."),
     )
     date_joined = models.DateTimeField(default=timezone.now)
     muted_reminders = models.JSONField(
-        default=list, blank=True, help_text="Optional reminder rules this person turned off."
+        _("muted reminders"),
+        default=list,
+        blank=True,
+        help_text=_("Optional reminder rules this person turned off."),
+    )
+    # Blank until they choose one: pages follow the browser, emails the site's language.
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language of your pages and of the emails we send you."),
     )
 
     objects = UserManager()
@@ -179,10 +200,10 @@ class OutboxEmail(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting to send"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Waiting to send")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
 
     dedupe_key = models.CharField(max_length=200, unique=True)
     to = models.JSONField(default=list)

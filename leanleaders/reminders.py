@@ -115,7 +115,7 @@ def _rule_queue(rule: Rule, *, now: dt.datetime, dry_run: bool, result: RuleResu
                 template=rule.template,
                 context={"recipient": reminder.recipient, **reminder.context},
                 dedupe_key=reminder_dedupe_key(rule, reminder),
-                reason=str(rule.reason),
+                reason=rule.reason,
                 attachments=reminder.attachments,
             )
         if queued is None:

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from leanleaders import org_import, policies
 from leanleaders.audit import audit_record
@@ -59,7 +59,7 @@ def trainee_signup(
     """
     email = email.strip().lower()
     if not email_domain_allowed(email):
-        raise ValidationError({"email": "Use your city email address."})
+        raise ValidationError({"email": _("Use your city email address.")})
     hashed_password = make_password(password)
     existing = User.objects.filter(email__iexact=email).first()
     if existing is not None:
@@ -68,7 +68,7 @@ def trainee_signup(
             template="leanleaders/emails/account_exists",
             context={"user": existing, "reset_url": absolute_url(reverse("password_reset"))},
             dedupe_key=f"user:{existing.pk}:account-exists:{existing.last_login}",
-            reason="Someone tried to create a Lean Leaders account with this address.",
+            reason=_("Someone tried to create a Lean Leaders account with this address."),
         )
         return None
     user = User.objects.create(
@@ -92,7 +92,7 @@ def user_send_activation(*, user: User) -> None:
         template="leanleaders/emails/activate_account",
         context={"user": user, "activation_url": _user_link(user, "activate", token)},
         dedupe_key=f"user:{user.pk}:activate:{token}",
-        reason="You asked to create a Lean Leaders account with this address.",
+        reason=_("You asked to create a Lean Leaders account with this address."),
     )
 
 
@@ -115,7 +115,7 @@ def user_send_password_reset(*, user: User) -> None:
         template="leanleaders/emails/password_reset",
         context={"user": user, "reset_url": _user_link(user, "password_reset_confirm", token)},
         dedupe_key=f"user:{user.pk}:password-reset:{token}",
-        reason="Someone asked to reset the password of your Lean Leaders account.",
+        reason=_("Someone asked to reset the password of your Lean Leaders account."),
     )
 
 
@@ -126,6 +126,19 @@ def user_update_profile(*, user: User, by: User, full_name: str, job_title: str)
     user.full_name = full_name.strip()
     user.job_title = job_title.strip()
     user.save(update_fields=["full_name", "job_title"])
+    return user
+
+
+@transaction.atomic
+def user_set_language(*, user: User, by: User, language: str) -> User:
+    """The person themself chooses the language of their pages and emails ("" follows the
+    browser). Records nothing else and sends nothing."""
+    if by.pk != user.pk:
+        raise PermissionDenied
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("Choose one of the languages offered."))
+    user.language = language
+    user.save(update_fields=["language"])
     return user
 
 
@@ -153,12 +166,12 @@ def user_create_staff(
     the app is for them) with a link to choose a password."""
     policies.ensure_can_manage_people(by)
     if role not in User.Role.values:
-        raise ValidationError({"role": "Choose a role."})
+        raise ValidationError({"role": _("Choose a role.")})
     if role == User.Role.MANAGER and department is None:
-        raise ValidationError({"department": "Choose the department this manager manages."})
+        raise ValidationError({"department": _("Choose the department this manager manages.")})
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": "Someone already has an account with this address."})
+        raise ValidationError({"email": _("Someone already has an account with this address.")})
     user = User.objects.create_user(
         email=email,
         password=None,

@@ -9,9 +9,11 @@ import datetime as dt
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import django.conf.locale
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -65,9 +67,13 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After the session, before CommonMiddleware: the language cookie or the browser's
+    # Accept-Language. A signed-in person's saved choice is put in that cookie (user_language).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "leanleaders.middleware.user_language",
     "django.contrib.messages.middleware.MessageMiddleware",
     "leanleaders.http.RefuseUnreadableQueryStrings",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -188,6 +194,18 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en-us"
+# English and the languages the city's language-access rules name (docs/translation.md).
+LANGUAGES = [
+    ("en", _("English")),
+    ("es", _("Spanish")),
+    ("zh-hant", _("Traditional Chinese")),
+    ("fil", _("Filipino")),
+]
+# Django ships no Filipino; its name in the switcher and get_language_info() come from here.
+django.conf.locale.LANG_INFO.setdefault(
+    "fil", {"bidi": False, "code": "fil", "name": "Filipino", "name_local": "Filipino"}
+)
+LOCALE_PATHS = [BASE_DIR / "locale"]
 # The one date style of the app (see leanleaders/formats/en/formats.py).
 FORMAT_MODULE_PATH = ["leanleaders.formats"]
 TIME_ZONE = env.str("LEANLEADERS_TIME_ZONE", default="America/Los_Angeles")

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
+from django.views.i18n import JavaScriptCatalog
 
 from leanleaders import health, metrics, sso_views, views
 from leanleaders.forms import QueuedPasswordResetForm
@@ -63,6 +64,7 @@ accounts = [
     ),
     path("profile/", views.profile, name="profile"),
     path("notifications/", views.notification_preferences, name="notification-preferences"),
+    path("language/", views.language_set, name="set-language"),
 ]
 
 urlpatterns = [
@@ -70,6 +72,8 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics.metrics_view, name="metrics"),
     path("", views.home, name="home"),
+    # The translations app.js and the other scripts use (gettext() in the browser).
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include(accounts)),
     path("people/", views.people, name="people"),
     path("people/import/", views.org_import_create, name="org-import-create"),

@@ -14,7 +14,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
+from django.views import i18n
 from django.views.decorators.http import require_http_methods, require_POST
 
 from leanleaders import dashboard, mail, org_import, selectors, services
@@ -27,6 +28,7 @@ from leanleaders.forms import (
     TraineeSignupForm,
 )
 from leanleaders.http import AuthenticatedHttpRequest, choice_param, error_text
+from leanleaders.languages import language_offered
 from leanleaders.models import OutboxEmail, User
 from leanleaders.notifications import optional_reminders_for
 
@@ -41,6 +43,18 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         services.user_clear_sign_in_lock(user=form.user)
         return response
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """The language switcher: Django's set_language (the cookie, then back to `next`), and for
+    a signed-in person their profile too, so the choice follows them to other devices and to
+    the emails they get."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "")
+    if isinstance(request.user, User) and language_offered(language):
+        services.user_set_language(user=request.user, by=request.user, language=language)
+    return response
 
 
 @login_required
@@ -81,10 +95,10 @@ def activate(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     user = selectors.user_from_link(uidb64=uidb64)
     if user is not None and services.user_activate(user=user, token=token):
         login(request, user, backend="leanleaders.backends.UserBackend")
-        messages.success(request, "Your email is confirmed. Welcome to Lean Leaders!")
+        messages.success(request, _("Your email is confirmed. Welcome to Lean Leaders!"))
         return redirect("home")
     if user is not None and user.is_active:
-        messages.info(request, "Your account is already active. Sign in below.")
+        messages.info(request, _("Your account is already active. Sign in below."))
         return redirect("login")
     return render(request, "registration/activation_invalid.html", status=400)
 
@@ -98,7 +112,7 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         services.user_update_profile(user=user, by=user, **form.cleaned_data)
-        messages.success(request, "Your profile is saved.")
+        messages.success(request, _("Your profile is saved."))
         return redirect("profile")
     return render(request, "leanleaders/profile.html", {"form": form})
 
@@ -107,8 +121,8 @@ class NotificationPreferencesForm(forms.Form):
     send = forms.MultipleChoiceField(
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Send me these optional reminders",
-        help_text="Session reminders and sign-off requests are always sent.",
+        label=_("Send me these optional reminders"),
+        help_text=_("Session reminders and sign-off requests are always sent."),
     )
 
     def __init__(self, *args: Any, offered: dict[str, str], **kwargs: Any) -> None:
@@ -130,7 +144,7 @@ def notification_preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
         kept = [key for key in user.muted_reminders if key not in offered]
         muted = kept + [key for key in offered if key not in form.cleaned_data["send"]]
         services.user_set_muted_reminders(user=user, by=user, muted=muted)
-        messages.success(request, "Your notification preferences are saved.")
+        messages.success(request, _("Your notification preferences are saved."))
         return redirect("notification-preferences")
     return render(request, "leanleaders/notification_preferences.html", {"form": form})
 

@@ -80,6 +80,9 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "password_change_done": SIGNED_IN,
     "profile": SIGNED_IN,
     "notification-preferences": SIGNED_IN,
+    # Only POST; an empty one changes nothing and goes back (home, here).
+    "set-language": dict.fromkeys(ROLES, REDIRECT),
+    "javascript-catalog": PUBLIC,
     "people": ANALYSTS,
     "outbox": ANALYSTS,
     "org-import-create": ANALYSTS,

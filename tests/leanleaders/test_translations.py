@@ -1,0 +1,89 @@
+"""The translation catalogues (locale/<language>/LC_MESSAGES/django.po) cannot drift.
+
+- Running `makemessages -a` on a copy of the project changes no catalogue (apart from its
+  POT-Creation-Date): every marked string is in every catalogue, and none is left that the
+  code no longer has.
+- Every catalogue translates everything, with nothing fuzzy, and compiles (`msgfmt --check`).
+- Every language offered has a catalogue, and it is compiled (so the switcher accepts it).
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.utils.translation import check_for_language, to_locale
+
+ROOT = Path(settings.BASE_DIR)
+LOCALE = ROOT / "locale"
+CATALOGUES = sorted(LOCALE.glob("*/LC_MESSAGES/django.po"))
+# Not the app, and large: left out of the copy makemessages runs on.
+NOT_COPIED = shutil.ignore_patterns(
+    ".*", "__pycache__", "*.mo", "staticfiles", "var", "test-artifacts", "node_modules", "out"
+)
+
+needs_gettext = pytest.mark.skipif(
+    shutil.which("msgmerge") is None and os.environ.get("CI") != "true",
+    reason="needs GNU gettext (apt-get install gettext); CI always has it",
+)
+
+
+def _without_creation_date(text: str) -> list[str]:
+    return [line for line in text.splitlines() if not line.startswith('"POT-Creation-Date:')]
+
+
+@needs_gettext
+def test_makemessages_would_change_no_catalogue(tmp_path):
+    copy = tmp_path / "project"
+    shutil.copytree(ROOT, copy, ignore=NOT_COPIED)
+    environment = {
+        **os.environ,
+        "DEBUG": "1",
+        "DJANGO_SETTINGS_MODULE": "leanleaders.settings",
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-a", "--verbosity=0"],
+        cwd=copy,
+        env=environment,
+        check=True,
+        timeout=300,
+    )
+    changed = []
+    for catalogue in CATALOGUES:
+        before = _without_creation_date(catalogue.read_text())
+        after = _without_creation_date((copy / catalogue.relative_to(ROOT)).read_text())
+        if before != after:
+            diff = difflib.unified_diff(before, after, str(catalogue), "after makemessages")
+            changed.append("\n".join(list(diff)[:60]))
+    assert changed == [], (
+        "the catalogues are out of date: run `make messages`, translate what is new or "
+        "fuzzy (docs/translation.md) and commit locale/\n" + "\n\n".join(changed)
+    )
+
+
+@needs_gettext
+@pytest.mark.parametrize("catalogue", CATALOGUES, ids=lambda path: path.parts[-3])
+def test_catalogue_translates_everything_and_compiles(catalogue, tmp_path):
+    result = subprocess.run(
+        ["msgfmt", "--check", "--statistics", "-o", str(tmp_path / "django.mo"), catalogue],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    statistics = result.stderr.strip().splitlines()[-1]
+    assert re.fullmatch(r"\d+ translated messages\.", statistics), statistics
+
+
+def test_every_language_offered_has_a_compiled_catalogue():
+    offered = {to_locale(code) for code, _ in settings.LANGUAGES} - {"en"}
+    assert offered == {path.parts[-3] for path in CATALOGUES}
+    for code, _ in settings.LANGUAGES:
+        assert check_for_language(code), f"{code} is not compiled: run make install"
