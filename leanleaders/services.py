@@ -286,7 +286,7 @@ def org_import_preview(*, import_id: int) -> OrgImport:
         reason = " ".join(error.messages)
     except Exception:  # a file that trips the reader must not leave the page waiting forever
         logger.exception("Org import %s could not be read", import_id)
-        reason = _("The file could not be read. Export it again as CSV (UTF-8) or XLSX.")
+        reason = str(_("The file could not be read. Export it again as CSV (UTF-8) or XLSX."))
     else:
         record.rows = [row.stored() for row in rows]
         record.plan = plan.preview()
