@@ -10,6 +10,8 @@ and the project's sponsor) read it, and the sponsor agrees the goal. Everyone el
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -98,16 +100,25 @@ def can_agree_goal(user: Actor, project: Project) -> bool:
     return is_sponsor(user, project) and project.trainee_id != user.pk and not project.is_reviewed
 
 
-def can_log(user: Actor, project: Project, member: ProjectMember | None = None) -> bool:
+def is_membership_of(user: User, member: ProjectMember) -> bool:
+    """Whether the loaded row `member` is `user`'s place on its team (as `memberships_of`)."""
+    return member.user_id == user.pk or (
+        member.user_id is None and member.email == user.email.lower()
+    )
+
+
+def can_log(user: Actor, project: Project, members: Iterable[ProjectMember] | None = None) -> bool:
     """Log measurements and progress: the lead, and team members the lead allows, until the
-    project is reviewed. `member` is the user's membership when the caller has it loaded."""
+    project is reviewed. `members` is the project's team when the caller has it loaded."""
     if can_edit(user, project):
         return True
     if project.is_reviewed or not is_signed_in(user):
         return False
-    if member is None:
+    if members is None:
         member = membership(user, project)
-    return member is not None and member.project_id == project.pk and member.may_log
+    else:
+        member = next((m for m in members if is_membership_of(user, m)), None)
+    return member is not None and member.may_log
 
 
 def is_owner(user: Actor, project: Project) -> bool:

@@ -33,7 +33,7 @@ from projects.models import (
     Project,
     ProjectMember,
 )
-from projects.policies import memberships_of, visible_projects
+from projects.policies import is_membership_of, memberships_of, visible_projects
 
 
 def _measures_prefetch() -> Prefetch:
@@ -260,15 +260,7 @@ class Team:
 
     def member_for(self, user: User) -> ProjectMember | None:
         """`user`'s place on this team, from the loaded members (no query)."""
-        email = user.email.lower()
-        return next(
-            (
-                m
-                for m in self.members
-                if m.user_id == user.pk or (m.user_id is None and m.email == email)
-            ),
-            None,
-        )
+        return next((m for m in self.members if is_membership_of(user, m)), None)
 
 
 def project_team(*, project: Project) -> Team:

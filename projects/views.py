@@ -104,7 +104,7 @@ def _detail_context(request: AuthenticatedHttpRequest, project: Project) -> dict
     return {
         "project": project,
         "team": team,
-        "can_log": policies.can_log(user, project, team.member_for(user)),
+        "can_log": policies.can_log(user, project, team.members),
         "can_manage_team": policies.can_manage_team(user, project),
         "can_agree_goal": policies.can_agree_goal(user, project),
         "measure_views": views,

@@ -310,17 +310,18 @@ PAGES = [
         "project page (trainee)",
         "trainee",
         _u("projects:project-detail", PROJECT),
-        9,
+        10,  # the team is one query
         shows=("Tried step",),
     ),
     Page(
         "project page (analyst)",
         "analyst",
         _u("projects:project-detail", PROJECT),
-        9,
+        10,
         shows=("Tried step",),
     ),
-    Page("project A3", "manager", _u("projects:project-a3", PROJECT), 8, shows=("Tried step",)),
+    Page("project A3", "manager", _u("projects:project-a3", PROJECT), 9, shows=("Tried step",)),
+    Page("project team", "trainee", _u("projects:project-team", PROJECT), 5),
     Page("project list", "analyst", _u("projects:project-list"), 6, shows=("Peer ",)),
     Page(
         "project timeline",

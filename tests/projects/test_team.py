@@ -43,7 +43,8 @@ def test_lead_adds_a_member_who_is_emailed_and_sees_the_project(project, trainee
     member = services.team_member_add(
         project_id=project.pk, by=trainee, user_id=member_user.pk, role="expert"
     )
-    assert member.user == member_user and member.email == "mel@sfgov.org"
+    assert member.user == member_user
+    assert member.email == "mel@sfgov.org"
     assert project in policies.visible_projects(member_user)
     mail = OutboxEmail.objects.get(to=["mel@sfgov.org"])
     assert project.title in mail.subject
@@ -82,7 +83,8 @@ def test_an_invited_address_sees_the_project_once_its_account_exists(project, tr
     member = services.team_member_invite(
         project_id=project.pk, by=trainee, email="New.Person@sfgov.org", role="member"
     )
-    assert member.is_invited and member.email == "new.person@sfgov.org"
+    assert member.is_invited
+    assert member.email == "new.person@sfgov.org"
     mail = OutboxEmail.objects.get(to=["new.person@sfgov.org"])
     assert reverse("signup") in mail.body_text
     person = TraineeFactory(department=department, email="new.person@sfgov.org")
@@ -159,7 +161,8 @@ def test_the_sponsor_agrees_the_goal(trainee, manager):
         services.project_goal_agree(project_id=project.pk, by=trainee)
     services.project_goal_agree(project_id=project.pk, by=manager)
     project.refresh_from_db()
-    assert project.goal_agreed and project.sponsor_agreed_goal_by == manager
+    assert project.goal_agreed
+    assert project.sponsor_agreed_goal_by == manager
     assert project.sponsor_agreed_target == Decimal("14")
 
 
@@ -169,7 +172,8 @@ def test_a_new_sponsor_has_not_agreed_yet(trainee, manager, member_user):
     services.project_goal_agree(project_id=project.pk, by=manager)
     services.project_sponsor_set(project_id=project.pk, by=trainee, user_id=member_user.pk)
     project.refresh_from_db()
-    assert project.sponsor == member_user and not project.goal_agreed
+    assert project.sponsor == member_user
+    assert not project.goal_agreed
 
 
 def test_people_search_finds_active_staff_by_name_or_email(project, member_user, department):
@@ -189,9 +193,11 @@ def test_team_page_searches_adds_and_removes(project, trainee, member_user, clie
     )
     assert response.status_code == 302
     member = ProjectMember.objects.get()
-    assert member.role == "expert" and member.may_log
+    assert member.role == "expert"
+    assert member.may_log
     detail = client.get(reverse("projects:project-detail", args=[project.pk])).content.decode()
-    assert "Mel Member" in detail and "Subject matter expert" in detail
+    assert "Mel Member" in detail
+    assert "Subject matter expert" in detail
     a3 = client.get(reverse("projects:project-a3", args=[project.pk])).content.decode()
     assert "Mel Member" in a3
     remove = reverse("projects:team-member-remove", args=[project.pk, member.pk])
