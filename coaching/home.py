@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from coaching import policies, selectors
 from leanleaders import roles
 from leanleaders.dashboard import Section
@@ -11,7 +13,34 @@ from projects.selectors import latest_project_of
 MANAGER_LIMIT = 15
 
 
+def leader_section(request: AuthenticatedHttpRequest) -> list[Section]:
+    """For anyone who leads people in the program (as supervisor or sponsor): whose touchpoint
+    is due or overdue. Not shown to someone who leads nobody."""
+    people = selectors.led_people(user=request.user)
+    if not people:
+        return []
+    return [
+        Section(
+            "leader-routines",
+            _("Your leader routines"),
+            template="coaching/_home_leader.html",
+            data={
+                "people": people,
+                "overdue": sum(1 for p in people if p.state == "overdue"),
+                "due": sum(1 for p in people if p.state == "due"),
+            },
+        )
+    ]
+
+
 def sections(request: AuthenticatedHttpRequest) -> list[Section]:
+    user = request.user
+    if not roles.is_analyst(user):
+        return leader_section(request) + _role_sections(request)
+    return _role_sections(request)
+
+
+def _role_sections(request: AuthenticatedHttpRequest) -> list[Section]:
     user = request.user
     if roles.is_trainee(user):
         steps = selectors.open_steps_owned(user=user)

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from coaching.models import NextStep
+from coaching.models import LeaderCadence, NextStep
 from coaching.selectors import OverviewRow, coaching_overview
 from coaching.services import step_url
 from cohorts.models import Cohort
@@ -105,6 +106,37 @@ def analyst_digest_due(now: dt.datetime) -> Iterator[Reminder]:
         yield Reminder(recipient=analyst, occasion=f"digest:{year}-W{week:02d}", context=context)
 
 
+def leader_touchpoint_due(now: dt.datetime) -> Iterator[Reminder]:
+    """A leader's cadence: once on the day a touchpoint is due, and once when it was missed (the
+    day after, up to a week on). A touchpoint moves the due date on, so a reminder names the due
+    date it is for and each goes once."""
+    today = timezone.localtime(now).date()
+    cadences = (
+        LeaderCadence.objects.filter(
+            leader__is_active=True,
+            project__status=Project.Status.ACTIVE,
+            due_on__gte=today - dt.timedelta(days=OVERDUE_WINDOW_DAYS),
+            due_on__lte=today,
+        )
+        .select_related("leader", "project", "project__trainee")
+        .order_by("due_on", "pk")
+    )
+    for cadence in cadences:
+        missed = cadence.due_on < today
+        yield Reminder(
+            recipient=cadence.leader,
+            occasion=f"cadence:{cadence.pk}:{'missed' if missed else 'due'}:{cadence.due_on}",
+            context={
+                "cadence": cadence,
+                "project": cadence.project,
+                "missed": missed,
+                "url": absolute_url(
+                    reverse("coaching:touchpoint-create", args=[cadence.project_id])
+                ),
+            },
+        )
+
+
 RULES: list[Rule] = [
     Rule(
         key="analyst-digest",
@@ -123,5 +155,17 @@ RULES: list[Rule] = [
         due=next_step_due,
         optional=True,
         preference_key="next-step-due",
+    ),
+    Rule(
+        key="leader-touchpoint-due",
+        description=_(
+            "A leader's touchpoint with one of their people: on the day it is due, and once "
+            "when it was missed"
+        ),
+        template="coaching/emails/touchpoint_due",
+        reason=_("You lead someone in the Lean Leaders program and agreed a cadence with them."),
+        due=leader_touchpoint_due,
+        optional=True,
+        preference_key="leader-touchpoint-due",
     ),
 ]

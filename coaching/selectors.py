@@ -14,7 +14,14 @@ from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from coaching import policies
-from coaching.models import CoachAssignment, CoachingRequest, Conversation, NextStep, PrivateNote
+from coaching.models import (
+    CoachAssignment,
+    CoachingRequest,
+    Conversation,
+    LeaderCadence,
+    NextStep,
+    PrivateNote,
+)
 from cohorts.models import Cohort, Enrollment
 from cohorts.selectors import CohortChoice
 from leanleaders.models import User
@@ -332,3 +339,53 @@ def analyst_counts(*, user: User) -> dict[str, int]:
 
 def analysts() -> QuerySet[User]:
     return User.objects.filter(role=User.Role.ANALYST, is_active=True).order_by("full_name")
+
+
+@dataclass
+class LedPerson:
+    """One of a leader's people (their project) with the leader's cadence on it, if any."""
+
+    project: Project
+    every_days: int | None
+    due_on: dt.date | None
+    last_touchpoint_on: dt.date | None
+
+    @property
+    def state(self) -> str:
+        """ "overdue", "due" (today or within two days), "planned", or "no-cadence"."""
+        if self.due_on is None:
+            return "no-cadence"
+        today = timezone.localdate()
+        if self.due_on < today:
+            return "overdue"
+        if self.due_on <= today + dt.timedelta(days=2):
+            return "due"
+        return "planned"
+
+
+def led_people(*, user: User, limit: int = 20) -> list[LedPerson]:
+    """The in-progress projects whose trainee the user leads (as supervisor or sponsor), with
+    the user's cadence on each read from its stored columns: one query. Overdue first, then by
+    due date, then those without a cadence."""
+    cadences = LeaderCadence.objects.filter(leader_id=user.pk, project=OuterRef("pk"))
+    rows = (
+        Project.objects.filter(Q(sponsor_id=user.pk) | Q(trainee__supervisor_id=user.pk))
+        .exclude(trainee_id=user.pk)
+        .filter(status=Project.Status.ACTIVE)
+        .select_related("trainee")
+        .annotate(
+            cadence_every=Subquery(cadences.values("every_days")[:1]),
+            cadence_due=Subquery(cadences.values("due_on")[:1]),
+            cadence_last=Subquery(cadences.values("last_touchpoint_on")[:1]),
+        )
+        .order_by(F("cadence_due").asc(nulls_last=True), "trainee__full_name", "pk")[:limit]
+    )
+    return [
+        LedPerson(
+            project=p,
+            every_days=p.cadence_every,  # type: ignore[attr-defined]  # annotated above
+            due_on=p.cadence_due,  # type: ignore[attr-defined]  # annotated above
+            last_touchpoint_on=p.cadence_last,  # type: ignore[attr-defined]  # annotated above
+        )
+        for p in rows
+    ]

@@ -141,6 +141,12 @@ class Project(models.Model):
     )
     sponsor_agreed_target_date = models.DateField(null=True, blank=True)
 
+    # Leaders' touchpoints (gemba walks, huddles, problem-solving coaching by the trainee's
+    # supervisor or sponsor), counted by the coaching stage's touchpoint service in its
+    # transaction so the board and the report read columns.
+    leader_touchpoints = models.PositiveIntegerField(default=0)
+    last_leader_touchpoint_on = models.DateField(null=True, blank=True)
+
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [

@@ -107,6 +107,7 @@ def _detail_context(request: AuthenticatedHttpRequest, project: Project) -> dict
         "can_log": policies.can_log(user, project, team.members),
         "can_manage_team": policies.can_manage_team(user, project),
         "can_agree_goal": policies.can_agree_goal(user, project),
+        "is_leader": policies.is_leader(user, project),
         "measure_views": views,
         "primary": primary,
         "charts": [chart_data(v) for v in views],

@@ -227,6 +227,22 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "coaching:project-timeline": OWNER_AND_STAFF,
     "coaching:coach-history": OWNER_AND_STAFF,
     "coaching:conversation-create": {**OWNER_AND_STAFF, "trainee": FORBIDDEN, "manager": FORBIDDEN},
+    # A leader of the trainee (here the sponsor) records touchpoints and sets a cadence.
+    "coaching:touchpoint-create": {
+        **PROJECT_READERS,
+        "trainee": FORBIDDEN,
+        "manager": FORBIDDEN,
+        "team_member": FORBIDDEN,
+        "analyst": FORBIDDEN,
+    },
+    "coaching:cadence-set": {
+        **PROJECT_READERS,
+        "trainee": FORBIDDEN,
+        "manager": FORBIDDEN,
+        "team_member": FORBIDDEN,
+        "sponsor": REDIRECT,
+        "analyst": FORBIDDEN,
+    },
     "coaching:request-create": {**OWNER_AND_STAFF, "manager": FORBIDDEN, "analyst": FORBIDDEN},
     "coaching:conversation-detail": OWNER_AND_STAFF,
     "coaching:conversation-edit": {
