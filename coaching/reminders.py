@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.urls import reverse
@@ -58,6 +58,12 @@ class DigestCohort:
     quiet: list[Project]
     attention: list[OverviewRow]
     improving: list[Project]
+    # In progress with no leader touchpoint in NO_LEADER_DAYS days (or none at all), from the
+    # projects' stored latest touchpoint date.
+    no_leader: list[Project] = field(default_factory=list)
+
+
+NO_LEADER_DAYS = 30
 
 
 def digest_cohorts(today: dt.date) -> list[DigestCohort]:
@@ -79,6 +85,15 @@ def digest_cohorts(today: dt.date) -> list[DigestCohort]:
                 ],
                 attention=[r for r in rows if r.not_coached or r.overdue_steps],
                 improving=[p for p in projects if p.verdict == Verdict.IMPROVED],
+                no_leader=[
+                    p
+                    for p in projects
+                    if p.status == Project.Status.ACTIVE
+                    and (
+                        p.last_leader_touchpoint_on is None
+                        or (today - p.last_leader_touchpoint_on).days > NO_LEADER_DAYS
+                    )
+                ],
             )
         )
     return digest

@@ -289,7 +289,9 @@ def coaching_overview(
         .defer(*LIST_DEFERRED)
         .annotate(
             last_coached=Subquery(
-                Conversation.objects.filter(project=OuterRef("pk"))
+                Conversation.objects.filter(
+                    project=OuterRef("pk"), routine=Conversation.Routine.COACHING
+                )
                 .order_by("-date")
                 .values("date")[:1]
             )
@@ -331,7 +333,11 @@ def analyst_counts(*, user: User) -> dict[str, int]:
         "mine": NextStep.objects.filter(owner=user, status=OPEN).count(),
         "requests": CoachingRequest.objects.filter(resolved_at__isnull=True).count(),
         "not_coached": Project.objects.filter(status=Project.Status.ACTIVE)
-        .exclude(conversations__date__gte=_cutoff(today))
+        .exclude(
+            pk__in=Conversation.objects.filter(
+                date__gte=_cutoff(today), routine=Conversation.Routine.COACHING
+            ).values("project_id")
+        )
         .count(),
         "overdue": NextStep.objects.filter(status=OPEN, due_date__lt=today).count(),
     }
@@ -389,3 +395,16 @@ def led_people(*, user: User, limit: int = 20) -> list[LedPerson]:
         )
         for p in rows
     ]
+
+
+def cadence_adherence(project_ids: list[int], *, today: dt.date) -> dict[int, tuple[int, int]]:
+    """{project id: (touchpoints made, touchpoints due)} over the leaders' cadences on each
+    project, from the cadences' stored columns: one query."""
+    found: dict[int, tuple[int, int]] = {}
+    for cadence in LeaderCadence.objects.filter(project_id__in=project_ids).only(
+        "project_id", "started_on", "every_days", "made"
+    ):
+        made, due = found.get(cadence.project_id, (0, 0))
+        periods = cadence.periods_due(today)
+        found[cadence.project_id] = (made + min(cadence.made, periods), due + periods)
+    return found
