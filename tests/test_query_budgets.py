@@ -225,8 +225,9 @@ COHORT = lambda w: w.cohort.pk  # noqa: E731
 
 # One line per page.
 PAGES = [
-    Page("trainee home", "trainee", _u("home"), 11, shows=("Step for",)),
-    Page("manager home", "manager", _u("home"), 13, shows=("Peer ",)),
+    # Each has one query for the people they lead (their leader routines card).
+    Page("trainee home", "trainee", _u("home"), 12, shows=("Step for",)),
+    Page("manager home", "manager", _u("home"), 14, shows=("Peer ",)),
     # One more than the cards: whether mail is failing or stuck, read fresh on every visit.
     Page("analyst home", "analyst", _u("home"), 13),
     Page("application list (trainee)", "trainee", _u("applications:application-list"), 5),
@@ -353,12 +354,13 @@ PAGES = [
         shows=("Peer ",),
     ),
     Page("people", "analyst", _u("people"), 5),
-    Page("cohort board", "analyst", _u("reports:cohort-board", COHORT), 9, shows=("Peer ",)),
+    # The leaders' cadences are one query (the touchpoints and the goal are project columns).
+    Page("cohort board", "analyst", _u("reports:cohort-board", COHORT), 10, shows=("Peer ",)),
     Page(
         "cohort board (manager)",
         "manager",
         _u("reports:cohort-board", COHORT),
-        10,
+        11,
         shows=("Peer ",),
     ),
     Page("program report", "analyst", _u("reports:program-report"), 9),
