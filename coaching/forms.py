@@ -8,6 +8,7 @@ from django import forms
 from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from coaching.models import Conversation, NextStep
 from leanleaders.fields import DateField, LongTextField
@@ -17,7 +18,7 @@ from projects.models import LeanTool
 STEP_ROWS = 3
 
 
-def _text(label: str, rows: int = 3, **kwargs: Any) -> forms.CharField:
+def _text(label: str | StrOrPromise, rows: int = 3, **kwargs: Any) -> forms.CharField:
     return LongTextField(
         label=label,
         required=False,
@@ -102,7 +103,7 @@ class NextStepForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner_role"].choices = owner_choices
+        cast(forms.ChoiceField, self.fields["owner_role"]).choices = owner_choices
         self.require_description = require_description
         self.fields["description"].required = require_description
         self.fields["due_date"].initial = timezone.localdate() + dt.timedelta(days=7)

@@ -389,9 +389,9 @@ def led_people(*, user: User, limit: int = 20) -> list[LedPerson]:
     return [
         LedPerson(
             project=p,
-            every_days=p.cadence_every,  # type: ignore[attr-defined]  # annotated above
-            due_on=p.cadence_due,  # type: ignore[attr-defined]  # annotated above
-            last_touchpoint_on=p.cadence_last,  # type: ignore[attr-defined]  # annotated above
+            every_days=p.cadence_every,
+            due_on=p.cadence_due,
+            last_touchpoint_on=p.cadence_last,
         )
         for p in rows
     ]

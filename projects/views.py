@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -586,7 +585,9 @@ def project_team(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             _team_context(request, project, invite_form=invite_form),
             status=400,
         )
-    form: forms.Form = TeamAddForm(request.POST) if action == "add" else SponsorForm(request.POST)
+    form: TeamAddForm | SponsorForm = (
+        TeamAddForm(request.POST) if action == "add" else SponsorForm(request.POST)
+    )
     if not form.is_valid():
         messages.error(request, _("Choose a person from the search results."))
         return redirect(back)

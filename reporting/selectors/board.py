@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from applications.models import MeasureDirection
 from coaching.models import Conversation, NextStep
@@ -368,7 +369,7 @@ VERDICT_ORDER = {
     Verdict.NOT_ENOUGH_DATA: 3,
 }
 # Each sort key gives None where a row has no value; those rows go last either way.
-SORTS: dict[str, tuple[str, Any]] = {
+SORTS: dict[str, tuple[str | StrOrPromise, Any]] = {
     "name": ("Trainee", lambda r: r.trainee.full_name.lower()),
     "department": ("Department", lambda r: (r.department.code, r.trainee.full_name.lower())),
     "project": ("Project", lambda r: r.project.title.lower() if r.project else None),
