@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from coaching import services
-from coaching.models import CoachingRequest, Conversation
+from coaching.models import CoachingRequest, Conversation, LeaderCadence, NextStep
 from leanleaders.models import User
-from projects.models import Project
+from projects import services as project_services
+from projects.models import Project, ProjectMember
 
 ANALYST = "analyst@sfgov.org"
 ANALYST2 = "analyst2@sfgov.org"
@@ -224,10 +225,105 @@ def seed(people: dict[str, User]) -> None:
             continue
         coach = people[plan.coach]
         services.coach_assign(project_ids=[project.pk], coach_id=coach.pk, by=people[ANALYST])
-        if not Conversation.objects.filter(project=project).exists():
+        if not Conversation.objects.filter(
+            project=project, routine=Conversation.Routine.COACHING
+        ).exists():
             for conversation in plan.conversations:
                 _log(project, conversation, coach)
         if plan.request and not CoachingRequest.objects.filter(project=project).exists():
             services.coaching_request_create(
                 project_id=project.pk, by=project.trainee, note=plan.request
+            )
+    seed_team_and_leaders(people)
+
+
+# The team and the leaders' routines: Taylor's project has its sponsor (the manager who signed
+# it off) and three members; Morgan walks the gemba with Taylor every two weeks, on cadence,
+# while Sam's weekly touchpoint with Jamie is overdue.
+TEAM = [
+    ("trainee2@sfgov.org", ProjectMember.Role.TEAM_MEMBER, True),
+    ("trainee3@sfgov.org", ProjectMember.Role.EXPERT, False),
+    ("trainee4@sfgov.org", ProjectMember.Role.SUPPORT, False),
+]
+ON_CADENCE = ("trainee@sfgov.org", "manager@sfgov.org", 14)
+OVERDUE = ("trainee.mta@sfgov.org", "manager.mta@sfgov.org", 7)
+
+
+def _leader_of(project: Project, leader: User) -> None:
+    trainee = project.trainee
+    if trainee.supervisor_id is None:
+        trainee.supervisor = leader
+        trainee.save(update_fields=["supervisor"])
+
+
+def seed_team_and_leaders(people: dict[str, User]) -> None:
+    """Create or refresh the demo team and leader routines; safe to run again."""
+    wanted = {ON_CADENCE[0], OVERDUE[0], ON_CADENCE[1], OVERDUE[1]}
+    if not wanted <= people.keys():
+        return
+    projects = {
+        p.trainee.email: p
+        for p in Project.objects.filter(trainee__email__in=[ON_CADENCE[0], OVERDUE[0]])
+        .select_related("trainee")
+        .order_by("created_at")
+    }
+    taylor = projects.get(ON_CADENCE[0])
+    if taylor is not None:
+        lead = taylor.trainee
+        sponsor = people[ON_CADENCE[1]]
+        if taylor.sponsor_id is None:
+            project_services.project_sponsor_set(project_id=taylor.pk, by=lead, user_id=sponsor.pk)
+        for email, role, may_log in TEAM:
+            if email in people and not taylor.members.filter(email=email).exists():
+                project_services.team_member_add(
+                    project_id=taylor.pk,
+                    by=lead,
+                    user_id=people[email].pk,
+                    role=role,
+                    may_log=may_log,
+                )
+        taylor.refresh_from_db()
+        if not taylor.goal_agreed and taylor.measures.filter(target_value__isnull=False).exists():
+            project_services.project_goal_agree(project_id=taylor.pk, by=sponsor)
+        _leader_of(taylor, sponsor)
+        if not LeaderCadence.objects.filter(project=taylor, leader=sponsor).exists():
+            today = timezone.localdate()
+            services.cadence_set(project_id=taylor.pk, by=sponsor, every_days=ON_CADENCE[2])
+            LeaderCadence.objects.filter(project=taylor, leader=sponsor).update(
+                started_on=today - dt.timedelta(days=28)
+            )
+            for days_ago in (17, 3):
+                services.touchpoint_log(
+                    project_id=taylor.pk,
+                    by=sponsor,
+                    routine=Conversation.Routine.GEMBA_WALK,
+                    data={
+                        "date": today - dt.timedelta(days=days_ago),
+                        "duration_minutes": 20,
+                        "what_we_see": "The sorted inbox: urgent renewals on top by 9:30.",
+                        "whats_in_the_way": "Cases still arrive by fax on Mondays.",
+                        "experiment_to_try": "Scan Monday faxes into the inbox first thing.",
+                    },
+                    steps=[
+                        services.StepInput(
+                            description="Try scanning Monday faxes first for two weeks",
+                            owner_role=NextStep.Owner.TRAINEE,
+                            due_date=today + dt.timedelta(days=11),
+                        )
+                    ]
+                    if days_ago == 3
+                    else [],
+                )
+    jamie = projects.get(OVERDUE[0])
+    if jamie is not None:
+        leader = people[OVERDUE[1]]
+        _leader_of(jamie, leader)
+        jamie.trainee.refresh_from_db()
+        if not LeaderCadence.objects.filter(project=jamie, leader=leader).exists():
+            today = timezone.localdate()
+            services.cadence_set(project_id=jamie.pk, by=leader, every_days=OVERDUE[2])
+            # Set three weeks ago and never held: overdue.
+            LeaderCadence.objects.filter(project=jamie, leader=leader).update(
+                started_on=today - dt.timedelta(days=21),
+                due_on=today - dt.timedelta(days=14),
             )

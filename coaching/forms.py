@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
 from django.forms import formset_factory
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from coaching.models import Conversation, NextStep
 from leanleaders.fields import DateField, LongTextField
@@ -15,7 +18,7 @@ from projects.models import LeanTool
 STEP_ROWS = 3
 
 
-def _text(label: str, rows: int = 3, **kwargs: Any) -> forms.CharField:
+def _text(label: str | StrOrPromise, rows: int = 3, **kwargs: Any) -> forms.CharField:
     return LongTextField(
         label=label,
         required=False,
@@ -75,6 +78,14 @@ class ConversationForm(forms.Form):
         return data
 
 
+# Who may own a step from an analyst's conversation, and from a leader's touchpoint.
+ANALYST_STEP_OWNERS = [(v, label) for v, label in NextStep.Owner.choices if v != "leader"]
+LEADER_STEP_OWNERS = [
+    (NextStep.Owner.TRAINEE, _("Trainee")),
+    (NextStep.Owner.LEADER, _("Me (the leader)")),
+]
+
+
 class NextStepForm(forms.Form):
     """One next-step row. A row without a description is left out."""
 
@@ -84,8 +95,15 @@ class NextStepForm(forms.Form):
     )
     due_date = DateField(label="By when", required=False)
 
-    def __init__(self, *args: Any, require_description: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        require_description: bool = False,
+        owner_choices: Sequence[tuple[str, Any]] = ANALYST_STEP_OWNERS,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["owner_role"]).choices = owner_choices
         self.require_description = require_description
         self.fields["description"].required = require_description
         self.fields["due_date"].initial = timezone.localdate() + dt.timedelta(days=7)
@@ -150,3 +168,57 @@ class AssignForm(forms.Form):
             raise forms.ValidationError("Tick the projects to assign, or choose all of them.")
         data["project_ids"] = chosen
         return data
+
+
+class TouchpointForm(forms.Form):
+    """A leader's gemba walk, huddle or problem-solving coaching: the same three questions."""
+
+    routine = forms.ChoiceField(
+        label=_("Routine"),
+        choices=[(r.value, r.label) for r in Conversation.LEADER_ROUTINES],
+        initial=Conversation.Routine.GEMBA_WALK,
+        widget=forms.RadioSelect,
+    )
+    date = DateField(label=_("Date"))
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"), min_value=1, max_value=600, initial=15
+    )
+    what_we_see = _text(_("What do you see?"), help_text=_("What they showed you, in their words."))
+    whats_in_the_way = _text(_("What's getting in the way?"))
+    experiment_to_try = _text(_("What experiment could we try?"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["date"].initial = today
+        self.fields["date"].widget.attrs["max"] = today.isoformat()
+
+    def clean_date(self) -> dt.date:
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError(_("That date is in the future."))
+        return date
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not any(
+            (data.get(name) or "").strip()
+            for name in ("what_we_see", "whats_in_the_way", "experiment_to_try")
+        ):
+            raise forms.ValidationError(
+                _(
+                    "Write down at least one answer: what you see, what's in the way, or what "
+                    "experiment to try."
+                )
+            )
+        return data
+
+
+class CadenceForm(forms.Form):
+    every_days = forms.IntegerField(
+        label=_("Hold a touchpoint every how many days"),
+        min_value=1,
+        max_value=90,
+        initial=14,
+        help_text=_("For example 7 for weekly, 14 for every two weeks."),
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from coaching import policies, selectors
 from leanleaders import roles
@@ -15,11 +16,43 @@ from projects.selectors import latest_project_of
 MANAGER_LIMIT = 15
 
 
+def leader_section(request: AuthenticatedHttpRequest) -> list[Section]:
+    """For anyone who leads people in the program (as supervisor or sponsor): whose touchpoint
+    is due or overdue. Not shown to someone who leads nobody."""
+    people = selectors.led_people(user=request.user)
+    if not people:
+        return []
+    return [
+        Section(
+            "leader-routines",
+            _("Your leader routines"),
+            template="coaching/_home_leader.html",
+            data={
+                "people": people,
+                "overdue": sum(1 for p in people if p.state == "overdue"),
+                "due": sum(1 for p in people if p.state == "due"),
+            },
+        )
+    ]
+
+
 def sections(request: AuthenticatedHttpRequest) -> list[Section]:
     user = request.user
-    found: list[Section] = []
+    if roles.is_analyst(user):
+        return [
+            Section(
+                "coaching",
+                "Coaching",
+                template="coaching/_home_analyst.html",
+                data={
+                    "counts": selectors.analyst_counts(user=user),
+                    "days": selectors.not_coached_days(),
+                },
+            )
+        ]
+    found = leader_section(request)
     if roles.is_manager(user):
-        steps, counts = head_and_counts(
+        people_steps, counts = head_and_counts(
             selectors.manager_open_steps(user=user),
             MANAGER_LIMIT,
             overdue=Q(due_date__lt=timezone.localdate()),
@@ -29,7 +62,7 @@ def sections(request: AuthenticatedHttpRequest) -> list[Section]:
                 "people-next-steps",
                 "Your people's open next steps",
                 template="coaching/_home_manager.html",
-                data={"steps": steps, **counts},
+                data={"steps": people_steps, **counts},
             )
         )
     if roles.is_trainee(user):
@@ -48,16 +81,4 @@ def sections(request: AuthenticatedHttpRequest) -> list[Section]:
                 },
             )
         )
-    if roles.is_analyst(user):
-        return [
-            Section(
-                "coaching",
-                "Coaching",
-                template="coaching/_home_analyst.html",
-                data={
-                    "counts": selectors.analyst_counts(user=user),
-                    "days": selectors.not_coached_days(),
-                },
-            )
-        ]
     return found

@@ -6,10 +6,13 @@ trainees and managers never load them: a page can only show what was loaded.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, TextChoices
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from leanleaders.models import User
 from projects.models import LeanTool, Project
@@ -46,8 +49,24 @@ class Conversation(models.Model):
         VIDEO = "video", "Video call"
         PHONE = "phone", "Phone"
 
+    class Routine(TextChoices):
+        """An analyst's coaching conversation, or one of the routines a leader (the trainee's
+        supervisor or the project's sponsor) coaches through: each asks the same three
+        questions and may end with next steps."""
+
+        COACHING = "coaching", _("Coaching conversation")
+        GEMBA_WALK = "gemba_walk", _("Gemba walk")
+        HUDDLE = "huddle", _("Huddle")
+        PROBLEM_SOLVING = "problem_solving", _("Problem-solving coaching")
+
+    LEADER_ROUTINES = (Routine.GEMBA_WALK, Routine.HUDDLE, Routine.PROBLEM_SOLVING)
+
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="conversations")
+    # The analyst who coached, or for a leader's routine the leader.
     coach = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    routine = models.CharField(
+        _("Routine"), max_length=16, choices=Routine.choices, default=Routine.COACHING
+    )
     date = models.DateField(default=timezone.localdate)
     format = models.CharField(max_length=16, choices=Format.choices, default=Format.GEMBA)
     duration_minutes = models.PositiveSmallIntegerField(
@@ -79,10 +98,18 @@ class Conversation(models.Model):
                 condition=Q(duration_minutes__gte=1, duration_minutes__lte=600),
                 name="conversation_duration_range",
             ),
+            models.CheckConstraint(
+                condition=Q(routine__in=["coaching", "gemba_walk", "huddle", "problem_solving"]),
+                name="conversation_routine_valid",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Coaching on {self.date:%Y-%m-%d}: {self.project}"
+
+    @property
+    def is_leader_touchpoint(self) -> bool:
+        return self.routine in self.LEADER_ROUTINES
 
     @property
     def tool_labels(self) -> list[str]:
@@ -113,6 +140,8 @@ class NextStep(models.Model):
         TRAINEE = "trainee", "Trainee"
         COACH = "coach", "Coach"
         MANAGER = "manager", "Manager"
+        # The leader who recorded the touchpoint (its `coach`).
+        LEADER = "leader", _("Leader")
 
     TRANSITIONS: dict[str, set[str]] = {
         Status.OPEN: {Status.DONE},
@@ -154,7 +183,7 @@ class NextStep(models.Model):
                 condition=Q(status__in=["open", "done"]), name="next_step_status_valid"
             ),
             models.CheckConstraint(
-                condition=Q(owner_role__in=["trainee", "coach", "manager"]),
+                condition=Q(owner_role__in=["trainee", "coach", "manager", "leader"]),
                 name="next_step_owner_role_valid",
             ),
         ]
@@ -205,3 +234,48 @@ class CoachingRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None
+
+
+class LeaderCadence(models.Model):
+    """How often a leader means to hold a touchpoint with one of their people (on that person's
+    project). The touchpoint service keeps `last_touchpoint_on`, `made` and `due_on` up to date
+    in its transaction, so the home page, the reminders and the board read columns."""
+
+    leader = models.ForeignKey(User, on_delete=models.CASCADE, related_name="leader_cadences")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="leader_cadences")
+    every_days = models.PositiveSmallIntegerField(
+        _("Every how many days"),
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_("For example 7 for weekly, 14 for every two weeks."),
+    )
+    started_on = models.DateField(default=timezone.localdate)
+    last_touchpoint_on = models.DateField(null=True, blank=True)
+    # Touchpoints this leader made on the project since `started_on`.
+    made = models.PositiveIntegerField(default=0)
+    # The next touchpoint is due on this day: the last one (or the start) plus `every_days`.
+    due_on = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["leader", "project"], name="one_cadence_per_leader"),
+            models.CheckConstraint(
+                condition=Q(every_days__gte=1, every_days__lte=90), name="cadence_every_days_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["leader", "due_on"]), models.Index(fields=["due_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.leader} every {self.every_days} days on {self.project}"
+
+    def periods_due(self, today: dt.date) -> int:
+        """How many touchpoints the cadence has asked for by `today`."""
+        return max(0, (today - self.started_on).days // self.every_days)
+
+    def adherence_percent(self, today: dt.date) -> int | None:
+        """Touchpoints made ÷ due, as a whole percent capped at 100; None before any is due."""
+        due = self.periods_due(today)
+        if due == 0:
+            return None
+        return min(100, round(100 * self.made / due))

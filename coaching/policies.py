@@ -14,11 +14,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
-from coaching.models import CoachingRequest, Conversation, NextStep
+from coaching.models import CoachingRequest, Conversation, LeaderCadence, NextStep
 from leanleaders.models import User
 from leanleaders.roles import is_analyst, is_signed_in
 from projects.models import Project
-from projects.policies import is_owner, sees_every_project, visible_projects
+from projects.policies import is_leader, is_owner, sees_every_project, visible_projects
 
 Actor = User | AnonymousUser
 _Row = TypeVar("_Row", Conversation, NextStep, CoachingRequest)
@@ -54,6 +54,23 @@ def can_coach(user: Actor) -> bool:
 def can_log(user: Actor, project: Project) -> bool:
     """Log or edit a conversation: any analyst, except on their own project."""
     return is_analyst(user) and project.trainee_id != user.pk
+
+
+def can_log_touchpoint(user: Actor, project: Project) -> bool:
+    """Record a gemba walk, huddle or problem-solving coaching: a leader of the trainee (their
+    supervisor or the project's sponsor), while the project is in progress."""
+    return is_leader(user, project) and not project.is_reviewed
+
+
+def can_set_cadence(user: Actor, project: Project) -> bool:
+    return can_log_touchpoint(user, project)
+
+
+def leader_cadences(user: Actor) -> QuerySet[LeaderCadence]:
+    """The cadences the user keeps as a leader."""
+    if not is_signed_in(user):
+        return LeaderCadence.objects.none()
+    return LeaderCadence.objects.filter(leader_id=user.pk)
 
 
 def can_complete_step(user: Actor, step: NextStep) -> bool:
@@ -93,3 +110,11 @@ def ensure_can_reflect(user: Actor, conversation: Conversation) -> None:
 
 def ensure_can_request(user: Actor, project: Project) -> None:
     _ensure(can_request(user, project))
+
+
+def ensure_can_log_touchpoint(user: Actor, project: Project) -> None:
+    _ensure(can_log_touchpoint(user, project))
+
+
+def ensure_can_set_cadence(user: Actor, project: Project) -> None:
+    _ensure(can_set_cadence(user, project))

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from coaching.models import NextStep
+from coaching.models import LeaderCadence, NextStep
 from coaching.selectors import OverviewRow, coaching_overview
 from coaching.services import step_url
 from cohorts.models import Cohort
@@ -57,6 +58,12 @@ class DigestCohort:
     quiet: list[Project]
     attention: list[OverviewRow]
     improving: list[Project]
+    # In progress with no leader touchpoint in NO_LEADER_DAYS days (or none at all), from the
+    # projects' stored latest touchpoint date.
+    no_leader: list[Project] = field(default_factory=list)
+
+
+NO_LEADER_DAYS = 30
 
 
 def digest_cohorts(today: dt.date) -> list[DigestCohort]:
@@ -78,6 +85,15 @@ def digest_cohorts(today: dt.date) -> list[DigestCohort]:
                 ],
                 attention=[r for r in rows if r.not_coached or r.overdue_steps],
                 improving=[p for p in projects if p.verdict == Verdict.IMPROVED],
+                no_leader=[
+                    p
+                    for p in projects
+                    if p.status == Project.Status.ACTIVE
+                    and (
+                        p.last_leader_touchpoint_on is None
+                        or (today - p.last_leader_touchpoint_on).days > NO_LEADER_DAYS
+                    )
+                ],
             )
         )
     return digest
@@ -105,6 +121,37 @@ def analyst_digest_due(now: dt.datetime) -> Iterator[Reminder]:
         yield Reminder(recipient=analyst, occasion=f"digest:{year}-W{week:02d}", context=context)
 
 
+def leader_touchpoint_due(now: dt.datetime) -> Iterator[Reminder]:
+    """A leader's cadence: once on the day a touchpoint is due, and once when it was missed (the
+    day after, up to a week on). A touchpoint moves the due date on, so a reminder names the due
+    date it is for and each goes once."""
+    today = timezone.localtime(now).date()
+    cadences = (
+        LeaderCadence.objects.filter(
+            leader__is_active=True,
+            project__status=Project.Status.ACTIVE,
+            due_on__gte=today - dt.timedelta(days=OVERDUE_WINDOW_DAYS),
+            due_on__lte=today,
+        )
+        .select_related("leader", "project", "project__trainee")
+        .order_by("due_on", "pk")
+    )
+    for cadence in cadences:
+        missed = cadence.due_on < today
+        yield Reminder(
+            recipient=cadence.leader,
+            occasion=f"cadence:{cadence.pk}:{'missed' if missed else 'due'}:{cadence.due_on}",
+            context={
+                "cadence": cadence,
+                "project": cadence.project,
+                "missed": missed,
+                "url": absolute_url(
+                    reverse("coaching:touchpoint-create", args=[cadence.project_id])
+                ),
+            },
+        )
+
+
 RULES: list[Rule] = [
     Rule(
         key="analyst-digest",
@@ -123,5 +170,17 @@ RULES: list[Rule] = [
         due=next_step_due,
         optional=True,
         preference_key="next-step-due",
+    ),
+    Rule(
+        key="leader-touchpoint-due",
+        description=_(
+            "A leader's touchpoint with one of their people: on the day it is due, and once "
+            "when it was missed"
+        ),
+        template="coaching/emails/touchpoint_due",
+        reason=_("You lead someone in the Lean Leaders program and agreed a cadence with them."),
+        due=leader_touchpoint_due,
+        optional=True,
+        preference_key="leader-touchpoint-due",
     ),
 ]

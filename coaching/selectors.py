@@ -10,11 +10,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from coaching import policies
-from coaching.models import CoachAssignment, CoachingRequest, Conversation, NextStep, PrivateNote
+from coaching.models import (
+    CoachAssignment,
+    CoachingRequest,
+    Conversation,
+    LeaderCadence,
+    NextStep,
+    PrivateNote,
+)
 from cohorts.models import Cohort, Enrollment
 from cohorts.selectors import CohortChoice
 from leanleaders.models import User
@@ -272,7 +279,9 @@ def coaching_overview(
         .defer(*LIST_DEFERRED)
         .annotate(
             last_coached=Subquery(
-                Conversation.objects.filter(project=OuterRef("pk"))
+                Conversation.objects.filter(
+                    project=OuterRef("pk"), routine=Conversation.Routine.COACHING
+                )
                 .order_by("-date")
                 .values("date")[:1]
             )
@@ -314,7 +323,11 @@ def analyst_counts(*, user: User) -> dict[str, int]:
         "mine": NextStep.objects.filter(owner=user, status=OPEN).count(),
         "requests": CoachingRequest.objects.filter(resolved_at__isnull=True).count(),
         "not_coached": Project.objects.filter(status=Project.Status.ACTIVE)
-        .exclude(conversations__date__gte=_cutoff(today))
+        .exclude(
+            pk__in=Conversation.objects.filter(
+                date__gte=_cutoff(today), routine=Conversation.Routine.COACHING
+            ).values("project_id")
+        )
         .count(),
         "overdue": NextStep.objects.filter(status=OPEN, due_date__lt=today).count(),
     }
@@ -322,3 +335,66 @@ def analyst_counts(*, user: User) -> dict[str, int]:
 
 def analysts() -> QuerySet[User]:
     return User.objects.filter(role=User.Role.ANALYST, is_active=True).order_by("full_name")
+
+
+@dataclass
+class LedPerson:
+    """One of a leader's people (their project) with the leader's cadence on it, if any."""
+
+    project: Project
+    every_days: int | None
+    due_on: dt.date | None
+    last_touchpoint_on: dt.date | None
+
+    @property
+    def state(self) -> str:
+        """ "overdue", "due" (today or within two days), "planned", or "no-cadence"."""
+        if self.due_on is None:
+            return "no-cadence"
+        today = timezone.localdate()
+        if self.due_on < today:
+            return "overdue"
+        if self.due_on <= today + dt.timedelta(days=2):
+            return "due"
+        return "planned"
+
+
+def led_people(*, user: User, limit: int = 20) -> list[LedPerson]:
+    """The in-progress projects whose trainee the user leads (as supervisor or sponsor), with
+    the user's cadence on each read from its stored columns: one query. Overdue first, then by
+    due date, then those without a cadence."""
+    cadences = LeaderCadence.objects.filter(leader_id=user.pk, project=OuterRef("pk"))
+    rows = (
+        Project.objects.filter(Q(sponsor_id=user.pk) | Q(trainee__supervisor_id=user.pk))
+        .exclude(trainee_id=user.pk)
+        .filter(status=Project.Status.ACTIVE)
+        .select_related("trainee")
+        .annotate(
+            cadence_every=Subquery(cadences.values("every_days")[:1]),
+            cadence_due=Subquery(cadences.values("due_on")[:1]),
+            cadence_last=Subquery(cadences.values("last_touchpoint_on")[:1]),
+        )
+        .order_by(F("cadence_due").asc(nulls_last=True), "trainee__full_name", "pk")[:limit]
+    )
+    return [
+        LedPerson(
+            project=p,
+            every_days=p.cadence_every,
+            due_on=p.cadence_due,
+            last_touchpoint_on=p.cadence_last,
+        )
+        for p in rows
+    ]
+
+
+def cadence_adherence(project_ids: list[int], *, today: dt.date) -> dict[int, tuple[int, int]]:
+    """{project id: (touchpoints made, touchpoints due)} over the leaders' cadences on each
+    project, from the cadences' stored columns: one query."""
+    found: dict[int, tuple[int, int]] = {}
+    for cadence in LeaderCadence.objects.filter(project_id__in=project_ids).only(
+        "project_id", "started_on", "every_days", "made"
+    ):
+        made, due = found.get(cadence.project_id, (0, 0))
+        periods = cadence.periods_due(today)
+        found[cadence.project_id] = (made + min(cadence.made, periods), due + periods)
+    return found

@@ -15,9 +15,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from coaching import policies
-from coaching.models import CoachAssignment, CoachingRequest, Conversation, NextStep, PrivateNote
+from coaching.models import (
+    CoachAssignment,
+    CoachingRequest,
+    Conversation,
+    LeaderCadence,
+    NextStep,
+    PrivateNote,
+)
 from leanleaders.audit import audit_record
 from leanleaders.mail import absolute_url, email_queue
 from leanleaders.models import User
@@ -137,7 +145,7 @@ def _check_conversation(data: dict[str, Any]) -> None:
 def _resolve_owner(role: str, project: Project, coach: User) -> User:
     if role == NextStep.Owner.TRAINEE:
         return project.trainee
-    if role == NextStep.Owner.COACH:
+    if role in (NextStep.Owner.COACH, NextStep.Owner.LEADER):
         return coach
     if role == NextStep.Owner.MANAGER:
         manager = department_manager(project)
@@ -376,3 +384,110 @@ def coaching_request_resolve(*, request_id: int, by: User) -> CoachingRequest:
     request.save(update_fields=["resolved_at", "resolved_by"])
     audit_record(target=request, action="closed", by=by)
     return request
+
+
+# --- Leaders' routines ------------------------------------------------------------------------
+
+TOUCHPOINT_FIELDS = (
+    "date",
+    "duration_minutes",
+    "what_we_see",
+    "whats_in_the_way",
+    "experiment_to_try",
+)
+
+
+def _cadence_due(cadence: LeaderCadence) -> dt.date:
+    return (cadence.last_touchpoint_on or cadence.started_on) + dt.timedelta(
+        days=cadence.every_days
+    )
+
+
+@transaction.atomic
+def touchpoint_log(
+    *,
+    project_id: int,
+    by: User,
+    routine: str,
+    data: dict[str, Any],
+    steps: Sequence[StepInput] = (),
+) -> Conversation:
+    """A leader of the trainee (their supervisor or the project's sponsor) records a gemba
+    walk, a huddle or a problem-solving coaching: the three questions, and any next steps, owned
+    by the trainee or the leader. It is a conversation like an analyst's, so the trainee sees it
+    on their timeline and its steps are the same next steps.
+
+    Locks the project; in the same transaction stores its touchpoint count and latest date, and
+    moves on the leader's cadence for this project (its next due date). Records it; emails the
+    trainee."""
+    project = (
+        Project.objects.select_for_update()
+        .select_related("trainee", "department")
+        .get(pk=project_id)
+    )
+    policies.ensure_can_log_touchpoint(by, project)
+    if routine not in Conversation.LEADER_ROUTINES:
+        raise ValidationError(_("Choose a gemba walk, a huddle or problem-solving coaching."))
+    _check_conversation(data)
+    if any(s.owner_role not in (NextStep.Owner.TRAINEE, NextStep.Owner.LEADER) for s in steps):
+        raise ValidationError(_("A leader's next step is owned by the trainee or the leader."))
+    conversation = Conversation(
+        project=project, coach=by, routine=routine, format=Conversation.Format.GEMBA
+    )
+    for name in TOUCHPOINT_FIELDS:
+        if name in data:
+            setattr(conversation, name, data[name])
+    conversation.save()
+    created = _add_steps(conversation, steps, by)
+    day = conversation.date
+    project.leader_touchpoints += 1
+    if project.last_leader_touchpoint_on is None or day > project.last_leader_touchpoint_on:
+        project.last_leader_touchpoint_on = day
+    project.save(update_fields=["leader_touchpoints", "last_leader_touchpoint_on", "updated_at"])
+    cadence = LeaderCadence.objects.select_for_update().filter(leader=by, project=project).first()
+    if cadence is not None and day >= cadence.started_on:
+        cadence.made += 1
+        if cadence.last_touchpoint_on is None or day > cadence.last_touchpoint_on:
+            cadence.last_touchpoint_on = day
+        cadence.due_on = _cadence_due(cadence)
+        cadence.save(update_fields=["made", "last_touchpoint_on", "due_on"])
+    audit_record(
+        target=conversation,
+        action="touchpoint",
+        by=by,
+        data={"routine": routine, "steps": len(created)},
+    )
+    if project.trainee.is_active:
+        email_queue(
+            to=[project.trainee.email],
+            template="coaching/emails/touchpoint_logged",
+            context={
+                "conversation": conversation,
+                "project": project,
+                "steps": created,
+                "url": conversation_url(conversation),
+            },
+            dedupe_key=f"coaching:touchpoint:{conversation.pk}:logged",
+            reason=_("%(name)s recorded a touchpoint with you on your improvement project.")
+            % {"name": by.full_name},
+        )
+    return conversation
+
+
+@transaction.atomic
+def cadence_set(*, project_id: int, by: User, every_days: int) -> LeaderCadence:
+    """A leader sets how often they hold a touchpoint with the project's trainee; a new cadence
+    starts today, and a changed one keeps its start and its count. Locks the cadence (one per
+    leader and project); records it."""
+    project = Project.objects.select_related("trainee").get(pk=project_id)
+    policies.ensure_can_set_cadence(by, project)
+    if not 1 <= every_days <= 90:
+        raise ValidationError(_("Choose between 1 and 90 days."))
+    cadence = LeaderCadence.objects.select_for_update().filter(leader=by, project=project).first()
+    if cadence is None:
+        cadence = LeaderCadence(leader=by, project=project, started_on=timezone.localdate())
+    cadence.every_days = every_days
+    cadence.due_on = _cadence_due(cadence)
+    cadence.save()
+    audit_record(target=project, action="cadence-set", by=by, data={"every_days": every_days})
+    return cadence

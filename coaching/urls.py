@@ -13,6 +13,12 @@ urlpatterns = [
         views.conversation_create,
         name="conversation-create",
     ),
+    path(
+        "projects/<int:project_id>/touchpoints/new/",
+        views.touchpoint_create,
+        name="touchpoint-create",
+    ),
+    path("projects/<int:project_id>/cadence/", views.cadence_set, name="cadence-set"),
     path("projects/<int:project_id>/request/", views.request_create, name="request-create"),
     path(
         "conversations/<int:conversation_id>/",

@@ -11,17 +11,22 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coaching import policies, selectors, services
 from coaching.forms import (
+    LEADER_STEP_OWNERS,
     AssignForm,
+    CadenceForm,
     ConversationForm,
     NextStepForm,
     NextStepFormSet,
     ReflectionForm,
     RequestForm,
     StepCompleteForm,
+    TouchpointForm,
 )
 from coaching.models import CoachingRequest, Conversation, NextStep
 from cohorts.models import Cohort
@@ -474,3 +479,77 @@ def coach_history(request: AuthenticatedHttpRequest, project_id: int) -> HttpRes
         "coaching/coach_history.html",
         {"project": project, "assignments": list(selectors.coach_history(project=project))},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def touchpoint_create(request: AuthenticatedHttpRequest, project_id: int) -> HttpResponse:
+    """A leader records a gemba walk, huddle or problem-solving coaching, with any next steps,
+    and sets how often they mean to hold one."""
+    project = _project_or_404(request, project_id)
+    policies.ensure_can_log_touchpoint(request.user, project)
+    data = request.POST if request.method == "POST" else None
+    form = TouchpointForm(data)
+    formset = NextStepFormSet(
+        data, prefix="steps", form_kwargs={"owner_choices": LEADER_STEP_OWNERS}
+    )
+    cadence = policies.leader_cadences(request.user).filter(project=project).first()
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid() and formset.is_valid():
+            fields = {k: v for k, v in form.cleaned_data.items() if k != "routine"}
+            try:
+                conversation = services.touchpoint_log(
+                    project_id=project.pk,
+                    by=request.user,
+                    routine=form.cleaned_data["routine"],
+                    data=fields,
+                    steps=_step_inputs(formset),
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("%(routine)s recorded. %(name)s sees it on their timeline.")
+                    % {
+                        "routine": conversation.get_routine_display(),
+                        "name": project.trainee.get_short_name(),
+                    },
+                )
+                return redirect("home")
+    return render(
+        request,
+        "coaching/touchpoint_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "project": project,
+            "cadence": cadence,
+            "cadence_form": CadenceForm(
+                initial={"every_days": cadence.every_days if cadence else 14}
+            ),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def cadence_set(request: AuthenticatedHttpRequest, project_id: int) -> HttpResponse:
+    project = _project_or_404(request, project_id)
+    policies.ensure_can_set_cadence(request.user, project)
+    form = CadenceForm(request.POST)
+    if form.is_valid():
+        cadence = services.cadence_set(
+            project_id=project.pk, by=request.user, every_days=form.cleaned_data["every_days"]
+        )
+        messages.success(
+            request,
+            _("Cadence saved: the next touchpoint is due %(day)s.")
+            % {"day": date_format(cadence.due_on, "SHORT_DATE_FORMAT")},
+        )
+    else:
+        messages.error(request, _("Choose between 1 and 90 days."))
+    return redirect("coaching:touchpoint-create", project_id=project.pk)

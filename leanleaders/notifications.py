@@ -12,6 +12,8 @@ if TYPE_CHECKING:
 OPTIONAL_REMINDERS: dict[str, str] = {
     "progress-nudge": "A nudge when I haven't logged progress or a measurement for a week",
     "next-step-due": "A reminder the day before a next step of mine is due, and once when overdue",
+    "leader-touchpoint-due": "As a leader: when a touchpoint with one of my people is due, and "
+    "once when I missed it",
     "analyst-digest": "The weekly cohort digest (analysts)",
 }
 # Only analysts are sent these, so only analysts are offered the choice.

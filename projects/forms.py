@@ -5,10 +5,11 @@ from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from leanleaders.fields import DateField, DecimalField, LongTextField
 from projects import csv_import
-from projects.models import LeanTool, Measure, PdcaStage, Project
+from projects.models import LeanTool, Measure, PdcaStage, Project, ProjectMember
 from projects.services import NARRATIVE_FIELDS, NO_RESULT_REASON_MAX
 
 
@@ -248,3 +249,42 @@ class ReviewForm(forms.Form):
         max_length=NO_RESULT_REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class PeopleSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Find a person by name or email"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+
+
+class TeamMemberForm(forms.ModelForm):
+    """A member's role and whether they may log."""
+
+    class Meta:
+        model = ProjectMember
+        fields = ["role", "may_log"]
+
+
+class TeamAddForm(TeamMemberForm):
+    person = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    class Meta(TeamMemberForm.Meta):
+        fields = ["person", "role", "may_log"]
+
+
+class TeamInviteForm(TeamMemberForm):
+    email = forms.EmailField(
+        label=_("Or invite by email"),
+        max_length=254,
+        help_text=_("A city address. Someone without an account is emailed how to sign up."),
+    )
+
+    class Meta(TeamMemberForm.Meta):
+        fields = ["email", "role", "may_log"]
+
+
+class SponsorForm(forms.Form):
+    person = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -14,6 +14,7 @@ from pathlib import PurePath
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application, MeasureDirection
 from leanleaders.models import Department, User
@@ -119,6 +120,33 @@ class Project(models.Model):
     )
     gain_percent = models.DecimalField(max_digits=24, decimal_places=4, null=True, blank=True)
 
+    # The business sponsor sets the goal and approves resources. By default the person who
+    # signed off the application; the sponsor's agreement to the goal (the primary measure's
+    # target) is recorded with who, when and the target they agreed to, so a later change of
+    # target shows the agreement is out of date.
+    sponsor = models.ForeignKey(
+        User,
+        verbose_name=_("Sponsor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sponsored_projects",
+    )
+    sponsor_agreed_goal_at = models.DateTimeField(null=True, blank=True)
+    sponsor_agreed_goal_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sponsor_agreed_target = models.DecimalField(
+        max_digits=16, decimal_places=4, null=True, blank=True
+    )
+    sponsor_agreed_target_date = models.DateField(null=True, blank=True)
+
+    # Leaders' touchpoints (gemba walks, huddles, problem-solving coaching by the trainee's
+    # supervisor or sponsor), counted by the coaching stage's touchpoint service in its
+    # transaction so the board and the report read columns.
+    leader_touchpoints = models.PositiveIntegerField(default=0)
+    last_leader_touchpoint_on = models.DateField(null=True, blank=True)
+
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
@@ -149,6 +177,58 @@ class Project(models.Model):
     @property
     def is_reviewed(self) -> bool:
         return self.status == self.Status.REVIEWED
+
+    @property
+    def goal_agreed(self) -> bool:
+        return self.sponsor_agreed_goal_at is not None
+
+
+class ProjectMember(models.Model):
+    """Someone on the project's team besides its lead (the trainee). Chosen from city staff, or
+    invited by email before they have an account: `email` is always set and `user` once the
+    address belongs to someone, so an invitation is matched to the account it was sent to."""
+
+    class Role(models.TextChoices):
+        TEAM_MEMBER = "member", _("Team member")
+        EXPERT = "expert", _("Subject matter expert")
+        SUPPORT = "support", _("Support function")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="project_memberships"
+    )
+    email = models.EmailField(_("Email address"))
+    role = models.CharField(
+        _("Role"), max_length=16, choices=Role.choices, default=Role.TEAM_MEMBER
+    )
+    may_log = models.BooleanField(
+        _("May log measurements and progress"),
+        default=False,
+        help_text=_("Recorded under their own name."),
+    )
+    added_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "email"], name="one_membership_per_email"),
+            models.CheckConstraint(
+                condition=Q(role__in=["member", "expert", "support"]),
+                name="project_member_role_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["email"], name="projectmember_email_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.email} on {self.project}"
+
+    @property
+    def is_invited(self) -> bool:
+        """Invited by email, with no account yet."""
+        return self.user_id is None
 
 
 class Measure(models.Model):

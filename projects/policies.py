@@ -2,19 +2,29 @@
 
 The trainee edits their own project until it is reviewed; the managers of the trainee's
 department (and its alternate) read it; analysts read every project, may change a measure's
-definition (with a recorded reason) and mark projects reviewed. Everyone else sees nothing (404).
+definition (with a recorded reason) and mark projects reviewed. The project's team reads it, and
+members the lead allows log measurements and progress; the trainee's leaders (their supervisor
+and the project's sponsor) read it, and the sponsor agrees the goal. Everyone else sees nothing
+(404).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from applications.models import Application
 from leanleaders.models import User
-from leanleaders.roles import is_analyst, managed_people_q, may_apply
-from projects.models import Project
+from leanleaders.roles import (
+    is_analyst,
+    is_signed_in,
+    managed_people_q,
+    may_apply,
+)
+from projects.models import Project, ProjectMember
 
 Actor = User | AnonymousUser
 
@@ -25,15 +35,91 @@ def sees_every_project(user: Actor) -> bool:
     return is_analyst(user)
 
 
+def memberships_of(user: User) -> QuerySet[ProjectMember]:
+    """The user's places on project teams: as the account, or as the address an invitation
+    went to before the account existed."""
+    return ProjectMember.objects.filter(
+        Q(user_id=user.pk) | Q(user__isnull=True, email=user.email.lower())
+    )
+
+
+def _team_or_leader(user: User) -> Q:
+    """Projects the user is on the team of, sponsors, or whose trainee they supervise."""
+    return (
+        Q(sponsor_id=user.pk)
+        | Q(trainee__supervisor_id=user.pk)
+        | Q(Exists(memberships_of(user).filter(project_id=OuterRef("pk"))))
+    )
+
+
 def visible_projects(user: Actor) -> QuerySet[Project]:
     if sees_every_project(user):
         return Project.objects.all()
     if not may_apply(user):
         return Project.objects.none()
-    # Their own, and those of the people they manage (one person may be both).
+    # Their own, those of the people they manage (one person may be both), and those they lead
+    # or work on as a team member.
     return Project.objects.filter(
-        Q(trainee=user) | managed_people_q(user, person="trainee", department="department_id")
+        Q(trainee=user)
+        | managed_people_q(user, person="trainee", department="department_id")
+        | _team_or_leader(user)
     )
+
+
+def is_sponsor(user: Actor, project: Project) -> bool:
+    return is_signed_in(user) and project.sponsor_id == user.pk
+
+
+def is_supervisor(user: Actor, project: Project) -> bool:
+    """The trainee's supervisor (from the org data)."""
+    return is_signed_in(user) and project.trainee.supervisor_id == user.pk
+
+
+def is_leader(user: Actor, project: Project) -> bool:
+    """A leader of the project's trainee: their supervisor or the project's sponsor. Never the
+    trainee themself."""
+    return project.trainee_id != user.pk and (
+        is_sponsor(user, project) or is_supervisor(user, project)
+    )
+
+
+def membership(user: Actor, project: Project) -> ProjectMember | None:
+    if not is_signed_in(user):
+        return None
+    return memberships_of(user).filter(project=project).first()
+
+
+def can_manage_team(user: Actor, project: Project) -> bool:
+    """Choose the team and the sponsor: the lead or an analyst, until the project is reviewed."""
+    if project.is_reviewed:
+        return False
+    return is_owner(user, project) or (is_analyst(user) and project.trainee_id != user.pk)
+
+
+def can_agree_goal(user: Actor, project: Project) -> bool:
+    """The sponsor agrees the goal and the target, until the project is reviewed."""
+    return is_sponsor(user, project) and project.trainee_id != user.pk and not project.is_reviewed
+
+
+def is_membership_of(user: User, member: ProjectMember) -> bool:
+    """Whether the loaded row `member` is `user`'s place on its team (as `memberships_of`)."""
+    return member.user_id == user.pk or (
+        member.user_id is None and member.email == user.email.lower()
+    )
+
+
+def can_log(user: Actor, project: Project, members: Iterable[ProjectMember] | None = None) -> bool:
+    """Log measurements and progress: the lead, and team members the lead allows, until the
+    project is reviewed. `members` is the project's team when the caller has it loaded."""
+    if can_edit(user, project):
+        return True
+    if project.is_reviewed or not is_signed_in(user):
+        return False
+    if members is None:
+        member = membership(user, project)
+    else:
+        member = next((m for m in members if is_membership_of(user, m)), None)
+    return member is not None and member.may_log
 
 
 def is_owner(user: Actor, project: Project) -> bool:
@@ -90,3 +176,15 @@ def ensure_can_edit_measure_definition(user: Actor, project: Project) -> None:
 
 def ensure_is_analyst(user: Actor) -> None:
     _ensure(is_analyst(user))
+
+
+def ensure_can_log(user: Actor, project: Project) -> None:
+    _ensure(can_log(user, project))
+
+
+def ensure_can_manage_team(user: Actor, project: Project) -> None:
+    _ensure(can_manage_team(user, project))
+
+
+def ensure_can_agree_goal(user: Actor, project: Project) -> None:
+    _ensure(can_agree_goal(user, project))

@@ -32,8 +32,9 @@ from projects.models import (
     Measurement,
     ProgressEntry,
     Project,
+    ProjectMember,
 )
-from projects.policies import visible_projects
+from projects.policies import is_membership_of, memberships_of, visible_projects
 
 
 def _measures_prefetch() -> Prefetch:
@@ -59,7 +60,7 @@ LIST_DEFERRED = (
 
 
 def _with_people(projects: QuerySet[Project]) -> QuerySet[Project]:
-    return projects.select_related("trainee", "department", "reviewed_by")
+    return projects.select_related("trainee", "department", "reviewed_by", "sponsor")
 
 
 @dataclass
@@ -239,4 +240,56 @@ def project_day3(project: Project) -> dt.date | None:
         )
         .values_list("cohort__day3", flat=True)
         .first()
+    )
+
+
+@dataclass
+class Team:
+    """Who works on a project, as the project page, the A3 and the team page show it."""
+
+    project: Project
+    members: list[ProjectMember]
+
+    def member_for(self, user: User) -> ProjectMember | None:
+        """`user`'s place on this team, from the loaded members (no query)."""
+        return next((m for m in self.members if is_membership_of(user, m)), None)
+
+
+def project_team(*, project: Project) -> Team:
+    """The project's members with their accounts, in the order they joined: one query."""
+    members = list(ProjectMember.objects.filter(project=project).select_related("user"))
+    for member in members:
+        member.project = project
+    return Team(project=project, members=members)
+
+
+PEOPLE_PAGE_SIZE = 10
+
+
+def people_search(*, query: str, project: Project) -> QuerySet[User]:
+    """Active city staff whose name or email contains `query`, by name, without the project's
+    lead and the people already on its team (they are listed above the search)."""
+    query = query.strip()
+    if not query:
+        return User.objects.none()
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(full_name__icontains=query) | Q(email__icontains=query))
+        .exclude(pk=project.trainee_id)
+        .exclude(
+            pk__in=ProjectMember.objects.filter(project=project, user__isnull=False).values(
+                "user_id"
+            )
+        )
+        .select_related("department")
+        .order_by("full_name", "email")
+    )
+
+
+def memberships_list(*, user: User) -> QuerySet[ProjectMember]:
+    """The projects `user` is on the team of, newest first (their home page)."""
+    return (
+        memberships_of(user)
+        .select_related("project", "project__trainee")
+        .order_by("-added_at", "-id")
     )

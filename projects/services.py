@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
-from leanleaders.audit import audit_record
+from leanleaders.audit import audit_events_for, audit_record
 from leanleaders.mail import absolute_url, email_queue
 from leanleaders.models import User
 from leanleaders.workflow import transition
@@ -38,6 +38,7 @@ from projects.models import (
     PdcaStage,
     ProgressEntry,
     Project,
+    ProjectMember,
 )
 
 Status = Project.Status
@@ -219,6 +220,22 @@ def _check_definition(measure: Measure) -> None:
             )
 
 
+def default_sponsor(application: Application) -> User | None:
+    """Whoever signed off the application (the manager or the alternate who approved it in the
+    app), else the manager it was sent to. An analyst recording a sign-off given elsewhere is
+    not the sponsor."""
+    signed = (
+        audit_events_for(application)
+        .filter(to_status=Application.Status.MANAGER_APPROVED, data__as="manager")
+        .exclude(actor=None)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if signed is not None and signed.actor is not None and signed.actor.is_active:
+        return signed.actor
+    return application.manager
+
+
 @transaction.atomic
 def project_start(*, application_id: int, by: User) -> Project:
     """The accepted trainee (or an analyst) starts the project from the application.
@@ -251,6 +268,7 @@ def project_start(*, application_id: int, by: User) -> Project:
                 problem=application.problem,
                 background=application.why_it_matters,
                 current_condition=current,
+                sponsor=default_sponsor(application),
             )
     except IntegrityError:  # started at the same moment elsewhere
         return Project.objects.get(application=application)
@@ -366,10 +384,11 @@ def measure_add(*, project_id: int, by: User, data: dict[str, Any]) -> Measure:
 def measurement_add(
     *, measure_id: int, by: User, date: dt.date, value: Decimal, note: str = ""
 ) -> Measurement:
-    """The trainee logs one measurement. Locks the project and the measure (two people may log
+    """The lead (or a team member the lead allows) logs one measurement, recorded as theirs.
+    Locks the project and the measure (two people may log
     at once), and stores the measure's result."""
     measure = _lock_measure(measure_id)
-    policies.ensure_can_edit(by, measure.project)
+    policies.ensure_can_log(by, measure.project)
     check_measurement_date(date)
     if not value.is_finite():
         raise ValidationError("Enter a number.")
@@ -411,7 +430,7 @@ def measurements_import(
     """Save parsed rows all at once: every row, or (on any error) none. Locks the project and
     the measure, and stores the measure's result."""
     measure = _lock_measure(measure_id)
-    policies.ensure_can_edit(by, measure.project)
+    policies.ensure_can_log(by, measure.project)
     if not rows:
         raise ValidationError("There are no rows to import.")
     if len(rows) > csv_import.MAX_ROWS:
@@ -460,9 +479,10 @@ def progress_entry_add(
     pdca_stage: str = PdcaStage.PLAN,
     files: Sequence[UploadedFile] = (),
 ) -> ProgressEntry:
-    """The trainee logs progress, with optional photos or PDFs (checked by content)."""
+    """The lead (or a team member the lead allows) logs progress, recorded as theirs, with
+    optional photos or PDFs (checked by content)."""
     project = Project.objects.get(pk=project_id)
-    policies.ensure_can_edit(by, project)
+    policies.ensure_can_log(by, project)
     if not did.strip():
         raise ValidationError("Say what you did.")
     if date > timezone.localdate():
@@ -579,4 +599,209 @@ def project_reopen(*, project_id: int, by: User, comment: str = "") -> Project:
     project = _lock(project_id)
     policies.ensure_is_analyst(by)
     transition(project, to=Status.ACTIVE, by=by, comment=comment.strip())
+    return project
+
+
+# --- The project team and its sponsor ---------------------------------------------------------
+
+
+def _member_email(member: ProjectMember, *, by: User, invited: bool) -> None:
+    """Tell the person they are on the team: a link to the project, or for an address with no
+    account yet, how to sign up with it (the project shows once they have)."""
+    project = member.project
+    email_queue(
+        to=[member.email],
+        template="projects/emails/team_invited" if invited else "projects/emails/team_added",
+        context={
+            "project": project,
+            "member": member,
+            "actor": by,
+            "url": project_url(project),
+            "signup_url": absolute_url(reverse("signup")),
+        },
+        dedupe_key=f"project:{project.pk}:team:{member.email}:{member.added_at.isoformat()}",
+        reason=_("%(name)s added you to the team of an improvement project.")
+        % {"name": by.full_name},
+    )
+
+
+def _check_role(role: str) -> None:
+    if role not in ProjectMember.Role.values:
+        raise ValidationError({"role": _("Choose a role.")})
+
+
+@transaction.atomic
+def team_member_add(
+    *, project_id: int, by: User, user_id: int, role: str, may_log: bool = False
+) -> ProjectMember:
+    """The lead (or an analyst) adds a person from city staff to the team. Locks the project
+    (two people adding the same person at once); records it; emails the new member."""
+    project = _lock(project_id)
+    policies.ensure_can_manage_team(by, project)
+    _check_role(role)
+    person = User.objects.filter(pk=user_id, is_active=True).first()
+    if person is None:
+        raise ValidationError(_("That person is not in the city's staff list."))
+    return _member_create(
+        project=project, by=by, person=person, email=person.email, role=role, may_log=may_log
+    )
+
+
+@transaction.atomic
+def team_member_invite(
+    *, project_id: int, by: User, email: str, role: str, may_log: bool = False
+) -> ProjectMember:
+    """The lead (or an analyst) invites a city address to the team. An address that already
+    has an account joins as that person; another is emailed how to sign up, and sees the
+    project once its account exists. Locks the project; records it; emails the invitation."""
+    from leanleaders.services import email_domain_allowed
+
+    project = _lock(project_id)
+    policies.ensure_can_manage_team(by, project)
+    _check_role(role)
+    email = email.strip().lower()
+    if not email_domain_allowed(email):
+        raise ValidationError({"email": _("Invite a city email address.")})
+    # An account waiting for its address to be confirmed joins as that person too: the
+    # project shows once they sign in.
+    person = User.objects.filter(email__iexact=email).first()
+    return _member_create(
+        project=project, by=by, person=person, email=email, role=role, may_log=may_log
+    )
+
+
+def _member_create(
+    *, project: Project, by: User, person: User | None, email: str, role: str, may_log: bool
+) -> ProjectMember:
+    email = email.lower()
+    if email == project.trainee.email.lower() or (
+        person is not None and person.pk == project.trainee_id
+    ):
+        raise ValidationError(_("The trainee leads this project already."))
+    if ProjectMember.objects.filter(project=project, email=email).exists():
+        raise ValidationError(_("%(email)s is on the team already.") % {"email": email})
+    member = ProjectMember.objects.create(
+        project=project,
+        user=person,
+        email=email,
+        role=role,
+        may_log=may_log,
+        added_by=by,
+    )
+    audit_record(
+        target=project,
+        action="team-member-added",
+        by=by,
+        data={"email": email, "role": role, "may_log": may_log, "invited": person is None},
+    )
+    _member_email(member, by=by, invited=person is None)
+    return member
+
+
+def _lock_member(member_id: int) -> ProjectMember:
+    project_id = ProjectMember.objects.values_list("project_id", flat=True).get(pk=member_id)
+    project = _lock(project_id)
+    member = ProjectMember.objects.select_for_update().get(pk=member_id)
+    member.project = project
+    return member
+
+
+@transaction.atomic
+def team_member_update(*, member_id: int, by: User, role: str, may_log: bool) -> ProjectMember:
+    """The lead (or an analyst) changes a member's role or whether they may log. Locks the
+    project, then the member; records the change."""
+    member = _lock_member(member_id)
+    policies.ensure_can_manage_team(by, member.project)
+    _check_role(role)
+    if (member.role, member.may_log) != (role, may_log):
+        member.role, member.may_log = role, may_log
+        member.save(update_fields=["role", "may_log"])
+        audit_record(
+            target=member.project,
+            action="team-member-changed",
+            by=by,
+            data={"email": member.email, "role": role, "may_log": may_log},
+        )
+    return member
+
+
+@transaction.atomic
+def team_member_remove(*, member_id: int, by: User) -> None:
+    """The lead (or an analyst) takes someone off the team. What they logged stays, under
+    their name. Locks the project, then the member; records it."""
+    member = _lock_member(member_id)
+    policies.ensure_can_manage_team(by, member.project)
+    audit_record(
+        target=member.project,
+        action="team-member-removed",
+        by=by,
+        data={"email": member.email, "role": member.role},
+    )
+    member.delete()
+
+
+@transaction.atomic
+def project_sponsor_set(*, project_id: int, by: User, user_id: int) -> Project:
+    """The lead (or an analyst) names the sponsor. A new sponsor has not agreed the goal yet,
+    so the agreement is cleared. Locks the project; records it."""
+    project = _lock(project_id)
+    policies.ensure_can_manage_team(by, project)
+    person = User.objects.filter(pk=user_id, is_active=True).first()
+    if person is None:
+        raise ValidationError(_("That person is not in the city's staff list."))
+    if person.pk == project.trainee_id:
+        raise ValidationError(_("The trainee cannot sponsor their own project."))
+    if project.sponsor_id == person.pk:
+        return project
+    previous = project.sponsor_id
+    project.sponsor = person
+    project.sponsor_agreed_goal_at = None
+    project.sponsor_agreed_goal_by = None
+    project.sponsor_agreed_target = None
+    project.sponsor_agreed_target_date = None
+    project.save(update_fields=[*SPONSOR_FIELDS, "updated_at"])
+    audit_record(
+        target=project,
+        action="sponsor-changed",
+        by=by,
+        data={"from": previous, "to": person.pk},
+    )
+    return project
+
+
+SPONSOR_FIELDS = (
+    "sponsor",
+    "sponsor_agreed_goal_at",
+    "sponsor_agreed_goal_by",
+    "sponsor_agreed_target",
+    "sponsor_agreed_target_date",
+)
+
+
+@transaction.atomic
+def project_goal_agree(*, project_id: int, by: User) -> Project:
+    """The sponsor agrees the goal: the primary measure and its target. Recorded with who, when
+    and the target agreed, so a later change of target shows the agreement is out of date.
+    Locks the project; records it."""
+    project = _lock(project_id)
+    policies.ensure_can_agree_goal(by, project)
+    primary = Measure.objects.filter(project=project, is_primary=True).first()
+    if primary is None or primary.target_value is None:
+        raise ValidationError(
+            _("The project has no target yet: the trainee sets one on the primary measure.")
+        )
+    project.sponsor_agreed_goal_at = timezone.now()
+    project.sponsor_agreed_goal_by = by
+    project.sponsor_agreed_target = primary.target_value
+    project.sponsor_agreed_target_date = primary.target_date
+    project.save(update_fields=[*SPONSOR_FIELDS, "updated_at"])
+    audit_record(
+        target=project,
+        action="goal-agreed",
+        by=by,
+        data={
+            "target": _jsonable(primary.target_value),
+            "target_date": _jsonable(primary.target_date),
+        },
+    )
     return project

@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -24,11 +25,16 @@ from projects.forms import (
     ImportForm,
     MeasureForm,
     MeasurementForm,
+    PeopleSearchForm,
     ProgressEntryForm,
     ProjectForm,
     ReviewForm,
+    SponsorForm,
+    TeamAddForm,
+    TeamInviteForm,
+    TeamMemberForm,
 )
-from projects.models import Attachment, Measure, Measurement, ProgressEntry, Project
+from projects.models import Attachment, Measure, Measurement, ProgressEntry, Project, ProjectMember
 
 
 def _visible_or_404(request: AuthenticatedHttpRequest, pk: int) -> Project:
@@ -59,6 +65,14 @@ def _ensure_editable(request: AuthenticatedHttpRequest, project: Project) -> Htt
     raise PermissionDenied
 
 
+def _ensure_can_log(request: AuthenticatedHttpRequest, project: Project) -> HttpResponse | None:
+    """As `_ensure_editable`, for logging measurements and progress, which team members the
+    lead allows may do too."""
+    if policies.can_log(request.user, project):
+        return None
+    return _ensure_editable(request, project)
+
+
 def _fmt(value: Any) -> str:
     if value is None:
         return ""
@@ -85,8 +99,14 @@ def _detail_context(request: AuthenticatedHttpRequest, project: Project) -> dict
     views = selectors.measure_views(project)
     primary = next((v for v in views if v.measure.is_primary), views[0] if views else None)
     entries = selectors.progress_entries(project=project)
+    team = selectors.project_team(project=project)
     return {
         "project": project,
+        "team": team,
+        "can_log": policies.can_log(user, project, team.members),
+        "can_manage_team": policies.can_manage_team(user, project),
+        "can_agree_goal": policies.can_agree_goal(user, project),
+        "is_leader": policies.is_leader(user, project),
         "measure_views": views,
         "primary": primary,
         "charts": [chart_data(v) for v in views],
@@ -254,7 +274,7 @@ def measure_edit(
 def measurement_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Log one measurement. Also the target of the home card's quick form and of reminders."""
     project = _visible_or_404(request, pk)
-    refused = _ensure_editable(request, project)
+    refused = _ensure_can_log(request, project)
     if refused:
         return refused
     measures = list(project.measures.all())
@@ -325,7 +345,7 @@ def measurement_delete(
 @require_http_methods(["GET", "POST"])
 def measurement_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     project = _visible_or_404(request, pk)
-    refused = _ensure_editable(request, project)
+    refused = _ensure_can_log(request, project)
     if refused:
         return refused
     measures = project.measures.all()
@@ -397,7 +417,7 @@ def measurement_import(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def progress_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     project = _visible_or_404(request, pk)
-    refused = _ensure_editable(request, project)
+    refused = _ensure_can_log(request, project)
     if refused:
         return refused
     form = ProgressEntryForm(request.POST or None, request.FILES or None)
@@ -500,3 +520,149 @@ def project_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "Reopened. The trainee can log again.")
     return redirect("projects:project-detail", pk=pk)
+
+
+def _team_context(
+    request: AuthenticatedHttpRequest, project: Project, **forms_: Any
+) -> dict[str, Any]:
+    team = selectors.project_team(project=project)
+    manage = policies.can_manage_team(request.user, project)
+    search = PeopleSearchForm(request.GET or None)
+    query = search.cleaned_data["q"] if search.is_valid() else ""
+    people = None
+    if manage and query:
+        people = Paginator(
+            selectors.people_search(query=query, project=project),
+            selectors.PEOPLE_PAGE_SIZE,
+        ).get_page(request.GET.get("page"))
+    return {
+        "project": project,
+        "team": team,
+        "can_manage": manage,
+        "can_agree_goal": policies.can_agree_goal(request.user, project),
+        "search": search,
+        "query": query,
+        "people": people,
+        "roles": ProjectMember.Role.choices,
+        "invite_form": forms_.get("invite_form") or TeamInviteForm(prefix="invite"),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_team(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The team: who leads, sponsors and works on the project. Its lead (or an analyst) finds
+    city staff by name or email and adds them, invites an address, or names the sponsor."""
+    project = _visible_or_404(request, pk)
+    if request.method == "GET":
+        return render(request, "projects/project_team.html", _team_context(request, project))
+    policies.ensure_can_manage_team(request.user, project)
+    back = safe_next(request, reverse("projects:project-team", args=[pk]))
+    action = request.POST.get("action")
+    if action == "invite":
+        invite_form = TeamInviteForm(request.POST, prefix="invite")
+        if invite_form.is_valid():
+            data = invite_form.cleaned_data
+            try:
+                member = services.team_member_invite(
+                    project_id=pk,
+                    by=request.user,
+                    email=data["email"],
+                    role=data["role"],
+                    may_log=data["may_log"],
+                )
+            except ValidationError as error:
+                invite_form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("Invited %(email)s. They are emailed a link.") % {"email": member.email},
+                )
+                return redirect(back)
+        return render(
+            request,
+            "projects/project_team.html",
+            _team_context(request, project, invite_form=invite_form),
+            status=400,
+        )
+    form: TeamAddForm | SponsorForm = (
+        TeamAddForm(request.POST) if action == "add" else SponsorForm(request.POST)
+    )
+    if not form.is_valid():
+        messages.error(request, _("Choose a person from the search results."))
+        return redirect(back)
+    data = form.cleaned_data
+    try:
+        if action == "add":
+            services.team_member_add(
+                project_id=pk,
+                by=request.user,
+                user_id=data["person"],
+                role=data["role"],
+                may_log=data["may_log"],
+            )
+            messages.success(request, _("Added to the team. They are emailed a link."))
+        else:
+            services.project_sponsor_set(project_id=pk, by=request.user, user_id=data["person"])
+            messages.success(request, _("Sponsor changed. They are asked to agree the goal."))
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    return redirect(back)
+
+
+def _member_or_404(project: Project, member_id: int) -> ProjectMember:
+    return get_object_or_404(ProjectMember.objects.filter(project=project), pk=member_id)
+
+
+@login_required
+@require_POST
+def team_member_edit(request: AuthenticatedHttpRequest, pk: int, member_id: int) -> HttpResponse:
+    project = _visible_or_404(request, pk)
+    member = _member_or_404(project, member_id)
+    policies.ensure_can_manage_team(request.user, project)
+    form = TeamMemberForm(request.POST, instance=ProjectMember(project=project))
+    if not form.is_valid():
+        messages.error(request, _("Choose a role."))
+    else:
+        services.team_member_update(
+            member_id=member.pk,
+            by=request.user,
+            role=form.cleaned_data["role"],
+            may_log=form.cleaned_data["may_log"],
+        )
+        messages.success(request, _("Saved."))
+    return redirect("projects:project-team", pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_member_remove(request: AuthenticatedHttpRequest, pk: int, member_id: int) -> HttpResponse:
+    """Asks first, on its own page; what the member logged stays."""
+    project = _visible_or_404(request, pk)
+    member = _member_or_404(project, member_id)
+    policies.ensure_can_manage_team(request.user, project)
+    if request.method == "POST":
+        services.team_member_remove(member_id=member.pk, by=request.user)
+        messages.success(request, _("Taken off the team."))
+        return redirect("projects:project-team", pk=pk)
+    return render(
+        request, "projects/team_member_remove.html", {"project": project, "member": member}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def goal_agree(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The sponsor reads the goal (the primary measure and its target) and agrees it."""
+    project = selectors.with_measures(_detail_or_404(request, pk))
+    policies.ensure_can_agree_goal(request.user, project)
+    primary = next((m for m in project.measures.all() if m.is_primary), None)
+    if request.method == "POST":
+        try:
+            services.project_goal_agree(project_id=pk, by=request.user)
+        except ValidationError as error:
+            messages.error(request, error_text(error))
+        else:
+            messages.success(request, _("You agreed the goal. The team sees it on the project."))
+        return redirect("projects:project-detail", pk=pk)
+    return render(request, "projects/goal_agree.html", {"project": project, "primary": primary})

@@ -241,10 +241,11 @@ COHORT = lambda w: w.cohort.pk  # noqa: E731
 
 # One line per page.
 PAGES = [
-    Page("trainee home", "trainee", _u("home"), 10, shows=("Step for",)),
     # The session, the person, the departments they act for (once), then one query per card: each
-    # card's rows and its counts come together (window counts), projects with their primary measure.
-    Page("manager home", "manager", _u("home"), 8, shows=("Peer ",)),
+    # card's rows and its counts come together, projects with their primary measure; and one
+    # for the people they lead (the leader routines card).
+    Page("trainee home", "trainee", _u("home"), 11, shows=("Step for",)),
+    Page("manager home", "manager", _u("home"), 9, shows=("Peer ",)),
     # One more than the cards: whether mail is failing or stuck, read fresh on every visit.
     Page("analyst home", "analyst", _u("home"), 13),
     Page("application list (trainee)", "trainee", _u("applications:application-list"), 5),
@@ -338,17 +339,18 @@ PAGES = [
         "project page (trainee)",
         "trainee",
         _u("projects:project-detail", PROJECT),
-        9,
+        10,  # the team is one query
         shows=("Tried step",),
     ),
     Page(
         "project page (analyst)",
         "analyst",
         _u("projects:project-detail", PROJECT),
-        9,
+        10,
         shows=("Tried step",),
     ),
-    Page("project A3", "manager", _u("projects:project-a3", PROJECT), 8, shows=("Tried step",)),
+    Page("project A3", "manager", _u("projects:project-a3", PROJECT), 9, shows=("Tried step",)),
+    Page("project team", "trainee", _u("projects:project-team", PROJECT), 5),
     Page("project list", "analyst", _u("projects:project-list"), 5, shows=("Peer ",)),
     Page(
         "project timeline",
@@ -380,12 +382,13 @@ PAGES = [
         shows=("Peer ",),
     ),
     Page("people", "analyst", _u("people"), 5),
-    Page("cohort board", "analyst", _u("reports:cohort-board", COHORT), 9, shows=("Peer ",)),
+    # The leaders' cadences are one query (the touchpoints and the goal are project columns).
+    Page("cohort board", "analyst", _u("reports:cohort-board", COHORT), 10, shows=("Peer ",)),
     Page(
         "cohort board (manager)",
         "manager",
         _u("reports:cohort-board", COHORT),
-        10,
+        11,
         shows=("Peer ",),
     ),
     Page("program report", "analyst", _u("reports:program-report"), 8),

@@ -19,10 +19,12 @@ from typing import Any, NamedTuple
 from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from applications.models import MeasureDirection
 from coaching.models import Conversation, NextStep
-from coaching.selectors import open_step_counts
+from coaching.selectors import cadence_adherence, open_step_counts
 from cohorts.models import Attendance, Cohort
 from leanleaders.http import id_param
 from leanleaders.models import User
@@ -57,6 +59,11 @@ class BoardProject(NamedTuple):
     status: str
     review_comment: str
     reviewed_by_name: str
+    # Stored on the project by the coaching stage's touchpoint service and the sponsor's
+    # agreement: read here as columns.
+    leader_touchpoints: int = 0
+    last_leader_touchpoint_on: dt.date | None = None
+    goal_agreed_at: dt.datetime | None = None
 
     @property
     def is_reviewed(self) -> bool:
@@ -94,6 +101,30 @@ class BoardRow:
     overdue_steps: int = 0
     last_progress: dt.date | None = None
     private_note: str = ""
+    # Leaders' cadences on the project: touchpoints made since each began, and due by today.
+    leader_made: int = 0
+    leader_due: int = 0
+
+    @property
+    def leader_touchpoints(self) -> int:
+        return self.project.leader_touchpoints if self.project else 0
+
+    @property
+    def days_since_leader(self) -> int | None:
+        last = self.project.last_leader_touchpoint_on if self.project else None
+        return None if last is None else (self.today - last).days
+
+    @property
+    def adherence_percent(self) -> int | None:
+        """Touchpoints made ÷ due under the agreed cadences, capped at 100; None when no
+        touchpoint is due yet (or there is no cadence)."""
+        if not self.leader_due:
+            return None
+        return min(100, round(100 * self.leader_made / self.leader_due))
+
+    @property
+    def goal_agreed(self) -> bool:
+        return bool(self.project and self.project.goal_agreed_at)
 
     @property
     def result(self) -> results.Result | None:
@@ -191,8 +222,20 @@ def _board_projects(
     """{application id: (project, primary measure)} for the visible projects of these
     applications."""
     projects = {
-        application_id: BoardProject(pk, title, status, review_comment, reviewed_by or "")
-        for application_id, pk, title, status, review_comment, reviewed_by in (
+        application_id: BoardProject(
+            pk, title, status, review_comment, reviewed_by or "", touchpoints, last_touch, agreed
+        )
+        for (
+            application_id,
+            pk,
+            title,
+            status,
+            review_comment,
+            reviewed_by,
+            touchpoints,
+            last_touch,
+            agreed,
+        ) in (
             visible_projects(user)
             .filter(application_id__in=application_ids)
             .order_by()
@@ -203,6 +246,9 @@ def _board_projects(
                 "status",
                 "review_comment",
                 "reviewed_by__full_name",
+                "leader_touchpoints",
+                "last_leader_touchpoint_on",
+                "sponsor_agreed_goal_at",
             )
         )
     }
@@ -243,7 +289,11 @@ def _coaching(
     notes: dict[int, str] = {}
     noted: dict[int, tuple[dt.date, int]] = {}
     for project_id, date, pk, *note in (
-        Conversation.objects.filter(project_id__in=project_ids).order_by().values_list(*fields)
+        Conversation.objects.filter(
+            project_id__in=project_ids, routine=Conversation.Routine.COACHING
+        )
+        .order_by()
+        .values_list(*fields)
     ):
         count, last = coaching.get(project_id, (0, date))
         coaching[project_id] = (count + 1, max(date, last))
@@ -288,6 +338,7 @@ def board_rows(*, user: User, cohort: Cohort) -> list[BoardRow]:
     tools, last_progress = _progress(project_ids)
     coaching, notes = _coaching(project_ids, with_notes=policies.can_see_private_notes(user))
     steps = open_step_counts(project_ids, today=today)
+    adherence = cadence_adherence(project_ids, today=today)
 
     rows = []
     for enrollment_id, (application_id, name, email, job_title, *department) in people.items():
@@ -306,6 +357,7 @@ def board_rows(*, user: User, cohort: Cohort) -> list[BoardRow]:
             row.coaching_count, row.last_coached = coaching.get(pk, (0, None))
             row.open_steps, row.overdue_steps = steps.get(pk, (0, 0))
             row.private_note = notes.get(pk, "")
+            row.leader_made, row.leader_due = adherence.get(pk, (0, 0))
         rows.append(row)
     return rows
 
@@ -317,7 +369,7 @@ VERDICT_ORDER = {
     Verdict.NOT_ENOUGH_DATA: 3,
 }
 # Each sort key gives None where a row has no value; those rows go last either way.
-SORTS: dict[str, tuple[str, Any]] = {
+SORTS: dict[str, tuple[str | StrOrPromise, Any]] = {
     "name": ("Trainee", lambda r: r.trainee.full_name.lower()),
     "department": ("Department", lambda r: (r.department.code, r.trainee.full_name.lower())),
     "project": ("Project", lambda r: r.project.title.lower() if r.project else None),
@@ -325,6 +377,7 @@ SORTS: dict[str, tuple[str, Any]] = {
     "verdict": ("Verdict", lambda r: VERDICT_ORDER[Verdict(r.verdict)]),
     "activity": ("Last activity", lambda r: r.last_activity),
     "coaching": ("Coaching", lambda r: r.coaching_count),
+    "leaders": (_("Leaders"), lambda r: r.adherence_percent),
     "steps": ("Next steps", lambda r: (r.overdue_steps, r.open_steps)),
     "attendance": ("Attendance", lambda r: r.days_attended),
     "review": ("Review", lambda r: (r.is_reviewed, r.is_lean_leader)),
@@ -339,6 +392,7 @@ SORT_OPTIONS = [
     ("-activity", "Last activity (most recent first)"),
     ("activity", "Last activity (longest ago first)"),
     ("coaching", "Coaching (least first)"),
+    ("leaders", _("Leader adherence (lowest first)")),
     ("-steps", "Overdue next steps (most first)"),
     ("attendance", "Days attended (fewest first)"),
     ("review", "Not reviewed first"),

@@ -59,3 +59,26 @@ def test_digest_names_the_quiet_the_uncoached_and_the_improving(
     assert [p.trainee for p in item.quiet] == [colleague]
     assert {r.project.trainee for r in item.attention} == {trainee, colleague}
     assert [p.trainee for p in item.improving] == [trainee]
+
+
+def test_digest_names_projects_with_no_leader_touchpoint_in_30_days(
+    cohort_with_projects, trainee, colleague, department
+):
+    from coaching import services as coaching_services
+    from tests.factories import TraineeFactory
+
+    supervisor = TraineeFactory(department=department)
+    trainee.supervisor = supervisor
+    trainee.save()
+    with time_machine.travel(dt.datetime(2026, 10, 16, 9, tzinfo=CITY), tick=False):
+        coaching_services.touchpoint_log(
+            project_id=cohort_with_projects[1][0].pk,
+            by=supervisor,
+            routine="gemba_walk",
+            data={"date": dt.date(2026, 10, 16), "duration_minutes": 20, "what_we_see": "Queue"},
+        )
+    reminder = rule_run(key="analyst-digest", now=MONDAY, dry_run=True).due[0]
+    (item,) = reminder.context["cohorts"]
+    assert [p.trainee for p in item.no_leader] == [colleague]
+    # A leader's touchpoint is not an analyst's coaching: both still need coaching.
+    assert {r.project.trainee for r in item.attention} == {trainee, colleague}

@@ -82,7 +82,11 @@ def test_a_trainee_saving_preferences_keeps_choices_they_are_not_offered(client_
     trainee.save()
     client_for(trainee).post(reverse("notification-preferences"), {"send": ["progress-nudge"]})
     trainee.refresh_from_db()
-    assert sorted(trainee.muted_reminders) == ["analyst-digest", "next-step-due"]
+    assert sorted(trainee.muted_reminders) == [
+        "analyst-digest",
+        "leader-touchpoint-due",
+        "next-step-due",
+    ]
 
 
 def test_the_required_fields_note_only_on_forms_with_a_required_field(client_for, trainee):

@@ -14,6 +14,7 @@ def test_each_stage_registers_its_reminder_rules_in_stage_order():
         "progress-nudge",  # projects
         "analyst-digest",  # coaching
         "next-step-due",
+        "leader-touchpoint-due",
         "mail-trouble",  # people: the foundation's own, last
     ]
 

@@ -33,6 +33,10 @@ ROLES = [
     "manager_trainee",
     "supervisor",
     "executive",
+    # On the project's team (a trainee elsewhere, allowed to log), and its sponsor (a manager of
+    # no department): each sees the project and nothing else of the trainee's.
+    "team_member",
+    "sponsor",
     "analyst",
 ]
 COMBINED = ("manager_trainee", "supervisor", "executive")
@@ -50,8 +54,12 @@ OWNER_AND_STAFF = {
     "other_trainee": MISSING,
     "manager": OK,
     "other_dept_manager": MISSING,
+    "team_member": MISSING,
+    "sponsor": MISSING,
     "analyst": OK,
 }
+# The project, which its team and its sponsor read too.
+PROJECT_READERS = {**OWNER_AND_STAFF, "team_member": OK, "sponsor": OK}
 
 
 def only(role_statuses: dict[str, Any], default: Any) -> dict[str, Any]:
@@ -183,6 +191,30 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "analyst": FORBIDDEN,
     },
     "projects:attachment-download": OWNER_AND_STAFF,
+    "projects:project-team": PROJECT_READERS,
+    # The lead and analysts choose the team; an empty post is refused with a message.
+    "projects:team-member-edit": {
+        **PROJECT_READERS,
+        "trainee": REDIRECT,
+        "manager": FORBIDDEN,
+        "team_member": FORBIDDEN,
+        "sponsor": FORBIDDEN,
+        "analyst": REDIRECT,
+    },
+    "projects:team-member-remove": {
+        **PROJECT_READERS,
+        "manager": FORBIDDEN,
+        "team_member": FORBIDDEN,
+        "sponsor": FORBIDDEN,
+    },
+    # Only the sponsor agrees the goal.
+    "projects:goal-agree": {
+        **PROJECT_READERS,
+        "trainee": FORBIDDEN,
+        "manager": FORBIDDEN,
+        "team_member": FORBIDDEN,
+        "analyst": FORBIDDEN,
+    },
     # Trainees have no cohort list: they are sent to their own cohort.
     "cohorts:cohort-list": {
         **only({}, OK),
@@ -217,6 +249,22 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "coaching:project-timeline": OWNER_AND_STAFF,
     "coaching:coach-history": OWNER_AND_STAFF,
     "coaching:conversation-create": {**OWNER_AND_STAFF, "trainee": FORBIDDEN, "manager": FORBIDDEN},
+    # A leader of the trainee (here the sponsor) records touchpoints and sets a cadence.
+    "coaching:touchpoint-create": {
+        **PROJECT_READERS,
+        "trainee": FORBIDDEN,
+        "manager": FORBIDDEN,
+        "team_member": FORBIDDEN,
+        "analyst": FORBIDDEN,
+    },
+    "coaching:cadence-set": {
+        **PROJECT_READERS,
+        "trainee": FORBIDDEN,
+        "manager": FORBIDDEN,
+        "team_member": FORBIDDEN,
+        "sponsor": REDIRECT,
+        "analyst": FORBIDDEN,
+    },
     "coaching:request-create": {**OWNER_AND_STAFF, "manager": FORBIDDEN, "analyst": FORBIDDEN},
     "coaching:conversation-detail": OWNER_AND_STAFF,
     "coaching:conversation-edit": {
@@ -293,6 +341,75 @@ EXPECTED: dict[str, dict[str, Any]] = {
         )
     },
 }
+
+# The team member and the sponsor read the project, its coaching timeline and the attachments
+# (200); they are refused its other actions (403) but the team member, whom the lead allows,
+# logs. Everything else of the trainee's (the application, the cohort) answers them as it
+# answers a stranger of their role.
+_READ, _NO = (OK, OK), (FORBIDDEN, FORBIDDEN)
+TEAM_AND_SPONSOR: dict[str, tuple[Any, Any]] = {
+    "applications:application-create": (OK, FORBIDDEN),
+    "applications:application-decide": _NO,
+    "applications:application-offline-sign-off": _NO,
+    "cohorts:application-withdraw": (MISSING, FORBIDDEN),
+    "cohorts:enrollment-offer": (MISSING, FORBIDDEN),
+    "cohorts:enrollment-withdraw": (MISSING, FORBIDDEN),
+    "cohorts:cohort-list": (REDIRECT, OK),
+    "cohorts:my-cohort": (OK, FORBIDDEN),
+    "projects:project-list": (FORBIDDEN, OK),
+    "projects:project-detail": _READ,
+    "projects:project-a3": _READ,
+    "projects:attachment-download": _READ,
+    "projects:measurement-add": (OK, FORBIDDEN),
+    "projects:measurement-import": (OK, FORBIDDEN),
+    "projects:progress-add": (OK, FORBIDDEN),
+    **dict.fromkeys(
+        [
+            "projects:project-edit",
+            "projects:project-review",
+            "projects:project-reopen",
+            "projects:measure-create",
+            "projects:measure-edit",
+            "projects:measurement-delete",
+            "projects:progress-delete",
+        ],
+        _NO,
+    ),
+    "coaching:project-timeline": _READ,
+    "coaching:coach-history": _READ,
+    "coaching:conversation-detail": _READ,
+    **dict.fromkeys(
+        [
+            "coaching:conversation-create",
+            "coaching:conversation-edit",
+            "coaching:reflection-edit",
+            "coaching:request-create",
+            "coaching:request-resolve",
+            "coaching:step-add",
+            "coaching:step-complete",
+            "coaching:step-reopen",
+        ],
+        _NO,
+    ),
+    "reports:board-index": (FORBIDDEN, OK),
+    **dict.fromkeys(
+        [
+            "reports:cohort-board",
+            *(
+                f"reports:export-{kind}-{fmt}"
+                for kind in ("roster", "projects", "coaching")
+                for fmt in ("csv", "xlsx")
+            ),
+        ],
+        (FORBIDDEN, MISSING),
+    ),
+}
+for _name, (_member, _sponsor) in TEAM_AND_SPONSOR.items():
+    EXPECTED[_name] = {**EXPECTED[_name], "team_member": _member, "sponsor": _sponsor}
+
+
+PRIVATE_MARKER = "Coach-only-marker-7731"
+PERSONAL_MARKER = "Applicant-answer-marker-7731"
 
 
 # The combined people act on the trainee's objects as the trainee's department manager does
@@ -387,6 +504,22 @@ def manager_trainee(department, manager):
 
 
 @pytest.fixture
+def team_member(other_department):
+    from tests.factories import TraineeFactory
+
+    return TraineeFactory(department=other_department, full_name="Tess Teammember")
+
+
+@pytest.fixture
+def sponsor(other_department):
+    from tests.factories import ManagerFactory
+
+    person = ManagerFactory(department=other_department, full_name="Sid Sponsor")
+    person.managed_departments.clear()
+    return person
+
+
+@pytest.fixture
 def world(
     trainee,
     manager,
@@ -395,6 +528,8 @@ def world(
     manager_trainee,
     supervisor,
     executive,
+    team_member,
+    sponsor,
     analyst,
     tmp_path,
     settings,
@@ -409,6 +544,14 @@ def world(
     settings.MEDIA_ROOT = tmp_path
     project = make_project(trainee, program_year=timezone.localdate().year - 1)
     add_measurements(project, [20, 18])
+    project_services.team_member_add(
+        project_id=project.pk, by=trainee, user_id=team_member.pk, role="member", may_log=True
+    )
+    project_services.project_sponsor_set(project_id=project.pk, by=trainee, user_id=sponsor.pk)
+    member = project.members.get()
+    project.application.role_and_team = PERSONAL_MARKER
+    project.application.signoff_note = PERSONAL_MARKER
+    project.application.save()
     entry = project_services.progress_entry_add(
         project_id=project.pk,
         by=trainee,
@@ -442,7 +585,7 @@ def world(
     from coaching.models import CoachingRequest
     from tests.coaching.factories import log_conversation
 
-    conversation = log_conversation(project, analyst, private_notes="private")
+    conversation = log_conversation(project, analyst, private_notes=PRIVATE_MARKER)
     coaching_request = CoachingRequest.objects.create(project=project, requested_by=trainee)
     from api.services import api_token_create
 
@@ -465,6 +608,7 @@ def world(
             "outbox-resend": outbox,
             "org-import": org_import,
             "projects": project,
+            "member_id": member,
             "application_id": project.application,
             "measure_id": measure,
             "measurement_id": measure.measurements.first(),
@@ -517,3 +661,24 @@ def test_every_url_answers_each_role_as_expected(request, role, world):
     assert mismatches == []
     world.application.refresh_from_db()
     assert world.application.status == Application.Status.SUBMITTED  # nothing changed
+
+
+@pytest.mark.parametrize("role", ["team_member", "sponsor", "manager", "trainee"])
+def test_no_page_shows_a_team_or_leader_the_private_notes_or_personal_answers(request, role, world):
+    """Every page a team member or sponsor can open, without the coach's private notes or the
+    application's personal answers (the trainee and their manager are checked for the notes)."""
+    user = request.getfixturevalue(role)
+    client = Client()
+    client.force_login(user)
+    markers = [PRIVATE_MARKER] + ([PERSONAL_MARKER] if role in ("team_member", "sponsor") else [])
+    leaks = []
+    for name, pattern in in_safe_order(named_patterns()):
+        if "delete" in name or "logout" in name:
+            continue
+        url = reverse(name, kwargs=kwargs_for(name, pattern, world))
+        response = client.get(url)
+        if response.status_code != 200 or not hasattr(response, "content"):
+            continue
+        body = response.content.decode(errors="replace")
+        leaks += [f"{name}: {marker}" for marker in markers if marker in body]
+    assert leaks == []
