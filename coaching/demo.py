@@ -271,7 +271,7 @@ def seed_team_and_leaders(people: dict[str, User]) -> None:
     if taylor is not None:
         lead = taylor.trainee
         sponsor = people[ON_CADENCE[1]]
-        if taylor.sponsor_id is None:
+        if taylor.sponsor_id != sponsor.pk:
             project_services.project_sponsor_set(project_id=taylor.pk, by=lead, user_id=sponsor.pk)
         for email, role, may_log in TEAM:
             if email in people and not taylor.members.filter(email=email).exists():

@@ -297,7 +297,7 @@ def test_manager_home_query_count_does_not_grow(
 ):
     _many(rows, department, S.SUBMITTED)
     client = client_for(manager)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get(reverse("home"))
 
 

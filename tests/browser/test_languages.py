@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from tests.browser.conftest import ARTIFACTS, save_screenshot
-from tests.browser.test_zoom_and_phone import OVERFLOW
+from tests.browser.conftest import horizontal_overflow
 from tests.factories import TEST_PASSWORD, AnalystFactory, TraineeFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,7 +27,7 @@ def _check(page, axe, label: str, problems: list[str]) -> None:
         problems.append(f"{label}: lang={language!r}")
     for violation in axe():
         problems.append(f"{label}: {violation['id']} ({violation['help']}) {violation['nodes']}")
-    if wide := page.evaluate(OVERFLOW):
+    if wide := horizontal_overflow(page):
         problems.append(f"{label}: wider than the phone: {wide}")
     ARTIFACTS.mkdir(exist_ok=True)
     save_screenshot(page, ARTIFACTS / f"es-{label.strip('/').replace('/', '_') or 'home'}.png")

@@ -16,13 +16,18 @@ from django.urls import reverse
 
 from leanleaders import errors
 from leanleaders.models import Department, User
-from tests.security.test_url_matrix import (  # noqa: F401  (world: the matrix's fixture)
+from tests.security.test_url_matrix import (  # noqa: F401  (world and its people: the matrix's fixtures)
     EXPECTED,
     OK,
     ROLES,
+    executive,
     in_safe_order,
     kwargs_for,
+    manager_trainee,
     named_patterns,
+    sponsor,
+    supervisor,
+    team_member,
     world,
 )
 from tests.support.pseudo_locale import pseudo_translations, unmarked_text
@@ -45,6 +50,7 @@ TO_DO = {
     "coaching:project-timeline",
     "coaching:reflection-edit",
     "coaching:request-create",
+    "coaching:touchpoint-create",
     "cohorts:cohort-attendance",
     "cohorts:cohort-create",
     "cohorts:cohort-detail",
@@ -55,9 +61,12 @@ TO_DO = {
     "cohorts:my-cohort",
     "home",
     "notification-preferences",
+    "org-import-create",
+    "org-import-detail",
     "outbox",
     "people",
     "profile",
+    "projects:goal-agree",
     "projects:measure-create",
     "projects:measure-edit",
     "projects:measurement-add",
@@ -67,6 +76,8 @@ TO_DO = {
     "projects:project-detail",
     "projects:project-edit",
     "projects:project-list",
+    "projects:project-team",
+    "projects:team-member-remove",
     "reports:board-index",
     "reports:certificate",
     "reports:cohort-board",

@@ -249,11 +249,13 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "coaching:project-timeline": OWNER_AND_STAFF,
     "coaching:coach-history": OWNER_AND_STAFF,
     "coaching:conversation-create": {**OWNER_AND_STAFF, "trainee": FORBIDDEN, "manager": FORBIDDEN},
-    # A leader of the trainee (here the sponsor) records touchpoints and sets a cadence.
+    # A leader of the trainee (the sponsor, or their own supervisor) records touchpoints and
+    # sets a cadence; their supervisor's supervisor and the department's managers do not.
     "coaching:touchpoint-create": {
         **PROJECT_READERS,
         "trainee": FORBIDDEN,
         "manager": FORBIDDEN,
+        "supervisor": OK,
         "team_member": FORBIDDEN,
         "analyst": FORBIDDEN,
     },
@@ -263,6 +265,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "manager": FORBIDDEN,
         "team_member": FORBIDDEN,
         "sponsor": REDIRECT,
+        "supervisor": REDIRECT,
         "analyst": FORBIDDEN,
     },
     "coaching:request-create": {**OWNER_AND_STAFF, "manager": FORBIDDEN, "analyst": FORBIDDEN},
@@ -347,16 +350,18 @@ EXPECTED: dict[str, dict[str, Any]] = {
 # logs. Everything else of the trainee's (the application, the cohort) answers them as it
 # answers a stranger of their role.
 _READ, _NO = (OK, OK), (FORBIDDEN, FORBIDDEN)
+# The sponsor here manages nobody and no department, so outside the project they are an employee
+# like the team member: they may apply, and see no one else's work.
 TEAM_AND_SPONSOR: dict[str, tuple[Any, Any]] = {
-    "applications:application-create": (OK, FORBIDDEN),
+    "applications:application-create": (OK, OK),
     "applications:application-decide": _NO,
     "applications:application-offline-sign-off": _NO,
-    "cohorts:application-withdraw": (MISSING, FORBIDDEN),
-    "cohorts:enrollment-offer": (MISSING, FORBIDDEN),
-    "cohorts:enrollment-withdraw": (MISSING, FORBIDDEN),
-    "cohorts:cohort-list": (REDIRECT, OK),
-    "cohorts:my-cohort": (OK, FORBIDDEN),
-    "projects:project-list": (FORBIDDEN, OK),
+    "cohorts:application-withdraw": (MISSING, MISSING),
+    "cohorts:enrollment-offer": (MISSING, MISSING),
+    "cohorts:enrollment-withdraw": (MISSING, MISSING),
+    "cohorts:cohort-list": (REDIRECT, REDIRECT),
+    "cohorts:my-cohort": (OK, OK),
+    "projects:project-list": (FORBIDDEN, FORBIDDEN),
     "projects:project-detail": _READ,
     "projects:project-a3": _READ,
     "projects:attachment-download": _READ,
@@ -391,7 +396,7 @@ TEAM_AND_SPONSOR: dict[str, tuple[Any, Any]] = {
         ],
         _NO,
     ),
-    "reports:board-index": (FORBIDDEN, OK),
+    "reports:board-index": (FORBIDDEN, FORBIDDEN),
     **dict.fromkeys(
         [
             "reports:cohort-board",
@@ -401,7 +406,7 @@ TEAM_AND_SPONSOR: dict[str, tuple[Any, Any]] = {
                 for fmt in ("csv", "xlsx")
             ),
         ],
-        (FORBIDDEN, MISSING),
+        (FORBIDDEN, FORBIDDEN),
     ),
 }
 for _name, (_member, _sponsor) in TEAM_AND_SPONSOR.items():
@@ -658,7 +663,7 @@ def test_every_url_answers_each_role_as_expected(request, role, world):
         got = answer(client, url)
         if got != EXPECTED[name][role]:
             mismatches.append(f"{name} {url}: expected {EXPECTED[name][role]}, got {got}")
-    assert mismatches == []
+    assert mismatches == [], "\n".join(mismatches)
     world.application.refresh_from_db()
     assert world.application.status == Application.Status.SUBMITTED  # nothing changed
 
