@@ -11,8 +11,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.browser.conftest import ARTIFACTS, save_screenshot
-from tests.browser.conftest import horizontal_overflow
+from tests.browser.conftest import ARTIFACTS, horizontal_overflow, save_screenshot
 from tests.factories import TEST_PASSWORD, AnalystFactory, TraineeFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
