@@ -105,6 +105,9 @@ OVERFLOW_JS = """() => {
 
 def horizontal_overflow(page) -> list[str]:
     """Why the current page needs horizontal scrolling at its viewport's width, or []."""
+    # Charts redraw for a new width on the next frames (a ResizeObserver): measure after them, as
+    # a person who opens the page at this width would see it.
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     return page.evaluate(OVERFLOW_JS)
 
 
