@@ -2,18 +2,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_stubs_ext import StrOrPromise
 
 from coaching.models import Conversation, NextStep
 from leanleaders.fields import DateField, LongTextField
 from leanleaders.models import User
 from projects.models import LeanTool
+
+if TYPE_CHECKING:  # a development dependency: annotations only
+    from django_stubs_ext import StrOrPromise
 
 STEP_ROWS = 3
 

@@ -56,3 +56,54 @@ def test_the_foundation_imports_no_feature_app():
         if name.split(".")[0] in FEATURE_APPS
     }
     assert found == set()
+
+
+# Import names of the packages only `.[dev]` installs; a production install has none of them.
+DEV_ONLY_MODULES = (
+    "pytest",
+    "pytest_django",
+    "xdist",
+    "factory",
+    "time_machine",
+    "hypothesis",
+    "playwright",
+    "aiosmtpd",
+    "vobject",
+    "pypdf",
+    "django_stubs_ext",
+    "mypy",
+    "schemathesis",
+    "oauth2_provider",
+)
+
+
+def _runtime_imports(path: Path) -> set[str]:
+    """Top-level names imported when the module runs: not those under `if TYPE_CHECKING:`."""
+    tree = ast.parse(path.read_text())
+    guarded = {
+        id(child)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+        for stmt in node.body
+        for child in ast.walk(stmt)
+    }
+    names = set()
+    for node in ast.walk(tree):
+        if id(node) in guarded:
+            continue
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_the_app_runs_without_the_development_packages():
+    found = {
+        (str(path.relative_to(ROOT)), name)
+        for app in ("leanleaders", *FEATURE_APPS)
+        for path in _modules(app)
+        if path.name != "test_settings.py"
+        for name in _runtime_imports(path) & set(DEV_ONLY_MODULES)
+    }
+    assert found == set()

@@ -14,13 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_stubs_ext import StrOrPromise
 
 from applications.models import MeasureDirection
 from coaching.models import Conversation, NextStep
@@ -33,6 +32,9 @@ from projects.models import LeanTool, Measure, ProgressEntry, Project
 from projects.policies import visible_projects
 from projects.results import Verdict
 from reporting import completion, policies
+
+if TYPE_CHECKING:  # a development dependency: annotations only
+    from django_stubs_ext import StrOrPromise
 
 TOOL_LABELS = dict(LeanTool.choices)
 
