@@ -28,3 +28,16 @@ def test_seed_demo_creates_every_role_and_can_run_again(django_capture_on_commit
     } <= statuses
     manager = User.objects.get(email="manager@sfgov.org")
     assert manager.check_password("lean-demo-2026")
+
+
+def test_seed_demo_prints_accounts_that_exist(django_capture_on_commit_callbacks):
+    from io import StringIO
+
+    from reporting.management.commands.seed_demo import SIGN_IN_AS
+
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=out)
+    for email, who in SIGN_IN_AS:
+        assert User.objects.filter(email=email, is_active=True).exists()
+        assert email in out.getvalue() and who in out.getvalue()

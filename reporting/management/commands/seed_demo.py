@@ -10,9 +10,19 @@ from django.test.utils import override_settings
 from applications import demo as applications_demo
 from coaching import demo as coaching_demo
 from cohorts import demo as cohorts_demo
-from leanleaders.demo import DEMO_PASSWORD, PEOPLE, seed_people
+from leanleaders.demo import DEMO_PASSWORD, seed_people
 from projects import demo as projects_demo
 from reporting import demo as reporting_demo
+
+# The accounts that show each kind of person (README's table has them all).
+SIGN_IN_AS = (
+    ("trainee@sfgov.org", "front-line trainee"),
+    ("supervisor@sfgov.org", "their supervisor, who signs off"),
+    ("manager@sfgov.org", "department manager"),
+    ("alternate@sfgov.org", "a manager who also applied"),
+    ("director@sfgov.org", "an executive who applied"),
+    ("analyst@sfgov.org", "City Performance analyst"),
+)
 
 
 class Command(BaseCommand):
@@ -35,6 +45,5 @@ class Command(BaseCommand):
                 stage.seed(people)
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         self.stdout.write(f"Every demo account's password: {DEMO_PASSWORD}")
-        for role in ("trainee", "manager", "analyst"):
-            first = next(p for p in PEOPLE if p.role == role)
-            self.stdout.write(f"  {role:<8} {first.email}")
+        for email, who in SIGN_IN_AS:
+            self.stdout.write(f"  {email:<30} {who}")
