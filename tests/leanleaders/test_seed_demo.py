@@ -40,4 +40,5 @@ def test_seed_demo_prints_accounts_that_exist(django_capture_on_commit_callbacks
         call_command("seed_demo", stdout=out)
     for email, who in SIGN_IN_AS:
         assert User.objects.filter(email=email, is_active=True).exists()
-        assert email in out.getvalue() and who in out.getvalue()
+        assert email in out.getvalue()
+        assert who in out.getvalue()
