@@ -149,7 +149,12 @@ def sign_in(page, live_server):
     from tests.factories import TEST_PASSWORD
 
     def go(user, password: str = TEST_PASSWORD) -> None:
+        # Leave the previous page first: a request it still has in flight (a lazily loaded
+        # timeline, say), sent after the cookies were cleared, would be answered with a new CSRF
+        # cookie that no longer matches the sign-in form's token.
+        page.goto("about:blank")
         page.goto(f"{live_server.url}/accounts/login/")
+        page.wait_for_load_state("networkidle")
         page.get_by_label("Email").fill(user.email)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
