@@ -59,6 +59,16 @@ class MeasureScale(models.TextChoices):
     ANY = "any", "Any number, also below 0 (a balance, a difference)"
 
 
+class Sustainment(models.TextChoices):
+    """Whether a reviewed project's Day-3 result held at its latest follow-up after Day 3."""
+
+    NOT_DUE = "", _("No follow-up due yet")
+    SUSTAINED = "sustained", _("Sustained")
+    SLIPPING = "slipping", _("Slipping")
+    REVERTED = "reverted", _("Reverted")
+    MISSED = "missed", _("Follow-up missed")
+
+
 class Project(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", "In progress"
@@ -146,6 +156,12 @@ class Project(models.Model):
     # transaction so the board and the report read columns.
     leader_touchpoints = models.PositiveIntegerField(default=0)
     last_leader_touchpoint_on = models.DateField(null=True, blank=True)
+
+    # Whether the result held after Day 3, stored by the follow-up services in the transaction
+    # that logs or misses a follow-up, so the directory, lists and the report read a column.
+    sustainment = models.CharField(
+        _("Sustainment"), max_length=16, choices=Sustainment.choices, blank=True, default=""
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
