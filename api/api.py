@@ -111,6 +111,9 @@ class CohortQuery(Schema):
     status: Literal[tuple(Cohort.Status.values)] | None = None  # type: ignore[valid-type]
     starts_from: CityDate | None = Field(None, description="Day 1 on or after")
     starts_to: CityDate | None = Field(None, description="Day 1 on or before")
+    kind: Literal["city", "department"] | None = Field(
+        None, description="city: open to every department; department: reserved for some"
+    )
 
 
 @api.get("/cohorts/", response={200: list[schemas.CohortOut], **ERRORS})
@@ -119,7 +122,10 @@ def cohort_list(request: HttpRequest, filters: Query[CohortQuery]) -> QuerySet:
     return selectors.cohort_list(
         user=_owner(request),
         filters=selectors.CohortFilters(
-            status=filters.status, starts_from=filters.starts_from, starts_to=filters.starts_to
+            status=filters.status,
+            starts_from=filters.starts_from,
+            starts_to=filters.starts_to,
+            kind=filters.kind,
         ),
     )
 

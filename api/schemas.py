@@ -37,6 +37,14 @@ class CohortOut(Schema):
     seats: int = Field(validation_alias="capacity")
     seats_taken: int = Field(description="Seats held or offered")
     waitlisted: int = Field(validation_alias="waiting")
+    reserved_for: list[int] = Field(
+        description="Ids of the departments the cohort is reserved for; empty when it is open "
+        "to every department"
+    )
+
+    @staticmethod
+    def resolve_reserved_for(cohort: Cohort) -> list[int]:
+        return [department.pk for department in cohort.reserved_departments]
 
     @staticmethod
     def resolve_start_time(cohort: Cohort) -> str:

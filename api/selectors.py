@@ -26,10 +26,20 @@ class CohortFilters:
     status: str | None = None
     starts_from: dt.date | None = None
     starts_to: dt.date | None = None
+    # "city": open to every department; "department": reserved for one or more.
+    kind: str | None = None
 
 
 def cohort_list(*, user: User, filters: CohortFilters) -> QuerySet[Cohort]:
-    cohorts = with_seat_counts(visible_cohorts(user)).order_by("day1", "pk")
+    cohorts = (
+        with_seat_counts(visible_cohorts(user))
+        .prefetch_related("departments")
+        .order_by("day1", "pk")
+    )
+    if filters.kind == "city":
+        cohorts = cohorts.filter(pk__in=Cohort.objects.city_wide())
+    elif filters.kind == "department":
+        cohorts = cohorts.filter(pk__in=Cohort.objects.reserved())
     if filters.status:
         cohorts = cohorts.filter(status=filters.status)
     if filters.starts_from:

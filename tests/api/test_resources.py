@@ -119,3 +119,15 @@ def test_program_figures_filter_by_cohort_and_dates(api_client, dataset):
     assert body["total"]["accepted"] == 3
     later = api_client.get(f"{V1}/program/?date_from=2025-06-01").json()
     assert later["total"]["applied"] == 1
+
+
+def test_cohorts_say_which_departments_they_are_reserved_for(api_client, dataset, department):
+    dataset.summer.departments.add(department)
+    listed = {c["name"]: c for c in api_client.get(f"{V1}/cohorts/").json()["items"]}
+    assert listed["Summer"]["reserved_for"] == [department.pk]
+    assert listed["Spring"]["reserved_for"] == []
+    reserved = api_client.get(f"{V1}/cohorts/?kind=department").json()["items"]
+    assert [c["name"] for c in reserved] == ["Summer"]
+    city_wide = api_client.get(f"{V1}/cohorts/?kind=city").json()["items"]
+    assert "Summer" not in {c["name"] for c in city_wide}
+    assert api_client.get(f"{V1}/cohorts/?kind=elsewhere").status_code == 422
