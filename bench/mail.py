@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import smtplib
 import sys
 import time
 import uuid
@@ -27,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.worker import deliver_with_worker  # noqa: E402
+from bench.worker import deliver_with_worker, raw_smtplib_seconds, recreate_database  # noqa: E402
 
 DB_NAME = "leanleaders_bench_mail"
 PG = "postgres://postgres@127.0.0.1:5432"
@@ -41,17 +40,6 @@ os.environ.update(
     DATABASE_URL=f"{PG}/{DB_NAME}",
     REDIS_URL=REDIS_URL,
 )
-
-
-def recreate_database() -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(f"{PG}/postgres")
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
-        cursor.execute(f"CREATE DATABASE {DB_NAME}")
-    conn.close()
 
 
 def queue_rows(count: int) -> list[int]:
@@ -87,20 +75,6 @@ def publish(outbox_ids: list[int]) -> float:
     return time.perf_counter() - started
 
 
-def ceiling(smtp_port: int) -> tuple[float, int]:
-    from leanleaders.mail import outbox_build_message
-    from leanleaders.models import OutboxEmail
-
-    messages = [outbox_build_message(o).message() for o in OutboxEmail.objects.all()]
-    started = time.perf_counter()
-    with smtplib.SMTP("127.0.0.1", smtp_port) as client:
-        for message in messages:
-            client.sendmail(
-                "leanleaders@example.org", message["To"], message.as_bytes(linesep="\r\n")
-            )
-    return time.perf_counter() - started, len(messages)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--emails", type=int, default=10_000)
@@ -108,7 +82,7 @@ def main() -> None:
     args = parser.parse_args()
     deadline = time.monotonic() + args.timeout
 
-    recreate_database()
+    recreate_database(f"{PG}/postgres", DB_NAME)
     import django
 
     django.setup()
@@ -136,7 +110,7 @@ def main() -> None:
         received = Counter(m["X-LeanLeaders-Key"] for m in server.handler.messages)
         connections = len(set(server.handler.peers))
     with SmtpServer() as server:
-        ceiling_seconds, ceiling_count = ceiling(server.port)
+        ceiling_seconds, ceiling_count = raw_smtplib_seconds(server.port)
 
     sent_rows = OutboxEmail.objects.filter(status="sent").count()
     delivered = sum(received.values())

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import smtplib
 import sys
 import time
 import uuid
@@ -25,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.worker import deliver_with_worker  # noqa: E402
+from bench.worker import deliver_with_worker, raw_smtplib_seconds, recreate_database  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "tests" / "support"))
 
@@ -41,17 +40,6 @@ os.environ.update(
     LEANLEADERS_TEST_QUEUE=QUEUE,
     REDIS_URL=REDIS_URL,
 )
-
-
-def recreate_database() -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(f"{PG}/postgres")
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
-        cursor.execute(f"CREATE DATABASE {DB_NAME}")
-    conn.close()
 
 
 def build(trainees: int) -> None:
@@ -139,26 +127,12 @@ def evaluate_rules() -> tuple[float, int]:
     return time.perf_counter() - started, queued
 
 
-def ceiling(smtp_port: int) -> tuple[float, int]:
-    from leanleaders.mail import outbox_build_message
-    from leanleaders.models import OutboxEmail
-
-    messages = [outbox_build_message(o).message() for o in OutboxEmail.objects.all()]
-    started = time.perf_counter()
-    with smtplib.SMTP("127.0.0.1", smtp_port) as client:
-        for message in messages:
-            client.sendmail(
-                "leanleaders@example.org", message["To"], message.as_bytes(linesep="\r\n")
-            )
-    return time.perf_counter() - started, len(messages)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--trainees", type=int, default=5000)
     args = parser.parse_args()
 
-    recreate_database()
+    recreate_database(f"{PG}/postgres", DB_NAME)
     import django
 
     django.setup()
@@ -185,7 +159,7 @@ def main() -> None:
         )
         delivered = len(server.handler.messages)
     with SmtpServer() as server:
-        ceiling_seconds, ceiling_count = ceiling(server.port)
+        ceiling_seconds, ceiling_count = raw_smtplib_seconds(server.port)
 
     print(f"\nDataset: {args.trainees} trainees built in {build_seconds:.1f} s\n")
     print("| step | emails | seconds | emails/s |")

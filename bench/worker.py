@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import smtplib
 import subprocess
 import sys
 import time
@@ -74,3 +75,31 @@ def deliver_with_worker(
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(30)
+
+
+def recreate_database(server_url: str, name: str) -> None:
+    """An empty database `name` on the PostgreSQL server at `server_url` (its `postgres` db)."""
+    import psycopg2
+
+    conn = psycopg2.connect(server_url)
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {name}")
+        cursor.execute(f"CREATE DATABASE {name}")
+    conn.close()
+
+
+def raw_smtplib_seconds(smtp_port: int) -> tuple[float, int]:
+    """The ceiling: seconds raw `smtplib` takes to send every outbox row's message over one
+    connection, in one loop, and how many it sent."""
+    from leanleaders.mail import outbox_build_message
+    from leanleaders.models import OutboxEmail
+
+    messages = [outbox_build_message(o).message() for o in OutboxEmail.objects.all()]
+    started = time.perf_counter()
+    with smtplib.SMTP("127.0.0.1", smtp_port) as client:
+        for message in messages:
+            client.sendmail(
+                "leanleaders@example.org", message["To"], message.as_bytes(linesep="\r\n")
+            )
+    return time.perf_counter() - started, len(messages)
