@@ -521,9 +521,7 @@ class FollowUp(models.Model):
     class Meta:
         ordering = ["project", "days_after"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["project", "days_after"], name="one_follow_up_per_day"
-            ),
+            models.UniqueConstraint(fields=["project", "days_after"], name="one_follow_up_per_day"),
             models.CheckConstraint(
                 condition=Q(verdict__in=[s.value for s in Sustainment]),
                 name="follow_up_verdict_valid",

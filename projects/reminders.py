@@ -21,7 +21,14 @@ from cohorts.models import Enrollment
 from leanleaders.mail import absolute_url
 from leanleaders.models import User
 from leanleaders.reminders import Reminder, Rule
-from projects.models import FollowUp, Measurement, ProgressEntry, Project, ProjectMember, Sustainment
+from projects.models import (
+    FollowUp,
+    Measurement,
+    ProgressEntry,
+    Project,
+    ProjectMember,
+    Sustainment,
+)
 from projects.services import follow_ups_mark_missed
 
 
@@ -82,9 +89,7 @@ def _follow_up_context(follow_up: FollowUp) -> dict[str, object]:
     return {
         "project": project,
         "follow_up": follow_up,
-        "log_url": absolute_url(
-            reverse("projects:follow-up-log", args=[project.pk, follow_up.pk])
-        ),
+        "log_url": absolute_url(reverse("projects:follow-up-log", args=[project.pk, follow_up.pk])),
         "project_url": absolute_url(reverse("projects:project-detail", args=[project.pk])),
         "grace_days": settings.LEANLEADERS_FOLLOW_UP_GRACE_DAYS,
     }

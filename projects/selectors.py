@@ -248,9 +248,7 @@ def follow_ups_of(*, project: Project) -> list[FollowUp]:
     """The project's follow-ups after Day 3 in the order they fall due, with who logged each:
     one query."""
     return list(
-        FollowUp.objects.filter(project=project)
-        .select_related("logged_by")
-        .order_by("days_after")
+        FollowUp.objects.filter(project=project).select_related("logged_by").order_by("days_after")
     )
 
 

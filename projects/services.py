@@ -190,8 +190,12 @@ def scale_problem(measure: Measure, value: Decimal) -> str:
     low, high = SCALE_BOUNDS[measure.scale]
     if (low is not None and value < low) or (high is not None and value > high):
         if measure.scale == MeasureScale.PERCENT:
-            return f"“{measure.name}” is a percentage: enter a value from 0 to 100."
-        return f"“{measure.name}” is a count or a time, so it can't be below 0."
+            return _("“%(name)s” is a percentage: enter a value from 0 to 100.") % {
+                "name": measure.name
+            }
+        return _("“%(name)s” is a count or a time, so it can't be below 0.") % {
+            "name": measure.name
+        }
     return ""
 
 

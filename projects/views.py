@@ -134,9 +134,7 @@ def _detail_context(request: AuthenticatedHttpRequest, project: Project) -> dict
     }
 
 
-def _sustainment_context(
-    user: User, project: Project, team: selectors.Team
-) -> dict[str, Any]:
+def _sustainment_context(user: User, project: Project, team: selectors.Team) -> dict[str, Any]:
     """The "After Day 3" section: the follow-ups and the rule of the verdict."""
     if not project.is_reviewed:
         return {"follow_ups": []}

@@ -88,8 +88,12 @@ def test_verdict_lower_is_better(project, trainee, value, verdict, kept):
 
 @pytest.mark.parametrize(
     ("value", "verdict"),
-    [("90", Sustainment.SUSTAINED), ("88", Sustainment.SUSTAINED), ("87.9", Sustainment.SLIPPING),
-     ("80", Sustainment.REVERTED)],
+    [
+        ("90", Sustainment.SUSTAINED),
+        ("88", Sustainment.SUSTAINED),
+        ("87.9", Sustainment.SLIPPING),
+        ("80", Sustainment.REVERTED),
+    ],
 )
 def test_verdict_higher_is_better(trainee, analyst, value, verdict):
     # Baseline 80 % on time, Day 3 at 90: a gain of 10 points; 88 keeps 80 % of it.
@@ -184,8 +188,11 @@ def test_reopening_clears_the_sustainment_and_the_due_follow_ups(project, traine
 def _stored():
     return (
         sorted(Project.objects.values_list("pk", "sustainment")),
-        sorted(FollowUp.objects.values_list("project_id", "days_after", "due_on", "verdict",
-                                            "kept_percent")),
+        sorted(
+            FollowUp.objects.values_list(
+                "project_id", "days_after", "due_on", "verdict", "kept_percent"
+            )
+        ),
     )
 
 
