@@ -216,9 +216,7 @@ def projects_table(
             project.reviewed_by_name if project else "",
             project.review_comment if project and r.is_reviewed else "",
             *follow_up_cells(project.pk if project else None),
-            str(SUSTAINMENT_WORDS[project.sustainment])
-            if project and project.sustainment
-            else "",
+            str(SUSTAINMENT_WORDS[project.sustainment]) if project and project.sustainment else "",
         ]
 
     return Table(

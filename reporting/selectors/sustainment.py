@@ -80,9 +80,7 @@ class _Row(NamedTuple):
     cohort: str
 
 
-def _groups(
-    rows: Iterable[_Row], days: tuple[int, ...], key: str
-) -> list[SustainmentFigures]:
+def _groups(rows: Iterable[_Row], days: tuple[int, ...], key: str) -> list[SustainmentFigures]:
     figures: dict[tuple[str, int], SustainmentFigures] = {}
     for row in rows:
         label = getattr(row, key)
@@ -150,4 +148,3 @@ def follow_ups_by_project(
     ).values_list("project_id", "days_after", "value", "verdict"):
         cells[project_id][days_after] = FollowUpCell(value, verdict)
     return cells
-

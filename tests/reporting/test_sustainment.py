@@ -35,9 +35,7 @@ def _at(day):
 def _log(project, days, value):
     follow_up = project.follow_ups.get(days_after=days)
     with _at(follow_up.due_on):
-        services.follow_up_log(
-            follow_up_id=follow_up.pk, by=project.trainee, value=Decimal(value)
-        )
+        services.follow_up_log(follow_up_id=follow_up.pk, by=project.trainee, value=Decimal(value))
 
 
 @pytest.fixture
@@ -79,7 +77,13 @@ def dataset(analyst):
 def _figures(rows):
     return {
         (f.label, f.days_after): (
-            f.due, f.logged, f.sustained, f.slipping, f.reverted, f.missed, f.waiting
+            f.due,
+            f.logged,
+            f.sustained,
+            f.slipping,
+            f.reverted,
+            f.missed,
+            f.waiting,
         )
         for f in rows
     }
@@ -154,14 +158,10 @@ def test_the_program_workbook_carries_the_sustainment_tables(dataset, analyst, c
     ]
 
 
-def test_the_projects_export_has_each_follow_up_and_the_sustainment(
-    dataset, analyst, client_for
-):
+def test_the_projects_export_has_each_follow_up_and_the_sustainment(dataset, analyst, client_for):
     cohort = Enrollment.objects.get(application=dataset["p1"].application).cohort
     with _at(TODAY):
-        response = client_for(analyst).get(
-            reverse("reports:export-projects-csv", args=[cohort.pk])
-        )
+        response = client_for(analyst).get(reverse("reports:export-projects-csv", args=[cohort.pk]))
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     records = {r["Project"]: r for r in csv.DictReader(io.StringIO(text))}
     p1 = records["p1"]
