@@ -118,7 +118,7 @@ def can_log(user: Actor, project: Project, members: Iterable[ProjectMember] | No
     return _member_may_log(user, project, members)
 
 
-def _member_may_log(user: Actor, project: Project, members: Iterable[ProjectMember] | None) -> bool:
+def _member_may_log(user: User, project: Project, members: Iterable[ProjectMember] | None) -> bool:
     """Whether `user` is on the team and the lead lets them log."""
     if members is None:
         member = membership(user, project)

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from applications.models import Application
 from applications.policies import visible_applications
 from leanleaders.decorators import staff_required
-from leanleaders.models import User
 from leanleaders.http import AuthenticatedHttpRequest, choice_param, error_text, id_param, safe_next
+from leanleaders.models import User
 from leanleaders.roles import is_analyst, is_trainee
 from leanleaders.selectors import department_choices
 from projects import csv_import, policies, results, selectors, services, uploads

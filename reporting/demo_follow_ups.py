@@ -158,7 +158,7 @@ def _seed_one(alumnus: Alumnus, analyst: User, today: dt.date) -> None:
     applied = timezone.make_aware(dt.datetime.combine(day3 - dt.timedelta(days=60), dt.time(9)))
     application = Application.objects.create(
         trainee=trainee,
-        department=trainee.department,
+        department=Department.objects.get(code=alumnus.department),
         manager=trainee.supervisor,
         program_year=day3.year,
         status=Application.Status.ACCEPTED,

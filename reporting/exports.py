@@ -20,8 +20,8 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.text import slugify
 from openpyxl import Workbook
 
-from reporting.selectors.board import BoardRow
 from projects.models import Sustainment
+from reporting.selectors.board import BoardRow
 from reporting.selectors.program import Figures, ProgramReport
 from reporting.selectors.sustainment import FollowUpCell, SustainmentFigures, SustainmentReport
 
