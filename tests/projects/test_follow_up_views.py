@@ -50,6 +50,7 @@ def test_the_lead_logs_the_value_and_the_page_shows_the_verdict(client_for, proj
     page = response.content.decode()
     assert "Logged the 30-day follow-up. The result reads: Slipping." in page
     assert 'data-testid="sustainment">Slipping<' in page
+    assert "30-day follow-up logged: 20" in page
     assert "keeps at least 80% of the Day-3 gain" in page
     project.refresh_from_db()
     assert project.sustainment == Sustainment.SLIPPING

@@ -637,6 +637,9 @@ def world(
                 due_on=timezone.localdate(),
                 reference_baseline=Decimal(21),
                 reference_gain=Decimal(3),
+                # Logged, so it stays when the analyst's run reviews the project (a project
+                # without a Day 3 keeps only its logged follow-ups).
+                value=Decimal(19),
             ),
             "cohorts": cohort,
             "enrollment": enrollment,
