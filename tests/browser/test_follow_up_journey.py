@@ -30,7 +30,7 @@ def test_the_lead_logs_a_follow_up_from_the_reminder(
     field = page.get_by_label("Days from request to renewal (days)")
     field.fill("-3")
     page.get_by_role("button", name="Log the follow-up").click()
-    expect(page.get_by_text("is a count or a time, so it can't be below 0.")).to_be_visible()
+    expect(page.get_by_text("is a count or a time, so it can't be below 0.").first).to_be_visible()
     expect(field).to_have_value("-3")
     field.fill("16")
     page.get_by_role("button", name="Log the follow-up").click()

@@ -20,9 +20,10 @@ def test_seed_demo_makes_every_verdict_and_is_idempotent(django_capture_on_commi
     assert verdicts["trainee.lib@sfgov.org"] == Verdict.NOT_ENOUGH_DATA
     assert current.count() == 5
     # Reviewed: the work-orders project here, and the Spring cohort's at the reporting stage.
-    assert set(
-        current.filter(status="reviewed").values_list("trainee__email", flat=True)
-    ) == {"trainee.dpw@sfgov.org", "trainee.dhr@sfgov.org"}
+    assert set(current.filter(status="reviewed").values_list("trainee__email", flat=True)) == {
+        "trainee.dpw@sfgov.org",
+        "trainee.dhr@sfgov.org",
+    }
     improved = Project.objects.get(trainee__email="trainee@sfgov.org")
     assert improved.measures.get().measurements.count() == 8
     assert improved.progress_entries.count() == 4
