@@ -18,7 +18,7 @@ from cohorts.models import Cohort
 from leanleaders.mail import absolute_url
 from leanleaders.models import User
 from leanleaders.reminders import Reminder, Rule
-from projects.models import Project
+from projects.models import Project, Sustainment
 from projects.reminders import last_activity
 from projects.results import Verdict
 
@@ -99,6 +99,20 @@ def digest_cohorts(today: dt.date) -> list[DigestCohort]:
     return digest
 
 
+def fading_results() -> list[Project]:
+    """Reviewed projects whose result, at their latest follow-up after Day 3, is slipping or has
+    reverted: named in every digest while they read so (the stored sustainment), so an analyst
+    can coach them back, not only in the week it changed."""
+    return list(
+        Project.objects.filter(
+            status=Project.Status.REVIEWED,
+            sustainment__in=(Sustainment.SLIPPING, Sustainment.REVERTED),
+        )
+        .select_related("trainee")
+        .order_by("sustainment", "title")
+    )
+
+
 def analyst_digest_due(now: dt.datetime) -> Iterator[Reminder]:
     local = timezone.localtime(now)
     if local.weekday() != 0:  # Mondays
@@ -108,10 +122,12 @@ def analyst_digest_due(now: dt.datetime) -> Iterator[Reminder]:
     if not analysts:
         return
     cohorts = digest_cohorts(local.date())
-    if not cohorts:
+    fading = fading_results()
+    if not cohorts and not fading:
         return
     context = {
         "cohorts": cohorts,
+        "fading": fading,
         # The working week it covers, Monday to Friday: people read dates, not ISO week numbers.
         "week_start": local.date(),
         "week_end": local.date() + dt.timedelta(days=4),

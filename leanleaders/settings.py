@@ -6,6 +6,7 @@ provide SECRET_KEY and ALLOWED_HOSTS or the app refuses to start.
 """
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -286,6 +287,14 @@ LEANLEADERS_NOT_COACHED_DAYS = env.int("LEANLEADERS_NOT_COACHED_DAYS", default=1
 # the department's manager or alternate, then the analysts.
 LEANLEADERS_SIGNOFF_ESCALATION_DAYS = env.int("LEANLEADERS_SIGNOFF_ESCALATION_DAYS", default=3)
 LEANLEADERS_PROGRESS_NUDGE_DAYS = env.int("LEANLEADERS_PROGRESS_NUDGE_DAYS", default=7)
+# Follow-ups after Day 3 (projects.models.FollowUp): the days after Day 3 a reviewed project's
+# result is checked, the share of the Day-3 gain a follow-up must keep to read "sustained", and the
+# days a due follow-up may wait before it reads "missed".
+LEANLEADERS_FOLLOW_UP_DAYS = tuple(
+    sorted(env.list("LEANLEADERS_FOLLOW_UP_DAYS", cast=int, default=[30, 90, 180]))
+)
+LEANLEADERS_SUSTAINED_SHARE = Decimal(env.str("LEANLEADERS_SUSTAINED_SHARE", default="0.8"))
+LEANLEADERS_FOLLOW_UP_GRACE_DAYS = env.int("LEANLEADERS_FOLLOW_UP_GRACE_DAYS", default=14)
 
 # Celery. Without REDIS_URL the demo runs each task in-process right after the transaction
 # commits (eager mode): no broker, no worker, same code path through the outbox.

@@ -135,6 +135,23 @@ class MeasurementForm(forms.Form):
         return date
 
 
+class FollowUpForm(forms.Form):
+    """The primary measure's value at a follow-up after Day 3; the same number rules as a
+    measurement (the scale's range is checked by the service, against the measure)."""
+
+    value = DecimalField(max_digits=16, decimal_places=4)
+
+    def __init__(self, *args: Any, measure: Measure, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["value"]
+        field.label = f"{measure.name} ({measure.unit})" if measure.unit else measure.name
+        field.help_text = _("The value today, counted the way the baseline was.")
+        field.widget.attrs.update(step="any", inputmode="decimal", autofocus=True)
+
+    def clean_value(self) -> Decimal | None:
+        return _finite(self.cleaned_data.get("value"))
+
+
 class ImportForm(forms.Form):
     measure = forms.ModelChoiceField(queryset=Measure.objects.none(), empty_label=None)
     pasted = forms.CharField(

@@ -491,3 +491,63 @@ class Attachment(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+
+class FollowUp(models.Model):
+    """A check, some days after Day 3, that a reviewed project's result held: the lead (or a
+    team member who may log) logs the primary measure's value again.
+
+    Made by the review (`services.project_review`, in its transaction) for a project whose
+    Day-3 result improved, one per day in `LEANLEADERS_FOLLOW_UP_DAYS`. The Day-3 reference
+    (the baseline and the gain the result had when reviewed) is copied onto the row, so a later
+    change to the measure never moves the goalposts. The verdict is stored by the services
+    that log a follow-up or find it missed, in their transaction.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="follow_ups")
+    days_after = models.PositiveSmallIntegerField(_("Days after Day 3"))
+    due_on = models.DateField(_("Due on"))
+    reference_baseline = models.DecimalField(max_digits=20, decimal_places=5)
+    reference_gain = models.DecimalField(max_digits=20, decimal_places=5)
+    value = models.DecimalField(_("Value"), max_digits=16, decimal_places=4, null=True, blank=True)
+    logged_at = models.DateTimeField(null=True, blank=True)
+    logged_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    verdict = models.CharField(max_length=16, choices=Sustainment.choices, blank=True, default="")
+    # The share of the Day-3 gain the logged value keeps, as a percentage (None until logged).
+    kept_percent = models.DecimalField(max_digits=24, decimal_places=4, null=True, blank=True)
+
+    class Meta:
+        ordering = ["project", "days_after"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "days_after"], name="one_follow_up_per_day"),
+            models.CheckConstraint(
+                condition=Q(verdict__in=[s.value for s in Sustainment]),
+                name="follow_up_verdict_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["due_on"], name="follow_up_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.project} +{self.days_after} days"
+
+    @property
+    def is_logged(self) -> bool:
+        return self.value is not None
+
+    @property
+    def is_missed(self) -> bool:
+        return self.verdict == Sustainment.MISSED
+
+    def is_open(self, today: dt.date) -> bool:
+        """Whether a value may be logged: from its due date on (late, even once missed)."""
+        return self.due_on <= today
+
+    def state(self, today: dt.date) -> str:
+        """logged, missed, due or upcoming, for the pages."""
+        if self.is_logged:
+            return "logged"
+        if self.is_missed:
+            return "missed"
+        return "due" if self.is_open(today) else "upcoming"

@@ -115,11 +115,26 @@ def can_log(user: Actor, project: Project, members: Iterable[ProjectMember] | No
         return True
     if project.is_reviewed or not is_signed_in(user):
         return False
+    return _member_may_log(user, project, members)
+
+
+def _member_may_log(user: User, project: Project, members: Iterable[ProjectMember] | None) -> bool:
+    """Whether `user` is on the team and the lead lets them log."""
     if members is None:
         member = membership(user, project)
     else:
         member = next((m for m in members if is_membership_of(user, m)), None)
     return member is not None and member.may_log
+
+
+def can_log_follow_up(
+    user: Actor, project: Project, members: Iterable[ProjectMember] | None = None
+) -> bool:
+    """Log a follow-up after Day 3: the lead, and team members the lead allows to log, once the
+    project is reviewed (logging measurements has closed by then)."""
+    if not project.is_reviewed or not is_signed_in(user):
+        return False
+    return is_owner(user, project) or _member_may_log(user, project, members)
 
 
 def is_owner(user: Actor, project: Project) -> bool:
@@ -180,6 +195,10 @@ def ensure_is_analyst(user: Actor) -> None:
 
 def ensure_can_log(user: Actor, project: Project) -> None:
     _ensure(can_log(user, project))
+
+
+def ensure_can_log_follow_up(user: Actor, project: Project) -> None:
+    _ensure(can_log_follow_up(user, project))
 
 
 def ensure_can_manage_team(user: Actor, project: Project) -> None:

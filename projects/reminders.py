@@ -1,20 +1,35 @@
 """Progress nudge: a trainee between Day 2 and Day 3 (and until the project is reviewed) who has
-logged nothing for a week gets one friendly nudge per quiet spell, with a link to log."""
+logged nothing for a week gets one friendly nudge per quiet spell, with a link to log.
+
+Follow-ups after Day 3: the lead and the team members who may log get one email when a follow-up
+falls due, linking to its one-field form; the lead gets one note when it was missed (the rule first
+stores the misses, `services.follow_ups_mark_missed`)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterator
 
 from django.conf import settings
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Enrollment
 from leanleaders.mail import absolute_url
+from leanleaders.models import User
 from leanleaders.reminders import Reminder, Rule
-from projects.models import Measurement, ProgressEntry, Project
+from projects.models import (
+    FollowUp,
+    Measurement,
+    ProgressEntry,
+    Project,
+    ProjectMember,
+    Sustainment,
+)
+from projects.services import follow_ups_mark_missed
 
 
 def last_activity(projects: list[Project]) -> dict[int, dt.datetime]:
@@ -64,6 +79,74 @@ def progress_nudges_due(now: dt.datetime) -> Iterator[Reminder]:
         )
 
 
+# A follow-up found missed longer ago than this gets no note: old news (a project reviewed before
+# follow-ups existed, say).
+MISSED_NOTE_WINDOW_DAYS = 7
+
+
+def _follow_up_context(follow_up: FollowUp) -> dict[str, object]:
+    project = follow_up.project
+    return {
+        "project": project,
+        "follow_up": follow_up,
+        "log_url": absolute_url(reverse("projects:follow-up-log", args=[project.pk, follow_up.pk])),
+        "project_url": absolute_url(reverse("projects:project-detail", args=[project.pk])),
+        "grace_days": settings.LEANLEADERS_FOLLOW_UP_GRACE_DAYS,
+    }
+
+
+def follow_ups_due(now: dt.datetime) -> Iterator[Reminder]:
+    """A follow-up of a reviewed project from its due date until it is logged or missed: to the
+    lead and to each team member (with an account) who may log."""
+    today = timezone.localtime(now).date()
+    grace = settings.LEANLEADERS_FOLLOW_UP_GRACE_DAYS
+    follow_ups = list(
+        FollowUp.objects.filter(
+            value__isnull=True,
+            verdict=Sustainment.NOT_DUE,
+            due_on__lte=today,
+            due_on__gte=today - dt.timedelta(days=grace),
+            project__status=Project.Status.REVIEWED,
+        ).select_related("project__trainee")
+    )
+    loggers: dict[int, list[User]] = defaultdict(list)
+    for member in ProjectMember.objects.filter(
+        project_id__in={f.project_id for f in follow_ups},
+        may_log=True,
+        user__is_active=True,
+    ).select_related("user"):
+        if member.user is not None:
+            loggers[member.project_id].append(member.user)
+    for follow_up in follow_ups:
+        context = _follow_up_context(follow_up)
+        for person in [follow_up.project.trainee, *loggers[follow_up.project_id]]:
+            yield Reminder(
+                recipient=person, occasion=f"follow-up:{follow_up.pk}:due", context=context
+            )
+
+
+def follow_ups_missed(now: dt.datetime) -> Iterator[Reminder]:
+    """One note to the lead when a follow-up was missed (within a week of it being missed)."""
+    today = timezone.localtime(now).date()
+    grace = settings.LEANLEADERS_FOLLOW_UP_GRACE_DAYS
+    oldest_due = today - dt.timedelta(days=grace + 1 + MISSED_NOTE_WINDOW_DAYS)
+    follow_ups = FollowUp.objects.filter(
+        verdict=Sustainment.MISSED,
+        due_on__gte=oldest_due,
+        project__status=Project.Status.REVIEWED,
+    ).select_related("project__trainee")
+    for follow_up in follow_ups:
+        yield Reminder(
+            recipient=follow_up.project.trainee,
+            occasion=f"follow-up:{follow_up.pk}:missed",
+            context=_follow_up_context(follow_up),
+        )
+
+
+def _mark_missed(now: dt.datetime) -> None:
+    follow_ups_mark_missed(today=timezone.localtime(now).date())
+
+
 RULES = [
     Rule(
         key="progress-nudge",
@@ -73,5 +156,20 @@ RULES = [
         due=progress_nudges_due,
         optional=True,
         preference_key="progress-nudge",
-    )
+    ),
+    Rule(
+        key="follow-up-due",
+        description=_("A follow-up after Day 3 is due: log the measure again"),
+        template="projects/emails/follow_up_due",
+        reason=_("You lead, or log for, a reviewed Lean Leaders improvement project."),
+        due=follow_ups_due,
+    ),
+    Rule(
+        key="follow-up-missed",
+        description=_("A follow-up after Day 3 was not logged in time"),
+        template="projects/emails/follow_up_missed",
+        reason=_("You lead a reviewed Lean Leaders improvement project."),
+        due=follow_ups_missed,
+        act=_mark_missed,
+    ),
 ]

@@ -27,6 +27,7 @@ from leanleaders.models import AuditEvent, User
 from projects import results
 from projects.models import (
     Attachment,
+    FollowUp,
     LeanTool,
     Measure,
     Measurement,
@@ -240,6 +241,14 @@ def project_day3(project: Project) -> dt.date | None:
         )
         .values_list("cohort__day3", flat=True)
         .first()
+    )
+
+
+def follow_ups_of(*, project: Project) -> list[FollowUp]:
+    """The project's follow-ups after Day 3 in the order they fall due, with who logged each:
+    one query."""
+    return list(
+        FollowUp.objects.filter(project=project).select_related("logged_by").order_by("days_after")
     )
 
 

@@ -14,12 +14,13 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Min
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
@@ -27,10 +28,11 @@ from leanleaders.audit import audit_events_for, audit_record
 from leanleaders.mail import absolute_url, email_queue
 from leanleaders.models import User
 from leanleaders.workflow import transition
-from projects import csv_import, policies, results, uploads
+from projects import csv_import, policies, results, selectors, sustainment, uploads
 from projects.models import (
     Attachment,
     BaselinePoint,
+    FollowUp,
     LeanTool,
     Measure,
     Measurement,
@@ -39,6 +41,7 @@ from projects.models import (
     ProgressEntry,
     Project,
     ProjectMember,
+    Sustainment,
 )
 
 Status = Project.Status
@@ -187,8 +190,12 @@ def scale_problem(measure: Measure, value: Decimal) -> str:
     low, high = SCALE_BOUNDS[measure.scale]
     if (low is not None and value < low) or (high is not None and value > high):
         if measure.scale == MeasureScale.PERCENT:
-            return f"“{measure.name}” is a percentage: enter a value from 0 to 100."
-        return f"“{measure.name}” is a count or a time, so it can't be below 0."
+            return _("“%(name)s” is a percentage: enter a value from 0 to 100.") % {
+                "name": measure.name
+            }
+        return _("“%(name)s” is a count or a time, so it can't be below 0.") % {
+            "name": measure.name
+        }
     return ""
 
 
@@ -578,6 +585,7 @@ def project_review(
         data={"no_result_reason": reason} if reason else None,
         extra_update_fields=("reviewed_by", "review_comment"),
     )
+    follow_ups_schedule(project=project)
     email_queue(
         to=[project.trainee.email],
         template="projects/emails/reviewed",
@@ -599,6 +607,7 @@ def project_reopen(*, project_id: int, by: User, comment: str = "") -> Project:
     project = _lock(project_id)
     policies.ensure_is_analyst(by)
     transition(project, to=Status.ACTIVE, by=by, comment=comment.strip())
+    sustainment_store(project=project)
     return project
 
 
@@ -805,3 +814,188 @@ def project_goal_agree(*, project_id: int, by: User) -> Project:
         },
     )
     return project
+
+
+# --- Follow-ups after Day 3 ----------------------------------------------------------------------
+#
+# The follow-up rows are made by the review, in its transaction, rather than lazily by the
+# reminder rule: the project page shows the three dates from the day the project is reviewed,
+# the report counts what is due from rows that exist whether or not beat ran, and a rule stays
+# a read (it never decides what exists). `sustainment_recompute` makes them for projects
+# reviewed before follow-ups existed.
+#
+# A follow-up value is NOT also saved as a Measurement of the primary measure: the stored result
+# is the median of the latest measurements, so a 180-day value would move the Day-3 result (and
+# the project's verdict, the board and the report's "improved" counts) that the follow-up is
+# judged against. The value lives on the follow-up, beside the result.
+
+
+def _day3_reference(project: Project) -> tuple[Decimal, Decimal] | None:
+    """The baseline and gain of the primary measure's stored result, when it improved."""
+    primary = Measure.objects.filter(project=project, is_primary=True).first()
+    if (
+        primary is None
+        or primary.result_verdict != results.Verdict.IMPROVED
+        or primary.result_baseline is None
+        or primary.result_gain is None
+    ):
+        return None
+    return primary.result_baseline, primary.result_gain
+
+
+def follow_ups_schedule(
+    *, project: Project, keep_reference: bool = False, today: dt.date | None = None
+) -> None:
+    """Make (or move) the project's follow-ups after Day 3 and store its sustainment.
+
+    Called with the project locked: by the review (the Day-3 reference is taken afresh from the
+    stored result) and by `sustainment_recompute` (`keep_reference`: rows already made keep
+    theirs). Without a Day 3 or without an improved result no follow-up is due; ones not logged
+    yet are removed, logged ones stay with their value.
+    """
+    day3 = selectors.project_day3(project)
+    existing = {f.days_after: f for f in FollowUp.objects.filter(project=project)}
+    reference = _day3_reference(project)
+    kept = next(iter(existing.values()), None) if keep_reference else None
+    if kept is not None:
+        reference = (kept.reference_baseline, kept.reference_gain)
+    days = set(settings.LEANLEADERS_FOLLOW_UP_DAYS) if day3 and reference else set()
+    FollowUp.objects.filter(project=project, value__isnull=True).exclude(
+        days_after__in=days
+    ).delete()
+    if day3 is not None and reference is not None:
+        baseline, gain = reference
+        for days_after in sorted(days):
+            FollowUp.objects.update_or_create(
+                project=project,
+                days_after=days_after,
+                defaults={
+                    "due_on": day3 + dt.timedelta(days=days_after),
+                    "reference_baseline": baseline,
+                    "reference_gain": gain,
+                },
+            )
+    sustainment_store(project=project, today=today)
+
+
+def sustainment_store(*, project: Project, today: dt.date | None = None) -> Sustainment:
+    """Work out each follow-up's verdict and the project's, and store those that changed.
+
+    Called with the project locked, in the transaction of every change to its follow-ups (a
+    review, a reopening, a value logged, a follow-up found missed); `sustainment_recompute`
+    calls it for every project. A project that is not reviewed has no sustainment.
+    """
+    today = today or timezone.localdate()
+    follow_ups = list(FollowUp.objects.filter(project=project).order_by("days_after"))
+    if not project.is_reviewed:
+        FollowUp.objects.filter(project=project, value__isnull=True).delete()
+        follow_ups = [f for f in follow_ups if f.is_logged]
+    primary = Measure.objects.filter(project=project, is_primary=True).first()
+    share_needed = settings.LEANLEADERS_SUSTAINED_SHARE
+    for follow_up in follow_ups:
+        verdict, kept = Sustainment.NOT_DUE, None
+        if follow_up.value is not None and primary is not None:
+            share = sustainment.kept_share(
+                higher_is_better=primary.higher_is_better,
+                baseline=follow_up.reference_baseline,
+                day3_gain=follow_up.reference_gain,
+                value=follow_up.value,
+            )
+            verdict = sustainment.verdict_of_share(share, sustained_share=share_needed)
+            kept = (share * sustainment.HUNDRED).quantize(Decimal("0.0001"))
+        elif sustainment.is_missed(
+            due_on=follow_up.due_on,
+            logged=follow_up.is_logged,
+            today=today,
+            grace_days=settings.LEANLEADERS_FOLLOW_UP_GRACE_DAYS,
+        ):
+            verdict = Sustainment.MISSED
+        if (follow_up.verdict, follow_up.kept_percent) != (verdict.value, kept):
+            follow_up.verdict, follow_up.kept_percent = verdict.value, kept
+            follow_up.save(update_fields=["verdict", "kept_percent"])
+    overall = (
+        sustainment.project_verdict([f.verdict for f in follow_ups])
+        if project.is_reviewed
+        else Sustainment.NOT_DUE
+    )
+    if project.sustainment != overall:
+        project.sustainment = overall.value
+        Project.objects.filter(pk=project.pk).update(sustainment=overall.value)
+    return overall
+
+
+@transaction.atomic
+def follow_up_log(*, follow_up_id: int, by: User, value: Decimal) -> FollowUp:
+    """The lead (or a team member who may log) logs the primary measure's value at a follow-up
+    that is due (late too, once missed; again, to correct it). Locks the project, then the
+    follow-up; records the value (and the one it replaces) in the audit log; stores the
+    follow-up's and the project's sustainment."""
+    project_id = FollowUp.objects.values_list("project_id", flat=True).get(pk=follow_up_id)
+    project = _lock(project_id)
+    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up_id)
+    policies.ensure_can_log_follow_up(by, project)
+    if not follow_up.is_open(timezone.localdate()):
+        raise ValidationError(
+            _("This follow-up is due on %(date)s: log it from then.")
+            % {"date": formats.date_format(follow_up.due_on)}
+        )
+    if not value.is_finite():
+        raise ValidationError({"value": _("Enter a number.")})
+    primary = Measure.objects.get(project=project, is_primary=True)
+    _check_scale(primary, {"value": value})
+    previous = follow_up.value
+    follow_up.value = value
+    follow_up.logged_at = timezone.now()
+    follow_up.logged_by = by
+    follow_up.save(update_fields=["value", "logged_at", "logged_by"])
+    audit_record(
+        target=project,
+        action="follow-up-logged",
+        by=by,
+        data={
+            "days_after": follow_up.days_after,
+            "value": _jsonable(value),
+            "previous": _jsonable(previous),
+        },
+    )
+    sustainment_store(project=project)
+    follow_up.refresh_from_db(fields=["verdict", "kept_percent"])
+    follow_up.project = project
+    return follow_up
+
+
+def follow_ups_mark_missed(*, today: dt.date | None = None) -> int:
+    """Store "missed" on every follow-up of a reviewed project left unlogged past its grace
+    period, and on their projects. One short transaction per project, locked like any change.
+    Run by the `follow-up-missed` reminder rule before it writes; returns how many projects
+    changed."""
+    today = today or timezone.localdate()
+    last_due = today - dt.timedelta(days=settings.LEANLEADERS_FOLLOW_UP_GRACE_DAYS + 1)
+    project_ids = set(
+        FollowUp.objects.filter(
+            value__isnull=True,
+            verdict=Sustainment.NOT_DUE,
+            due_on__lte=last_due,
+            project__status=Status.REVIEWED,
+        ).values_list("project_id", flat=True)
+    )
+    for project_id in sorted(project_ids):
+        with transaction.atomic():
+            sustainment_store(project=_lock(project_id), today=today)
+    return len(project_ids)
+
+
+def sustainment_recompute(*, today: dt.date | None = None) -> int:
+    """Make the missing follow-ups of every reviewed project (those reviewed before follow-ups
+    existed, or after a new day was added to `LEANLEADERS_FOLLOW_UP_DAYS`) and store every
+    follow-up's and project's sustainment again. One short transaction per project; returns how
+    many projects it stored."""
+    ids = list(Project.objects.order_by("pk").values_list("pk", flat=True))
+    for project_id in ids:
+        with transaction.atomic():
+            project = _lock(project_id)
+            if project.is_reviewed:
+                follow_ups_schedule(project=project, keep_reference=True, today=today)
+            else:
+                sustainment_store(project=project, today=today)
+    return len(ids)

@@ -29,6 +29,11 @@ urlpatterns = [
         views.measurement_delete,
         name="measurement-delete",
     ),
+    path(
+        "<int:pk>/follow-ups/<int:follow_up_id>/",
+        views.follow_up_log,
+        name="follow-up-log",
+    ),
     path("<int:pk>/progress/add/", views.progress_add, name="progress-add"),
     path("<int:pk>/progress/<int:entry_id>/delete/", views.progress_delete, name="progress-delete"),
     path(

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,10 +19,12 @@ from applications.models import Application
 from applications.policies import visible_applications
 from leanleaders.decorators import staff_required
 from leanleaders.http import AuthenticatedHttpRequest, choice_param, error_text, id_param, safe_next
+from leanleaders.models import User
 from leanleaders.roles import is_analyst, is_trainee
 from leanleaders.selectors import department_choices
 from projects import csv_import, policies, results, selectors, services, uploads
 from projects.forms import (
+    FollowUpForm,
     ImportForm,
     MeasureForm,
     MeasurementForm,
@@ -34,7 +37,15 @@ from projects.forms import (
     TeamInviteForm,
     TeamMemberForm,
 )
-from projects.models import Attachment, Measure, Measurement, ProgressEntry, Project, ProjectMember
+from projects.models import (
+    Attachment,
+    FollowUp,
+    Measure,
+    Measurement,
+    ProgressEntry,
+    Project,
+    ProjectMember,
+)
 
 
 def _visible_or_404(request: AuthenticatedHttpRequest, pk: int) -> Project:
@@ -119,6 +130,21 @@ def _detail_context(request: AuthenticatedHttpRequest, project: Project) -> dict
         "is_owner": policies.is_owner(user, project),
         "tolerance": results.NO_CHANGE_TOLERANCE_PERCENT,
         "window": results.LATEST_WINDOW,
+        **_sustainment_context(user, project, team),
+    }
+
+
+def _sustainment_context(user: User, project: Project, team: selectors.Team) -> dict[str, Any]:
+    """The "After Day 3" section: the follow-ups and the rule of the verdict."""
+    if not project.is_reviewed:
+        return {"follow_ups": []}
+    return {
+        "follow_ups": selectors.follow_ups_of(project=project),
+        "can_log_follow_up": policies.can_log_follow_up(user, project, team.members),
+        "sustained_percent": settings.LEANLEADERS_SUSTAINED_SHARE * 100,
+        "grace_days": settings.LEANLEADERS_FOLLOW_UP_GRACE_DAYS,
+        "follow_up_days": settings.LEANLEADERS_FOLLOW_UP_DAYS,
+        "today": timezone.localdate(),
     }
 
 
@@ -666,3 +692,43 @@ def goal_agree(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("You agreed the goal. The team sees it on the project."))
         return redirect("projects:project-detail", pk=pk)
     return render(request, "projects/goal_agree.html", {"project": project, "primary": primary})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def follow_up_log(request: AuthenticatedHttpRequest, pk: int, follow_up_id: int) -> HttpResponse:
+    """Log the primary measure's value at a follow-up after Day 3: one field. The target of the
+    follow-up reminder's link."""
+    project = _visible_or_404(request, pk)
+    follow_up = get_object_or_404(FollowUp.objects.filter(project=project), pk=follow_up_id)
+    if not policies.can_log_follow_up(request.user, project):
+        raise PermissionDenied
+    primary = get_object_or_404(Measure.objects.filter(project=project, is_primary=True))
+    today = timezone.localdate()
+    form = FollowUpForm(request.POST or None, measure=primary, initial={"value": follow_up.value})
+    if request.method == "POST" and follow_up.is_open(today) and form.is_valid():
+        try:
+            logged = services.follow_up_log(
+                follow_up_id=follow_up.pk, by=request.user, value=form.cleaned_data["value"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Logged the %(days)s-day follow-up. The result reads: %(verdict)s.")
+                % {"days": logged.days_after, "verdict": logged.get_verdict_display()},
+            )
+            return redirect(reverse("projects:project-detail", args=[pk]) + "#after-day3")
+    return render(
+        request,
+        "projects/follow_up_form.html",
+        {
+            "form": form,
+            "project": project,
+            "follow_up": follow_up,
+            "measure": primary,
+            "is_open": follow_up.is_open(today),
+        },
+        status=400 if request.method == "POST" else 200,
+    )

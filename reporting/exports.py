@@ -10,17 +10,20 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.text import slugify
 from openpyxl import Workbook
 
+from projects.models import Sustainment
 from reporting.selectors.board import BoardRow
 from reporting.selectors.program import Figures, ProgramReport
+from reporting.selectors.sustainment import FollowUpCell, SustainmentFigures, SustainmentReport
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -172,7 +175,27 @@ def roster_table(rows: Sequence[BoardRow]) -> Table:
     )
 
 
-def projects_table(rows: Sequence[BoardRow]) -> Table:
+SUSTAINMENT_WORDS = dict(Sustainment.choices)
+
+
+def projects_table(
+    rows: Sequence[BoardRow], follow_ups: Mapping[int, Mapping[int, FollowUpCell]]
+) -> Table:
+    """The cohort's projects with their results and, after Day 3, each follow-up's value and
+    verdict (`follow_ups`: from `sustainment.follow_ups_by_project`) and the sustainment."""
+    days = settings.LEANLEADERS_FOLLOW_UP_DAYS
+
+    def follow_up_cells(project_id: int | None) -> list[Any]:
+        cells = follow_ups.get(project_id, {}) if project_id is not None else {}
+        line: list[Any] = []
+        for day in days:
+            cell = cells.get(day)
+            line += [
+                cell.value if cell else None,
+                str(SUSTAINMENT_WORDS[cell.verdict]) if cell and cell.verdict else "",
+            ]
+        return line
+
     def line(r: BoardRow) -> list[Any]:
         result, measure, project = r.result, r.measure, r.project
         return [
@@ -192,6 +215,8 @@ def projects_table(rows: Sequence[BoardRow]) -> Table:
             "Reviewed" if r.is_reviewed else "Not reviewed yet",
             project.reviewed_by_name if project else "",
             project.review_comment if project and r.is_reviewed else "",
+            *follow_up_cells(project.pk if project else None),
+            str(SUSTAINMENT_WORDS[project.sustainment]) if project and project.sustainment else "",
         ]
 
     return Table(
@@ -213,6 +238,12 @@ def projects_table(rows: Sequence[BoardRow]) -> Table:
             "Review",
             "Reviewed by",
             "Analyst's review comment",
+            *(
+                header
+                for day in days
+                for header in (f"Follow-up at {day} days", f"Verdict at {day} days")
+            ),
+            "Sustainment",
         ],
         (line(r) for r in rows),
     )
@@ -322,3 +353,40 @@ def report_tables(report: ProgramReport, filters_text: str) -> list[Table]:
 def report_table_slug(table: Table) -> str:
     """The table's name in its CSV file's URL and filename: "summary", "by-department"."""
     return slugify(table.title)
+
+
+SUSTAINMENT_HEADERS = [
+    "Follow-up (days after Day 3)",
+    "Due",
+    "Logged",
+    "Sustained",
+    "Slipping",
+    "Reverted",
+    "Missed",
+    "Waiting (within the grace period)",
+]
+
+
+def _sustainment_row(f: SustainmentFigures) -> list[Any]:
+    return [f.days_after, f.due, f.logged, f.sustained, f.slipping, f.reverted, f.missed, f.waiting]
+
+
+def sustainment_tables(report: SustainmentReport) -> list[Table]:
+    """The program report's sustainment figures: overall, by department, by cohort."""
+    return [
+        Table(
+            "Sustainment",
+            ["Group", *SUSTAINMENT_HEADERS],
+            [["All", *_sustainment_row(f)] for f in report.total],
+        ),
+        Table(
+            "Sustainment by department",
+            ["Department", *SUSTAINMENT_HEADERS],
+            [[f.label, *_sustainment_row(f)] for f in report.by_department],
+        ),
+        Table(
+            "Sustainment by cohort",
+            ["Cohort", *SUSTAINMENT_HEADERS],
+            [[f.label, *_sustainment_row(f)] for f in report.by_cohort],
+        ),
+    ]

@@ -31,7 +31,7 @@ from projects import results
 from projects import services as project_services
 from projects.policies import visible_projects
 from reporting import exports, policies
-from reporting.selectors import board, completion, program
+from reporting.selectors import board, completion, program, sustainment
 
 REVIEW_COMMENT_MAX = 2000
 
@@ -140,7 +140,10 @@ def cohort_export(
             conversations = board.coaching_activity(user=request.user, cohort=cohort)
             return exports.coaching_table(conversations.iterator(), with_private_notes=with_notes)
         rows = board.board_rows(user=request.user, cohort=cohort)
-        return (exports.roster_table if kind == "roster" else exports.projects_table)(rows)
+        if kind == "roster":
+            return exports.roster_table(rows)
+        follow_ups = sustainment.follow_ups_by_project(r.project.pk for r in rows if r.project)
+        return exports.projects_table(rows, follow_ups)
 
     filename = f"{slugify(cohort.name)}-{EXPORTS[kind]}-{timezone.localdate():%Y-%m-%d}"
     if fmt != "xlsx":
@@ -234,6 +237,7 @@ def _report_context(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     department = next((name for pk, name in departments if pk == filters.department_id), None)
     return {
         "report": report,
+        "sustainment": sustainment.sustainment_report(user=request.user, filters=filters),
         "filters": filters,
         "errors": errors,
         "cohort_choices": cohorts,
@@ -260,7 +264,10 @@ def program_report_export(
 ) -> HttpResponseBase:
     """The report as a workbook (a sheet per table), or one of its tables as a CSV file."""
     context = _report_context(request)
-    tables = exports.report_tables(context["report"], context["filters_text"])
+    tables = [
+        *exports.report_tables(context["report"], context["filters_text"]),
+        *exports.sustainment_tables(context["sustainment"]),
+    ]
     filename = f"lean-leaders-program-report-{timezone.localdate()}"
     if fmt == "xlsx":
         return exports.xlsx_response(tables, filename)

@@ -391,7 +391,8 @@ PAGES = [
         11,
         shows=("Peer ",),
     ),
-    Page("program report", "analyst", _u("reports:program-report"), 8),
+    # The sustainment section is one query (reporting/selectors/sustainment.py).
+    Page("program report", "analyst", _u("reports:program-report"), 9),
 ]
 
 

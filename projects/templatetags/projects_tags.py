@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, cast
 
@@ -9,6 +10,7 @@ from django import template
 from django.db import models
 
 from leanleaders.templatetags.leanleaders_tags import badge
+from projects.models import FollowUp
 from projects.results import Result, Verdict
 
 register = template.Library()
@@ -32,6 +34,12 @@ def num(value: Any, places: int = 2) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in {"-0", ""} else text
+
+
+@register.filter
+def follow_up_state(follow_up: FollowUp, today: dt.date) -> str:
+    """logged, missed, due or upcoming (`FollowUp.state`), for a template."""
+    return follow_up.state(today)
 
 
 @register.simple_tag

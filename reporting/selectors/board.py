@@ -66,6 +66,7 @@ class BoardProject(NamedTuple):
     leader_touchpoints: int = 0
     last_leader_touchpoint_on: dt.date | None = None
     goal_agreed_at: dt.datetime | None = None
+    sustainment: str = ""  # stored by the follow-up services
 
     @property
     def is_reviewed(self) -> bool:
@@ -225,7 +226,15 @@ def _board_projects(
     applications."""
     projects = {
         application_id: BoardProject(
-            pk, title, status, review_comment, reviewed_by or "", touchpoints, last_touch, agreed
+            pk,
+            title,
+            status,
+            review_comment,
+            reviewed_by or "",
+            touchpoints,
+            last_touch,
+            agreed,
+            sustainment,
         )
         for (
             application_id,
@@ -237,6 +246,7 @@ def _board_projects(
             touchpoints,
             last_touch,
             agreed,
+            sustainment,
         ) in (
             visible_projects(user)
             .filter(application_id__in=application_ids)
@@ -251,6 +261,7 @@ def _board_projects(
                 "leader_touchpoints",
                 "last_leader_touchpoint_on",
                 "sponsor_agreed_goal_at",
+                "sustainment",
             )
         )
     }

@@ -82,3 +82,37 @@ def test_digest_names_projects_with_no_leader_touchpoint_in_30_days(
     assert [p.trainee for p in item.no_leader] == [colleague]
     # A leader's touchpoint is not an analyst's coaching: both still need coaching.
     assert {r.project.trainee for r in item.attention} == {trainee, colleague}
+
+
+def test_digest_names_projects_whose_result_slipped_or_reverted(
+    trainee, other_trainee, colleague, analyst, mailoutbox, django_capture_on_commit_callbacks
+):
+    from projects.models import Sustainment
+    from tests.projects.factories import reviewed_project
+
+    day3 = dt.date(2026, 6, 2)
+    with time_machine.travel(dt.datetime(2026, 6, 3, 9, tzinfo=CITY)):
+        projects = [
+            reviewed_project(person, analyst, day3=day3, title=title)
+            for person, title in (
+                (trainee, "Slipped one"),
+                (other_trainee, "Reverted one"),
+                (colleague, "Held one"),
+            )
+        ]
+    for project, value in zip(projects, ("19", "22", "15"), strict=True):
+        follow_up = project.follow_ups.get(days_after=90)
+        with time_machine.travel(dt.datetime(2026, 9, 1, 9, tzinfo=CITY)):
+            project_services.follow_up_log(
+                follow_up_id=follow_up.pk, by=project.trainee, value=Decimal(value)
+            )
+    with django_capture_on_commit_callbacks(execute=True):
+        reminder = rule_run(key="analyst-digest", now=MONDAY).due[0]
+    assert [(p.title, p.sustainment) for p in reminder.context["fading"]] == [
+        ("Reverted one", Sustainment.REVERTED),
+        ("Slipped one", Sustainment.SLIPPING),
+    ]
+    body = mailoutbox[0].body
+    assert "Results slipping or reverted after Day 3" in body
+    assert "Slipped one" in body
+    assert "Held one" not in body

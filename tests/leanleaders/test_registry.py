@@ -12,6 +12,8 @@ def test_each_stage_registers_its_reminder_rules_in_stage_order():
         "signoff-pending",  # applications
         "session-reminder",  # cohorts
         "progress-nudge",  # projects
+        "follow-up-due",
+        "follow-up-missed",
         "analyst-digest",  # coaching
         "next-step-due",
         "leader-touchpoint-due",

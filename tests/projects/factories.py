@@ -47,3 +47,30 @@ def add_measurements(project: Project, values, *, start: dt.date | None = None) 
         for i, v in enumerate(values)
     )
     services.measure_result_store(measure=measure)
+
+
+def reviewed_project(
+    trainee,
+    analyst,
+    *,
+    day3: dt.date,
+    values=(15,),
+    **application_fields,
+) -> Project:
+    """A project with a seat in a cohort whose Day 3 is `day3`, its measurements logged (21 days
+    at baseline, lower is better, unless told otherwise) and reviewed by `analyst`."""
+    from cohorts.models import Enrollment
+    from tests.cohorts.factories import CohortFactory
+
+    project = make_project(trainee, **application_fields)
+    cohort = CohortFactory(
+        day1=day3 - dt.timedelta(days=28), day2=day3 - dt.timedelta(days=27), day3=day3
+    )
+    Enrollment.objects.create(
+        cohort=cohort,
+        application=project.application,
+        trainee=trainee,
+        status=Enrollment.Status.ENROLLED,
+    )
+    add_measurements(project, values, start=day3 - dt.timedelta(days=len(values)))
+    return services.project_review(project_id=project.pk, by=analyst)

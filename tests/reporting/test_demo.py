@@ -36,3 +36,33 @@ def test_demo_pages_render_for_each_role(client_for, django_capture_on_commit_ca
     assert {r.department.name for r in managed.context["rows"]} == {"Public Health"}
     home = client_for(leader).get("/").content.decode()
     assert "Your certificate" in home
+
+
+def test_seed_demo_has_follow_ups_in_every_state(django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    from projects.models import FollowUp, Project
+
+    with django_capture_on_commit_callbacks(execute=False):
+        call_command("seed_demo", verbosity=0)
+        call_command("seed_demo", verbosity=0)
+    sustainment = dict(
+        Project.objects.filter(trainee__email__startswith="alumni.").values_list(
+            "trainee__email", "sustainment"
+        )
+    )
+    assert sustainment == {
+        "alumni.sustained@sfgov.org": "sustained",
+        "alumni.slipping@sfgov.org": "slipping",
+        "alumni.reverted@sfgov.org": "reverted",
+        "alumni.missed@sfgov.org": "missed",
+        "alumni.due@sfgov.org": "",
+        "alumni.upcoming@sfgov.org": "",
+    }
+    today = timezone.localdate()
+    states = {
+        f.project.trainee.email: f.state(today)
+        for f in FollowUp.objects.filter(days_after=30).select_related("project__trainee")
+    }
+    assert states["alumni.due@sfgov.org"] == "due"
+    assert states["alumni.upcoming@sfgov.org"] == "upcoming"

@@ -148,7 +148,14 @@ def test_manager_exports_only_their_people(dataset, manager, other_dept_manager,
 
 def test_program_report_workbook_has_a_sheet_per_table(dataset, analyst, client_for):
     sheets = read_xlsx(client_for(analyst).get(reverse("reports:program-xlsx")))
-    assert list(sheets) == ["Summary", "By department", "By cohort"]
+    assert list(sheets) == [
+        "Summary",
+        "By department",
+        "By cohort",
+        "Sustainment",
+        "Sustainment by department",
+        "Sustainment by cohort",
+    ]
     summary = dict(zip(sheets["Summary"][0], sheets["Summary"][1], strict=True))
     assert summary["Applied"] == 6
     assert summary["Lean Leaders (completed)"] == 2

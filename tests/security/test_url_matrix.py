@@ -8,6 +8,7 @@ refuse or redirect without changing anything.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from applications.models import Application
+from projects.models import FollowUp
 from tests.applications.factories import ApplicationFactory
 from tests.factories import DepartmentFactory, ManagerFactory, TraineeFactory
 
@@ -191,6 +193,15 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "analyst": FORBIDDEN,
     },
     "projects:attachment-download": OWNER_AND_STAFF,
+    # Follow-ups are logged once the project is reviewed; this one is in progress, so its
+    # readers are refused and outsiders see nothing (tests/projects/test_follow_up_views.py
+    # covers a reviewed project's lead and team).
+    "projects:follow-up-log": {
+        **OWNER_AND_STAFF,
+        "trainee": FORBIDDEN,
+        "manager": FORBIDDEN,
+        "analyst": FORBIDDEN,
+    },
     "projects:project-team": PROJECT_READERS,
     # The lead and analysts choose the team; an empty post is refused with a message.
     "projects:team-member-edit": {
@@ -368,6 +379,7 @@ TEAM_AND_SPONSOR: dict[str, tuple[Any, Any]] = {
     "projects:measurement-add": (OK, FORBIDDEN),
     "projects:measurement-import": (OK, FORBIDDEN),
     "projects:progress-add": (OK, FORBIDDEN),
+    "projects:follow-up-log": _NO,
     **dict.fromkeys(
         [
             "projects:project-edit",
@@ -619,6 +631,16 @@ def world(
             "measurement_id": measure.measurements.first(),
             "entry_id": entry,
             "attachment_id": entry.attachments.get(),
+            "follow_up_id": FollowUp.objects.create(
+                project=project,
+                days_after=30,
+                due_on=timezone.localdate(),
+                reference_baseline=Decimal(21),
+                reference_gain=Decimal(3),
+                # Logged, so it stays when the analyst's run reviews the project (a project
+                # without a Day 3 keeps only its logged follow-ups).
+                value=Decimal(19),
+            ),
             "cohorts": cohort,
             "enrollment": enrollment,
             "application_pk": application,

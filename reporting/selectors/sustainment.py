@@ -1,0 +1,150 @@
+"""The program report's sustainment figures, and the follow-ups of the exports' project rows.
+
+Counted from the follow-up rows (projects.models.FollowUp) and the verdict stored on each, in one
+query however many projects: nothing is re-derived here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import NamedTuple
+
+from django.conf import settings
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+
+from cohorts.models import Enrollment
+from leanleaders.models import User
+from projects.models import FollowUp, Project, Sustainment
+from projects.policies import visible_projects
+from reporting.selectors.program import ReportFilters, report_applications
+
+# The 30-day follow-up is an early check; whether a result lasted is judged at the later ones.
+REPORTED_FROM_DAYS = 90
+
+
+def reported_days() -> tuple[int, ...]:
+    return tuple(d for d in settings.LEANLEADERS_FOLLOW_UP_DAYS if d >= REPORTED_FROM_DAYS)
+
+
+@dataclass
+class SustainmentFigures:
+    """One group's follow-ups at one day (90, 180) that have fallen due."""
+
+    label: str
+    days_after: int
+    due: int = 0
+    logged: int = 0
+    sustained: int = 0
+    slipping: int = 0
+    reverted: int = 0
+    missed: int = 0
+
+    @property
+    def waiting(self) -> int:
+        """Due, not logged, still within the grace period."""
+        return self.due - self.logged - self.missed
+
+    def count(self, *, verdict: str, logged: bool) -> None:
+        self.due += 1
+        self.logged += logged
+        self.sustained += verdict == Sustainment.SUSTAINED
+        self.slipping += verdict == Sustainment.SLIPPING
+        self.reverted += verdict == Sustainment.REVERTED
+        self.missed += verdict == Sustainment.MISSED
+
+
+@dataclass
+class SustainmentReport:
+    days: tuple[int, ...]
+    total: list[SustainmentFigures] = field(default_factory=list)
+    by_department: list[SustainmentFigures] = field(default_factory=list)
+    by_cohort: list[SustainmentFigures] = field(default_factory=list)
+    grace_days: int = 0
+    sustained_percent: Decimal = Decimal(0)
+
+    @property
+    def any_due(self) -> bool:
+        return any(f.due for f in self.total)
+
+
+class _Row(NamedTuple):
+    days_after: int
+    verdict: str
+    logged: bool
+    department: str
+    cohort: str
+
+
+def _groups(rows: Iterable[_Row], days: tuple[int, ...], key: str) -> list[SustainmentFigures]:
+    figures: dict[tuple[str, int], SustainmentFigures] = {}
+    for row in rows:
+        label = getattr(row, key)
+        group = figures.get((label, row.days_after))
+        if group is None:
+            group = figures[(label, row.days_after)] = SustainmentFigures(label, row.days_after)
+        group.count(verdict=row.verdict, logged=row.logged)
+    return [figures[k] for k in sorted(figures, key=lambda k: (k[0].lower(), days.index(k[1])))]
+
+
+NO_COHORT = "No cohort"
+
+
+def sustainment_report(
+    *, user: User, filters: ReportFilters, today: dt.date | None = None
+) -> SustainmentReport:
+    """Of the reviewed projects in the report (its filters, the user's visible projects): their
+    90- and 180-day follow-ups that have fallen due, counted overall, by the applicant's
+    department and by the cohort of their seat. One query."""
+    today = today or timezone.localdate()
+    days = reported_days()
+    seat = Enrollment.objects.filter(
+        application_id=OuterRef("project__application_id"), status=Enrollment.Status.ENROLLED
+    ).values("cohort__name")[:1]
+    rows = [
+        _Row(days_after, verdict, value is not None, department, cohort or NO_COHORT)
+        for days_after, verdict, value, department, cohort in (
+            FollowUp.objects.filter(
+                project__in=visible_projects(user).filter(status=Project.Status.REVIEWED),
+                project__application_id__in=report_applications(filters).values("pk"),
+                days_after__in=days,
+                due_on__lte=today,
+            )
+            .annotate(cohort=Subquery(seat))
+            .order_by()
+            .values_list("days_after", "verdict", "value", "project__department__name", "cohort")
+        )
+    ]
+    total = {d: SustainmentFigures("", d) for d in days}
+    for row in rows:
+        total[row.days_after].count(verdict=row.verdict, logged=row.logged)
+    return SustainmentReport(
+        days=days,
+        total=list(total.values()),
+        by_department=_groups(rows, days, "department"),
+        by_cohort=_groups(rows, days, "cohort"),
+        grace_days=settings.LEANLEADERS_FOLLOW_UP_GRACE_DAYS,
+        sustained_percent=settings.LEANLEADERS_SUSTAINED_SHARE * 100,
+    )
+
+
+class FollowUpCell(NamedTuple):
+    value: Decimal | None
+    verdict: str
+
+
+def follow_ups_by_project(
+    project_ids: Iterable[int],
+) -> Mapping[int, Mapping[int, FollowUpCell]]:
+    """{project id: {days after Day 3: (value, verdict)}} for the exports' project rows: one
+    query."""
+    cells: dict[int, dict[int, FollowUpCell]] = defaultdict(dict)
+    for project_id, days_after, value, verdict in FollowUp.objects.filter(
+        project_id__in=list(project_ids)
+    ).values_list("project_id", "days_after", "value", "verdict"):
+        cells[project_id][days_after] = FollowUpCell(value, verdict)
+    return cells
