@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "projects",
     "coaching",
     "reporting",
+    "network",
     "corsheaders",
     "ninja",
     "api",
