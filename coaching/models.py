@@ -114,7 +114,7 @@ class Conversation(models.Model):
     @property
     def tool_labels(self) -> list[str]:
         labels = dict(LeanTool.choices)
-        return [labels[code] for code in self.tools if code in labels]
+        return [str(labels[code]) for code in self.tools if code in labels]
 
 
 class PrivateNote(models.Model):

@@ -25,6 +25,7 @@ from coaching.models import (
 from cohorts.models import Cohort, Enrollment
 from cohorts.selectors import CohortChoice
 from leanleaders.models import User
+from leanleaders.registry import project_timeline_sources
 from leanleaders.roles import managed_people_q
 from projects.models import Measurement, Project
 from projects.selectors import LIST_DEFERRED, progress_entries
@@ -132,6 +133,9 @@ class TimelineItem:
     date: dt.date
     created_at: dt.datetime
     obj: Any
+    # Items a later stage adds (leanleaders.registry.project_timeline_sources) name the
+    # template that draws them; this stage's own kinds are drawn by coaching/_timeline.html.
+    template: str = ""
 
 
 def project_timeline(
@@ -153,6 +157,9 @@ def project_timeline(
         if conversations is None:
             conversations = project_conversations(project=project)
         items += [TimelineItem("coaching", c.date, c.created_at, c) for c in conversations]
+        # Conversations with peers, shown under coaching too.
+        for source in project_timeline_sources:
+            items += source(project)
     items.sort(key=lambda item: (item.date, item.created_at, item.kind), reverse=True)
     return items
 

@@ -125,6 +125,24 @@ def _attendance(cohort: Cohort, day: int, analyst: User, absent: set[str]) -> No
     services.attendance_record(cohort_id=cohort.pk, day=day, marks=marks, by=analyst)
 
 
+def completed_cohort(
+    name: str, day1: dt.date, emails: list[str], people: dict[str, User]
+) -> Cohort | None:
+    """A cohort in the past whose trainees attended all three days (once: None if it exists).
+    Later stages' demos use it for Lean Leaders of their own."""
+    analyst = people[ANALYST]
+    cohort = _cohort(name, day1, 12, analyst)
+    if cohort is None:
+        return None
+    services.cohort_open(cohort_id=cohort.pk, by=analyst)
+    _place(cohort, emails, people, analyst)
+    services.cohort_start(cohort_id=cohort.pk, by=analyst)
+    for day in (1, 2, 3):
+        _attendance(cohort, day, analyst, absent=set())
+    services.cohort_complete(cohort_id=cohort.pk, by=analyst)
+    return cohort
+
+
 def seed(people: dict[str, User]) -> None:
     """Create this stage's demo rows; safe to run again."""
     analyst = people.get(ANALYST)
@@ -132,14 +150,9 @@ def seed(people: dict[str, User]) -> None:
         return
     today = timezone.localdate()
 
-    past = _cohort("Spring cohort", today - dt.timedelta(days=75), 12, analyst)
-    if past is not None:
-        services.cohort_open(cohort_id=past.pk, by=analyst)
-        _place(past, ["trainee.dhr@sfgov.org"], people, analyst)
-        services.cohort_start(cohort_id=past.pk, by=analyst)
-        for day in (1, 2, 3):
-            _attendance(past, day, analyst, absent=set())
-        services.cohort_complete(cohort_id=past.pk, by=analyst)
+    completed_cohort(
+        "Spring cohort", today - dt.timedelta(days=75), ["trainee.dhr@sfgov.org"], people
+    )
 
     # Day 1 and Day 2 are behind us; Day 3 is a few weeks ahead.
     current = _cohort("Summer cohort", schedule.add_working_days(today, -8), 12, analyst)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -63,7 +64,7 @@ class LongTextField(forms.CharField):
     widget = forms.Textarea
 
     def __init__(
-        self, *, max_length: int | None = None, help_text: str = "", **kwargs: Any
+        self, *, max_length: int | None = None, help_text: str | Promise = "", **kwargs: Any
     ) -> None:
         # A model's TextField hands over max_length=None: the app-wide limit then applies.
         limit = max_length or MAX_TEXT

@@ -12,9 +12,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-# The program's stages, in the order their contributions are shown and run. "people" is the
-# foundation's own (leanleaders/home.py), shown last.
-STAGES = ("applications", "cohorts", "projects", "coaching", "reporting", "people")
+# The program's stages, in the order their contributions are shown and run. "network" (the Lean
+# Leader directory and peer coaches) comes after the program: it reads who completed it.
+# "people" is the foundation's own (leanleaders/home.py), shown last.
+STAGES = ("applications", "cohorts", "projects", "coaching", "reporting", "network", "people")
 
 T = TypeVar("T")
 
@@ -59,3 +60,9 @@ person_facts: StageRegistry[tuple[str, Callable[[], Any]]] = StageRegistry()
 # Each stage registers `listener(changes: OrgChanges, *, by: User) -> None`; the import calls
 # them in stage order after applying its rows, in the same transaction.
 org_change_listeners: StageRegistry[Callable[..., None]] = StageRegistry()
+
+
+# Each later stage may register `source(project) -> list[item]` adding its own items to the
+# coaching stage's project timeline (coaching.selectors.TimelineItem, each naming the template
+# that draws it), so the coaching stage shows them without importing the later stage.
+project_timeline_sources: StageRegistry[Callable[[Any], list[Any]]] = StageRegistry()

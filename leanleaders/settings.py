@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "projects",
     "coaching",
     "reporting",
+    "network",
     "corsheaders",
     "ninja",
     "api",

@@ -86,6 +86,7 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("coaching/", include("coaching.urls")),
     path("reports/", include("reporting.urls")),
+    path("network/", include("network.urls")),
     path("api/", include("api.urls")),
     # The admin signs people in on our page, so it follows LEANLEADERS_PASSWORD_SIGN_IN too.
     path("admin/login/", sso_views.admin_sign_in),

@@ -20,7 +20,7 @@ from applications.models import Application, MeasureDirection
 from leanleaders.models import Department, User
 from projects import results
 
-VERDICT_CHOICES = [(v.value, v.label) for v in results.Verdict]
+VERDICT_CHOICES = [(v.value, results.VERDICT_LABELS[v]) for v in results.Verdict]
 # Stored results: values from 4-place inputs, whose medians and differences need 5 places at
 # most, so they are kept exactly; percentages are rounded to 4 places (the pages show 1).
 PERCENT_PLACES = Decimal("0.0001")
@@ -32,16 +32,16 @@ def _places(value: Decimal | None, places: Decimal) -> Decimal | None:
 
 
 class LeanTool(models.TextChoices):
-    PROCESS_MAPPING = "process_mapping", "Process mapping"
-    FIVE_WHYS = "five_whys", "Five whys"
-    FISHBONE = "fishbone", "Fishbone diagram"
-    SPAGHETTI = "spaghetti", "Spaghetti diagram"
-    IMPACT_EFFORT = "impact_effort", "Impact/effort matrix"
-    STANDARD_WORK = "standard_work", "Standard work"
-    VISUAL_MANAGEMENT = "visual_management", "Visual management"
-    ERROR_PROOFING = "error_proofing", "Error-proofing"
-    FIVE_S = "five_s", "5S"
-    PDCA_A3 = "pdca_a3", "PDCA / A3"
+    PROCESS_MAPPING = "process_mapping", _("Process mapping")
+    FIVE_WHYS = "five_whys", _("Five whys")
+    FISHBONE = "fishbone", _("Fishbone diagram")
+    SPAGHETTI = "spaghetti", _("Spaghetti diagram")
+    IMPACT_EFFORT = "impact_effort", _("Impact/effort matrix")
+    STANDARD_WORK = "standard_work", _("Standard work")
+    VISUAL_MANAGEMENT = "visual_management", _("Visual management")
+    ERROR_PROOFING = "error_proofing", _("Error-proofing")
+    FIVE_S = "five_s", _("5S")
+    PDCA_A3 = "pdca_a3", _("PDCA / A3")
 
 
 class PdcaStage(models.TextChoices):
@@ -163,6 +163,11 @@ class Project(models.Model):
         _("Sustainment"), max_length=16, choices=Sustainment.choices, blank=True, default=""
     )
 
+    # The Lean tools the progress log names, {tool: entries naming it}, stored by the
+    # progress-entry services in their transaction so that the Lean Leader directory filters
+    # by tool (`tools_used__has_key`) and shows a page of leaders without reading their logs.
+    tools_used = models.JSONField(_("Lean tools used"), default=dict, blank=True)
+
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
@@ -193,6 +198,11 @@ class Project(models.Model):
     @property
     def is_reviewed(self) -> bool:
         return self.status == self.Status.REVIEWED
+
+    @property
+    def tools_used_choices(self) -> list[tuple[str, str]]:
+        """(tool, label) of the Lean tools the progress log names, in the list's order."""
+        return [(tool.value, str(tool.label)) for tool in LeanTool if tool in self.tools_used]
 
     @property
     def goal_agreed(self) -> bool:
@@ -459,7 +469,7 @@ class ProgressEntry(models.Model):
     @property
     def tool_labels(self) -> list[str]:
         labels = dict(LeanTool.choices)
-        return [labels[code] for code in self.tools if code in labels]
+        return [str(labels[code]) for code in self.tools if code in labels]
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

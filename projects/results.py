@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from django.utils.translation import gettext_lazy as _
+
 LATEST_WINDOW = 3
 NO_CHANGE_TOLERANCE_PERCENT = Decimal(5)
 MIN_MEASUREMENTS = 1
@@ -39,14 +41,14 @@ class Verdict(StrEnum):
 
     @property
     def label(self) -> str:
-        return VERDICT_LABELS[self]
+        return str(VERDICT_LABELS[self])
 
 
 VERDICT_LABELS = {
-    Verdict.IMPROVED: "Improved",
-    Verdict.NO_CHANGE: "No change",
-    Verdict.WORSE: "Worse",
-    Verdict.NOT_ENOUGH_DATA: "Not enough data",
+    Verdict.IMPROVED: _("Improved"),
+    Verdict.NO_CHANGE: _("No change"),
+    Verdict.WORSE: _("Worse"),
+    Verdict.NOT_ENOUGH_DATA: _("Not enough data"),
 }
 
 

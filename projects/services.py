@@ -511,7 +511,31 @@ def progress_entry_add(
     )
     for upload in checked:
         _save_attachment(entry, upload, by=by)
+    project_tools_store(project=project)
     return entry
+
+
+def project_tools_store(*, project: Project) -> None:
+    """Store which Lean tools the project's progress log names, and in how many entries, on
+    the project. Called in the transaction of every change to the log; locks the project
+    first, so two entries logged at once both count."""
+    Project.objects.select_for_update().filter(pk=project.pk).values_list("pk").first()
+    counts: dict[str, int] = {}
+    for tools in ProgressEntry.objects.filter(project=project).values_list("tools", flat=True):
+        for tool in tools:
+            counts[tool] = counts.get(tool, 0) + 1
+    project.tools_used = {tool: counts[tool] for tool in LeanTool.values if tool in counts}
+    Project.objects.filter(pk=project.pk).update(tools_used=project.tools_used)
+
+
+def tools_recompute() -> int:
+    """Store every project's Lean tools again, for entries written outside the services.
+    Returns how many projects it stored."""
+    projects = list(Project.objects.only("pk"))
+    for project in projects:
+        with transaction.atomic():
+            project_tools_store(project=project)
+    return len(projects)
 
 
 def _save_attachment(
@@ -544,6 +568,7 @@ def progress_entry_delete(*, entry_id: int, by: User) -> None:
         data={"date": entry.date.isoformat(), "did": entry.did[:200]},
     )
     entry.delete()
+    project_tools_store(project=entry.project)
 
     def remove_files() -> None:
         for name in names:

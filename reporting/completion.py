@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from cohorts.models import Attendance
+from django.db.models import Count, Q, QuerySet
+
+from cohorts.models import Attendance, Enrollment
+from projects.models import Project
 
 DAYS = (1, 2, 3)
 ATTENDED = (Attendance.Mark.PRESENT, Attendance.Mark.LATE)
@@ -26,6 +29,24 @@ def days_attended(marks: Mapping[int, str]) -> int:
 
 def is_lean_leader(marks: Mapping[int, str], project_reviewed: bool) -> bool:
     return days_attended(marks) == len(DAYS) and project_reviewed
+
+
+def completed_enrollments() -> QuerySet[Enrollment]:
+    """The same rule in SQL, for lists of Lean Leaders: the enrolled seats with every day
+    attended whose application's project is reviewed."""
+    return (
+        Enrollment.objects.filter(
+            status=Enrollment.Status.ENROLLED,
+            application__project__status=Project.Status.REVIEWED,
+        )
+        .annotate(
+            days_attended=Count(
+                "attendance",
+                filter=Q(attendance__day__in=DAYS, attendance__mark__in=ATTENDED),
+            )
+        )
+        .filter(days_attended=len(DAYS))
+    )
 
 
 def missing_for_completion(marks: Mapping[int, str], project_reviewed: bool | None) -> list[str]:

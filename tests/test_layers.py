@@ -23,7 +23,7 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
-FEATURE_APPS = ("applications", "cohorts", "projects", "coaching", "reporting", "api")
+FEATURE_APPS = ("applications", "cohorts", "projects", "coaching", "reporting", "network", "api")
 
 
 def test_no_app_writes_markup_or_keeps_anything_between_requests():

@@ -28,10 +28,12 @@ from coaching.models import CoachAssignment, CoachingRequest, Conversation, Next
 from cohorts.models import Attendance, Cohort, Enrollment
 from leanleaders.audit import audit_record
 from leanleaders.models import User
+from network.models import PeerRequest
 from projects.models import Attachment, Measure, Measurement, ProgressEntry, Project
-from projects.services import measure_result_store
+from projects.services import measure_result_store, project_tools_store
 from tests.cohorts.factories import CohortFactory
 from tests.factories import DepartmentFactory, TraineeFactory
+from tests.network.factories import make_lean_leader
 from tests.support.caches import empty_caches
 
 pytestmark = pytest.mark.django_db
@@ -185,7 +187,23 @@ class World:
                 content_type="image/png",
                 size=10,
             )
+            project_tools_store(project=self.project)
             self._conversation(self.project, owner=self.trainee, days_ago=i)
+            # A Lean Leader who used one of the trainee's tools, and their conversation with
+            # the trainee, shared on the trainee's timeline.
+            leader, _ = make_lean_leader(
+                department=department, full_name=f"Leader {i}", tools=(("five_whys",),)
+            )
+            PeerRequest.objects.create(
+                project=self.project,
+                trainee=self.trainee,
+                peer=leader,
+                message="Can we talk?",
+                status=PeerRequest.Status.ACCEPTED,
+                help_note=f"Peer help {i}",
+                help_date=today,
+                shared_on_timeline=True,
+            )
             audit_record(target=self.application, action="edited", by=self.trainee)
             audit_record(target=self.project, action="edited", by=self.trainee)
 
@@ -339,7 +357,7 @@ PAGES = [
         "project page (trainee)",
         "trainee",
         _u("projects:project-detail", PROJECT),
-        10,  # the team is one query
+        11,  # the team is one query; the Lean Leaders who used its tools, one more
         shows=("Tried step",),
     ),
     Page(
@@ -356,21 +374,21 @@ PAGES = [
         "project timeline",
         "trainee",
         _u("coaching:project-timeline", PROJECT),
-        11,
-        shows=("Step for",),
+        12,  # the peers' help the trainee shared is one query
+        shows=("Step for", "Peer help"),
     ),
     Page(
         "project timeline (analyst)",
         "analyst",
         _u("coaching:project-timeline", PROJECT),
-        10,
+        11,
         shows=("Step for",),
     ),
     Page(
         "project timeline fragment",
         "trainee",
         lambda w: reverse("coaching:project-timeline", args=[w.project.pk]) + "?fragment=1",
-        10,
+        11,
         shows=("Step for",),
     ),
     Page("coaching overview", "analyst", _q("coaching:overview", ""), 6, shows=("Peer ",)),
@@ -393,6 +411,17 @@ PAGES = [
     ),
     # The sustainment section is one query (reporting/selectors/sustainment.py).
     Page("program report", "analyst", _u("reports:program-report"), 9),
+    # The session and the person, then the count, the page of rows (people, departments and
+    # profiles joined; who completed the program a subquery) and the departments to filter by.
+    Page("lean leader directory", "trainee", _u("network:leader-list"), 6, shows=("Leader ",)),
+    Page(
+        "lean leader directory by tool",
+        "manager",
+        _q("network:leader-list", "?tool=five_whys&q=leader"),
+        6,
+        shows=("Leader ",),
+    ),
+    Page("peer conversations", "trainee", _u("network:peer-request-list"), 4, shows=("Leader ",)),
 ]
 
 

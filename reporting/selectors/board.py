@@ -172,7 +172,7 @@ class BoardRow:
 
     @property
     def tool_labels(self) -> list[str]:
-        return [TOOL_LABELS[code] for code in LeanTool.values if code in self.tools]
+        return [str(TOOL_LABELS[code]) for code in LeanTool.values if code in self.tools]
 
     @property
     def not_coached(self) -> bool:
@@ -481,7 +481,7 @@ def tool_usage(rows: Sequence[BoardRow]) -> list[ToolUse]:
     usage = []
     for code, label in LeanTool.choices:
         users = [r.trainee.full_name for r in rows if code in r.tools]
-        usage.append(ToolUse(code, label, users, sum(r.tools.get(code, 0) for r in rows)))
+        usage.append(ToolUse(code, str(label), users, sum(r.tools.get(code, 0) for r in rows)))
     return usage
 
 

@@ -18,11 +18,16 @@ def test_seed_demo_makes_every_verdict_and_is_idempotent(django_capture_on_commi
     assert verdicts["trainee.dhr@sfgov.org"] == Verdict.NO_CHANGE
     assert verdicts["trainee.mta@sfgov.org"] == Verdict.WORSE
     assert verdicts["trainee.lib@sfgov.org"] == Verdict.NOT_ENOUGH_DATA
-    assert current.count() == 5
-    # Reviewed: the work-orders project here, and the Spring cohort's at the reporting stage.
+    # Five here, and three of the network stage's Lean Leaders.
+    assert current.count() == 8
+    # Reviewed: the work-orders project here, the Spring cohort's at the reporting stage and
+    # those of the network stage's Lean Leaders.
     assert set(current.filter(status="reviewed").values_list("trainee__email", flat=True)) == {
         "trainee.dpw@sfgov.org",
         "trainee.dhr@sfgov.org",
+        "trainee2.dhr@sfgov.org",
+        "trainee3.dhr@sfgov.org",
+        "trainee3.lib@sfgov.org",
     }
     improved = Project.objects.get(trainee__email="trainee@sfgov.org")
     assert improved.measures.get().measurements.count() == 8

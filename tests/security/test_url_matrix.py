@@ -335,6 +335,18 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "reports:certificate": {**OWNER_AND_STAFF, "manager": MISSING},
     # Only a Lean Leader's certificate is a PDF; this enrollment has not finished yet.
     "reports:certificate-pdf": only({}, MISSING),
+    # The directory and its pages: everyone signed in. Only a trainee with a project in
+    # progress asks a peer coach; only the two people of a request see it (404 to others).
+    "network:leader-list": SIGNED_IN,
+    "network:leader-detail": SIGNED_IN,
+    "network:profile-edit": SIGNED_IN,  # someone not a Lean Leader reads how to become one
+    "network:peer-request-create": only({"trainee": OK}, FORBIDDEN),
+    "network:peer-request-list": SIGNED_IN,
+    "network:peer-request-detail": only({"trainee": OK}, MISSING),
+    "network:peer-request-respond": only({"trainee": FORBIDDEN}, MISSING),  # the peer's
+    "network:peer-request-withdraw": only({"trainee": REDIRECT}, MISSING),  # not confirmed
+    "network:peer-help-record": only({"trainee": FORBIDDEN}, MISSING),  # not accepted yet
+    "network:peer-help-share": only({"trainee": FORBIDDEN}, MISSING),  # nothing recorded
     "api:token-list": ANALYSTS,
     "api:token-revoke": {**ANALYSTS, "analyst": REDIRECT},
     # The read API takes a bearer token only: a signed-in session (and its cookie, which a
@@ -548,6 +560,7 @@ def world(
     team_member,
     sponsor,
     analyst,
+    other_department,
     tmp_path,
     settings,
 ):
@@ -618,6 +631,13 @@ def world(
         queue_read=False,
     )
     org_import_preview(import_id=org_import.pk)
+    from network.services import peer_request_create
+    from tests.network.factories import make_lean_leader
+
+    leader, _leader_project = make_lean_leader(
+        department=other_department, full_name="Lee Leader", story="Ask me", peer_coach=True
+    )
+    peer_request = peer_request_create(by=trainee, peer_id=leader.pk, message="Can we talk?")
     return World(
         application=application,
         objects={
@@ -653,6 +673,8 @@ def world(
             "api": api_token,
             "department_id": project.department,
             "cohort_id": cohort,
+            "leader_id": leader,
+            "network": peer_request,
         },
     )
 

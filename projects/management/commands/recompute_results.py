@@ -1,11 +1,12 @@
 from django.core.management.base import BaseCommand
 
-from projects.services import results_recompute
+from projects.services import results_recompute, tools_recompute
 
 
 class Command(BaseCommand):
     help = (
-        "Store every project's result again from its baselines and measurements. Run it after "
+        "Store every project's result again from its baselines and measurements (and the Lean "
+        "tools its progress log names). Run it after "
         "changing measures, baseline points or measurements outside the app (admin, SQL, bulk "
         "loads) and once after the migration that added the stored results."
     )
@@ -14,3 +15,6 @@ class Command(BaseCommand):
         stored = results_recompute()
         if options["verbosity"]:
             self.stdout.write(f"Stored the results of {stored} measures.")
+        projects = tools_recompute()
+        if options["verbosity"]:
+            self.stdout.write(f"Stored the Lean tools of {projects} projects.")

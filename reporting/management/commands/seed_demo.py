@@ -11,6 +11,7 @@ from applications import demo as applications_demo
 from coaching import demo as coaching_demo
 from cohorts import demo as cohorts_demo
 from leanleaders.demo import DEMO_PASSWORD, seed_people
+from network import demo as network_demo
 from projects import demo as projects_demo
 from reporting import demo as reporting_demo
 
@@ -41,6 +42,7 @@ class Command(BaseCommand):
                 projects_demo,
                 coaching_demo,
                 reporting_demo,
+                network_demo,
             ):
                 stage.seed(people)
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))

@@ -1,0 +1,163 @@
+"""Reads of the Lean Leader network, each in a fixed number of queries.
+
+A Lean Leader is whoever the program's rule says (reporting/completion.py), read in SQL: one
+directory row is a reviewed project whose seat had every day attended. Hidden people and
+deactivated accounts never come out of `leader_projects`, and every list starts there. The rows
+read stored columns only (the project's verdict, gain, sustainment and Lean tools; the profile's
+story), never a trainee's log, application or coaching records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from coaching.selectors import TimelineItem
+from leanleaders.models import Department, User
+from network.models import LeanLeaderProfile, PeerRequest
+from projects.models import LeanTool, Project
+from reporting.completion import completed_enrollments
+
+SUGGESTIONS = 5
+
+
+def completed_projects() -> QuerySet[Project]:
+    """Every project that made its trainee a Lean Leader, with the `cohort_name` of the seat
+    that completed it."""
+    cohort = completed_enrollments().filter(application=OuterRef("application")).order_by("-pk")
+    return Project.objects.annotate(cohort_name=Subquery(cohort.values("cohort__name")[:1])).filter(
+        cohort_name__isnull=False
+    )
+
+
+def leader_projects() -> QuerySet[Project]:
+    """The completed projects of the Lean Leaders the directory lists (not hidden, account
+    active), with the person, their department and profile joined in."""
+    return (
+        completed_projects()
+        .filter(trainee__is_active=True)
+        .exclude(trainee__lean_leader_profile__hidden=True)
+        .select_related("trainee__department", "trainee__lean_leader_profile")
+    )
+
+
+@dataclass(frozen=True)
+class DirectoryFilters:
+    tool: str | None = None
+    department_id: int | None = None
+    words: str = ""
+    peer_coaches: bool = False
+
+    @property
+    def any(self) -> bool:
+        return bool(self.tool or self.department_id or self.words or self.peer_coaches)
+
+
+def directory(*, filters: DirectoryFilters) -> QuerySet[Project]:
+    """The directory's rows, by name: the tool, the department and every word must match (a
+    word in the person's name, the project's title or their story)."""
+    rows = leader_projects()
+    if filters.tool:
+        rows = rows.filter(tools_used__has_key=filters.tool)
+    if filters.department_id:
+        rows = rows.filter(trainee__department_id=filters.department_id)
+    if filters.peer_coaches:
+        rows = rows.filter(trainee__lean_leader_profile__offers_peer_coaching=True)
+    for word in filters.words.split()[:8]:
+        rows = rows.filter(
+            Q(trainee__full_name__icontains=word)
+            | Q(title__icontains=word)
+            | Q(trainee__lean_leader_profile__story__icontains=word)
+        )
+    return rows.order_by("trainee__full_name", "pk")
+
+
+def department_choices() -> list[tuple[int, str]]:
+    """Departments that have a listed Lean Leader, for the directory's filter."""
+    ids = leader_projects().values("trainee__department_id")
+    return list(Department.objects.filter(pk__in=ids).order_by("name").values_list("pk", "name"))
+
+
+def tool_choices() -> list[tuple[str, str]]:
+    return [(tool.value, str(tool.label)) for tool in LeanTool]
+
+
+def leader_get(*, user_id: int) -> tuple[User, list[Project]]:
+    """A listed Lean Leader and their completed projects (raises User.DoesNotExist when the
+    person is not one, or hides)."""
+    projects = list(leader_projects().filter(trainee_id=user_id).order_by("-pk"))
+    if not projects:
+        raise User.DoesNotExist
+    return projects[0].trainee, projects
+
+
+def is_lean_leader(user: User) -> bool:
+    """Whether the person completed the program, listed or hidden."""
+    return completed_projects().filter(trainee=user).exists()
+
+
+def suggestions(*, project: Project, limit: int = SUGGESTIONS) -> list[Project]:
+    """Lean Leaders who used a tool this project's log names, those sharing most first (in
+    one query, none when the log names no tool)."""
+    tools = list(project.tools_used)
+    if not tools:
+        return []
+    rows = list(
+        leader_projects()
+        .filter(tools_used__has_any_keys=tools)
+        .exclude(trainee_id=project.trainee_id)
+        .order_by("-pk")[:50]
+    )
+    rows.sort(key=lambda row: -len(set(row.tools_used) & set(tools)))
+    return rows[:limit]
+
+
+def profile_of(user: User) -> LeanLeaderProfile | None:
+    return LeanLeaderProfile.objects.filter(user=user).first()
+
+
+def active_project(user: User) -> Project | None:
+    """The project a trainee asks peers about: their latest one in progress."""
+    return (
+        Project.objects.filter(trainee=user, status=Project.Status.ACTIVE)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def peer_requests(*, user: User) -> tuple[list[PeerRequest], list[PeerRequest]]:
+    """(received, sent): the person's peer conversations, newest first."""
+    rows = list(
+        PeerRequest.objects.filter(Q(peer=user) | Q(trainee=user))
+        .select_related("peer", "trainee", "project")
+        .order_by("-created_at", "-pk")[:200]
+    )
+    return [r for r in rows if r.peer_id == user.pk], [r for r in rows if r.trainee_id == user.pk]
+
+
+def visible_peer_requests(user: User) -> QuerySet[PeerRequest]:
+    return PeerRequest.objects.filter(Q(peer=user) | Q(trainee=user)).select_related(
+        "peer__department", "trainee__department", "project"
+    )
+
+
+def peer_timeline_items(project: Project) -> list[TimelineItem]:
+    """The help peers gave this project, for its timeline: only what the trainee chose to
+    share (registered into leanleaders.registry.project_timeline_sources)."""
+    shared = (
+        PeerRequest.objects.filter(project=project, shared_on_timeline=True)
+        .exclude(help_note="")
+        .select_related("peer")
+    )
+    return [
+        TimelineItem(
+            "peer",
+            r.help_date or timezone.localdate(r.created_at),
+            r.help_recorded_at or r.created_at,
+            r,
+            template="network/_timeline_peer.html",
+        )
+        for r in shared
+    ]
