@@ -192,6 +192,10 @@ def projects_table(rows: Sequence[BoardRow]) -> Table:
             "Reviewed" if r.is_reviewed else "Not reviewed yet",
             project.reviewed_by_name if project else "",
             project.review_comment if project and r.is_reviewed else "",
+            r.leader_touchpoints,
+            project.last_leader_touchpoint_on if project else None,
+            r.adherence_percent,
+            "Yes" if r.goal_agreed else "No",
         ]
 
     return Table(
@@ -213,6 +217,10 @@ def projects_table(rows: Sequence[BoardRow]) -> Table:
             "Review",
             "Reviewed by",
             "Analyst's review comment",
+            "Leader touchpoints since Day 1",
+            "Last leader touchpoint",
+            "Adherence to cadence (%)",
+            "Sponsor agreed the goal",
         ],
         (line(r) for r in rows),
     )
