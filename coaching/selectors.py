@@ -93,16 +93,19 @@ class Panel:
         return self.assignment.coach if self.assignment else None
 
 
-def project_conversations(*, project: Project) -> list[Conversation]:
-    """Every conversation of a project, newest first, with its coach and its next steps (and
-    their owners). The coaching panel and the timeline both read them, so a page that shows
-    both loads them once."""
+def project_conversations(*, project: Project, team_only: bool = False) -> list[Conversation]:
+    """Every conversation of a project (with `team_only`, for a reader who sees the project as
+    a team member: those the lead shared with the team), newest first, with its coach and its
+    next steps (and their owners). The coaching panel and the timeline both read them, so a
+    page that shows both loads them once."""
     # Who owns each step, not who checked it off: the panel lists open steps only, and the
     # timeline's cards don't say.
     steps = NextStep.objects.select_related("owner").order_by("due_date", "pk")
+    conversations = Conversation.objects.filter(project=project)
+    if team_only:
+        conversations = conversations.filter(team_visible=True)
     return list(
-        Conversation.objects.filter(project=project)
-        .select_related("coach")
+        conversations.select_related("coach")
         .prefetch_related(Prefetch("next_steps", queryset=steps))
         .order_by("-date", "-pk")
     )

@@ -344,6 +344,25 @@ def reflection_save(*, conversation_id: int, by: User, text: str) -> Conversatio
 
 
 @transaction.atomic
+def conversation_team_share(*, conversation_id: int, by: User, visible: bool) -> Conversation:
+    """The project's lead shows a conversation (an analyst's or a leader's) to the project's
+    team members, or hides it again; hidden by default. Locks it; records the choice."""
+    conversation = (
+        Conversation.objects.select_for_update().select_related("project").get(pk=conversation_id)
+    )
+    policies.ensure_can_share_with_team(by, conversation)
+    if conversation.team_visible != visible:
+        conversation.team_visible = visible
+        conversation.save(update_fields=["team_visible", "updated_at"])
+        audit_record(
+            target=conversation,
+            action="shared-with-team" if visible else "hidden-from-team",
+            by=by,
+        )
+    return conversation
+
+
+@transaction.atomic
 def coaching_request_create(*, project_id: int, by: User, note: str = "") -> CoachingRequest:
     """The trainee asks for a coaching conversation. Their coach (or, with none, every analyst)
     is emailed. A second request while one is open is refused."""

@@ -805,3 +805,20 @@ def project_goal_agree(*, project_id: int, by: User) -> Project:
         },
     )
     return project
+
+
+@transaction.atomic
+def project_application_share(*, project_id: int, by: User, shared: bool) -> Project:
+    """The lead shares their application's answers with the team (members and the sponsor), or
+    stops sharing them. Off by default. Locks the project; records the choice."""
+    project = _lock(project_id)
+    policies.ensure_can_share_application(by, project)
+    if project.application_shared_with_team != shared:
+        project.application_shared_with_team = shared
+        project.save(update_fields=["application_shared_with_team", "updated_at"])
+        audit_record(
+            target=project,
+            action="application-shared" if shared else "application-unshared",
+            by=by,
+        )
+    return project

@@ -66,6 +66,17 @@ class BoardProject(NamedTuple):
     leader_touchpoints: int = 0
     last_leader_touchpoint_on: dt.date | None = None
     goal_agreed_at: dt.datetime | None = None
+    # The trainee's leaders, whom analysts open to coach them.
+    sponsor_id: int | None = None
+    sponsor_name: str = ""
+    supervisor_id: int | None = None
+    supervisor_name: str = ""
+
+    @property
+    def leaders(self) -> list[tuple[int, str]]:
+        """(id, name) of the sponsor and the supervisor, once each."""
+        found = [(self.sponsor_id, self.sponsor_name), (self.supervisor_id, self.supervisor_name)]
+        return list({pk: name for pk, name in found if pk is not None}.items())
 
     @property
     def is_reviewed(self) -> bool:
@@ -225,7 +236,18 @@ def _board_projects(
     applications."""
     projects = {
         application_id: BoardProject(
-            pk, title, status, review_comment, reviewed_by or "", touchpoints, last_touch, agreed
+            pk,
+            title,
+            status,
+            review_comment,
+            reviewed_by or "",
+            touchpoints,
+            last_touch,
+            agreed,
+            sponsor_id,
+            sponsor_name or "",
+            supervisor_id,
+            supervisor_name or "",
         )
         for (
             application_id,
@@ -237,6 +259,10 @@ def _board_projects(
             touchpoints,
             last_touch,
             agreed,
+            sponsor_id,
+            sponsor_name,
+            supervisor_id,
+            supervisor_name,
         ) in (
             visible_projects(user)
             .filter(application_id__in=application_ids)
@@ -251,6 +277,10 @@ def _board_projects(
                 "leader_touchpoints",
                 "last_leader_touchpoint_on",
                 "sponsor_agreed_goal_at",
+                "sponsor_id",
+                "sponsor__full_name",
+                "trainee__supervisor_id",
+                "trainee__supervisor__full_name",
             )
         )
     }
