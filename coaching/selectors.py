@@ -407,14 +407,14 @@ def cadence_adherence(project_ids: list[int], *, today: dt.date) -> dict[int, tu
 # --- Coaching the leaders (analysts only) -------------------------------------------------------
 
 
-def _touchpoints_by(leader: int | OuterRef) -> QuerySet[Conversation]:
-    return Conversation.objects.filter(coach_id=leader, routine__in=Conversation.LEADER_ROUTINES)
+def _touchpoints() -> QuerySet[Conversation]:
+    return Conversation.objects.filter(routine__in=Conversation.LEADER_ROUTINES)
 
 
 def leader_list() -> QuerySet[User]:
     """People who lead through the routines: those who recorded a touchpoint or keep a
     cadence, with their touchpoint count, latest touchpoint and number of cadences, by name."""
-    touchpoints = _touchpoints_by(OuterRef("pk")).order_by().values("coach_id")
+    touchpoints = _touchpoints().filter(coach_id=OuterRef("pk")).order_by().values("coach_id")
     cadences = LeaderCadence.objects.filter(leader_id=OuterRef("pk")).order_by().values("leader")
     return (
         User.objects.filter(Q(Exists(touchpoints)) | Q(Exists(cadences)))
@@ -433,7 +433,8 @@ def leader_touchpoints(*, leader: User) -> QuerySet[Conversation]:
     its trainee and the next steps (and their owners). Never the private notes."""
     steps = NextStep.objects.select_related("owner").order_by("due_date", "pk")
     return (
-        _touchpoints_by(leader.pk)
+        _touchpoints()
+        .filter(coach_id=leader.pk)
         .select_related("coach", "project__trainee")
         .prefetch_related(Prefetch("next_steps", queryset=steps))
         .order_by("-date", "-pk")
