@@ -470,6 +470,18 @@ def _leader_figures_store(project: Project) -> None:
         cadence.save(update_fields=["counts_from", "made", "last_touchpoint_on", "due_on"])
 
 
+def leader_figures_follow_day1(*, application_ids: list[int]) -> None:
+    """The cohorts stage moved these applications' Day 1 (a rescheduled cohort, a trainee moved
+    to another): store their projects' leader figures again, in the caller's transaction,
+    locking the projects."""
+    for project in (
+        Project.objects.select_for_update()
+        .filter(application_id__in=application_ids)
+        .order_by("pk")
+    ):
+        _leader_figures_store(project)
+
+
 def leader_figures_recompute(*, project_ids: Iterable[int] | None = None) -> int:
     """Store every project's leader figures (or those of `project_ids`) again, as the
     touchpoint service does, for rows written outside the services (the admin, SQL, a moved

@@ -59,3 +59,10 @@ person_facts: StageRegistry[tuple[str, Callable[[], Any]]] = StageRegistry()
 # Each stage registers `listener(changes: OrgChanges, *, by: User) -> None`; the import calls
 # them in stage order after applying its rows, in the same transaction.
 org_change_listeners: StageRegistry[Callable[..., None]] = StageRegistry()
+
+
+# Each stage registers `listener(*, application_ids: list[int]) -> None`; the cohorts stage calls
+# them in stage order, in the same transaction, when those applications' Day 1 may have moved (a
+# cohort's Day 1 rescheduled, a trainee moved to another cohort), so figures counted from Day 1
+# and stored by a later stage stay true.
+day1_change_listeners: StageRegistry[Callable[..., None]] = StageRegistry()

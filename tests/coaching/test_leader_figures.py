@@ -132,3 +132,41 @@ def test_the_command_follows_a_moved_day1(placed, supervisor):
     placed.application.enrollments.update(cohort=later)  # written outside the services
     call_command("recompute_leader_figures", verbosity=0)
     assert figures(placed) == (1, TODAY() - dt.timedelta(days=2))
+
+
+def test_a_rescheduled_day1_is_followed_in_its_transaction(placed, supervisor, analyst):
+    """A cohort not yet started moves its Day 1 later: the touchpoints before it stop
+    counting."""
+    from cohorts import schedule
+    from cohorts import services as cohort_services
+    from leanleaders.workdays import next_working_day
+
+    huddle(placed, supervisor, 10)
+    huddle(placed, supervisor, 2)
+    assert figures(placed)[0] == 2
+    cohort = placed.application.enrollments.get().cohort
+    cohort.status = "planned"
+    cohort.save()
+    day1 = next_working_day(TODAY() + dt.timedelta(days=14))
+    day2 = schedule.propose_day2(day1)
+    cohort_services.cohort_update(
+        cohort_id=cohort.pk,
+        by=analyst,
+        data={"day1": day1, "day2": day2, "day3": schedule.propose_day3(day1, day2)},
+    )
+    assert figures(placed) == (0, None)
+
+
+def test_a_trainee_moved_to_another_cohort_is_counted_from_its_day1(placed, supervisor, analyst):
+    from cohorts import services as cohort_services
+
+    huddle(placed, supervisor, 10)
+    huddle(placed, supervisor, 2)
+    day1 = TODAY() - dt.timedelta(days=5)
+    later = CohortFactory(
+        day1=day1, day2=day1 + dt.timedelta(days=1), day3=day1 + dt.timedelta(days=30)
+    )
+    cohort_services.enrollment_move(
+        enrollment_id=placed.application.enrollments.get().pk, cohort_id=later.pk, by=analyst
+    )
+    assert figures(placed) == (1, TODAY() - dt.timedelta(days=2))
