@@ -14,7 +14,13 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from coaching import services
-from coaching.models import CoachingRequest, Conversation, LeaderCadence, NextStep
+from coaching.models import (
+    CoachingRequest,
+    Conversation,
+    LeaderCadence,
+    LeaderCoachingNote,
+    NextStep,
+)
 from leanleaders.models import User
 from projects import services as project_services
 from projects.models import Project, ProjectMember
@@ -327,3 +333,16 @@ def seed_team_and_leaders(people: dict[str, User]) -> None:
                 started_on=today - dt.timedelta(days=21),
                 due_on=today - dt.timedelta(days=14),
             )
+        analyst = people.get(ANALYST)
+        if analyst is not None and not LeaderCoachingNote.objects.filter(leader=leader).exists():
+            services.leader_note_add(
+                leader_id=leader.pk,
+                by=analyst,
+                body=(
+                    "Set a weekly huddle with Jamie three weeks ago and has not held one. "
+                    "Ask what gets in the way; suggest ten minutes at Jamie's desk on Tuesdays, "
+                    "and practise asking 'What do you see?' before offering a fix."
+                ),
+            )
+    # The cadences' start dates were moved back above: count them again, as the command does.
+    services.leader_figures_recompute(project_ids=[p.pk for p in projects.values()])

@@ -146,6 +146,18 @@ class RequestForm(forms.Form):
     )
 
 
+class LeaderNoteForm(forms.Form):
+    body = LongTextField(
+        label=_("Note on this leader"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "For City Performance only: the leader, their people and managers never see it."
+        ),
+        error_messages={"required": _("Write the note before saving it.")},
+    )
+
+
 class AssignForm(forms.Form):
     coach = forms.ModelChoiceField(
         queryset=User.objects.none(), label="Coach", empty_label="Choose an analyst"

@@ -79,6 +79,10 @@ class Conversation(models.Model):
     obstacle = models.CharField("Obstacle being worked on", max_length=300, blank=True)
     reflection = models.TextField("Trainee's reflection", blank=True)
     reflection_at = models.DateTimeField(null=True, blank=True)
+    # The project's lead chooses which conversations their team members see: a coaching
+    # conversation is about the lead's own learning, so none is shown to the team until the lead
+    # shares it. Leaders, managers and analysts see every conversation of a project they see.
+    team_visible = models.BooleanField(_("Visible to my team"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -249,8 +253,12 @@ class LeaderCadence(models.Model):
         help_text=_("For example 7 for weekly, 14 for every two weeks."),
     )
     started_on = models.DateField(default=timezone.localdate)
+    # Adherence counts from the trainee's cohort Day 1 or from `started_on`, whichever is later;
+    # None while the trainee has no Day 1 (nothing is due yet). Stored with `made` by the
+    # touchpoint and cadence services (and `manage.py recompute_leader_figures`).
+    counts_from = models.DateField(null=True, blank=True)
     last_touchpoint_on = models.DateField(null=True, blank=True)
-    # Touchpoints this leader made on the project since `started_on`.
+    # Touchpoints this leader made on the project on or after `counts_from`.
     made = models.PositiveIntegerField(default=0)
     # The next touchpoint is due on this day: the last one (or the start) plus `every_days`.
     due_on = models.DateField()
@@ -270,8 +278,11 @@ class LeaderCadence(models.Model):
         return f"{self.leader} every {self.every_days} days on {self.project}"
 
     def periods_due(self, today: dt.date) -> int:
-        """How many touchpoints the cadence has asked for by `today`."""
-        return max(0, (today - self.started_on).days // self.every_days)
+        """How many touchpoints the cadence has asked for by `today`, counted from
+        `counts_from`."""
+        if self.counts_from is None:
+            return 0
+        return max(0, (today - self.counts_from).days // self.every_days)
 
     def adherence_percent(self, today: dt.date) -> int | None:
         """Touchpoints made ÷ due, as a whole percent capped at 100; None before any is due."""
@@ -279,3 +290,21 @@ class LeaderCadence(models.Model):
         if due == 0:
             return None
         return min(100, round(100 * self.made / due))
+
+
+class LeaderCoachingNote(models.Model):
+    """An analyst's note on how a leader (a supervisor or sponsor) coaches their people: for
+    analysts only. Only analyst reads touch this table, so no other page, email or export can
+    show it."""
+
+    leader = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    body = models.TextField(_("Note"))
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["leader", "-created_at"], name="leadernote_leader_idx")]
+
+    def __str__(self) -> str:
+        return f"Note on leader {self.leader_id}"

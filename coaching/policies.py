@@ -12,34 +12,52 @@ from typing import TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from coaching.models import CoachingRequest, Conversation, LeaderCadence, NextStep
 from leanleaders.models import User
 from leanleaders.roles import is_analyst, is_signed_in
 from projects.models import Project
-from projects.policies import is_leader, is_owner, sees_every_project, visible_projects
+from projects.policies import (
+    is_leader,
+    is_owner,
+    projects_seen_beyond_the_team,
+    sees_every_project,
+    visible_projects,
+)
 
 Actor = User | AnonymousUser
 _Row = TypeVar("_Row", Conversation, NextStep, CoachingRequest)
 
 
-def _of_visible_projects(rows: QuerySet[_Row], user: Actor) -> QuerySet[_Row]:
+def _of_visible_projects(rows: QuerySet[_Row], user: Actor, *, shared: str = "") -> QuerySet[_Row]:
+    """The rows of the projects the user sees as more than a team member, and (with `shared`,
+    the lookup of the lead's "visible to my team" choice) those the lead shared with the team
+    on the projects the user works on."""
     if sees_every_project(user):
         return rows
-    return rows.filter(project__in=visible_projects(user))
+    beyond = Q(project__in=projects_seen_beyond_the_team(user))
+    if not shared:
+        return rows.filter(beyond)
+    return rows.filter(beyond | Q(**{shared: True}, project__in=visible_projects(user)))
 
 
 def visible_conversations(user: Actor) -> QuerySet[Conversation]:
-    return _of_visible_projects(Conversation.objects.all(), user)
+    return _of_visible_projects(Conversation.objects.all(), user, shared="team_visible")
 
 
 def visible_next_steps(user: Actor) -> QuerySet[NextStep]:
-    return _of_visible_projects(NextStep.objects.all(), user)
+    return _of_visible_projects(NextStep.objects.all(), user, shared="conversation__team_visible")
 
 
 def visible_requests(user: Actor) -> QuerySet[CoachingRequest]:
+    """The lead's own requests for coaching: not for the team."""
     return _of_visible_projects(CoachingRequest.objects.all(), user)
+
+
+def can_share_with_team(user: Actor, conversation: Conversation) -> bool:
+    """Show a conversation to the project's team members, or hide it: the project's lead."""
+    return is_owner(user, conversation.project)
 
 
 def can_see_private_notes(user: Actor) -> bool:
@@ -118,3 +136,7 @@ def ensure_can_log_touchpoint(user: Actor, project: Project) -> None:
 
 def ensure_can_set_cadence(user: Actor, project: Project) -> None:
     _ensure(can_set_cadence(user, project))
+
+
+def ensure_can_share_with_team(user: Actor, conversation: Conversation) -> None:
+    _ensure(can_share_with_team(user, conversation))

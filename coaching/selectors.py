@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from coaching import policies
@@ -19,6 +19,7 @@ from coaching.models import (
     CoachingRequest,
     Conversation,
     LeaderCadence,
+    LeaderCoachingNote,
     NextStep,
     PrivateNote,
 )
@@ -93,16 +94,19 @@ class Panel:
         return self.assignment.coach if self.assignment else None
 
 
-def project_conversations(*, project: Project) -> list[Conversation]:
-    """Every conversation of a project, newest first, with its coach and its next steps (and
-    their owners). The coaching panel and the timeline both read them, so a page that shows
-    both loads them once."""
+def project_conversations(*, project: Project, team_only: bool = False) -> list[Conversation]:
+    """Every conversation of a project (with `team_only`, for a reader who sees the project as
+    a team member: those the lead shared with the team), newest first, with its coach and its
+    next steps (and their owners). The coaching panel and the timeline both read them, so a
+    page that shows both loads them once."""
     # Who owns each step, not who checked it off: the panel lists open steps only, and the
     # timeline's cards don't say.
     steps = NextStep.objects.select_related("owner").order_by("due_date", "pk")
+    conversations = Conversation.objects.filter(project=project)
+    if team_only:
+        conversations = conversations.filter(team_visible=True)
     return list(
-        Conversation.objects.filter(project=project)
-        .select_related("coach")
+        conversations.select_related("coach")
         .prefetch_related(Prefetch("next_steps", queryset=steps))
         .order_by("-date", "-pk")
     )
@@ -399,9 +403,76 @@ def cadence_adherence(project_ids: list[int], *, today: dt.date) -> dict[int, tu
     project, from the cadences' stored columns: one query."""
     found: dict[int, tuple[int, int]] = {}
     for cadence in LeaderCadence.objects.filter(project_id__in=project_ids).only(
-        "project_id", "started_on", "every_days", "made"
+        "project_id", "counts_from", "every_days", "made"
     ):
         made, due = found.get(cadence.project_id, (0, 0))
         periods = cadence.periods_due(today)
         found[cadence.project_id] = (made + min(cadence.made, periods), due + periods)
     return found
+
+
+# --- Coaching the leaders (analysts only) -------------------------------------------------------
+
+
+def _touchpoints() -> QuerySet[Conversation]:
+    return Conversation.objects.filter(routine__in=Conversation.LEADER_ROUTINES)
+
+
+def leader_list() -> QuerySet[User]:
+    """People who lead through the routines: those who recorded a touchpoint or keep a
+    cadence, with their touchpoint count, latest touchpoint and number of cadences, by name."""
+    touchpoints = _touchpoints().filter(coach_id=OuterRef("pk")).order_by().values("coach_id")
+    cadences = LeaderCadence.objects.filter(leader_id=OuterRef("pk")).order_by().values("leader")
+    return (
+        User.objects.filter(Q(Exists(touchpoints)) | Q(Exists(cadences)))
+        .select_related("department")
+        .annotate(
+            touchpoint_count=Subquery(touchpoints.annotate(n=Count("pk")).values("n")[:1]),
+            last_touchpoint_on=Subquery(touchpoints.annotate(last=Max("date")).values("last")[:1]),
+            cadence_count=Subquery(cadences.annotate(n=Count("pk")).values("n")[:1]),
+        )
+        .order_by("full_name", "pk")
+    )
+
+
+def leader_touchpoints(*, leader: User) -> QuerySet[Conversation]:
+    """The leader's touchpoints across their people's projects, newest first, with the project,
+    its trainee and the next steps (and their owners). Never the private notes."""
+    steps = NextStep.objects.select_related("owner").order_by("due_date", "pk")
+    return (
+        _touchpoints()
+        .filter(coach_id=leader.pk)
+        .select_related("coach", "project__trainee")
+        .prefetch_related(Prefetch("next_steps", queryset=steps))
+        .order_by("-date", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class CadenceRow:
+    cadence: LeaderCadence
+    made: int
+    due: int
+
+    @property
+    def adherence_percent(self) -> int | None:
+        return min(100, round(100 * self.made / self.due)) if self.due else None
+
+
+def leader_cadence_rows(*, leader: User, today: dt.date) -> list[CadenceRow]:
+    """The leader's cadences with the project and trainee, and each one's touchpoints made and
+    due (as the board counts them: made up to the number due)."""
+    rows = []
+    for cadence in (
+        LeaderCadence.objects.filter(leader=leader)
+        .select_related("project__trainee")
+        .order_by("due_on", "pk")
+    ):
+        due = cadence.periods_due(today)
+        rows.append(CadenceRow(cadence, min(cadence.made, due), due))
+    return rows
+
+
+def leader_notes(*, leader: User) -> QuerySet[LeaderCoachingNote]:
+    """Analysts' notes on the leader, newest first. Only the analysts' leader page reads them."""
+    return LeaderCoachingNote.objects.filter(leader=leader).select_related("author")

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Max, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,9 +24,11 @@ from coaching.models import (
     CoachingRequest,
     Conversation,
     LeaderCadence,
+    LeaderCoachingNote,
     NextStep,
     PrivateNote,
 )
+from cohorts.models import Enrollment
 from leanleaders.audit import audit_record
 from leanleaders.mail import absolute_url, email_queue
 from leanleaders.models import User
@@ -341,6 +344,25 @@ def reflection_save(*, conversation_id: int, by: User, text: str) -> Conversatio
 
 
 @transaction.atomic
+def conversation_team_share(*, conversation_id: int, by: User, visible: bool) -> Conversation:
+    """The project's lead shows a conversation (an analyst's or a leader's) to the project's
+    team members, or hides it again; hidden by default. Locks it; records the choice."""
+    conversation = (
+        Conversation.objects.select_for_update().select_related("project").get(pk=conversation_id)
+    )
+    policies.ensure_can_share_with_team(by, conversation)
+    if conversation.team_visible != visible:
+        conversation.team_visible = visible
+        conversation.save(update_fields=["team_visible", "updated_at"])
+        audit_record(
+            target=conversation,
+            action="shared-with-team" if visible else "hidden-from-team",
+            by=by,
+        )
+    return conversation
+
+
+@transaction.atomic
 def coaching_request_create(*, project_id: int, by: User, note: str = "") -> CoachingRequest:
     """The trainee asks for a coaching conversation. Their coach (or, with none, every analyst)
     is emailed. A second request while one is open is refused."""
@@ -403,6 +425,81 @@ def _cadence_due(cadence: LeaderCadence) -> dt.date:
     )
 
 
+def day1_of(project: Project) -> dt.date | None:
+    """Day 1 of the cohort the project's trainee has a place in, if any."""
+    return (
+        Enrollment.objects.filter(
+            application_id=project.application_id, status__in=Enrollment.SEAT_STATUSES
+        )
+        .order_by("-created_at", "-pk")
+        .values_list("cohort__day1", flat=True)
+        .first()
+    )
+
+
+def _cadence_count(
+    cadence: LeaderCadence, touchpoints: QuerySet[Conversation], day1: dt.date | None
+) -> None:
+    """Store the cadence's figures from the leader's touchpoints: `made` on or after Day 1 or
+    the cadence's start, whichever is later; the next due date from the latest since the
+    start."""
+    cadence.counts_from = max(day1, cadence.started_on) if day1 is not None else None
+    mine = touchpoints.filter(coach_id=cadence.leader_id)
+    cadence.made = mine.filter(date__gte=cadence.counts_from).count() if cadence.counts_from else 0
+    cadence.last_touchpoint_on = mine.filter(date__gte=cadence.started_on).aggregate(
+        last=Max("date")
+    )["last"]
+    cadence.due_on = _cadence_due(cadence)
+
+
+def _leader_figures_store(project: Project) -> None:
+    """Store the project's leader figures (touchpoints on or after the trainee's Day 1, the
+    latest one's date) and each leader's cadence figures, from the touchpoints themselves.
+    The caller holds the project's lock."""
+    day1 = day1_of(project)
+    touchpoints = Conversation.objects.filter(
+        project=project, routine__in=Conversation.LEADER_ROUTINES
+    )
+    counted = touchpoints.filter(date__gte=day1) if day1 else touchpoints.none()
+    figures = counted.aggregate(count=Count("pk"), last=Max("date"))
+    project.leader_touchpoints = figures["count"] or 0
+    project.last_leader_touchpoint_on = figures["last"]
+    project.save(update_fields=["leader_touchpoints", "last_leader_touchpoint_on", "updated_at"])
+    for cadence in LeaderCadence.objects.select_for_update().filter(project=project):
+        _cadence_count(cadence, touchpoints, day1)
+        cadence.save(update_fields=["counts_from", "made", "last_touchpoint_on", "due_on"])
+
+
+def leader_figures_follow_day1(*, application_ids: list[int]) -> None:
+    """The cohorts stage moved these applications' Day 1 (a rescheduled cohort, a trainee moved
+    to another): store their projects' leader figures again, in the caller's transaction,
+    locking the projects."""
+    for project in (
+        Project.objects.select_for_update()
+        .filter(application_id__in=application_ids)
+        .order_by("pk")
+    ):
+        _leader_figures_store(project)
+
+
+def leader_figures_recompute(*, project_ids: Iterable[int] | None = None) -> int:
+    """Store every project's leader figures (or those of `project_ids`) again, as the
+    touchpoint service does, for rows written outside the services (the admin, SQL, a moved
+    Day 1). One short transaction per project, locked like a touchpoint. Returns how many."""
+    projects = Project.objects.order_by("pk")
+    if project_ids is not None:
+        projects = projects.filter(pk__in=list(project_ids))
+    stored = 0
+    for project_id in projects.values_list("pk", flat=True):
+        with transaction.atomic():
+            project = Project.objects.select_for_update().filter(pk=project_id).first()
+            if project is None:
+                continue
+            _leader_figures_store(project)
+            stored += 1
+    return stored
+
+
 @transaction.atomic
 def touchpoint_log(
     *,
@@ -417,9 +514,9 @@ def touchpoint_log(
     by the trainee or the leader. It is a conversation like an analyst's, so the trainee sees it
     on their timeline and its steps are the same next steps.
 
-    Locks the project; in the same transaction stores its touchpoint count and latest date, and
-    moves on the leader's cadence for this project (its next due date). Records it; emails the
-    trainee."""
+    Locks the project; in the same transaction stores its touchpoint count since the trainee's
+    Day 1 and the latest one's date, and each leader's cadence figures (made since Day 1 or the
+    cadence's start, the next due date). Records it; emails the trainee."""
     project = (
         Project.objects.select_for_update()
         .select_related("trainee", "department")
@@ -439,18 +536,7 @@ def touchpoint_log(
             setattr(conversation, name, data[name])
     conversation.save()
     created = _add_steps(conversation, steps, by)
-    day = conversation.date
-    project.leader_touchpoints += 1
-    if project.last_leader_touchpoint_on is None or day > project.last_leader_touchpoint_on:
-        project.last_leader_touchpoint_on = day
-    project.save(update_fields=["leader_touchpoints", "last_leader_touchpoint_on", "updated_at"])
-    cadence = LeaderCadence.objects.select_for_update().filter(leader=by, project=project).first()
-    if cadence is not None and day >= cadence.started_on:
-        cadence.made += 1
-        if cadence.last_touchpoint_on is None or day > cadence.last_touchpoint_on:
-            cadence.last_touchpoint_on = day
-        cadence.due_on = _cadence_due(cadence)
-        cadence.save(update_fields=["made", "last_touchpoint_on", "due_on"])
+    _leader_figures_store(project)
     audit_record(
         target=conversation,
         action="touchpoint",
@@ -477,8 +563,8 @@ def touchpoint_log(
 @transaction.atomic
 def cadence_set(*, project_id: int, by: User, every_days: int) -> LeaderCadence:
     """A leader sets how often they hold a touchpoint with the project's trainee; a new cadence
-    starts today, and a changed one keeps its start and its count. Locks the cadence (one per
-    leader and project); records it."""
+    starts today, and a changed one keeps its start and its count (from Day 1 or its start,
+    whichever is later). Locks the cadence (one per leader and project); records it."""
     project = Project.objects.select_related("trainee").get(pk=project_id)
     policies.ensure_can_set_cadence(by, project)
     if not 1 <= every_days <= 90:
@@ -487,7 +573,25 @@ def cadence_set(*, project_id: int, by: User, every_days: int) -> LeaderCadence:
     if cadence is None:
         cadence = LeaderCadence(leader=by, project=project, started_on=timezone.localdate())
     cadence.every_days = every_days
-    cadence.due_on = _cadence_due(cadence)
+    touchpoints = Conversation.objects.filter(
+        project=project, routine__in=Conversation.LEADER_ROUTINES
+    )
+    _cadence_count(cadence, touchpoints, day1_of(project))
     cadence.save()
     audit_record(target=project, action="cadence-set", by=by, data={"every_days": every_days})
     return cadence
+
+
+@transaction.atomic
+def leader_note_add(*, leader_id: int, by: User, body: str) -> LeaderCoachingNote:
+    """An analyst notes how a leader coaches, to coach them in turn: private to analysts (never
+    emailed, never on a page or export for anyone else). Records that a note was added, not what
+    it says."""
+    policies.ensure_can_coach(by)
+    leader = User.objects.get(pk=leader_id)
+    body = body.strip()
+    if not body:
+        raise ValidationError(_("Write the note before saving it."))
+    note = LeaderCoachingNote.objects.create(leader=leader, body=body[:5000], author=by)
+    audit_record(target=note, action="created", by=by, data={"leader": leader.pk})
+    return note

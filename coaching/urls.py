@@ -6,6 +6,8 @@ app_name = "coaching"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("assign/", views.assign, name="assign"),
+    path("leaders/", views.leader_list, name="leader-list"),
+    path("leaders/<int:user_id>/", views.leader_detail, name="leader-detail"),
     path("projects/<int:project_id>/timeline/", views.project_timeline, name="project-timeline"),
     path("projects/<int:project_id>/coaches/", views.coach_history, name="coach-history"),
     path(
@@ -29,6 +31,11 @@ urlpatterns = [
         "conversations/<int:conversation_id>/edit/",
         views.conversation_edit,
         name="conversation-edit",
+    ),
+    path(
+        "conversations/<int:conversation_id>/team/",
+        views.conversation_team_visibility,
+        name="conversation-team-visibility",
     ),
     path(
         "conversations/<int:conversation_id>/reflection/",

@@ -21,6 +21,7 @@ from coaching.forms import (
     AssignForm,
     CadenceForm,
     ConversationForm,
+    LeaderNoteForm,
     NextStepForm,
     NextStepFormSet,
     ReflectionForm,
@@ -35,8 +36,9 @@ from cohorts.selectors import CohortChoice, cohort_choices
 from leanleaders import kept_forms
 from leanleaders.decorators import analyst_required
 from leanleaders.http import AuthenticatedHttpRequest, error_text, id_param, safe_next
+from leanleaders.models import User
 from projects.models import Project
-from projects.policies import is_owner, visible_projects
+from projects.policies import is_owner, sees_as_team_member_only, visible_projects
 
 TIMELINE_PAGE = 20
 REQUESTS_PAGE = 10
@@ -85,7 +87,9 @@ def _timeline_context(
     kind = request.GET.get("kind", "")
     if kind not in selectors.KINDS:
         kind = ""
-    conversations = selectors.project_conversations(project=project)
+    conversations = selectors.project_conversations(
+        project=project, team_only=sees_as_team_member_only(request.user, project)
+    )
     items = selectors.project_timeline(project=project, kind=kind, conversations=conversations)
     page = Paginator(items, TIMELINE_PAGE).get_page(request.GET.get("page"))
     return {
@@ -179,6 +183,7 @@ def conversation_detail(request: AuthenticatedHttpRequest, conversation_id: int)
             "can_see_private_notes": policies.can_see_private_notes(user),
             "can_log": policies.can_log(user, conversation.project),
             "can_reflect": policies.can_reflect(user, conversation),
+            "can_share_with_team": policies.can_share_with_team(user, conversation),
             "completable": {s.pk for s in steps if policies.can_complete_step(user, s)},
             "step_form": kept_forms.take(
                 request,
@@ -191,6 +196,27 @@ def conversation_detail(request: AuthenticatedHttpRequest, conversation_id: int)
             "today": timezone.localdate(),
         },
     )
+
+
+@login_required
+@require_POST
+def conversation_team_visibility(
+    request: AuthenticatedHttpRequest, conversation_id: int
+) -> HttpResponse:
+    """The project's lead shows a conversation to their team members, or hides it."""
+    conversation = _conversation_or_404(request, conversation_id)
+    policies.ensure_can_share_with_team(request.user, conversation)
+    visible = request.POST.get("visible") == "1"
+    services.conversation_team_share(
+        conversation_id=conversation.pk, by=request.user, visible=visible
+    )
+    messages.success(
+        request,
+        _("Your team members now see this conversation.")
+        if visible
+        else _("This conversation is hidden from your team members."),
+    )
+    return redirect("coaching:conversation-detail", conversation_id=conversation.pk)
 
 
 @login_required
@@ -553,3 +579,51 @@ def cadence_set(request: AuthenticatedHttpRequest, project_id: int) -> HttpRespo
     else:
         messages.error(request, _("Choose between 1 and 90 days."))
     return redirect("coaching:touchpoint-create", project_id=project.pk)
+
+
+LEADERS_PAGE = 25
+LEADER_TOUCHPOINTS_PAGE = 10
+
+
+@analyst_required
+def leader_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The people who lead through the routines, for analysts to coach them."""
+    page = Paginator(selectors.leader_list(), LEADERS_PAGE).get_page(request.GET.get("page"))
+    return render(request, "coaching/leader_list.html", {"page": page})
+
+
+@analyst_required
+@require_http_methods(["GET", "POST"])
+def leader_detail(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
+    """One leader's touchpoints across their people's projects, their cadences and adherence,
+    and the analysts' private notes on them (with a form to add one)."""
+    leader = get_object_or_404(User.objects.select_related("department"), pk=user_id)
+    form = LeaderNoteForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.leader_note_add(
+                    leader_id=leader.pk, by=request.user, body=form.cleaned_data["body"]
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Note saved. Only City Performance sees it."))
+                return redirect("coaching:leader-detail", user_id=leader.pk)
+    touchpoints = Paginator(selectors.leader_touchpoints(leader=leader), LEADER_TOUCHPOINTS_PAGE)
+    today = timezone.localdate()
+    return render(
+        request,
+        "coaching/leader_detail.html",
+        {
+            "leader": leader,
+            "page": touchpoints.get_page(request.GET.get("page")),
+            "cadences": selectors.leader_cadence_rows(leader=leader, today=today),
+            "today": today,
+            "notes": selectors.leader_notes(leader=leader),
+            "form": form,
+        },
+        status=status,
+    )

@@ -29,6 +29,7 @@ from leanleaders import roles, workdays
 from leanleaders.audit import audit_record
 from leanleaders.mail import absolute_url, email_queue
 from leanleaders.models import Department, User
+from leanleaders.registry import day1_change_listeners
 from leanleaders.workflow import transition
 
 Status = Enrollment.Status
@@ -282,6 +283,13 @@ def cohort_create(*, by: User, data: dict[str, Any]) -> Cohort:
     return cohort
 
 
+def _day1_moved(application_ids: list[int]) -> None:
+    """Let the later stages follow a moved Day 1 (see `day1_change_listeners`)."""
+    if application_ids:
+        for listener in day1_change_listeners:
+            listener(application_ids=application_ids)
+
+
 @transaction.atomic
 def cohort_update(*, cohort_id: int, by: User, data: dict[str, Any]) -> Cohort:
     """An analyst edits a cohort. Moving dates (only before it starts) tells everyone placed in
@@ -339,6 +347,14 @@ def cohort_update(*, cohort_id: int, by: User, data: dict[str, Any]) -> Cohort:
         by=by,
         data={f: [str(old), str(new)] for f, (old, new) in changed.items()},
     )
+    if "day1" in changed:
+        _day1_moved(
+            list(
+                cohort.enrollments.filter(status__in=Enrollment.ACTIVE_STATUSES).values_list(
+                    "application_id", flat=True
+                )
+            )
+        )
     if schedule_moved:
         for enrollment in cohort.enrollments.filter(
             status__in=Enrollment.ACTIVE_STATUSES
@@ -786,6 +802,7 @@ def enrollment_move(
         data={"from_cohort": source.pk, "from_enrollment": old.pk},
     )
     new.cohort = target
+    _day1_moved([old.application_id])
     _email(
         new,
         template="moved",

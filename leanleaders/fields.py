@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:  # a development dependency: annotations only
+    from django_stubs_ext import StrOrPromise
 
 # The program's dates all fall well inside this range. Outside it a date is a typing slip, and
 # the working-day calendar (holidays per year, day-by-day stepping) stops being meaningful:
@@ -64,7 +66,7 @@ class LongTextField(forms.CharField):
     widget = forms.Textarea
 
     def __init__(
-        self, *, max_length: int | None = None, help_text: str | Promise = "", **kwargs: Any
+        self, *, max_length: int | None = None, help_text: StrOrPromise = "", **kwargs: Any
     ) -> None:
         # A model's TextField hands over max_length=None: the app-wide limit then applies.
         limit = max_length or MAX_TEXT

@@ -66,3 +66,10 @@ org_change_listeners: StageRegistry[Callable[..., None]] = StageRegistry()
 # coaching stage's project timeline (coaching.selectors.TimelineItem, each naming the template
 # that draws it), so the coaching stage shows them without importing the later stage.
 project_timeline_sources: StageRegistry[Callable[[Any], list[Any]]] = StageRegistry()
+
+
+# Each stage registers `listener(*, application_ids: list[int]) -> None`; the cohorts stage calls
+# them in stage order, in the same transaction, when those applications' Day 1 may have moved (a
+# cohort's Day 1 rescheduled, a trainee moved to another cohort), so figures counted from Day 1
+# and stored by a later stage stay true.
+day1_change_listeners: StageRegistry[Callable[..., None]] = StageRegistry()

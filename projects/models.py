@@ -152,10 +152,16 @@ class Project(models.Model):
     sponsor_agreed_target_date = models.DateField(null=True, blank=True)
 
     # Leaders' touchpoints (gemba walks, huddles, problem-solving coaching by the trainee's
-    # supervisor or sponsor), counted by the coaching stage's touchpoint service in its
-    # transaction so the board and the report read columns.
+    # supervisor or sponsor) on or after the trainee's cohort Day 1, counted by the coaching
+    # stage's touchpoint service in its transaction so the board and the report read columns.
     leader_touchpoints = models.PositiveIntegerField(default=0)
     last_leader_touchpoint_on = models.DateField(null=True, blank=True)
+
+    # The application's answers are the lead's own (why they applied, their role, their
+    # supervisor's comments): the team sees them only when the lead shares them.
+    application_shared_with_team = models.BooleanField(
+        _("Share my application's answers with my team"), default=False
+    )
 
     # Whether the result held after Day 3, stored by the follow-up services in the transaction
     # that logs or misses a follow-up, so the directory, lists and the report read a column.

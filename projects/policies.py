@@ -43,12 +43,15 @@ def memberships_of(user: User) -> QuerySet[ProjectMember]:
     )
 
 
-def _team_or_leader(user: User) -> Q:
-    """Projects the user is on the team of, sponsors, or whose trainee they supervise."""
+def _beyond_the_team(user: User) -> Q:
+    """Projects the user sees other than as a team member: their own, those of the people they
+    manage (one person may be both), those they sponsor and those whose trainee they
+    supervise."""
     return (
-        Q(sponsor_id=user.pk)
+        Q(trainee=user)
+        | managed_people_q(user, person="trainee", department="department_id")
+        | Q(sponsor_id=user.pk)
         | Q(trainee__supervisor_id=user.pk)
-        | Q(Exists(memberships_of(user).filter(project_id=OuterRef("pk"))))
     )
 
 
@@ -57,13 +60,40 @@ def visible_projects(user: Actor) -> QuerySet[Project]:
         return Project.objects.all()
     if not may_apply(user):
         return Project.objects.none()
-    # Their own, those of the people they manage (one person may be both), and those they lead
-    # or work on as a team member.
     return Project.objects.filter(
-        Q(trainee=user)
-        | managed_people_q(user, person="trainee", department="department_id")
-        | _team_or_leader(user)
+        _beyond_the_team(user) | Q(Exists(memberships_of(user).filter(project_id=OuterRef("pk"))))
     )
+
+
+def projects_seen_beyond_the_team(user: Actor) -> QuerySet[Project]:
+    """The visible projects the user sees as more than a team member. On the others they see
+    only what the lead shares with the team (chosen conversations, the application's answers
+    when shared)."""
+    if sees_every_project(user):
+        return Project.objects.all()
+    if not may_apply(user):
+        return Project.objects.none()
+    return Project.objects.filter(_beyond_the_team(user))
+
+
+def sees_as_team_member_only(user: Actor, project: Project) -> bool:
+    """Whether the user sees this (visible) project only as a member of its team."""
+    if sees_every_project(user) or is_owner(user, project) or is_leader(user, project):
+        return False  # answered without a query for the readers of most pages
+    return not projects_seen_beyond_the_team(user).filter(pk=project.pk).exists()
+
+
+def can_share_application(user: Actor, project: Project) -> bool:
+    """Share the application's answers with the team (or stop): the lead."""
+    return is_owner(user, project)
+
+
+def sees_shared_application(user: Actor, project: Project) -> bool:
+    """The project's team (members and the sponsor) reads the lead's application answers on
+    the team page when the lead shares them."""
+    if not project.application_shared_with_team or not is_signed_in(user):
+        return False
+    return is_sponsor(user, project) or membership(user, project) is not None
 
 
 def is_sponsor(user: Actor, project: Project) -> bool:
@@ -207,3 +237,7 @@ def ensure_can_manage_team(user: Actor, project: Project) -> None:
 
 def ensure_can_agree_goal(user: Actor, project: Project) -> None:
     _ensure(can_agree_goal(user, project))
+
+
+def ensure_can_share_application(user: Actor, project: Project) -> None:
+    _ensure(can_share_application(user, project))

@@ -1024,3 +1024,20 @@ def sustainment_recompute(*, today: dt.date | None = None) -> int:
             else:
                 sustainment_store(project=project, today=today)
     return len(ids)
+
+
+@transaction.atomic
+def project_application_share(*, project_id: int, by: User, shared: bool) -> Project:
+    """The lead shares their application's answers with the team (members and the sponsor), or
+    stops sharing them. Off by default. Locks the project; records the choice."""
+    project = _lock(project_id)
+    policies.ensure_can_share_application(by, project)
+    if project.application_shared_with_team != shared:
+        project.application_shared_with_team = shared
+        project.save(update_fields=["application_shared_with_team", "updated_at"])
+        audit_record(
+            target=project,
+            action="application-shared" if shared else "application-unshared",
+            by=by,
+        )
+    return project

@@ -19,6 +19,7 @@ urlpatterns = [
         views.team_member_remove,
         name="team-member-remove",
     ),
+    path("<int:pk>/team/application/", views.application_share, name="application-share"),
     path("<int:pk>/goal/agree/", views.goal_agree, name="goal-agree"),
     path("<int:pk>/measures/add/", views.measure_edit, name="measure-create"),
     path("<int:pk>/measures/<int:measure_id>/edit/", views.measure_edit, name="measure-edit"),

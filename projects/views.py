@@ -566,6 +566,10 @@ def _team_context(
         "team": team,
         "can_manage": manage,
         "can_agree_goal": policies.can_agree_goal(request.user, project),
+        "can_share_application": policies.can_share_application(request.user, project),
+        "shared_application": project.application
+        if policies.sees_shared_application(request.user, project)
+        else None,
         "search": search,
         "query": query,
         "people": people,
@@ -634,6 +638,23 @@ def project_team(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, error_text(error))
     return redirect(back)
+
+
+@login_required
+@require_POST
+def application_share(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The lead shares their application's answers with the team, or stops."""
+    project = _visible_or_404(request, pk)
+    policies.ensure_can_share_application(request.user, project)
+    shared = request.POST.get("shared") == "1"
+    services.project_application_share(project_id=pk, by=request.user, shared=shared)
+    messages.success(
+        request,
+        _("Your team now reads your application's answers on this page.")
+        if shared
+        else _("Your application's answers are no longer shown to your team."),
+    )
+    return redirect("projects:project-team", pk=pk)
 
 
 def _member_or_404(project: Project, member_id: int) -> ProjectMember:

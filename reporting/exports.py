@@ -217,6 +217,10 @@ def projects_table(
             project.review_comment if project and r.is_reviewed else "",
             *follow_up_cells(project.pk if project else None),
             str(SUSTAINMENT_WORDS[project.sustainment]) if project and project.sustainment else "",
+            r.leader_touchpoints,
+            project.last_leader_touchpoint_on if project else None,
+            r.adherence_percent,
+            "Yes" if r.goal_agreed else "No",
         ]
 
     return Table(
@@ -244,6 +248,10 @@ def projects_table(
                 for header in (f"Follow-up at {day} days", f"Verdict at {day} days")
             ),
             "Sustainment",
+            "Leader touchpoints since Day 1",
+            "Last leader touchpoint",
+            "Adherence to cadence (%)",
+            "Sponsor agreed the goal",
         ],
         (line(r) for r in rows),
     )

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,7 +32,7 @@ from projects import results
 from projects import services as project_services
 from projects.policies import visible_projects
 from reporting import exports, policies
-from reporting.selectors import board, completion, program, sustainment
+from reporting.selectors import board, completion, engagement, program, sustainment
 
 REVIEW_COMMENT_MAX = 2000
 
@@ -248,6 +249,17 @@ def _report_context(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     }
 
 
+ENGAGEMENT_PAGE = 25
+
+
+def _engagement_context(
+    request: AuthenticatedHttpRequest, filters: program.ReportFilters
+) -> dict[str, Any]:
+    found = engagement.program_engagement(user=request.user, filters=filters)
+    page = Paginator(found.trainees, ENGAGEMENT_PAGE).get_page(request.GET.get("page"))
+    return {"engagement": found, "engagement_page": page}
+
+
 @analyst_required
 def program_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = _report_context(request)
@@ -255,6 +267,7 @@ def program_report(request: AuthenticatedHttpRequest) -> HttpResponse:
         messages.warning(request, error)
     context["charts"] = _chart_data(context["report"])
     context["tolerance"] = results.NO_CHANGE_TOLERANCE_PERCENT
+    context.update(_engagement_context(request, context["filters"]))
     return render(request, "reporting/program_report.html", context)
 
 

@@ -67,6 +67,17 @@ class BoardProject(NamedTuple):
     last_leader_touchpoint_on: dt.date | None = None
     goal_agreed_at: dt.datetime | None = None
     sustainment: str = ""  # stored by the follow-up services
+    # The trainee's leaders, whom analysts open to coach them.
+    sponsor_id: int | None = None
+    sponsor_name: str = ""
+    supervisor_id: int | None = None
+    supervisor_name: str = ""
+
+    @property
+    def leaders(self) -> list[tuple[int, str]]:
+        """(id, name) of the sponsor and the supervisor, once each."""
+        found = [(self.sponsor_id, self.sponsor_name), (self.supervisor_id, self.supervisor_name)]
+        return list({pk: name for pk, name in found if pk is not None}.items())
 
     @property
     def is_reviewed(self) -> bool:
@@ -235,6 +246,10 @@ def _board_projects(
             last_touch,
             agreed,
             sustainment,
+            sponsor_id,
+            sponsor_name or "",
+            supervisor_id,
+            supervisor_name or "",
         )
         for (
             application_id,
@@ -247,6 +262,10 @@ def _board_projects(
             last_touch,
             agreed,
             sustainment,
+            sponsor_id,
+            sponsor_name,
+            supervisor_id,
+            supervisor_name,
         ) in (
             visible_projects(user)
             .filter(application_id__in=application_ids)
@@ -262,6 +281,10 @@ def _board_projects(
                 "last_leader_touchpoint_on",
                 "sponsor_agreed_goal_at",
                 "sustainment",
+                "sponsor_id",
+                "sponsor__full_name",
+                "trainee__supervisor_id",
+                "trainee__supervisor__full_name",
             )
         )
     }

@@ -24,6 +24,8 @@ def test_sponsor_team_member_and_supervisor_then_the_board(
     application = AcceptedApplicationFactory(
         trainee=trainee, manager=manager, status="manager_approved", title="Shorter check-in"
     )
+    application.submitted_at = timezone.now()  # so the program report counts it
+    application.save(update_fields=["submitted_at"])
     cohort_services.enrollment_place(application_id=application.pk, cohort_id=cohort.pk, by=analyst)
     project = project_services.project_start(application_id=application.pk, by=trainee)
     measure = project.measures.get(is_primary=True)
@@ -89,3 +91,18 @@ def test_sponsor_team_member_and_supervisor_then_the_board(
     expect(cell).to_contain_text("1 touchpoint, last 0 days ago")
     expect(cell).to_contain_text("Sponsor agreed the goal")
     screenshot("board-leader-engagement")
+
+    # From the board the analyst opens the supervisor, sees the walk and its next step, and
+    # keeps a note on coaching them; the program report counts the touchpoint since Day 1.
+    cell.get_by_role("link", name="Sue Supervisor").click()
+    expect(page.get_by_role("heading", name="Sue Supervisor")).to_be_visible()
+    expect(page.get_by_text("Forms wait in the tray")).to_be_visible()
+    expect(page.get_by_text("Try one tray per clerk for a week")).to_be_visible()
+    page.get_by_label("Note on this leader").fill("Asks good questions; let Taylor answer.")
+    page.get_by_role("button", name="Save the note").click()
+    expect(page.get_by_role("alert").filter(has_text="Only City Performance")).to_be_visible()
+    expect(page.get_by_text("Asks good questions; let Taylor answer.")).to_be_visible()
+    assert axe() == []
+    page.goto(f"{live_server.url}/reports/program/")
+    trainees = page.get_by_test_id("engagement-by-trainee")
+    expect(trainees.get_by_role("row").filter(has_text="Taylor Trainee")).to_contain_text("Yes")

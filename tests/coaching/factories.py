@@ -47,3 +47,20 @@ def log_conversation(
         steps=steps if steps is not None else [step("Run the huddle for a week")],
         private_notes=private_notes,
     )
+
+
+def seat_in_cohort(project, *, day1: dt.date) -> None:
+    """Give the project's trainee a seat in a cohort whose Day 1 is `day1`: leader touchpoints
+    count from it."""
+    from cohorts.models import Enrollment
+    from tests.cohorts.factories import CohortFactory
+
+    cohort = CohortFactory(
+        day1=day1, day2=day1 + dt.timedelta(days=1), day3=day1 + dt.timedelta(days=30)
+    )
+    Enrollment.objects.create(
+        cohort=cohort,
+        application=project.application,
+        trainee=project.trainee,
+        status=Enrollment.Status.ENROLLED,
+    )

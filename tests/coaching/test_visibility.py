@@ -31,6 +31,8 @@ def coached(project, analyst, trainee, manager, django_capture_on_commit_callbac
         )
         services.reflection_save(conversation_id=conversation.pk, by=trainee, text="Reflected")
         services.coaching_request_create(project_id=project.pk, by=trainee, note="Again please")
+        for leader in (trainee, manager):  # notes on coaching them, for analysts only
+            services.leader_note_add(leader_id=leader.pk, by=analyst, body=MARKER)
     return conversation
 
 
@@ -43,6 +45,7 @@ def coaching_urls(conversation):
         "conversation_id": conversation.pk,
         "step_id": step_.pk,
         "request_id": request.pk,
+        "user_id": project.trainee_id,
     }
     urls = []
     resolver = get_resolver()

@@ -14,6 +14,7 @@ import pytest
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from coaching.models import LeaderCoachingNote
 from leanleaders import errors
 from leanleaders.models import Department, User
 from tests.security.test_url_matrix import (  # noqa: F401  (world and its people: the matrix's fixtures)
@@ -95,6 +96,8 @@ def _data() -> list[str]:
         values += [user.full_name, user.email, user.get_short_name()]
     for department in Department.objects.all():
         values += [department.name, department.code, str(department)]
+    # What people wrote: the analysts' notes on coaching a leader.
+    values += LeaderCoachingNote.objects.values_list("body", flat=True)
     return values
 
 

@@ -218,3 +218,27 @@ def test_program_report_exports_respect_the_kind_of_cohort(dataset, analyst, cli
     summary = dict(zip(sheets["Summary"][0], sheets["Summary"][1], strict=True))
     assert summary["Applied"] == 3
     assert [r[0] for r in sheets["By cohort"][1:]] == ["Spring"]
+
+
+def test_projects_export_has_the_leader_engagement_columns(dataset, analyst, client_for):
+    from django.utils import timezone
+
+    Project.objects.filter(pk=dataset.projects["Ana"].pk).update(
+        leader_touchpoints=3,
+        last_leader_touchpoint_on=dt.date(2025, 3, 4),
+        sponsor_agreed_goal_at=timezone.now(),
+    )
+    rows = read_csv(client_for(analyst).get(url("reports:export-projects-csv", dataset.spring)))
+    header = rows[0]
+    assert header[-4:] == [
+        "Leader touchpoints since Day 1",
+        "Last leader touchpoint",
+        "Adherence to cadence (%)",
+        "Sponsor agreed the goal",
+    ]
+    by_name = {r[0]: dict(zip(header, r, strict=True)) for r in rows[1:]}
+    assert by_name["Ana"]["Leader touchpoints since Day 1"] == "3"
+    assert by_name["Ana"]["Last leader touchpoint"] == "2025-03-04"
+    assert by_name["Ana"]["Adherence to cadence (%)"] == ""  # no cadence
+    assert by_name["Ana"]["Sponsor agreed the goal"] == "Yes"
+    assert by_name["Ben"]["Sponsor agreed the goal"] == "No"

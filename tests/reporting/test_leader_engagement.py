@@ -65,3 +65,21 @@ def test_board_shows_touchpoints_days_since_adherence_and_the_goal(
     assert "Adherence 50% (2 of 4 due)" in html
     assert "Sponsor agreed the goal" in html
     assert "How the leader figures are counted" in html
+
+
+def test_analysts_open_the_trainees_leaders_from_the_board(
+    trainee, manager, analyst, department, client_for
+):
+    cohort = CohortFactory()
+    application = AcceptedApplicationFactory(
+        trainee=trainee, manager=manager, status="manager_approved"
+    )
+    cohort_services.enrollment_place(application_id=application.pk, cohort_id=cohort.pk, by=analyst)
+    project_services.project_start(application_id=application.pk, by=trainee)
+    supervisor = TraineeFactory(department=department, full_name="Sue Supervisor")
+    trainee.supervisor = supervisor
+    trainee.save()
+    url = reverse("reports:cohort-board", args=[cohort.pk])
+    link = reverse("coaching:leader-detail", args=[supervisor.pk])
+    assert link in client_for(analyst).get(url).content.decode()
+    assert link not in client_for(manager).get(url).content.decode()

@@ -218,6 +218,16 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "team_member": FORBIDDEN,
         "sponsor": FORBIDDEN,
     },
+    # Only the lead shares their application's answers with the team (an empty POST: not
+    # shared, as before).
+    "projects:application-share": {
+        **PROJECT_READERS,
+        "trainee": REDIRECT,
+        "manager": FORBIDDEN,
+        "team_member": FORBIDDEN,
+        "sponsor": FORBIDDEN,
+        "analyst": FORBIDDEN,
+    },
     # Only the sponsor agrees the goal.
     "projects:goal-agree": {
         **PROJECT_READERS,
@@ -257,6 +267,18 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "cohorts:enrollment-reorder": {**ANALYSTS, "analyst": REDIRECT},
     "coaching:overview": ANALYSTS,
     "coaching:assign": ANALYSTS,
+    # Coaching the leaders, and the analysts' private notes on them: analysts only.
+    "coaching:leader-list": ANALYSTS,
+    "coaching:leader-detail": ANALYSTS,
+    # Only the lead shows a conversation to their team or hides it (an empty POST: hidden, as
+    # before).
+    "coaching:conversation-team-visibility": {
+        **OWNER_AND_STAFF,
+        "trainee": REDIRECT,
+        "manager": FORBIDDEN,
+        "sponsor": FORBIDDEN,
+        "analyst": FORBIDDEN,
+    },
     "coaching:project-timeline": OWNER_AND_STAFF,
     "coaching:coach-history": OWNER_AND_STAFF,
     "coaching:conversation-create": {**OWNER_AND_STAFF, "trainee": FORBIDDEN, "manager": FORBIDDEN},
@@ -406,20 +428,21 @@ TEAM_AND_SPONSOR: dict[str, tuple[Any, Any]] = {
     ),
     "coaching:project-timeline": _READ,
     "coaching:coach-history": _READ,
-    "coaching:conversation-detail": _READ,
+    # The lead has not shown the conversation to the team (the default): the team member does
+    # not see it, its next steps or the lead's requests for coaching; the sponsor does.
+    "coaching:conversation-detail": (MISSING, OK),
     **dict.fromkeys(
         [
-            "coaching:conversation-create",
             "coaching:conversation-edit",
             "coaching:reflection-edit",
-            "coaching:request-create",
             "coaching:request-resolve",
             "coaching:step-add",
             "coaching:step-complete",
             "coaching:step-reopen",
         ],
-        _NO,
+        (MISSING, FORBIDDEN),
     ),
+    **dict.fromkeys(["coaching:conversation-create", "coaching:request-create"], _NO),
     "reports:board-index": (FORBIDDEN, FORBIDDEN),
     **dict.fromkeys(
         [
@@ -439,6 +462,7 @@ for _name, (_member, _sponsor) in TEAM_AND_SPONSOR.items():
 
 PRIVATE_MARKER = "Coach-only-marker-7731"
 PERSONAL_MARKER = "Applicant-answer-marker-7731"
+LEADER_NOTE_MARKER = "Leader-note-marker-7731"
 
 
 # The combined people act on the trainee's objects as the trainee's department manager does
@@ -616,6 +640,10 @@ def world(
     from tests.coaching.factories import log_conversation
 
     conversation = log_conversation(project, analyst, private_notes=PRIVATE_MARKER)
+    from coaching.services import leader_note_add
+
+    for leader in (supervisor, sponsor):
+        leader_note_add(leader_id=leader.pk, by=analyst, body=LEADER_NOTE_MARKER)
     coaching_request = CoachingRequest.objects.create(project=project, requested_by=trainee)
     from api.services import api_token_create
 
@@ -675,6 +703,7 @@ def world(
             "cohort_id": cohort,
             "leader_id": leader,
             "network": peer_request,
+            "user_id": supervisor,
         },
     )
 
@@ -712,14 +741,17 @@ def test_every_url_answers_each_role_as_expected(request, role, world):
     assert world.application.status == Application.Status.SUBMITTED  # nothing changed
 
 
-@pytest.mark.parametrize("role", ["team_member", "sponsor", "manager", "trainee"])
+@pytest.mark.parametrize("role", ["team_member", "sponsor", "supervisor", "manager", "trainee"])
 def test_no_page_shows_a_team_or_leader_the_private_notes_or_personal_answers(request, role, world):
-    """Every page a team member or sponsor can open, without the coach's private notes or the
-    application's personal answers (the trainee and their manager are checked for the notes)."""
+    """Every page a team member or sponsor can open, without the coach's private notes, the
+    analysts' notes on leaders or the application's personal answers (the trainee, their
+    supervisor and their manager are checked for the notes)."""
     user = request.getfixturevalue(role)
     client = Client()
     client.force_login(user)
-    markers = [PRIVATE_MARKER] + ([PERSONAL_MARKER] if role in ("team_member", "sponsor") else [])
+    markers = [PRIVATE_MARKER, LEADER_NOTE_MARKER]
+    if role in ("team_member", "sponsor"):
+        markers.append(PERSONAL_MARKER)
     leaks = []
     for name, pattern in in_safe_order(named_patterns()):
         if "delete" in name or "logout" in name:

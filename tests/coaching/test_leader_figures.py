@@ -1,0 +1,172 @@
+"""Leader figures count from the trainee's cohort Day 1: the touchpoint service stores them in
+its transaction, and `manage.py recompute_leader_figures` stores the same from the rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from coaching import services
+from coaching.models import Conversation, LeaderCadence
+from projects.models import Project
+from tests.coaching.factories import seat_in_cohort
+from tests.cohorts.factories import CohortFactory
+from tests.factories import TraineeFactory
+from tests.projects.factories import make_project
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate
+
+
+@pytest.fixture
+def supervisor(trainee, department):
+    person = TraineeFactory(department=department, full_name="Sue Supervisor")
+    trainee.supervisor = person
+    trainee.save()
+    return person
+
+
+@pytest.fixture
+def placed(trainee):
+    """A project whose trainee's Day 1 was 20 days ago."""
+    project = make_project(trainee)
+    seat_in_cohort(project, day1=TODAY() - dt.timedelta(days=20))
+    return project
+
+
+def huddle(project, by, days_ago):
+    return services.touchpoint_log(
+        project_id=project.pk,
+        by=by,
+        routine=Conversation.Routine.HUDDLE,
+        data={
+            "date": TODAY() - dt.timedelta(days=days_ago),
+            "duration_minutes": 10,
+            "what_we_see": "The board",
+        },
+    )
+
+
+def figures(project):
+    project.refresh_from_db()
+    return project.leader_touchpoints, project.last_leader_touchpoint_on
+
+
+def test_touchpoints_before_day1_are_not_counted(placed, supervisor):
+    huddle(placed, supervisor, 30)
+    assert figures(placed) == (0, None)
+    huddle(placed, supervisor, 20)  # on Day 1 itself
+    huddle(placed, supervisor, 5)
+    assert figures(placed) == (2, TODAY() - dt.timedelta(days=5))
+
+
+def test_a_trainee_without_a_day1_has_nothing_counted(trainee, supervisor):
+    project = make_project(trainee)
+    huddle(project, supervisor, 1)
+    assert figures(project) == (0, None)
+    cadence = services.cadence_set(project_id=project.pk, by=supervisor, every_days=7)
+    assert cadence.counts_from is None
+    assert cadence.periods_due(TODAY() + dt.timedelta(days=30)) == 0
+
+
+def test_adherence_counts_from_day1_when_the_cadence_is_older(placed, supervisor):
+    services.cadence_set(project_id=placed.pk, by=supervisor, every_days=7)
+    LeaderCadence.objects.update(started_on=TODAY() - dt.timedelta(days=40))
+    for days_ago in (35, 14, 3):  # the first one is before Day 1
+        huddle(placed, supervisor, days_ago)
+    cadence = LeaderCadence.objects.get()
+    assert cadence.counts_from == TODAY() - dt.timedelta(days=20)
+    assert cadence.made == 2
+    assert cadence.periods_due(TODAY()) == 2  # 20 days at every 7
+    assert cadence.adherence_percent(TODAY()) == 100
+
+
+def test_adherence_counts_from_the_cadence_when_it_is_set_after_day1(placed, supervisor):
+    huddle(placed, supervisor, 10)  # since Day 1 but before the cadence
+    cadence = services.cadence_set(project_id=placed.pk, by=supervisor, every_days=7)
+    assert cadence.counts_from == TODAY()
+    assert cadence.made == 0
+    assert figures(placed)[0] == 1  # the project's count is from Day 1 all the same
+
+
+def test_the_command_stores_what_the_services_store(placed, supervisor, trainee):
+    sponsor = TraineeFactory(department=placed.department, full_name="Sam Sponsor")
+    Project.objects.filter(pk=placed.pk).update(sponsor=sponsor)
+    services.cadence_set(project_id=placed.pk, by=supervisor, every_days=7)
+    services.cadence_set(project_id=placed.pk, by=sponsor, every_days=14)
+    LeaderCadence.objects.update(started_on=TODAY() - dt.timedelta(days=25))
+    for by, days_ago in ((supervisor, 24), (supervisor, 12), (sponsor, 4), (supervisor, 2)):
+        huddle(placed, by, days_ago)
+    other = make_project(TraineeFactory(department=placed.department))
+    seat_in_cohort(other, day1=TODAY() - dt.timedelta(days=3))
+
+    def stored():
+        cadences = LeaderCadence.objects.order_by("pk").values_list(
+            "counts_from", "made", "last_touchpoint_on", "due_on"
+        )
+        projects = Project.objects.order_by("pk").values_list(
+            "leader_touchpoints", "last_leader_touchpoint_on"
+        )
+        return list(cadences), list(projects)
+
+    by_services = stored()
+    assert by_services[1][0] == (3, TODAY() - dt.timedelta(days=2))  # not the one before Day 1
+    # Written outside the services: wiped, then recomputed.
+    Project.objects.update(leader_touchpoints=99, last_leader_touchpoint_on=None)
+    LeaderCadence.objects.update(made=0, counts_from=None, last_touchpoint_on=None)
+    call_command("recompute_leader_figures", verbosity=0)
+    assert stored() == by_services
+
+
+def test_the_command_follows_a_moved_day1(placed, supervisor):
+    huddle(placed, supervisor, 10)
+    huddle(placed, supervisor, 2)
+    assert figures(placed)[0] == 2
+    day1 = TODAY() - dt.timedelta(days=5)
+    later = CohortFactory(
+        day1=day1, day2=day1 + dt.timedelta(days=1), day3=day1 + dt.timedelta(days=30)
+    )
+    placed.application.enrollments.update(cohort=later)  # written outside the services
+    call_command("recompute_leader_figures", verbosity=0)
+    assert figures(placed) == (1, TODAY() - dt.timedelta(days=2))
+
+
+def test_a_rescheduled_day1_is_followed_in_its_transaction(placed, supervisor, analyst):
+    """A cohort not yet started moves its Day 1 later: the touchpoints before it stop
+    counting."""
+    from cohorts import schedule
+    from cohorts import services as cohort_services
+    from leanleaders.workdays import next_working_day
+
+    huddle(placed, supervisor, 10)
+    huddle(placed, supervisor, 2)
+    assert figures(placed)[0] == 2
+    cohort = placed.application.enrollments.get().cohort
+    cohort.status = "planned"
+    cohort.save()
+    day1 = next_working_day(TODAY() + dt.timedelta(days=14))
+    day2 = schedule.propose_day2(day1)
+    cohort_services.cohort_update(
+        cohort_id=cohort.pk,
+        by=analyst,
+        data={"day1": day1, "day2": day2, "day3": schedule.propose_day3(day1, day2)},
+    )
+    assert figures(placed) == (0, None)
+
+
+def test_a_trainee_moved_to_another_cohort_is_counted_from_its_day1(placed, supervisor, analyst):
+    from cohorts import services as cohort_services
+
+    huddle(placed, supervisor, 10)
+    huddle(placed, supervisor, 2)
+    day1 = TODAY() - dt.timedelta(days=5)
+    later = CohortFactory(
+        day1=day1, day2=day1 + dt.timedelta(days=1), day3=day1 + dt.timedelta(days=30)
+    )
+    cohort_services.enrollment_move(
+        enrollment_id=placed.application.enrollments.get().pk, cohort_id=later.pk, by=analyst
+    )
+    assert figures(placed) == (1, TODAY() - dt.timedelta(days=2))

@@ -1,0 +1,139 @@
+"""Coaching the coach: an analyst's view of one leader (their touchpoints across their people's
+projects, their cadences and adherence) and the analysts' private notes on them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils import timezone
+
+from coaching import services
+from coaching.models import Conversation, LeaderCadence, LeaderCoachingNote
+from leanleaders.models import OutboxEmail
+from tests.coaching.factories import MARKER, log_conversation, seat_in_cohort, step
+from tests.factories import TraineeFactory
+from tests.projects.factories import make_project
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate
+
+
+@pytest.fixture
+def supervisor(trainee, department):
+    person = TraineeFactory(department=department, full_name="Sue Supervisor")
+    trainee.supervisor = person
+    trainee.save()
+    return person
+
+
+def walk(project, by, days_ago=0, steps=(), what="The sorted inbox"):
+    return services.touchpoint_log(
+        project_id=project.pk,
+        by=by,
+        routine=Conversation.Routine.GEMBA_WALK,
+        data={
+            "date": TODAY() - dt.timedelta(days=days_ago),
+            "duration_minutes": 20,
+            "what_we_see": what,
+            "whats_in_the_way": "Faxes on Mondays",
+            "experiment_to_try": "Scan first",
+        },
+        steps=steps,
+    )
+
+
+def page(client, leader, query=""):
+    return client.get(reverse("coaching:leader-detail", args=[leader.pk]) + query)
+
+
+def test_the_analyst_sees_the_leaders_touchpoints_cadences_and_next_steps(
+    project, supervisor, analyst, client_for
+):
+    services.cadence_set(project_id=project.pk, by=supervisor, every_days=7)
+    LeaderCadence.objects.update(started_on=TODAY() - dt.timedelta(days=14))
+    walk(project, supervisor, 8)
+    walk(project, supervisor, 1, steps=[step("Try scanning faxes first")])
+    log_conversation(project, analyst, private_notes=MARKER, what_we_see="Analyst-said")
+    html = page(client_for(analyst), supervisor).content.decode()
+    assert "2 touchpoints" in html
+    assert "The sorted inbox" in html
+    assert "Try scanning faxes first" in html
+    assert "100% (2 of 2)" in html  # every 7 days for 14 days, since Day 1 was 60 days ago
+    assert "Analyst-said" not in html  # analysts' own conversations are not the leader's
+    assert MARKER not in html  # nor their private notes
+
+
+def test_notes_on_a_leader_are_added_and_listed_for_analysts(supervisor, analyst, client_for):
+    client = client_for(analyst)
+    response = client.post(
+        reverse("coaching:leader-detail", args=[supervisor.pk]), {"body": "Ask more, tell less"}
+    )
+    assert response.status_code == 302
+    note = LeaderCoachingNote.objects.get()
+    assert (note.leader, note.author, note.body) == (supervisor, analyst, "Ask more, tell less")
+    assert "Ask more, tell less" in page(client, supervisor).content.decode()
+    assert not OutboxEmail.objects.exists()  # nobody is emailed a note
+
+
+def test_an_empty_note_is_refused_with_a_message(supervisor, analyst, client_for):
+    response = client_for(analyst).post(
+        reverse("coaching:leader-detail", args=[supervisor.pk]), {"body": "  "}
+    )
+    assert response.status_code == 400
+    assert "Write the note before saving it." in response.content.decode()
+    assert not LeaderCoachingNote.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["trainee", "manager", "supervisor"])
+def test_only_analysts_add_or_see_notes(request, role, supervisor, analyst, client_for):
+    user = request.getfixturevalue(role)
+    services.leader_note_add(leader_id=supervisor.pk, by=analyst, body=MARKER)
+    with pytest.raises(PermissionDenied):
+        services.leader_note_add(leader_id=supervisor.pk, by=user, body="Mine")
+    assert page(client_for(user), supervisor).status_code == 403
+
+
+def test_the_leader_list_shows_who_leads_and_links_to_them(
+    project, supervisor, analyst, client_for
+):
+    walk(project, supervisor, 2)
+    html = client_for(analyst).get(reverse("coaching:leader-list")).content.decode()
+    assert "Sue Supervisor" in html
+    assert reverse("coaching:leader-detail", args=[supervisor.pk]) in html
+    overview = client_for(analyst).get(reverse("coaching:overview")).content.decode()
+    assert reverse("coaching:leader-list") in overview
+
+
+def test_the_touchpoints_are_paginated(project, supervisor, analyst, client_for):
+    for days_ago in range(12):
+        walk(project, supervisor, days_ago, what=f"Walk {days_ago:02d}")
+    client = client_for(analyst)
+    first = page(client, supervisor).content.decode()
+    assert "Walk 00" in first
+    assert "Walk 11" not in first
+    assert "Walk 11" in page(client, supervisor, "?page=2").content.decode()
+
+
+# The session and the analyst; the leader; the touchpoints' count, page and next steps; the
+# cadences; the notes.
+LEADER_PAGE_QUERIES = 8
+
+
+@pytest.mark.parametrize("people", [1, 6])
+def test_the_leader_page_reads_a_fixed_number_of_queries(
+    people, supervisor, analyst, department, client_for, django_assert_num_queries
+):
+    client = client_for(analyst)
+    for _ in range(people):
+        trainee = TraineeFactory(department=department, supervisor=supervisor)
+        project = make_project(trainee)
+        seat_in_cohort(project, day1=TODAY() - dt.timedelta(days=30))
+        services.cadence_set(project_id=project.pk, by=supervisor, every_days=7)
+        walk(project, supervisor, 1, steps=[step("A step")])
+        services.leader_note_add(leader_id=supervisor.pk, by=analyst, body="Note")
+    page(client, supervisor)
+    with django_assert_num_queries(LEADER_PAGE_QUERIES):
+        assert page(client, supervisor).status_code == 200
