@@ -409,8 +409,9 @@ PAGES = [
         11,
         shows=("Peer ",),
     ),
-    # The sustainment section is one query (reporting/selectors/sustainment.py).
-    Page("program report", "analyst", _u("reports:program-report"), 9),
+    # The sustainment section is one query (reporting/selectors/sustainment.py), the leader
+    # engagement two (reporting/selectors/engagement.py).
+    Page("program report", "analyst", _u("reports:program-report"), 11),
     # The session and the person, then the count, the page of rows (people, departments and
     # profiles joined; who completed the program a subquery) and the departments to filter by.
     Page("lean leader directory", "trainee", _u("network:leader-list"), 6, shows=("Leader ",)),
