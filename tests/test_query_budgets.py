@@ -391,7 +391,11 @@ PAGES = [
         11,
         shows=("Peer ",),
     ),
-    Page("program report", "analyst", _u("reports:program-report"), 8),
+    # The session, the person, the figures (one statement counts them all), and the filters'
+    # cohorts and departments; the downloads count the same figures.
+    Page("program report", "analyst", _u("reports:program-report"), 5),
+    Page("program report (csv)", "analyst", _u("reports:program-csv"), 5),
+    Page("program report (xlsx)", "analyst", _u("reports:program-xlsx"), 5),
 ]
 
 
