@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from coaching import policies, selectors
 from leanleaders import roles
-from leanleaders.dashboard import Section
+from leanleaders.dashboard import HomeFacts, Section
 from leanleaders.http import AuthenticatedHttpRequest
 from leanleaders.querysets import head_and_counts
 from projects.selectors import latest_project_of
@@ -36,7 +36,7 @@ def leader_section(request: AuthenticatedHttpRequest) -> list[Section]:
     ]
 
 
-def sections(request: AuthenticatedHttpRequest) -> list[Section]:
+def sections(request: AuthenticatedHttpRequest, facts: HomeFacts) -> list[Section]:
     user = request.user
     if roles.is_analyst(user):
         return [

@@ -7,8 +7,9 @@ class CohortsConfig(AppConfig):
 
     def ready(self) -> None:
         from cohorts import home, reminders
-        from leanleaders.dashboard import home_sections
+        from leanleaders.dashboard import home_facts, home_sections
         from leanleaders.reminders import reminder_rules
 
         home_sections.register("cohorts", home.sections)
+        home_facts.register("cohorts", home.facts)
         reminder_rules.register("cohorts", *reminders.RULES)

@@ -2,13 +2,51 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import F
+from django.db.models.functions import JSONObject
+
 from cohorts import selectors
+from cohorts.models import Cohort, Enrollment
 from leanleaders import roles
-from leanleaders.dashboard import Section
+from leanleaders.dashboard import HomeFacts, Section
 from leanleaders.http import AuthenticatedHttpRequest
+from leanleaders.models import User
+from leanleaders.querysets import as_date, rows_of
+
+PEOPLE_ENROLLMENTS_SHOWN = 10
 
 
-def sections(request: AuthenticatedHttpRequest) -> list[Section]:
+def facts(user: User) -> dict[str, Any]:
+    """The manager's cohorts card's rows, read with the other cards' (see leanleaders/dashboard)."""
+    if not roles.is_manager(user):
+        return {}
+    return {
+        "people_enrollments": rows_of(
+            selectors.manager_people_enrollments(user=user),
+            PEOPLE_ENROLLMENTS_SHOWN,
+            pk=F("pk"),
+            status=F("status"),
+            trainee=JSONObject(full_name=F("trainee__full_name")),
+            cohort=JSONObject(pk=F("cohort_id"), name=F("cohort__name"), day1=F("cohort__day1")),
+        )
+    }
+
+
+def _shown_enrollment(row: dict[str, Any]) -> Enrollment:
+    """A row of the card as the enrollment it shows (its status badge reads the model's labels);
+    only shown, never saved."""
+    cohort = row["cohort"]
+    return Enrollment(
+        pk=row["pk"],
+        status=row["status"],
+        trainee=User(full_name=row["trainee"]["full_name"]),
+        cohort=Cohort(pk=cohort["pk"], name=cohort["name"], day1=as_date(cohort["day1"])),
+    )
+
+
+def sections(request: AuthenticatedHttpRequest, facts: HomeFacts) -> list[Section]:
     user = request.user
     found: list[Section] = []
     if roles.is_manager(user):
@@ -17,7 +55,9 @@ def sections(request: AuthenticatedHttpRequest) -> list[Section]:
                 "people-cohorts",
                 "Your people's cohorts",
                 template="cohorts/_home_manager.html",
-                data={"enrollments": list(selectors.manager_people_enrollments(user=user)[:10])},
+                data={
+                    "enrollments": [_shown_enrollment(row) for row in facts["people_enrollments"]]
+                },
             )
         )
     if roles.is_trainee(user):

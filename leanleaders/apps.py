@@ -13,10 +13,11 @@ class LeanLeadersConfig(AppConfig):
             security_log,
             sso,
         )
-        from leanleaders.dashboard import home_sections
+        from leanleaders.dashboard import home_facts, home_sections
         from leanleaders.observability import install_log_record_factory
         from leanleaders.reminders import reminder_rules
 
         install_log_record_factory()
         home_sections.register("people", home.sections)
+        home_facts.register("people", home.facts)
         reminder_rules.register("people", *mail_alerts.RULES)

@@ -5,17 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from leanleaders.models import Department, User
+from leanleaders.querysets import rows_of
 from leanleaders.registry import person_facts
 
 
 class UserBackend(ModelBackend):
     """Django's model backend, loading the person with their department in the same query
     (every page shows it in the account menu) and the org facts the role predicates need
-    (whether anyone reports to them, whether they act for a department), so a trainee's page
-    asks nothing more to know they manage nobody."""
+    (whether anyone reports to them, the departments they act for, with their names), so a
+    trainee's page asks nothing more to know they manage nobody, and a manager's pages filter
+    by their departments without reading them again."""
 
     def get_user(self, user_id: Any) -> User | None:
         try:
@@ -25,10 +27,13 @@ class UserBackend(ModelBackend):
                     org_has_reports=Exists(
                         User.objects.filter(supervisor=OuterRef("pk"), is_active=True)
                     ),
-                    org_acts_for_department=Exists(
+                    org_departments=rows_of(
                         Department.objects.filter(
                             Q(managers=OuterRef("pk")) | Q(alternate_manager=OuterRef("pk"))
-                        )
+                        ).order_by(),
+                        None,
+                        pk=F("pk"),
+                        name=F("name"),
                     ),
                 )
                 .annotate(**{name: build() for name, build in person_facts})

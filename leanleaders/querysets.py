@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+import datetime as dt
+from typing import Any, TypeVar
 
-from django.db.models import IntegerField, Model, Q, QuerySet, Subquery
+from django.db.models import IntegerField, JSONField, Model, Q, QuerySet, Subquery
+from django.db.models.functions import JSONObject
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 
 M = TypeVar("M", bound=Model)
 
@@ -15,6 +19,11 @@ class _CountOf(Subquery):
 
     template = "(SELECT COUNT(*) FROM (%(subquery)s) counted)"
     output_field = IntegerField()
+
+
+def count_of(queryset: QuerySet[Any]) -> Subquery:
+    """How many rows `queryset` has, as an expression of another query (see `_CountOf`)."""
+    return _CountOf(queryset.order_by().values("pk"))
 
 
 def head_and_counts(
@@ -32,3 +41,44 @@ def head_and_counts(
         queryset.annotate(**{f"_head_{name}": _CountOf(qs) for name, qs in totals.items()})[:limit]
     )
     return rows, {name: getattr(rows[0], f"_head_{name}") if rows else 0 for name in totals}
+
+
+class _RowsOf(Subquery):
+    """The rows of a queryset of `.values(item=JSONObject(...))`, in its order, as one JSON
+    array (empty when there is none), a scalar subquery of the outer query."""
+
+    output_field = JSONField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "(SELECT COALESCE(JSONB_AGG(shown.item), '[]') FROM (%(subquery)s) shown)"
+        return self.as_sql(compiler, connection, template=template, **extra)  # type: ignore[call-arg]  # django-stubs lack Subquery.as_sql's template
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "(SELECT JSON_GROUP_ARRAY(JSON(shown.item)) FROM (%(subquery)s) shown)"
+        return self.as_sql(compiler, connection, template=template, **extra)  # type: ignore[call-arg]  # django-stubs lack Subquery.as_sql's template
+
+
+def rows_of(queryset: QuerySet[Any], limit: int | None, **fields: Any) -> Subquery:
+    """The first `limit` rows of `queryset` (None: all), each a JSON object of `fields`
+    (name=expression; nest `JSONObject(...)` for a related row), as an expression of another
+    query: a card whose rows are only shown is read together with other cards' rows and counts,
+    in one query. Read the dates back with `as_date`/`as_datetime`."""
+    return _RowsOf(queryset.values(item=JSONObject(**fields))[:limit])
+
+
+def as_datetime(value: str | None) -> dt.datetime | None:
+    """A datetime read back from a JSON row (SQLite keeps it without its UTC offset)."""
+    if value is None:
+        return None
+    moment = parse_datetime(value)
+    if moment is None:
+        raise ValueError(f"Not a datetime: {value!r}")
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment, dt.UTC)
+
+
+def as_date(value: str) -> dt.date:
+    """A date read back from a JSON row."""
+    day = parse_date(value)
+    if day is None:
+        raise ValueError(f"Not a date: {value!r}")
+    return day

@@ -18,14 +18,14 @@ next request. Nobody ever acts on their own application: the policies check the 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeGuard
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeGuard, cast
 
 from django.db.models import Q
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from leanleaders.models import Department, User
+    from leanleaders.models import User
 
 
 def is_signed_in(user: User | AnonymousUser) -> TypeGuard[User]:
@@ -64,24 +64,33 @@ def has_direct_reports(user: User | AnonymousUser) -> bool:
     return bool(known)
 
 
-def department_list_acted_for(user: User | AnonymousUser) -> list[Department]:
+class DepartmentActedFor(NamedTuple):
+    pk: int
+    name: str
+
+
+def department_list_acted_for(user: User | AnonymousUser) -> list[DepartmentActedFor]:
     """The departments where this user may act as manager (as a manager or as the alternate),
-    by name. Read once per request (the user object lives as long as the request): a manager's
-    page shows them and filters its other queries by their ids, which PostgreSQL plans far more
-    cheaply than the same subquery in each of them."""
+    by name. Loaded with the signed-in person (`leanleaders.backends`), or read once for a
+    person loaded otherwise: a manager's page shows them and filters its other queries by their
+    ids, which PostgreSQL plans far more cheaply than the same subquery in each of them."""
     from leanleaders.models import Department
 
-    if not may_apply(user) or _memo(user, "org_acts_for_department") is False:
+    if not may_apply(user):
         return []
-    departments = _memo(user, "_departments_acted_for")
+    # A list of {"pk", "name"}: the backend's JSON rows, or those read here.
+    departments = cast("list[dict[str, Any]] | None", _memo(user, "org_departments"))
     if departments is None:
-        departments = list(
-            Department.objects.filter(Q(managers=user) | Q(alternate_manager=user))
-            .distinct()
-            .order_by("name", "pk")
-        )
-        _remember(user, "_departments_acted_for", departments)
-    return list(departments)  # type: ignore[call-overload]  # the memo holds the list written above
+        departments = [
+            {"pk": pk, "name": name}
+            for pk, name in Department.objects.filter(
+                Q(managers=user) | Q(alternate_manager=user)
+            ).values_list("pk", "name")
+        ]
+        _remember(user, "org_departments", departments)
+    # One row per way of acting for a department (manager and alternate of one: two rows).
+    found = {DepartmentActedFor(d["pk"], d["name"]) for d in departments}
+    return sorted(found, key=lambda d: (d.name, d.pk))
 
 
 def department_ids_acted_for(user: User | AnonymousUser) -> list[int]:

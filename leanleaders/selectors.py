@@ -12,7 +12,7 @@ from django.utils.http import urlsafe_base64_decode
 
 from leanleaders.models import Department, OrgImport, OutboxEmail, User
 from leanleaders.policies import visible_people
-from leanleaders.roles import department_list_acted_for
+from leanleaders.roles import DepartmentActedFor, department_list_acted_for
 
 
 def department_choices() -> list[tuple[int, str]]:
@@ -20,7 +20,7 @@ def department_choices() -> list[tuple[int, str]]:
     return list(Department.objects.order_by("name").values_list("pk", "name"))
 
 
-def managed_department_list(*, user: User) -> list[Department]:
+def managed_department_list(*, user: User) -> list[DepartmentActedFor]:
     """The departments a manager acts for, by name (read once per request)."""
     return department_list_acted_for(user)
 

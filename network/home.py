@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from leanleaders.dashboard import Section
+from leanleaders.dashboard import HomeFacts, Section
 from leanleaders.http import AuthenticatedHttpRequest
 
 
-def sections(request: AuthenticatedHttpRequest) -> list[Section]:
+def sections(request: AuthenticatedHttpRequest, facts: HomeFacts) -> list[Section]:
     return [Section("network", _("Lean Leader network"), template="network/_home.html")]

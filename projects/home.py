@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.utils import timezone
 
 from leanleaders import roles
-from leanleaders.dashboard import Section
+from leanleaders.dashboard import HomeFacts, Section
 from leanleaders.http import AuthenticatedHttpRequest
 from leanleaders.querysets import head_and_counts
 from projects import policies, selectors
 
 
-def sections(request: AuthenticatedHttpRequest) -> list[Section]:
+def sections(request: AuthenticatedHttpRequest, facts: HomeFacts) -> list[Section]:
     user = request.user
     found: list[Section] = []
     if roles.is_manager(user):

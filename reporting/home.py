@@ -4,12 +4,12 @@ way into the cohort boards and the program report for staff (see leanleaders/das
 from __future__ import annotations
 
 from leanleaders import roles
-from leanleaders.dashboard import Section
+from leanleaders.dashboard import HomeFacts, Section
 from leanleaders.http import AuthenticatedHttpRequest
 from reporting.selectors.completion import trainee_completion
 
 
-def sections(request: AuthenticatedHttpRequest) -> list[Section]:
+def sections(request: AuthenticatedHttpRequest, facts: HomeFacts) -> list[Section]:
     user = request.user
     found: list[Section] = []
     if roles.is_manager(user) or roles.is_analyst(user):

@@ -259,11 +259,13 @@ COHORT = lambda w: w.cohort.pk  # noqa: E731
 
 # One line per page.
 PAGES = [
-    # The session, the person, the departments they act for (once), then one query per card: each
+    # A manager's pages: the departments they act for come with the person (leanleaders/backends).
+    # The session, the person (with the departments they act for), then one query per card: each
     # card's rows and its counts come together, projects with their primary measure; and one
-    # for the people they lead (the leader routines card).
+    # for the people they lead (the leader routines card). A manager's sign-offs, people's
+    # cohorts and people are read together, in one query (leanleaders/dashboard.py).
     Page("trainee home", "trainee", _u("home"), 11, shows=("Step for",)),
-    Page("manager home", "manager", _u("home"), 9, shows=("Peer ",)),
+    Page("manager home", "manager", _u("home"), 6, shows=("Peer ",)),
     # One more than the cards: whether mail is failing or stuck, read fresh on every visit.
     Page("analyst home", "analyst", _u("home"), 13),
     Page("application list (trainee)", "trainee", _u("applications:application-list"), 5),
@@ -271,7 +273,7 @@ PAGES = [
         "application list (manager)",
         "manager",
         _u("applications:application-list"),
-        5,
+        4,
         shows=("Peer ", "Person ", "Waiting "),
     ),
     Page(
@@ -285,7 +287,7 @@ PAGES = [
         "application detail (manager)",
         "manager",
         _u("applications:application-detail", APPLICATION),
-        5,
+        4,
     ),
     Page(
         "application detail (analyst)",
@@ -328,7 +330,7 @@ PAGES = [
         "cohort list (manager)",
         "manager",
         _q("cohorts:cohort-list", "?when=current"),
-        7,
+        6,
         shows=("Cohort -5",),
     ),
     Page(
@@ -342,7 +344,7 @@ PAGES = [
         "cohort detail (manager)",
         "manager",
         _u("cohorts:cohort-detail", COHORT),
-        9,
+        8,
         shows=("Peer ",),
     ),
     Page("roster: my cohort", "trainee", _u("cohorts:my-cohort"), 5),
@@ -367,7 +369,7 @@ PAGES = [
         10,
         shows=("Tried step",),
     ),
-    Page("project A3", "manager", _u("projects:project-a3", PROJECT), 9, shows=("Tried step",)),
+    Page("project A3", "manager", _u("projects:project-a3", PROJECT), 8, shows=("Tried step",)),
     Page("project team", "trainee", _u("projects:project-team", PROJECT), 5),
     Page("project list", "analyst", _u("projects:project-list"), 5, shows=("Peer ",)),
     Page(
@@ -406,12 +408,16 @@ PAGES = [
         "cohort board (manager)",
         "manager",
         _u("reports:cohort-board", COHORT),
-        11,
+        10,
         shows=("Peer ",),
     ),
-    # The sustainment section is one query (reporting/selectors/sustainment.py), the leader
-    # engagement two (reporting/selectors/engagement.py).
-    Page("program report", "analyst", _u("reports:program-report"), 11),
+    # The session, the person, the figures (one statement counts them all), and the filters'
+    # cohorts and departments; the sustainment section one more (reporting/selectors/
+    # sustainment.py), the leader engagement two (reporting/selectors/engagement.py). The
+    # downloads count the same figures.
+    Page("program report", "analyst", _u("reports:program-report"), 8),
+    Page("program report (csv)", "analyst", _u("reports:program-csv"), 5),
+    Page("program report (xlsx)", "analyst", _u("reports:program-xlsx"), 6),
     # The session and the person, then the count, the page of rows (people, departments and
     # profiles joined; who completed the program a subquery) and the departments to filter by.
     Page("lean leader directory", "trainee", _u("network:leader-list"), 6, shows=("Leader ",)),

@@ -1,16 +1,15 @@
-"""Reads for the program report: the figures for leadership, in a fixed number of queries."""
+"""Reads for the program report: the figures for leadership, counted in SQL in one query."""
 
 from __future__ import annotations
 
 import datetime as dt
-import statistics
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any
 
-from django.db.models import Min, QuerySet
+from django.db import connection
+from django.db.models import Case, Count, Min, Q, QuerySet, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +19,6 @@ from leanleaders.models import AuditEvent, Department, User
 from projects.models import Project
 from projects.policies import visible_projects
 from projects.results import Verdict
-from projects.selectors import Outcome
 from reporting import completion
 
 # Which cohorts the report covers: every one, those open to the whole city, or those reserved
@@ -40,41 +38,6 @@ class ReportFilters:
     cohort_ids: tuple[int, ...] = ()
     department_id: int | None = None
     cohort_kind: str = ALL_COHORTS  # one of COHORT_KINDS
-
-
-@dataclass(frozen=True)
-class ProjectOutcome:
-    """What the report needs of a project: reviewed or not, and its primary measure's outcome."""
-
-    reviewed: bool
-    outcome: Outcome
-
-    @property
-    def verdict(self) -> str:
-        return self.outcome.verdict
-
-
-class ReportCohort(NamedTuple):
-    """What the report needs of a cohort."""
-
-    pk: int
-    name: str
-    day1: dt.date
-    finished: bool  # its Day 3 has come, or it is marked completed (never when cancelled)
-
-
-def _cohort_finished(status: str, day3: dt.date, today: dt.date) -> bool:
-    if status == Cohort.Status.CANCELLED:
-        return False
-    return status == Cohort.Status.COMPLETED or day3 <= today
-
-
-def _median(values: Sequence[Decimal]) -> Decimal | None:
-    return Decimal(statistics.median(sorted(values))) if values else None
-
-
-def _rate(part: int, whole: int) -> Decimal | None:
-    return Decimal(part) * 100 / Decimal(whole) if whole else None
 
 
 @dataclass(frozen=True)
@@ -98,78 +61,6 @@ class Figures:
     sessions_attended: int
     attendance_rate: Decimal | None
     median_days_to_accept: Decimal | None
-
-
-class _Counted(NamedTuple):
-    """What one application adds to each group it is in (all, its department, its cohort):
-    worked out once, not once per group."""
-
-    accepted: bool
-    completed: bool
-    finished: bool  # accepted, and its cohort has finished (whoever completed has, by definition)
-    verdict: str | None  # None: no project
-    improvement: Decimal | None  # the percent of an improved project that has one
-    marked: int
-    attended: int
-    days_to_accept: Decimal | None  # from submitting to the first acceptance
-
-
-def _counted(
-    *,
-    submitted_at: dt.datetime | None,
-    accepted_at: dt.datetime | None,
-    cohort: ReportCohort | None,
-    marks: dict[int, str],
-    outcome: ProjectOutcome | None,
-) -> _Counted:
-    reviewed = outcome is not None and outcome.reviewed
-    completed = cohort is not None and completion.is_lean_leader(marks, reviewed)
-    accepted = accepted_at is not None
-    wait = None
-    if accepted_at is not None and submitted_at is not None:
-        seconds = Decimal((accepted_at - submitted_at).total_seconds())
-        wait = max(seconds, Decimal(0)) / Decimal(86400)
-    verdict = outcome.verdict if outcome is not None else None
-    return _Counted(
-        accepted=accepted,
-        completed=completed,
-        finished=accepted and (completed or (cohort is not None and cohort.finished)),
-        verdict=verdict,
-        improvement=outcome.outcome.gain_percent
-        if outcome is not None and verdict == Verdict.IMPROVED
-        else None,
-        marked=len(marks),
-        attended=sum(completion.attended(mark) for mark in marks.values()),
-        days_to_accept=wait,
-    )
-
-
-def figures(label: str, group: Sequence[_Counted]) -> Figures:
-    finished = [c for c in group if c.finished]
-    verdicts = [c.verdict for c in group if c.verdict is not None]
-    marked = sum(c.marked for c in group)
-    attended = sum(c.attended for c in group)
-    return Figures(
-        label=label,
-        applied=len(group),
-        accepted=sum(c.accepted for c in group),
-        completed=sum(c.completed for c in group),
-        finished=len(finished),
-        completion_rate=_rate(sum(c.completed for c in finished), len(finished)),
-        projects=len(verdicts),
-        measured=sum(v != Verdict.NOT_ENOUGH_DATA for v in verdicts),
-        improved=verdicts.count(Verdict.IMPROVED),
-        no_change=verdicts.count(Verdict.NO_CHANGE),
-        worse=verdicts.count(Verdict.WORSE),
-        no_data=verdicts.count(Verdict.NOT_ENOUGH_DATA),
-        median_improvement=_median([c.improvement for c in group if c.improvement is not None]),
-        sessions_marked=marked,
-        sessions_attended=attended,
-        attendance_rate=_rate(attended, marked),
-        median_days_to_accept=_median(
-            [c.days_to_accept for c in group if c.days_to_accept is not None]
-        ),
-    )
 
 
 @dataclass
@@ -218,106 +109,227 @@ def program_report(*, user: User, filters: ReportFilters) -> ProgramReport:
     return program_figures(projects=visible_projects(user), filters=filters)
 
 
-def program_figures(*, projects: QuerySet[Project], filters: ReportFilters) -> ProgramReport:
-    """The program's figures over the given projects, computed on every request in six queries
-    whatever the city's size. Thousands of applications, seats and attendance marks are read as
-    plain values, not model instances: building the instances was most of the report's time.
-    Projects' outcomes are their stored verdicts and gains."""
-    computed_at = timezone.now()
-    today = timezone.localdate()
-    # No ORDER BY on these reads: the groups are sorted once they are counted.
-    applications = list(
-        report_applications(filters)
-        .order_by()
-        .values_list("pk", "status", "status_changed_at", "submitted_at", "department__name")
-    )
-    if not applications:
-        return _report(filters, [], computed_at)
-    chosen = report_applications(filters).values("pk")
-    # Accepted = reached "accepted" at any time (the audit log), or accepted now. The first
-    # acceptance is when the clock stops for "days to accept".
-    accepted_at: dict[int, dt.datetime] = dict(
-        AuditEvent.objects.filter(
-            target_type__app_label="applications",
-            target_type__model="application",
-            target_id__in=chosen,
-            to_status=Application.Status.ACCEPTED,
-        )
-        .values("target_id")
-        .annotate(first=Min("created_at"))
-        .values_list("target_id", "first")
-    )
-    # Each current seat with its cohort and each of its (at most three) attendance marks joined
-    # in: one row per mark, or one row with no mark.
-    cohorts: dict[int, ReportCohort] = {}
-    cohort_of: dict[int, ReportCohort] = {}
-    marks: dict[int, dict[int, str]] = defaultdict(dict)
-    for application_id, cohort_id, name, day1, day3, cohort_status, day, mark in (
-        Enrollment.objects.filter(application_id__in=chosen, status=Enrollment.Status.ENROLLED)
-        .order_by()
-        .values_list(
-            "application_id",
-            "cohort_id",
-            "cohort__name",
-            "cohort__day1",
-            "cohort__day3",
-            "cohort__status",
-            "attendance__day",
-            "attendance__mark",
-        )
-    ):
-        cohort = cohorts.get(cohort_id)
-        if cohort is None:
-            finished = _cohort_finished(cohort_status, day3, today)
-            cohort = cohorts[cohort_id] = ReportCohort(cohort_id, name, day1, finished)
-        cohort_of[application_id] = cohort
-        if day is not None:
-            marks[application_id][day] = mark
-    # Each project's stored outcome, with whether it is reviewed, in one read.
-    outcomes = {
-        application_id: ProjectOutcome(
-            reviewed=status == Project.Status.REVIEWED, outcome=Outcome(verdict, gain)
-        )
-        for application_id, status, verdict, gain in projects.filter(application_id__in=chosen)
-        .order_by()
-        .values_list("application_id", "status", "verdict", "gain_percent")
+# The report is counted by the database in one statement, whatever the city's size. Four parts,
+# each an ORM queryset compiled to SQL (so the filters and the visible projects are the ORM's):
+# the chosen applications, each application's first acceptance (the audit log), each current
+# seat with its cohort and its attendance counted, and each visible project's stored outcome.
+# They are joined into one row of facts per application, and every figure is counted from the
+# facts in all, per department and per cohort. Only the joining and the counting are written
+# here in SQL; the median is the database's own (SQLite gets one in reporting/sqlite.py).
+_DIALECTS = {
+    # (the median of an expression, the days from submitting to accepting)
+    "postgresql": (
+        "percentile_cont(0.5) WITHIN GROUP (ORDER BY {})",
+        "EXTRACT(EPOCH FROM accepted_at - submitted_at) / 86400",
+    ),
+    "sqlite": ("median({})", "julianday(accepted_at) - julianday(submitted_at)"),
+}
+
+_FACTS_SQL = """
+WITH applications (id, status, status_changed_at, submitted_at, department) AS ({applications}),
+accepted (application_id, first_at) AS ({accepted}),
+seats (application_id, cohort_id, cohort_name, cohort_day1, cohort_finished, marked, attended)
+    AS ({seats}),
+projects (application_id, reviewed, verdict, gain_percent) AS ({projects}),
+facts AS (
+    SELECT applications.department, seats.cohort_id, seats.cohort_name, seats.cohort_day1,
+        COALESCE(
+            accepted.first_at,
+            CASE WHEN applications.status = %s THEN applications.status_changed_at END
+        ) AS accepted_at,
+        applications.submitted_at,
+        CASE WHEN seats.attended = %s AND projects.reviewed = 1 THEN 1 ELSE 0 END AS completed,
+        COALESCE(seats.cohort_finished, 0) AS cohort_finished,
+        projects.verdict,
+        CASE WHEN projects.verdict = %s THEN projects.gain_percent END AS improvement,
+        COALESCE(seats.marked, 0) AS marked,
+        COALESCE(seats.attended, 0) AS attended
+    FROM applications
+    LEFT JOIN accepted ON accepted.application_id = applications.id
+    LEFT JOIN seats ON seats.application_id = applications.id
+    LEFT JOIN projects ON projects.application_id = applications.id
+),
+counted AS (
+    SELECT facts.*,
+        CASE WHEN accepted_at IS NOT NULL AND (completed = 1 OR cohort_finished = 1)
+            THEN 1 ELSE 0 END AS finished,
+        CASE WHEN accepted_at IS NULL THEN NULL WHEN accepted_at < submitted_at THEN 0
+            ELSE {days} END AS days_to_accept
+    FROM facts
+)
+SELECT 'cohort', NULL, cohort_id, cohort_name, cohort_day1, {figures}
+FROM counted GROUP BY cohort_id, cohort_name, cohort_day1
+UNION ALL
+SELECT 'department', department, NULL, NULL, NULL, {figures} FROM counted GROUP BY department
+UNION ALL
+SELECT 'all', NULL, NULL, NULL, NULL, {figures} FROM counted
+"""
+# The cohorts come first: PostgreSQL types a UNION's columns pair by pair from the left, so the
+# NULLs of the first two selects would be taken as text before they met the cohort's number.
+
+# The columns of `Figures` after its label, in its order; `completed_finished` (Lean Leaders
+# whose cohort has finished) is the completion rate's numerator. %s: a verdict.
+_FIGURES_SQL = """COUNT(*), COUNT(accepted_at), COALESCE(SUM(completed), 0),
+    COALESCE(SUM(finished), 0), COALESCE(SUM(completed * finished), 0), COUNT(verdict),
+    COUNT(CASE WHEN verdict <> %s THEN 1 END), COUNT(CASE WHEN verdict = %s THEN 1 END),
+    COUNT(CASE WHEN verdict = %s THEN 1 END), COUNT(CASE WHEN verdict = %s THEN 1 END),
+    COUNT(CASE WHEN verdict = %s THEN 1 END), {median_improvement}, COALESCE(SUM(marked), 0),
+    COALESCE(SUM(attended), 0), {median_days}"""
+_FIGURES_PARAMS = (
+    Verdict.NOT_ENOUGH_DATA,
+    Verdict.IMPROVED,
+    Verdict.NO_CHANGE,
+    Verdict.WORSE,
+    Verdict.NOT_ENOUGH_DATA,
+)
+
+
+def _compiled(queryset: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
+    sql, params = queryset.query.sql_with_params()
+    return sql, tuple(params)
+
+
+def _fact_parts(
+    projects: QuerySet[Project], filters: ReportFilters, today: dt.date
+) -> dict[str, tuple[str, tuple[Any, ...]]]:
+    """The statement's four parts, compiled: their columns in the order `_FACTS_SQL` names."""
+    finished = Q(cohort__status=Cohort.Status.COMPLETED) | Q(cohort__day3__lte=today)
+    if projects.query.is_empty():  # none() cannot be compiled; this is as empty and can
+        projects = Project.objects.filter(pk__isnull=True)
+    return {
+        "applications": _compiled(
+            report_applications(filters)
+            .order_by()
+            .values_list("pk", "status", "status_changed_at", "submitted_at", "department__name")
+        ),
+        # Accepted = reached "accepted" at any time, or accepted now (in the facts); the first
+        # acceptance is when the clock stops for "days to accept".
+        "accepted": _compiled(
+            AuditEvent.objects.filter(
+                target_type__app_label="applications",
+                target_type__model="application",
+                to_status=Application.Status.ACCEPTED,
+            )
+            .order_by()
+            .values("target_id")
+            .annotate(first=Min("created_at"))
+            .values_list("target_id", "first")
+        ),
+        # A cohort has finished when its Day 3 has come or it is marked completed, never when
+        # it is cancelled.
+        "seats": _compiled(
+            Enrollment.objects.filter(status=Enrollment.Status.ENROLLED)
+            .order_by()
+            .values("application_id", "cohort_id", "cohort__name", "cohort__day1")
+            .annotate(
+                cohort_finished=Case(
+                    When(finished & ~Q(cohort__status=Cohort.Status.CANCELLED), then=1),
+                    default=0,
+                ),
+                marked=Count("attendance"),
+                attended=Count("attendance", filter=Q(attendance__mark__in=completion.ATTENDED)),
+            )
+            .values_list(
+                "application_id",
+                "cohort_id",
+                "cohort__name",
+                "cohort__day1",
+                "cohort_finished",
+                "marked",
+                "attended",
+            )
+        ),
+        "projects": _compiled(
+            projects.order_by()
+            .annotate(reviewed=Case(When(status=Project.Status.REVIEWED, then=1), default=0))
+            .values_list("application_id", "reviewed", "verdict", "gain_percent")
+        ),
     }
-    rows = []
-    for pk, status, status_changed_at, submitted_at, department in applications:
-        accepted = accepted_at.get(pk)
-        if accepted is None and status == Application.Status.ACCEPTED:
-            accepted = status_changed_at
-        cohort = cohort_of.get(pk)
-        counted = _counted(
-            submitted_at=submitted_at,
-            accepted_at=accepted,
-            cohort=cohort,
-            marks=marks.get(pk, {}),
-            outcome=outcomes.get(pk),
-        )
-        rows.append((department, cohort, counted))
-    return _report(filters, rows, computed_at)
 
 
-def _report(
-    filters: ReportFilters,
-    rows: list[tuple[str, ReportCohort | None, _Counted]],
-    computed_at: dt.datetime,
-) -> ProgramReport:
-    by_department: dict[str, list[_Counted]] = defaultdict(list)
-    by_cohort: dict[ReportCohort | None, list[_Counted]] = defaultdict(list)
-    for department, cohort, counted in rows:
-        by_department[department].append(counted)
-        by_cohort[cohort].append(counted)
-    cohorts = sorted((c for c in by_cohort if c is not None), key=lambda c: (c.day1, c.pk))
-    cohort_figures = [figures(c.name, by_cohort[c]) for c in cohorts]
-    if None in by_cohort:
-        cohort_figures.append(figures(NOT_PLACED, by_cohort[None]))
+def _report_sql(
+    projects: QuerySet[Project], filters: ReportFilters, today: dt.date
+) -> tuple[str, tuple[Any, ...]]:
+    median, days = _DIALECTS[connection.vendor]
+    parts = _fact_parts(projects, filters, today)
+    figures = _FIGURES_SQL.format(
+        median_improvement=median.format("improvement"), median_days=median.format("days_to_accept")
+    )
+    sql = _FACTS_SQL.format(
+        **{name: part_sql for name, (part_sql, _) in parts.items()}, days=days, figures=figures
+    )
+    params: tuple[Any, ...] = sum((part_params for _, part_params in parts.values()), ())
+    params += (Application.Status.ACCEPTED, len(completion.DAYS), Verdict.IMPROVED)
+    return sql, params + _FIGURES_PARAMS * 3
+
+
+def _decimal(value: float | Decimal | None) -> Decimal | None:
+    """A median from the database (a float) as the decimal it stands for."""
+    return None if value is None else Decimal(str(round(float(value), 6)))
+
+
+def _rate(part: int, whole: int) -> Decimal | None:
+    return Decimal(part) * 100 / Decimal(whole) if whole else None
+
+
+def _figures(label: str, counts: Sequence[Any]) -> Figures:
+    (
+        applied,
+        accepted,
+        completed,
+        finished,
+        completed_finished,
+        projects,
+        measured,
+        improved,
+        no_change,
+        worse,
+        no_data,
+        median_improvement,
+        marked,
+        attended,
+        median_days,
+    ) = counts
+    return Figures(
+        label=label,
+        applied=applied,
+        accepted=accepted,
+        completed=completed,
+        finished=finished,
+        completion_rate=_rate(completed_finished, finished),
+        projects=projects,
+        measured=measured,
+        improved=improved,
+        no_change=no_change,
+        worse=worse,
+        no_data=no_data,
+        median_improvement=_decimal(median_improvement),
+        sessions_marked=marked,
+        sessions_attended=attended,
+        attendance_rate=_rate(attended, marked),
+        median_days_to_accept=_decimal(median_days),
+    )
+
+
+def program_figures(*, projects: QuerySet[Project], filters: ReportFilters) -> ProgramReport:
+    """The program's figures over the given projects, counted by the database on every request
+    in one query. Projects' outcomes are their stored verdicts and gains."""
+    computed_at = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(*_report_sql(projects, filters, timezone.localdate()))
+        rows = cursor.fetchall()
+    total = _figures("All", rows[-1][5:])
+    departments = sorted((row[1], row[5:]) for row in rows if row[0] == "department")
+    # Cohorts by Day 1 (then id), those not placed in a cohort last.
+    cohorts = sorted(
+        (row for row in rows if row[0] == "cohort"),
+        key=lambda row: (row[2] is None, row[4] or "", row[2] or 0),
+    )
     return ProgramReport(
         filters=filters,
-        total=figures("All", [counted for _, _, counted in rows]),
-        by_department=[figures(name, by_department[name]) for name in sorted(by_department)],
-        by_cohort=cohort_figures,
+        total=total,
+        by_department=[_figures(name, counts) for name, counts in departments],
+        by_cohort=[_figures(NOT_PLACED if row[2] is None else row[3], row[5:]) for row in cohorts],
         computed_at=computed_at,
     )
 
