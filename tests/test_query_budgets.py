@@ -416,7 +416,7 @@ PAGES = [
     # sustainment.py), the leader engagement two (reporting/selectors/engagement.py). The
     # downloads count the same figures.
     Page("program report", "analyst", _u("reports:program-report"), 8),
-    Page("program report (csv)", "analyst", _u("reports:program-csv"), 5),
+    Page("program report (csv)", "analyst", _u("reports:program-csv"), 6),
     Page("program report (xlsx)", "analyst", _u("reports:program-xlsx"), 6),
     # The session and the person, then the count, the page of rows (people, departments and
     # profiles joined; who completed the program a subquery) and the departments to filter by.
@@ -425,7 +425,7 @@ PAGES = [
         "lean leader directory by tool",
         "manager",
         _q("network:leader-list", "?tool=five_whys&q=leader"),
-        6,
+        5,  # a manager's departments come with the person
         shows=("Leader ",),
     ),
     Page("peer conversations", "trainee", _u("network:peer-request-list"), 4, shows=("Leader ",)),
