@@ -159,13 +159,12 @@ def people(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request,
-                f"{person.full_name} was added and sent a welcome email with a link to choose a "
-                "password."
+            added = (
+                _("%(name)s was added and sent a welcome email with a link to choose a password.")
                 if settings.LEANLEADERS_PASSWORD_SIGN_IN
-                else f"{person.full_name} was added and sent a welcome email.",
+                else _("%(name)s was added and sent a welcome email.")
             )
+            messages.success(request, added % {"name": person.full_name})
             return redirect("people")
     people_page = Paginator(
         User.objects.select_related("department").order_by("role", "full_name"), 50
@@ -189,7 +188,10 @@ def outbox_resend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"“{outbox_email.subject}” is queued to send again.")
+        messages.success(
+            request,
+            _("“%(subject)s” is queued to send again.") % {"subject": outbox_email.subject},
+        )
     return redirect(f"{reverse('outbox')}?status=failed")
 
 

@@ -44,7 +44,12 @@ def imported(rows, **kwargs) -> OrgImport:
 
 
 def reasons(record: OrgImport) -> dict[str, list[str]]:
-    return {row["email"] or row["employee_id"]: row["reasons"] for row in record.plan["rejected"]}
+    return {
+        row["email"] or row["employee_id"]: [
+            org_import.reason_text(reason) for reason in row["reasons"]
+        ]
+        for row in record.plan["rejected"]
+    }
 
 
 def snapshot() -> list[tuple]:
@@ -150,14 +155,18 @@ def test_duplicate_email_refuses_every_row_carrying_it():
         csv_bytes([BOSS, person(5, email="same@sfgov.org"), person(6, email="same@sfgov.org")])
     )
     assert [row["row"] for row in record.plan["rejected"]] == [3, 4]
-    assert "on more than one row (rows 3, 4)" in record.plan["rejected"][0]["reasons"][0]
+    assert "on more than one row (rows 3, 4)" in org_import.reason_text(
+        record.plan["rejected"][0]["reasons"][0]
+    )
     assert len(record.plan["added"]) == 1
 
 
 def test_duplicate_employee_id_is_refused():
     record = upload(csv_bytes([BOSS, person(5), person(5, email="other@sfgov.org")]))
     assert len(record.plan["rejected"]) == 2
-    assert "employee id E5 is on more than one row" in record.plan["rejected"][0]["reasons"][0]
+    assert "employee id E5 is on more than one row" in org_import.reason_text(
+        record.plan["rejected"][0]["reasons"][0]
+    )
 
 
 def test_email_already_belonging_to_someone_else_is_refused():
