@@ -33,7 +33,7 @@ HELP = {
         "One thing you will count or time to show change, e.g. “days from "
         "request to renewal” or “forms returned for missing information per week”."
     ),
-    "measure_unit": _("e.g. days, minutes, errors per week, % complete on first pass."),
+    "measure_unit": _("e.g. days, minutes, errors per week, percent complete on first pass."),
     "measure_direction": _("Does the process get better when this number goes down or up?"),
     "baseline_estimate": _(
         "Your best guess of the current value, if you know it. "

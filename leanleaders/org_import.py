@@ -443,8 +443,8 @@ def plan_build(
 
     problems: dict[int, list[Reason]] = {row.number: _problems(row.values) for row in rows}
 
-    def refuse(row: Row, message: str, **params: object) -> None:
-        problems[row.number].append(_reason(message, **params))
+    def refuse(refused: Row, message: str, **params: object) -> None:
+        problems[refused.number].append(_reason(message, **params))
 
     # Duplicates within the file: every row carrying the value is refused.
     twice = {

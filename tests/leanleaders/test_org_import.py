@@ -357,7 +357,7 @@ def test_a_supervisor_not_in_the_file_is_refused_when_the_missing_are_deactivate
 def test_a_file_with_refused_rows_applies_nothing_unless_confirmed():
     rows = [*TEAM, person(5, supervisor="nobody@sfgov.org")]
     record = upload(csv_bytes(rows))
-    with pytest.raises(ValidationError, match="1 rows are refused, so nothing was applied"):
+    with pytest.raises(ValidationError, match="1 row is refused, so nothing was applied"):
         services.org_import_apply(import_id=record.pk, by=None)
     assert not User.objects.exists()
     services.org_import_apply(import_id=record.pk, by=None, skip_rejected=True)
