@@ -18,7 +18,7 @@ def sections(request: AuthenticatedHttpRequest) -> list[Section]:
         return [
             Section(
                 "review",
-                "Applications awaiting review",
+                str(_("Applications awaiting review")),
                 template="applications/_home_review.html",
                 data={"applications": list(queue[:5]), "count": queue.count()},
             )

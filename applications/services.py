@@ -382,7 +382,7 @@ def _analyst_decide(
     comment_needed: str | Promise = "",
 ) -> Application:
     if comment_needed and not comment.strip():
-        raise ValidationError(comment_needed)
+        raise ValidationError(str(comment_needed))
     application = _lock(application_id)
     policies.ensure_can_act_as_analyst(by, application)
     _check_version(application, expected_version)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 from cohorts import selectors
 from leanleaders import roles
 from leanleaders.dashboard import Section
@@ -15,7 +17,7 @@ def sections(request: AuthenticatedHttpRequest) -> list[Section]:
         found.append(
             Section(
                 "people-cohorts",
-                "Your people's cohorts",
+                gettext("Your people's cohorts"),
                 template="cohorts/_home_manager.html",
                 data={"enrollments": list(selectors.manager_people_enrollments(user=user)[:10])},
             )
@@ -26,7 +28,7 @@ def sections(request: AuthenticatedHttpRequest) -> list[Section]:
             found.append(
                 Section(
                     "cohort",
-                    "Your cohort",
+                    gettext("Your cohort"),
                     template="cohorts/_home_trainee.html",
                     data={"enrollment": enrollment, "position": selectors.position_of(enrollment)},
                 )
@@ -37,7 +39,7 @@ def sections(request: AuthenticatedHttpRequest) -> list[Section]:
         return [
             Section(
                 "cohorts",
-                "Cohorts",
+                gettext("Cohorts"),
                 template="cohorts/_home_analyst.html",
                 data={
                     "current": current,

@@ -239,9 +239,9 @@ def cohort_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, _("Cancelled. Everyone placed in it is told."))
         elif action in COHORT_ACTIONS:
-            service, text = COHORT_ACTIONS[action]
+            service, done = COHORT_ACTIONS[action]
             service(cohort_id=cohort.pk, by=request.user)
-            messages.success(request, text)
+            messages.success(request, done)
         else:
             messages.error(request, _("Unknown action."))
     except ValidationError as error:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 from leanleaders import roles, selectors
 from leanleaders.dashboard import Section
 from leanleaders.http import AuthenticatedHttpRequest
@@ -22,7 +24,7 @@ def sections(request: AuthenticatedHttpRequest) -> list[Section]:
     return [
         Section(
             "people",
-            "Your people",
+            gettext("Your people"),
             template="leanleaders/_section_people.html",
             data={
                 "people": people,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from typing import Any, cast
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.conf import settings
@@ -31,6 +32,9 @@ from leanleaders.http import AuthenticatedHttpRequest, choice_param, error_text
 from leanleaders.languages import language_offered
 from leanleaders.models import OutboxEmail, User
 from leanleaders.notifications import optional_reminders_for
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
@@ -125,7 +129,7 @@ class NotificationPreferencesForm(forms.Form):
         help_text=_("Session reminders and sign-off requests are always sent."),
     )
 
-    def __init__(self, *args: Any, offered: dict[str, str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, offered: Mapping[str, StrOrPromise], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["send"]).choices = list(offered.items())
 

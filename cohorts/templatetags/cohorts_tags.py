@@ -98,9 +98,10 @@ def _action_label(event: AuditEvent) -> str:
 
 def _cohort_field_label(name: str) -> str:
     try:
-        return str(Cohort._meta.get_field(name).verbose_name)
+        field = Cohort._meta.get_field(name)
     except FieldDoesNotExist:
         return name
+    return str(getattr(field, "verbose_name", name))
 
 
 @register.simple_tag
