@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from leanleaders import org_import, services
 from leanleaders.models import AuditEvent, Department, OrgImport, User
@@ -476,3 +477,27 @@ def test_the_command_deactivates_only_with_its_flag(tmp_path, capsys):
 def test_the_command_refuses_an_unreadable_file(tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("import_people", str(tmp_path / "missing.csv"))
+
+
+def test_a_refused_rows_reason_is_stored_as_its_message_and_shown_in_the_readers_language():
+    record = upload(csv_bytes([BOSS, person(5, supervisor="nobody@sfgov.org")]))
+    (row,) = record.plan["rejected"]
+    assert row["reasons"] == [
+        {
+            "message": "The supervisor %(ref)s is not in the file or here.",
+            "params": {"ref": "nobody@sfgov.org"},
+        }
+    ]
+    with translation.override("es"):
+        shown = org_import.reason_text(row["reasons"][0])
+    assert shown == "El supervisor nobody@sfgov.org no está en el archivo ni aquí."
+
+
+def test_a_missing_fields_name_is_translated_when_the_reason_is_shown():
+    record = upload(csv_bytes([person(5, name="")]))
+    (reason,) = record.plan["rejected"][0]["reasons"]
+    assert reason["params"] == {"field": "full_name"}
+    with translation.override("en"):
+        assert org_import.reason_text(reason) == "Full name is missing."
+    with translation.override("zh-hant"):
+        assert org_import.reason_text(reason) == "缺少全名。"
