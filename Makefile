@@ -62,9 +62,11 @@ lint: install
 	$(BIN)/ruff format --check .
 	DEBUG=1 $(BIN)/mypy
 
-# After changing marked strings: update every catalogue, translate what is new (docs/translation.md).
+# After changing marked strings: update every catalogue (templates and Python, then our
+# JavaScript), translate what is new (docs/translation.md).
 messages: install
 	$(DEMO) $(BIN)/python manage.py makemessages -a
+	$(DEMO) $(BIN)/python manage.py makemessages -d djangojs -a
 
 format: install
 	$(BIN)/ruff format .

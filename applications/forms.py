@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.db.models import Q
@@ -11,27 +11,40 @@ from applications.services import EDITABLE_FIELDS, REQUIRED_TO_SUBMIT, default_m
 from leanleaders.fields import DecimalField, LongTextField
 from leanleaders.models import User
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 HELP = {
-    "title": "A few words naming the process and the gap, e.g. “Permit renewals take too long”.",
-    "process_today": "Walk through the process as it really runs: where it starts, who does "
-    "what, where it ends. Describe what happens, not what should happen.",
-    "problem": "What goes wrong, for whom (staff, residents, customers) and how often. "
-    "A Lean problem statement describes the gap, not a solution: “Renewals take 21 days; "
-    "residents call twice to chase them” rather than “We need a new system”.",
-    "evidence": "Current data or what you have observed yourself: counts, times, complaints, "
-    "rework. Rough numbers are fine.",
-    "measure_name": "One thing you will count or time to show change, e.g. “days from "
-    "request to renewal” or “forms returned for missing information per week”.",
-    "measure_unit": "e.g. days, minutes, errors per week, % complete on first pass.",
-    "measure_direction": "Does the process get better when this number goes down or up?",
-    "baseline_estimate": "Your best guess of the current value, if you know it. "
-    "You will measure it properly during the program.",
-    "why_it_matters": "What changes for your department, staff or residents if this improves.",
-    "role_and_team": "Your job and the team that runs this process.",
+    "title": _("A few words naming the process and the gap, e.g. “Permit renewals take too long”."),
+    "process_today": _(
+        "Walk through the process as it really runs: where it starts, who does "
+        "what, where it ends. Describe what happens, not what should happen."
+    ),
+    "problem": _(
+        "What goes wrong, for whom (staff, residents, customers) and how often. "
+        "A Lean problem statement describes the gap, not a solution: “Renewals take 21 days; "
+        "residents call twice to chase them” rather than “We need a new system”."
+    ),
+    "evidence": _(
+        "Current data or what you have observed yourself: counts, times, complaints, "
+        "rework. Rough numbers are fine."
+    ),
+    "measure_name": _(
+        "One thing you will count or time to show change, e.g. “days from "
+        "request to renewal” or “forms returned for missing information per week”."
+    ),
+    "measure_unit": _("e.g. days, minutes, errors per week, percent complete on first pass."),
+    "measure_direction": _("Does the process get better when this number goes down or up?"),
+    "baseline_estimate": _(
+        "Your best guess of the current value, if you know it. "
+        "You will measure it properly during the program."
+    ),
+    "why_it_matters": _("What changes for your department, staff or residents if this improves."),
+    "role_and_team": _("Your job and the team that runs this process."),
     "manager": _(
         "Who signs off on your project: your supervisor, or another manager of your department."
     ),
-    "next_available_cohort": "Leave ticked if any cohort suits you.",
+    "next_available_cohort": _("Leave ticked if any cohort suits you."),
 }
 
 
@@ -115,7 +128,7 @@ class ApplicationForm(forms.ModelForm):
     def clean_baseline_estimate(self) -> Any:
         value = self.cleaned_data.get("baseline_estimate")
         if value is not None and (value.is_nan() or value.is_infinite()):
-            raise forms.ValidationError("Enter a number.")
+            raise forms.ValidationError(_("Enter a number."))
         return value
 
 
@@ -128,7 +141,7 @@ class VersionForm(forms.Form):
 class DecisionForm(VersionForm):
     """A decision (from a button's value) with an optional comment the trainee sees."""
 
-    DECISIONS: list[tuple[str, str]] = []
+    DECISIONS: list[tuple[str, StrOrPromise]] = []
 
     decision = forms.ChoiceField(widget=forms.HiddenInput)
     comment = LongTextField(
@@ -142,34 +155,37 @@ class DecisionForm(VersionForm):
 
 class ManagerDecisionForm(DecisionForm):
     DECISIONS = [
-        ("approve", "Approve"),
-        ("request_changes", "Request changes"),
-        ("decline", "Decline"),
+        ("approve", _("Approve")),
+        ("request_changes", _("Request changes")),
+        ("decline", _("Decline")),
     ]
 
 
 class AnalystDecisionForm(DecisionForm):
     DECISIONS = [
-        ("waitlist", "Waitlist"),
-        ("request_changes", "Request changes"),
-        ("decline", "Decline"),
+        ("waitlist", _("Waitlist")),
+        ("request_changes", _("Request changes")),
+        ("decline", _("Decline")),
     ]
 
 
 class OfflineSignoffForm(forms.Form):
     how = forms.CharField(
-        label="How the sign-off was received",
+        label=_("How the sign-off was received"),
         max_length=200,
-        help_text="e.g. “Email from Morgan Chen, 3 March”.",
+        help_text=_("e.g. “Email from Morgan Chen, 3 March”."),
     )
     comment = LongTextField(
-        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Comment"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class WithdrawForm(VersionForm):
     comment = LongTextField(
-        label="Reason (optional)",
+        label=_("Reason (optional)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -42,7 +42,7 @@ def sections(request: AuthenticatedHttpRequest, facts: HomeFacts) -> list[Sectio
         return [
             Section(
                 "review",
-                "Applications awaiting review",
+                str(_("Applications awaiting review")),
                 template="applications/_home_review.html",
                 data={"applications": list(queue[:5]), "count": queue.count()},
             )

@@ -11,21 +11,21 @@ from leanleaders.models import Department, User
 
 
 class MeasureDirection(models.TextChoices):
-    LOWER_IS_BETTER = "lower", "Lower is better"
-    HIGHER_IS_BETTER = "higher", "Higher is better"
+    LOWER_IS_BETTER = "lower", _("Lower is better")
+    HIGHER_IS_BETTER = "higher", _("Higher is better")
 
 
 class Application(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Awaiting manager sign-off"
-        CHANGES_REQUESTED = "changes_requested", "Changes requested"
-        MANAGER_APPROVED = "manager_approved", "Awaiting analyst review"
-        MANAGER_DECLINED = "manager_declined", "Declined by manager"
-        ACCEPTED = "accepted", "Accepted"
-        WAITLISTED = "waitlisted", "Waitlisted"
-        DECLINED = "declined", "Declined"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Awaiting manager sign-off")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        MANAGER_APPROVED = "manager_approved", _("Awaiting analyst review")
+        MANAGER_DECLINED = "manager_declined", _("Declined by manager")
+        ACCEPTED = "accepted", _("Accepted")
+        WAITLISTED = "waitlisted", _("Waitlisted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     TRANSITIONS: dict[str, set[str]] = {
         Status.DRAFT: {Status.SUBMITTED, Status.WITHDRAWN},
@@ -88,31 +88,31 @@ class Application(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
-    title = models.CharField("Project title", max_length=120)
-    process_today = models.TextField("The process as it runs today", blank=True)
-    problem = models.TextField("The problem", blank=True)
-    evidence = models.TextField("How you know", blank=True)
-    measure_name = models.CharField("What you will count or time", max_length=200, blank=True)
-    measure_unit = models.CharField("Unit", max_length=60, blank=True)
+    title = models.CharField(_("Project title"), max_length=120)
+    process_today = models.TextField(_("The process as it runs today"), blank=True)
+    problem = models.TextField(_("The problem"), blank=True)
+    evidence = models.TextField(_("How you know"), blank=True)
+    measure_name = models.CharField(_("What you will count or time"), max_length=200, blank=True)
+    measure_unit = models.CharField(_("Unit"), max_length=60, blank=True)
     measure_direction = models.CharField(
-        "Which way is better",
+        _("Which way is better"),
         max_length=8,
         choices=MeasureDirection.choices,
         default=MeasureDirection.LOWER_IS_BETTER,
     )
     baseline_estimate = models.DecimalField(
-        "Rough current value", max_digits=14, decimal_places=2, null=True, blank=True
+        _("Rough current value"), max_digits=14, decimal_places=2, null=True, blank=True
     )
-    why_it_matters = models.TextField("Why it matters to your department", blank=True)
-    role_and_team = models.CharField("Your role and team", max_length=200, blank=True)
+    why_it_matters = models.TextField(_("Why it matters to your department"), blank=True)
+    role_and_team = models.CharField(_("Your role and team"), max_length=200, blank=True)
     next_available_cohort = models.BooleanField(
-        "Any cohort: put me in the next available one", default=True
+        _("Any cohort: put me in the next available one"), default=True
     )
     signoff_note = models.CharField(
-        "How the sign-off was received",
+        _("How the sign-off was received"),
         max_length=200,
         blank=True,
-        help_text="Filled in when an analyst records a sign-off given outside the app.",
+        help_text=_("Filled in when an analyst records a sign-off given outside the app."),
     )
 
     class Meta:

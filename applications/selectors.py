@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
 from applications.policies import may_sign_off_for, visible_applications
@@ -26,11 +27,16 @@ def application_list(
 
 
 TIMELINE_LABELS = {
-    Application.Status.SUBMITTED: "Submitted for sign-off",
+    Application.Status.SUBMITTED: _("Submitted for sign-off"),
     # The timeline adds "by <name>".
-    Application.Status.MANAGER_APPROVED: "Signed off",
+    Application.Status.MANAGER_APPROVED: _("Signed off"),
 }
-ACTION_LABELS = {"created": "Started", "edited": "Edited"}
+ACTION_LABELS = {
+    "created": _("Started"),
+    "edited": _("Edited"),
+    "signoff-escalated": _("Sign-off passed up the chain"),
+    "signer-changed": _("Signer changed"),
+}
 
 
 def application_timeline(*, application: Application) -> list[AuditEvent]:

@@ -14,8 +14,10 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Case, Exists, OuterRef, Q, When
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from applications import policies
 from applications.models import Application
@@ -56,7 +58,7 @@ REQUIRED_TO_SUBMIT = (
     "role_and_team",
 )
 
-ONE_ACTIVE_MESSAGE = (
+ONE_ACTIVE_MESSAGE = gettext_lazy(
     "You already have an active application this program year. Withdraw it first if you "
     "want to start again with a different problem."
 )
@@ -77,8 +79,10 @@ def _lock(application_id: int) -> Application:
 def _check_version(application: Application, expected_version: int | None) -> None:
     if expected_version is not None and expected_version != application.version:
         raise StaleApplicationError(
-            "This application changed since you opened the page, so nothing was saved. "
-            "Review the latest version below and try again."
+            _(
+                "This application changed since you opened the page, so nothing was saved. "
+                "Review the latest version below and try again."
+            )
         )
 
 
@@ -87,7 +91,7 @@ def _bump(application: Application) -> None:
     application.save(update_fields=["version", "updated_at"])
 
 
-OWN_SIGNOFF_MESSAGE = _lazy("Nobody signs off their own application: choose someone else.")
+OWN_SIGNOFF_MESSAGE = gettext_lazy("Nobody signs off their own application: choose someone else.")
 
 
 def default_manager_for(user: User) -> User | None:
@@ -155,7 +159,7 @@ def _notify(
     template: str,
     to: list[str],
     occasion: str,
-    reason: str,
+    reason: str | Promise,
     context: dict[str, Any] | None = None,
 ) -> None:
     email_queue(
@@ -211,8 +215,8 @@ def application_update(
     _check_version(application, expected_version)
     if not application.is_editable:
         raise ValidationError(
-            f"This application can't be edited while it is "
-            f"{application.get_status_display().lower()}."
+            _("This application can't be edited while its status is “%(status)s”.")
+            % {"status": application.get_status_display()}
         )
     _apply_fields(application, data)
     _ensure_not_own(application)
@@ -241,7 +245,8 @@ def application_submit(
     missing = missing_for_submission(application)
     if missing:
         raise ValidationError(
-            "Before you submit, fill in: " + ", ".join(m[0].lower() + m[1:] for m in missing) + "."
+            _("Before you submit, fill in: %(fields)s.")
+            % {"fields": ", ".join(m[0].lower() + m[1:] for m in missing)}
         )
     _ensure_not_own(application)
     if application.manager is None or not policies.may_sign_off_for(
@@ -251,8 +256,10 @@ def application_submit(
         application.manager = default_manager_for(by)
     if not signoff_managers(application):
         raise ValidationError(
-            "Your department has no manager in Lean Leaders yet, so nobody can sign off. "
-            "Ask your City Performance analyst to add one."
+            _(
+                "Your department has no manager in Lean Leaders yet, so nobody can sign off. "
+                "Ask your City Performance analyst to add one."
+            )
         )
     resubmission = application.status == Status.CHANGES_REQUESTED
     transition(application, to=Status.SUBMITTED, by=by, data={"resubmission": resubmission})
@@ -276,10 +283,13 @@ def _request_signoff(application: Application, *, resubmission: bool) -> None:
             template="signoff_requested",
             to=[named],
             occasion="submitted",
-            reason=_(
-                "%(trainee)s named you as the manager who signs off on their Lean Leaders project."
-            )
-            % {"trainee": trainee},
+            reason=format_lazy(
+                gettext_lazy(
+                    "{trainee} named you as the manager who signs off on their Lean Leaders "
+                    "project."
+                ),
+                trainee=trainee,
+            ),
             context={"resubmission": resubmission},
         )
     others = [email for email in recipients if email != named]
@@ -289,10 +299,13 @@ def _request_signoff(application: Application, *, resubmission: bool) -> None:
             template="signoff_requested",
             to=others,
             occasion="submitted-department",
-            reason=_(
-                "You sign off on Lean Leaders projects for %(department)s, where %(trainee)s works."
-            )
-            % {"department": application.department.name, "trainee": trainee},
+            reason=format_lazy(
+                gettext_lazy(
+                    "You sign off on Lean Leaders projects for {department}, where {trainee} works."
+                ),
+                department=application.department.name,
+                trainee=trainee,
+            ),
             context={"resubmission": resubmission},
         )
 
@@ -318,7 +331,7 @@ def application_manager_decide(
     Locks the row, so two managers acting at once produce one decision and one clear refusal.
     """
     if decision not in MANAGER_DECISIONS:
-        raise ValidationError("Choose approve, request changes or decline.")
+        raise ValidationError(_("Choose approve, request changes or decline."))
     application = _lock(application_id)
     if application.trainee_id == by.pk:
         # Also refused by the policy; said twice because it must never happen.
@@ -326,7 +339,7 @@ def application_manager_decide(
     policies.ensure_acts_as_manager_for(by, application)
     _check_version(application, expected_version)
     if decision != "approve" and not comment.strip():
-        raise ValidationError("Add a comment so the trainee knows what to change or why.")
+        raise ValidationError(_("Add a comment so the trainee knows what to change or why."))
     to = MANAGER_DECISIONS[decision]
     transition(application, to=to, by=by, comment=comment, data={"as": "manager"})
     _bump(application)
@@ -342,7 +355,7 @@ def application_record_offline_signoff(
     application = _lock(application_id)
     policies.ensure_can_act_as_analyst(by, application)
     if not how.strip():
-        raise ValidationError("Say how the sign-off was received (e.g. email from the manager).")
+        raise ValidationError(_("Say how the sign-off was received (e.g. email from the manager)."))
     application.signoff_note = how.strip()[:200]
     application.save(update_fields=["signoff_note"])
     transition(
@@ -366,10 +379,10 @@ def _analyst_decide(
     expected_version: int | None,
     data: dict[str, Any] | None = None,
     notify: bool = True,
-    comment_needed_for: str = "",
+    comment_needed: str | Promise = "",
 ) -> Application:
-    if comment_needed_for and not comment.strip():
-        raise ValidationError(f"Add a comment so the trainee knows {comment_needed_for}.")
+    if comment_needed and not comment.strip():
+        raise ValidationError(str(comment_needed))
     application = _lock(application_id)
     policies.ensure_can_act_as_analyst(by, application)
     _check_version(application, expected_version)
@@ -438,7 +451,7 @@ def application_decline(
         to=Status.DECLINED,
         comment=comment,
         expected_version=expected_version,
-        comment_needed_for="why",
+        comment_needed=gettext_lazy("Add a comment so the trainee knows why."),
     )
 
 
@@ -452,7 +465,7 @@ def application_analyst_request_changes(
         to=Status.CHANGES_REQUESTED,
         comment=comment,
         expected_version=expected_version,
-        comment_needed_for="what to change",
+        comment_needed=gettext_lazy("Add a comment so the trainee knows what to change."),
     )
 
 
@@ -474,7 +487,7 @@ def application_withdraw(
     policies.ensure_owns(by, application)
     _check_version(application, expected_version)
     if application.status in (Status.ACCEPTED, Status.WAITLISTED) and not seat_released:
-        raise ValidationError("Leave your cohort first: use “Withdraw” on your cohort page.")
+        raise ValidationError(_("Leave your cohort first: use “Withdraw” on your cohort page."))
     notified_before = application.status != Status.DRAFT
     transition(application, to=Status.WITHDRAWN, by=by, comment=comment)
     _bump(application)
@@ -487,7 +500,7 @@ def application_withdraw(
             template="withdrawn",
             to=to,
             occasion="withdrawn",
-            reason="You were following this Lean Leaders application.",
+            reason=gettext_lazy("You were following this Lean Leaders application."),
         )
     return application
 
@@ -503,7 +516,7 @@ def _after_decision(application: Application, *, by: User, comment: str) -> None
         template="status_update",
         to=[trainee.email],
         occasion=application.status,
-        reason="This is your Lean Leaders application.",
+        reason=gettext_lazy("This is your Lean Leaders application."),
         context={"comment": comment, "actor": by},
     )
     if application.status == Status.MANAGER_APPROVED:
@@ -512,7 +525,7 @@ def _after_decision(application: Application, *, by: User, comment: str) -> None
             template="review_requested",
             to=_analyst_emails(),
             occasion="review-requested",
-            reason="You review Lean Leaders applications for City Performance.",
+            reason=gettext_lazy("You review Lean Leaders applications for City Performance."),
         )
 
 
@@ -601,8 +614,12 @@ def _move_signoff(application: Application, *, to: User | None, why: str, by: Us
             template="signoff_requested",
             to=[to.email],
             occasion="signer-changed",
-            reason=_("The org chart now names you as the person who signs off for %(trainee)s.")
-            % {"trainee": application.trainee.full_name},
+            reason=format_lazy(
+                gettext_lazy(
+                    "The org chart now names you as the person who signs off for {trainee}."
+                ),
+                trainee=application.trainee.full_name,
+            ),
             context={"resubmission": False},
         )
 

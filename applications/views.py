@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from applications import policies, selectors, services
@@ -26,6 +27,9 @@ from leanleaders.http import AuthenticatedHttpRequest, choice_param, error_text,
 from leanleaders.models import User
 from leanleaders.roles import is_analyst
 from leanleaders.selectors import department_choices
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _visible_or_404(request: AuthenticatedHttpRequest, pk: int) -> Application:
@@ -73,13 +77,14 @@ def application_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "applications/application_form.html", {"form": form})
 
 
+SUBMITTED_MESSAGE = _("Your application is with your manager for sign-off. We'll email you.")
+
+
 def _saved_message(request: AuthenticatedHttpRequest, submitted: bool) -> None:
     if submitted:
-        messages.success(
-            request, "Your application is with your manager for sign-off. We'll email you."
-        )
+        messages.success(request, SUBMITTED_MESSAGE)
     else:
-        messages.success(request, "Draft saved. Come back any time to finish and submit it.")
+        messages.success(request, _("Draft saved. Come back any time to finish and submit it."))
 
 
 @login_required
@@ -88,7 +93,7 @@ def application_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     application = _visible_or_404(request, pk)
     if not policies.can_edit(request.user, application):
         if application.trainee_id == request.user.pk:
-            messages.info(request, "This application can't be edited in its current state.")
+            messages.info(request, _("This application can't be edited in its current state."))
             return redirect("applications:application-detail", pk=pk)
         raise PermissionDenied
     submitting = "submit" in request.POST
@@ -147,7 +152,6 @@ def _detail_context(user: User, application: Application) -> dict[str, Any]:
         "manager_form": ManagerDecisionForm(initial={"expected_version": application.version}),
         "analyst_form": AnalystDecisionForm(initial={"expected_version": application.version}),
         "offline_form": OfflineSignoffForm(),
-        "withdraw_form": WithdrawForm(initial={"expected_version": application.version}),
     }
 
 
@@ -156,7 +160,7 @@ def _decide(
     pk: int,
     form_class: type,
     action: Callable[[Application, dict[str, Any]], Any],
-    success: str,
+    success: StrOrPromise,
     allowed: Callable[[Any, Application], bool],
 ) -> HttpResponse:
     application = _visible_or_404(request, pk)
@@ -164,7 +168,7 @@ def _decide(
         raise PermissionDenied
     form = form_class(request.POST)
     if not form.is_valid():
-        messages.error(request, "That request was incomplete. Please try again.")
+        messages.error(request, _("That request was incomplete. Please try again."))
         return redirect("applications:application-detail", pk=pk)
     try:
         action(application, form.cleaned_data)
@@ -185,15 +189,15 @@ def application_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         lambda app, data: services.application_submit(
             application_id=app.pk, by=request.user, expected_version=data["expected_version"]
         ),
-        "Your application is with your manager for sign-off. We'll email you.",
+        SUBMITTED_MESSAGE,
         policies.owns,
     )
 
 
 MANAGER_MESSAGES = {
-    "approve": "Approved. City Performance will review it next, and the trainee is told.",
-    "request_changes": "Sent back to the trainee with your comment.",
-    "decline": "Declined. The trainee is told, with your comment.",
+    "approve": _("Approved. City Performance will review it next, and the trainee is told."),
+    "request_changes": _("Sent back to the trainee with your comment."),
+    "decline": _("Declined. The trainee is told, with your comment."),
 }
 
 
@@ -212,19 +216,19 @@ def application_manager_decide(request: AuthenticatedHttpRequest, pk: int) -> Ht
             comment=data["comment"],
             expected_version=data["expected_version"],
         ),
-        MANAGER_MESSAGES.get(decision, "Saved."),
+        MANAGER_MESSAGES.get(decision, _("Saved.")),
         policies.acts_as_manager_for,
     )
 
 
 # Accepting places the trainee in a cohort: that is the cohorts stage's placement form.
-ANALYST_ACTIONS: dict[str, tuple[Callable[..., Application], str]] = {
-    "waitlist": (services.application_waitlist, "Waitlisted. The trainee is told."),
+ANALYST_ACTIONS: dict[str, tuple[Callable[..., Application], StrOrPromise]] = {
+    "waitlist": (services.application_waitlist, _("Waitlisted. The trainee is told.")),
     "request_changes": (
         services.application_analyst_request_changes,
-        "Sent back to the trainee with your comment.",
+        _("Sent back to the trainee with your comment."),
     ),
-    "decline": (services.application_decline, "Declined. The trainee is told."),
+    "decline": (services.application_decline, _("Declined. The trainee is told.")),
 }
 
 
@@ -255,7 +259,7 @@ def application_offline_signoff(request: AuthenticatedHttpRequest, pk: int) -> H
     application = _visible_or_404(request, pk)
     form = OfflineSignoffForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Say how the sign-off was received.")
+        messages.error(request, _("Say how the sign-off was received."))
         return redirect("applications:application-detail", pk=pk)
     try:
         services.application_record_offline_signoff(
@@ -264,7 +268,7 @@ def application_offline_signoff(request: AuthenticatedHttpRequest, pk: int) -> H
     except ValidationError as error:
         messages.error(request, error_text(error))
     else:
-        messages.success(request, "Sign-off recorded. The application is ready for review.")
+        messages.success(request, _("Sign-off recorded. The application is ready for review."))
     return redirect("applications:application-detail", pk=pk)
 
 
@@ -281,7 +285,7 @@ def application_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
             comment=data["comment"],
             expected_version=data["expected_version"],
         ),
-        "Your application is withdrawn. You can start a new one whenever you're ready.",
+        _("Your application is withdrawn. You can start a new one whenever you're ready."),
         policies.owns,
     )
 

@@ -4,6 +4,7 @@ from typing import Any, cast
 
 from django import forms
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Attendance, Cohort
@@ -58,14 +59,17 @@ class CohortForm(forms.ModelForm):
             "day3": DateField,
             "preparation": LongTextField,
         }
+        labels = {"name": _("Name"), "location": _("Location"), "capacity": _("Capacity")}
         help_texts = {
-            "name": "e.g. “Spring 2026 cohort A”.",
-            "day1": "A working day (not a weekend or public holiday).",
-            "day2": "Usually the next working day after Day 1. Leave empty to use the proposal.",
-            "day3": "About a month after Day 1, at least three weeks after Day 2. "
-            "Leave empty to use the proposal.",
-            "capacity": "Seats. People accepted once it is full join the waitlist.",
-            "location": "Building, room and address.",
+            "name": _("e.g. “Spring 2026 cohort A”."),
+            "day1": _("A working day (not a weekend or public holiday)."),
+            "day2": _("Usually the next working day after Day 1. Leave empty to use the proposal."),
+            "day3": _(
+                "About a month after Day 1, at least three weeks after Day 2. "
+                "Leave empty to use the proposal."
+            ),
+            "capacity": _("Seats. People accepted once it is full join the waitlist."),
+            "location": _("Building, room and address."),
             "departments": _(
                 "With “Reserved for departments”: only applicants of the departments ticked "
                 "here can be placed in it."
@@ -128,36 +132,52 @@ class MoveForm(forms.Form):
     """Where to move someone: any cohort still taking people, other than their own."""
 
     cohort = forms.TypedChoiceField(
-        label="To cohort",
+        label=_("To cohort"),
         coerce=int,
         empty_value=None,
         error_messages={
-            "invalid_choice": "That cohort is no longer taking people: choose another."
+            "invalid_choice": _("That cohort is no longer taking people: choose another.")
         },
     )
     reason = forms.CharField(
-        label="Reason (optional, sent to the trainee)", required=False, max_length=500
+        label=_("Reason (optional, sent to the trainee)"), required=False, max_length=500
     )
 
     def __init__(self, *args: Any, cohorts: list[Cohort], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices: list[tuple[Any, str]] = [("", "Choose a cohort")]
+        choices: list[tuple[Any, str]] = [("", gettext("Choose a cohort"))]
         for cohort in cohorts:
             taken = cohort.seats_taken  # type: ignore[attr-defined]  # annotated by the selector
-            full = ", full: waitlist" if taken >= cohort.capacity else ""
-            reserved = cohort.reserved_departments
-            only = (
-                _(", reserved for %(codes)s") % {"codes": ", ".join(d.code for d in reserved)}
-                if reserved
-                else ""
-            )
-            choices.append(
-                (
-                    cohort.pk,
-                    f"{cohort.name} (Day 1 {date_format(cohort.day1, 'SHORT_DATE_FORMAT')}, "
-                    f"{taken}/{cohort.capacity} seats{full}{only})",
+            codes = ", ".join(d.code for d in cohort.reserved_departments)
+            params = {
+                "name": cohort.name,
+                "day1": date_format(cohort.day1, "SHORT_DATE_FORMAT"),
+                "taken": taken,
+                "capacity": cohort.capacity,
+                "codes": codes,
+            }
+            full = taken >= cohort.capacity
+            if codes:
+                label = (
+                    gettext(
+                        "%(name)s (Day 1 %(day1)s, %(taken)s/%(capacity)s seats, full: waitlist, "
+                        "reserved for %(codes)s)"
+                    )
+                    if full
+                    else gettext(
+                        "%(name)s (Day 1 %(day1)s, %(taken)s/%(capacity)s seats, "
+                        "reserved for %(codes)s)"
+                    )
                 )
-            )
+            else:
+                label = (
+                    gettext(
+                        "%(name)s (Day 1 %(day1)s, %(taken)s/%(capacity)s seats, full: waitlist)"
+                    )
+                    if full
+                    else gettext("%(name)s (Day 1 %(day1)s, %(taken)s/%(capacity)s seats)")
+                )
+            choices.append((cohort.pk, label % params))
         cast(forms.ChoiceField, self.fields["cohort"]).choices = choices
 
 
@@ -172,12 +192,12 @@ class ReorderForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(max_length=1000)
+    reason = forms.CharField(label=_("Reason"), max_length=1000)
 
 
 class WithdrawForm(forms.Form):
     comment = LongTextField(
-        label="Reason (optional)",
+        label=_("Reason (optional)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),

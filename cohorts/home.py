@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import F
 from django.db.models.functions import JSONObject
+from django.utils.translation import gettext
 
 from cohorts import selectors
 from cohorts.models import Cohort, Enrollment
@@ -53,7 +54,7 @@ def sections(request: AuthenticatedHttpRequest, facts: HomeFacts) -> list[Sectio
         found.append(
             Section(
                 "people-cohorts",
-                "Your people's cohorts",
+                gettext("Your people's cohorts"),
                 template="cohorts/_home_manager.html",
                 data={
                     "enrollments": [_shown_enrollment(row) for row in facts["people_enrollments"]]
@@ -66,7 +67,7 @@ def sections(request: AuthenticatedHttpRequest, facts: HomeFacts) -> list[Sectio
             found.append(
                 Section(
                     "cohort",
-                    "Your cohort",
+                    gettext("Your cohort"),
                     template="cohorts/_home_trainee.html",
                     data={"enrollment": enrollment, "position": selectors.position_of(enrollment)},
                 )
@@ -77,7 +78,7 @@ def sections(request: AuthenticatedHttpRequest, facts: HomeFacts) -> list[Sectio
         return [
             Section(
                 "cohorts",
-                "Cohorts",
+                gettext("Cohorts"),
                 template="cohorts/_home_analyst.html",
                 data={
                     "current": current,

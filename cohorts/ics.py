@@ -14,8 +14,9 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from icalendar import Calendar, Event, vCalAddress
 
 from cohorts.models import Cohort, Enrollment
@@ -65,14 +66,17 @@ def cohort_ics(
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("method", str(method))
-    calendar.add("x-wr-calname", f"Lean Leaders: {cohort.name}")
+    calendar.add("x-wr-calname", gettext("Lean Leaders: %(name)s") % {"name": cohort.name})
     domain = settings.SITE_URL.split("//")[-1].split("/")[0] or "leanleaders"
     owner = f"enrollment-{enrollment.pk}" if enrollment is not None else f"cohort-{cohort.pk}"
     stamp = timezone.now().astimezone(dt.UTC)
     for session in cohort.sessions:
         event = Event()
         event.add("uid", f"{owner}-day{session.number}@{domain}")
-        event.add("summary", f"Lean Leaders {session.label}: {cohort.name}")
+        event.add(
+            "summary",
+            gettext("Lean Leaders %(day)s: %(name)s") % {"day": session.label, "name": cohort.name},
+        )
         event.add("dtstart", dt.datetime.combine(session.date, session.start, tzinfo=zone))
         event.add("dtend", dt.datetime.combine(session.date, session.end, tzinfo=zone))
         event.add("dtstamp", stamp)
@@ -82,9 +86,10 @@ def cohort_ics(
         event.add("organizer", _organizer())
         if enrollment is not None and method != Method.PUBLISH:
             event.add("attendee", _attendee(enrollment))
-        description = f"{session.label} of 3 of the Lean Leaders program."
+        description = gettext("%(day)s of 3 of the Lean Leaders program.") % {"day": session.label}
         if cohort.preparation and not cancelled:
-            description += f"\n\nWhat to prepare:\n{cohort.preparation}"
+            heading = gettext("What to prepare:")
+            description += f"\n\n{heading}\n{cohort.preparation}"
         event.add("description", description)
         calendar.add_component(event)
     # Only the years the sessions fall in, not icalendar's default 1970-2038 history.
@@ -96,10 +101,9 @@ def cohort_ics(
 
 
 def enrollment_ics_attachment(enrollment: Enrollment, *, method: Method) -> Attachment:
-    """The file for one trainee's email, with the iTIP method in its content type."""
+    """The file for one trainee's email, with the iTIP method in its content type, in the
+    trainee's language like the email it goes with."""
     cohort = enrollment.cohort
-    return Attachment(
-        cohort_ics_filename(cohort),
-        cohort_ics(cohort, method=method, enrollment=enrollment),
-        f"text/calendar; method={method}",
-    )
+    with translation.override(enrollment.trainee.language or settings.LANGUAGE_CODE):
+        content = cohort_ics(cohort, method=method, enrollment=enrollment)
+    return Attachment(cohort_ics_filename(cohort), content, f"text/calendar; method={method}")

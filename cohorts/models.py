@@ -9,6 +9,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
@@ -24,7 +25,7 @@ class Session:
 
     @property
     def label(self) -> str:
-        return f"Day {self.number}"
+        return gettext("Day %(day)s") % {"day": self.number}
 
 
 class CohortQuerySet(models.QuerySet["Cohort"]):
@@ -52,11 +53,11 @@ class CohortQuerySet(models.QuerySet["Cohort"]):
 
 class Cohort(models.Model):
     class Status(models.TextChoices):
-        PLANNED = "planned", "Planned"
-        OPEN = "open", "Open for enrollment"
-        IN_PROGRESS = "in_progress", "In progress"
-        COMPLETED = "completed", "Completed"
-        CANCELLED = "cancelled", "Cancelled"
+        PLANNED = "planned", _("Planned")
+        OPEN = "open", _("Open for enrollment")
+        IN_PROGRESS = "in_progress", _("In progress")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
 
     TRANSITIONS: dict[str, set[str]] = {
         Status.PLANNED: {Status.OPEN, Status.CANCELLED},
@@ -73,17 +74,17 @@ class Cohort(models.Model):
     name = models.CharField(max_length=120, unique=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PLANNED)
     status_changed_at = models.DateTimeField(default=timezone.now)
-    day1 = models.DateField("Day 1")
-    day2 = models.DateField("Day 2")
-    day3 = models.DateField("Day 3")
-    start_time = models.TimeField("Starts at", default=dt.time(9, 0))
-    end_time = models.TimeField("Ends at", default=dt.time(16, 30))
+    day1 = models.DateField(_("Day 1"))
+    day2 = models.DateField(_("Day 2"))
+    day3 = models.DateField(_("Day 3"))
+    start_time = models.TimeField(_("Starts at"), default=dt.time(9, 0))
+    end_time = models.TimeField(_("Ends at"), default=dt.time(16, 30))
     location = models.CharField(max_length=200)
     capacity = models.PositiveIntegerField()
     preparation = models.TextField(
-        "What to prepare",
+        _("What to prepare"),
         blank=True,
-        help_text="Shown to enrolled trainees on their cohort page and in their emails.",
+        help_text=_("Shown to enrolled trainees on their cohort page and in their emails."),
     )
     # Bumped whenever the dates or times move, so calendar apps replace the old events.
     schedule_version = models.PositiveIntegerField(default=0)
@@ -91,7 +92,7 @@ class Cohort(models.Model):
         Application,
         related_name="available_cohorts",
         blank=True,
-        help_text="Applications whose trainee said they can attend this cohort.",
+        help_text=_("Applications whose trainee said they can attend this cohort."),
     )
     # Empty: open to the whole city. Otherwise only these departments' applicants are placed in
     # it (a cohort "by special arrangement with a department").
@@ -167,13 +168,13 @@ class Enrollment(models.Model):
     """One application's place in one cohort: a seat, a place in its queue, or how that ended."""
 
     class Status(models.TextChoices):
-        ENROLLED = "enrolled", "Enrolled"
-        WAITLISTED = "waitlisted", "Waitlisted"
-        OFFERED = "offered", "Seat offered"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-        MOVED = "moved", "Moved to another cohort"
-        OFFER_EXPIRED = "offer_expired", "Offer lapsed"
-        CANCELLED = "cancelled", "Cohort cancelled"
+        ENROLLED = "enrolled", _("Enrolled")
+        WAITLISTED = "waitlisted", _("Waitlisted")
+        OFFERED = "offered", _("Seat offered")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        MOVED = "moved", _("Moved to another cohort")
+        OFFER_EXPIRED = "offer_expired", _("Offer lapsed")
+        CANCELLED = "cancelled", _("Cohort cancelled")
 
     TRANSITIONS: dict[str, set[str]] = {
         Status.WAITLISTED: {
@@ -256,10 +257,10 @@ class Enrollment(models.Model):
 
 class Attendance(models.Model):
     class Mark(models.TextChoices):
-        PRESENT = "present", "Present"
-        LATE = "late", "Late"
-        ABSENT = "absent", "Absent"
-        EXCUSED = "excused", "Excused"
+        PRESENT = "present", _("Present")
+        LATE = "late", _("Late")
+        ABSENT = "absent", _("Absent")
+        EXCUSED = "excused", _("Excused")
 
     # Missing Day 1 or Day 2 means missing the core training: someone should follow up.
     MISSED = (Mark.ABSENT, Mark.EXCUSED)

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from cohorts.ics import Method, enrollment_ics_attachment
 from cohorts.models import Cohort, Enrollment
@@ -69,7 +70,7 @@ RULES = [
         key="session-reminder",
         description="A week and a day before each session day, with the calendar file",
         template="cohorts/emails/session_reminder",
-        reason="You are enrolled in a Lean Leaders cohort.",
+        reason=gettext_lazy("You are enrolled in a Lean Leaders cohort."),
         due=session_reminders_due,
     ),
 ]

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from applications import services as application_services
 from applications.models import Application
@@ -79,17 +80,18 @@ def schedule_errors(
             continue
         reason = schedule.non_working_reason(day)
         if reason:
-            errors[field] = (
-                f"{date_format(day)} is {reason}, not a working day. Choose a working day."
-            )
+            errors[field] = _("%(day)s is %(reason)s, not a working day. Choose a working day.") % {
+                "day": date_format(day),
+                "reason": reason,
+            }
     if day1 and day2 and "day2" not in errors and day2 <= day1:
-        errors["day2"] = "Day 2 must come after Day 1 (usually the next working day)."
+        errors["day2"] = _("Day 2 must come after Day 1 (usually the next working day).")
     if day2 and day3 and "day3" not in errors and day3 < day2 + schedule.MIN_GAP_DAY2_TO_DAY3:
         earliest = day2 + schedule.MIN_GAP_DAY2_TO_DAY3
-        errors["day3"] = (
+        errors["day3"] = _(
             "Day 3 must be at least three weeks after Day 2, so trainees have time to work on "
-            f"their project: {date_format(earliest)} or later."
-        )
+            "their project: %(earliest)s or later."
+        ) % {"earliest": date_format(earliest)}
     return errors
 
 
@@ -98,11 +100,11 @@ def _validate(cohort: Cohort) -> None:
         schedule_errors(day1=cohort.day1, day2=cohort.day2, day3=cohort.day3)
     )
     if cohort.capacity is None or cohort.capacity < 1:
-        errors["capacity"] = "A cohort needs at least 1 seat."
+        errors["capacity"] = _("A cohort needs at least 1 seat.")
     if cohort.start_time and cohort.end_time and cohort.end_time <= cohort.start_time:
-        errors["end_time"] = "The day must end after it starts."
+        errors["end_time"] = _("The day must end after it starts.")
     if not (cohort.location or "").strip():
-        errors["location"] = "Say where the sessions are held."
+        errors["location"] = _("Say where the sessions are held.")
     if errors:
         raise ValidationError(errors)
 
@@ -215,7 +217,7 @@ def _email(
             **(context or {}),
         },
         dedupe_key=f"enrollment:{enrollment.pk}:{occasion}:{n}",
-        reason="You are taking part in Lean Leaders.",
+        reason=gettext_lazy("You are taking part in Lean Leaders."),
         attachments=(
             (
                 enrollment_ics_attachment(
@@ -243,7 +245,7 @@ def _analyst_actor(by: User | None, enrollment: Enrollment) -> User:
             return candidate
     fallback = User.objects.filter(role=User.Role.ANALYST, is_active=True).order_by("pk").first()
     if fallback is None:
-        raise ValidationError("No active analyst can confirm this seat.")
+        raise ValidationError(_("No active analyst can confirm this seat."))
     return fallback
 
 
@@ -271,7 +273,7 @@ def cohort_create(*, by: User, data: dict[str, Any]) -> Cohort:
         with transaction.atomic():
             cohort.save()
     except IntegrityError as error:
-        raise ValidationError({"name": "A cohort with this name exists already."}) from error
+        raise ValidationError({"name": _("A cohort with this name exists already.")}) from error
     _set_departments(cohort, department_ids)
     audit_record(
         target=cohort,
@@ -318,11 +320,13 @@ def cohort_update(*, cohort_id: int, by: User, data: dict[str, Any]) -> Cohort:
     schedule_moved = any(field in changed for field in SCHEDULE_FIELDS)
     if schedule_moved and not cohort.is_reschedulable:
         raise ValidationError(
-            f"This cohort is {cohort.get_status_display().lower()}, so its dates and place "
-            "can no longer move."
+            _("This cohort is “%(status)s”, so its dates and place can no longer move.")
+            % {"status": cohort.get_status_display()}
         )
     if cohort.status in (CohortStatus.COMPLETED, CohortStatus.CANCELLED):
-        raise ValidationError(f"This cohort is {cohort.get_status_display().lower()}.")
+        raise ValidationError(
+            _("This cohort is “%(status)s”.") % {"status": cohort.get_status_display()}
+        )
     _validate(cohort)
     taken = seats_taken(cohort)
     if cohort.capacity < taken:
@@ -338,7 +342,7 @@ def cohort_update(*, cohort_id: int, by: User, data: dict[str, Any]) -> Cohort:
         with transaction.atomic():
             cohort.save()
     except IntegrityError as error:
-        raise ValidationError({"name": "A cohort with this name exists already."}) from error
+        raise ValidationError({"name": _("A cohort with this name exists already.")}) from error
     if "departments" in changed and department_ids is not None:
         _set_departments(cohort, department_ids)
     audit_record(
@@ -438,7 +442,7 @@ def cohort_start(*, cohort_id: int, by: User) -> tuple[Cohort, int, list[Cohort]
             old,
             to=Status.MOVED,
             by=by,
-            comment="Carried to the next cohort's waitlist.",
+            comment=_("Carried to the next cohort's waitlist."),
             data={"to_cohort": target.pk, "carried": True},
             extra_update_fields=("offer_expires_at",),
         )
@@ -489,7 +493,7 @@ def cohort_cancel(*, cohort_id: int, by: User, reason: str) -> Cohort:
     waitlisted, so an analyst can place them in another cohort."""
     policies.ensure_can_manage_cohorts(by)
     if not reason.strip():
-        raise ValidationError("Say why the cohort is cancelled; everyone placed in it is told.")
+        raise ValidationError(_("Say why the cohort is cancelled; everyone placed in it is told."))
     cohort = _lock_cohort(cohort_id)
     transition(cohort, to=CohortStatus.CANCELLED, by=by, comment=reason)
     for enrollment in (
@@ -551,8 +555,8 @@ def enrollment_place(
     _ensure_open_to(cohort, application)
     if application.status not in policies.PLACEABLE_APPLICATION_STATUSES:
         raise ValidationError(
-            f"This application is {application.get_status_display().lower()}, so it can't be "
-            "placed in a cohort."
+            _("This application is “%(status)s”, so it can't be placed in a cohort.")
+            % {"status": application.get_status_display()}
         )
     current = (
         Enrollment.objects.filter(application=application, status__in=Enrollment.ACTIVE_STATUSES)
@@ -561,8 +565,11 @@ def enrollment_place(
     )
     if current is not None:
         raise ValidationError(
-            f"{application.trainee.full_name} is already placed in {current.cohort.name}. "
-            "Use “Move” on that cohort's page to change cohorts."
+            _(
+                "%(name)s is already placed in %(cohort)s. "
+                "Use “Move” on that cohort's page to change cohorts."
+            )
+            % {"name": application.trainee.full_name, "cohort": current.cohort.name}
         )
     earlier = Enrollment.objects.filter(application=application).order_by("accepted_at").first()
     now = timezone.now()
@@ -694,9 +701,9 @@ def enrollment_withdraw(*, enrollment_id: int, by: User, comment: str = "") -> E
     cohort, enrollment = _lock_for_enrollment(enrollment_id)
     policies.ensure_owns(by, enrollment)
     if not enrollment.is_active:
-        raise ValidationError("You have already left this cohort.")
+        raise ValidationError(_("You have already left this cohort."))
     if cohort.status in (CohortStatus.COMPLETED,):
-        raise ValidationError("This cohort has finished.")
+        raise ValidationError(_("This cohort has finished."))
     had_seat = enrollment.status in Enrollment.SEAT_STATUSES
     had_invitation = enrollment.status == Status.ENROLLED
     transition(enrollment, to=Status.WITHDRAWN, by=by, comment=comment)
@@ -716,9 +723,9 @@ def enrollment_offer_accept(*, enrollment_id: int, by: User) -> Enrollment:
     _cohort, enrollment = _lock_for_enrollment(enrollment_id)
     policies.ensure_owns(by, enrollment)
     if enrollment.status != Status.OFFERED:
-        raise ValidationError("This seat is no longer on offer.")
+        raise ValidationError(_("This seat is no longer on offer."))
     if enrollment.offer_expires_at and enrollment.offer_expires_at <= timezone.now():
-        raise ValidationError("Sorry: the offer lapsed before you confirmed it.")
+        raise ValidationError(_("Sorry: the offer lapsed before you confirmed it."))
     _enroll_from_queue(enrollment, by=by, how="confirmed")
     return enrollment
 
@@ -732,7 +739,9 @@ def enrollment_offer_expire(*, enrollment_id: int) -> bool:
         enrollment.offer_expires_at and enrollment.offer_expires_at > timezone.now()
     ):
         return False
-    transition(enrollment, to=Status.OFFER_EXPIRED, by=None, comment="No answer by the deadline.")
+    transition(
+        enrollment, to=Status.OFFER_EXPIRED, by=None, comment=_("No answer by the deadline.")
+    )
     _email(enrollment, template="offer_lapsed", occasion="offer-lapsed")
     _fill_seats(cohort, by=None)
     return True
@@ -760,13 +769,13 @@ def enrollment_move(
     policies.ensure_can_manage_cohorts(by)
     source_id = Enrollment.objects.values_list("cohort_id", flat=True).get(pk=enrollment_id)
     if source_id == cohort_id:
-        raise ValidationError("They are already in this cohort.")
+        raise ValidationError(_("They are already in this cohort."))
     locked = {pk: _lock_cohort(pk) for pk in sorted((source_id, cohort_id))}
     source, target = locked[source_id], locked[cohort_id]
     old = _lock_enrollment(enrollment_id)
     old.cohort = source
     if not policies.can_move(by, old):
-        raise ValidationError("This place has ended; there is nothing to move.")
+        raise ValidationError(_("This place has ended; there is nothing to move."))
     if not target.is_placeable:
         raise ValidationError(
             f"{target.name} is {target.get_status_display().lower()}; choose a planned or "
@@ -827,10 +836,10 @@ def enrollment_reorder(*, enrollment_id: int, position: int, by: User, reason: s
     """
     policies.ensure_can_manage_cohorts(by)
     if not reason.strip():
-        raise ValidationError("Give a reason for changing the order; it goes in the history.")
+        raise ValidationError(_("Give a reason for changing the order; it goes in the history."))
     cohort, enrollment = _lock_for_enrollment(enrollment_id)
     if enrollment.status != Status.WAITLISTED:
-        raise ValidationError("Only people on the waitlist can be reordered.")
+        raise ValidationError(_("Only people on the waitlist can be reordered."))
     queue = list(
         cohort.enrollments.select_for_update(of=("self",))
         .filter(status=Status.WAITLISTED)
@@ -877,13 +886,16 @@ def attendance_record(
     policies.ensure_can_manage_cohorts(by)
     cohort = _lock_cohort(cohort_id)
     if day not in (1, 2, 3):
-        raise ValidationError("Choose Day 1, Day 2 or Day 3.")
+        raise ValidationError(_("Choose Day 1, Day 2 or Day 3."))
     if not policies.can_take_attendance(by, cohort):
-        raise ValidationError("Start the cohort first: attendance is taken once it is in progress.")
+        raise ValidationError(
+            _("Start the cohort first: attendance is taken once it is in progress.")
+        )
     session_date = cohort.session_date(day)
     if session_date > timezone.localdate():
         raise ValidationError(
-            f"Day {day} is on {date_format(session_date)}; take attendance on the day."
+            _("Day %(day)s is on %(date)s; take attendance on the day.")
+            % {"day": day, "date": date_format(session_date)}
         )
     enrolled = {
         e.pk: e for e in cohort.enrollments.filter(status=Status.ENROLLED, pk__in=list(marks))
@@ -894,7 +906,7 @@ def attendance_record(
     for enrollment_id, (mark, note) in marks.items():
         if enrollment_id not in enrolled or mark not in valid:
             continue
-        attendance, _ = Attendance.objects.update_or_create(
+        attendance, _created = Attendance.objects.update_or_create(
             enrollment_id=enrollment_id,
             day=day,
             defaults={
@@ -924,7 +936,7 @@ def application_withdraw_unplaced(
     if Enrollment.objects.filter(
         application_id=application_id, status__in=Enrollment.ACTIVE_STATUSES
     ).exists():
-        raise ValidationError("Leave your cohort first: use “Withdraw” on your cohort page.")
+        raise ValidationError(_("Leave your cohort first: use “Withdraw” on your cohort page."))
     return application_services.application_withdraw(
         application_id=application_id,
         by=by,

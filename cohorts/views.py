@@ -10,6 +10,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from applications import policies as application_policies
@@ -48,10 +49,30 @@ def _enrollment_or_404(request: AuthenticatedHttpRequest, pk: int) -> Enrollment
 
 
 TABS = [
-    (selectors.UPCOMING, "Upcoming"),
-    (selectors.CURRENT, "Current"),
-    (selectors.PAST, "Past"),
+    (selectors.UPCOMING, gettext_lazy("Upcoming")),
+    (selectors.CURRENT, gettext_lazy("Current")),
+    (selectors.PAST, gettext_lazy("Past")),
 ]
+CAPTIONS = {
+    selectors.UPCOMING: gettext_lazy("Upcoming cohorts"),
+    selectors.CURRENT: gettext_lazy("Current cohorts"),
+    selectors.PAST: gettext_lazy("Past cohorts"),
+}
+# What an empty tab says: to an analyst, to a manager (who sees only their people's cohorts).
+EMPTY_TABS = {
+    selectors.UPCOMING: (
+        gettext_lazy("No upcoming cohorts."),
+        gettext_lazy("None of your people are in an upcoming cohort."),
+    ),
+    selectors.CURRENT: (
+        gettext_lazy("No current cohorts."),
+        gettext_lazy("None of your people are in a current cohort."),
+    ),
+    selectors.PAST: (
+        gettext_lazy("No past cohorts."),
+        gettext_lazy("None of your people are in a past cohort."),
+    ),
+}
 
 
 @login_required
@@ -68,14 +89,17 @@ def cohort_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     people = []
     if not is_analyst(request.user):
         people = list(selectors.manager_people_enrollments(user=request.user)[:50])
+    can_manage = policies.can_manage_cohorts(request.user)
     return render(
         request,
         "cohorts/cohort_list.html",
         {
             "page": page,
             "when": when,
+            "when_label": CAPTIONS[when],
+            "empty_label": EMPTY_TABS[when][0 if can_manage else 1],
             "tabs": TABS,
-            "can_manage": policies.can_manage_cohorts(request.user),
+            "can_manage": can_manage,
             "people": people,
         },
     )
@@ -93,7 +117,8 @@ def cohort_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{cohort.name} is scheduled. Open it for enrollment when you're ready.",
+                _("%(cohort)s is scheduled. Open it for enrollment when you're ready.")
+                % {"cohort": cohort.name},
             )
             return redirect("cohorts:cohort-detail", pk=cohort.pk)
     return render(request, "cohorts/cohort_form.html", {"form": form})
@@ -118,7 +143,7 @@ def cohort_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, "Saved. Anyone affected by a change of date is told.")
+            messages.success(request, _("Saved. Anyone affected by a change of date is told."))
             return redirect("cohorts:cohort-detail", pk=pk)
     return render(request, "cohorts/cohort_form.html", {"form": form, "cohort": cohort})
 
@@ -128,16 +153,24 @@ def schedule_propose(request: AuthenticatedHttpRequest) -> JsonResponse:
     """Proposed Day 2 and Day 3 for a Day 1, or why Day 1 is not a working day."""
     day1 = parse_date(request.GET.get("day1", ""))
     if day1 is None:
-        return JsonResponse({"error": f"Day 1: {DATE_RANGE_MESSAGE}"}, status=400)
+        return JsonResponse(
+            {"error": _("Day 1: %(problem)s") % {"problem": DATE_RANGE_MESSAGE}}, status=400
+        )
     reason = schedule.non_working_reason(day1)
     if reason:
-        return JsonResponse({"error": f"{date_format(day1)} is {reason}, not a working day."})
+        return JsonResponse(
+            {
+                "error": _("%(day)s is %(reason)s, not a working day.")
+                % {"day": date_format(day1), "reason": reason}
+            }
+        )
     day2, day3 = schedule.propose_schedule(day1)
     return JsonResponse(
         {
             "day2": day2.isoformat(),
             "day3": day3.isoformat(),
-            "summary": f"Proposed: Day 2 {date_format(day2)}, Day 3 {date_format(day3)}.",
+            "summary": _("Proposed: Day 2 %(day2)s, Day 3 %(day3)s.")
+            % {"day2": date_format(day2), "day3": date_format(day3)},
         }
     )
 
@@ -167,9 +200,9 @@ def cohort_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 COHORT_ACTIONS = {
-    "open": (services.cohort_open, "Open for enrollment."),
-    "close": (services.cohort_close_enrollment, "Back to planned."),
-    "complete": (services.cohort_complete, "Marked completed."),
+    "open": (services.cohort_open, gettext_lazy("Open for enrollment.")),
+    "close": (services.cohort_close_enrollment, gettext_lazy("Back to planned.")),
+    "complete": (services.cohort_complete, gettext_lazy("Marked completed.")),
 }
 
 
@@ -181,9 +214,13 @@ def cohort_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         if action == "start":
             _cohort, carried, targets = services.cohort_start(cohort_id=cohort.pk, by=request.user)
-            text = "The cohort is in progress."
+            text = _("The cohort is in progress.")
             if carried:
-                moved = _("%(count)s people still waiting moved to the waitlist of %(to)s.")
+                moved = ngettext(
+                    "%(count)s person still waiting moved to the waitlist of %(to)s.",
+                    "%(count)s people still waiting moved to the waitlist of %(to)s.",
+                    carried,
+                )
                 to = ", ".join(target.name for target in targets)
                 text += " " + moved % {"count": carried, "to": to}
             if cohort.enrollments.filter(status__in=Enrollment.QUEUE_STATUSES).exists():
@@ -195,18 +232,18 @@ def cohort_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         elif action == "cancel":
             form = CancelForm(request.POST)
             if not form.is_valid():
-                messages.error(request, "Say why the cohort is cancelled; everyone is told.")
+                messages.error(request, _("Say why the cohort is cancelled; everyone is told."))
                 return redirect("cohorts:cohort-detail", pk=pk)
             services.cohort_cancel(
                 cohort_id=cohort.pk, by=request.user, reason=form.cleaned_data["reason"]
             )
-            messages.success(request, "Cancelled. Everyone placed in it is told.")
+            messages.success(request, _("Cancelled. Everyone placed in it is told."))
         elif action in COHORT_ACTIONS:
-            service, text = COHORT_ACTIONS[action]
+            service, done = COHORT_ACTIONS[action]
             service(cohort_id=cohort.pk, by=request.user)
-            messages.success(request, text)
+            messages.success(request, done)
         else:
-            messages.error(request, "Unknown action.")
+            messages.error(request, _("Unknown action."))
     except ValidationError as error:
         messages.error(request, error_text(error))
     return redirect("cohorts:cohort-detail", pk=pk)
@@ -246,9 +283,15 @@ def cohort_attendance(request: AuthenticatedHttpRequest, pk: int, day: int) -> H
             messages.error(request, error_text(error))
         else:
             missing = len(roster) - len(saved)
-            text = f"Day {day} attendance saved for {len(saved)} people."
+            text = ngettext(
+                "Day %(day)s attendance saved for %(count)s person.",
+                "Day %(day)s attendance saved for %(count)s people.",
+                len(saved),
+            ) % {"day": day, "count": len(saved)}
             if missing:
-                text += f" {missing} still unmarked."
+                text += " " + ngettext(
+                    "%(count)s still unmarked.", "%(count)s still unmarked.", missing
+                ) % {"count": missing}
             messages.success(request, text)
             return redirect("cohorts:cohort-detail", pk=pk)
     return render(
@@ -289,15 +332,22 @@ def enrollment_place(request: AuthenticatedHttpRequest, application_pk: int) -> 
         if enrollment.status == Enrollment.Status.ENROLLED:
             messages.success(
                 request,
-                f"Accepted into {enrollment.cohort.name}. "
-                f"{enrollment.trainee.full_name} is told, with a calendar file.",
+                _("Accepted into %(cohort)s. %(name)s is told, with a calendar file.")
+                % {"cohort": enrollment.cohort.name, "name": enrollment.trainee.full_name},
             )
         else:
             position = selectors.position_of(enrollment)
             messages.warning(
                 request,
-                f"{enrollment.cohort.name} is full, so {enrollment.trainee.full_name} is on its "
-                f"waitlist at position {position}. They are told.",
+                _(
+                    "%(cohort)s is full, so %(name)s is on its waitlist at position "
+                    "%(position)s. They are told."
+                )
+                % {
+                    "cohort": enrollment.cohort.name,
+                    "name": enrollment.trainee.full_name,
+                    "position": position,
+                },
             )
     return redirect("applications:application-detail", pk=application.pk)
 
@@ -315,7 +365,6 @@ def my_cohort(request: AuthenticatedHttpRequest) -> HttpResponse:
             marks={a.day: a for a in enrollment.attendance.all()}
             if enrollment.status == Enrollment.Status.ENROLLED
             else {},
-            withdraw_form=WithdrawForm(),
         )
     return render(request, "cohorts/my_cohort.html", context)
 
@@ -327,7 +376,7 @@ def enrollment_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     # A manager who is a trainee too sees their people's places, and may leave only their own.
     policies.ensure_owns(request.user, enrollment)
     if not policies.can_withdraw(request.user, enrollment):
-        messages.info(request, "You have already left this cohort.")
+        messages.info(request, _("You have already left this cohort."))
         return redirect("cohorts:my-cohort")
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -342,8 +391,10 @@ def enrollment_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         else:
             messages.success(
                 request,
-                "You have left the cohort and your application is withdrawn. "
-                "You can apply again whenever you're ready.",
+                _(
+                    "You have left the cohort and your application is withdrawn. "
+                    "You can apply again whenever you're ready."
+                ),
             )
         return redirect("cohorts:my-cohort")
     return render(
@@ -365,7 +416,7 @@ def enrollment_offer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     except ValidationError as error:
         messages.error(request, error_text(error))
     else:
-        messages.success(request, "Your seat is confirmed. See you on Day 1!")
+        messages.success(request, _("Your seat is confirmed. See you on Day 1!"))
     return redirect("cohorts:my-cohort")
 
 
@@ -377,7 +428,10 @@ def enrollment_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enrollment = _enrollment_or_404(request, pk)
     back = redirect("cohorts:cohort-detail", pk=enrollment.cohort_id)
     if not policies.can_move(request.user, enrollment):
-        messages.info(request, f"{enrollment.trainee.full_name} no longer has a place to move.")
+        messages.info(
+            request,
+            _("%(name)s no longer has a place to move.") % {"name": enrollment.trainee.full_name},
+        )
         return back
     cohorts = [
         c
@@ -394,14 +448,17 @@ def enrollment_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except Cohort.DoesNotExist:
-            form.add_error("cohort", "That cohort no longer exists.")
+            form.add_error("cohort", _("That cohort no longer exists."))
         except ValidationError as error:
             form.add_error("cohort", error_text(error))
         else:
-            where = "with a seat" if new.status == Enrollment.Status.ENROLLED else "on its waitlist"
+            moved = (
+                _("%(name)s moved to %(cohort)s with a seat. They are told.")
+                if new.status == Enrollment.Status.ENROLLED
+                else _("%(name)s moved to %(cohort)s, on its waitlist. They are told.")
+            )
             messages.success(
-                request,
-                f"{new.trainee.full_name} moved to {new.cohort.name} {where}. They are told.",
+                request, moved % {"name": new.trainee.full_name, "cohort": new.cohort.name}
             )
             return back
     return render(
@@ -430,7 +487,7 @@ def enrollment_reorder(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     except ValidationError as error:
         kept_forms.keep(request, name=kept_as, form=form, errors=error.messages)
     else:
-        messages.success(request, "Waitlist reordered. The reason is in the history.")
+        messages.success(request, _("Waitlist reordered. The reason is in the history."))
     return redirect("cohorts:cohort-detail", pk=enrollment.cohort_id)
 
 
@@ -443,7 +500,7 @@ def application_withdraw_unplaced(
     application_policies.ensure_owns(request.user, application)
     form = ApplicationWithdrawForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "That request was incomplete. Please try again.")
+        messages.error(request, _("That request was incomplete. Please try again."))
     else:
         try:
             services.application_withdraw_unplaced(
@@ -454,6 +511,6 @@ def application_withdraw_unplaced(
         else:
             messages.success(
                 request,
-                "Your application is withdrawn. You can start a new one whenever you're ready.",
+                _("Your application is withdrawn. You can start a new one whenever you're ready."),
             )
     return redirect("applications:application-detail", pk=application.pk)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import F
 from django.db.models.functions import JSONObject
+from django.utils.translation import gettext
 
 from leanleaders import roles, selectors
 from leanleaders.dashboard import HomeFacts, Section
@@ -42,7 +43,7 @@ def sections(request: AuthenticatedHttpRequest, facts: HomeFacts) -> list[Sectio
     return [
         Section(
             "people",
-            "Your people",
+            gettext("Your people"),
             template="leanleaders/_section_people.html",
             data={
                 "people": facts["people"],

@@ -501,7 +501,7 @@ def outbox_resend(*, outbox_id: int, by: object) -> OutboxEmail:
         if outbox.status != OutboxEmail.Status.FAILED:
             from django.core.exceptions import ValidationError
 
-            raise ValidationError("Only a failed email can be sent again.")
+            raise ValidationError(translation.gettext("Only a failed email can be sent again."))
         audit_record(target=outbox, action="resend", by=by, data={"error": outbox.last_error})  # type: ignore[arg-type]
         outbox.status = OutboxEmail.Status.PENDING
         outbox.save(update_fields=["status"])

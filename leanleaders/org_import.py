@@ -29,7 +29,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from leanleaders.models import Department, User
 
@@ -350,15 +350,35 @@ def _row_label(values: dict[str, str]) -> str:
     return f"{values['full_name']} <{values['email']}>"
 
 
-def _problems(values: dict[str, str]) -> list[str]:
+# A refused row's reason, as the plan stores it: the English message (marked with
+# gettext_noop) and its values, so it is shown in the reader's language (`reason_text`), not in
+# the language of the task that read the file. A `field` value is a key of FIELD_LABELS.
+Reason = dict[str, Any]
+
+
+def _reason(message: str, **params: object) -> Reason:
+    return {"message": message, "params": params}
+
+
+def reason_text(reason: Reason | str) -> str:
+    """A stored reason in the active language (a plan stored before reasons carried their
+    message and values holds text, shown as it is)."""
+    if isinstance(reason, str):
+        return reason
+    params = dict(reason["params"])
+    if "field" in params:
+        params["field"] = FIELD_LABELS.get(params["field"], params["field"])
+    return _(reason["message"]) % params
+
+
+def _problems(values: dict[str, str]) -> list[Reason]:
     problems = [
-        _("%(field)s is missing.") % {"field": FIELD_LABELS[name]}
+        _reason(gettext_noop("%(field)s is missing."), field=name)
         for name in REQUIRED_COLUMNS
         if not values[name]
     ]
     problems += [
-        _("%(field)s is longer than %(max)s characters.")
-        % {"field": FIELD_LABELS[name], "max": limit}
+        _reason(gettext_noop("%(field)s is longer than %(max)s characters."), field=name, max=limit)
         for name, limit in MAX_LENGTHS.items()
         if len(values[name]) > limit
     ]
@@ -366,13 +386,17 @@ def _problems(values: dict[str, str]) -> list[str]:
         try:
             validate_email(values["email"])
         except ValidationError:
-            problems.append(_("“%(email)s” is not an email address.") % {"email": values["email"]})
+            problems.append(
+                _reason(gettext_noop("“%(email)s” is not an email address."), email=values["email"])
+            )
         else:
             domain = values["email"].rsplit("@", 1)[-1]
             if domain not in settings.LEANLEADERS_ALLOWED_EMAIL_DOMAINS:
                 problems.append(
-                    _("The email is outside the city's domains (%(domains)s).")
-                    % {"domains": ", ".join(settings.LEANLEADERS_ALLOWED_EMAIL_DOMAINS)}
+                    _reason(
+                        gettext_noop("The email is outside the city's domains (%(domains)s)."),
+                        domains=", ".join(settings.LEANLEADERS_ALLOWED_EMAIL_DOMAINS),
+                    )
                 )
     return problems
 
@@ -417,13 +441,19 @@ def plan_build(
     department_names = {d.name.lower(): d for d in departments.values()}
     plan = Plan(rows_total=len(rows), deactivate_missing=deactivate_missing)
 
-    problems: dict[int, list[str]] = {row.number: _problems(row.values) for row in rows}
+    problems: dict[int, list[Reason]] = {row.number: _problems(row.values) for row in rows}
 
-    def refuse(row: Row, reason: str) -> None:
-        problems[row.number].append(reason)
+    def refuse(refused: Row, message: str, **params: object) -> None:
+        problems[refused.number].append(_reason(message, **params))
 
     # Duplicates within the file: every row carrying the value is refused.
-    for key, label in (("email", _("email")), ("employee_id", _("employee id"))):
+    twice = {
+        "email": gettext_noop("The email %(value)s is on more than one row (rows %(rows)s)."),
+        "employee_id": gettext_noop(
+            "The employee id %(value)s is on more than one row (rows %(rows)s)."
+        ),
+    }
+    for key, message in twice.items():
         seen: dict[str, list[Row]] = defaultdict(list)
         for row in rows:
             if row.values[key]:
@@ -432,11 +462,7 @@ def plan_build(
             if len(same) > 1:
                 numbers = ", ".join(str(r.number) for r in same)
                 for row in same:
-                    refuse(
-                        row,
-                        _("The %(what)s %(value)s is on more than one row (rows %(rows)s).")
-                        % {"what": label, "value": value, "rows": numbers},
-                    )
+                    refuse(row, message, value=value, rows=numbers)
 
     # Who each row is, and clashes with the people here.
     matched: dict[int, _Person | None] = {}
@@ -448,16 +474,18 @@ def plan_build(
             if holder.employee_id:
                 refuse(
                     row,
-                    _("The email %(email)s belongs to employee id %(id)s here.")
-                    % {"email": values["email"], "id": holder.employee_id},
+                    gettext_noop("The email %(email)s belongs to employee id %(id)s here."),
+                    email=values["email"],
+                    id=holder.employee_id,
                 )
             else:
                 person = holder
         elif person is not None and holder is not None and holder.pk != person.pk:
             refuse(
                 row,
-                _("The email %(email)s belongs to another person here (%(name)s).")
-                % {"email": values["email"], "name": _label(holder)},
+                gettext_noop("The email %(email)s belongs to another person here (%(name)s)."),
+                email=values["email"],
+                name=_label(holder),
             )
         matched[row.number] = person
 
@@ -475,36 +503,41 @@ def plan_build(
             if existing is None:
                 refuse(
                     row,
-                    _("Department %(code)s is new and the row gives no department name.")
-                    % {"code": code},
+                    gettext_noop(
+                        "Department %(code)s is new and the row gives no department name."
+                    ),
+                    code=code,
                 )
             continue
         first = first_name_row.setdefault(code, row)
         if first.values["department_name"] != name:
             refuse(
                 row,
-                _("Department %(code)s is named “%(name)s” on row %(row)s.")
-                % {"code": code, "name": first.values["department_name"], "row": first.number},
+                gettext_noop("Department %(code)s is named “%(name)s” on row %(row)s."),
+                code=code,
+                name=first.values["department_name"],
+                row=first.number,
             )
             continue
         other = department_names.get(name.lower())
         if other is not None and other.code.upper() != code:
             refuse(
                 row,
-                _("The department name “%(name)s” belongs to department %(code)s here.")
-                % {"name": name, "code": other.code},
+                gettext_noop("The department name “%(name)s” belongs to department %(code)s here."),
+                name=name,
+                code=other.code,
             )
             continue
         first_code = code_by_name.setdefault(name.lower(), row)
         if first_code.values["department_code"] != code:
             refuse(
                 row,
-                _("The department name “%(name)s” is department %(code)s on row %(row)s.")
-                % {
-                    "name": name,
-                    "code": first_code.values["department_code"],
-                    "row": first_code.number,
-                },
+                gettext_noop(
+                    "The department name “%(name)s” is department %(code)s on row %(row)s."
+                ),
+                name=name,
+                code=first_code.values["department_code"],
+                row=first_code.number,
             )
             continue
         if existing is None:
@@ -533,20 +566,22 @@ def plan_build(
         )
         if target is not None:
             if target.number == row.number:
-                refuse(row, _("The row names the person as their own supervisor."))
+                refuse(row, gettext_noop("The row names the person as their own supervisor."))
             else:
                 supervisor_row[row.number] = target
             continue
         here = by_email.get(reference.lower()) if "@" in reference else by_id.get(reference)
         if here is None or not here.is_active:
             refuse(
-                row, _("The supervisor %(ref)s is not in the file or here.") % {"ref": reference}
+                row,
+                gettext_noop("The supervisor %(ref)s is not in the file or here."),
+                ref=reference,
             )
         elif deactivate_missing and here.pk not in listed_pks:
             refuse(
                 row,
-                _("The supervisor %(ref)s is not in the file, so would be deactivated.")
-                % {"ref": reference},
+                gettext_noop("The supervisor %(ref)s is not in the file, so would be deactivated."),
+                ref=reference,
             )
         else:
             supervisor_here[row.number] = here
@@ -563,7 +598,8 @@ def plan_build(
         for key in cycle:
             refuse(
                 row_by_number[int(key)],
-                _("The reporting chain comes back round: %(chain)s.") % {"chain": chain},
+                gettext_noop("The reporting chain comes back round: %(chain)s."),
+                chain=chain,
             )
 
     # A refused row takes the rows reporting to it with it, down the chain.
@@ -577,7 +613,8 @@ def plan_build(
             if not problems[report]:
                 refuse(
                     row_by_number[report],
-                    _("The supervisor's row (row %(row)s) is refused.") % {"row": number},
+                    gettext_noop("The supervisor's row (row %(row)s) is refused."),
+                    row=number,
                 )
                 waiting.append(report)
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from leanleaders import org_import, policies
 from leanleaders.audit import audit_record
@@ -464,9 +465,12 @@ def _org_import_carry_out(
 ) -> OrgImport:
     if plan.rejected and not skip_rejected:
         raise ValidationError(
-            _(
+            ngettext(
+                "%(count)s row is refused, so nothing was applied. Fix it in the file and "
+                "upload it again, or confirm that only the valid rows should be applied.",
                 "%(count)s rows are refused, so nothing was applied. Fix them in the file and "
-                "upload it again, or confirm that only the valid rows should be applied."
+                "upload it again, or confirm that only the valid rows should be applied.",
+                len(plan.rejected),
             )
             % {"count": len(plan.rejected)}
         )

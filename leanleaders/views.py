@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from typing import Any, cast
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.conf import settings
@@ -31,6 +32,9 @@ from leanleaders.http import AuthenticatedHttpRequest, choice_param, error_text
 from leanleaders.languages import language_offered
 from leanleaders.models import OutboxEmail, User
 from leanleaders.notifications import optional_reminders_for
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
@@ -125,7 +129,7 @@ class NotificationPreferencesForm(forms.Form):
         help_text=_("Session reminders and sign-off requests are always sent."),
     )
 
-    def __init__(self, *args: Any, offered: dict[str, str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, offered: Mapping[str, StrOrPromise], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["send"]).choices = list(offered.items())
 
@@ -159,13 +163,12 @@ def people(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request,
-                f"{person.full_name} was added and sent a welcome email with a link to choose a "
-                "password."
+            added = (
+                _("%(name)s was added and sent a welcome email with a link to choose a password.")
                 if settings.LEANLEADERS_PASSWORD_SIGN_IN
-                else f"{person.full_name} was added and sent a welcome email.",
+                else _("%(name)s was added and sent a welcome email.")
             )
+            messages.success(request, added % {"name": person.full_name})
             return redirect("people")
     people_page = Paginator(
         User.objects.select_related("department").order_by("role", "full_name"), 50
@@ -189,7 +192,10 @@ def outbox_resend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"“{outbox_email.subject}” is queued to send again.")
+        messages.success(
+            request,
+            _("“%(subject)s” is queued to send again.") % {"subject": outbox_email.subject},
+        )
     return redirect(f"{reverse('outbox')}?status=failed")
 
 

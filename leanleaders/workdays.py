@@ -7,12 +7,13 @@ deadlines we give people, which end at the close of a working day in the city's 
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 
 import holidays
 from django.conf import settings
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 # One calendar per jurisdiction for the life of the process: holidays are a pure function of the
 # jurisdiction and the year (the calendar fills in years as they are asked for), not of any data
@@ -35,10 +36,11 @@ def holiday_name(day: dt.date) -> str | None:
 def non_working_reason(day: dt.date) -> str | None:
     """Why `day` is not a working day ("a Saturday", "a public holiday: Labor Day"), or None."""
     if day.weekday() >= 5:
-        return f"a {calendar.day_name[day.weekday()]}"
+        # Translators: the day of the week, e.g. "a Saturday", as in "10 Oct is a Saturday".
+        return gettext("a %(weekday)s") % {"weekday": date_format(day, "l")}
     name = holiday_name(day)
     if name:
-        return f"a public holiday ({name})"
+        return gettext("a public holiday (%(name)s)") % {"name": name}
     return None
 
 

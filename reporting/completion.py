@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext
 
 from cohorts.models import Attendance, Enrollment
 from projects.models import Project
@@ -51,9 +52,11 @@ def completed_enrollments() -> QuerySet[Enrollment]:
 
 def missing_for_completion(marks: Mapping[int, str], project_reviewed: bool | None) -> list[str]:
     """What is still needed, in words (empty when complete). `None`: no project yet."""
-    missing = [f"Attend Day {day}" for day in DAYS if not attended(marks.get(day))]
+    missing = [
+        gettext("Attend Day %(day)s") % {"day": day} for day in DAYS if not attended(marks.get(day))
+    ]
     if project_reviewed is None:
-        missing.append("Start your improvement project")
+        missing.append(gettext("Start your improvement project"))
     elif not project_reviewed:
-        missing.append("Have your project reviewed on Day 3")
+        missing.append(gettext("Have your project reviewed on Day 3"))
     return missing

@@ -7,13 +7,16 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import template
+from django.core.exceptions import FieldDoesNotExist
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
 from cohorts import selectors
 from cohorts.forms import PlacementForm, ReorderForm
-from cohorts.models import Attendance, Enrollment
+from cohorts.models import Attendance, Cohort, Enrollment
 from leanleaders import kept_forms
 from leanleaders.models import AuditEvent
 from leanleaders.templatetags.leanleaders_tags import badge
@@ -59,41 +62,53 @@ def attendance_badge(marks: dict[int, Attendance], day: int) -> str:
 
 STATUS_LABELS = dict(Enrollment.Status.choices)
 ACTIONS = {
-    "created": "Cohort created",
-    "edited": "Cohort edited",
-    "placed": "Placed",
-    "carried": "Carried over from an earlier cohort",
-    "moved-in": "Moved in from another cohort",
-    "reordered": "Waitlist reordered",
-    "attendance": "Attendance taken",
+    "created": _("Cohort created"),
+    "edited": _("Cohort edited"),
+    "placed": _("Placed"),
+    "carried": _("Carried over from an earlier cohort"),
+    "moved-in": _("Moved in from another cohort"),
+    "reordered": _("Waitlist reordered"),
+    "attendance": _("Attendance taken"),
 }
+
+
+def _action_label(event: AuditEvent) -> str:
+    data = event.data or {}
+    if event.action == "status":
+        label = str(STATUS_LABELS.get(event.to_status, event.to_status))
+        if event.target_type.model == "cohort":
+            status = dict(Cohort.Status.choices).get(event.to_status, label)
+            return gettext("Cohort: %(status)s") % {"status": status}
+        return label
+    if event.action == "placed":
+        status = STATUS_LABELS.get(event.to_status, event.to_status)
+        return gettext("Placed (%(status)s)") % {"status": status}
+    if event.action == "reordered":
+        return gettext("Waitlist: from %(from)s to %(to)s") % {
+            "from": data.get("from_position"),
+            "to": data.get("to_position"),
+        }
+    if event.action == "attendance":
+        return gettext("Attendance taken for Day %(day)s") % {"day": data.get("day")}
+    if event.action == "edited":
+        changed = ", ".join(str(_cohort_field_label(name)) for name in sorted(data))
+        return gettext("Cohort edited: %(fields)s") % {"fields": changed}
+    return str(ACTIONS.get(event.action, event.action))
+
+
+def _cohort_field_label(name: str) -> str:
+    try:
+        field = Cohort._meta.get_field(name)
+    except FieldDoesNotExist:
+        return name
+    return str(getattr(field, "verbose_name", name))
 
 
 @register.simple_tag
 def history_label(event: AuditEvent, names: dict[int, str]) -> str:
     who = names.get(event.target_id, "") if event.target_type.model == "enrollment" else ""
-    if event.action == "status":
-        label = STATUS_LABELS.get(event.to_status) or event.to_status.replace("_", " ").capitalize()
-        if event.target_type.model == "cohort":
-            label = f"Cohort: {dict(_cohort_statuses()).get(event.to_status, label)}"
-    else:
-        label = ACTIONS.get(event.action, event.action.capitalize())
-        if event.action == "placed":
-            label = f"Placed ({STATUS_LABELS.get(event.to_status, event.to_status).lower()})"
-        elif event.action == "reordered":
-            data = event.data or {}
-            label = f"Waitlist: from {data.get('from_position')} to {data.get('to_position')}"
-        elif event.action == "attendance":
-            label = f"Attendance taken for Day {(event.data or {}).get('day')}"
-        elif event.action == "edited":
-            label = "Cohort edited: " + ", ".join(sorted((event.data or {}).keys()))
-    return f"{who}: {label}" if who else label
-
-
-def _cohort_statuses() -> list[tuple[str, str]]:
-    from cohorts.models import Cohort
-
-    return Cohort.Status.choices
+    label = _action_label(event)
+    return gettext("%(name)s: %(event)s") % {"name": who, "event": label} if who else label
 
 
 @register.simple_tag(takes_context=True)

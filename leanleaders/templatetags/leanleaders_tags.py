@@ -12,6 +12,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
+from leanleaders import org_import
+
 register = template.Library()
 
 
@@ -90,3 +92,9 @@ def status_badge(obj: Any) -> str:
 def has_required_fields(form: forms.BaseForm) -> bool:
     """Whether the "Fields marked * are required" note applies: not on a form of choices only."""
     return any(field.required for field in form.fields.values())
+
+
+@register.filter
+def refusal_reason(reason: org_import.Reason | str) -> str:
+    """An org import's refused-row reason in the reader's language."""
+    return org_import.reason_text(reason)

@@ -96,7 +96,7 @@ class BoardMeasure(NamedTuple):
 
     @property
     def direction_label(self) -> str:
-        return MeasureDirection(self.direction).label
+        return str(MeasureDirection(self.direction).label)
 
 
 @dataclass

@@ -43,7 +43,9 @@
         if (day3.dataset.auto === "yes") {
           day3.value = data.day3;
         }
-        note.textContent = data.summary + " You can change either date.";
+        note.textContent = window.interpolate(window.gettext("%s You can change either date."), [
+          data.summary,
+        ]);
       })
       .catch(function () {
         note.textContent = "";

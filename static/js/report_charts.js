@@ -28,21 +28,21 @@
     if (kind === "departments") {
       var d = data.departments;
       bar(canvas, d.labels, [
-        { label: "Applied", data: d.applied, backgroundColor: colours.light },
-        { label: "Accepted", data: d.accepted, backgroundColor: colours.brand },
+        { label: window.gettext("Applied"), data: d.applied, backgroundColor: colours.light },
+        { label: window.gettext("Accepted"), data: d.accepted, backgroundColor: colours.brand },
         { label: "Lean Leaders", data: d.completed, backgroundColor: colours.gold },
       ], { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } });
     } else if (kind === "cohorts") {
       var c = data.cohorts;
       bar(canvas, c.labels, [
-        { label: "Completion rate (%)", data: c.completion, backgroundColor: colours.gold },
-        { label: "Attendance rate (%)", data: c.attendance, backgroundColor: colours.brand },
+        { label: window.gettext("Completion rate (%)"), data: c.completion, backgroundColor: colours.gold },
+        { label: window.gettext("Attendance rate (%)"), data: c.attendance, backgroundColor: colours.brand },
       ], { scales: { y: { beginAtZero: true, max: 100 } } });
     } else if (kind === "verdicts") {
       var v = data.verdicts;
       bar(canvas, v.labels, [
         {
-          label: "Projects",
+          label: window.gettext("Projects"),
           data: v.values,
           backgroundColor: [colours.green, colours.grey, colours.red, "#adb5bd"],
         },

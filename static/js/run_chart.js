@@ -17,10 +17,16 @@
     return out;
   }
 
+  // Day and month in the page's language (Intl knows every language we offer).
+  var dayMonth = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
+    day: "numeric",
+    month: "short",
+    timeZone: "UTC",
+  });
+
   function formatDate(iso) {
     var parts = iso.split("-");
-    var months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    return parseInt(parts[2], 10) + " " + months[parseInt(parts[1], 10) - 1];
+    return dayMonth.format(Date.UTC(+parts[0], +parts[1] - 1, +parts[2]));
   }
 
   document.querySelectorAll("canvas.run-chart").forEach(function (canvas) {
@@ -31,7 +37,7 @@
     var labels = data.labels.map(formatDate);
     var count = Math.max(labels.length, 1);
     if (!labels.length) {
-      labels = ["No measurements yet"];
+      labels = [window.gettext("No measurements yet")];
     }
     var unit = data.unit ? " (" + data.unit + ")" : "";
     // Leave room above and below so the baseline and target lines never sit on the frame.
@@ -55,7 +61,7 @@
     ];
     if (data.baseline !== null) {
       datasets.push({
-        label: "Baseline: " + data.baseline + unit,
+        label: window.interpolate(window.gettext("Baseline: %s"), [data.baseline + unit]),
         data: flat(data.baseline, count),
         borderColor: "#6c757d",
         borderDash: [6, 4],
@@ -66,7 +72,7 @@
     }
     if (data.target !== null) {
       datasets.push({
-        label: "Target: " + data.target + unit,
+        label: window.interpolate(window.gettext("Target: %s"), [data.target + unit]),
         data: flat(data.target, count),
         borderColor: "#1e7e34",
         borderDash: [2, 3],
@@ -88,7 +94,7 @@
           title: { display: false },
         },
         scales: {
-          x: { title: { display: true, text: "Date", color: "#212529" }, ticks: { color: "#212529" } },
+          x: { title: { display: true, text: window.gettext("Date"), color: "#212529" }, ticks: { color: "#212529" } },
           y: {
             title: { display: true, text: data.name + unit, color: "#212529" },
             ticks: { color: "#212529" },

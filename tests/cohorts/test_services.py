@@ -233,7 +233,7 @@ def test_an_offer_lapses_at_the_close_of_a_working_day_not_at_night(
     c.refresh_from_db()
     assert c.offer_expires_at == dt.datetime(2026, 10, 1, 17, 0, tzinfo=city)
     (offer,) = [m for m in mailoutbox if m.to == [c.trainee.email]]
-    assert "Thursday 1 October, 5:00 PM" in offer.body
+    assert "Thursday 1 October 2026, 5:00 PM" in offer.body
 
 
 def test_confirming_an_offer_enrolls(full_cohort, settings):

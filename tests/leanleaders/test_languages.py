@@ -141,3 +141,10 @@ def test_recipients_of_different_languages_get_one_message_each(department):
     assert rows["several:es"].to == ["es@sfgov.org"]
     assert rows["several:es"].subject == "Ya tiene una cuenta de Lean Leaders"
     assert rows["several:zh-hant"].subject == "您已經有 Lean Leaders 帳戶"
+
+
+def test_the_javascript_catalogue_is_served_in_the_pages_language():
+    response = Client().get(reverse("javascript-catalog"), HTTP_ACCEPT_LANGUAGE="es")
+    translation.activate("en")  # the middleware left Spanish on for this thread
+    assert response.status_code == 200
+    assert "L\\u00ednea de base: %s" in response.content.decode()

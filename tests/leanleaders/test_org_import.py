@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from leanleaders import org_import, services
 from leanleaders.models import AuditEvent, Department, OrgImport, User
@@ -44,7 +45,12 @@ def imported(rows, **kwargs) -> OrgImport:
 
 
 def reasons(record: OrgImport) -> dict[str, list[str]]:
-    return {row["email"] or row["employee_id"]: row["reasons"] for row in record.plan["rejected"]}
+    return {
+        row["email"] or row["employee_id"]: [
+            org_import.reason_text(reason) for reason in row["reasons"]
+        ]
+        for row in record.plan["rejected"]
+    }
 
 
 def snapshot() -> list[tuple]:
@@ -150,14 +156,18 @@ def test_duplicate_email_refuses_every_row_carrying_it():
         csv_bytes([BOSS, person(5, email="same@sfgov.org"), person(6, email="same@sfgov.org")])
     )
     assert [row["row"] for row in record.plan["rejected"]] == [3, 4]
-    assert "on more than one row (rows 3, 4)" in record.plan["rejected"][0]["reasons"][0]
+    assert "on more than one row (rows 3, 4)" in org_import.reason_text(
+        record.plan["rejected"][0]["reasons"][0]
+    )
     assert len(record.plan["added"]) == 1
 
 
 def test_duplicate_employee_id_is_refused():
     record = upload(csv_bytes([BOSS, person(5), person(5, email="other@sfgov.org")]))
     assert len(record.plan["rejected"]) == 2
-    assert "employee id E5 is on more than one row" in record.plan["rejected"][0]["reasons"][0]
+    assert "employee id E5 is on more than one row" in org_import.reason_text(
+        record.plan["rejected"][0]["reasons"][0]
+    )
 
 
 def test_email_already_belonging_to_someone_else_is_refused():
@@ -348,7 +358,7 @@ def test_a_supervisor_not_in_the_file_is_refused_when_the_missing_are_deactivate
 def test_a_file_with_refused_rows_applies_nothing_unless_confirmed():
     rows = [*TEAM, person(5, supervisor="nobody@sfgov.org")]
     record = upload(csv_bytes(rows))
-    with pytest.raises(ValidationError, match="1 rows are refused, so nothing was applied"):
+    with pytest.raises(ValidationError, match="1 row is refused, so nothing was applied"):
         services.org_import_apply(import_id=record.pk, by=None)
     assert not User.objects.exists()
     services.org_import_apply(import_id=record.pk, by=None, skip_rejected=True)
@@ -467,3 +477,27 @@ def test_the_command_deactivates_only_with_its_flag(tmp_path, capsys):
 def test_the_command_refuses_an_unreadable_file(tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("import_people", str(tmp_path / "missing.csv"))
+
+
+def test_a_refused_rows_reason_is_stored_as_its_message_and_shown_in_the_readers_language():
+    record = upload(csv_bytes([BOSS, person(5, supervisor="nobody@sfgov.org")]))
+    (row,) = record.plan["rejected"]
+    assert row["reasons"] == [
+        {
+            "message": "The supervisor %(ref)s is not in the file or here.",
+            "params": {"ref": "nobody@sfgov.org"},
+        }
+    ]
+    with translation.override("es"):
+        shown = org_import.reason_text(row["reasons"][0])
+    assert shown == "El supervisor nobody@sfgov.org no está en el archivo ni aquí."
+
+
+def test_a_missing_fields_name_is_translated_when_the_reason_is_shown():
+    record = upload(csv_bytes([person(5, name="")]))
+    (reason,) = record.plan["rejected"][0]["reasons"]
+    assert reason["params"] == {"field": "full_name"}
+    with translation.override("en"):
+        assert org_import.reason_text(reason) == "Full name is missing."
+    with translation.override("zh-hant"):
+        assert org_import.reason_text(reason) == "缺少全名。"

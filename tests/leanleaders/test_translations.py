@@ -1,8 +1,9 @@
-"""The translation catalogues (locale/<language>/LC_MESSAGES/django.po) cannot drift.
+"""The translation catalogues (locale/<language>/LC_MESSAGES/django.po, and djangojs.po for our
+JavaScript) cannot drift.
 
-- Running `makemessages -a` on a copy of the project changes no catalogue (apart from its
-  POT-Creation-Date): every marked string is in every catalogue, and none is left that the
-  code no longer has.
+- Running `makemessages -a` (and `-d djangojs -a`) on a copy of the project changes no catalogue
+  (apart from its POT-Creation-Date): every marked string is in every catalogue, and none is
+  left that the code no longer has.
 - Every catalogue translates everything, with nothing fuzzy, and compiles (`msgfmt --check`).
 - Every language offered has a catalogue, and it is compiled (so the switcher accepts it).
 """
@@ -23,7 +24,8 @@ from django.utils.translation import check_for_language, to_locale
 
 ROOT = Path(settings.BASE_DIR)
 LOCALE = ROOT / "locale"
-CATALOGUES = sorted(LOCALE.glob("*/LC_MESSAGES/django.po"))
+CATALOGUES = sorted(LOCALE.glob("*/LC_MESSAGES/*.po"))
+DOMAINS = ("django", "djangojs")
 # Not the app, and large: left out of the copy makemessages runs on.
 NOT_COPIED = shutil.ignore_patterns(
     ".*", "__pycache__", "*.mo", "staticfiles", "var", "test-artifacts", "node_modules", "out"
@@ -48,13 +50,14 @@ def test_makemessages_would_change_no_catalogue(tmp_path):
         "DEBUG": "1",
         "DJANGO_SETTINGS_MODULE": "leanleaders.settings",
     }
-    subprocess.run(
-        [sys.executable, "manage.py", "makemessages", "-a", "--verbosity=0"],
-        cwd=copy,
-        env=environment,
-        check=True,
-        timeout=300,
-    )
+    for domain in DOMAINS:
+        subprocess.run(
+            [sys.executable, "manage.py", "makemessages", "-d", domain, "-a", "--verbosity=0"],
+            cwd=copy,
+            env=environment,
+            check=True,
+            timeout=300,
+        )
     changed = []
     for catalogue in CATALOGUES:
         before = _without_creation_date(catalogue.read_text())
@@ -69,7 +72,7 @@ def test_makemessages_would_change_no_catalogue(tmp_path):
 
 
 @needs_gettext
-@pytest.mark.parametrize("catalogue", CATALOGUES, ids=lambda path: path.parts[-3])
+@pytest.mark.parametrize("catalogue", CATALOGUES, ids=lambda path: f"{path.parts[-3]}-{path.stem}")
 def test_catalogue_translates_everything_and_compiles(catalogue, tmp_path):
     result = subprocess.run(
         ["msgfmt", "--check", "--statistics", "-o", str(tmp_path / "django.mo"), catalogue],
@@ -84,6 +87,7 @@ def test_catalogue_translates_everything_and_compiles(catalogue, tmp_path):
 
 def test_every_language_offered_has_a_compiled_catalogue():
     offered = {to_locale(code) for code, _ in settings.LANGUAGES} - {"en"}
-    assert offered == {path.parts[-3] for path in CATALOGUES}
+    for domain in DOMAINS:
+        assert offered == {path.parts[-3] for path in CATALOGUES if path.stem == domain}
     for code, _ in settings.LANGUAGES:
         assert check_for_language(code), f"{code} is not compiled: run make install"
