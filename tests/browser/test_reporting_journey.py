@@ -71,7 +71,14 @@ def test_analyst_reviews_on_the_board_reads_the_report_and_downloads_a_workbook(
     with page.expect_download() as info:
         page.get_by_role("link", name="Download Excel").click()
     workbook = load_workbook(io.BytesIO(Path(info.value.path()).read_bytes()), read_only=True)
-    assert workbook.sheetnames == ["Summary", "By department", "By cohort"]
+    assert workbook.sheetnames == [
+        "Summary",
+        "By department",
+        "By cohort",
+        "Sustainment",
+        "Sustainment by department",
+        "Sustainment by cohort",
+    ]
 
 
 def test_a_lean_leader_opens_their_certificate(page, live_server, sign_in, screenshot, axe, data):
