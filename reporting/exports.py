@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.text import slugify
+from django.utils.translation import gettext, gettext_lazy
 from openpyxl import Workbook
 
 from projects.models import Sustainment
@@ -37,7 +38,7 @@ def safe_cell(value: Any) -> Cell:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return gettext("Yes") if value else gettext("No")
     if isinstance(value, int | float | Decimal):
         return value
     if isinstance(value, dt.datetime):
@@ -57,6 +58,8 @@ class Table:
     title: str
     headers: Sequence[str]
     rows: Iterable[Sequence[Any]]
+    # The table's name in URLs and filenames, the same in every language (else from the title).
+    slug: str = ""
 
 
 class _Echo:
@@ -139,24 +142,31 @@ def _round(value: Decimal | None, places: int = 2) -> Decimal | None:
     return value.quantize(Decimal(1).scaleb(-places))
 
 
-MARK_WORDS = {"present": "Present", "late": "Late", "absent": "Absent", "excused": "Excused"}
+MARK_WORDS = {
+    "present": gettext_lazy("Present"),
+    "late": gettext_lazy("Late"),
+    "absent": gettext_lazy("Absent"),
+    "excused": gettext_lazy("Excused"),
+}
 
 
 def roster_table(rows: Sequence[BoardRow]) -> Table:
+    marks = {mark: str(word) for mark, word in MARK_WORDS.items()}
+    not_marked = gettext("Not marked")
     return Table(
-        "Cohort roster",
+        gettext("Cohort roster"),
         [
-            "Trainee",
-            "Email",
-            "Department",
-            "Job title",
-            "Day 1",
-            "Day 2",
-            "Day 3",
-            "Days attended",
-            "Project",
-            "Project reviewed",
-            "Lean Leader",
+            gettext("Trainee"),
+            gettext("Email"),
+            gettext("Department"),
+            gettext("Job title"),
+            gettext("Day 1"),
+            gettext("Day 2"),
+            gettext("Day 3"),
+            gettext("Days attended"),
+            gettext("Project"),
+            gettext("Project reviewed"),
+            gettext("Lean Leader"),
         ],
         (
             [
@@ -164,7 +174,7 @@ def roster_table(rows: Sequence[BoardRow]) -> Table:
                 r.trainee.email,
                 r.department.name,
                 r.trainee.job_title,
-                *(MARK_WORDS.get(mark or "", "Not marked") for _, mark in r.attendance),
+                *(marks.get(mark or "", not_marked) for _, mark in r.attendance),
                 r.days_attended,
                 r.project.title if r.project else "",
                 r.is_reviewed,
@@ -184,6 +194,14 @@ def projects_table(
     """The cohort's projects with their results and, after Day 3, each follow-up's value and
     verdict (`follow_ups`: from `sustainment.follow_ups_by_project`) and the sustainment."""
     days = settings.LEANLEADERS_FOLLOW_UP_DAYS
+    words = {
+        "no_project": gettext("No project yet"),
+        "no_data": gettext("Not enough data"),
+        "reviewed": gettext("Reviewed"),
+        "not_reviewed": gettext("Not reviewed yet"),
+        "yes": gettext("Yes"),
+        "no": gettext("No"),
+    }
 
     def follow_up_cells(project_id: int | None) -> list[Any]:
         cells = follow_ups.get(project_id, {}) if project_id is not None else {}
@@ -201,7 +219,7 @@ def projects_table(
         return [
             r.trainee.full_name,
             r.department.name,
-            project.title if project else "No project yet",
+            project.title if project else words["no_project"],
             measure.name if measure else "",
             measure.unit if measure else "",
             measure.direction_label if measure else "",
@@ -209,10 +227,10 @@ def projects_table(
             _round(result.current) if result else None,
             _round(result.change) if result else None,
             _round(result.gain_percent, 1) if result else None,
-            result.verdict_label if result else "Not enough data",
+            result.verdict_label if result else words["no_data"],
             result.measurement_count if result else 0,
             r.last_activity,
-            "Reviewed" if r.is_reviewed else "Not reviewed yet",
+            words["reviewed"] if r.is_reviewed else words["not_reviewed"],
             project.reviewed_by_name if project else "",
             project.review_comment if project and r.is_reviewed else "",
             *follow_up_cells(project.pk if project else None),
@@ -220,38 +238,41 @@ def projects_table(
             r.leader_touchpoints,
             project.last_leader_touchpoint_on if project else None,
             r.adherence_percent,
-            "Yes" if r.goal_agreed else "No",
+            words["yes"] if r.goal_agreed else words["no"],
         ]
 
     return Table(
-        "Projects with results",
+        gettext("Projects with results"),
         [
-            "Trainee",
-            "Department",
-            "Project",
-            "Measure",
-            "Unit",
-            "Which way is better",
-            "Baseline",
-            "Latest (median of last 3)",
-            "Change",
-            "Improvement (%)",
-            "Result",
-            "Measurements",
-            "Last activity",
-            "Review",
-            "Reviewed by",
-            "Analyst's review comment",
+            gettext("Trainee"),
+            gettext("Department"),
+            gettext("Project"),
+            gettext("Measure"),
+            gettext("Unit"),
+            gettext("Which way is better"),
+            gettext("Baseline"),
+            gettext("Latest (median of last 3)"),
+            gettext("Change"),
+            gettext("Improvement (%)"),
+            gettext("Result"),
+            gettext("Measurements"),
+            gettext("Last activity"),
+            gettext("Review"),
+            gettext("Reviewed by"),
+            gettext("Analyst's review comment"),
             *(
                 header
                 for day in days
-                for header in (f"Follow-up at {day} days", f"Verdict at {day} days")
+                for header in (
+                    gettext("Follow-up at %(days)s days") % {"days": day},
+                    gettext("Verdict at %(days)s days") % {"days": day},
+                )
             ),
-            "Sustainment",
-            "Leader touchpoints since Day 1",
-            "Last leader touchpoint",
-            "Adherence to cadence (%)",
-            "Sponsor agreed the goal",
+            gettext("Sustainment"),
+            gettext("Leader touchpoints since Day 1"),
+            gettext("Last leader touchpoint"),
+            gettext("Adherence to cadence (%)"),
+            gettext("Sponsor agreed the goal"),
         ],
         (line(r) for r in rows),
     )
@@ -259,20 +280,20 @@ def projects_table(
 
 def coaching_table(conversations: Iterable[Any], *, with_private_notes: bool) -> Table:
     headers = [
-        "Date",
-        "Trainee",
-        "Department",
-        "Project",
-        "Coach",
-        "Where",
-        "Minutes",
-        "Lean tools discussed",
-        "Obstacle",
-        "Next steps agreed",
-        "Next steps still open",
+        gettext("Date"),
+        gettext("Trainee"),
+        gettext("Department"),
+        gettext("Project"),
+        gettext("Coach"),
+        gettext("Where"),
+        gettext("Minutes"),
+        gettext("Lean tools discussed"),
+        gettext("Obstacle"),
+        gettext("Next steps agreed"),
+        gettext("Next steps still open"),
     ]
     if with_private_notes:
-        headers.append("Coach's private note")
+        headers.append(gettext("Coach's private note"))
 
     def line(c: Any) -> list[Any]:
         values = [
@@ -296,22 +317,22 @@ def coaching_table(conversations: Iterable[Any], *, with_private_notes: bool) ->
 
 
 FIGURE_HEADERS = [
-    "Applied",
-    "Accepted",
-    "Lean Leaders (completed)",
-    "Accepted, cohort finished",
-    "Completion rate (%)",
-    "Projects",
-    "Projects with a result",
-    "Improved",
-    "No change",
-    "Worse",
-    "Not enough data",
-    "Median improvement (%)",
-    "Sessions marked",
-    "Sessions attended",
-    "Attendance rate (%)",
-    "Median days from application to acceptance",
+    gettext_lazy("Applied"),
+    gettext_lazy("Accepted"),
+    gettext_lazy("Lean Leaders (completed)"),
+    gettext_lazy("Accepted, cohort finished"),
+    gettext_lazy("Completion rate (%)"),
+    gettext_lazy("Projects"),
+    gettext_lazy("Projects with a result"),
+    gettext_lazy("Improved"),
+    gettext_lazy("No change"),
+    gettext_lazy("Worse"),
+    gettext_lazy("Not enough data"),
+    gettext_lazy("Median improvement (%)"),
+    gettext_lazy("Sessions marked"),
+    gettext_lazy("Sessions attended"),
+    gettext_lazy("Attendance rate (%)"),
+    gettext_lazy("Median days from application to acceptance"),
 ]
 
 
@@ -339,39 +360,48 @@ def _figure_row(f: Figures) -> list[Any]:
 def report_tables(report: ProgramReport, filters_text: str) -> list[Table]:
     """The program report's tables: the workbook's sheets, and one CSV file each (the first,
     the summary, is program.csv; see `report_table_slug`)."""
+    headers = [str(h) for h in FIGURE_HEADERS]
     return [
         Table(
-            "Summary",
-            ["Group", *FIGURE_HEADERS],
-            [[f"All ({filters_text})", *_figure_row(report.total)]],
+            gettext("Summary"),
+            [gettext("Group"), *headers],
+            [
+                [
+                    gettext("All (%(filters)s)") % {"filters": filters_text},
+                    *_figure_row(report.total),
+                ]
+            ],
+            slug="summary",
         ),
         Table(
-            "By department",
-            ["Department", *FIGURE_HEADERS],
+            gettext("By department"),
+            [gettext("Department"), *headers],
             [[f.label, *_figure_row(f)] for f in report.by_department],
+            slug="by-department",
         ),
         Table(
-            "By cohort",
-            ["Cohort", *FIGURE_HEADERS],
+            gettext("By cohort"),
+            [gettext("Cohort"), *headers],
             [[f.label, *_figure_row(f)] for f in report.by_cohort],
+            slug="by-cohort",
         ),
     ]
 
 
 def report_table_slug(table: Table) -> str:
     """The table's name in its CSV file's URL and filename: "summary", "by-department"."""
-    return slugify(table.title)
+    return table.slug or slugify(table.title)
 
 
 SUSTAINMENT_HEADERS = [
-    "Follow-up (days after Day 3)",
-    "Due",
-    "Logged",
-    "Sustained",
-    "Slipping",
-    "Reverted",
-    "Missed",
-    "Waiting (within the grace period)",
+    gettext_lazy("Follow-up (days after Day 3)"),
+    gettext_lazy("Due"),
+    gettext_lazy("Logged"),
+    gettext_lazy("Sustained"),
+    gettext_lazy("Slipping"),
+    gettext_lazy("Reverted"),
+    gettext_lazy("Missed"),
+    gettext_lazy("Waiting (within the grace period)"),
 ]
 
 
@@ -381,20 +411,24 @@ def _sustainment_row(f: SustainmentFigures) -> list[Any]:
 
 def sustainment_tables(report: SustainmentReport) -> list[Table]:
     """The program report's sustainment figures: overall, by department, by cohort."""
+    headers = [str(h) for h in SUSTAINMENT_HEADERS]
     return [
         Table(
-            "Sustainment",
-            ["Group", *SUSTAINMENT_HEADERS],
-            [["All", *_sustainment_row(f)] for f in report.total],
+            gettext("Sustainment"),
+            [gettext("Group"), *headers],
+            [[gettext("All"), *_sustainment_row(f)] for f in report.total],
+            slug="sustainment",
         ),
         Table(
-            "Sustainment by department",
-            ["Department", *SUSTAINMENT_HEADERS],
+            gettext("Sustainment by department"),
+            [gettext("Department"), *headers],
             [[f.label, *_sustainment_row(f)] for f in report.by_department],
+            slug="sustainment-by-department",
         ),
         Table(
-            "Sustainment by cohort",
-            ["Cohort", *SUSTAINMENT_HEADERS],
+            gettext("Sustainment by cohort"),
+            [gettext("Cohort"), *headers],
             [[f.label, *_sustainment_row(f)] for f in report.by_cohort],
+            slug="sustainment-by-cohort",
         ),
     ]

@@ -3,6 +3,8 @@ way into the cohort boards and the program report for staff (see leanleaders/das
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 from leanleaders import roles
 from leanleaders.dashboard import HomeFacts, Section
 from leanleaders.http import AuthenticatedHttpRequest
@@ -16,14 +18,18 @@ def sections(request: AuthenticatedHttpRequest, facts: HomeFacts) -> list[Sectio
         found.append(
             Section(
                 "reports",
-                "Reports" if roles.is_analyst(user) else "Cohort boards",
+                gettext("Reports") if roles.is_analyst(user) else gettext("Cohort boards"),
                 template="reporting/_home_staff.html",
             )
         )
     if roles.is_trainee(user):
         done = trainee_completion(user=user)
         if done is not None:
-            title = "You're a Lean Leader" if done.is_lean_leader else "Becoming a Lean Leader"
+            title = (
+                gettext("You're a Lean Leader")
+                if done.is_lean_leader
+                else gettext("Becoming a Lean Leader")
+            )
             found.append(
                 Section(
                     "lean-leader",

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from cohorts.models import Cohort, Enrollment
@@ -118,7 +119,11 @@ def project_review(request: AuthenticatedHttpRequest, project_id: int) -> HttpRe
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"“{project.title}” is marked reviewed. The trainee is told.")
+        messages.success(
+            request,
+            gettext("“%(title)s” is marked reviewed. The trainee is told.")
+            % {"title": project.title},
+        )
     return redirect(back)
 
 
@@ -161,11 +166,11 @@ def _report_filters(request: AuthenticatedHttpRequest) -> tuple[program.ReportFi
     date_from = parse_date(request.GET.get("from", ""))
     date_to = parse_date(request.GET.get("to", ""))
     if request.GET.get("from") and date_from is None:
-        errors.append(f"“From” was ignored. {DATE_RANGE_MESSAGE}")
+        errors.append(gettext("“From” was ignored. %(rule)s") % {"rule": DATE_RANGE_MESSAGE})
     if request.GET.get("to") and date_to is None:
-        errors.append(f"“To” was ignored. {DATE_RANGE_MESSAGE}")
+        errors.append(gettext("“To” was ignored. %(rule)s") % {"rule": DATE_RANGE_MESSAGE})
     if date_from and date_to and date_from > date_to:
-        errors.append("“From” is after “To”, so the dates were swapped.")
+        errors.append(gettext("“From” is after “To”, so the dates were swapped."))
         date_from, date_to = date_to, date_from
     cohort_ids = ids_param(request.GET, "cohort")
     return (
@@ -186,17 +191,19 @@ def _filters_text(
 ) -> str:
     parts = []
     if filters.date_from or filters.date_to:
-        start = filters.date_from.isoformat() if filters.date_from else "the start"
-        end = filters.date_to.isoformat() if filters.date_to else "today"
-        parts.append(f"applications created {start} to {end}")
+        start = filters.date_from.isoformat() if filters.date_from else gettext("the start")
+        end = filters.date_to.isoformat() if filters.date_to else gettext("today")
+        parts.append(
+            gettext("applications created %(start)s to %(end)s") % {"start": start, "end": end}
+        )
     else:
-        parts.append("all applications")
+        parts.append(gettext("all applications"))
     if cohorts:
-        parts.append("cohorts: " + ", ".join(cohorts))
+        parts.append(gettext("cohorts: %(names)s") % {"names": ", ".join(cohorts)})
     if filters.cohort_kind:
         parts.append(str(program.COHORT_KINDS[filters.cohort_kind]).lower())
     if department:
-        parts.append(f"department: {department}")
+        parts.append(gettext("department: %(name)s") % {"name": department})
     return "; ".join(parts)
 
 
@@ -218,7 +225,7 @@ def _chart_data(report: program.ProgramReport) -> dict[str, Any]:
             "attendance": [_fl(f.attendance_rate) for f in report.by_cohort],
         },
         "verdicts": {
-            "labels": [v.label for v in results.Verdict],
+            "labels": [str(v.label) for v in results.Verdict],
             "values": [
                 report.total.improved,
                 report.total.no_change,

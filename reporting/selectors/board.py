@@ -191,24 +191,24 @@ class BoardRow:
         return self.last_coached is None or (self.today - self.last_coached).days > days
 
     @cached_property
-    def attention(self) -> list[str]:
+    def attention(self) -> list[StrOrPromise]:
         """Why this row needs an analyst's attention, in words; empty when it does not.
         (Computed once: the counts, the filter and the row all ask.)"""
         if self.is_reviewed:
             return []
-        reasons = []
+        reasons: list[StrOrPromise] = []
         if self.project is None:
-            reasons.append("No project yet")
+            reasons.append(_("No project yet"))
         elif self.verdict == Verdict.WORSE:
-            reasons.append("Result is worse")
+            reasons.append(_("Result is worse"))
         elif self.verdict == Verdict.NOT_ENOUGH_DATA:
-            reasons.append("Not enough data")
+            reasons.append(_("Not enough data"))
         if self.overdue_steps:
-            reasons.append("Overdue next steps")
+            reasons.append(_("Overdue next steps"))
         if any(mark in Attendance.MISSED for mark in self.marks.values()):
-            reasons.append("Missed a day")
+            reasons.append(_("Missed a day"))
         if self.project is not None and self.not_coached:
-            reasons.append("Not coached recently")
+            reasons.append(_("Not coached recently"))
         return reasons
 
 
@@ -406,34 +406,34 @@ VERDICT_ORDER = {
 }
 # Each sort key gives None where a row has no value; those rows go last either way.
 SORTS: dict[str, tuple[str | StrOrPromise, Any]] = {
-    "name": ("Trainee", lambda r: r.trainee.full_name.lower()),
-    "department": ("Department", lambda r: (r.department.code, r.trainee.full_name.lower())),
-    "project": ("Project", lambda r: r.project.title.lower() if r.project else None),
-    "change": ("Result", lambda r: r.gain_percent),
-    "verdict": ("Verdict", lambda r: VERDICT_ORDER[Verdict(r.verdict)]),
-    "activity": ("Last activity", lambda r: r.last_activity),
-    "coaching": ("Coaching", lambda r: r.coaching_count),
+    "name": (_("Trainee"), lambda r: r.trainee.full_name.lower()),
+    "department": (_("Department"), lambda r: (r.department.code, r.trainee.full_name.lower())),
+    "project": (_("Project"), lambda r: r.project.title.lower() if r.project else None),
+    "change": (_("Result"), lambda r: r.gain_percent),
+    "verdict": (_("Verdict"), lambda r: VERDICT_ORDER[Verdict(r.verdict)]),
+    "activity": (_("Last activity"), lambda r: r.last_activity),
+    "coaching": (_("Coaching"), lambda r: r.coaching_count),
     "leaders": (_("Leaders"), lambda r: r.adherence_percent),
-    "steps": ("Next steps", lambda r: (r.overdue_steps, r.open_steps)),
-    "attendance": ("Attendance", lambda r: r.days_attended),
-    "review": ("Review", lambda r: (r.is_reviewed, r.is_lean_leader)),
+    "steps": (_("Next steps"), lambda r: (r.overdue_steps, r.open_steps)),
+    "attendance": (_("Attendance"), lambda r: r.days_attended),
+    "review": (_("Review"), lambda r: (r.is_reviewed, r.is_lean_leader)),
 }
 SORT_OPTIONS = [
-    ("name", "Trainee (A to Z)"),
-    ("department", "Department"),
-    ("project", "Project title"),
-    ("-change", "Change (best first)"),
-    ("change", "Change (worst first)"),
-    ("verdict", "Result (improved first)"),
-    ("-activity", "Last activity (most recent first)"),
-    ("activity", "Last activity (longest ago first)"),
-    ("coaching", "Coaching (least first)"),
+    ("name", _("Trainee (A to Z)")),
+    ("department", _("Department")),
+    ("project", _("Project title")),
+    ("-change", _("Change (best first)")),
+    ("change", _("Change (worst first)")),
+    ("verdict", _("Result (improved first)")),
+    ("-activity", _("Last activity (most recent first)")),
+    ("activity", _("Last activity (longest ago first)")),
+    ("coaching", _("Coaching (least first)")),
     ("leaders", _("Leader adherence (lowest first)")),
-    ("-steps", "Overdue next steps (most first)"),
-    ("attendance", "Days attended (fewest first)"),
-    ("review", "Not reviewed first"),
+    ("-steps", _("Overdue next steps (most first)")),
+    ("attendance", _("Days attended (fewest first)")),
+    ("review", _("Not reviewed first")),
 ]
-REVIEW_FILTERS = {"reviewed": "Reviewed", "not_reviewed": "Not reviewed yet"}
+REVIEW_FILTERS = {"reviewed": _("Reviewed"), "not_reviewed": _("Not reviewed yet")}
 
 
 @dataclass

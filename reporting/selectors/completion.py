@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from cohorts.models import Enrollment
+from cohorts.models import Attendance, Enrollment
 from leanleaders.models import User
 from projects.models import Project
 from reporting import completion, policies
@@ -34,6 +34,15 @@ class Completion:
     @property
     def attendance(self) -> list[tuple[int, str | None]]:
         return [(day, self.marks.get(day)) for day in completion.DAYS]
+
+    @property
+    def attendance_labelled(self) -> list[tuple[int, str | None, str]]:
+        """(day, mark, the mark's label in the active language, lower case) per training day."""
+        labels = dict(Attendance.Mark.choices)
+        return [
+            (day, mark, str(labels.get(mark or "", mark or "")).lower())
+            for day, mark in self.attendance
+        ]
 
     @property
     def completed_on(self) -> dt.date | None:

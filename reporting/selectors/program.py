@@ -11,6 +11,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Case, Count, Min, Q, QuerySet, When
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
@@ -72,7 +73,7 @@ class ProgramReport:
     computed_at: dt.datetime
 
 
-NOT_PLACED = "Not placed in a cohort"
+NOT_PLACED = gettext_noop("Not placed in a cohort")
 
 
 def _start_of(day: dt.date) -> dt.datetime:
@@ -329,7 +330,9 @@ def program_figures(*, projects: QuerySet[Project], filters: ReportFilters) -> P
         filters=filters,
         total=total,
         by_department=[_figures(name, counts) for name, counts in departments],
-        by_cohort=[_figures(NOT_PLACED if row[2] is None else row[3], row[5:]) for row in cohorts],
+        by_cohort=[
+            _figures(gettext(NOT_PLACED) if row[2] is None else row[3], row[5:]) for row in cohorts
+        ],
         computed_at=computed_at,
     )
 

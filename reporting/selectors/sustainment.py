@@ -16,6 +16,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from cohorts.models import Enrollment
 from leanleaders.models import User
@@ -91,7 +92,7 @@ def _groups(rows: Iterable[_Row], days: tuple[int, ...], key: str) -> list[Susta
     return [figures[k] for k in sorted(figures, key=lambda k: (k[0].lower(), days.index(k[1])))]
 
 
-NO_COHORT = "No cohort"
+NO_COHORT = gettext_noop("No cohort")
 
 
 def sustainment_report(
@@ -106,7 +107,7 @@ def sustainment_report(
         application_id=OuterRef("project__application_id"), status=Enrollment.Status.ENROLLED
     ).values("cohort__name")[:1]
     rows = [
-        _Row(days_after, verdict, value is not None, department, cohort or NO_COHORT)
+        _Row(days_after, verdict, value is not None, department, cohort or gettext(NO_COHORT))
         for days_after, verdict, value, department, cohort in (
             FollowUp.objects.filter(
                 project__in=visible_projects(user).filter(status=Project.Status.REVIEWED),

@@ -25,7 +25,7 @@ WIDTH, HEIGHT, PAD = 96, 28, 3
 
 @register.inclusion_tag("reporting/_sparkline.html")
 def sparkline(
-    values: Sequence[Decimal], baseline: Decimal | None = None, label: str = "Measurements"
+    values: Sequence[Decimal], baseline: Decimal | None = None, label: str | None = None
 ) -> dict[str, Any]:
     """A tiny run chart: the measurements as a line, the baseline as a dashed line, drawn as
     inline SVG with a <title> and an aria-label giving the same numbers in words."""
@@ -42,7 +42,7 @@ def sparkline(
     step = (WIDTH - 2 * PAD) / max(len(points) - 1, 1)
     coords = [(round(PAD + i * step, 1), y(v)) for i, v in enumerate(points)]
     description = gettext("%(label)s: %(count)s %(values)s, first %(first)s, latest %(latest)s") % {
-        "label": label,
+        "label": label or gettext("Measurements"),
         "count": len(points),
         "values": gettext("value") if len(points) == 1 else gettext("values"),
         "first": num(values[0]),

@@ -71,10 +71,6 @@ TO_DO = {
     "projects:project-detail",
     "projects:project-edit",
     "projects:project-list",
-    "reports:board-index",
-    "reports:certificate",
-    "reports:cohort-board",
-    "reports:program-report",
 }
 
 
