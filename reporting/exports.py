@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.text import slugify
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 from openpyxl import Workbook
 
 from projects.models import Sustainment
@@ -317,7 +317,7 @@ def coaching_table(conversations: Iterable[Any], *, with_private_notes: bool) ->
 
 
 FIGURE_HEADERS = [
-    gettext_lazy("Applied"),
+    pgettext_lazy("applications submitted", "Applied"),
     gettext_lazy("Accepted"),
     gettext_lazy("Lean Leaders (completed)"),
     gettext_lazy("Accepted, cohort finished"),
