@@ -242,3 +242,17 @@ def test_projects_export_has_the_leader_engagement_columns(dataset, analyst, cli
     assert by_name["Ana"]["Adherence to cadence (%)"] == ""  # no cadence
     assert by_name["Ana"]["Sponsor agreed the goal"] == "Yes"
     assert by_name["Ben"]["Sponsor agreed the goal"] == "No"
+
+
+def test_program_report_exports_speak_the_readers_language(dataset, analyst, client_for):
+    """Headers, sheet names and words follow the reader's language; the tables' URLs do not."""
+    client = client_for(analyst)
+    client.cookies["django_language"] = "es"
+    sheets = read_xlsx(client.get(reverse("reports:program-xlsx")))
+    assert list(sheets)[:3] == ["Resumen", "Por departamento", "Por cohorte"]
+    assert list(sheets["Resumen"][0][:2]) == ["Grupo", "Solicitudes"]
+    assert sheets["Por cohorte"][-1][0] == "Sin plaza en una cohorte"
+    response = client.get(reverse("reports:program-table-csv", args=["by-cohort"]))
+    assert response.status_code == 200
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert text.startswith("Cohorte,Solicitudes,")
