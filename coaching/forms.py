@@ -8,6 +8,7 @@ from django import forms
 from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from coaching.models import Conversation, NextStep
 from leanleaders.fields import DateField, LongTextField
@@ -99,7 +100,9 @@ class NextStepForm(forms.Form):
 
     description = forms.CharField(label=_("What"), required=False, max_length=300)
     owner_role = forms.ChoiceField(
-        label=_("Who"), choices=NextStep.Owner.choices, initial=NextStep.Owner.TRAINEE
+        label=pgettext_lazy("next step owner", "Who"),
+        choices=NextStep.Owner.choices,
+        initial=NextStep.Owner.TRAINEE,
     )
     due_date = DateField(label=_("By when"), required=False)
 

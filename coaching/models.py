@@ -159,7 +159,9 @@ class NextStep(models.Model):
     # Copied from the conversation so lists by project, department and owner need no join.
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="next_steps")
     description = models.CharField(_("What"), max_length=300)
-    owner_role = models.CharField(_("Who"), max_length=16, choices=Owner.choices)
+    owner_role = models.CharField(
+        pgettext_lazy("next step owner", "Who"), max_length=16, choices=Owner.choices
+    )
     owner = models.ForeignKey(User, on_delete=models.PROTECT, related_name="next_steps")
     due_date = models.DateField(_("By when"))
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
