@@ -8,6 +8,7 @@ from django import forms
 from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from coaching.models import Conversation, NextStep
 from leanleaders.fields import DateField, LongTextField
@@ -30,26 +31,30 @@ def _text(label: str | StrOrPromise, rows: int = 3, **kwargs: Any) -> forms.Char
 
 
 class ConversationForm(forms.Form):
-    date = DateField()
+    date = DateField(label=_("Date"))
     format = forms.ChoiceField(
-        label="Where you met", choices=Conversation.Format.choices, widget=forms.RadioSelect
+        label=_("Where you met"), choices=Conversation.Format.choices, widget=forms.RadioSelect
     )
-    duration_minutes = forms.IntegerField(label="Duration (minutes)", min_value=1, max_value=600)
-    what_we_see = _text("What do you see?", help_text="What the trainee observed, in their words.")
-    whats_in_the_way = _text("What's getting in the way?")
-    experiment_to_try = _text("What experiment could we try?")
+    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=1, max_value=600)
+    what_we_see = _text(
+        _("What do you see?"), help_text=_("What the trainee observed, in their words.")
+    )
+    whats_in_the_way = _text(_("What's getting in the way?"))
+    experiment_to_try = _text(_("What experiment could we try?"))
     tools = forms.MultipleChoiceField(
-        label="Lean tools discussed",
+        label=_("Lean tools discussed"),
         choices=LeanTool.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    obstacle = forms.CharField(label="Obstacle being worked on", required=False, max_length=300)
+    obstacle = forms.CharField(label=_("Obstacle being worked on"), required=False, max_length=300)
     private_notes = _text(
-        "Private coach notes",
+        _("Private coach notes"),
         rows=2,
-        help_text="Only City Performance analysts see these: never the trainee or their "
-        "manager, and never in emails.",
+        help_text=_(
+            "Only City Performance analysts see these: never the trainee or their "
+            "manager, and never in emails."
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -64,7 +69,7 @@ class ConversationForm(forms.Form):
     def clean_date(self) -> dt.date:
         date = self.cleaned_data["date"]
         if date > timezone.localdate():
-            raise forms.ValidationError("That date is in the future.")
+            raise forms.ValidationError(_("That date is in the future."))
         return date
 
     def clean(self) -> dict[str, Any]:
@@ -74,8 +79,10 @@ class ConversationForm(forms.Form):
             for name in ("what_we_see", "whats_in_the_way", "experiment_to_try")
         ):
             raise forms.ValidationError(
-                "Write down at least one answer: what you see, what's in the way, or what "
-                "experiment to try."
+                _(
+                    "Write down at least one answer: what you see, what's in the way, or what "
+                    "experiment to try."
+                )
             )
         return data
 
@@ -91,11 +98,13 @@ LEADER_STEP_OWNERS = [
 class NextStepForm(forms.Form):
     """One next-step row. A row without a description is left out."""
 
-    description = forms.CharField(label="What", required=False, max_length=300)
+    description = forms.CharField(label=_("What"), required=False, max_length=300)
     owner_role = forms.ChoiceField(
-        label="Who", choices=NextStep.Owner.choices, initial=NextStep.Owner.TRAINEE
+        label=pgettext_lazy("next step owner", "Who"),
+        choices=NextStep.Owner.choices,
+        initial=NextStep.Owner.TRAINEE,
     )
-    due_date = DateField(label="By when", required=False)
+    due_date = DateField(label=_("By when"), required=False)
 
     def __init__(
         self,
@@ -113,7 +122,7 @@ class NextStepForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if (data.get("description") or "").strip() and not data.get("due_date"):
-            self.add_error("due_date", "Say by when.")
+            self.add_error("due_date", _("Say by when."))
         return data
 
     @property
@@ -125,24 +134,24 @@ NextStepFormSet = formset_factory(NextStepForm, extra=STEP_ROWS, max_num=10, abs
 
 
 class StepCompleteForm(forms.Form):
-    note = forms.CharField(label="Note (optional)", required=False, max_length=500)
+    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=500)
 
 
 class ReflectionForm(forms.Form):
     text = LongTextField(
-        label="Your reflection",
+        label=_("Your reflection"),
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="What did you take away? What will you do differently?",
+        help_text=_("What did you take away? What will you do differently?"),
     )
 
 
 class RequestForm(forms.Form):
     note = LongTextField(
-        label="What would you like to talk about?",
+        label=_("What would you like to talk about?"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="e.g. “I'm stuck on the root cause” or “Can we look at my run chart?”",
+        help_text=_("e.g. “I'm stuck on the root cause” or “Can we look at my run chart?”"),
     )
 
 
@@ -160,10 +169,10 @@ class LeaderNoteForm(forms.Form):
 
 class AssignForm(forms.Form):
     coach = forms.ModelChoiceField(
-        queryset=User.objects.none(), label="Coach", empty_label="Choose an analyst"
+        queryset=User.objects.none(), label=_("Coach"), empty_label=_("Choose an analyst")
     )
-    projects = forms.MultipleChoiceField(label="Projects", required=False, choices=())
-    everyone = forms.BooleanField(label="All projects in this cohort", required=False)
+    projects = forms.MultipleChoiceField(label=_("Projects"), required=False, choices=())
+    everyone = forms.BooleanField(label=_("All projects in this cohort"), required=False)
 
     def __init__(self, *args: Any, coaches: Any, projects: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -179,7 +188,7 @@ class AssignForm(forms.Form):
             self.project_ids if data.get("everyone") else [int(p) for p in data.get("projects", [])]
         )
         if not chosen:
-            raise forms.ValidationError("Tick the projects to assign, or choose all of them.")
+            raise forms.ValidationError(_("Tick the projects to assign, or choose all of them."))
         data["project_ids"] = chosen
         return data
 

@@ -42,7 +42,7 @@ def sections(request: AuthenticatedHttpRequest, facts: HomeFacts) -> list[Sectio
         return [
             Section(
                 "coaching",
-                "Coaching",
+                _("Coaching"),
                 template="coaching/_home_analyst.html",
                 data={
                     "counts": selectors.analyst_counts(user=user),
@@ -60,7 +60,7 @@ def sections(request: AuthenticatedHttpRequest, facts: HomeFacts) -> list[Sectio
         found.append(
             Section(
                 "people-next-steps",
-                "Your people's open next steps",
+                _("Your people's open next steps"),
                 template="coaching/_home_manager.html",
                 data={"steps": people_steps, **counts},
             )
@@ -71,7 +71,7 @@ def sections(request: AuthenticatedHttpRequest, facts: HomeFacts) -> list[Sectio
         found.append(
             Section(
                 "next-steps",
-                "Your next steps",
+                _("Your next steps"),
                 template="coaching/_home_trainee.html",
                 data={
                     "steps": steps,

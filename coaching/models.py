@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q, TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from leanleaders.models import User
 from projects.models import LeanTool, Project
@@ -44,10 +45,10 @@ class CoachAssignment(models.Model):
 
 class Conversation(models.Model):
     class Format(models.TextChoices):
-        GEMBA = "gemba", "At the gemba"
-        IN_PERSON = "in_person", "In person"
-        VIDEO = "video", "Video call"
-        PHONE = "phone", "Phone"
+        GEMBA = "gemba", _("At the gemba")
+        IN_PERSON = "in_person", _("In person")
+        VIDEO = "video", _("Video call")
+        PHONE = "phone", _("Phone")
 
     class Routine(TextChoices):
         """An analyst's coaching conversation, or one of the routines a leader (the trainee's
@@ -70,14 +71,14 @@ class Conversation(models.Model):
     date = models.DateField(default=timezone.localdate)
     format = models.CharField(max_length=16, choices=Format.choices, default=Format.GEMBA)
     duration_minutes = models.PositiveSmallIntegerField(
-        "Duration (minutes)", validators=[MinValueValidator(1), MaxValueValidator(600)]
+        _("Duration (minutes)"), validators=[MinValueValidator(1), MaxValueValidator(600)]
     )
-    what_we_see = models.TextField("What do you see?", blank=True)
-    whats_in_the_way = models.TextField("What's getting in the way?", blank=True)
-    experiment_to_try = models.TextField("What experiment could we try?", blank=True)
-    tools = models.JSONField("Lean tools discussed", default=list, blank=True)
-    obstacle = models.CharField("Obstacle being worked on", max_length=300, blank=True)
-    reflection = models.TextField("Trainee's reflection", blank=True)
+    what_we_see = models.TextField(_("What do you see?"), blank=True)
+    whats_in_the_way = models.TextField(_("What's getting in the way?"), blank=True)
+    experiment_to_try = models.TextField(_("What experiment could we try?"), blank=True)
+    tools = models.JSONField(_("Lean tools discussed"), default=list, blank=True)
+    obstacle = models.CharField(_("Obstacle being worked on"), max_length=300, blank=True)
+    reflection = models.TextField(_("Trainee's reflection"), blank=True)
     reflection_at = models.DateTimeField(null=True, blank=True)
     # The project's lead chooses which conversations their team members see: a coaching
     # conversation is about the lead's own learning, so none is shown to the team until the lead
@@ -137,13 +138,13 @@ class PrivateNote(models.Model):
 
 class NextStep(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        DONE = "done", "Done"
+        OPEN = "open", pgettext_lazy("next step", "Open")
+        DONE = "done", pgettext_lazy("next step", "Done")
 
     class Owner(models.TextChoices):
-        TRAINEE = "trainee", "Trainee"
-        COACH = "coach", "Coach"
-        MANAGER = "manager", "Manager"
+        TRAINEE = "trainee", _("Trainee")
+        COACH = "coach", _("Coach")
+        MANAGER = "manager", _("Manager")
         # The leader who recorded the touchpoint (its `coach`).
         LEADER = "leader", _("Leader")
 
@@ -157,10 +158,12 @@ class NextStep(models.Model):
     )
     # Copied from the conversation so lists by project, department and owner need no join.
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="next_steps")
-    description = models.CharField("What", max_length=300)
-    owner_role = models.CharField("Who", max_length=16, choices=Owner.choices)
+    description = models.CharField(_("What"), max_length=300)
+    owner_role = models.CharField(
+        pgettext_lazy("next step owner", "Who"), max_length=16, choices=Owner.choices
+    )
     owner = models.ForeignKey(User, on_delete=models.PROTECT, related_name="next_steps")
-    due_date = models.DateField("By when")
+    due_date = models.DateField(_("By when"))
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
     status_changed_at = models.DateTimeField(default=timezone.now)
     done_at = models.DateTimeField(null=True, blank=True)

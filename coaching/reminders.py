@@ -171,18 +171,18 @@ def leader_touchpoint_due(now: dt.datetime) -> Iterator[Reminder]:
 RULES: list[Rule] = [
     Rule(
         key="analyst-digest",
-        description="Mondays: per cohort, who is quiet, who is overdue, who is improving",
+        description=_("Mondays: per cohort, who is quiet, who is overdue, who is improving"),
         template="coaching/emails/analyst_digest",
-        reason="You are a City Performance analyst coaching Lean Leaders cohorts.",
+        reason=_("You are a City Performance analyst coaching Lean Leaders cohorts."),
         due=analyst_digest_due,
         optional=True,
         preference_key="analyst-digest",
     ),
     Rule(
         key="next-step-due",
-        description="Next step due tomorrow, and once when overdue: to its owner",
+        description=_("Next step due tomorrow, and once when overdue: to its owner"),
         template="coaching/emails/next_step_due",
-        reason="You own a next step agreed in a Lean Leaders coaching conversation.",
+        reason=_("You own a next step agreed in a Lean Leaders coaching conversation."),
         due=next_step_due,
         optional=True,
         preference_key="next-step-due",

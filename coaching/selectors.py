@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from coaching import policies
 from coaching.models import (
@@ -32,7 +33,11 @@ from projects.models import Measurement, Project
 from projects.selectors import LIST_DEFERRED, progress_entries
 
 OPEN = NextStep.Status.OPEN
-KINDS = {"progress": "Progress", "measurement": "Measurements", "coaching": "Coaching"}
+KINDS = {
+    "progress": _("Progress"),
+    "measurement": _("Measurements"),
+    "coaching": _("Coaching"),
+}
 
 
 def not_coached_days() -> int:

@@ -91,12 +91,12 @@ def coach_assign(*, project_ids: Iterable[int], coach_id: int, by: User) -> int:
     policies.ensure_can_coach(by)
     coach = User.objects.filter(pk=coach_id, role=User.Role.ANALYST, is_active=True).first()
     if coach is None:
-        raise ValidationError("Choose an active City Performance analyst as the coach.")
+        raise ValidationError(_("Choose an active City Performance analyst as the coach."))
     projects = list(
         Project.objects.select_for_update().filter(pk__in=list(project_ids)).order_by("pk")
     )
     if not projects:
-        raise ValidationError("Choose at least one project.")
+        raise ValidationError(_("Choose at least one project."))
     current = {
         a.project_id: a
         for a in CoachAssignment.objects.select_for_update().filter(
@@ -133,16 +133,16 @@ def _check_conversation(data: dict[str, Any]) -> None:
     date = data.get("date")
     if date is not None and date > timezone.localdate():
         raise ValidationError(
-            "That date is in the future. Log a conversation once it has happened."
+            _("That date is in the future. Log a conversation once it has happened.")
         )
     duration = data.get("duration_minutes")
     if duration is not None and not 1 <= duration <= MAX_DURATION:
-        raise ValidationError("The duration must be between 1 and 600 minutes.")
+        raise ValidationError(_("The duration must be between 1 and 600 minutes."))
     if data.get("format") and data["format"] not in Conversation.Format.values:
-        raise ValidationError("Choose how you met.")
+        raise ValidationError(_("Choose how you met."))
     unknown = set(data.get("tools") or []) - set(LeanTool.values)
     if unknown:
-        raise ValidationError("Choose Lean tools from the list.")
+        raise ValidationError(_("Choose Lean tools from the list."))
 
 
 def _resolve_owner(role: str, project: Project, coach: User) -> User:
@@ -154,11 +154,14 @@ def _resolve_owner(role: str, project: Project, coach: User) -> User:
         manager = department_manager(project)
         if manager is None:
             raise ValidationError(
-                f"{project.department.name} has no manager to own a next step. "
-                "Give it to the trainee or the coach."
+                _(
+                    "%(department)s has no manager to own a next step. "
+                    "Give it to the trainee or the coach."
+                )
+                % {"department": project.department.name}
             )
         return manager
-    raise ValidationError("Choose who owns each next step.")
+    raise ValidationError(_("Choose who owns each next step."))
 
 
 def _add_steps(conversation: Conversation, steps: Sequence[StepInput], by: User) -> list[NextStep]:
@@ -167,7 +170,9 @@ def _add_steps(conversation: Conversation, steps: Sequence[StepInput], by: User)
         if not step.description.strip():
             continue
         if step.due_date < conversation.date:
-            raise ValidationError("A next step can't be due before the conversation it came from.")
+            raise ValidationError(
+                _("A next step can't be due before the conversation it came from.")
+            )
         created.append(
             NextStep.objects.create(
                 conversation=conversation,
@@ -204,7 +209,7 @@ def conversation_log(
     policies.ensure_can_log(by, project)
     _check_conversation(data)
     if not any(s.description.strip() for s in steps):
-        raise ValidationError("Agree at least one next step: what, who and by when.")
+        raise ValidationError(_("Agree at least one next step: what, who and by when."))
     conversation = Conversation(project=project, coach=by)
     for name in CONVERSATION_FIELDS:
         if name in data:
@@ -282,7 +287,7 @@ def next_step_add(*, conversation_id: int, by: User, step: StepInput) -> NextSte
     )
     policies.ensure_can_log(by, conversation.project)
     if not step.description.strip():
-        raise ValidationError("Say what the next step is.")
+        raise ValidationError(_("Say what the next step is."))
     created = _add_steps(conversation, [step], by)[0]
     audit_record(target=created, action="created", by=by, to_status=created.status)
     return created
@@ -332,7 +337,7 @@ def reflection_save(*, conversation_id: int, by: User, text: str) -> Conversatio
     policies.ensure_can_reflect(by, conversation)
     text = text.strip()
     if not text:
-        raise ValidationError("Write a few words of reflection.")
+        raise ValidationError(_("Write a few words of reflection."))
     first = not conversation.reflection
     conversation.reflection = text
     conversation.reflection_at = timezone.now()
@@ -370,8 +375,10 @@ def coaching_request_create(*, project_id: int, by: User, note: str = "") -> Coa
     policies.ensure_can_request(by, project)
     if CoachingRequest.objects.filter(project=project, resolved_at__isnull=True).exists():
         raise ValidationError(
-            "You've already asked for coaching; your coach will be in touch. "
-            "You can ask again after your next conversation."
+            _(
+                "You've already asked for coaching; your coach will be in touch. "
+                "You can ask again after your next conversation."
+            )
         )
     request = CoachingRequest.objects.create(
         project=project, requested_by=by, note=note.strip()[:2000]
@@ -400,7 +407,7 @@ def coaching_request_resolve(*, request_id: int, by: User) -> CoachingRequest:
     request = CoachingRequest.objects.select_for_update().get(pk=request_id)
     policies.ensure_can_coach(by)
     if not request.is_open:
-        raise ValidationError("That request was already answered.")
+        raise ValidationError(_("That request was already answered."))
     request.resolved_at = timezone.now()
     request.resolved_by = by
     request.save(update_fields=["resolved_at", "resolved_by"])

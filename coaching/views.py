@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coaching import policies, selectors, services
@@ -133,7 +134,7 @@ def conversation_create(request: AuthenticatedHttpRequest, project_id: int) -> H
         if form.is_valid() and formset.is_valid():
             steps = _step_inputs(formset)
             if not steps:
-                form.add_error(None, "Agree at least one next step: what, who and by when.")
+                form.add_error(None, _("Agree at least one next step: what, who and by when."))
             else:
                 fields = {k: v for k, v in form.cleaned_data.items() if k != "private_notes"}
                 try:
@@ -149,9 +150,14 @@ def conversation_create(request: AuthenticatedHttpRequest, project_id: int) -> H
                 else:
                     messages.success(
                         request,
-                        f"Conversation logged with {len(steps)} next "
-                        f"step{'s' if len(steps) != 1 else ''}. "
-                        f"{project.trainee.get_short_name()} has them by email.",
+                        ngettext(
+                            "Conversation logged with %(count)d next step. "
+                            "%(name)s has them by email.",
+                            "Conversation logged with %(count)d next steps. "
+                            "%(name)s has them by email.",
+                            len(steps),
+                        )
+                        % {"count": len(steps), "name": project.trainee.get_short_name()},
                     )
                     return redirect("coaching:conversation-detail", conversation_id=conversation.pk)
     return render(
@@ -246,7 +252,7 @@ def conversation_edit(request: AuthenticatedHttpRequest, conversation_id: int) -
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, "Conversation saved.")
+                messages.success(request, _("Conversation saved."))
                 return redirect("coaching:conversation-detail", conversation_id=conversation.pk)
     return render(
         request,
@@ -281,7 +287,11 @@ def step_add(request: AuthenticatedHttpRequest, conversation_id: int) -> HttpRes
     except ValidationError as error:
         kept_forms.keep(request, name=kept_as, form=form, errors=error.messages)
         return redirect(target)
-    messages.success(request, f"Added “{step.description}” for {step.owner.full_name}.")
+    messages.success(
+        request,
+        _("Added “%(step)s” for %(name)s.")
+        % {"step": step.description, "name": step.owner.full_name},
+    )
     return redirect(f"{target}#step-{step.pk}")
 
 
@@ -305,7 +315,7 @@ def step_complete(request: AuthenticatedHttpRequest, step_id: int) -> HttpRespon
     except ValidationError as error:
         messages.error(request, error_text(error))
     else:
-        messages.success(request, f"Done: “{step.description}”.")
+        messages.success(request, _("Done: “%(step)s”.") % {"step": step.description})
     return redirect(safe_next(request, default))
 
 
@@ -321,7 +331,7 @@ def step_reopen(request: AuthenticatedHttpRequest, step_id: int) -> HttpResponse
     except ValidationError as error:
         messages.error(request, error_text(error))
     else:
-        messages.success(request, f"Reopened “{step.description}”.")
+        messages.success(request, _("Reopened “%(step)s”.") % {"step": step.description})
     return redirect(safe_next(request, default))
 
 
@@ -343,7 +353,7 @@ def reflection_edit(request: AuthenticatedHttpRequest, conversation_id: int) -> 
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, "Reflection saved. Your coach will see it.")
+                messages.success(request, _("Reflection saved. Your coach will see it."))
                 return redirect("coaching:conversation-detail", conversation_id=conversation.pk)
     return render(
         request,
@@ -372,8 +382,11 @@ def request_create(request: AuthenticatedHttpRequest, project_id: int) -> HttpRe
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                who = panel.coach.full_name if panel.coach else "City Performance"
-                messages.success(request, f"Request sent. {who} will be in touch to set a time.")
+                who = panel.coach.full_name if panel.coach else _("City Performance")
+                messages.success(
+                    request,
+                    _("Request sent. %(name)s will be in touch to set a time.") % {"name": who},
+                )
                 return redirect("projects:project-detail", pk=project.pk)
     return render(
         request,
@@ -394,7 +407,7 @@ def request_resolve(request: AuthenticatedHttpRequest, request_id: int) -> HttpR
     except ValidationError as error:
         messages.error(request, error_text(error))
     else:
-        messages.success(request, "Request closed.")
+        messages.success(request, _("Request closed."))
     return redirect(safe_next(request, reverse("coaching:overview")))
 
 
@@ -476,10 +489,17 @@ def assign(request: AuthenticatedHttpRequest) -> HttpResponse:
                 if changed:
                     messages.success(
                         request,
-                        f"{coach} now coaches {changed} project{'s' if changed != 1 else ''}.",
+                        ngettext(
+                            "%(name)s now coaches %(count)d project.",
+                            "%(name)s now coaches %(count)d projects.",
+                            changed,
+                        )
+                        % {"name": coach, "count": changed},
                     )
                 else:
-                    messages.info(request, f"{coach} already coached those projects.")
+                    messages.info(
+                        request, _("%(name)s already coached those projects.") % {"name": coach}
+                    )
                 query = f"?cohort={cohort.pk}" if cohort else "?cohort=all"
                 return redirect(reverse("coaching:assign") + query)
     chosen = {int(p) for p in form["projects"].value() or [] if str(p).isdigit()}

@@ -15,7 +15,13 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from applications.models import Application
-from coaching.models import LeaderCoachingNote
+from coaching.models import (
+    CoachingRequest,
+    Conversation,
+    LeaderCoachingNote,
+    NextStep,
+    PrivateNote,
+)
 from cohorts.models import Cohort
 from leanleaders import errors
 from leanleaders.models import Department, OrgImport, OutboxEmail, User
@@ -50,17 +56,16 @@ APPLICATION_ANSWERS = (
 
 # Pages (URL names) that still show text not marked for translation, for some role. Mark their
 # templates' and views' strings ({% translate %}, gettext_lazy), then delete them from here.
+CONVERSATION_ANSWERS = (
+    "what_we_see",
+    "whats_in_the_way",
+    "experiment_to_try",
+    "obstacle",
+    "reflection",
+)
+
 TO_DO = {
-    "coaching:assign",
-    "coaching:coach-history",
-    "coaching:conversation-create",
-    "coaching:conversation-detail",
-    "coaching:conversation-edit",
-    "coaching:overview",
-    "coaching:project-timeline",
-    "coaching:reflection-edit",
-    "coaching:request-create",
-    "coaching:touchpoint-create",
+    "coaching:project-timeline",  # the progress entries' PDCA stage, text and files (projects)
     "home",
     "projects:measure-create",
     "projects:measure-edit",
@@ -91,6 +96,13 @@ def _data() -> list[str]:
     values += OrgImport.objects.values_list("filename", flat=True)
     # What people wrote: the analysts' notes on coaching a leader.
     values += LeaderCoachingNote.objects.values_list("body", flat=True)
+    # What coaches, leaders and trainees wrote in a conversation, its next steps and requests.
+    for conversation in Conversation.objects.all():
+        values += [getattr(conversation, name) for name in CONVERSATION_ANSWERS]
+    values += PrivateNote.objects.values_list("text", flat=True)
+    for step in NextStep.objects.all():
+        values += [step.description, step.done_note]
+    values += CoachingRequest.objects.values_list("note", flat=True)
     return values
 
 
