@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Min
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
@@ -642,7 +643,7 @@ def project_review(
             "url": project_url(project),
         },
         dedupe_key=f"project:{project.pk}:reviewed:{project.status_changed_at.isoformat()}",
-        reason="This is your Lean Leaders improvement project.",
+        reason=_("This is your Lean Leaders improvement project."),
     )
     return project
 
@@ -675,8 +676,10 @@ def _member_email(member: ProjectMember, *, by: User, invited: bool) -> None:
             "signup_url": absolute_url(reverse("signup")),
         },
         dedupe_key=f"project:{project.pk}:team:{member.email}:{member.added_at.isoformat()}",
-        reason=_("%(name)s added you to the team of an improvement project.")
-        % {"name": by.full_name},
+        # Rendered in the recipient's language, not the sender's.
+        reason=format_lazy(
+            _("{name} added you to the team of an improvement project."), name=by.full_name
+        ),
     )
 
 
