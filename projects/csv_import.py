@@ -14,6 +14,8 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext
+
 MAX_BYTES = 1024 * 1024
 MAX_ROWS = 5000
 MAX_NOTE = 300
@@ -73,33 +75,35 @@ def parse_value(text: str) -> Decimal | None:
 def value_problem(text: str) -> str:
     """Why a value is refused, or "" if it is fine."""
     if not text.strip():
-        return "the value is missing"
+        return gettext("the value is missing")
     value = parse_value(text)
     if value is None and not text.isascii():
-        return f"“{text.strip()[:40]}”: type the number with the digits 0 to 9"
+        return gettext("“%(text)s”: type the number with the digits 0 to 9") % {
+            "text": text.strip()[:40]
+        }
     if value is None:
         lowered = text.strip().lower()
         if lowered in {"nan", "inf", "-inf", "+inf", "infinity", "-infinity"}:
-            return f"“{text.strip()}” is not a number you can chart"
-        return f"“{text.strip()[:40]}” is not a number"
+            return gettext("“%(text)s” is not a number you can chart") % {"text": text.strip()}
+        return gettext("“%(text)s” is not a number") % {"text": text.strip()[:40]}
     if abs(value) > MAX_ABS_VALUE:
-        return "the value is too large"
+        return gettext("the value is too large")
     if value != value.quantize(Decimal("0.0001")):
-        return "use at most 4 decimal places"
+        return gettext("use at most 4 decimal places")
     return ""
 
 
 def decode(data: bytes) -> tuple[str, str]:
     """Text and "" or "" and the reason the bytes are refused."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
-        return "", (
+        return "", gettext(
             "This file is not plain UTF-8 text (it looks like UTF-16 or a binary file). "
             "In Excel choose “Save as: CSV UTF-8 (comma delimited)”, or copy the cells and paste."
         )
     try:
         return data.decode("utf-8-sig"), ""
     except UnicodeDecodeError:
-        return "", (
+        return "", gettext(
             "This file is not UTF-8 text. In Excel choose “Save as: CSV UTF-8 (comma delimited)”, "
             "or copy the cells and paste them instead."
         )
@@ -116,10 +120,14 @@ def parse(
     result = ParseResult()
     size = len(source) if isinstance(source, bytes) else len(source.encode("utf-8"))
     if size > MAX_BYTES:
-        result.refused = (
-            f"That is too much data at once ({size // 1024:,} KB). The limit is "
-            f"{MAX_BYTES // 1024:,} KB or {MAX_ROWS:,} rows: split it into smaller files."
-        )
+        result.refused = gettext(
+            "That is too much data at once (%(size)s KB). The limit is "
+            "%(limit)s KB or %(rows)s rows: split it into smaller files."
+        ) % {
+            "size": f"{size // 1024:,}",
+            "limit": f"{MAX_BYTES // 1024:,}",
+            "rows": f"{MAX_ROWS:,}",
+        }
         return result
     if isinstance(source, bytes):
         text, problem = decode(source)
@@ -130,7 +138,9 @@ def parse(
         text = source.removeprefix("\ufeff")
     lines = text.splitlines()
     if sum(1 for line in lines if line.strip()) > MAX_ROWS + 1:
-        result.refused = f"That is more than {MAX_ROWS:,} rows. Split it into smaller files."
+        result.refused = gettext(
+            "That is more than %(rows)s rows. Split it into smaller files."
+        ) % {"rows": f"{MAX_ROWS:,}"}
         return result
     first = next((line for line in lines if line.strip()), "")
     # A paste from a spreadsheet is tab-separated; a saved CSV file is comma-separated.
@@ -145,9 +155,11 @@ def parse(
                 continue
             _parse_row(result, line_number, cells, today=today, earliest=earliest)
     except csv.Error as error:
-        result.errors.append((reader.line_num, f"the row can't be read ({error})"))
+        result.errors.append(
+            (reader.line_num, gettext("the row can't be read (%(error)s)") % {"error": error})
+        )
     if not result.rows and not result.errors:
-        result.refused = "There are no rows to import. Paste rows like 2026-03-02,14."
+        result.refused = gettext("There are no rows to import. Paste rows like 2026-03-02,14.")
     return result
 
 
@@ -160,10 +172,12 @@ def _parse_row(
     earliest: dt.date | None,
 ) -> None:
     if len(cells) < 2:
-        result.errors.append((line, "expected a date and a value separated by a comma"))
+        result.errors.append((line, gettext("expected a date and a value separated by a comma")))
         return
     if len(cells) > 3:
-        result.errors.append((line, "too many columns: expected date, value and an optional note"))
+        result.errors.append(
+            (line, gettext("too many columns: expected date, value and an optional note"))
+        )
         return
     date_text, value_text = cells[0], cells[1]
     note = cells[2] if len(cells) == 3 else ""
@@ -171,19 +185,22 @@ def _parse_row(
     date = parse_date(date_text)
     if date is None:
         problems.append(
-            f"“{date_text[:40]}” is not a date (use 2026-03-14 or 3/14/2026)"
+            gettext("“%(text)s” is not a date (use 2026-03-14 or 3/14/2026)")
+            % {"text": date_text[:40]}
             if date_text
-            else "the date is missing"
+            else gettext("the date is missing")
         )
     elif today is not None and date > today:
-        problems.append(f"{date.isoformat()} is in the future")
+        problems.append(gettext("%(date)s is in the future") % {"date": date.isoformat()})
     elif earliest is not None and date < earliest:
-        problems.append(f"{date.isoformat()} is too far in the past")
+        problems.append(gettext("%(date)s is too far in the past") % {"date": date.isoformat()})
     value_error = value_problem(value_text)
     if value_error:
         problems.append(value_error)
     if len(note) > MAX_NOTE:
-        problems.append(f"the note is longer than {MAX_NOTE} characters")
+        problems.append(
+            gettext("the note is longer than %(count)s characters") % {"count": MAX_NOTE}
+        )
     if problems:
         result.errors.append((line, "; ".join(problems)))
         return

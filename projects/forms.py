@@ -5,6 +5,7 @@ from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from leanleaders.fields import DateField, DecimalField, LongTextField
@@ -15,7 +16,7 @@ from projects.services import NARRATIVE_FIELDS, NO_RESULT_REASON_MAX
 
 def _finite(value: Decimal | None) -> Decimal | None:
     if value is not None and not value.is_finite():
-        raise forms.ValidationError("Enter a number.")
+        raise forms.ValidationError(_("Enter a number."))
     return value
 
 
@@ -32,18 +33,20 @@ class ProjectForm(forms.ModelForm):
 
 class MeasureForm(forms.ModelForm):
     baseline_points_text = forms.CharField(
-        label="Baseline data points (optional)",
+        label=_("Baseline data points (optional)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": "2026-01-05,21\n2026-01-12,19"}),
-        help_text="One “date,value” per line, from before you changed anything. When you give "
-        "data points, the baseline is their median and the value above is ignored.",
+        help_text=_(
+            "One “date,value” per line, from before you changed anything. When you give "
+            "data points, the baseline is their median and the value above is ignored."
+        ),
     )
     reason = LongTextField(
-        label="Reason for the change",
+        label=_("Reason for the change"),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Recorded in the project history; the trainee sees it.",
+        help_text=_("Recorded in the project history; the trainee sees it."),
     )
 
     class Meta:
@@ -104,16 +107,21 @@ class MeasureForm(forms.ModelForm):
             raise forms.ValidationError(parsed.refused)
         if parsed.errors:
             raise forms.ValidationError(
-                [f"Line {line}: {reason}." for line, reason in parsed.errors[:20]]
+                [
+                    _("Line %(line)s: %(reason)s.") % {"line": line, "reason": reason}
+                    for line, reason in parsed.errors[:20]
+                ]
             )
         return parsed.rows
 
 
 class MeasurementForm(forms.Form):
-    measure = forms.ModelChoiceField(queryset=Measure.objects.none(), empty_label=None)
-    date = DateField()
-    value = DecimalField(max_digits=16, decimal_places=4)
-    note = forms.CharField(required=False, max_length=300)
+    measure = forms.ModelChoiceField(
+        label=_("Measure"), queryset=Measure.objects.none(), empty_label=None
+    )
+    date = DateField(label=_("Date"))
+    value = DecimalField(label=_("Value"), max_digits=16, decimal_places=4)
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
 
     def __init__(self, *args: Any, measures: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -123,7 +131,7 @@ class MeasurementForm(forms.Form):
         self.fields["date"].initial = timezone.localdate()
         self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
         self.fields["value"].widget.attrs.update(step="any", inputmode="decimal", autofocus=True)
-        self.fields["note"].help_text = "Optional: anything unusual about this value."
+        self.fields["note"].help_text = _("Optional: anything unusual about this value.")
 
     def clean_value(self) -> Decimal | None:
         return _finite(self.cleaned_data.get("value"))
@@ -131,7 +139,7 @@ class MeasurementForm(forms.Form):
     def clean_date(self) -> Any:
         date = self.cleaned_data["date"]
         if date > timezone.localdate():
-            raise forms.ValidationError("That date is in the future.")
+            raise forms.ValidationError(_("That date is in the future."))
         return date
 
 
@@ -153,19 +161,26 @@ class FollowUpForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    measure = forms.ModelChoiceField(queryset=Measure.objects.none(), empty_label=None)
+    measure = forms.ModelChoiceField(
+        label=_("Measure"), queryset=Measure.objects.none(), empty_label=None
+    )
     pasted = forms.CharField(
-        label="Paste rows",
+        label=_("Paste rows"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 8, "placeholder": "2026-03-02,14\n2026-03-09,12"}),
-        help_text="One “date,value” per line (a note may follow as a third column). You can copy "
-        "two columns straight from a spreadsheet.",
+        help_text=_(
+            "One “date,value” per line (a note may follow as a third column). You can copy "
+            "two columns straight from a spreadsheet."
+        ),
     )
     file = forms.FileField(
-        label="Or upload a CSV file",
+        label=_("Or upload a CSV file"),
         required=False,
-        help_text=f"UTF-8 CSV, up to {csv_import.MAX_BYTES // 1024:,} KB and "
-        f"{csv_import.MAX_ROWS:,} rows.",
+        help_text=format_lazy(
+            _("UTF-8 CSV, up to {kb} KB and {rows} rows."),
+            kb=f"{csv_import.MAX_BYTES // 1024:,}",
+            rows=f"{csv_import.MAX_ROWS:,}",
+        ),
     )
 
     def __init__(self, *args: Any, measures: Any, **kwargs: Any) -> None:
@@ -179,11 +194,14 @@ class ImportForm(forms.Form):
         data = super().clean() or {}
         upload = data.get("file")
         if not upload and not (data.get("pasted") or "").strip():
-            raise forms.ValidationError("Paste some rows or choose a CSV file.")
+            raise forms.ValidationError(_("Paste some rows or choose a CSV file."))
         if upload and upload.size > csv_import.MAX_BYTES:
             raise forms.ValidationError(
-                f"That file is {upload.size // 1024:,} KB; the limit is "
-                f"{csv_import.MAX_BYTES // 1024:,} KB. Split it into smaller files."
+                _(
+                    "That file is %(size)s KB; the limit is %(limit)s KB. "
+                    "Split it into smaller files."
+                )
+                % {"size": f"{upload.size // 1024:,}", "limit": f"{csv_import.MAX_BYTES // 1024:,}"}
             )
         return data
 
@@ -213,38 +231,40 @@ class MultipleFileField(forms.FileField):
 
 
 class ProgressEntryForm(forms.Form):
-    date = DateField()
+    date = DateField(label=_("Date"))
     did = LongTextField(
-        label="What I did",
+        label=_("What I did"),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     learned = LongTextField(
-        label="What I learned",
+        label=_("What I learned"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     next_steps = LongTextField(
-        label="What's next",
+        label=_("What's next"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     tools = forms.MultipleChoiceField(
-        label="Lean tools used",
+        label=_("Lean tools used"),
         choices=LeanTool.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     pdca_stage = forms.ChoiceField(
-        label="PDCA stage",
+        label=_("PDCA stage"),
         choices=PdcaStage.choices,
         widget=forms.RadioSelect,
-        help_text="Plan: understand the problem. Do: try a change. Check: measure it. "
-        "Act: keep what works.",
+        help_text=_(
+            "Plan: understand the problem. Do: try a change. Check: measure it. "
+            "Act: keep what works."
+        ),
     )
     files = MultipleFileField(  # type: ignore[assignment]  # a declared field, popped off the class by Django
-        label="Photos or PDFs (optional)",
+        label=_("Photos or PDFs (optional)"),
         required=False,
-        help_text="e.g. a photo of your process map or fishbone. JPEG, PNG, GIF, WebP or PDF.",
+        help_text=_("e.g. a photo of your process map or fishbone. JPEG, PNG, GIF, WebP or PDF."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -255,13 +275,13 @@ class ProgressEntryForm(forms.Form):
 
 class ReviewForm(forms.Form):
     comment = LongTextField(
-        label="Comment for the trainee",
+        label=_("Comment for the trainee"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     no_result_reason = LongTextField(
-        label="No measurable result: why?",
+        label=_("No measurable result: why?"),
         required=False,
         max_length=NO_RESULT_REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),

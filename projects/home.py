@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from leanleaders import roles
 from leanleaders.dashboard import HomeFacts, Section
@@ -21,7 +22,7 @@ def sections(request: AuthenticatedHttpRequest, facts: HomeFacts) -> list[Sectio
         found.append(
             Section(
                 "projects",
-                "Your people's projects",
+                str(_("Your people's projects")),
                 template="projects/_home_manager.html",
                 data={
                     "summaries": selectors.summaries_of(projects),
@@ -38,14 +39,16 @@ def sections(request: AuthenticatedHttpRequest, facts: HomeFacts) -> list[Sectio
             data["can_edit"] = policies.can_edit(user, summary.project)
             data["today"] = timezone.localdate()
         found.append(
-            Section("project", "Your project", template="projects/_home_trainee.html", data=data)
+            Section(
+                "project", str(_("Your project")), template="projects/_home_trainee.html", data=data
+            )
         )
     if roles.is_analyst(user):
         counts = selectors.counts_of(projects=selectors.project_queryset(user=user))
         return [
             Section(
                 "projects",
-                "Projects",
+                str(_("Projects")),
                 template="projects/_home_analyst.html",
                 data={"counts": counts, "count": sum(c["count"] for c in counts)},
             )

@@ -45,18 +45,18 @@ class LeanTool(models.TextChoices):
 
 
 class PdcaStage(models.TextChoices):
-    PLAN = "plan", "Plan"
-    DO = "do", "Do"
-    CHECK = "check", "Check"
-    ACT = "act", "Act"
+    PLAN = "plan", _("Plan")
+    DO = "do", _("Do")
+    CHECK = "check", _("Check")
+    ACT = "act", _("Act")
 
 
 class MeasureScale(models.TextChoices):
     """Which values a measure can take: what its unit allows, not what is likely."""
 
-    COUNT = "count", "A count or a time: 0 or more (minutes, days, errors)"
-    PERCENT = "percent", "A percentage: 0 to 100"
-    ANY = "any", "Any number, also below 0 (a balance, a difference)"
+    COUNT = "count", _("A count or a time: 0 or more (minutes, days, errors)")
+    PERCENT = "percent", _("A percentage: 0 to 100")
+    ANY = "any", _("Any number, also below 0 (a balance, a difference)")
 
 
 class Sustainment(models.TextChoices):
@@ -71,8 +71,8 @@ class Sustainment(models.TextChoices):
 
 class Project(models.Model):
     class Status(models.TextChoices):
-        ACTIVE = "active", "In progress"
-        REVIEWED = "reviewed", "Reviewed"
+        ACTIVE = "active", _("In progress")
+        REVIEWED = "reviewed", _("Reviewed")
 
     TRANSITIONS: dict[str, set[str]] = {
         Status.ACTIVE: {Status.REVIEWED},
@@ -89,33 +89,35 @@ class Project(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
-    title = models.CharField("Project title", max_length=120)
-    problem = models.TextField("Problem statement", blank=True)
+    title = models.CharField(_("Project title"), max_length=120)
+    problem = models.TextField(_("Problem statement"), blank=True)
     background = models.TextField(
-        "Background", blank=True, help_text="Why this matters to your department and residents."
+        _("Background"),
+        blank=True,
+        help_text=_("Why this matters to your department and residents."),
     )
     current_condition = models.TextField(
-        "Current condition",
+        _("Current condition"),
         blank=True,
-        help_text="How the process runs today and what you observed.",
+        help_text=_("How the process runs today and what you observed."),
     )
     root_cause = models.TextField(
-        "Root causes found",
+        _("Root causes found"),
         blank=True,
-        help_text="What your analysis showed: the causes you will act on.",
+        help_text=_("What your analysis showed: the causes you will act on."),
     )
     countermeasures = models.TextField(
-        "Countermeasures", blank=True, help_text="The changes you made or are testing."
+        _("Countermeasures"), blank=True, help_text=_("The changes you made or are testing.")
     )
     result_summary = models.TextField(
-        "Result summary",
+        _("Result summary"),
         blank=True,
-        help_text="In a few sentences: what changed, and how you know.",
+        help_text=_("In a few sentences: what changed, and how you know."),
     )
     sustain_plan = models.TextField(
-        "How the change will last",
+        _("How the change will last"),
         blank=True,
-        help_text="Standard work, visual management, who checks it and how often.",
+        help_text=_("Standard work, visual management, who checks it and how often."),
     )
 
     reviewed_by = models.ForeignKey(
@@ -268,41 +270,46 @@ class Measure(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="measures")
     is_primary = models.BooleanField(default=False)
-    name = models.CharField("Measure", max_length=200)
-    unit = models.CharField(max_length=60, blank=True, help_text="e.g. days, minutes, errors.")
+    name = models.CharField(_("Measure"), max_length=200)
+    unit = models.CharField(
+        _("Unit"), max_length=60, blank=True, help_text=_("e.g. days, minutes, errors.")
+    )
     direction = models.CharField(
-        "Which way is better",
+        _("Which way is better"),
         max_length=8,
         choices=MeasureDirection.choices,
         default=MeasureDirection.LOWER_IS_BETTER,
     )
     scale = models.CharField(
-        "Possible values",
+        _("Possible values"),
         max_length=8,
         choices=MeasureScale.choices,
         default=MeasureScale.COUNT,
-        help_text="A value outside this range is refused as a typing slip.",
+        help_text=_("A value outside this range is refused as a typing slip."),
     )
     collection_method = models.TextField(
-        "How it is collected",
+        _("How it is collected"),
         blank=True,
-        help_text="Where the numbers come from, who records them and how often.",
+        help_text=_("Where the numbers come from, who records them and how often."),
     )
     baseline_value = models.DecimalField(
-        "Baseline value", max_digits=16, decimal_places=4, null=True, blank=True
+        _("Baseline value"), max_digits=16, decimal_places=4, null=True, blank=True
     )
     baseline_period = models.CharField(
-        "Baseline period", max_length=120, blank=True, help_text="e.g. “January to March 2026”."
+        _("Baseline period"),
+        max_length=120,
+        blank=True,
+        help_text=_("e.g. “January to March 2026”."),
     )
     baseline_method = models.TextField(
-        "How the baseline was obtained",
+        _("How the baseline was obtained"),
         blank=True,
-        help_text="e.g. “Timed 20 requests from the case log”.",
+        help_text=_("e.g. “Timed 20 requests from the case log”."),
     )
     target_value = models.DecimalField(
-        "Target value", max_digits=16, decimal_places=4, null=True, blank=True
+        _("Target value"), max_digits=16, decimal_places=4, null=True, blank=True
     )
-    target_date = models.DateField("Target date", null=True, blank=True)
+    target_date = models.DateField(_("Target date"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -447,12 +454,12 @@ class Measurement(models.Model):
 class ProgressEntry(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="progress_entries")
     date = models.DateField(default=timezone.localdate)
-    did = models.TextField("What I did")
-    learned = models.TextField("What I learned", blank=True)
-    next_steps = models.TextField("What's next", blank=True)
-    tools = models.JSONField("Lean tools used", default=list, blank=True)
+    did = models.TextField(_("What I did"))
+    learned = models.TextField(_("What I learned"), blank=True)
+    next_steps = models.TextField(_("What's next"), blank=True)
+    tools = models.JSONField(_("Lean tools used"), default=list, blank=True)
     pdca_stage = models.CharField(
-        "PDCA stage", max_length=8, choices=PdcaStage.choices, default=PdcaStage.PLAN
+        _("PDCA stage"), max_length=8, choices=PdcaStage.choices, default=PdcaStage.PLAN
     )
     created_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -461,7 +468,7 @@ class ProgressEntry(models.Model):
 
     class Meta:
         ordering = ["-date", "-id"]
-        verbose_name_plural = "progress entries"
+        verbose_name_plural = _("progress entries")
         constraints = [
             models.CheckConstraint(
                 condition=Q(pdca_stage__in=["plan", "do", "check", "act"]),

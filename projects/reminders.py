@@ -150,9 +150,9 @@ def _mark_missed(now: dt.datetime) -> None:
 RULES = [
     Rule(
         key="progress-nudge",
-        description="No progress entry or measurement for a week between Day 2 and review",
+        description=_("No progress entry or measurement for a week between Day 2 and review"),
         template="projects/emails/progress_nudge",
-        reason="You are leading a Lean Leaders improvement project.",
+        reason=_("You are leading a Lean Leaders improvement project."),
         due=progress_nudges_due,
         optional=True,
         preference_key="progress-nudge",

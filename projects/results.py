@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 LATEST_WINDOW = 3
@@ -76,9 +77,9 @@ class Result:
     def missing(self) -> str:
         """What is needed for a verdict, in words; empty when there is one."""
         if self.baseline is None:
-            return "Record a baseline to see the change."
+            return gettext("Record a baseline to see the change.")
         if self.measurement_count < MIN_MEASUREMENTS:
-            return "Log a measurement to see the change against the baseline."
+            return gettext("Log a measurement to see the change against the baseline.")
         return ""
 
 

@@ -21,6 +21,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Min
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
@@ -165,6 +167,10 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+# A refused row: "Line 4: That date is in the future."
+LINE_PROBLEM = gettext_noop("Line %(line)s: %(problem)s")
+
+
 def earliest_allowed_date() -> dt.date:
     today = timezone.localdate()
     return today.replace(year=today.year - OLDEST_MEASUREMENT_YEARS)
@@ -172,9 +178,9 @@ def earliest_allowed_date() -> dt.date:
 
 def check_measurement_date(date: dt.date) -> None:
     if date > timezone.localdate():
-        raise ValidationError("That date is in the future. Log a measurement once it is taken.")
+        raise ValidationError(_("That date is in the future. Log a measurement once it is taken."))
     if date < earliest_allowed_date():
-        raise ValidationError("That date is more than five years ago. Check the year.")
+        raise ValidationError(_("That date is more than five years ago. Check the year."))
 
 
 # The lowest and highest value each scale allows (None: no bound).
@@ -212,7 +218,7 @@ def _check_scale(measure: Measure, values: dict[str, Decimal | None]) -> None:
 
 def _check_definition(measure: Measure) -> None:
     if not measure.name.strip():
-        raise ValidationError("Name the measure.")
+        raise ValidationError(_("Name the measure."))
     _check_scale(
         measure, {"baseline_value": measure.baseline_value, "target_value": measure.target_value}
     )
@@ -223,7 +229,10 @@ def _check_definition(measure: Measure) -> None:
     for value in (logged.get("low"), logged.get("high")):
         if value is not None and scale_problem(measure, value):
             raise ValidationError(
-                {"scale": f"A logged value ({value.normalize():f}) does not fit this choice."}
+                {
+                    "scale": _("A logged value (%(value)s) does not fit this choice.")
+                    % {"value": f"{value.normalize():f}"}
+                }
             )
 
 
@@ -260,7 +269,7 @@ def project_start(*, application_id: int, by: User) -> Project:
     if existing is not None:
         return existing
     if application.status != Application.Status.ACCEPTED:
-        raise ValidationError("A project can be set up once the application is accepted.")
+        raise ValidationError(_("A project can be set up once the application is accepted."))
     evidence = application.evidence.strip()
     current = application.process_today.strip()
     if evidence:
@@ -282,11 +291,12 @@ def project_start(*, application_id: int, by: User) -> Project:
     measure = Measure.objects.create(
         project=project,
         is_primary=True,
-        name=application.measure_name or "Primary measure",
+        name=application.measure_name or gettext("Primary measure"),
         unit=application.measure_unit,
         direction=application.measure_direction,
         baseline_value=application.baseline_estimate,
-        baseline_method="Rough estimate from the application."
+        # In the language of whoever sets the project up: a text the trainee edits from here.
+        baseline_method=gettext("Rough estimate from the application.")
         if application.baseline_estimate is not None
         else "",
     )
@@ -306,7 +316,7 @@ def project_update(*, project_id: int, by: User, data: dict[str, Any]) -> Projec
             setattr(project, name, data[name])
             changed.append(name)
     if not project.title.strip():
-        raise ValidationError("The project needs a title.")
+        raise ValidationError(_("The project needs a title."))
     if changed:
         project.save()
         audit_record(target=project, action="edited", by=by, data={"fields": changed})
@@ -333,7 +343,7 @@ def measure_update(
     project = measure.project
     policies.ensure_can_edit_measure_definition(by, project)
     if policies.measure_change_needs_reason(by) and not reason.strip():
-        raise ValidationError("Give a reason for changing the measure; the trainee will see it.")
+        raise ValidationError(_("Give a reason for changing the measure; the trainee will see it."))
     changes: dict[str, list[Any]] = {}
     for name in MEASURE_FIELDS:
         if name in data and getattr(measure, name) != data[name]:
@@ -345,7 +355,12 @@ def measure_update(
         for row in baseline_points:
             problem = scale_problem(measure, row.value)
             if problem:
-                raise ValidationError({"baseline_points_text": f"Line {row.line}: {problem}"})
+                raise ValidationError(
+                    {
+                        "baseline_points_text": _(LINE_PROBLEM)
+                        % {"line": row.line, "problem": problem}
+                    }
+                )
         old = [(p.date.isoformat(), str(p.value)) for p in measure.baseline_points.all()]
         new = [(r.date.isoformat(), str(r.value)) for r in baseline_points]
         if old != new:
@@ -398,7 +413,7 @@ def measurement_add(
     policies.ensure_can_log(by, measure.project)
     check_measurement_date(date)
     if not value.is_finite():
-        raise ValidationError("Enter a number.")
+        raise ValidationError(_("Enter a number."))
     _check_scale(measure, {"value": value})
     measurement = Measurement.objects.create(
         measure=measure, date=date, value=value, note=note.strip()[:300], created_by=by
@@ -439,17 +454,21 @@ def measurements_import(
     measure = _lock_measure(measure_id)
     policies.ensure_can_log(by, measure.project)
     if not rows:
-        raise ValidationError("There are no rows to import.")
+        raise ValidationError(_("There are no rows to import."))
     if len(rows) > csv_import.MAX_ROWS:
-        raise ValidationError(f"Import at most {csv_import.MAX_ROWS:,} rows at a time.")
+        raise ValidationError(
+            _("Import at most %(count)s rows at a time.") % {"count": f"{csv_import.MAX_ROWS:,}"}
+        )
     for row in rows:
         try:
             check_measurement_date(row.date)
         except ValidationError as error:
-            raise ValidationError(f"Line {row.line}: {error.messages[0]}") from error
+            raise ValidationError(
+                _(LINE_PROBLEM) % {"line": row.line, "problem": error.messages[0]}
+            ) from error
         problem = scale_problem(measure, row.value)
         if problem:
-            raise ValidationError(f"Line {row.line}: {problem}")
+            raise ValidationError(_(LINE_PROBLEM) % {"line": row.line, "problem": problem})
     created = Measurement.objects.bulk_create(
         Measurement(measure=measure, date=r.date, value=r.value, note=r.note, created_by=by)
         for r in rows
@@ -468,7 +487,7 @@ def _clean_tools(tools: Sequence[str]) -> list[str]:
     valid = set(LeanTool.values)
     unknown = [t for t in tools if t not in valid]
     if unknown:
-        raise ValidationError("Choose Lean tools from the list.")
+        raise ValidationError(_("Choose Lean tools from the list."))
     # Stored in the list's order, once each.
     return [t for t in LeanTool.values if t in set(tools)]
 
@@ -491,13 +510,16 @@ def progress_entry_add(
     project = Project.objects.get(pk=project_id)
     policies.ensure_can_log(by, project)
     if not did.strip():
-        raise ValidationError("Say what you did.")
+        raise ValidationError(_("Say what you did."))
     if date > timezone.localdate():
-        raise ValidationError("That date is in the future.")
+        raise ValidationError(_("That date is in the future."))
     if pdca_stage not in PdcaStage.values:
-        raise ValidationError("Choose a PDCA stage.")
+        raise ValidationError(_("Choose a PDCA stage."))
     if len(files) > uploads.MAX_FILES_PER_ENTRY:
-        raise ValidationError(f"Attach at most {uploads.MAX_FILES_PER_ENTRY} files to one entry.")
+        raise ValidationError(
+            _("Attach at most %(count)s files to one entry.")
+            % {"count": uploads.MAX_FILES_PER_ENTRY}
+        )
     checked = [uploads.check_upload(f) for f in files]
     entry = ProgressEntry.objects.create(
         project=project,
@@ -596,7 +618,7 @@ def project_review(
     project = _lock(project_id)
     policies.ensure_is_analyst(by)
     if project.trainee_id == by.pk:
-        raise ValidationError("You can't review your own project.")
+        raise ValidationError(_("You can't review your own project."))
     reason = no_result_reason.strip()[:NO_RESULT_REASON_MAX]
     if project.verdict == results.Verdict.NOT_ENOUGH_DATA and not reason:
         raise ValidationError(NO_RESULT_REASON_NEEDED)
@@ -621,7 +643,7 @@ def project_review(
             "url": project_url(project),
         },
         dedupe_key=f"project:{project.pk}:reviewed:{project.status_changed_at.isoformat()}",
-        reason="This is your Lean Leaders improvement project.",
+        reason=_("This is your Lean Leaders improvement project."),
     )
     return project
 
@@ -654,8 +676,10 @@ def _member_email(member: ProjectMember, *, by: User, invited: bool) -> None:
             "signup_url": absolute_url(reverse("signup")),
         },
         dedupe_key=f"project:{project.pk}:team:{member.email}:{member.added_at.isoformat()}",
-        reason=_("%(name)s added you to the team of an improvement project.")
-        % {"name": by.full_name},
+        # Rendered in the recipient's language, not the sender's.
+        reason=format_lazy(
+            _("{name} added you to the team of an improvement project."), name=by.full_name
+        ),
     )
 
 

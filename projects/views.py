@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -69,8 +70,10 @@ def _ensure_editable(request: AuthenticatedHttpRequest, project: Project) -> Htt
     if policies.is_owner(request.user, project):
         messages.info(
             request,
-            "This project has been reviewed, so it is closed for changes. "
-            "Ask your analyst to reopen it if you need to add more.",
+            _(
+                "This project has been reviewed, so it is closed for changes. "
+                "Ask your analyst to reopen it if you need to add more."
+            ),
         )
         return redirect("projects:project-detail", pk=project.pk)
     raise PermissionDenied
@@ -82,6 +85,11 @@ def _ensure_can_log(request: AuthenticatedHttpRequest, project: Project) -> Http
     if policies.can_log(request.user, project):
         return None
     return _ensure_editable(request, project)
+
+
+def _day(day: Any) -> str:
+    """A date as "5 Mar 2026", in the page's language."""
+    return date_format(day, "j M Y")
 
 
 def _fmt(value: Any) -> str:
@@ -183,7 +191,7 @@ def project_mine(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect("projects:project-list")
     project = Project.objects.filter(trainee=request.user).order_by("-created_at").first()
     if project is None:
-        messages.info(request, "You don't have a project yet. It starts once you're accepted.")
+        messages.info(request, _("You don't have a project yet. It starts once you're accepted."))
         return redirect("home")
     return redirect("projects:project-detail", pk=project.pk)
 
@@ -221,7 +229,7 @@ def project_start(request: AuthenticatedHttpRequest, application_id: int) -> Htt
     application = get_object_or_404(visible_applications(request.user), pk=application_id)
     if not policies.can_start(request.user, application):
         if application.status != Application.Status.ACCEPTED:
-            messages.error(request, "A project can be set up once the application is accepted.")
+            messages.error(request, _("A project can be set up once the application is accepted."))
             return redirect("home")
         raise PermissionDenied
     created = not Project.objects.filter(application=application).exists()
@@ -229,8 +237,10 @@ def project_start(request: AuthenticatedHttpRequest, application_id: int) -> Htt
     if created:
         messages.success(
             request,
-            "Your project is set up from your application. Check the measure and record your "
-            "baseline first.",
+            _(
+                "Your project is set up from your application. Check the measure and record "
+                "your baseline first."
+            ),
         )
     return redirect("projects:project-detail", pk=project.pk)
 
@@ -249,7 +259,7 @@ def project_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Project saved.")
+            messages.success(request, _("Project saved."))
             return redirect("projects:project-detail", pk=pk)
     return render(request, "projects/project_form.html", {"form": form, "project": project})
 
@@ -286,7 +296,7 @@ def measure_edit(
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"“{measure.name}” saved.")
+            messages.success(request, _("“%(name)s” saved.") % {"name": measure.name})
             return redirect("projects:project-detail", pk=pk)
     return render(
         request,
@@ -342,12 +352,18 @@ def _logged_message(request: AuthenticatedHttpRequest, measurement: Measurement)
     measure = measurement.measure
     result = measure.result
     unit = f" {measure.unit}" if measure.unit else ""
-    text = f"Logged {_fmt(measurement.value)}{unit} for {measurement.date:%-d %b %Y}."
+    values = {"value": f"{_fmt(measurement.value)}{unit}", "day": _day(measurement.date)}
     if result.has_verdict:
-        text += f" Result so far: {result.verdict_label.lower()}."
+        text = _("Logged %(value)s for %(day)s. Result so far: %(verdict)s.") % {
+            **values,
+            "verdict": result.verdict_label.lower(),
+        }
     else:
-        text += f" {result.missing}"
-    messages.success(request, text)
+        text = _("Logged %(value)s for %(day)s. %(missing)s") % {
+            **values,
+            "missing": result.missing,
+        }
+    messages.success(request, text.rstrip())
 
 
 @login_required
@@ -363,7 +379,9 @@ def measurement_delete(
     if refused:
         return refused
     services.measurement_delete(measurement_id=measurement.pk, by=request.user)
-    messages.success(request, f"Removed the measurement of {measurement.date:%-d %b %Y}.")
+    messages.success(
+        request, _("Removed the measurement of %(day)s.") % {"day": _day(measurement.date)}
+    )
     return redirect("projects:project-detail", pk=pk)
 
 
@@ -464,7 +482,7 @@ def progress_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Progress logged.")
+            messages.success(request, _("Progress logged."))
             return redirect(reverse("projects:project-detail", args=[pk]) + "#progress")
     return render(
         request,
@@ -483,7 +501,7 @@ def progress_delete(request: AuthenticatedHttpRequest, pk: int, entry_id: int) -
     if refused:
         return refused
     services.progress_entry_delete(entry_id=entry.pk, by=request.user)
-    messages.success(request, "Progress entry removed.")
+    messages.success(request, _("Progress entry removed."))
     return redirect(reverse("projects:project-detail", args=[pk]) + "#progress")
 
 
@@ -529,7 +547,7 @@ def project_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, error_text(error))
     else:
-        messages.success(request, "Marked reviewed. The trainee is told.")
+        messages.success(request, _("Marked reviewed. The trainee is told."))
     return redirect("projects:project-detail", pk=pk)
 
 
@@ -544,7 +562,7 @@ def project_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, error_text(error))
     else:
-        messages.success(request, "Reopened. The trainee can log again.")
+        messages.success(request, _("Reopened. The trainee can log again."))
     return redirect("projects:project-detail", pk=pk)
 
 

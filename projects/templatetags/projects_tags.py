@@ -8,6 +8,7 @@ from typing import Any, cast
 
 from django import template
 from django.db import models
+from django.utils.translation import gettext
 
 from leanleaders.templatetags.leanleaders_tags import badge
 from projects.models import FollowUp
@@ -68,12 +69,16 @@ def change_text(result: Result, unit: str = "") -> str:
         return ""
     suffix = f" {unit_for(abs(result.change), unit)}" if unit else ""
     if result.change == 0:
-        return "Same as the baseline"
-    word = "Down" if result.change < 0 else "Up"
-    percent = (
-        f" ({num(abs(result.change_percent), 1)}%)" if result.change_percent is not None else ""
-    )
-    return f"{word} {num(abs(result.change))}{suffix}{percent} from the baseline"
+        return gettext("Same as the baseline")
+    amount = f"{num(abs(result.change))}{suffix}"
+    if result.change_percent is None:
+        if result.change < 0:
+            return gettext("Down %(amount)s from the baseline") % {"amount": amount}
+        return gettext("Up %(amount)s from the baseline") % {"amount": amount}
+    values = {"amount": amount, "percent": num(abs(result.change_percent), 1)}
+    if result.change < 0:
+        return gettext("Down %(amount)s (%(percent)s%%) from the baseline") % values
+    return gettext("Up %(amount)s (%(percent)s%%) from the baseline") % values
 
 
 @register.simple_tag
@@ -86,8 +91,10 @@ def gain_text(result: Result) -> str:
     else:
         amount = num(abs(result.gain))
     if result.gain == 0:
-        return "no change"
-    return f"{amount} better" if result.gain > 0 else f"{amount} worse"
+        return gettext("no change")
+    if result.gain > 0:
+        return gettext("%(amount)s better") % {"amount": amount}
+    return gettext("%(amount)s worse") % {"amount": amount}
 
 
 @register.filter
@@ -95,7 +102,7 @@ def measure_field_label(name: str) -> str:
     from projects.models import Measure
 
     if name == "baseline_points":
-        return "Baseline data points"
+        return gettext("Baseline data points")
     try:
         return str(cast(models.Field, Measure._meta.get_field(name)).verbose_name).capitalize()
     except Exception:

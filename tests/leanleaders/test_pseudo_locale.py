@@ -25,6 +25,7 @@ from coaching.models import (
 from cohorts.models import Cohort
 from leanleaders import errors
 from leanleaders.models import Department, OrgImport, OutboxEmail, User
+from projects.models import Attachment, Measure, ProgressEntry
 from tests.security.test_url_matrix import (  # noqa: F401  (world and its people: the matrix's fixtures)
     EXPECTED,
     OK,
@@ -54,8 +55,6 @@ APPLICATION_ANSWERS = (
     "role_and_team",
 )
 
-# Pages (URL names) that still show text not marked for translation, for some role. Mark their
-# templates' and views' strings ({% translate %}, gettext_lazy), then delete them from here.
 CONVERSATION_ANSWERS = (
     "what_we_see",
     "whats_in_the_way",
@@ -64,18 +63,11 @@ CONVERSATION_ANSWERS = (
     "reflection",
 )
 
+# Pages (URL names) that still show text not marked for translation, for some role. Mark their
+# templates' and views' strings ({% translate %}, gettext_lazy), then delete them from here.
 TO_DO = {
     "coaching:project-timeline",  # the progress entries' PDCA stage, text and files (projects)
     "home",
-    "projects:measure-create",
-    "projects:measure-edit",
-    "projects:measurement-add",
-    "projects:measurement-import",
-    "projects:progress-add",
-    "projects:project-a3",
-    "projects:project-detail",
-    "projects:project-edit",
-    "projects:project-list",
 }
 
 
@@ -94,6 +86,13 @@ def _data() -> list[str]:
         values += [cohort.name, cohort.location, cohort.preparation]
     values += OutboxEmail.objects.values_list("subject", flat=True)
     values += OrgImport.objects.values_list("filename", flat=True)
+    # What people wrote on a project: its measures, its progress log and its files' names.
+    for measure in Measure.objects.all():
+        values += [measure.name, f"{measure.name} ({measure.unit})", measure.unit]
+        values += [measure.collection_method, measure.baseline_period, measure.baseline_method]
+    for entry in ProgressEntry.objects.all():
+        values += [entry.did, entry.learned, entry.next_steps]
+    values += Attachment.objects.values_list("original_name", flat=True)
     # What people wrote: the analysts' notes on coaching a leader.
     values += LeaderCoachingNote.objects.values_list("body", flat=True)
     # What coaches, leaders and trainees wrote in a conversation, its next steps and requests.
