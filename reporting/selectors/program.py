@@ -169,13 +169,16 @@ SELECT 'all', NULL, NULL, NULL, NULL, {figures} FROM counted
 # NULLs of the first two selects would be taken as text before they met the cohort's number.
 
 # The columns of `Figures` after its label, in its order; `completed_finished` (Lean Leaders
-# whose cohort has finished) is the completion rate's numerator. %s: a verdict.
-_FIGURES_SQL = """COUNT(*), COUNT(accepted_at), COALESCE(SUM(completed), 0),
-    COALESCE(SUM(finished), 0), COALESCE(SUM(completed * finished), 0), COUNT(verdict),
+# whose cohort has finished) is the completion rate's numerator. %s: a verdict. Sums are cast
+# back to integers: PostgreSQL sums integers as numeric, which would reach the API as strings.
+_FIGURES_SQL = """COUNT(*), COUNT(accepted_at), CAST(COALESCE(SUM(completed), 0) AS INTEGER),
+    CAST(COALESCE(SUM(finished), 0) AS INTEGER),
+    CAST(COALESCE(SUM(completed * finished), 0) AS INTEGER), COUNT(verdict),
     COUNT(CASE WHEN verdict <> %s THEN 1 END), COUNT(CASE WHEN verdict = %s THEN 1 END),
     COUNT(CASE WHEN verdict = %s THEN 1 END), COUNT(CASE WHEN verdict = %s THEN 1 END),
-    COUNT(CASE WHEN verdict = %s THEN 1 END), {median_improvement}, COALESCE(SUM(marked), 0),
-    COALESCE(SUM(attended), 0), {median_days}"""
+    COUNT(CASE WHEN verdict = %s THEN 1 END), {median_improvement},
+    CAST(COALESCE(SUM(marked), 0) AS INTEGER), CAST(COALESCE(SUM(attended), 0) AS INTEGER),
+    {median_days}"""
 _FIGURES_PARAMS = (
     Verdict.NOT_ENOUGH_DATA,
     Verdict.IMPROVED,

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import transaction
+
 from network.models import LeanLeaderProfile
 from projects.services import project_tools_store
 from tests.factories import TraineeFactory
@@ -33,7 +35,8 @@ def make_lean_leader(
     project = make_reporting_project(
         application, baseline="20", values=("10", "10", "10"), reviewed=reviewed, tools=tools
     )
-    project_tools_store(project=project)
+    with transaction.atomic():  # it locks the project, as in the services' transactions
+        project_tools_store(project=project)
     if story or hidden or peer_coach:
         LeanLeaderProfile.objects.create(
             user=person, story=story, hidden=hidden, offers_peer_coaching=peer_coach

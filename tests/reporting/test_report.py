@@ -43,6 +43,8 @@ def test_totals_match_the_hand_computed_figures(dataset, analyst):
     )
     assert t.median_improvement == Decimal("22.5")
     assert (t.sessions_marked, t.sessions_attended) == (11, 10)
+    # Whole numbers, on PostgreSQL too (its SUM of integers is numeric), so the API sends numbers.
+    assert {type(t.sessions_marked), type(t.completed), type(t.finished)} == {int}
     assert close(t.attendance_rate, Decimal(1000) / 11)
     assert t.median_days_to_accept == Decimal(4)
 
