@@ -86,6 +86,7 @@ MUST_SCAN = {
 class Sweep:
     role: str
     origin: str
+    language: str = ""  # when set, every page must say it is in this language (`<html lang>`)
     visited: dict[str, list[str]] = field(default_factory=dict)  # URL name -> paths
     scanned: set[str] = field(default_factory=set)  # URL names of the pages scanned
     forms: list[str] = field(default_factory=list)
@@ -118,6 +119,10 @@ class Sweep:
 
 
 def _scan(page, axe, screenshot, sweep: Sweep, label: str) -> None:
+    if sweep.language:
+        language = page.evaluate("document.documentElement.lang")
+        if language != sweep.language:
+            sweep.violations.append(f"{sweep.role} {label}: lang={language!r}")
     found = axe()
     if not found:
         return
@@ -166,8 +171,8 @@ def _submit_forms_empty(page, axe, screenshot, sweep: Sweep, path: str) -> None:
         _scan(page, axe, screenshot, sweep, f"{path} (form {index + 1} submitted empty)")
 
 
-def sweep_role(page, axe, screenshot, live_server, role: str) -> Sweep:
-    sweep = Sweep(role=role, origin=live_server.url)
+def sweep_role(page, axe, screenshot, live_server, role: str, language: str = "") -> Sweep:
+    sweep = Sweep(role=role, origin=live_server.url, language=language)
     page.on("dialog", lambda dialog: dialog.dismiss())  # never confirm a destructive action
     start = [
         reverse(name)
@@ -243,5 +248,29 @@ def test_every_page_passes_axe_for_each_role(page, live_server, sign_in, screens
             indent=2,
         )
     )
+    assert MUST_SCAN[role] <= sweep.scanned, "the sweep no longer reaches these pages"
+    assert sweep.violations == [], "\n".join(sweep.violations)
+
+
+# One sweep per language, each as another role (a sweep takes minutes: all twelve would double
+# the browser tests' time), so that between them the three cover every role's pages.
+LANGUAGE_SWEEPS = [("es", "trainee"), ("zh-hant", "analyst"), ("fil", "manager")]
+
+
+@pytest.mark.parametrize(("language", "role"), LANGUAGE_SWEEPS)
+def test_every_page_passes_axe_in_each_language(
+    page, live_server, sign_in, screenshot, axe, language, role
+):
+    """The sweep once in each language, chosen on the person's profile: every page says its
+    language (`<html lang>`), passes axe, and does not scroll sideways at 320 px with the longer
+    strings in."""
+    call_command("seed_demo", verbosity=0)
+    person = User.objects.get(email=ROLES[role])
+    person.language = language
+    person.save(update_fields=["language"])
+    sign_in(person, password=DEMO_PASSWORD)
+
+    sweep = sweep_role(page, axe, screenshot, live_server, f"{role}-{language}", language=language)
+
     assert MUST_SCAN[role] <= sweep.scanned, "the sweep no longer reaches these pages"
     assert sweep.violations == [], "\n".join(sweep.violations)
