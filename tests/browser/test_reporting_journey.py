@@ -32,7 +32,10 @@ def test_analyst_reviews_on_the_board_reads_the_report_and_downloads_a_workbook(
     assert axe() == []
 
     page.get_by_label("Day 3 review", exact=True).select_option("not_reviewed")
-    page.get_by_role("button", name="Filter").click()
+    # Each click below waits for the page it leads to, scripts included (the dialog and the
+    # download menu are Bootstrap's): on a busy machine the next click could land on the old page.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Filter").click()
     expect(board.get_by_role("row")).to_have_count(2)
     page.get_by_role("button", name="Review Cleo's project").click()
     dialog = page.get_by_role("dialog", name="Day 3 review: Cleo")
@@ -47,7 +50,8 @@ def test_analyst_reviews_on_the_board_reads_the_report_and_downloads_a_workbook(
     assert cleo.status == "reviewed"
     assert cleo.review_comment == "A solid map; now collect a baseline."
 
-    page.get_by_role("link", name="Clear the filters").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Clear the filters").click()
     page.get_by_role("button", name="Download").click()
     with page.expect_download() as info:
         page.get_by_role("link", name="Projects (Excel)").click()
