@@ -43,12 +43,23 @@ def size_kb(response) -> float:
     return len(response.content) / 1024
 
 
-def print_hotspots(client: Client, path: str, limit: int) -> None:
+def print_hotspots(client: Client, path: str, limit: int, sort: str) -> None:
     profiler = cProfile.Profile()
     profiler.enable()
     size_kb(client.get(path))
     profiler.disable()
-    pstats.Stats(profiler).sort_stats("cumulative").print_stats(limit)
+    pstats.Stats(profiler).sort_stats(sort).print_stats(limit)
+
+
+def print_plans(captured: list[dict], slower_than_ms: float) -> None:
+    # The captured SQL has its parameters inlined by the backend, so it can be explained as is.
+    with connection.cursor() as cursor:
+        for query in captured:
+            if float(query["time"]) * 1000 < slower_than_ms:
+                continue
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
+            print(f"--- {float(query['time']) * 1000:.1f} ms\n{query['sql']}")
+            print("\n".join(row[0] for row in cursor.fetchall()))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -57,7 +68,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--cprofile", type=int, metavar="N", help="print the N costliest functions of each page"
     )
+    parser.add_argument(
+        "--sort",
+        default="cumulative",
+        choices=["cumulative", "tottime"],
+        help="how --cprofile orders the calls (tottime: where the time is spent itself)",
+    )
     parser.add_argument("--sql", action="store_true", help="print each query with its time")
+    parser.add_argument(
+        "--explain",
+        type=float,
+        metavar="MS",
+        help="print PostgreSQL's EXPLAIN ANALYZE of each query slower than MS milliseconds",
+    )
     parser.add_argument(
         "--subjects",
         type=Path,
@@ -87,8 +110,10 @@ def main(argv: list[str] | None = None) -> None:
         if args.sql:
             for query in queries.captured_queries:
                 print(f"  {float(query['time']) * 1000:7.1f} ms  {query['sql'][:300]}")
+        if args.explain is not None:
+            print_plans(queries.captured_queries, args.explain)
         if args.cprofile:
-            print_hotspots(client, path, args.cprofile)
+            print_hotspots(client, path, args.cprofile, args.sort)
         print(
             f"{page.name:<26} {response.status_code} {statistics.median(times):8.1f} ms "
             f"{len(queries.captured_queries):3d} queries {size_kb(response):6.0f} KB"

@@ -28,7 +28,7 @@ from cohorts.models import Cohort, Enrollment
 from cohorts.selectors import CohortChoice
 from leanleaders.models import User
 from leanleaders.registry import project_timeline_sources
-from leanleaders.roles import managed_people_q
+from leanleaders.roles import direct_reports, managed_people_q
 from projects.models import Measurement, Project
 from projects.selectors import LIST_DEFERRED, progress_entries
 
@@ -381,7 +381,7 @@ def led_people(*, user: User, limit: int = 20) -> list[LedPerson]:
     due date, then those without a cadence."""
     cadences = LeaderCadence.objects.filter(leader_id=user.pk, project=OuterRef("pk"))
     rows = (
-        Project.objects.filter(Q(sponsor_id=user.pk) | Q(trainee__supervisor_id=user.pk))
+        Project.objects.filter(Q(sponsor_id=user.pk) | Q(trainee__in=direct_reports(user)))
         .exclude(trainee_id=user.pk)
         .filter(status=Project.Status.ACTIVE)
         .select_related("trainee")

@@ -19,6 +19,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from applications.models import Application
 from leanleaders.models import User
 from leanleaders.roles import (
+    direct_reports,
     is_analyst,
     is_signed_in,
     managed_people_q,
@@ -51,7 +52,7 @@ def _beyond_the_team(user: User) -> Q:
         Q(trainee=user)
         | managed_people_q(user, person="trainee", department="department_id")
         | Q(sponsor_id=user.pk)
-        | Q(trainee__supervisor_id=user.pk)
+        | Q(trainee__in=direct_reports(user))
     )
 
 
