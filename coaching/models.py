@@ -91,8 +91,9 @@ class Conversation(models.Model):
         ordering = ["-date", "-id"]
         indexes = [
             models.Index(fields=["project", "date"]),
-            # "Not coached in N days" looks for recent conversations across every project.
-            models.Index(fields=["date", "project"], name="conversation_recent_idx"),
+            # "Not coached in N days" looks for recent coaching conversations across every
+            # project: read from this index alone, without visiting the (wide) rows.
+            models.Index(fields=["routine", "date", "project"], name="conversation_coached_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -338,11 +338,17 @@ def analyst_counts(*, user: User) -> dict[str, int]:
     return {
         "mine": NextStep.objects.filter(owner=user, status=OPEN).count(),
         "requests": CoachingRequest.objects.filter(resolved_at__isnull=True).count(),
+        # NOT EXISTS probes each active project's (project, date) index; NOT IN read every
+        # recent conversation of the city first (28 ms on the bench city).
         "not_coached": Project.objects.filter(status=Project.Status.ACTIVE)
         .exclude(
-            pk__in=Conversation.objects.filter(
-                date__gte=_cutoff(today), routine=Conversation.Routine.COACHING
-            ).values("project_id")
+            Exists(
+                Conversation.objects.filter(
+                    project=OuterRef("pk"),
+                    date__gte=_cutoff(today),
+                    routine=Conversation.Routine.COACHING,
+                )
+            )
         )
         .count(),
         "overdue": NextStep.objects.filter(status=OPEN, due_date__lt=today).count(),

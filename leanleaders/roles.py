@@ -136,13 +136,13 @@ def managed_people_q(user: User | AnonymousUser, *, person: str, department: str
     those as a trainee)."""
     if not is_manager(user):
         return Q(pk__in=[])
-    # Subqueries on the supervisor index, not joins through the row's person: an OR across
+    # Those reached are the people whose supervisor is the user or one of their reports, found
+    # by a subquery on the supervisor index, not by joins through the row's person: an OR across
     # joined tables made PostgreSQL join every row to every person before filtering (20-40 ms a
-    # list on the bench city); `person IN (subquery)` is one hashed lookup per row.
-    reports = direct_reports(user)
-    reached = user._meta.model._default_manager.filter(
-        Q(supervisor=user) | Q(supervisor__in=reports)
-    ).values("pk")
+    # list on the bench city), where `person IN (subquery)` is one hashed lookup per row.
+    people = user._meta.model._default_manager
+    user_and_reports = people.filter(Q(pk=user.pk) | Q(supervisor=user)).values("pk")
+    reached = people.filter(supervisor__in=user_and_reports).values("pk")
     q = Q(**{f"{person}__in" if person else "pk__in": reached})
     ids = department_ids_acted_for(user)
     if ids:
