@@ -9,7 +9,6 @@ from django.conf import settings
 from ninja import Schema
 from pydantic import Field
 
-from api.selectors import lean_tools
 from cohorts.models import Cohort
 from projects.models import Measure, Project
 from reporting.selectors.program import Figures
@@ -105,7 +104,7 @@ class ProjectOut(Schema):
 
     @staticmethod
     def resolve_lean_tools(project: Project) -> list[str]:
-        return lean_tools(project)
+        return [tool for tool, _label, _count in project.tools_used_counts]
 
 
 class ProgramOut(Schema):

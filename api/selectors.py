@@ -12,9 +12,8 @@ from cohorts.models import Cohort, Enrollment
 from cohorts.policies import visible_cohorts
 from cohorts.selectors import with_seat_counts
 from leanleaders.models import Department, User
-from projects.models import Measure, ProgressEntry, Project
+from projects.models import Measure, Project
 from projects.policies import visible_projects
-from projects.selectors import tools_used
 
 
 def department_list() -> QuerySet[Department]:
@@ -66,20 +65,24 @@ def _seat_cohort() -> Subquery:
 
 
 def project_list(*, user: User, filters: ProjectFilters) -> QuerySet[Project]:
-    """Projects with their cohort, primary measure (`primary`) and progress tags (`entries`).
-    Only the columns the API shows are loaded."""
+    """Projects with their cohort and primary measure (`primary`). Only the columns the API
+    shows are loaded."""
     projects = (
         visible_projects(user)
         .annotate(cohort_id=_seat_cohort())
-        .only("pk", "title", "status", "department_id", "verdict", "gain_percent", "created_at")
+        .only(
+            "pk",
+            "title",
+            "status",
+            "department_id",
+            "verdict",
+            "gain_percent",
+            "created_at",
+            "tools_used",
+        )
         .prefetch_related(
             Prefetch(
                 "measures", queryset=Measure.objects.filter(is_primary=True), to_attr="primary"
-            ),
-            Prefetch(
-                "progress_entries",
-                queryset=ProgressEntry.objects.only("pk", "project_id", "tools"),
-                to_attr="entries",
             ),
         )
         .order_by("-created_at", "-pk")
@@ -93,8 +96,3 @@ def project_list(*, user: User, filters: ProjectFilters) -> QuerySet[Project]:
     if filters.status:
         projects = projects.filter(status=filters.status)
     return projects
-
-
-def lean_tools(project: Project) -> list[str]:
-    """The codes of the Lean tools the project's progress log tagged, in the tools' order."""
-    return [tool["code"] for tool in tools_used(project.entries)]  # type: ignore[attr-defined]

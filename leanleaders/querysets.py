@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
+from django.db import connections, router
 from django.db.models import IntegerField, JSONField, Model, Q, QuerySet, Subquery
 from django.db.models.functions import JSONObject
 from django.utils import timezone
@@ -82,3 +84,53 @@ def as_date(value: str) -> dt.date:
     if day is None:
         raise ValueError(f"Not a date: {value!r}")
     return day
+
+
+def rows_update(objects: Sequence[M], fields: Sequence[str]) -> None:
+    """Write `fields` of each of `objects` (instances of one model) to its row, like
+    `QuerySet.bulk_update`: on PostgreSQL one UPDATE from a VALUES list of every row, elsewhere
+    one UPDATE by primary key sent for every row (`executemany`).
+
+    `bulk_update` builds a CASE expression per field with a branch per row, and Django resolves
+    and compiles each branch in Python: about a millisecond per row and field, so the recompute
+    commands spent most of their time there rather than in the database. The values are
+    prepared by each field as a save would (decimals, dates, JSON), and no signal is sent, as
+    with `bulk_update`.
+    """
+    if not objects:
+        return
+    model = type(objects[0])
+    meta = model._meta
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    concrete = {field.name: field for field in meta.concrete_fields}
+    key = next(field for field in meta.concrete_fields if field.primary_key)
+    columns = [key, *(concrete[name] for name in fields)]
+    rows = [
+        [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in columns]
+        for obj in objects
+    ]
+    table, key_column = quote(meta.db_table), quote(key.column)
+    # Only quoted names and types go into the text; every value is a parameter.
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Typed placeholders: the VALUES list has no column types of its own.
+            row = "({})".format(", ".join(f"%s::{f.db_type(connection)}" for f in columns))
+            cursor.execute(
+                "UPDATE {table} SET {sets} FROM (VALUES {rows}) AS v({names}) "  # noqa: S608
+                "WHERE {table}.{key} = v.{key}".format(
+                    table=table,
+                    sets=", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in columns[1:]),
+                    rows=", ".join([row] * len(rows)),
+                    names=", ".join(quote(f.column) for f in columns),
+                    key=key_column,
+                ),
+                [value for values in rows for value in values],
+            )
+        else:
+            cursor.executemany(
+                "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608
+                    table, ", ".join(f"{quote(f.column)} = %s" for f in columns[1:]), key_column
+                ),
+                [[*values[1:], values[0]] for values in rows],
+            )

@@ -208,9 +208,19 @@ class Project(models.Model):
         return self.status == self.Status.REVIEWED
 
     @property
+    def tools_used_counts(self) -> list[tuple[str, str, int]]:
+        """(tool, label, entries naming it) of the Lean tools the progress log names, in the
+        list's order."""
+        return [
+            (tool.value, str(tool.label), self.tools_used[tool])
+            for tool in LeanTool
+            if tool in self.tools_used
+        ]
+
+    @property
     def tools_used_choices(self) -> list[tuple[str, str]]:
         """(tool, label) of the Lean tools the progress log names, in the list's order."""
-        return [(tool.value, str(tool.label)) for tool in LeanTool if tool in self.tools_used]
+        return [(tool, label) for tool, label, _ in self.tools_used_counts]
 
     @property
     def goal_agreed(self) -> bool:

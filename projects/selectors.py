@@ -28,7 +28,6 @@ from projects import results
 from projects.models import (
     Attachment,
     FollowUp,
-    LeanTool,
     Measure,
     Measurement,
     ProgressEntry,
@@ -130,20 +129,6 @@ def progress_entries(*, project: Project) -> list[ProgressEntry]:
     for entry in entries:
         entry.files = files[entry.pk]  # type: ignore[attr-defined]
     return entries
-
-
-def tools_used(entries: Iterable[ProgressEntry]) -> list[dict[str, Any]]:
-    """The Lean tools used across a progress log, in the list's order, with how often."""
-    counts: dict[str, int] = {}
-    for entry in entries:
-        for code in entry.tools:
-            counts[code] = counts.get(code, 0) + 1
-    labels = dict(LeanTool.choices)
-    return [
-        {"code": code, "label": labels[code], "count": counts[code]}
-        for code in LeanTool.values
-        if code in counts
-    ]
 
 
 def project_timeline(*, project: Project) -> QuerySet[AuditEvent]:

@@ -10,7 +10,7 @@ same transaction.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +18,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Min
+from django.db.models import Count, F, Max, Min, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.text import format_lazy
@@ -29,6 +30,7 @@ from applications.models import Application
 from leanleaders.audit import audit_events_for, audit_record
 from leanleaders.mail import absolute_url, email_queue
 from leanleaders.models import User
+from leanleaders.querysets import rows_update
 from leanleaders.workflow import transition
 from projects import csv_import, policies, results, selectors, sustainment, uploads
 from projects.models import (
@@ -94,13 +96,41 @@ def _lock_measure(measure_id: int) -> Measure:
     return measure
 
 
+def _result_set(
+    measure: Measure,
+    *,
+    points: Sequence[Decimal],
+    newest_first: Sequence[tuple[dt.date, Decimal]],
+    count: int,
+) -> results.Result:
+    """Work out `measure`'s result from its baseline points, its latest RECENT_VALUES
+    measurements (newest first, as (date, value)) and how many it has, and put it in its result
+    columns (not saved). The one computation behind `measure_result_store` and
+    `results_recompute`, so the services and the command cannot disagree."""
+    recent = [value for _, value in reversed(newest_first)]
+    result = results.compute(
+        higher_is_better=measure.higher_is_better,
+        baseline_value=measure.baseline_value,
+        baseline_points=points,
+        measurements=recent,
+        measurement_count=count,
+    )
+    measure.set_result(
+        result,
+        baseline_points=len(points),
+        last_measured=newest_first[0][0] if newest_first else None,
+        recent=recent,
+    )
+    return result
+
+
 def measure_result_store(*, measure: Measure) -> results.Result:
     """Recompute `measure`'s result from its baseline and measurements in the database and
     store it in its result columns, and on its project when it is the primary measure.
 
     Called in the transaction of every change to a measure's baseline or measurements, after
     the change and with the measure locked (`_lock_measure`), so the stored result is never
-    older than the data; `recompute_results` calls it for rows written outside the services.
+    older than the data; `results_recompute` does the same for every measure at once.
     Three small reads: the baseline points, the count, and only the latest RECENT_VALUES
     measurements, so a long history is never read.
     """
@@ -110,19 +140,11 @@ def measure_result_store(*, measure: Measure) -> results.Result:
         .order_by("-date", "-id")
         .values_list("date", "value")[: Measure.RECENT_VALUES]
     )
-    recent = [value for _, value in reversed(newest_first)]
-    result = results.compute(
-        higher_is_better=measure.higher_is_better,
-        baseline_value=measure.baseline_value,
-        baseline_points=points,
-        measurements=recent,
-        measurement_count=Measurement.objects.filter(measure=measure).count(),
-    )
-    measure.set_result(
-        result,
-        baseline_points=len(points),
-        last_measured=newest_first[0][0] if newest_first else None,
-        recent=recent,
+    result = _result_set(
+        measure,
+        points=points,
+        newest_first=newest_first,
+        count=Measurement.objects.filter(measure=measure).count(),
     )
     Measure.objects.filter(pk=measure.pk).update(
         **{name: getattr(measure, name) for name in Measure.RESULT_FIELDS}
@@ -134,29 +156,92 @@ def measure_result_store(*, measure: Measure) -> results.Result:
     return result
 
 
-def results_recompute() -> int:
-    """Store every measure's result again, and every project's copy of its primary measure's,
-    for rows written outside the services (the admin, SQL, bulk loads). Returns how many
-    measures it stored.
+# Projects read, locked and written together by `results_recompute`: big enough that the
+# queries per batch cost little, small enough to bound memory and how long a batch holds its
+# projects' locks (well under a second).
+RECOMPUTE_BATCH = 500
+# The project's columns `results_recompute` stores (with each measure's `Measure.RESULT_FIELDS`).
+PROJECT_RESULT_FIELDS = ("verdict", "gain_percent", "tools_used")
 
-    One short transaction per measure, locked like any other change, so it can run beside
-    people logging measurements; a measure deleted meanwhile is skipped.
+
+def results_recompute(*, batch_size: int = RECOMPUTE_BATCH) -> int:
+    """Store every measure's result again, every project's copy of its primary measure's, and
+    every project's Lean tools, for rows written outside the services (the admin, SQL, bulk
+    loads). Computes them as the services do (`_result_set`, `tools_count`). Returns how many
+    projects it stored.
+
+    A batch of projects at a time, each in one transaction: it locks the batch's projects (in
+    id order, so it waits for a service holding one of them rather than deadlocking with it),
+    then their measures, as `_lock_measure` does; reads the inputs of the whole batch in four
+    queries (the latest RECENT_VALUES measurements and the count come from one window query);
+    and writes every row of it at once (`rows_update`). It can run beside people logging; a
+    project deleted meanwhile is skipped.
     """
-    ids = list(Measure.objects.order_by("pk").values_list("pk", flat=True))
+    project_ids = list(Project.objects.order_by("pk").values_list("pk", flat=True))
     stored = 0
-    for measure_id in ids:
+    for start in range(0, len(project_ids), batch_size):
         with transaction.atomic():
-            try:
-                measure = _lock_measure(measure_id)
-            except Measure.DoesNotExist:
-                continue
-            measure_result_store(measure=measure)
-            stored += 1
-    # A project whose primary measure was unmarked (in the admin) has no verdict.
-    Project.objects.exclude(measures__is_primary=True).update(
-        verdict=results.Verdict.NOT_ENOUGH_DATA, gain_percent=None
-    )
+            stored += _results_store_batch(project_ids[start : start + batch_size])
     return stored
+
+
+def _results_store_batch(project_ids: list[int]) -> int:
+    projects = list(
+        Project.objects.select_for_update()
+        .filter(pk__in=project_ids)
+        .order_by("pk")
+        .only("pk", *PROJECT_RESULT_FIELDS)
+    )
+    measures = list(Measure.objects.select_for_update().filter(project__in=projects).order_by("pk"))
+    points: dict[int, list[Decimal]] = {}
+    for measure_id, value in BaselinePoint.objects.filter(measure__in=measures).values_list(
+        "measure_id", "value"
+    ):
+        points.setdefault(measure_id, []).append(value)
+    newest_first: dict[int, list[tuple[dt.date, Decimal]]] = {}
+    counts: dict[int, int] = {}
+    latest = (
+        Measurement.objects.filter(measure__in=measures)
+        .annotate(
+            newest=Window(
+                RowNumber(),
+                partition_by=[F("measure_id")],
+                order_by=[F("date").desc(), F("id").desc()],
+            ),
+            total=Window(Count("pk"), partition_by=[F("measure_id")]),
+        )
+        .filter(newest__lte=Measure.RECENT_VALUES)
+        .order_by("measure_id", "newest")
+        .values_list("measure_id", "date", "value", "total")
+    )
+    for measure_id, date, value, total in latest:
+        newest_first.setdefault(measure_id, []).append((date, value))
+        counts[measure_id] = total
+    tools: dict[int, list[list[str]]] = {}
+    for project_id, entry_tools in ProgressEntry.objects.filter(project__in=projects).values_list(
+        "project_id", "tools"
+    ):
+        tools.setdefault(project_id, []).append(entry_tools)
+
+    primary: dict[int, Measure] = {}
+    for measure in measures:
+        _result_set(
+            measure,
+            points=points.get(measure.pk, []),
+            newest_first=newest_first.get(measure.pk, []),
+            count=counts.get(measure.pk, 0),
+        )
+        if measure.is_primary:
+            primary[measure.project_id] = measure
+    for project in projects:
+        main = primary.get(project.pk)
+        # A project whose primary measure was unmarked (in the admin) has no verdict.
+        project.verdict = main.result_verdict if main else results.Verdict.NOT_ENOUGH_DATA
+        project.gain_percent = main.result_gain_percent if main else None
+        project.tools_used = tools_count(tools.get(project.pk, []))
+    rows_update(measures, Measure.RESULT_FIELDS)
+    rows_update(projects, PROJECT_RESULT_FIELDS)
+    return len(projects)
 
 
 def _jsonable(value: Any) -> Any:
@@ -537,27 +622,25 @@ def progress_entry_add(
     return entry
 
 
+def tools_count(entries_tools: Iterable[Sequence[str]]) -> dict[str, int]:
+    """{tool: entries naming it} from each progress entry's tools, in the list's order: what
+    `Project.tools_used` holds. Used by `project_tools_store` and `results_recompute`."""
+    counts: dict[str, int] = {}
+    for tools in entries_tools:
+        for tool in tools:
+            counts[tool] = counts.get(tool, 0) + 1
+    return {tool: counts[tool] for tool in LeanTool.values if tool in counts}
+
+
 def project_tools_store(*, project: Project) -> None:
     """Store which Lean tools the project's progress log names, and in how many entries, on
     the project. Called in the transaction of every change to the log; locks the project
     first, so two entries logged at once both count."""
     Project.objects.select_for_update().filter(pk=project.pk).values_list("pk").first()
-    counts: dict[str, int] = {}
-    for tools in ProgressEntry.objects.filter(project=project).values_list("tools", flat=True):
-        for tool in tools:
-            counts[tool] = counts.get(tool, 0) + 1
-    project.tools_used = {tool: counts[tool] for tool in LeanTool.values if tool in counts}
+    project.tools_used = tools_count(
+        ProgressEntry.objects.filter(project=project).values_list("tools", flat=True)
+    )
     Project.objects.filter(pk=project.pk).update(tools_used=project.tools_used)
-
-
-def tools_recompute() -> int:
-    """Store every project's Lean tools again, for entries written outside the services.
-    Returns how many projects it stored."""
-    projects = list(Project.objects.only("pk"))
-    for project in projects:
-        with transaction.atomic():
-            project_tools_store(project=project)
-    return len(projects)
 
 
 def _save_attachment(

@@ -130,7 +130,6 @@ def _detail_context(request: AuthenticatedHttpRequest, project: Project) -> dict
         "primary": primary,
         "charts": [chart_data(v) for v in views],
         "entries": entries,
-        "tools_used": selectors.tools_used(entries),
         "can_edit": policies.can_edit(user, project),
         "can_edit_measure": policies.can_edit_measure_definition(user, project),
         "can_review": policies.can_review(user, project),

@@ -131,3 +131,15 @@ def test_cohorts_say_which_departments_they_are_reserved_for(api_client, dataset
     city_wide = api_client.get(f"{V1}/cohorts/?kind=city").json()["items"]
     assert "Summer" not in {c["name"] for c in city_wide}
     assert api_client.get(f"{V1}/cohorts/?kind=elsewhere").status_code == 422
+
+
+def test_project_lean_tools_are_the_stored_ones(api_client, dataset):
+    from projects.models import Project
+
+    ana = dataset.projects["Ana"]
+    # The progress-entry services store them; the API reads that column, not the log.
+    Project.objects.filter(pk=ana.pk).update(tools_used={"five_s": 1, "fishbone": 2})
+    body = api_client.get(f"{V1}/projects/{ana.pk}/").json()
+    assert body["lean_tools"] == ["fishbone", "five_s"]
+    listed = api_client.get(f"{V1}/projects/").json()["items"]
+    assert next(p for p in listed if p["id"] == ana.pk)["lean_tools"] == ["fishbone", "five_s"]

@@ -1,5 +1,6 @@
 """A measure's result is stored on its row (and the primary measure's verdict and gain on the
-project) by every service that changes its inputs, and `recompute_results` gives the same."""
+project) by every service that changes its inputs, as are the project's Lean tools by the
+progress-entry services, and `recompute_results` gives the same."""
 
 from __future__ import annotations
 
@@ -172,12 +173,35 @@ def _build_projects(department) -> list[Project]:
             for i, v in enumerate([20, 21, 22])
         ],
     )
+    # A secondary measure too, whose result stays off its project.
+    secondary = services.measure_add(
+        project_id=worse.pk,
+        by=worse.trainee,
+        data={"name": "Calls", "direction": "lower", "baseline_value": Decimal(5)},
+    )
+    services.measurement_add(
+        measure_id=secondary.pk, by=worse.trainee, date=TODAY(), value=Decimal(2)
+    )
+    for target, entries in [
+        (improved, [["five_whys", "fishbone"], ["five_whys"], []]),
+        (worse, [["five_s"]]),
+    ]:
+        for tools in entries:
+            services.progress_entry_add(
+                project_id=target.pk, by=target.trainee, date=TODAY(), did="Tried", tools=tools
+            )
+    removed = services.progress_entry_add(
+        project_id=worse.pk, by=worse.trainee, date=TODAY(), did="Oops", tools=["spaghetti"]
+    )
+    services.progress_entry_delete(entry_id=removed.pk, by=worse.trainee)
     return [improved, worse, unchanged, empty, no_baseline]
 
 
 def _snapshot() -> tuple[list, list]:
     measures = list(Measure.objects.order_by("pk").values_list("pk", *Measure.RESULT_FIELDS))
-    projects = list(Project.objects.order_by("pk").values_list("pk", "verdict", "gain_percent"))
+    projects = list(
+        Project.objects.order_by("pk").values_list("pk", *services.PROJECT_RESULT_FIELDS)
+    )
     return measures, projects
 
 
@@ -192,6 +216,8 @@ def test_recompute_results_gives_the_same_answers_as_the_services(department):
         Verdict.NOT_ENOUGH_DATA,
         Verdict.NOT_ENOUGH_DATA,
     ]
+    assert Project.objects.get(pk=built[0].pk).tools_used == {"five_whys": 2, "fishbone": 1}
+    assert Project.objects.get(pk=built[1].pk).tools_used == {"five_s": 1}
     by_services = _snapshot()
     # Wrong everywhere, as after rows written by SQL.
     Measure.objects.update(
@@ -207,8 +233,21 @@ def test_recompute_results_gives_the_same_answers_as_the_services(department):
         result_last_measured=None,
         result_recent=[],
     )
-    Project.objects.update(verdict=Verdict.WORSE, gain_percent=Decimal(99))
-    assert _snapshot() != by_services
+    Project.objects.update(
+        verdict=Verdict.WORSE, gain_percent=Decimal(99), tools_used={"five_s": 7}
+    )
+    # Each column the command stores is wrong somewhere, so the command must store them all
+    # (a column added to what it stores fails here until it is made wrong above too).
+    for stored, wrong in zip(by_services, _snapshot(), strict=True):
+        columns = zip(*(row[1:] for row in stored), strict=True)
+        wrong_columns = zip(*(row[1:] for row in wrong), strict=True)
+        for column, wrong_column in zip(columns, wrong_columns, strict=True):
+            assert column != wrong_column
+    # In batches smaller than the projects, so that rows are read and written across batches.
+    services.results_recompute(batch_size=2)
+    assert _snapshot() == by_services
+    Measure.objects.update(result_verdict=Verdict.WORSE)
+    Project.objects.update(tools_used={})
     call_command("recompute_results", verbosity=0)
     assert _snapshot() == by_services
 

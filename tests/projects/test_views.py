@@ -613,3 +613,34 @@ def test_the_home_quick_log_label_names_the_whole_measure(client_for, trainee):
     label = re.search(r'<label[^>]*for="quick-log-value"[^>]*>([^<]*)</label>', html)
     assert label, "no quick-log label"
     assert label.group(1).startswith(name)
+
+
+def test_the_project_page_and_a3_show_the_tools_the_log_names(client_for, trainee, manager):
+    project = make_project(trainee)
+    for tools in (["five_whys", "fishbone"], ["five_whys"], []):
+        services.progress_entry_add(
+            project_id=project.pk, by=trainee, date=timezone.localdate(), did="Tried", tools=tools
+        )
+    removed = services.progress_entry_add(
+        project_id=project.pk, by=trainee, date=timezone.localdate(), did="Oops", tools=["five_s"]
+    )
+    services.progress_entry_delete(entry_id=removed.pk, by=trainee)
+    page = client_for(trainee).get(url("project-detail", project.pk)).content.decode()
+    badges = re.search(r"Lean tools used so far:(.*?)</p>", page, re.S)
+    assert badges is not None
+    assert re.findall(r'<span class="badge[^"]*">([^<]*)</span>', badges.group(1)) == [
+        "Five whys ×2",  # noqa: RUF001  # the page's multiplication sign
+        "Fishbone diagram",
+    ]
+    a3 = client_for(manager).get(url("project-a3", project.pk)).content.decode()
+    assert "Five whys · Fishbone diagram</p>" in a3
+    assert "5S" not in a3
+
+
+def test_a_project_without_tools_shows_none(client_for, trainee):
+    project = make_project(trainee)
+    services.progress_entry_add(
+        project_id=project.pk, by=trainee, date=timezone.localdate(), did="Tried", tools=[]
+    )
+    page = client_for(trainee).get(url("project-detail", project.pk)).content.decode()
+    assert "Lean tools used so far:" not in page

@@ -14,7 +14,7 @@ from applications.models import Application
 from cohorts.models import Attendance, Cohort, Enrollment
 from leanleaders.models import AuditEvent
 from projects.models import Measure, Measurement, ProgressEntry, Project
-from projects.services import measure_result_store
+from projects.services import measure_result_store, project_tools_store
 from tests.factories import TraineeFactory
 
 S = Application.Status
@@ -124,6 +124,7 @@ def make_project(
         ProgressEntry(project=project, date=start + dt.timedelta(days=i), did="Work", tools=list(t))
         for i, t in enumerate(tools)
     )
+    project_tools_store(project=project)
     return project
 
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from projects.services import results_recompute, tools_recompute
+from projects.services import results_recompute
 
 
 class Command(BaseCommand):
@@ -14,7 +14,4 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         stored = results_recompute()
         if options["verbosity"]:
-            self.stdout.write(f"Stored the results of {stored} measures.")
-        projects = tools_recompute()
-        if options["verbosity"]:
-            self.stdout.write(f"Stored the Lean tools of {projects} projects.")
+            self.stdout.write(f"Stored the results and Lean tools of {stored} projects.")
