@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db.models import OuterRef, Subquery
+from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
@@ -124,9 +124,6 @@ def sustainment_report(
     department and by the cohort of their seat. One query."""
     today = today or timezone.localdate()
     days = reported_days()
-    seat = Enrollment.objects.filter(
-        application_id=OuterRef("project__application_id"), status=Enrollment.Status.ENROLLED
-    )
     rows = [
         _Row(
             days_after,
@@ -143,9 +140,14 @@ def sustainment_report(
                 days_after__in=days,
                 due_on__lte=today,
             )
-            .annotate(
-                cohort=Subquery(seat.values("cohort__name")[:1]),
-                cohort_day1=Subquery(seat.values("cohort__day1")[:1]),
+            # The applicant's seat (one at most is enrolled), joined: no cohort, no seat.
+            .alias(
+                seat=FilteredRelation(
+                    "project__application__enrollments",
+                    condition=Q(
+                        project__application__enrollments__status=Enrollment.Status.ENROLLED
+                    ),
+                )
             )
             .order_by()
             .values_list(
@@ -153,8 +155,8 @@ def sustainment_report(
                 "verdict",
                 "value",
                 "project__department__name",
-                "cohort",
-                "cohort_day1",
+                "seat__cohort__name",
+                "seat__cohort__day1",
             )
         )
     ]
