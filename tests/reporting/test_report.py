@@ -313,6 +313,8 @@ def test_report_pager_keeps_the_filters_and_the_other_tables_pages(
     page = client_for(analyst).get(reverse("reports:program-report") + "?" + query)
     html = page.content.decode()
     assert _cohort_rows(html) == [f"Cohort {i:02}" for i in range(27, 2, -1)]
+    assert f'<option value="{chosen[0]}" selected>Cohort 01 (' in html
+    assert f'<option value="{thirty_cohorts[-1].pk}">Cohort 30 (' in html
     next_link = re.search(r'<a class="page-link" href="([^"]+#by-cohort)">Next<', html)
     assert next_link is not None
     following = parse_qs(unescape(next_link.group(1)).lstrip("?").split("#")[0])
