@@ -259,8 +259,8 @@ def _report_context(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     }
 
 
-# Rows (trainees, cohorts) per page of the report's long tables, so the page takes as long to
-# render in a city of hundreds of cohorts as in a small one; the downloads keep every row.
+# Rows (trainees, cohorts) per page of the report's tables that grow with the city: rendering
+# hundreds of cohorts' rows was most of the page's time. The downloads keep every row.
 REPORT_PAGE = 25
 
 
