@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -36,6 +37,8 @@ from reporting import exports, policies
 from reporting.selectors import board, completion, engagement, program, sustainment
 
 REVIEW_COMMENT_MAX = 2000
+
+T = TypeVar("T")
 
 
 def _cohort_or_404(request: AuthenticatedHttpRequest, pk: int) -> Cohort:
@@ -256,15 +259,22 @@ def _report_context(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     }
 
 
-ENGAGEMENT_PAGE = 25
+# Rows (trainees, cohorts) per page of the report's tables that grow with the city: rendering
+# hundreds of cohorts' rows was most of the page's time. The downloads keep every row.
+REPORT_PAGE = 25
+
+
+def _report_page(request: AuthenticatedHttpRequest, rows: Sequence[T], param: str) -> Page[T]:
+    """The page of `rows` that `param` asks for: the first for a missing or junk number, the
+    last for one past the end."""
+    return Paginator(rows, REPORT_PAGE).get_page(request.GET.get(param))
 
 
 def _engagement_context(
     request: AuthenticatedHttpRequest, filters: program.ReportFilters
 ) -> dict[str, Any]:
     found = engagement.program_engagement(user=request.user, filters=filters)
-    page = Paginator(found.trainees, ENGAGEMENT_PAGE).get_page(request.GET.get("page"))
-    return {"engagement": found, "engagement_page": page}
+    return {"engagement": found, "engagement_page": _report_page(request, found.trainees, "page")}
 
 
 @analyst_required
@@ -274,6 +284,11 @@ def program_report(request: AuthenticatedHttpRequest) -> HttpResponse:
         messages.warning(request, error)
     context["charts"] = _chart_data(context["report"])
     context["tolerance"] = results.NO_CHANGE_TOLERANCE_PERCENT
+    context["cohort_page"] = _report_page(request, context["report"].by_cohort, "cohort_page")
+    # A page of cohorts, each with its rows (one per follow-up day that has fallen due).
+    cohorts = _report_page(request, context["sustainment"].cohorts, "sustainment_page")
+    context["sustainment_page"] = cohorts
+    context["sustainment_cohort_rows"] = [row for rows in cohorts for row in rows]
     context.update(_engagement_context(request, context["filters"]))
     return render(request, "reporting/program_report.html", context)
 

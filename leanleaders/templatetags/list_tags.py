@@ -1,4 +1,5 @@
-"""The `<option>`s of a filter's `<select>`, written by includes/options.html."""
+"""Helpers of list pages: the `<option>`s of a filter's `<select>` (written by
+includes/options.html), and the links of a pager (includes/pagination.html)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from collections.abc import Container, Iterable, Sequence
 from typing import Any
 
 from django import template
+from django.http import HttpRequest
+from django.template import Context
 from django.template.loader import render_to_string
 
 register = template.Library()
@@ -21,3 +24,14 @@ def options(choices: Iterable[Sequence[Any]], chosen: Any) -> str:
         chosen = {chosen}
     rows = [(choice[0], choice[1], choice[0] in chosen) for choice in choices]
     return render_to_string("includes/options.html", {"options": rows})
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context: Context, param: str, number: int) -> str:
+    """`?…` of the page the request is on with `param` set to page `number`: every other
+    parameter kept, repeated ones (several cohorts chosen) included, so paging one table keeps
+    the filters and the other tables' pages."""
+    request: HttpRequest = context["request"]
+    query = request.GET.copy()
+    query[param] = str(number)
+    return f"?{query.urlencode()}"

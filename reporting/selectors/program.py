@@ -324,11 +324,14 @@ def program_figures(*, projects: QuerySet[Project], filters: ReportFilters) -> P
         rows = cursor.fetchall()
     total = _figures("All", rows[-1][5:])
     departments = sorted((row[1], row[5:]) for row in rows if row[0] == "department")
-    # Cohorts by Day 1 (then id), those not placed in a cohort last.
-    cohorts = sorted(
-        (row for row in rows if row[0] == "cohort"),
-        key=lambda row: (row[2] is None, row[4] or "", row[2] or 0),
+    # The most recent Day 1 first (then the latest cohort), those not placed in a cohort last:
+    # the page shows the first page of cohorts, and the recent ones are those an analyst acts on.
+    placed = sorted(
+        (row for row in rows if row[0] == "cohort" and row[2] is not None),
+        key=lambda row: (str(row[4]), row[2]),
+        reverse=True,
     )
+    cohorts = placed + [row for row in rows if row[0] == "cohort" and row[2] is None]
     return ProgramReport(
         filters=filters,
         total=total,

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db.models import OuterRef, Subquery
+from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
@@ -64,13 +64,19 @@ class SustainmentReport:
     days: tuple[int, ...]
     total: list[SustainmentFigures] = field(default_factory=list)
     by_department: list[SustainmentFigures] = field(default_factory=list)
-    by_cohort: list[SustainmentFigures] = field(default_factory=list)
+    # Each cohort's rows (one per follow-up day), the most recent Day 1 first: the page shows a
+    # page of cohorts at a time.
+    cohorts: list[list[SustainmentFigures]] = field(default_factory=list)
     grace_days: int = 0
     sustained_percent: Decimal = Decimal(0)
 
     @property
     def any_due(self) -> bool:
         return any(f.due for f in self.total)
+
+    @property
+    def by_cohort(self) -> list[SustainmentFigures]:
+        return [f for rows in self.cohorts for f in rows]
 
 
 class _Row(NamedTuple):
@@ -79,17 +85,32 @@ class _Row(NamedTuple):
     logged: bool
     department: str
     cohort: str
+    cohort_day1: dt.date | None
 
 
-def _groups(rows: Iterable[_Row], days: tuple[int, ...], key: str) -> list[SustainmentFigures]:
-    figures: dict[tuple[str, int], SustainmentFigures] = {}
+def _groups(
+    rows: Iterable[_Row], days: tuple[int, ...], group: Callable[[_Row], tuple[Any, ...]]
+) -> list[list[SustainmentFigures]]:
+    """The rows counted by `group` (a sort key whose last item is the label), in its order;
+    each group's figures in the order of `days`."""
+    figures: dict[tuple[Any, ...], dict[int, SustainmentFigures]] = defaultdict(dict)
     for row in rows:
-        label = getattr(row, key)
-        group = figures.get((label, row.days_after))
-        if group is None:
-            group = figures[(label, row.days_after)] = SustainmentFigures(label, row.days_after)
-        group.count(verdict=row.verdict, logged=row.logged)
-    return [figures[k] for k in sorted(figures, key=lambda k: (k[0].lower(), days.index(k[1])))]
+        key = group(row)
+        by_day = figures[key]
+        if row.days_after not in by_day:
+            by_day[row.days_after] = SustainmentFigures(key[-1], row.days_after)
+        by_day[row.days_after].count(verdict=row.verdict, logged=row.logged)
+    return [[figures[k][d] for d in days if d in figures[k]] for k in sorted(figures)]
+
+
+def _by_department(row: _Row) -> tuple[str, str]:
+    return row.department.lower(), row.department
+
+
+def _by_cohort(row: _Row) -> tuple[bool, int, str]:
+    """The most recent Day 1 first (cohorts of the same name apart), no cohort last."""
+    day1 = row.cohort_day1
+    return day1 is None, -day1.toordinal() if day1 else 0, row.cohort
 
 
 NO_COHORT = gettext_noop("No cohort")
@@ -103,21 +124,40 @@ def sustainment_report(
     department and by the cohort of their seat. One query."""
     today = today or timezone.localdate()
     days = reported_days()
-    seat = Enrollment.objects.filter(
-        application_id=OuterRef("project__application_id"), status=Enrollment.Status.ENROLLED
-    ).values("cohort__name")[:1]
     rows = [
-        _Row(days_after, verdict, value is not None, department, cohort or gettext(NO_COHORT))
-        for days_after, verdict, value, department, cohort in (
+        _Row(
+            days_after,
+            verdict,
+            value is not None,
+            department,
+            cohort or gettext(NO_COHORT),
+            cohort_day1,
+        )
+        for days_after, verdict, value, department, cohort, cohort_day1 in (
             FollowUp.objects.filter(
                 project__in=visible_projects(user).filter(status=Project.Status.REVIEWED),
                 project__application_id__in=report_applications(filters).values("pk"),
                 days_after__in=days,
                 due_on__lte=today,
             )
-            .annotate(cohort=Subquery(seat))
+            # The applicant's seat (one at most is enrolled), joined: no cohort, no seat.
+            .alias(
+                seat=FilteredRelation(
+                    "project__application__enrollments",
+                    condition=Q(
+                        project__application__enrollments__status=Enrollment.Status.ENROLLED
+                    ),
+                )
+            )
             .order_by()
-            .values_list("days_after", "verdict", "value", "project__department__name", "cohort")
+            .values_list(
+                "days_after",
+                "verdict",
+                "value",
+                "project__department__name",
+                "seat__cohort__name",
+                "seat__cohort__day1",
+            )
         )
     ]
     total = {d: SustainmentFigures("", d) for d in days}
@@ -126,8 +166,8 @@ def sustainment_report(
     return SustainmentReport(
         days=days,
         total=list(total.values()),
-        by_department=_groups(rows, days, "department"),
-        by_cohort=_groups(rows, days, "cohort"),
+        by_department=[f for group in _groups(rows, days, _by_department) for f in group],
+        cohorts=_groups(rows, days, _by_cohort),
         grace_days=settings.LEANLEADERS_FOLLOW_UP_GRACE_DAYS,
         sustained_percent=settings.LEANLEADERS_SUSTAINED_SHARE * 100,
     )

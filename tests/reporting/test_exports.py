@@ -161,7 +161,7 @@ def test_program_report_workbook_has_a_sheet_per_table(dataset, analyst, client_
     assert summary["Lean Leaders (completed)"] == 2
     assert summary["Median improvement (%)"] == 22.5
     assert summary["Completion rate (%)"] == 66.7
-    assert [r[0] for r in sheets["By cohort"][1:]] == ["Spring", "Summer", "Not placed in a cohort"]
+    assert [r[0] for r in sheets["By cohort"][1:]] == ["Summer", "Spring", "Not placed in a cohort"]
 
 
 def test_program_report_csv_is_one_table_with_its_header_first(dataset, analyst, client_for):
@@ -177,7 +177,7 @@ def test_program_report_csv_is_one_table_with_its_header_first(dataset, analyst,
     ("table", "first_header", "first_cells"),
     [
         ("by-department", "Department", None),
-        ("by-cohort", "Cohort", ["Spring", "Summer", "Not placed in a cohort"]),
+        ("by-cohort", "Cohort", ["Summer", "Spring", "Not placed in a cohort"]),
     ],
 )
 def test_each_program_report_table_is_its_own_csv_file(

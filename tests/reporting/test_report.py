@@ -10,9 +10,16 @@ submission to acceptance: 10, 4, 6, 2, 3: median 4.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import json
+import re
 from decimal import Decimal
+from html import unescape
+from urllib.parse import parse_qs, urlencode
 
+import openpyxl
 import pytest
 from django.urls import reverse
 
@@ -66,8 +73,8 @@ def test_by_department(dataset, analyst):
 
 def test_by_cohort_lists_unplaced_people_last_and_running_cohorts_without_a_rate(dataset, analyst):
     rows = report(analyst).by_cohort
-    assert [f.label for f in rows] == ["Spring", "Summer", program.NOT_PLACED]
-    spring, summer, unplaced = rows
+    assert [f.label for f in rows] == ["Summer", "Spring", program.NOT_PLACED]
+    summer, spring, unplaced = rows
     assert (spring.applied, spring.completed, spring.finished) == (3, 2, 3)
     assert close(spring.attendance_rate, Decimal(800) / 9)
     assert (summer.applied, summer.finished, summer.completion_rate) == (1, 0, None)
@@ -242,3 +249,125 @@ def test_report_page_ignores_an_unknown_kind_of_cohort(
     page = client_for(analyst).get(reverse("reports:program-report") + "?kind=secret")
     assert page.status_code == 200
     assert 'data-figure="applied">6<' in page.content.decode()
+
+
+@pytest.fixture
+def thirty_cohorts(department):
+    """Cohorts 01 to 30, Day 1 a week apart (30 the latest), one accepted applicant in each."""
+    from tests.factories import TraineeFactory
+    from tests.reporting.factories import enroll, make_application, make_cohort
+
+    cohorts = []
+    for i in range(1, 31):
+        cohort = make_cohort(f"Cohort {i:02}", dt.date(2024, 1, 2) + dt.timedelta(weeks=i))
+        enroll(make_application(TraineeFactory(department=department)), cohort, "PPP")
+        cohorts.append(cohort)
+    return cohorts
+
+
+def _cohort_rows(html):
+    """The cohorts in the by-cohort table, in its order (the filters list every cohort)."""
+    table = html.split('id="by-cohort"', 1)[1].split("</table>", 1)[0]
+    return re.findall(r'<th scope="row">(Cohort \d\d)</th>', table)
+
+
+def test_by_cohort_lists_the_most_recent_day1_first(thirty_cohorts, analyst):
+    labels = [f.label for f in report(analyst).by_cohort]
+    assert labels == [f"Cohort {i:02}" for i in range(30, 0, -1)]
+
+
+def test_report_page_shows_25_cohorts_a_page_and_page_2_the_rest(
+    thirty_cohorts, analyst, client_for
+):
+    client = client_for(analyst)
+    url = reverse("reports:program-report")
+    first = client.get(url).content.decode()
+    assert _cohort_rows(first) == [f"Cohort {i:02}" for i in range(30, 5, -1)]
+    assert "Page 1 of 2" in first
+    assert 'aria-label="Pages of the figures by cohort"' in first
+    assert 'href="?cohort_page=2#by-cohort">Next<' in first
+    second = client.get(url + "?cohort_page=2").content.decode()
+    # The 26th cohort, and not the first.
+    assert _cohort_rows(second) == ["Cohort 05", "Cohort 04", "Cohort 03", "Cohort 02", "Cohort 01"]
+    assert 'href="?cohort_page=1#by-cohort">Previous<' in second
+    # The totals and the charts still count every cohort.
+    assert 'data-figure="applied">30<' in second
+    charts = second.split('id="report-charts" type="application/json">')[1].split("</script>")[0]
+    assert len(json.loads(charts)["cohorts"]["labels"]) == 30
+
+
+def test_report_pager_keeps_the_filters_and_the_other_tables_pages(
+    thirty_cohorts, analyst, client_for, department
+):
+    chosen = [c.pk for c in thirty_cohorts[:27]]
+    query = urlencode(
+        [
+            ("from", "2020-01-01"),
+            *(("cohort", pk) for pk in chosen),
+            ("department", department.pk),
+            ("page", "1"),
+            ("sustainment_page", "1"),
+            ("cohort_page", "1"),
+        ]
+    )
+    page = client_for(analyst).get(reverse("reports:program-report") + "?" + query)
+    html = page.content.decode()
+    assert _cohort_rows(html) == [f"Cohort {i:02}" for i in range(27, 2, -1)]
+    assert f'<option value="{chosen[0]}" selected>Cohort 01 (' in html
+    assert f'<option value="{thirty_cohorts[-1].pk}">Cohort 30 (' in html
+    next_link = re.search(r'<a class="page-link" href="([^"]+#by-cohort)">Next<', html)
+    assert next_link is not None
+    following = parse_qs(unescape(next_link.group(1)).lstrip("?").split("#")[0])
+    assert following == {
+        "from": ["2020-01-01"],
+        "cohort": [str(pk) for pk in chosen],
+        "department": [str(department.pk)],
+        "page": ["1"],
+        "sustainment_page": ["1"],
+        "cohort_page": ["2"],
+    }
+
+
+@pytest.mark.parametrize(("asked", "shown"), [("99", 2), ("-1", 2), ("two", 1), ("", 1)])
+def test_a_page_number_out_of_range_or_junk_gives_the_last_or_first_page(
+    thirty_cohorts, analyst, client_for, asked, shown
+):
+    response = client_for(analyst).get(reverse("reports:program-report") + f"?cohort_page={asked}")
+    assert response.status_code == 200
+    assert f"Page {shown} of 2" in response.content.decode()
+
+
+def test_the_downloads_have_every_cohort_whatever_the_page(thirty_cohorts, analyst, client_for):
+    client = client_for(analyst)
+    url = reverse("reports:program-table-csv", args=["by-cohort"]) + "?cohort_page=2"
+    text = b"".join(client.get(url).streaming_content).decode("utf-8-sig")
+    names = [row["Cohort"] for row in csv.DictReader(io.StringIO(text))]
+    assert names == [f"Cohort {i:02}" for i in range(30, 0, -1)]
+    workbook = client.get(reverse("reports:program-xlsx") + "?cohort_page=2")
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook.content))["By cohort"]
+    assert sum(1 for row in sheet.iter_rows(min_row=2) if row[0].value) == 30
+
+
+def test_report_query_count_is_the_same_with_1_and_with_30_cohorts_on_any_page(
+    analyst, client_for, department, django_assert_num_queries
+):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.reporting.factories import make_cohort
+
+    _people(1, department, make_cohort("Only", dt.date(2025, 2, 4)))
+    client = client_for(analyst)
+    url = reverse("reports:program-report")
+    client.get(url)
+    cache.clear()
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for i in range(29):
+        _people(1, department, make_cohort(f"More {i}", dt.date(2025, 3, 4) + dt.timedelta(i)))
+    for query in ("", "?cohort_page=2&sustainment_page=2&page=2"):
+        cache.clear()
+        with django_assert_num_queries(len(one.captured_queries)):
+            html = client.get(url + query).content.decode()
+        assert "Page 1 of 2" in html if not query else "Page 2 of 2" in html

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Application
-from cohorts.models import Enrollment
+from cohorts.models import Cohort, Enrollment
 from projects import services
 from reporting.selectors.program import ReportFilters
 from reporting.selectors.sustainment import sustainment_report
@@ -170,3 +170,34 @@ def test_the_projects_export_has_each_follow_up_and_the_sustainment(dataset, ana
     assert (p1["Follow-up at 180 days"], p1["Verdict at 180 days"]) == ("19", "Slipping")
     assert p1["Sustainment"] == "Slipping"
     assert records["p2"]["Sustainment"] == "Follow-up missed"
+
+
+def test_the_page_shows_the_follow_ups_of_25_cohorts_at_a_time(analyst, client_for):
+    """27 cohorts, Day 3 a day apart: the most recent 25 on the first page, two on the second,
+    each with both its rows; the totals and the download keep them all."""
+    with _at(DAY3 + dt.timedelta(days=30)):
+        for i in range(27):
+            project = reviewed_project(
+                TraineeFactory(), analyst, day3=DAY3 + dt.timedelta(days=i), title=f"p{i}"
+            )
+            Cohort.objects.filter(enrollments__application=project.application).update(
+                name=f"Cohort {i:02}"
+            )
+    Application.objects.update(submitted_at=timezone.now())
+    client = client_for(analyst)
+    url = reverse("reports:program-report")
+    with _at(TODAY + dt.timedelta(days=30)):
+        first = client.get(url).content.decode()
+        second = client.get(url + "?sustainment_page=2&cohort_page=1").content.decode()
+        download = client.get(reverse("reports:program-table-csv", args=["sustainment-by-cohort"]))
+    assert 'data-testid="sustainment-cohort-26-90"' in first
+    assert 'data-testid="sustainment-cohort-02-180"' in first
+    assert 'data-testid="sustainment-cohort-01-90"' not in first
+    assert 'href="?sustainment_page=2#sustainment-by-cohort">Next<' in first
+    assert 'data-testid="sustainment-cohort-01-180"' in second
+    assert 'data-testid="sustainment-cohort-00-90"' in second
+    assert 'data-testid="sustainment-cohort-26-90"' not in second
+    assert 'href="?sustainment_page=1&amp;cohort_page=1#sustainment-by-cohort">Previous<' in second
+    assert 'data-testid="sustainment-all-90"' in second
+    text = b"".join(download.streaming_content).decode("utf-8-sig")
+    assert len(list(csv.DictReader(io.StringIO(text)))) == 27 * 2
