@@ -478,9 +478,14 @@ def _leader_figures_store(project: Project) -> None:
 
 
 def leader_figures_follow_day1(*, application_ids: list[int]) -> None:
-    """The cohorts stage moved these applications' Day 1 (a rescheduled cohort, a trainee moved
-    to another): store their projects' leader figures again, in the caller's transaction,
-    locking the projects."""
+    """The cohorts stage moved, gave or ended these applications' Day 1 (a rescheduled cohort, a
+    trainee moved to another, seated, withdrawn, an offer lapsed, the cohort cancelled): store
+    their projects' leader figures again, in the caller's transaction, locking the projects.
+
+    Without a seat there is no Day 1, so nothing counts: the project's touchpoints since Day 1
+    become 0 with no latest date, and each cadence has nothing made or due (`counts_from` None),
+    as `recompute_leader_figures` stores. The touchpoints themselves stay on the timeline, and
+    count again from the Day 1 of a cohort the trainee is seated in later."""
     for project in (
         Project.objects.select_for_update()
         .filter(application_id__in=application_ids)
