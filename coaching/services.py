@@ -46,6 +46,7 @@ CONVERSATION_FIELDS = (
     "obstacle",
 )
 MAX_DURATION = 600
+LEADER_NOTE_MAX = 5000
 
 
 @dataclass(frozen=True)
@@ -604,6 +605,50 @@ def leader_note_add(*, leader_id: int, by: User, body: str) -> LeaderCoachingNot
     body = body.strip()
     if not body:
         raise ValidationError(_("Write the note before saving it."))
-    note = LeaderCoachingNote.objects.create(leader=leader, body=body[:5000], author=by)
+    note = LeaderCoachingNote.objects.create(leader=leader, body=body[:LEADER_NOTE_MAX], author=by)
     audit_record(target=note, action="created", by=by, data={"leader": leader.pk})
     return note
+
+
+def _lock_leader_note(note_id: int, by: User) -> LeaderCoachingNote:
+    note = LeaderCoachingNote.objects.select_for_update().get(pk=note_id)
+    policies.ensure_can_change_leader_note(by, note)
+    return note
+
+
+@transaction.atomic
+def leader_note_edit(*, note_id: int, by: User, body: str) -> LeaderCoachingNote:
+    """Any analyst corrects a note on a leader (the notes are the analyst team's, see
+    `policies.can_change_leader_note`). Locks the note, so two analysts editing at once each
+    record what they replaced. Records the text before and after in the audit log, which only
+    analysts read (the admin), so a rewritten note can be traced and restored. An unchanged text
+    changes and records nothing."""
+    note = _lock_leader_note(note_id, by)
+    body = body.strip()[:LEADER_NOTE_MAX]
+    if not body:
+        raise ValidationError(_("Write the note before saving it."))
+    if body == note.body:
+        return note
+    old = note.body
+    note.body = body
+    note.edited_at = timezone.now()
+    note.edited_by = by
+    note.save(update_fields=["body", "edited_at", "edited_by"])
+    audit_record(
+        target=note, action="edited", by=by, data={"leader": note.leader_id, "body": [old, body]}
+    )
+    return note
+
+
+@transaction.atomic
+def leader_note_delete(*, note_id: int, by: User) -> None:
+    """Any analyst deletes a note on a leader. Locks it; records its author and its text in the
+    audit log (analysts only), so a note deleted by mistake can be restored from there."""
+    note = _lock_leader_note(note_id, by)
+    audit_record(
+        target=note,
+        action="deleted",
+        by=by,
+        data={"leader": note.leader_id, "author": note.author_id, "body": note.body},
+    )
+    note.delete()
