@@ -253,6 +253,15 @@ def test_the_edit_form_starts_from_the_note_and_saves(note, supervisor, other_an
     assert "edited by Bea Analyst" in html
 
 
+def test_the_author_editing_their_own_note_is_not_named_twice(
+    note, supervisor, analyst, client_for
+):
+    services.leader_note_edit(note_id=note.pk, by=analyst, body="Ask, then wait")
+    html = page(client_for(analyst), supervisor).content.decode()
+    assert "edited by" not in html
+    assert f"· edited {timezone.localdate():%-d %b %Y}" in html
+
+
 def test_an_invalid_edit_keeps_what_was_typed(note, analyst, client_for):
     too_long = "x" * 5001
     response = client_for(analyst).post(edit_url(note), {"body": too_long})
