@@ -599,7 +599,7 @@ def cadence_set(*, project_id: int, by: User, every_days: int) -> LeaderCadence:
 def leader_note_add(*, leader_id: int, by: User, body: str) -> LeaderCoachingNote:
     """An analyst notes how a leader coaches, to coach them in turn: private to analysts (never
     emailed, never on a page or export for anyone else). Records that a note was added, not what
-    it says."""
+    it says (the note holds that); an edit or a deletion records the text it replaces."""
     policies.ensure_can_coach(by)
     leader = User.objects.get(pk=leader_id)
     body = body.strip()

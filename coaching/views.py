@@ -684,6 +684,9 @@ def leader_note_edit(request: AuthenticatedHttpRequest, user_id: int, note_id: i
                 )
             except ValidationError as error:
                 form.add_error(None, error)
+            except LeaderCoachingNote.DoesNotExist:  # another analyst deleted it meanwhile
+                messages.error(request, _("That note had already been deleted."))
+                return redirect("coaching:leader-detail", user_id=note.leader_id)
             else:
                 messages.success(request, _("Note saved. Only City Performance sees it."))
                 return redirect(_leader_note_url(note))

@@ -310,6 +310,20 @@ def test_changes_need_the_csrf_token(note, analyst):
     assert LeaderCoachingNote.objects.get().body == "Ask more, tell less"
 
 
+def test_editing_a_note_deleted_meanwhile_says_so(note, analyst, client_for):
+    with pytest.MonkeyPatch.context() as patch:
+        real = services.leader_note_edit
+
+        def late(**kwargs):
+            LeaderCoachingNote.objects.filter(pk=note.pk).delete()
+            return real(**kwargs)
+
+        patch.setattr(services, "leader_note_edit", late)
+        response = client_for(analyst).post(edit_url(note), {"body": "Too late"}, follow=True)
+    assert "That note had already been deleted." in response.content.decode()
+    assert not LeaderCoachingNote.objects.exists()
+
+
 def test_deleting_a_note_already_deleted_says_so(note, supervisor, analyst, client_for):
     client = client_for(analyst)
     with pytest.MonkeyPatch.context() as patch:
