@@ -305,6 +305,12 @@ class LeaderCoachingNote(models.Model):
     body = models.TextField(_("Note"))
     author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # The notes are the analyst team's, so any analyst may correct one: the page says who last
+    # did and when (the audit log keeps every version).
+    edited_at = models.DateTimeField(null=True, blank=True)
+    edited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -1,7 +1,8 @@
 """Who may see and act on coaching: it follows the project.
 
 Whoever sees a project sees its coaching conversations, next steps and requests. Analysts log
-and edit conversations and assign coaches; the private notes are for analysts only. A next step
+and edit conversations and assign coaches; the private notes, and the notes on coaching
+the leaders, are for analysts only. A next step
 is checked off by its owner or an analyst; the project's trainee adds reflections and asks for
 coaching.
 """
@@ -14,7 +15,13 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
-from coaching.models import CoachingRequest, Conversation, LeaderCadence, NextStep
+from coaching.models import (
+    CoachingRequest,
+    Conversation,
+    LeaderCadence,
+    LeaderCoachingNote,
+    NextStep,
+)
 from leanleaders.models import User
 from leanleaders.roles import is_analyst, is_signed_in
 from projects.models import Project
@@ -91,6 +98,20 @@ def leader_cadences(user: Actor) -> QuerySet[LeaderCadence]:
     return LeaderCadence.objects.filter(leader_id=user.pk)
 
 
+def visible_leader_notes(user: Actor) -> QuerySet[LeaderCoachingNote]:
+    """The analysts' notes on coaching the leaders: for analysts only."""
+    if not is_analyst(user):
+        return LeaderCoachingNote.objects.none()
+    return LeaderCoachingNote.objects.all()
+
+
+def can_change_leader_note(user: Actor, note: LeaderCoachingNote) -> bool:
+    """Edit or delete a note on a leader: any analyst, not only its author. The notes are the
+    analyst team's shared record on coaching that leader (one analyst picks up where another
+    left off), and every change is audited with the text before and after."""
+    return is_analyst(user)
+
+
 def can_complete_step(user: Actor, step: NextStep) -> bool:
     if not is_signed_in(user):
         return False
@@ -140,3 +161,7 @@ def ensure_can_set_cadence(user: Actor, project: Project) -> None:
 
 def ensure_can_share_with_team(user: Actor, conversation: Conversation) -> None:
     _ensure(can_share_with_team(user, conversation))
+
+
+def ensure_can_change_leader_note(user: Actor, note: LeaderCoachingNote) -> None:
+    _ensure(can_change_leader_note(user, note))

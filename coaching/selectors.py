@@ -486,4 +486,4 @@ def leader_cadence_rows(*, leader: User, today: dt.date) -> list[CadenceRow]:
 
 def leader_notes(*, leader: User) -> QuerySet[LeaderCoachingNote]:
     """Analysts' notes on the leader, newest first. Only the analysts' leader page reads them."""
-    return LeaderCoachingNote.objects.filter(leader=leader).select_related("author")
+    return LeaderCoachingNote.objects.filter(leader=leader).select_related("author", "edited_by")

@@ -46,6 +46,7 @@ CONVERSATION_FIELDS = (
     "obstacle",
 )
 MAX_DURATION = 600
+LEADER_NOTE_MAX = 5000
 
 
 @dataclass(frozen=True)
@@ -478,9 +479,14 @@ def _leader_figures_store(project: Project) -> None:
 
 
 def leader_figures_follow_day1(*, application_ids: list[int]) -> None:
-    """The cohorts stage moved these applications' Day 1 (a rescheduled cohort, a trainee moved
-    to another): store their projects' leader figures again, in the caller's transaction,
-    locking the projects."""
+    """The cohorts stage moved, gave or ended these applications' Day 1 (a rescheduled cohort, a
+    trainee moved to another, seated, withdrawn, an offer lapsed, the cohort cancelled): store
+    their projects' leader figures again, in the caller's transaction, locking the projects.
+
+    Without a seat there is no Day 1, so nothing counts: the project's touchpoints since Day 1
+    become 0 with no latest date, and each cadence has nothing made or due (`counts_from` None),
+    as `recompute_leader_figures` stores. The touchpoints themselves stay on the timeline, and
+    count again from the Day 1 of a cohort the trainee is seated in later."""
     for project in (
         Project.objects.select_for_update()
         .filter(application_id__in=application_ids)
@@ -593,12 +599,56 @@ def cadence_set(*, project_id: int, by: User, every_days: int) -> LeaderCadence:
 def leader_note_add(*, leader_id: int, by: User, body: str) -> LeaderCoachingNote:
     """An analyst notes how a leader coaches, to coach them in turn: private to analysts (never
     emailed, never on a page or export for anyone else). Records that a note was added, not what
-    it says."""
+    it says (the note holds that); an edit or a deletion records the text it replaces."""
     policies.ensure_can_coach(by)
     leader = User.objects.get(pk=leader_id)
     body = body.strip()
     if not body:
         raise ValidationError(_("Write the note before saving it."))
-    note = LeaderCoachingNote.objects.create(leader=leader, body=body[:5000], author=by)
+    note = LeaderCoachingNote.objects.create(leader=leader, body=body[:LEADER_NOTE_MAX], author=by)
     audit_record(target=note, action="created", by=by, data={"leader": leader.pk})
     return note
+
+
+def _lock_leader_note(note_id: int, by: User) -> LeaderCoachingNote:
+    note = LeaderCoachingNote.objects.select_for_update().get(pk=note_id)
+    policies.ensure_can_change_leader_note(by, note)
+    return note
+
+
+@transaction.atomic
+def leader_note_edit(*, note_id: int, by: User, body: str) -> LeaderCoachingNote:
+    """Any analyst corrects a note on a leader (the notes are the analyst team's, see
+    `policies.can_change_leader_note`). Locks the note, so two analysts editing at once each
+    record what they replaced. Records the text before and after in the audit log, which only
+    analysts read (the admin), so a rewritten note can be traced and restored. An unchanged text
+    changes and records nothing."""
+    note = _lock_leader_note(note_id, by)
+    body = body.strip()[:LEADER_NOTE_MAX]
+    if not body:
+        raise ValidationError(_("Write the note before saving it."))
+    if body == note.body:
+        return note
+    old = note.body
+    note.body = body
+    note.edited_at = timezone.now()
+    note.edited_by = by
+    note.save(update_fields=["body", "edited_at", "edited_by"])
+    audit_record(
+        target=note, action="edited", by=by, data={"leader": note.leader_id, "body": [old, body]}
+    )
+    return note
+
+
+@transaction.atomic
+def leader_note_delete(*, note_id: int, by: User) -> None:
+    """Any analyst deletes a note on a leader. Locks it; records its author and its text in the
+    audit log (analysts only), so a note deleted by mistake can be restored from there."""
+    note = _lock_leader_note(note_id, by)
+    audit_record(
+        target=note,
+        action="deleted",
+        by=by,
+        data={"leader": note.leader_id, "author": note.author_id, "body": note.body},
+    )
+    note.delete()

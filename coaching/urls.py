@@ -8,6 +8,16 @@ urlpatterns = [
     path("assign/", views.assign, name="assign"),
     path("leaders/", views.leader_list, name="leader-list"),
     path("leaders/<int:user_id>/", views.leader_detail, name="leader-detail"),
+    path(
+        "leaders/<int:user_id>/notes/<int:note_id>/edit/",
+        views.leader_note_edit,
+        name="leader-note-edit",
+    ),
+    path(
+        "leaders/<int:user_id>/notes/<int:note_id>/delete/",
+        views.leader_note_delete,
+        name="leader-note-delete",
+    ),
     path("projects/<int:project_id>/timeline/", views.project_timeline, name="project-timeline"),
     path("projects/<int:project_id>/coaches/", views.coach_history, name="coach-history"),
     path(

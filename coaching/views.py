@@ -30,7 +30,7 @@ from coaching.forms import (
     StepCompleteForm,
     TouchpointForm,
 )
-from coaching.models import CoachingRequest, Conversation, NextStep
+from coaching.models import CoachingRequest, Conversation, LeaderCoachingNote, NextStep
 from cohorts.models import Cohort
 from cohorts.policies import visible_cohorts
 from cohorts.selectors import CohortChoice, cohort_choices
@@ -634,6 +634,7 @@ def leader_detail(request: AuthenticatedHttpRequest, user_id: int) -> HttpRespon
                 return redirect("coaching:leader-detail", user_id=leader.pk)
     touchpoints = Paginator(selectors.leader_touchpoints(leader=leader), LEADER_TOUCHPOINTS_PAGE)
     today = timezone.localdate()
+    notes = list(selectors.leader_notes(leader=leader))
     return render(
         request,
         "coaching/leader_detail.html",
@@ -642,8 +643,77 @@ def leader_detail(request: AuthenticatedHttpRequest, user_id: int) -> HttpRespon
             "page": touchpoints.get_page(request.GET.get("page")),
             "cadences": selectors.leader_cadence_rows(leader=leader, today=today),
             "today": today,
-            "notes": selectors.leader_notes(leader=leader),
+            "notes": notes,
+            "changeable_notes": {
+                n.pk for n in notes if policies.can_change_leader_note(request.user, n)
+            },
             "form": form,
         },
         status=status,
+    )
+
+
+def _leader_note_or_404(
+    request: AuthenticatedHttpRequest, user_id: int, note_id: int
+) -> LeaderCoachingNote:
+    """The note, if it is on the leader the URL names: another leader's note answers 404."""
+    return get_object_or_404(
+        policies.visible_leader_notes(request.user).select_related("leader", "author", "edited_by"),
+        pk=note_id,
+        leader_id=user_id,
+    )
+
+
+def _leader_note_url(note: LeaderCoachingNote) -> str:
+    return reverse("coaching:leader-detail", args=[note.leader_id]) + f"#note-{note.pk}"
+
+
+@analyst_required
+@require_http_methods(["GET", "POST"])
+def leader_note_edit(request: AuthenticatedHttpRequest, user_id: int, note_id: int) -> HttpResponse:
+    note = _leader_note_or_404(request, user_id, note_id)
+    policies.ensure_can_change_leader_note(request.user, note)
+    form = LeaderNoteForm(request.POST or None, initial={"body": note.body})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.leader_note_edit(
+                    note_id=note.pk, by=request.user, body=form.cleaned_data["body"]
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            except LeaderCoachingNote.DoesNotExist:  # another analyst deleted it meanwhile
+                messages.error(request, _("That note had already been deleted."))
+                return redirect("coaching:leader-detail", user_id=note.leader_id)
+            else:
+                messages.success(request, _("Note saved. Only City Performance sees it."))
+                return redirect(_leader_note_url(note))
+    return render(
+        request,
+        "coaching/leader_note_edit.html",
+        {"note": note, "leader": note.leader, "form": form},
+        status=status,
+    )
+
+
+@analyst_required
+@require_http_methods(["GET", "POST"])
+def leader_note_delete(
+    request: AuthenticatedHttpRequest, user_id: int, note_id: int
+) -> HttpResponse:
+    """GET asks to confirm (the page shows the note); POST deletes it."""
+    note = _leader_note_or_404(request, user_id, note_id)
+    policies.ensure_can_change_leader_note(request.user, note)
+    if request.method == "POST":
+        try:
+            services.leader_note_delete(note_id=note.pk, by=request.user)
+        except LeaderCoachingNote.DoesNotExist:  # another analyst deleted it meanwhile
+            messages.info(request, _("That note had already been deleted."))
+        else:
+            messages.success(request, _("Note deleted."))
+        return redirect("coaching:leader-detail", user_id=note.leader_id)
+    return render(
+        request, "coaching/leader_note_delete.html", {"note": note, "leader": note.leader}
     )

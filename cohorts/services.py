@@ -285,8 +285,10 @@ def cohort_create(*, by: User, data: dict[str, Any]) -> Cohort:
     return cohort
 
 
-def _day1_moved(application_ids: list[int]) -> None:
-    """Let the later stages follow a moved Day 1 (see `day1_change_listeners`)."""
+def _day1_changed(application_ids: list[int]) -> None:
+    """Let the later stages follow a Day 1 that moved, came or went (see
+    `day1_change_listeners`): call it wherever an application's seat (enrolled or offered) or its
+    cohort's Day 1 changes."""
     if application_ids:
         for listener in day1_change_listeners:
             listener(application_ids=application_ids)
@@ -352,7 +354,7 @@ def cohort_update(*, cohort_id: int, by: User, data: dict[str, Any]) -> Cohort:
         data={f: [str(old), str(new)] for f, (old, new) in changed.items()},
     )
     if "day1" in changed:
-        _day1_moved(
+        _day1_changed(
             list(
                 cohort.enrollments.filter(status__in=Enrollment.ACTIVE_STATUSES).values_list(
                     "application_id", flat=True
@@ -496,12 +498,15 @@ def cohort_cancel(*, cohort_id: int, by: User, reason: str) -> Cohort:
         raise ValidationError(_("Say why the cohort is cancelled; everyone placed in it is told."))
     cohort = _lock_cohort(cohort_id)
     transition(cohort, to=CohortStatus.CANCELLED, by=by, comment=reason)
+    seats_ended = []
     for enrollment in (
         cohort.enrollments.select_for_update(of=("self",))
         .filter(status__in=Enrollment.ACTIVE_STATUSES)
         .select_related("trainee", "cohort")
     ):
         had_seat = enrollment.status == Status.ENROLLED
+        if enrollment.status in Enrollment.SEAT_STATUSES:
+            seats_ended.append(enrollment.application_id)
         transition(enrollment, to=Status.CANCELLED, by=by, comment=reason)
         enrollment.cohort = cohort
         _email(
@@ -511,6 +516,7 @@ def cohort_cancel(*, cohort_id: int, by: User, reason: str) -> Cohort:
             cancelled=had_seat,
             context={"reason": reason},
         )
+    _day1_changed(seats_ended)
     return cohort
 
 
@@ -585,6 +591,8 @@ def enrollment_place(
         placed_by=by,
     )
     _place_application_status(application, seat=seat, by=by, cohort=cohort, comment=comment)
+    if seat:
+        _day1_changed([application.pk])
     audit_record(
         target=enrollment,
         action="placed",
@@ -681,6 +689,7 @@ def _fill_seats(cohort: Cohort, *, by: User | None) -> list[Enrollment]:
         else:
             _enroll_from_queue(enrollment, by=by, how="promoted")
         promoted.append(enrollment)
+    _day1_changed([e.application_id for e in promoted])
     return promoted
 
 
@@ -710,6 +719,8 @@ def enrollment_withdraw(*, enrollment_id: int, by: User, comment: str = "") -> E
     application_services.application_withdraw(
         application_id=enrollment.application_id, by=by, comment=comment, seat_released=True
     )
+    if had_seat:
+        _day1_changed([enrollment.application_id])
     _email(enrollment, template="left", occasion="left", cancelled=had_invitation)
     if had_seat:
         # The waitlist rule passes the seat on, not the person leaving: the history names no one.
@@ -743,6 +754,7 @@ def enrollment_offer_expire(*, enrollment_id: int) -> bool:
         enrollment, to=Status.OFFER_EXPIRED, by=None, comment=_("No answer by the deadline.")
     )
     _email(enrollment, template="offer_lapsed", occasion="offer-lapsed")
+    _day1_changed([enrollment.application_id])
     _fill_seats(cohort, by=None)
     return True
 
@@ -811,7 +823,7 @@ def enrollment_move(
         data={"from_cohort": source.pk, "from_enrollment": old.pk},
     )
     new.cohort = target
-    _day1_moved([old.application_id])
+    _day1_changed([old.application_id])
     _email(
         new,
         template="moved",

@@ -69,7 +69,8 @@ project_timeline_sources: StageRegistry[Callable[[Any], list[Any]]] = StageRegis
 
 
 # Each stage registers `listener(*, application_ids: list[int]) -> None`; the cohorts stage calls
-# them in stage order, in the same transaction, when those applications' Day 1 may have moved (a
-# cohort's Day 1 rescheduled, a trainee moved to another cohort), so figures counted from Day 1
-# and stored by a later stage stay true.
+# them in stage order, in the same transaction, when those applications' Day 1 may have moved,
+# come or gone (a cohort's Day 1 rescheduled, a trainee moved to another cohort, given a seat,
+# withdrawn, an offered seat lapsed, the cohort cancelled), so figures counted from Day 1 and
+# stored by a later stage stay true.
 day1_change_listeners: StageRegistry[Callable[..., None]] = StageRegistry()

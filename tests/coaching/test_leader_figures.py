@@ -170,3 +170,89 @@ def test_a_trainee_moved_to_another_cohort_is_counted_from_its_day1(placed, supe
         enrollment_id=placed.application.enrollments.get().pk, cohort_id=later.pk, by=analyst
     )
     assert figures(placed) == (1, TODAY() - dt.timedelta(days=2))
+
+
+def stored_figures():
+    """Every stored leader figure: the projects' and the cadences'."""
+    cadences = LeaderCadence.objects.order_by("pk").values_list(
+        "counts_from", "made", "last_touchpoint_on", "due_on"
+    )
+    projects = Project.objects.order_by("pk").values_list(
+        "leader_touchpoints", "last_leader_touchpoint_on"
+    )
+    return list(cadences), list(projects)
+
+
+def assert_as_recomputed():
+    """What the services stored is what `recompute_leader_figures` stores from the rows."""
+    by_services = stored_figures()
+    call_command("recompute_leader_figures", verbosity=0)
+    assert stored_figures() == by_services
+
+
+@pytest.fixture
+def counted(placed, supervisor):
+    """The placed project with a cadence and touchpoints counted since Day 1."""
+    services.cadence_set(project_id=placed.pk, by=supervisor, every_days=7)
+    LeaderCadence.objects.update(started_on=TODAY() - dt.timedelta(days=25))
+    huddle(placed, supervisor, 10)
+    huddle(placed, supervisor, 2)
+    assert figures(placed) == (2, TODAY() - dt.timedelta(days=2))
+    return placed
+
+
+def test_a_withdrawal_ends_the_count_in_its_transaction(counted, trainee):
+    """Without a seat there is no Day 1: nothing counts, on the project or its cadences."""
+    from cohorts import services as cohort_services
+
+    cohort_services.enrollment_withdraw(
+        enrollment_id=counted.application.enrollments.get().pk, by=trainee
+    )
+    assert figures(counted) == (0, None)
+    cadence = LeaderCadence.objects.get()
+    assert (cadence.counts_from, cadence.made) == (None, 0)
+    assert cadence.adherence_percent(TODAY()) is None
+    assert_as_recomputed()
+
+
+def test_a_cancelled_cohort_ends_the_count_in_its_transaction(counted, analyst):
+    from cohorts import services as cohort_services
+
+    cohort = counted.application.enrollments.get().cohort
+    cohort_services.cohort_cancel(cohort_id=cohort.pk, by=analyst, reason="No trainer")
+    assert figures(counted) == (0, None)
+    assert LeaderCadence.objects.get().counts_from is None
+    assert_as_recomputed()
+
+
+def test_a_seat_from_the_waitlist_starts_the_count(trainee, supervisor, analyst, settings):
+    """A seat freed by a withdrawal goes to the next in line, whose touchpoints then count from
+    that cohort's Day 1, in the same transaction; and when an offered seat lapses they stop."""
+    from cohorts import services as cohort_services
+    from cohorts.models import Enrollment
+
+    settings.LEANLEADERS_WAITLIST_OFFER_BY_EMAIL = True
+    seated = make_project(TraineeFactory(department=trainee.department))
+    seat_in_cohort(seated, day1=TODAY() - dt.timedelta(days=20))
+    cohort = seated.application.enrollments.get().cohort
+    cohort.capacity = 1
+    cohort.save()
+    waiting = make_project(trainee)
+    Enrollment.objects.create(
+        cohort=cohort,
+        application=waiting.application,
+        trainee=trainee,
+        status=Enrollment.Status.WAITLISTED,
+    )
+    huddle(waiting, supervisor, 2)
+    assert figures(waiting) == (0, None)
+    cohort_services.enrollment_withdraw(
+        enrollment_id=seated.application.enrollments.get().pk, by=seated.trainee
+    )
+    assert figures(waiting) == (1, TODAY() - dt.timedelta(days=2))  # offered: a held seat
+    assert_as_recomputed()
+    offer = waiting.application.enrollments.get()
+    Enrollment.objects.filter(pk=offer.pk).update(offer_expires_at=timezone.now())
+    assert cohort_services.enrollment_offer_expire(enrollment_id=offer.pk)
+    assert figures(waiting) == (0, None)
+    assert_as_recomputed()

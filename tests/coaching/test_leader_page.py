@@ -137,3 +137,203 @@ def test_the_leader_page_reads_a_fixed_number_of_queries(
     page(client, supervisor)
     with django_assert_num_queries(LEADER_PAGE_QUERIES):
         assert page(client, supervisor).status_code == 200
+
+
+# --- Editing and deleting a note ---------------------------------------------------------------
+
+
+@pytest.fixture
+def note(supervisor, analyst):
+    return services.leader_note_add(leader_id=supervisor.pk, by=analyst, body="Ask more, tell less")
+
+
+@pytest.fixture
+def other_analyst(db):
+    from tests.factories import AnalystFactory
+
+    return AnalystFactory(full_name="Bea Analyst")
+
+
+def note_events(note):
+    from leanleaders.audit import audit_events_for
+
+    return list(audit_events_for(note).order_by("pk").values_list("action", "actor", "data"))
+
+
+def edit_url(note, leader=None):
+    return reverse("coaching:leader-note-edit", args=[(leader or note.leader).pk, note.pk])
+
+
+def delete_url(note, leader=None):
+    return reverse("coaching:leader-note-delete", args=[(leader or note.leader).pk, note.pk])
+
+
+def test_any_analyst_edits_a_note_and_the_old_and_new_text_are_audited(note, other_analyst):
+    services.leader_note_edit(note_id=note.pk, by=other_analyst, body="  Ask, then wait  ")
+    note.refresh_from_db()
+    assert (note.body, note.author, note.edited_by) == (
+        "Ask, then wait",
+        note.author,
+        other_analyst,
+    )
+    assert note.edited_at is not None
+    assert note_events(note)[-1] == (
+        "edited",
+        other_analyst.pk,
+        {"leader": note.leader_id, "body": ["Ask more, tell less", "Ask, then wait"]},
+    )
+
+
+def test_an_unchanged_edit_records_nothing(note, analyst):
+    services.leader_note_edit(note_id=note.pk, by=analyst, body="Ask more, tell less ")
+    note.refresh_from_db()
+    assert note.edited_at is None
+    assert [action for action, *_ in note_events(note)] == ["created"]
+
+
+def test_an_empty_edit_is_refused(note, analyst):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        services.leader_note_edit(note_id=note.pk, by=analyst, body="   ")
+    note.refresh_from_db()
+    assert note.body == "Ask more, tell less"
+
+
+def test_any_analyst_deletes_a_note_and_its_text_is_audited(note, analyst, other_analyst):
+    from leanleaders.models import AuditEvent
+
+    services.leader_note_delete(note_id=note.pk, by=other_analyst)
+    assert not LeaderCoachingNote.objects.exists()
+    event = AuditEvent.objects.get(action="deleted")
+    assert (event.actor, event.target_id) == (other_analyst, note.pk)
+    assert event.data == {
+        "leader": note.leader_id,
+        "author": analyst.pk,
+        "body": "Ask more, tell less",
+    }
+
+
+@pytest.mark.parametrize("role", ["trainee", "manager", "supervisor"])
+def test_only_analysts_edit_or_delete_notes(request, role, note, client_for):
+    user = request.getfixturevalue(role)
+    with pytest.raises(PermissionDenied):
+        services.leader_note_edit(note_id=note.pk, by=user, body="Mine")
+    with pytest.raises(PermissionDenied):
+        services.leader_note_delete(note_id=note.pk, by=user)
+    client = client_for(user)
+    assert client.get(edit_url(note)).status_code == 403
+    assert client.post(edit_url(note), {"body": "Mine"}).status_code == 403
+    assert client.post(delete_url(note)).status_code == 403
+    note.refresh_from_db()
+    assert note.body == "Ask more, tell less"
+
+
+def test_the_leader_page_links_each_note_to_its_edit_and_delete(
+    note, supervisor, other_analyst, client_for
+):
+    html = page(client_for(other_analyst), supervisor).content.decode()
+    assert f'id="note-{note.pk}"' in html
+    assert edit_url(note) in html
+    assert delete_url(note) in html
+
+
+def test_the_edit_form_starts_from_the_note_and_saves(note, supervisor, other_analyst, client_for):
+    client = client_for(other_analyst)
+    form = client.get(edit_url(note))
+    assert form.status_code == 200
+    assert "Ask more, tell less</textarea>" in form.content.decode()
+    response = client.post(edit_url(note), {"body": "Ask, then wait"})
+    assert response.status_code == 302
+    assert response.url == reverse("coaching:leader-detail", args=[supervisor.pk]) + (
+        f"#note-{note.pk}"
+    )
+    html = page(client, supervisor).content.decode()
+    assert "Ask, then wait" in html
+    assert "edited by Bea Analyst" in html
+
+
+def test_the_author_editing_their_own_note_is_not_named_twice(
+    note, supervisor, analyst, client_for
+):
+    services.leader_note_edit(note_id=note.pk, by=analyst, body="Ask, then wait")
+    html = page(client_for(analyst), supervisor).content.decode()
+    assert "edited by" not in html
+    assert f"· edited {timezone.localdate():%-d %b %Y}" in html
+
+
+def test_an_invalid_edit_keeps_what_was_typed(note, analyst, client_for):
+    too_long = "x" * 5001
+    response = client_for(analyst).post(edit_url(note), {"body": too_long})
+    assert response.status_code == 400
+    assert f"{too_long}</textarea>" in response.content.decode()
+    note.refresh_from_db()
+    assert note.body == "Ask more, tell less"
+
+
+def test_a_blank_edit_shows_why(note, analyst, client_for):
+    response = client_for(analyst).post(edit_url(note), {"body": "  "})
+    assert response.status_code == 400
+    assert "Write the note before saving it." in response.content.decode()
+
+
+def test_delete_asks_first_and_deletes_on_post(note, supervisor, analyst, client_for):
+    client = client_for(analyst)
+    confirm = client.get(delete_url(note))
+    assert confirm.status_code == 200
+    assert "Ask more, tell less" in confirm.content.decode()
+    assert LeaderCoachingNote.objects.filter(pk=note.pk).exists()  # a GET changes nothing
+    response = client.post(delete_url(note))
+    assert response.status_code == 302
+    assert response.url == reverse("coaching:leader-detail", args=[supervisor.pk])
+    assert not LeaderCoachingNote.objects.exists()
+    assert "Ask more, tell less" not in page(client, supervisor).content.decode()
+
+
+def test_a_note_under_another_leaders_url_is_missing(note, manager, analyst, client_for):
+    client = client_for(analyst)
+    assert client.get(edit_url(note, leader=manager)).status_code == 404
+    assert client.post(edit_url(note, leader=manager), {"body": "Moved"}).status_code == 404
+    assert client.get(delete_url(note, leader=manager)).status_code == 404
+    assert client.post(delete_url(note, leader=manager)).status_code == 404
+    note.refresh_from_db()
+    assert note.body == "Ask more, tell less"
+
+
+def test_changes_need_the_csrf_token(note, analyst):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(analyst)
+    assert client.post(edit_url(note), {"body": "Forged"}).status_code == 403
+    assert client.post(delete_url(note)).status_code == 403
+    assert LeaderCoachingNote.objects.get().body == "Ask more, tell less"
+
+
+def test_editing_a_note_deleted_meanwhile_says_so(note, analyst, client_for):
+    with pytest.MonkeyPatch.context() as patch:
+        real = services.leader_note_edit
+
+        def late(**kwargs):
+            LeaderCoachingNote.objects.filter(pk=note.pk).delete()
+            return real(**kwargs)
+
+        patch.setattr(services, "leader_note_edit", late)
+        response = client_for(analyst).post(edit_url(note), {"body": "Too late"}, follow=True)
+    assert "That note had already been deleted." in response.content.decode()
+    assert not LeaderCoachingNote.objects.exists()
+
+
+def test_deleting_a_note_already_deleted_says_so(note, supervisor, analyst, client_for):
+    client = client_for(analyst)
+    with pytest.MonkeyPatch.context() as patch:
+        # Deleted by another analyst between the page's read and the service's lock.
+        real = services.leader_note_delete
+
+        def late(**kwargs):
+            LeaderCoachingNote.objects.filter(pk=note.pk).delete()
+            return real(**kwargs)
+
+        patch.setattr(services, "leader_note_delete", late)
+        response = client.post(delete_url(note), follow=True)
+    assert "That note had already been deleted." in response.content.decode()

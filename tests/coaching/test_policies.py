@@ -59,3 +59,18 @@ def test_anonymous_gets_nothing(conversation):
     anonymous = AnonymousUser()
     assert not policies.visible_conversations(anonymous).exists()
     assert not policies.can_complete_step(anonymous, conversation.next_steps.first())
+
+
+@pytest.mark.parametrize("role", [*ROLES, "anonymous"])
+def test_notes_on_leaders_are_seen_and_changed_by_any_analyst_only(request, manager, role):
+    """Any analyst, not only the note's author: the notes are the analyst team's."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from coaching.services import leader_note_add
+    from tests.factories import AnalystFactory
+
+    user = AnonymousUser() if role == "anonymous" else request.getfixturevalue(role)
+    note = leader_note_add(leader_id=manager.pk, by=AnalystFactory(), body="Ask, don't tell")
+    is_analyst = role == "analyst"
+    assert policies.visible_leader_notes(user).filter(pk=note.pk).exists() == is_analyst
+    assert policies.can_change_leader_note(user, note) == is_analyst

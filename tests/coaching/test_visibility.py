@@ -11,7 +11,7 @@ from django.urls import get_resolver, reverse
 from django.utils import timezone
 
 from coaching import services
-from coaching.models import NextStep
+from coaching.models import LeaderCoachingNote, NextStep
 from leanleaders.models import OutboxEmail
 from leanleaders.reminders import rule_run
 from tests.coaching.factories import MARKER, log_conversation, step
@@ -46,6 +46,8 @@ def coaching_urls(conversation):
         "step_id": step_.pk,
         "request_id": request.pk,
         "user_id": project.trainee_id,
+        # The analysts' note on coaching the trainee as a leader: its edit and delete pages.
+        "note_id": LeaderCoachingNote.objects.get(leader_id=project.trainee_id).pk,
     }
     urls = []
     resolver = get_resolver()

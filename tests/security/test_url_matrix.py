@@ -270,6 +270,9 @@ EXPECTED: dict[str, dict[str, Any]] = {
     # Coaching the leaders, and the analysts' private notes on them: analysts only.
     "coaching:leader-list": ANALYSTS,
     "coaching:leader-detail": ANALYSTS,
+    # The edit form and the delete confirmation (GET); the change itself is a POST.
+    "coaching:leader-note-edit": ANALYSTS,
+    "coaching:leader-note-delete": ANALYSTS,
     # Only the lead shows a conversation to their team or hides it (an empty POST: hidden, as
     # before).
     "coaching:conversation-team-visibility": {
@@ -642,8 +645,10 @@ def world(
     conversation = log_conversation(project, analyst, private_notes=PRIVATE_MARKER)
     from coaching.services import leader_note_add
 
-    for leader in (supervisor, sponsor):
+    leader_note, _sponsor_note = (
         leader_note_add(leader_id=leader.pk, by=analyst, body=LEADER_NOTE_MARKER)
+        for leader in (supervisor, sponsor)
+    )
     coaching_request = CoachingRequest.objects.create(project=project, requested_by=trainee)
     from api.services import api_token_create
 
@@ -704,6 +709,7 @@ def world(
             "leader_id": leader,
             "network": peer_request,
             "user_id": supervisor,
+            "note_id": leader_note,  # on the supervisor, the `user_id` above
         },
     )
 
@@ -739,6 +745,9 @@ def test_every_url_answers_each_role_as_expected(request, role, world):
     assert mismatches == [], "\n".join(mismatches)
     world.application.refresh_from_db()
     assert world.application.status == Application.Status.SUBMITTED  # nothing changed
+    note = world.objects["note_id"]
+    note.refresh_from_db()  # not deleted: the delete page asks first
+    assert note.body == LEADER_NOTE_MARKER
 
 
 @pytest.mark.parametrize("role", ["team_member", "sponsor", "supervisor", "manager", "trainee"])
