@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from leanleaders import roles
 from leanleaders.dashboard import HomeFacts, Section
@@ -31,13 +32,24 @@ def sections(request: AuthenticatedHttpRequest, facts: HomeFacts) -> list[Sectio
             )
         )
     if roles.is_trainee(user):
-        summary = selectors.trainee_project(user=user)
+        today = timezone.localdate()
+        home = selectors.trainee_home(user=user, today=today)
+        if home.due_follow_ups:
+            found.append(
+                Section(
+                    "follow-ups-due",
+                    ngettext("Follow-up due", "Follow-ups due", len(home.due_follow_ups)),
+                    template="projects/_home_follow_ups.html",
+                    data={"due": home.due_follow_ups},
+                )
+            )
+        summary = home.summary
         data: dict[str, object] = {"summary": summary}
         if summary is None:
             data["application"] = selectors.startable_application(user=user)
         elif summary.primary is not None:
             data["can_edit"] = policies.can_edit(user, summary.project)
-            data["today"] = timezone.localdate()
+            data["today"] = today
         found.append(
             Section(
                 "project", str(_("Your project")), template="projects/_home_trainee.html", data=data

@@ -29,6 +29,7 @@ from projects.models import (
     ProjectMember,
     Sustainment,
 )
+from projects.selectors import follow_ups_waiting
 from projects.services import follow_ups_mark_missed
 
 
@@ -99,16 +100,7 @@ def follow_ups_due(now: dt.datetime) -> Iterator[Reminder]:
     """A follow-up of a reviewed project from its due date until it is logged or missed: to the
     lead and to each team member (with an account) who may log."""
     today = timezone.localtime(now).date()
-    grace = settings.LEANLEADERS_FOLLOW_UP_GRACE_DAYS
-    follow_ups = list(
-        FollowUp.objects.filter(
-            value__isnull=True,
-            verdict=Sustainment.NOT_DUE,
-            due_on__lte=today,
-            due_on__gte=today - dt.timedelta(days=grace),
-            project__status=Project.Status.REVIEWED,
-        ).select_related("project__trainee")
-    )
+    follow_ups = list(follow_ups_waiting(today=today).select_related("project__trainee"))
     loggers: dict[int, list[User]] = defaultdict(list)
     for member in ProjectMember.objects.filter(
         project_id__in={f.project_id for f in follow_ups},

@@ -9,21 +9,26 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from django.conf import settings
 from django.db.models import (
     Count,
     Exists,
+    F,
     FilteredRelation,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     prefetch_related_objects,
 )
+from django.db.models.functions import JSONObject
 
 from applications.models import Application
 from cohorts.models import Enrollment
 from leanleaders.audit import audit_events_for
 from leanleaders.models import AuditEvent, User
+from leanleaders.querysets import as_date, rows_of
 from projects import results
 from projects.models import (
     Attachment,
@@ -33,6 +38,7 @@ from projects.models import (
     ProgressEntry,
     Project,
     ProjectMember,
+    Sustainment,
 )
 from projects.policies import is_membership_of, memberships_of, visible_projects
 
@@ -192,19 +198,118 @@ def counts_of(*, projects: QuerySet[Project]) -> list[dict[str, Any]]:
     ]
 
 
-def latest_project_of(user: User) -> Project | None:
-    """The trainee's latest project."""
+def _projects_of(user: User) -> QuerySet[Project]:
+    """The trainee's projects, latest first, with their primary measures."""
     return (
         with_primary(Project.objects.filter(trainee=user))
         .select_related("department")
         .order_by("-created_at")
-        .first()
     )
 
 
-def trainee_project(*, user: User) -> ProjectSummary | None:
-    project = latest_project_of(user)
-    return summaries_of([project])[0] if project else None
+def latest_project_of(user: User) -> Project | None:
+    """The trainee's latest project."""
+    return _projects_of(user).first()
+
+
+def follow_ups_waiting(*, today: dt.date) -> QuerySet[FollowUp]:
+    """Follow-ups waiting for a value: from the due date until logged, or found missed once the
+    grace days are over. The one rule of "due" for the reminder and the home page."""
+    grace = settings.LEANLEADERS_FOLLOW_UP_GRACE_DAYS
+    return FollowUp.objects.filter(
+        value__isnull=True,
+        verdict=Sustainment.NOT_DUE,
+        due_on__lte=today,
+        due_on__gte=today - dt.timedelta(days=grace),
+        project__status=Project.Status.REVIEWED,
+    )
+
+
+@dataclass(frozen=True)
+class DueFollowUp:
+    """A follow-up waiting for a value that the reader may log, as their home shows it: the
+    follow-up with its project's title and its primary measure's unit and direction, read as
+    JSON (never saved)."""
+
+    follow_up: FollowUp
+    measure: Measure
+    today: dt.date
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.follow_up.due_on < self.today
+
+    @property
+    def last_day(self) -> dt.date:
+        """The last day it can be logged before it reads missed (`sustainment.is_missed`)."""
+        return self.follow_up.due_on + dt.timedelta(days=settings.LEANLEADERS_FOLLOW_UP_GRACE_DAYS)
+
+
+def _due_follow_up_rows(*, user: User, today: dt.date) -> Subquery:
+    """The follow-ups waiting for a value that `user` may log (`policies.can_log_follow_up`: on
+    the projects they lead and those whose team lets them log), oldest due first, as one JSON
+    expression that refers to nothing outside itself."""
+    primary = Measure.objects.filter(project=OuterRef("project_id"), is_primary=True)
+    return rows_of(
+        follow_ups_waiting(today=today)
+        .filter(
+            Q(project__trainee=user)
+            | Q(project__in=memberships_of(user).filter(may_log=True).values("project_id"))
+        )
+        .order_by("due_on", "pk"),
+        None,
+        pk=F("pk"),
+        days_after=F("days_after"),
+        due_on=F("due_on"),
+        baseline=F("reference_baseline"),
+        gain=F("reference_gain"),
+        project=JSONObject(pk=F("project_id"), title=F("project__title")),
+        unit=Subquery(primary.values("unit")[:1]),
+        direction=Subquery(primary.values("direction")[:1]),
+    )
+
+
+def _due_follow_ups(rows: list[dict[str, Any]], today: dt.date) -> list[DueFollowUp]:
+    return [
+        DueFollowUp(
+            follow_up=FollowUp(
+                pk=row["pk"],
+                days_after=row["days_after"],
+                due_on=as_date(row["due_on"]),
+                # JSON carries the decimals as numbers, read as floats: back through their
+                # shortest text, so 12.5 reads 12.5 and not 12.4999….
+                reference_baseline=Decimal(str(row["baseline"])),
+                reference_gain=Decimal(str(row["gain"])),
+                project=Project(pk=row["project"]["pk"], title=row["project"]["title"]),
+            ),
+            measure=Measure(unit=row["unit"], direction=row["direction"]),
+            today=today,
+        )
+        for row in rows
+    ]
+
+
+@dataclass
+class TraineeHome:
+    """The trainee's latest project and the follow-ups due that they may log."""
+
+    summary: ProjectSummary | None
+    due_follow_ups: list[DueFollowUp]
+
+
+def trainee_home(*, user: User, today: dt.date) -> TraineeHome:
+    """The trainee's latest project with the follow-ups due that they may log, on any project:
+    one query, the follow-ups riding on the project's row. Someone who leads no project (a team
+    member who may log) has them read on their own, one query more."""
+    rows = _due_follow_up_rows(user=user, today=today)
+    project = _projects_of(user).annotate(due_follow_ups=rows).first()
+    if project is None:
+        due = User.objects.filter(pk=user.pk).annotate(due=rows).values_list("due", flat=True)
+        return TraineeHome(summary=None, due_follow_ups=_due_follow_ups(due.get(), today))
+    return TraineeHome(
+        summary=summaries_of([project])[0],
+        due_follow_ups=_due_follow_ups(project.due_follow_ups, today),
+    )
 
 
 def startable_application(*, user: User) -> Application | None:
