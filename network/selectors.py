@@ -1,9 +1,10 @@
 """Reads of the Lean Leader network, each in a fixed number of queries.
 
-A Lean Leader is whoever the program's rule says (reporting/completion.py), read in SQL: one
-directory row is a reviewed project whose seat had every day attended. Hidden people and
-deactivated accounts never come out of `leader_projects`, and every list starts there. The rows
-read stored columns only (the project's verdict, gain, sustainment and Lean tools; the profile's
+A Lean Leader is whoever the program's rule says (reporting/completion.py), read in SQL: a
+completed project is a reviewed project whose seat had every day attended, and the directory
+lists each person once, with their completed projects. Hidden people and deactivated accounts
+never come out of `leader_projects`, and every list starts there. The entries read stored
+columns only (the project's verdict, gain, sustainment and Lean tools; the profile's
 story), never a trainee's log, application or coaching records.
 """
 
@@ -21,6 +22,8 @@ from projects.models import LeanTool, Project
 from reporting.completion import completed_enrollments
 
 SUGGESTIONS = 5
+# The order a Lean Leader's projects are listed in: in the directory and on their page.
+LATEST_FIRST = ("-created_at", "-pk")
 
 
 def completed_projects() -> QuerySet[Project]:
@@ -59,9 +62,10 @@ class DirectoryFilters:
         return bool(self.tool or self.department_id or self.words or self.peer_coaches)
 
 
-def directory(*, filters: DirectoryFilters) -> QuerySet[Project]:
-    """The directory's rows, by name: the tool, the department and every word must match (a
-    word in the person's name, the project's title or their story)."""
+def directory(*, filters: DirectoryFilters) -> QuerySet[User]:
+    """The Lean Leaders the directory lists, once each, by name: those with a completed project
+    that matches the tool, the department and every word (a word in the person's name, the
+    project's title or their story). A page of them is read with `directory_entries`."""
     rows = leader_projects()
     if filters.tool:
         rows = rows.filter(tools_used__has_key=filters.tool)
@@ -75,7 +79,27 @@ def directory(*, filters: DirectoryFilters) -> QuerySet[Project]:
             | Q(title__icontains=word)
             | Q(trainee__lean_leader_profile__story__icontains=word)
         )
-    return rows.order_by("trainee__full_name", "pk")
+    return User.objects.filter(pk__in=rows.values("trainee_id")).order_by("full_name", "pk")
+
+
+@dataclass(frozen=True)
+class DirectoryEntry:
+    """One Lean Leader in the directory, with every completed project of theirs, latest first."""
+
+    person: User
+    projects: list[Project]
+
+
+def directory_entries(*, people: QuerySet[User]) -> list[DirectoryEntry]:
+    """A page of `directory`'s people (a slice of it) as their entries, in its order: one query,
+    the page's people its subquery, each project with the person, their department and profile."""
+    projects = leader_projects().filter(trainee__in=people.values("pk"))
+    entries: list[DirectoryEntry] = []
+    for project in projects.order_by("trainee__full_name", "trainee_id", *LATEST_FIRST):
+        if not entries or entries[-1].person.pk != project.trainee_id:
+            entries.append(DirectoryEntry(person=project.trainee, projects=[]))
+        entries[-1].projects.append(project)
+    return entries
 
 
 def department_choices() -> list[tuple[int, str]]:
@@ -91,7 +115,7 @@ def tool_choices() -> list[tuple[str, str]]:
 def leader_get(*, user_id: int) -> tuple[User, list[Project]]:
     """A listed Lean Leader and their completed projects (raises User.DoesNotExist when the
     person is not one, or hides)."""
-    projects = list(leader_projects().filter(trainee_id=user_id).order_by("-pk"))
+    projects = list(leader_projects().filter(trainee_id=user_id).order_by(*LATEST_FIRST))
     if not projects:
         raise User.DoesNotExist
     return projects[0].trainee, projects

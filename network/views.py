@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -39,6 +40,8 @@ def leader_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "network/leader_list.html",
         {
             "page": page,
+            # A page of a queryset is a slice of it, still a queryset: the entries' subquery.
+            "entries": selectors.directory_entries(people=cast(QuerySet[User], page.object_list)),
             "filters": filters,
             "tools": selectors.tool_choices(),
             "departments": selectors.department_choices(),

@@ -418,8 +418,9 @@ PAGES = [
     Page("program report", "analyst", _u("reports:program-report"), 8),
     Page("program report (csv)", "analyst", _u("reports:program-csv"), 6),
     Page("program report (xlsx)", "analyst", _u("reports:program-xlsx"), 6),
-    # The session and the person, then the count, the page of rows (people, departments and
-    # profiles joined; who completed the program a subquery) and the departments to filter by.
+    # The session and the person, then the count of people, the page's people's projects (the
+    # page of people a subquery; people, departments and profiles joined; who completed the
+    # program a subquery) and the departments to filter by.
     Page("lean leader directory", "trainee", _u("network:leader-list"), 6, shows=("Leader ",)),
     Page(
         "lean leader directory by tool",

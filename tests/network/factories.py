@@ -25,12 +25,16 @@ def make_lean_leader(
     hidden: bool = False,
     peer_coach: bool = False,
     cohort=None,
+    applied: dt.date = dt.date(2025, 1, 10),
     **person_fields,
 ):
-    """A person who completed the program (with the defaults), and their project."""
+    """A person who completed the program (with the defaults), and their project. A second
+    project of theirs needs another year to apply in (`applied`) and another cohort."""
     person = person or TraineeFactory(**person_fields)
     cohort = cohort or make_cohort(f"Cohort of {person.full_name}", dt.date(2025, 2, 3))
-    application = make_application(person, title=title or f"Project of {person.full_name}")
+    application = make_application(
+        person, created=applied, title=title or f"Project of {person.full_name}"
+    )
     enroll(application, cohort, marks)
     project = make_reporting_project(
         application, baseline="20", values=("10", "10", "10"), reviewed=reviewed, tools=tools

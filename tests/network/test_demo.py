@@ -13,9 +13,7 @@ def test_seed_demo_has_lean_leaders_a_hidden_one_and_a_peer_coach_with_a_request
     with django_capture_on_commit_callbacks(execute=False):
         call_command("seed_demo", verbosity=0)
         call_command("seed_demo", verbosity=0)  # again: nothing twice
-    listed = {
-        row.trainee.email for row in selectors.directory(filters=selectors.DirectoryFilters())
-    }
+    listed = {person.email for person in selectors.directory(filters=selectors.DirectoryFilters())}
     assert listed == {
         "trainee.dhr@sfgov.org",
         "trainee2.dhr@sfgov.org",

@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 
 from cohorts.models import Attendance
@@ -6,12 +8,13 @@ from network.selectors import DirectoryFilters
 from projects import services as project_services
 from projects.models import Project
 from tests.network.factories import make_lean_leader
+from tests.reporting.factories import make_cohort
 
 pytestmark = pytest.mark.django_db
 
 
 def names(filters: DirectoryFilters) -> list[str]:
-    return [row.trainee.full_name for row in selectors.directory(filters=filters)]
+    return [person.full_name for person in selectors.directory(filters=filters)]
 
 
 def test_a_lean_leader_attended_all_three_days_and_had_the_project_reviewed(department):
@@ -72,12 +75,73 @@ def test_hidden_and_deactivated_people_are_never_listed(leader, hidden_leader):
 
 def test_rows_show_the_cohort_tools_result_and_sustainment(leader):
     Project.objects.filter(trainee=leader).update(sustainment="slipping")
-    row = selectors.directory(filters=DirectoryFilters()).get()
+    [entry] = selectors.directory_entries(people=selectors.directory(filters=DirectoryFilters()))
+    assert entry.person == leader
+    [row] = entry.projects
     assert row.cohort_name == "Cohort of Lee Leader"
     assert row.tools_used_choices == [("standard_work", "Standard work"), ("five_s", "5S")]
     assert row.verdict == "improved"
     assert row.gain_percent == 50
     assert row.get_sustainment_display() == "Slipping"
+
+
+def test_a_leader_with_two_projects_is_one_entry_listing_both_latest_first(leader, department):
+    make_lean_leader(department=department, full_name="Dee Health", title="Faster clinic intake")
+    _, second = make_lean_leader(
+        leader,
+        tools=(("fishbone",),),
+        title="Fewer missed inspections",
+        cohort=make_cohort("Spring cohort", dt.date(2026, 2, 2)),
+        applied=dt.date(2026, 1, 12),
+    )
+    people = selectors.directory(filters=DirectoryFilters())
+    assert [p.full_name for p in people] == ["Dee Health", "Lee Leader"]
+    entries = selectors.directory_entries(people=people)
+    assert [(e.person.full_name, [p.title for p in e.projects]) for e in entries] == [
+        ("Dee Health", ["Faster clinic intake"]),
+        ("Lee Leader", ["Fewer missed inspections", "Pothole repairs in two days"]),
+    ]
+    assert entries[1].projects[0] == second
+    assert entries[1].projects[0].cohort_name == "Spring cohort"
+
+
+def test_a_leader_matches_when_any_of_their_projects_does(leader, department):
+    make_lean_leader(
+        leader,
+        tools=(("fishbone",),),
+        title="Fewer missed inspections",
+        cohort=make_cohort("Spring cohort", dt.date(2026, 2, 2)),
+        applied=dt.date(2026, 1, 12),
+    )
+    for filters in (
+        DirectoryFilters(tool="fishbone"),
+        DirectoryFilters(tool="five_s"),
+        DirectoryFilters(words="inspections"),
+        DirectoryFilters(words="pothole"),
+        DirectoryFilters(department_id=leader.department_id, words="leader"),
+    ):
+        assert names(filters) == ["Lee Leader"], filters
+    assert names(DirectoryFilters(tool="spaghetti")) == []
+    # The entry lists every project of theirs, not only the one that matched.
+    [entry] = selectors.directory_entries(people=selectors.directory(filters=filters))
+    assert len(entry.projects) == 2
+
+
+def test_a_page_of_entries_is_a_page_of_people(department):
+    for i in range(3):
+        person, _ = make_lean_leader(department=department, full_name=f"Leader {i}")
+        make_lean_leader(
+            person,
+            cohort=make_cohort(f"Second cohort {i}", dt.date(2026, 2, 2)),
+            applied=dt.date(2026, 1, 12),
+        )
+    people = selectors.directory(filters=DirectoryFilters())
+    assert people.count() == 3
+    entries = selectors.directory_entries(people=people[1:3])
+    assert [(e.person.full_name, len(e.projects)) for e in entries] == [
+        ("Leader 1", 2),
+        ("Leader 2", 2),
+    ]
 
 
 def test_suggestions_are_leaders_who_used_the_projects_tools_hidden_never(

@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -6,6 +8,7 @@ from network import services
 from network.models import LeanLeaderProfile, PeerRequest
 from projects import services as project_services
 from tests.network.factories import make_lean_leader
+from tests.reporting.factories import make_cohort
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +65,47 @@ def test_the_directory_pages_by_25(client_for, trainee, department):
     assert first.count('class="card mb-2 leader-row"') == 25
     assert "Page 1 of 2" in first
     assert client.get(DIRECTORY + "?page=2").content.decode().count("leader-row") == 1
+
+
+def _second_project(person, title: str, cohort_name: str):
+    return make_lean_leader(
+        person,
+        tools=(("fishbone",),),
+        title=title,
+        cohort=make_cohort(cohort_name, dt.date(2026, 2, 2)),
+        applied=dt.date(2026, 1, 12),
+    )
+
+
+def test_a_leader_with_two_projects_appears_once_with_both_latest_first(
+    client_for, trainee, leader
+):
+    _second_project(leader, "Fewer missed inspections", "Spring cohort")
+    client = client_for(trainee)
+    for query in ("", "?tool=fishbone", "?q=pothole"):
+        page = client.get(DIRECTORY + query).content.decode()
+        assert page.count('class="card mb-2 leader-row"') == 1, query
+        assert "1 Lean Leader found." in page
+        assert page.index("Fewer missed inspections") < page.index("Pothole repairs in two days")
+        assert page.index("Spring cohort") < page.index("Cohort of Lee Leader")
+
+
+def test_the_directory_pages_people_not_projects(client_for, trainee, department):
+    for i in range(26):
+        person, _ = make_lean_leader(department=department, full_name=f"Leader {i:02}")
+        if i in (0, 25):
+            _second_project(person, f"Second project {i}", f"Second cohort {i}")
+    client = client_for(trainee)
+    first = client.get(DIRECTORY).content.decode()
+    assert "26 Lean Leaders found." in first
+    assert first.count('class="card mb-2 leader-row"') == 25
+    assert "Second project 0" in first
+    assert "Page 1 of 2" in first
+    second = client.get(DIRECTORY + "?page=2").content.decode()
+    assert second.count("leader-row") == 1
+    assert "Leader 25" in second
+    assert "Second project 25" in second
+    assert "Project of Leader 25" in second
 
 
 def test_hidden_people_never_appear(client_for, trainee, project, hidden_leader, leader):
