@@ -155,14 +155,12 @@ def active_project(user: User) -> Project | None:
     )
 
 
-def peer_requests(*, user: User) -> tuple[list[PeerRequest], list[PeerRequest]]:
-    """(received, sent): the person's peer conversations, newest first."""
-    rows = list(
-        PeerRequest.objects.filter(Q(peer=user) | Q(trainee=user))
-        .select_related("peer", "trainee", "project")
-        .order_by("-created_at", "-pk")[:200]
+def peer_requests(*, user: User) -> tuple[QuerySet[PeerRequest], QuerySet[PeerRequest]]:
+    """(received, sent): the person's peer conversations, newest first, each to be paged."""
+    rows = PeerRequest.objects.select_related("peer", "trainee", "project").order_by(
+        "-created_at", "-pk"
     )
-    return [r for r in rows if r.peer_id == user.pk], [r for r in rows if r.trainee_id == user.pk]
+    return rows.filter(peer=user), rows.filter(trainee=user)
 
 
 def visible_peer_requests(user: User) -> QuerySet[PeerRequest]:

@@ -146,8 +146,17 @@ def peer_request_create(request: AuthenticatedHttpRequest, leader_id: int) -> Ht
 
 @login_required
 def peer_request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The conversations asked of the person and those they asked, each list paged on its own
+    (`?received=` and `?sent=`)."""
     received, sent = selectors.peer_requests(user=request.user)
-    return render(request, "network/peer_request_list.html", {"received": received, "sent": sent})
+    return render(
+        request,
+        "network/peer_request_list.html",
+        {
+            "received": Paginator(received, PAGE_SIZE).get_page(request.GET.get("received")),
+            "sent": Paginator(sent, PAGE_SIZE).get_page(request.GET.get("sent")),
+        },
+    )
 
 
 def _request_or_404(request: AuthenticatedHttpRequest, pk: int) -> PeerRequest:

@@ -429,7 +429,9 @@ PAGES = [
         5,  # a manager's departments come with the person
         shows=("Leader ",),
     ),
-    Page("peer conversations", "trainee", _u("network:peer-request-list"), 4, shows=("Leader ",)),
+    # Each list (asked of them, asked by them) is paged on its own: its count, then its page
+    # (none for an empty list), where one capped read of both used to be.
+    Page("peer conversations", "trainee", _u("network:peer-request-list"), 6, shows=("Leader ",)),
 ]
 
 

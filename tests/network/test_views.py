@@ -7,7 +7,9 @@ from django.utils import timezone
 from network import services
 from network.models import LeanLeaderProfile, PeerRequest
 from projects import services as project_services
+from tests.factories import TraineeFactory
 from tests.network.factories import make_lean_leader
+from tests.projects.factories import make_project
 from tests.reporting.factories import make_cohort
 
 pytestmark = pytest.mark.django_db
@@ -223,3 +225,36 @@ def test_withdrawing_needs_the_forms_confirmation(client_for, trainee, project, 
     client_for(trainee).post(url, {"confirm": "1"})
     peer_request.refresh_from_db()
     assert peer_request.status == "withdrawn"
+
+
+def test_the_peer_conversations_page_each_list_by_25(client_for, trainee, project, other_trainee):
+    start = timezone.now()
+    PeerRequest.objects.bulk_create(
+        PeerRequest(
+            project=project,
+            trainee=trainee,
+            peer=TraineeFactory(full_name=f"Peer {i:02}"),
+            message="Can we talk?",
+            created_at=start - dt.timedelta(hours=i),
+        )
+        for i in range(27)
+    )
+    PeerRequest.objects.create(
+        project=make_project(other_trainee), trainee=other_trainee, peer=trainee, message="Hi"
+    )
+    client = client_for(trainee)
+    url = reverse("network:peer-request-list")
+    first = client.get(url).content.decode()
+    assert "Peer 00" in first
+    assert "Peer 24" in first
+    assert "Peer 25" not in first
+    assert "Otis Other" in first
+    assert "Page 1 of 2" in first
+    assert 'href="?sent=2#sent-heading"' in first
+    assert "?received=" not in first  # one page of conversations asked of them: no pager
+    second = client.get(url + "?sent=2").content.decode()
+    assert "Peer 25" in second
+    assert "Peer 26" in second
+    assert "Peer 24" not in second
+    assert "Otis Other" in second  # the other list stays on its own page
+    assert 'href="?sent=1#sent-heading"' in second
