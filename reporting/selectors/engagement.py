@@ -102,11 +102,11 @@ def program_engagement(*, user: User, filters: ReportFilters) -> Engagement:
     """Leader engagement over the projects (that the user may see) of the applications the
     report counts, by trainee name, in two queries."""
     today = timezone.localdate()
+    counted = visible_projects(user).filter(
+        application_id__in=report_applications(filters).values("pk")
+    )
     projects = list(
-        visible_projects(user)
-        .filter(application_id__in=report_applications(filters).values("pk"))
-        .order_by("trainee__full_name", "pk")
-        .values_list(
+        counted.order_by("trainee__full_name", "pk").values_list(
             "pk",
             "title",
             "trainee__full_name",
@@ -116,7 +116,7 @@ def program_engagement(*, user: User, filters: ReportFilters) -> Engagement:
             "sponsor_agreed_goal_at",
         )
     )
-    adherence = cadence_adherence([p[0] for p in projects], today=today) if projects else {}
+    adherence = cadence_adherence(counted.values("pk"), today=today) if projects else {}
     trainees = [
         TraineeEngagement(
             trainee_name=name,
