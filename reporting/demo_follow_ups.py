@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from applications.models import Application
-from cohorts.models import Cohort, Enrollment
+from cohorts.models import Attendance, Cohort, Enrollment
 from leanleaders.demo import DEMO_PASSWORD
 from leanleaders.models import Department, User
 from projects import services as project_services
@@ -170,11 +170,17 @@ def _seed_one(alumnus: Alumnus, analyst: User, today: dt.date) -> None:
         measure_direction="lower",
         baseline_estimate=Decimal(alumnus.baseline),
     )
-    Enrollment.objects.create(
+    seat = Enrollment.objects.create(
         cohort=_cohort(day3),
         application=application,
         trainee=trainee,
         status=Enrollment.Status.ENROLLED,
+    )
+    # Present on all three days, so that with the review below each is a Lean Leader by the
+    # program's rule (reporting/completion.py), in the directory like any other.
+    Attendance.objects.bulk_create(
+        Attendance(enrollment=seat, day=day, mark=Attendance.Mark.PRESENT, recorded_by=analyst)
+        for day in (1, 2, 3)
     )
     project = project_services.project_start(application_id=application.pk, by=trainee)
     measure = Measure.objects.get(project=project, is_primary=True)

@@ -18,6 +18,13 @@ def test_seed_demo_has_lean_leaders_a_hidden_one_and_a_peer_coach_with_a_request
         "trainee.dhr@sfgov.org",
         "trainee2.dhr@sfgov.org",
         "trainee3.lib@sfgov.org",
+        # the Lean Leaders of earlier cohorts, one for each state of a follow-up
+        "alumni.sustained@sfgov.org",
+        "alumni.slipping@sfgov.org",
+        "alumni.reverted@sfgov.org",
+        "alumni.missed@sfgov.org",
+        "alumni.due@sfgov.org",
+        "alumni.upcoming@sfgov.org",
     }
     hidden = LeanLeaderProfile.objects.get(hidden=True)
     assert hidden.user.email == "trainee3.dhr@sfgov.org"
