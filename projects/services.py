@@ -632,10 +632,12 @@ def tools_count(entries_tools: Iterable[Sequence[str]]) -> dict[str, int]:
     return {tool: counts[tool] for tool in LeanTool.values if tool in counts}
 
 
+@transaction.atomic
 def project_tools_store(*, project: Project) -> None:
     """Store which Lean tools the project's progress log names, and in how many entries, on
-    the project. Called in the transaction of every change to the log; locks the project
-    first, so two entries logged at once both count."""
+    the project. Called in the transaction of every change to the log (and on its own by
+    data loaders, hence its own atomic block); locks the project first, so two entries logged
+    at once both count."""
     Project.objects.select_for_update().filter(pk=project.pk).values_list("pk").first()
     project.tools_used = tools_count(
         ProgressEntry.objects.filter(project=project).values_list("tools", flat=True)

@@ -45,6 +45,18 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language: a request in another language leaves that
+    language active on the worker's thread (LocaleMiddleware), which would translate what the
+    next test on that worker reads outside a request."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _publishing_not_paused(monkeypatch):
     """A test whose broker failed must not pause publishing for the tests after it."""
     from leanleaders import mail

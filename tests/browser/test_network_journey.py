@@ -30,7 +30,7 @@ def test_find_a_lean_leader_by_tool_and_ask_for_a_conversation(
     page.get_by_role("link", name="Open the Lean Leader directory").click()
     page.get_by_label("Lean tool").select_option(label="5S")
     page.get_by_role("button", name="Search").click()
-    expect(page.get_by_text("1 Lean Leader project found.")).to_be_visible()
+    expect(page.get_by_text("1 Lean Leader found.")).to_be_visible()
     expect(page.get_by_role("link", name="Fay Fishbone")).to_have_count(0)
     assert axe() == []
     page.get_by_role("link", name="Lee Leader").click()
