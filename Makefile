@@ -54,8 +54,10 @@ run-sso: install
 reminders: install
 	$(DEMO) $(BIN)/python manage.py run_reminders
 
+# Tests are shared out to the workers a file at a time; the fifteen slowest are listed at the end,
+# so a slow new one shows.
 test: install
-	$(BIN)/python -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --dist loadfile --durations=15 $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -250,27 +250,3 @@ def test_every_page_passes_axe_for_each_role(page, live_server, sign_in, screens
     )
     assert MUST_SCAN[role] <= sweep.scanned, "the sweep no longer reaches these pages"
     assert sweep.violations == [], "\n".join(sweep.violations)
-
-
-# One sweep per language, each as another role (a sweep takes minutes: all twelve would double
-# the browser tests' time), so that between them the three cover every role's pages.
-LANGUAGE_SWEEPS = [("es", "trainee"), ("zh-hant", "analyst"), ("fil", "manager")]
-
-
-@pytest.mark.parametrize(("language", "role"), LANGUAGE_SWEEPS)
-def test_every_page_passes_axe_in_each_language(
-    page, live_server, sign_in, screenshot, axe, language, role
-):
-    """The sweep once in each language, chosen on the person's profile: every page says its
-    language (`<html lang>`), passes axe, and does not scroll sideways at 320 px with the longer
-    strings in."""
-    call_command("seed_demo", verbosity=0)
-    person = User.objects.get(email=ROLES[role])
-    person.language = language
-    person.save(update_fields=["language"])
-    sign_in(person, password=DEMO_PASSWORD)
-
-    sweep = sweep_role(page, axe, screenshot, live_server, f"{role}-{language}", language=language)
-
-    assert MUST_SCAN[role] <= sweep.scanned, "the sweep no longer reaches these pages"
-    assert sweep.violations == [], "\n".join(sweep.violations)
