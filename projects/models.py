@@ -11,6 +11,7 @@ import uuid
 from decimal import Decimal
 from pathlib import PurePath
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -526,6 +527,30 @@ class Attachment(models.Model):
         return self.content_type.startswith("image/")
 
 
+def _grace() -> dt.timedelta:
+    return dt.timedelta(days=settings.LEANLEADERS_FOLLOW_UP_GRACE_DAYS)
+
+
+class FollowUpQuerySet(models.QuerySet["FollowUp"]):
+    """Follow-ups by where the calendar stands. The last-day filters compare `FollowUp.last_day`
+    on `due_on`, so the index on it serves them."""
+
+    def pending(self) -> FollowUpQuerySet:
+        """Not logged and not found missed, on a reviewed project: those the calendar still
+        moves on."""
+        return self.filter(
+            value__isnull=True,
+            verdict=Sustainment.NOT_DUE,
+            project__status=Project.Status.REVIEWED,
+        )
+
+    def last_day_before(self, day: dt.date) -> FollowUpQuerySet:
+        return self.filter(due_on__lt=day - _grace())
+
+    def last_day_on_or_after(self, day: dt.date) -> FollowUpQuerySet:
+        return self.filter(due_on__gte=day - _grace())
+
+
 class FollowUp(models.Model):
     """A check, some days after Day 3, that a reviewed project's result held: the lead (or a
     team member who may log) logs the primary measure's value again.
@@ -551,6 +576,8 @@ class FollowUp(models.Model):
     # The share of the Day-3 gain the logged value keeps, as a percentage (None until logged).
     kept_percent = models.DecimalField(max_digits=24, decimal_places=4, null=True, blank=True)
 
+    objects = FollowUpQuerySet.as_manager()
+
     class Meta:
         ordering = ["project", "days_after"]
         constraints = [
@@ -572,6 +599,12 @@ class FollowUp(models.Model):
     @property
     def is_missed(self) -> bool:
         return self.verdict == Sustainment.MISSED
+
+    @property
+    def last_day(self) -> dt.date:
+        """The last day it may be logged before it reads missed: its due date plus
+        `LEANLEADERS_FOLLOW_UP_GRACE_DAYS`."""
+        return self.due_on + _grace()
 
     def is_open(self, today: dt.date) -> bool:
         """Whether a value may be logged: from its due date on (late, even once missed)."""

@@ -120,13 +120,13 @@ def follow_ups_due(now: dt.datetime) -> Iterator[Reminder]:
 def follow_ups_missed(now: dt.datetime) -> Iterator[Reminder]:
     """One note to the lead when a follow-up was missed (within a week of it being missed)."""
     today = timezone.localtime(now).date()
-    grace = settings.LEANLEADERS_FOLLOW_UP_GRACE_DAYS
-    oldest_due = today - dt.timedelta(days=grace + 1 + MISSED_NOTE_WINDOW_DAYS)
-    follow_ups = FollowUp.objects.filter(
-        verdict=Sustainment.MISSED,
-        due_on__gte=oldest_due,
-        project__status=Project.Status.REVIEWED,
-    ).select_related("project__trainee")
+    # It reads missed from the day after its last day.
+    oldest_last_day = today - dt.timedelta(days=MISSED_NOTE_WINDOW_DAYS + 1)
+    follow_ups = (
+        FollowUp.objects.filter(verdict=Sustainment.MISSED, project__status=Project.Status.REVIEWED)
+        .last_day_on_or_after(oldest_last_day)
+        .select_related("project__trainee")
+    )
     for follow_up in follow_ups:
         yield Reminder(
             recipient=follow_up.project.trainee,

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from django.conf import settings
 from django.db.models import (
     Count,
     Exists,
@@ -38,7 +37,6 @@ from projects.models import (
     ProgressEntry,
     Project,
     ProjectMember,
-    Sustainment,
 )
 from projects.policies import is_membership_of, memberships_of, visible_projects
 
@@ -215,14 +213,7 @@ def latest_project_of(user: User) -> Project | None:
 def follow_ups_waiting(*, today: dt.date) -> QuerySet[FollowUp]:
     """Follow-ups waiting for a value: from the due date until logged, or found missed once the
     grace days are over. The one rule of "due" for the reminder and the home page."""
-    grace = settings.LEANLEADERS_FOLLOW_UP_GRACE_DAYS
-    return FollowUp.objects.filter(
-        value__isnull=True,
-        verdict=Sustainment.NOT_DUE,
-        due_on__lte=today,
-        due_on__gte=today - dt.timedelta(days=grace),
-        project__status=Project.Status.REVIEWED,
-    )
+    return FollowUp.objects.pending().filter(due_on__lte=today).last_day_on_or_after(today)
 
 
 @dataclass(frozen=True)
@@ -238,11 +229,6 @@ class DueFollowUp:
     @property
     def is_overdue(self) -> bool:
         return self.follow_up.due_on < self.today
-
-    @property
-    def last_day(self) -> dt.date:
-        """The last day it can be logged before it reads missed (`sustainment.is_missed`)."""
-        return self.follow_up.due_on + dt.timedelta(days=settings.LEANLEADERS_FOLLOW_UP_GRACE_DAYS)
 
 
 def _due_follow_up_rows(*, user: User, today: dt.date) -> Subquery:

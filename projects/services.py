@@ -1037,12 +1037,7 @@ def sustainment_store(*, project: Project, today: dt.date | None = None) -> Sust
             )
             verdict = sustainment.verdict_of_share(share, sustained_share=share_needed)
             kept = (share * sustainment.HUNDRED).quantize(Decimal("0.0001"))
-        elif sustainment.is_missed(
-            due_on=follow_up.due_on,
-            logged=follow_up.is_logged,
-            today=today,
-            grace_days=settings.LEANLEADERS_FOLLOW_UP_GRACE_DAYS,
-        ):
+        elif not follow_up.is_logged and follow_up.last_day < today:
             verdict = Sustainment.MISSED
         if (follow_up.verdict, follow_up.kept_percent) != (verdict.value, kept):
             follow_up.verdict, follow_up.kept_percent = verdict.value, kept
@@ -1104,14 +1099,8 @@ def follow_ups_mark_missed(*, today: dt.date | None = None) -> int:
     Run by the `follow-up-missed` reminder rule before it writes; returns how many projects
     changed."""
     today = today or timezone.localdate()
-    last_due = today - dt.timedelta(days=settings.LEANLEADERS_FOLLOW_UP_GRACE_DAYS + 1)
     project_ids = set(
-        FollowUp.objects.filter(
-            value__isnull=True,
-            verdict=Sustainment.NOT_DUE,
-            due_on__lte=last_due,
-            project__status=Status.REVIEWED,
-        ).values_list("project_id", flat=True)
+        FollowUp.objects.pending().last_day_before(today).values_list("project_id", flat=True)
     )
     for project_id in sorted(project_ids):
         with transaction.atomic():

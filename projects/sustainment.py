@@ -9,15 +9,15 @@ The rule, as the project page states it:
 - **Sustained** when the latest logged follow-up keeps at least `LEANLEADERS_SUSTAINED_SHARE`
   (80 %) of the Day-3 gain; **reverted** when it keeps none of it (0 % or less); **slipping**
   between.
-- A follow-up not logged within `LEANLEADERS_FOLLOW_UP_GRACE_DAYS` of its due date is
-  **missed**; the project reads missed when its latest follow-up so far was missed.
+- A follow-up not logged by its last day (`FollowUp.last_day`: its due date plus
+  `LEANLEADERS_FOLLOW_UP_GRACE_DAYS`) is **missed**; the project reads missed when its latest
+  follow-up so far was missed.
 - Only a project whose Day-3 result improved gets follow-ups: without a gain there is nothing to
   sustain.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -45,10 +45,6 @@ def verdict_of_share(share: Decimal, *, sustained_share: Decimal) -> Sustainment
     if share <= 0:
         return Sustainment.REVERTED
     return Sustainment.SLIPPING
-
-
-def is_missed(*, due_on: dt.date, logged: bool, today: dt.date, grace_days: int) -> bool:
-    return not logged and (today - due_on).days > grace_days
 
 
 def project_verdict(verdicts_by_day: Sequence[str]) -> Sustainment:

@@ -15,6 +15,7 @@ from leanleaders.mail import absolute_url
 from leanleaders.reminders import rule_run
 from projects import services
 from projects.models import ProjectMember, Sustainment
+from projects.reminders import MISSED_NOTE_WINDOW_DAYS
 from tests.projects.factories import reviewed_project
 
 pytestmark = pytest.mark.django_db
@@ -99,6 +100,18 @@ def test_an_old_miss_gets_no_note(project, django_capture_on_commit_callbacks):
     result = _run("follow-up-missed", at(long_after), django_capture_on_commit_callbacks)
     assert result.due == []
     assert project.follow_ups.get(days_after=30).verdict == Sustainment.MISSED
+
+
+@pytest.mark.parametrize(
+    ("days_since", "noted"), [(MISSED_NOTE_WINDOW_DAYS, True), (MISSED_NOTE_WINDOW_DAYS + 1, False)]
+)
+def test_a_miss_is_noted_within_its_window_from_the_day_after_the_last_day(
+    project, django_capture_on_commit_callbacks, days_since, noted
+):
+    missed_on = project.follow_ups.get(days_after=30).last_day + dt.timedelta(days=1)
+    today = missed_on + dt.timedelta(days=days_since)
+    result = _run("follow-up-missed", at(today), django_capture_on_commit_callbacks)
+    assert bool(result.due) == noted
 
 
 def test_the_emails_are_in_the_recipients_language(

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
-from projects import services
+from projects import selectors, services
 from projects.models import FollowUp, Measurement, Project, ProjectMember, Sustainment
 from tests.factories import TraineeFactory
 from tests.projects.factories import make_project, reviewed_project
@@ -145,6 +145,24 @@ def test_a_follow_up_not_logged_in_the_grace_period_is_missed(project, trainee):
     _log(project, 30, "15", by=trainee, on=due + dt.timedelta(days=20))
     project.refresh_from_db()
     assert project.sustainment == Sustainment.SUSTAINED
+
+
+def test_a_follow_up_waits_through_its_last_day_and_is_missed_the_day_after(project, settings):
+    settings.LEANLEADERS_FOLLOW_UP_GRACE_DAYS = 3
+    follow_up = project.follow_ups.get(days_after=30)
+    last_day = follow_up.due_on + dt.timedelta(days=3)
+    assert follow_up.last_day == last_day
+    assert list(selectors.follow_ups_waiting(today=last_day)) == [follow_up]
+    assert services.follow_ups_mark_missed(today=last_day) == 0
+    services.sustainment_store(project=project, today=last_day)
+    follow_up.refresh_from_db()
+    assert follow_up.verdict == Sustainment.NOT_DUE
+
+    day_after = last_day + dt.timedelta(days=1)
+    assert list(selectors.follow_ups_waiting(today=day_after)) == []
+    assert services.follow_ups_mark_missed(today=day_after) == 1
+    follow_up.refresh_from_db()
+    assert follow_up.verdict == Sustainment.MISSED
 
 
 def test_a_missed_latest_follow_up_is_not_sustained(project, trainee):
