@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
+from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
@@ -170,6 +171,9 @@ _publish_paused_until = 0.0
 # Messages per send task. A task's own cost (the broker round trips, handing it to a pool
 # process, the acknowledgement) was most of a fan-out's time when each message had one.
 PUBLISH_BATCH_SIZE = 100
+# The task that sends a batch (`leanleaders.tasks`), enqueued by its name: the tasks module is the
+# layer above this one (it imports what it runs from here), so this one does not import it.
+SEND_BATCH_TASK = "leanleaders.tasks.send_outbox_emails_task"
 
 
 class _PublishBatch(threading.local):
@@ -211,8 +215,6 @@ def outbox_publish(outbox_ids: Sequence[int]) -> int:
     """Hand messages to Celery in tasks of up to `PUBLISH_BATCH_SIZE`; returns how many were
     published. A broker failure is logged, publishing pauses for `PUBLISH_PAUSE_SECONDS`, and
     the rest is left to the sweeper."""
-    from leanleaders.tasks import send_outbox_emails_task
-
     global _publish_paused_until
     published = 0
     for start in range(0, len(outbox_ids), PUBLISH_BATCH_SIZE):
@@ -220,7 +222,7 @@ def outbox_publish(outbox_ids: Sequence[int]) -> int:
             break
         chunk = list(outbox_ids[start : start + PUBLISH_BATCH_SIZE])
         try:
-            send_outbox_emails_task.delay(chunk)
+            current_app.signature(SEND_BATCH_TASK, args=(chunk,)).apply_async()
         except Exception:  # the broker being down must never fail the request
             _publish_paused_until = time.monotonic() + PUBLISH_PAUSE_SECONDS
             logger.warning(

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Sequence
 
 from axes.utils import reset as axes_reset
+from celery import current_app
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
@@ -251,11 +252,14 @@ def org_import_create(
     return record
 
 
-def _org_import_queue_read(import_id: int) -> None:
-    from leanleaders.tasks import read_org_import_task
+# The task that reads an upload (`leanleaders.tasks`), enqueued by its name: the tasks module is
+# the layer above this one (it runs `org_import_preview`), so this one does not import it.
+READ_ORG_IMPORT_TASK = "leanleaders.tasks.read_org_import_task"
 
+
+def _org_import_queue_read(import_id: int) -> None:
     try:
-        read_org_import_task.delay(import_id)
+        current_app.signature(READ_ORG_IMPORT_TASK, args=(import_id,)).apply_async()
     except Exception:  # no broker: read it here rather than leave the analyst waiting
         logger.warning("Could not queue reading org import %s; reading it now.", import_id)
         org_import_preview(import_id=import_id)

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from leanleaders.mail import (
+    SEND_BATCH_TASK,
     outbox_claim_cutoff,
     outbox_mark_failed,
     outbox_new_claim,
@@ -19,6 +20,8 @@ from leanleaders.mail import (
     outbox_send_batch,
 )
 from leanleaders.models import OutboxEmail
+from leanleaders.reminders import all_rules, rule_run
+from leanleaders.services import READ_ORG_IMPORT_TASK, org_import_preview
 
 MAX_SEND_ATTEMPTS = 6
 
@@ -37,7 +40,7 @@ def send_outbox_email_task(self, outbox_id: int) -> bool:
         raise self.retry(exc=exc, countdown=min(base * 2**self.request.retries, 900)) from exc
 
 
-@shared_task(acks_late=True)
+@shared_task(name=SEND_BATCH_TASK, acks_late=True)
 def send_outbox_emails_task(outbox_ids: list[int]) -> int:
     """Send a batch over this process's kept SMTP connection under one claim
     (`outbox_send_batch`). A message the server refuses goes on to `send_outbox_email_task`,
@@ -71,14 +74,10 @@ def sweep_outbox_task(older_than_seconds: int = 60) -> int:
 @shared_task(acks_late=True)
 def run_all_reminders_task() -> int:
     """Hourly: run every rule. Each queues only what is newly due, so repeats are harmless."""
-    from leanleaders.reminders import all_rules, rule_run
-
     return sum(rule_run(key=key).queued for key in all_rules())
 
 
-@shared_task(acks_late=True)
+@shared_task(name=READ_ORG_IMPORT_TASK, acks_late=True)
 def read_org_import_task(import_id: int) -> str:
     """Read an uploaded HR export and store its preview (idempotent: a read import is left)."""
-    from leanleaders.services import org_import_preview
-
     return org_import_preview(import_id=import_id).status

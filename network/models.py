@@ -2,7 +2,7 @@
 conversations trainees ask peer coaches for.
 
 Who is a Lean Leader is not stored here: it is the program's one rule
-(reporting/completion.py), read in SQL by the selectors.
+(projects/completion.py), read in SQL by the selectors.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Reads of the Lean Leader network, each in a fixed number of queries.
 
-A Lean Leader is whoever the program's rule says (reporting/completion.py), read in SQL: a
+A Lean Leader is whoever the program's rule says (projects/completion.py), read in SQL: a
 completed project is a reviewed project whose seat had every day attended, and the directory
 lists each person once, with their completed projects. Hidden people and deactivated accounts
 never come out of `leader_projects`, and every list starts there. The entries read stored
@@ -18,8 +18,8 @@ from django.utils import timezone
 from coaching.selectors import TimelineItem
 from leanleaders.models import Department, User
 from network.models import LeanLeaderProfile, PeerRequest
+from projects.completion import completed_enrollments
 from projects.models import LeanTool, Project
-from reporting.completion import completed_enrollments
 
 SUGGESTIONS = 5
 # The order a Lean Leader's projects are listed in: in the directory and on their page.

@@ -177,7 +177,7 @@ def _seed_one(alumnus: Alumnus, analyst: User, today: dt.date) -> None:
         status=Enrollment.Status.ENROLLED,
     )
     # Present on all three days, so that with the review below each is a Lean Leader by the
-    # program's rule (reporting/completion.py), in the directory like any other.
+    # program's rule (projects/completion.py), in the directory like any other.
     Attendance.objects.bulk_create(
         Attendance(enrollment=seat, day=day, mark=Attendance.Mark.PRESENT, recorded_by=analyst)
         for day in (1, 2, 3)

@@ -23,7 +23,8 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
-FEATURE_APPS = ("applications", "cohorts", "projects", "coaching", "reporting", "network", "api")
+# In stage order: each app may import only the foundation and the apps before it.
+FEATURE_APPS = ("applications", "cohorts", "projects", "coaching", "network", "reporting", "api")
 
 
 def test_no_app_writes_markup_or_keeps_anything_between_requests():
@@ -54,6 +55,17 @@ def test_the_foundation_imports_no_feature_app():
         if path.name not in GATHERING
         for name in _imports(path)
         if name.split(".")[0] in FEATURE_APPS
+    }
+    assert found == set()
+
+
+def test_each_app_imports_only_the_apps_before_it():
+    found = {
+        (str(path.relative_to(ROOT)), name)
+        for position, app in enumerate(FEATURE_APPS)
+        for path in _modules(app)
+        for name in _imports(path)
+        if name.split(".")[0] in FEATURE_APPS[position + 1 :]
     }
     assert found == set()
 

@@ -27,11 +27,11 @@ from coaching.selectors import cadence_adherence, open_step_counts
 from cohorts.models import Attendance, Cohort
 from leanleaders.http import id_param
 from leanleaders.models import User
-from projects import results
+from projects import completion, results
 from projects.models import LeanTool, Measure, ProgressEntry, Project
 from projects.policies import visible_projects
 from projects.results import Verdict
-from reporting import completion, policies
+from reporting import policies
 
 if TYPE_CHECKING:  # a development dependency: annotations only
     from django_stubs_ext import StrOrPromise

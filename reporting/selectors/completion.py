@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from cohorts.models import Attendance, Enrollment
 from leanleaders.models import User
+from projects import completion
 from projects.models import Project
-from reporting import completion, policies
+from reporting import policies
 
 
 @dataclass

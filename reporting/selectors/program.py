@@ -17,10 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from applications.models import Application
 from cohorts.models import Cohort, Enrollment
 from leanleaders.models import AuditEvent, Department, User
+from projects import completion
 from projects.models import Project
 from projects.policies import visible_projects
 from projects.results import Verdict
-from reporting import completion
 
 # Which cohorts the report covers: every one, those open to the whole city, or those reserved
 # for departments by special arrangement.

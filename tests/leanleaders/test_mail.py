@@ -59,7 +59,7 @@ def test_a_broker_failure_leaves_the_message_pending(
     def broker_down(*args, **kwargs):
         raise ConnectionError("redis is down")
 
-    monkeypatch.setattr(tasks.send_outbox_emails_task, "delay", broker_down)
+    monkeypatch.setattr(tasks.send_outbox_emails_task, "apply_async", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         queue()
     assert OutboxEmail.objects.get().status == OutboxEmail.Status.PENDING
@@ -81,3 +81,24 @@ def test_subjects_are_plain_text_and_only_the_html_is_escaped(
     assert title in message.body
     html, _ = message.alternatives[0]
     assert "Fix &quot;intake&quot; &lt;queue&gt; &amp; Co&#x27;s backlog" in html
+
+
+def test_the_tasks_enqueued_by_name_run_in_a_process_that_imported_nothing_else():
+    """The outbox and the org import enqueue their tasks by name. In a fresh process with no
+    broker (the demo's eager mode), the names must resolve to the registered tasks, or the
+    messages would wait for a sweeper that the demo does not run."""
+    from tests.leanleaders.test_observability import run_django
+
+    done = run_django(
+        "from celery import current_app; "
+        "from leanleaders.mail import SEND_BATCH_TASK; "
+        "from leanleaders.services import READ_ORG_IMPORT_TASK; "
+        "names = (SEND_BATCH_TASK, READ_ORG_IMPORT_TASK); "
+        "print([current_app.signature(name).type.name for name in names])",
+        DEBUG="1",
+        REDIS_URL="",
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(
+        ["leanleaders.tasks.send_outbox_emails_task", "leanleaders.tasks.read_org_import_task"]
+    )

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from reporting import completion
+from projects import completion
 
 pytestmark = pytest.mark.django_db
 
