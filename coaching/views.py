@@ -631,7 +631,7 @@ def leader_detail(request: AuthenticatedHttpRequest, user_id: int) -> HttpRespon
                 form.add_error(None, error)
             else:
                 messages.success(request, _("Note saved. Only City Performance sees it."))
-                return redirect("coaching:leader-detail", user_id=leader.pk)
+                return redirect(_leader_notes_url(leader.pk))
     touchpoints = Paginator(selectors.leader_touchpoints(leader=leader), LEADER_TOUCHPOINTS_PAGE)
     today = timezone.localdate()
     notes = list(selectors.leader_notes(leader=leader))
@@ -664,8 +664,10 @@ def _leader_note_or_404(
     )
 
 
-def _leader_note_url(note: LeaderCoachingNote) -> str:
-    return reverse("coaching:leader-detail", args=[note.leader_id]) + f"#note-{note.pk}"
+def _leader_notes_url(leader_id: int) -> str:
+    # On a phone the notes come after the touchpoints, far down the page: land on them, where
+    # this page shows its messages (templates/coaching/leader_detail.html).
+    return reverse("coaching:leader-detail", args=[leader_id]) + "#notes"
 
 
 @analyst_required
@@ -686,10 +688,10 @@ def leader_note_edit(request: AuthenticatedHttpRequest, user_id: int, note_id: i
                 form.add_error(None, error)
             except LeaderCoachingNote.DoesNotExist:  # another analyst deleted it meanwhile
                 messages.error(request, _("That note had already been deleted."))
-                return redirect("coaching:leader-detail", user_id=note.leader_id)
+                return redirect(_leader_notes_url(note.leader_id))
             else:
                 messages.success(request, _("Note saved. Only City Performance sees it."))
-                return redirect(_leader_note_url(note))
+                return redirect(_leader_notes_url(note.leader_id))
     return render(
         request,
         "coaching/leader_note_edit.html",
@@ -713,7 +715,7 @@ def leader_note_delete(
             messages.info(request, _("That note had already been deleted."))
         else:
             messages.success(request, _("Note deleted."))
-        return redirect("coaching:leader-detail", user_id=note.leader_id)
+        return redirect(_leader_notes_url(note.leader_id))
     return render(
         request, "coaching/leader_note_delete.html", {"note": note, "leader": note.leader}
     )

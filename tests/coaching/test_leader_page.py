@@ -72,6 +72,7 @@ def test_notes_on_a_leader_are_added_and_listed_for_analysts(supervisor, analyst
         reverse("coaching:leader-detail", args=[supervisor.pk]), {"body": "Ask more, tell less"}
     )
     assert response.status_code == 302
+    assert response.url == reverse("coaching:leader-detail", args=[supervisor.pk]) + "#notes"
     note = LeaderCoachingNote.objects.get()
     assert (note.leader, note.author, note.body) == (supervisor, analyst, "Ask more, tell less")
     assert "Ask more, tell less" in page(client, supervisor).content.decode()
@@ -245,9 +246,7 @@ def test_the_edit_form_starts_from_the_note_and_saves(note, supervisor, other_an
     assert "Ask more, tell less</textarea>" in form.content.decode()
     response = client.post(edit_url(note), {"body": "Ask, then wait"})
     assert response.status_code == 302
-    assert response.url == reverse("coaching:leader-detail", args=[supervisor.pk]) + (
-        f"#note-{note.pk}"
-    )
+    assert response.url == reverse("coaching:leader-detail", args=[supervisor.pk]) + "#notes"
     html = page(client, supervisor).content.decode()
     assert "Ask, then wait" in html
     assert "edited by Bea Analyst" in html
@@ -285,7 +284,7 @@ def test_delete_asks_first_and_deletes_on_post(note, supervisor, analyst, client
     assert LeaderCoachingNote.objects.filter(pk=note.pk).exists()  # a GET changes nothing
     response = client.post(delete_url(note))
     assert response.status_code == 302
-    assert response.url == reverse("coaching:leader-detail", args=[supervisor.pk])
+    assert response.url == reverse("coaching:leader-detail", args=[supervisor.pk]) + "#notes"
     assert not LeaderCoachingNote.objects.exists()
     assert "Ask more, tell less" not in page(client, supervisor).content.decode()
 
@@ -337,3 +336,12 @@ def test_deleting_a_note_already_deleted_says_so(note, supervisor, analyst, clie
         patch.setattr(services, "leader_note_delete", late)
         response = client.post(delete_url(note), follow=True)
     assert "That note had already been deleted." in response.content.decode()
+
+
+def test_the_leader_page_shows_its_messages_beside_the_notes(note, supervisor, analyst, client_for):
+    client = client_for(analyst)
+    client.post(edit_url(note), {"body": "Ask, then wait"})
+    html = page(client, supervisor).content.decode()
+    saved = "Note saved. Only City Performance sees it."
+    assert html.count(saved) == 1
+    assert html.index('id="notes-heading"') < html.index(saved) < html.index('id="id_body"')
