@@ -167,6 +167,21 @@ class LeaderNoteForm(forms.Form):
     )
 
 
+class LeaderNoteVersionForm(forms.Form):
+    """The note as the edit or delete page showed it: its `edited_at`, blank if not edited yet.
+
+    The pages write the hidden input from the note itself (`note.edited_at|date:"c"`, ISO 8601
+    to the microsecond), not from this form's bound data, so a page shown again after a refusal
+    carries the version whose text it now shows."""
+
+    edited_at = forms.DateTimeField(required=False)
+
+    def expected_edited_at(self) -> dt.datetime | None:
+        # A missing or mangled value reads as "not edited yet": it can be refused, never
+        # overwrite an edit.
+        return self.cleaned_data.get("edited_at") if self.is_valid() else None
+
+
 class AssignForm(forms.Form):
     coach = forms.ModelChoiceField(
         queryset=User.objects.none(), label=_("Coach"), empty_label=_("Choose an analyst")

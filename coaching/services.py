@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from coaching import policies
@@ -34,6 +35,9 @@ from leanleaders.mail import absolute_url, email_queue
 from leanleaders.models import User
 from leanleaders.workflow import transition
 from projects.models import LeanTool, Project
+
+if TYPE_CHECKING:  # a development dependency: annotations only
+    from django_stubs_ext import StrOrPromise
 
 CONVERSATION_FIELDS = (
     "date",
@@ -616,19 +620,54 @@ def _lock_leader_note(note_id: int, by: User) -> LeaderCoachingNote:
     return note
 
 
+class StaleLeaderNoteError(ValidationError):
+    """The note changed after the page that asked for this change was loaded."""
+
+
+NOTE_CHANGED_BEFORE_EDIT = _(
+    "%(name)s changed this note on %(when)s, after you opened it, so nothing was saved. "
+    "Its text now is shown above yours: merge the two and save again."
+)
+NOTE_CHANGED_BEFORE_DELETE = _(
+    "%(name)s changed this note on %(when)s, after you opened this page, so it was not "
+    "deleted. Read its text now, and delete it again if you still mean to."
+)
+
+
+def _ensure_leader_note_unchanged(
+    note: LeaderCoachingNote, expected_edited_at: dt.datetime | None, refusal: StrOrPromise
+) -> None:
+    """The note's version is its `edited_at`, not a counter column of its own: every change of
+    its text stamps it under the note's row lock, so the time of the last edit names the text an
+    editor loaded, and it is the "edited by ..., when" their refusal names. A note never edited
+    still has the text it was created with, whatever the page says it loaded."""
+    if note.edited_at is None or note.edited_at == expected_edited_at:
+        return
+    # The editor's account may be gone since (edited_by is SET_NULL).
+    name = note.edited_by.full_name if note.edited_by else _("Another analyst")
+    when = date_format(timezone.localtime(note.edited_at), "DATETIME_FORMAT")
+    raise StaleLeaderNoteError(refusal % {"name": name, "when": when})
+
+
 @transaction.atomic
-def leader_note_edit(*, note_id: int, by: User, body: str) -> LeaderCoachingNote:
+def leader_note_edit(
+    *, note_id: int, by: User, body: str, expected_edited_at: dt.datetime | None
+) -> LeaderCoachingNote:
     """Any analyst corrects a note on a leader (the notes are the analyst team's, see
-    `policies.can_change_leader_note`). Locks the note, so two analysts editing at once each
-    record what they replaced. Records the text before and after in the audit log, which only
-    analysts read (the admin), so a rewritten note can be traced and restored. An unchanged text
-    changes and records nothing."""
+    `policies.can_change_leader_note`). `expected_edited_at` is the note's `edited_at` on the
+    editor's page (None: not edited yet); if another edit came since, the edit is refused with
+    a `StaleLeaderNoteError` naming who made it and when, so no analyst's text is overwritten
+    unseen. Locks the note, so of two analysts saving at once the second is refused. Records the
+    text before and after in the audit log, which only analysts read (the admin), so a rewritten
+    note can be traced and restored. A text the note already has changes and records nothing,
+    even from an older page: there is nothing to overwrite."""
     note = _lock_leader_note(note_id, by)
     body = body.strip()[:LEADER_NOTE_MAX]
     if not body:
         raise ValidationError(_("Write the note before saving it."))
     if body == note.body:
         return note
+    _ensure_leader_note_unchanged(note, expected_edited_at, NOTE_CHANGED_BEFORE_EDIT)
     old = note.body
     note.body = body
     note.edited_at = timezone.now()
@@ -641,10 +680,13 @@ def leader_note_edit(*, note_id: int, by: User, body: str) -> LeaderCoachingNote
 
 
 @transaction.atomic
-def leader_note_delete(*, note_id: int, by: User) -> None:
-    """Any analyst deletes a note on a leader. Locks it; records its author and its text in the
-    audit log (analysts only), so a note deleted by mistake can be restored from there."""
+def leader_note_delete(*, note_id: int, by: User, expected_edited_at: dt.datetime | None) -> None:
+    """Any analyst deletes a note on a leader. Locks it; refuses, like `leader_note_edit`, when
+    it was edited after the confirmation page showed it (`expected_edited_at`), so nobody deletes
+    a text they have not read. Records its author and its text in the audit log (analysts only),
+    so a note deleted by mistake can be restored from there."""
     note = _lock_leader_note(note_id, by)
+    _ensure_leader_note_unchanged(note, expected_edited_at, NOTE_CHANGED_BEFORE_DELETE)
     audit_record(
         target=note,
         action="deleted",

@@ -23,6 +23,7 @@ from coaching.forms import (
     CadenceForm,
     ConversationForm,
     LeaderNoteForm,
+    LeaderNoteVersionForm,
     NextStepForm,
     NextStepFormSet,
     ReflectionForm,
@@ -631,7 +632,7 @@ def leader_detail(request: AuthenticatedHttpRequest, user_id: int) -> HttpRespon
                 form.add_error(None, error)
             else:
                 messages.success(request, _("Note saved. Only City Performance sees it."))
-                return redirect("coaching:leader-detail", user_id=leader.pk)
+                return redirect(_leader_notes_url(leader.pk))
     touchpoints = Paginator(selectors.leader_touchpoints(leader=leader), LEADER_TOUCHPOINTS_PAGE)
     today = timezone.localdate()
     notes = list(selectors.leader_notes(leader=leader))
@@ -653,47 +654,71 @@ def leader_detail(request: AuthenticatedHttpRequest, user_id: int) -> HttpRespon
     )
 
 
-def _leader_note_or_404(
+def _leader_notes_url(leader_id: int) -> str:
+    # On a phone the notes come after the touchpoints, far down the page: land on them, where
+    # this page shows its messages (templates/coaching/leader_detail.html).
+    return reverse("coaching:leader-detail", args=[leader_id]) + "#notes"
+
+
+def _leader_note_or_none(
     request: AuthenticatedHttpRequest, user_id: int, note_id: int
-) -> LeaderCoachingNote:
-    """The note, if it is on the leader the URL names: another leader's note answers 404."""
-    return get_object_or_404(
-        policies.visible_leader_notes(request.user).select_related("leader", "author", "edited_by"),
-        pk=note_id,
-        leader_id=user_id,
+) -> LeaderCoachingNote | None:
+    """The note, if it is on the leader the URL names (another leader's note answers 404); None
+    if there is no such note now, as when another analyst deleted it."""
+    note = (
+        policies.visible_leader_notes(request.user)
+        .select_related("leader", "author", "edited_by")
+        .filter(pk=note_id)
+        .first()
     )
+    if note is not None and note.leader_id != user_id:
+        raise Http404
+    return note
 
 
-def _leader_note_url(note: LeaderCoachingNote) -> str:
-    return reverse("coaching:leader-detail", args=[note.leader_id]) + f"#note-{note.pk}"
+def _leader_note_gone(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
+    messages.warning(request, _("That note had already been deleted, so nothing was changed."))
+    return redirect(_leader_notes_url(user_id))
 
 
 @analyst_required
 @require_http_methods(["GET", "POST"])
 def leader_note_edit(request: AuthenticatedHttpRequest, user_id: int, note_id: int) -> HttpResponse:
-    note = _leader_note_or_404(request, user_id, note_id)
+    """GET shows the note's text to edit; POST saves it, unless the note was edited since the
+    form was loaded: then the form comes back with the text typed, and the note's text now above
+    it to merge from."""
+    note = _leader_note_or_none(request, user_id, note_id)
+    if note is None:
+        return _leader_note_gone(request, user_id)
     policies.ensure_can_change_leader_note(request.user, note)
     form = LeaderNoteForm(request.POST or None, initial={"body": note.body})
-    status = 200
+    status, changed = 200, False
     if request.method == "POST":
         status = 400
         if form.is_valid():
             try:
                 services.leader_note_edit(
-                    note_id=note.pk, by=request.user, body=form.cleaned_data["body"]
+                    note_id=note.pk,
+                    by=request.user,
+                    body=form.cleaned_data["body"],
+                    expected_edited_at=LeaderNoteVersionForm(request.POST).expected_edited_at(),
                 )
+            except services.StaleLeaderNoteError as error:
+                # `note` was read just before the service's lock, so it is the edit the refusal
+                # names; should yet another edit land in between, the next save is refused too.
+                form.add_error(None, error)
+                status, changed = 409, True
             except ValidationError as error:
                 form.add_error(None, error)
-            except LeaderCoachingNote.DoesNotExist:  # another analyst deleted it meanwhile
-                messages.error(request, _("That note had already been deleted."))
-                return redirect("coaching:leader-detail", user_id=note.leader_id)
+            except LeaderCoachingNote.DoesNotExist:  # deleted since this request read it
+                return _leader_note_gone(request, user_id)
             else:
                 messages.success(request, _("Note saved. Only City Performance sees it."))
-                return redirect(_leader_note_url(note))
+                return redirect(_leader_notes_url(user_id))
     return render(
         request,
         "coaching/leader_note_edit.html",
-        {"note": note, "leader": note.leader, "form": form},
+        {"note": note, "leader": note.leader, "form": form, "changed": changed},
         status=status,
     )
 
@@ -703,17 +728,30 @@ def leader_note_edit(request: AuthenticatedHttpRequest, user_id: int, note_id: i
 def leader_note_delete(
     request: AuthenticatedHttpRequest, user_id: int, note_id: int
 ) -> HttpResponse:
-    """GET asks to confirm (the page shows the note); POST deletes it."""
-    note = _leader_note_or_404(request, user_id, note_id)
+    """GET asks to confirm (the page shows the note); POST deletes it, unless it was edited
+    since that page was loaded: then the page comes back with its text now, to confirm again."""
+    note = _leader_note_or_none(request, user_id, note_id)
+    if note is None:
+        return _leader_note_gone(request, user_id)
     policies.ensure_can_change_leader_note(request.user, note)
+    version = LeaderNoteVersionForm(request.POST or None)
+    status = 200
     if request.method == "POST":
         try:
-            services.leader_note_delete(note_id=note.pk, by=request.user)
-        except LeaderCoachingNote.DoesNotExist:  # another analyst deleted it meanwhile
-            messages.info(request, _("That note had already been deleted."))
+            services.leader_note_delete(
+                note_id=note.pk, by=request.user, expected_edited_at=version.expected_edited_at()
+            )
+        except services.StaleLeaderNoteError as error:
+            version.add_error(None, error)
+            status = 409
+        except LeaderCoachingNote.DoesNotExist:  # deleted since this request read it
+            return _leader_note_gone(request, user_id)
         else:
             messages.success(request, _("Note deleted."))
-        return redirect("coaching:leader-detail", user_id=note.leader_id)
+            return redirect(_leader_notes_url(user_id))
     return render(
-        request, "coaching/leader_note_delete.html", {"note": note, "leader": note.leader}
+        request,
+        "coaching/leader_note_delete.html",
+        {"note": note, "leader": note.leader, "form": version},
+        status=status,
     )

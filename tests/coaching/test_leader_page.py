@@ -4,11 +4,14 @@ projects, their cadences and adherence) and the analysts' private notes on them.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import escape
 
 from coaching import services
 from coaching.models import Conversation, LeaderCadence, LeaderCoachingNote
@@ -72,6 +75,7 @@ def test_notes_on_a_leader_are_added_and_listed_for_analysts(supervisor, analyst
         reverse("coaching:leader-detail", args=[supervisor.pk]), {"body": "Ask more, tell less"}
     )
     assert response.status_code == 302
+    assert response.url == reverse("coaching:leader-detail", args=[supervisor.pk]) + "#notes"
     note = LeaderCoachingNote.objects.get()
     assert (note.leader, note.author, note.body) == (supervisor, analyst, "Ask more, tell less")
     assert "Ask more, tell less" in page(client, supervisor).content.decode()
@@ -169,7 +173,9 @@ def delete_url(note, leader=None):
 
 
 def test_any_analyst_edits_a_note_and_the_old_and_new_text_are_audited(note, other_analyst):
-    services.leader_note_edit(note_id=note.pk, by=other_analyst, body="  Ask, then wait  ")
+    services.leader_note_edit(
+        note_id=note.pk, by=other_analyst, body="  Ask, then wait  ", expected_edited_at=None
+    )
     note.refresh_from_db()
     assert (note.body, note.author, note.edited_by) == (
         "Ask, then wait",
@@ -185,7 +191,9 @@ def test_any_analyst_edits_a_note_and_the_old_and_new_text_are_audited(note, oth
 
 
 def test_an_unchanged_edit_records_nothing(note, analyst):
-    services.leader_note_edit(note_id=note.pk, by=analyst, body="Ask more, tell less ")
+    services.leader_note_edit(
+        note_id=note.pk, by=analyst, body="Ask more, tell less ", expected_edited_at=None
+    )
     note.refresh_from_db()
     assert note.edited_at is None
     assert [action for action, *_ in note_events(note)] == ["created"]
@@ -195,7 +203,7 @@ def test_an_empty_edit_is_refused(note, analyst):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        services.leader_note_edit(note_id=note.pk, by=analyst, body="   ")
+        services.leader_note_edit(note_id=note.pk, by=analyst, body="   ", expected_edited_at=None)
     note.refresh_from_db()
     assert note.body == "Ask more, tell less"
 
@@ -203,7 +211,7 @@ def test_an_empty_edit_is_refused(note, analyst):
 def test_any_analyst_deletes_a_note_and_its_text_is_audited(note, analyst, other_analyst):
     from leanleaders.models import AuditEvent
 
-    services.leader_note_delete(note_id=note.pk, by=other_analyst)
+    services.leader_note_delete(note_id=note.pk, by=other_analyst, expected_edited_at=None)
     assert not LeaderCoachingNote.objects.exists()
     event = AuditEvent.objects.get(action="deleted")
     assert (event.actor, event.target_id) == (other_analyst, note.pk)
@@ -218,9 +226,9 @@ def test_any_analyst_deletes_a_note_and_its_text_is_audited(note, analyst, other
 def test_only_analysts_edit_or_delete_notes(request, role, note, client_for):
     user = request.getfixturevalue(role)
     with pytest.raises(PermissionDenied):
-        services.leader_note_edit(note_id=note.pk, by=user, body="Mine")
+        services.leader_note_edit(note_id=note.pk, by=user, body="Mine", expected_edited_at=None)
     with pytest.raises(PermissionDenied):
-        services.leader_note_delete(note_id=note.pk, by=user)
+        services.leader_note_delete(note_id=note.pk, by=user, expected_edited_at=None)
     client = client_for(user)
     assert client.get(edit_url(note)).status_code == 403
     assert client.post(edit_url(note), {"body": "Mine"}).status_code == 403
@@ -245,9 +253,7 @@ def test_the_edit_form_starts_from_the_note_and_saves(note, supervisor, other_an
     assert "Ask more, tell less</textarea>" in form.content.decode()
     response = client.post(edit_url(note), {"body": "Ask, then wait"})
     assert response.status_code == 302
-    assert response.url == reverse("coaching:leader-detail", args=[supervisor.pk]) + (
-        f"#note-{note.pk}"
-    )
+    assert response.url == reverse("coaching:leader-detail", args=[supervisor.pk]) + "#notes"
     html = page(client, supervisor).content.decode()
     assert "Ask, then wait" in html
     assert "edited by Bea Analyst" in html
@@ -256,7 +262,9 @@ def test_the_edit_form_starts_from_the_note_and_saves(note, supervisor, other_an
 def test_the_author_editing_their_own_note_is_not_named_twice(
     note, supervisor, analyst, client_for
 ):
-    services.leader_note_edit(note_id=note.pk, by=analyst, body="Ask, then wait")
+    services.leader_note_edit(
+        note_id=note.pk, by=analyst, body="Ask, then wait", expected_edited_at=None
+    )
     html = page(client_for(analyst), supervisor).content.decode()
     assert "edited by" not in html
     assert f"· edited {timezone.localdate():%-d %b %Y}" in html
@@ -285,7 +293,7 @@ def test_delete_asks_first_and_deletes_on_post(note, supervisor, analyst, client
     assert LeaderCoachingNote.objects.filter(pk=note.pk).exists()  # a GET changes nothing
     response = client.post(delete_url(note))
     assert response.status_code == 302
-    assert response.url == reverse("coaching:leader-detail", args=[supervisor.pk])
+    assert response.url == reverse("coaching:leader-detail", args=[supervisor.pk]) + "#notes"
     assert not LeaderCoachingNote.objects.exists()
     assert "Ask more, tell less" not in page(client, supervisor).content.decode()
 
@@ -320,7 +328,9 @@ def test_editing_a_note_deleted_meanwhile_says_so(note, analyst, client_for):
 
         patch.setattr(services, "leader_note_edit", late)
         response = client_for(analyst).post(edit_url(note), {"body": "Too late"}, follow=True)
-    assert "That note had already been deleted." in response.content.decode()
+    assert (
+        "That note had already been deleted, so nothing was changed." in response.content.decode()
+    )
     assert not LeaderCoachingNote.objects.exists()
 
 
@@ -336,4 +346,180 @@ def test_deleting_a_note_already_deleted_says_so(note, supervisor, analyst, clie
 
         patch.setattr(services, "leader_note_delete", late)
         response = client.post(delete_url(note), follow=True)
-    assert "That note had already been deleted." in response.content.decode()
+    assert (
+        "That note had already been deleted, so nothing was changed." in response.content.decode()
+    )
+
+
+# --- Two analysts on one note ------------------------------------------------------------------
+
+
+def edited_by_other(note, other_analyst, body="Ask, then wait"):
+    """Another analyst's edit, saved after the first analyst loaded the note."""
+    services.leader_note_edit(
+        note_id=note.pk, by=other_analyst, body=body, expected_edited_at=note.edited_at
+    )
+    note.refresh_from_db()
+    return note
+
+
+def changed_message(note, name="Bea Analyst"):
+    when = date_format(timezone.localtime(note.edited_at), "DATETIME_FORMAT")
+    return f"{name} changed this note on {when}, after you opened "
+
+
+def loaded_version(html):
+    return re.search(r'name="edited_at" value="([^"]*)"', html).group(1)
+
+
+def test_an_edit_over_a_newer_edit_is_refused_and_changes_nothing(note, analyst, other_analyst):
+    loaded = note.edited_at  # the first analyst opens the note, not edited yet
+    edited_by_other(note, other_analyst)
+    with pytest.raises(services.StaleLeaderNoteError) as refused:
+        services.leader_note_edit(
+            note_id=note.pk, by=analyst, body="Tell less", expected_edited_at=loaded
+        )
+    assert changed_message(note) in refused.value.messages[0]
+    assert "nothing was saved" in refused.value.messages[0]
+    saved = LeaderCoachingNote.objects.get()
+    assert (saved.body, saved.edited_by, saved.edited_at) == (
+        "Ask, then wait",
+        other_analyst,
+        note.edited_at,
+    )
+    assert [(action, actor) for action, actor, _ in note_events(note)] == [
+        ("created", analyst.pk),
+        ("edited", other_analyst.pk),
+    ]
+
+
+def test_an_edit_from_the_latest_edit_saves(note, analyst, other_analyst):
+    edited_by_other(note, other_analyst)
+    services.leader_note_edit(
+        note_id=note.pk, by=analyst, body="Tell less", expected_edited_at=note.edited_at
+    )
+    assert LeaderCoachingNote.objects.get().body == "Tell less"
+
+
+def test_an_old_page_asking_for_the_text_the_note_has_records_nothing(note, analyst, other_analyst):
+    edited_by_other(note, other_analyst)
+    services.leader_note_edit(
+        note_id=note.pk, by=analyst, body="Ask, then wait", expected_edited_at=None
+    )
+    assert [action for action, *_ in note_events(note)] == ["created", "edited"]
+
+
+def test_the_refusal_names_no_one_when_the_editors_account_is_gone(note, analyst, other_analyst):
+    edited_by_other(note, other_analyst)
+    LeaderCoachingNote.objects.update(edited_by=None)  # edited_by is SET_NULL
+    with pytest.raises(services.StaleLeaderNoteError) as refused:
+        services.leader_note_edit(
+            note_id=note.pk, by=analyst, body="Tell less", expected_edited_at=None
+        )
+    assert changed_message(note, "Another analyst") in refused.value.messages[0]
+
+
+def test_a_delete_over_a_newer_edit_is_refused_and_keeps_the_note(note, analyst, other_analyst):
+    edited_by_other(note, other_analyst)
+    with pytest.raises(services.StaleLeaderNoteError) as refused:
+        services.leader_note_delete(note_id=note.pk, by=analyst, expected_edited_at=None)
+    assert changed_message(note) in refused.value.messages[0]
+    assert "so it was not deleted" in refused.value.messages[0]
+    assert LeaderCoachingNote.objects.get().body == "Ask, then wait"
+    assert [action for action, *_ in note_events(note)] == ["created", "edited"]
+
+
+def test_a_note_deleted_meanwhile_is_missing_to_the_services(note, analyst, other_analyst):
+    services.leader_note_delete(note_id=note.pk, by=other_analyst, expected_edited_at=None)
+    with pytest.raises(LeaderCoachingNote.DoesNotExist):
+        services.leader_note_edit(
+            note_id=note.pk, by=analyst, body="Too late", expected_edited_at=None
+        )
+    with pytest.raises(LeaderCoachingNote.DoesNotExist):
+        services.leader_note_delete(note_id=note.pk, by=analyst, expected_edited_at=None)
+
+
+def test_a_save_over_a_newer_edit_comes_back_with_the_typed_text_and_the_note_now(
+    note, analyst, other_analyst, client_for
+):
+    client = client_for(analyst)
+    version = loaded_version(client.get(edit_url(note)).content.decode())
+    assert version == ""  # not edited yet
+    edited_by_other(note, other_analyst)
+    response = client.post(edit_url(note), {"body": "Tell less\nAsk more", "edited_at": version})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Tell less\nAsk more</textarea>" in html  # what the analyst typed is kept
+    assert "The note as it is now" in html
+    assert '<p class="border rounded p-2 mb-0">Ask, then wait</p>' in html
+    assert escape(changed_message(note)) in html
+    assert "<title>Error:" in html
+    assert LeaderCoachingNote.objects.get().body == "Ask, then wait"
+    assert [action for action, *_ in note_events(note)] == ["created", "edited"]
+
+    # The page now carries the edit it shows, so the merged text saves.
+    merged = {"body": "Ask, then wait; tell less", "edited_at": loaded_version(html)}
+    assert client.post(edit_url(note), merged).status_code == 302
+    assert LeaderCoachingNote.objects.get().body == "Ask, then wait; tell less"
+
+
+def test_an_edit_page_loaded_after_an_edit_saves(note, analyst, other_analyst, client_for):
+    edited_by_other(note, other_analyst)
+    client = client_for(analyst)
+    version = loaded_version(client.get(edit_url(note)).content.decode())
+    assert version  # to the microsecond: the ISO 8601 of the edit
+    response = client.post(edit_url(note), {"body": "Tell less", "edited_at": version})
+    assert response.status_code == 302
+    assert LeaderCoachingNote.objects.get().body == "Tell less"
+
+
+def test_a_mangled_version_counts_as_not_edited_yet(note, analyst, other_analyst, client_for):
+    edited_by_other(note, other_analyst)
+    response = client_for(analyst).post(edit_url(note), {"body": "Mine", "edited_at": "soon"})
+    assert response.status_code == 409
+    assert LeaderCoachingNote.objects.get().body == "Ask, then wait"
+
+
+def test_a_delete_confirmed_over_a_newer_edit_shows_the_note_now(
+    note, analyst, other_analyst, client_for
+):
+    client = client_for(analyst)
+    version = loaded_version(client.get(delete_url(note)).content.decode())
+    edited_by_other(note, other_analyst)
+    response = client.post(delete_url(note), {"edited_at": version})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert escape(changed_message(note)) in html
+    assert "Ask, then wait" in html
+    assert LeaderCoachingNote.objects.exists()
+    # Confirmed again from the page that shows the edit: deleted.
+    response = client.post(delete_url(note), {"edited_at": loaded_version(html)})
+    assert response.status_code == 302
+    assert not LeaderCoachingNote.objects.exists()
+
+
+@pytest.mark.parametrize("ask", ["edit", "delete", "open the edit"])
+def test_a_note_another_analyst_deleted_goes_back_to_the_leader_with_a_message(
+    ask, note, supervisor, analyst, other_analyst, client_for
+):
+    services.leader_note_delete(note_id=note.pk, by=other_analyst, expected_edited_at=None)
+    client = client_for(analyst)
+    response = {
+        "edit": lambda: client.post(edit_url(note), {"body": "Too late", "edited_at": ""}),
+        "delete": lambda: client.post(delete_url(note), {"edited_at": ""}),
+        "open the edit": lambda: client.get(edit_url(note)),
+    }[ask]()
+    assert response.status_code == 302
+    assert response.url == reverse("coaching:leader-detail", args=[supervisor.pk]) + "#notes"
+    html = page(client, supervisor).content.decode()
+    assert "That note had already been deleted, so nothing was changed." in html
+    assert not LeaderCoachingNote.objects.exists()
+
+
+def test_the_leader_page_shows_its_messages_beside_the_notes(note, supervisor, analyst, client_for):
+    client = client_for(analyst)
+    client.post(edit_url(note), {"body": "Ask, then wait", "edited_at": ""})
+    html = page(client, supervisor).content.decode()
+    saved = "Note saved. Only City Performance sees it."
+    assert html.count(saved) == 1
+    assert html.index('id="notes-heading"') < html.index(saved) < html.index('id="id_body"')

@@ -1,5 +1,6 @@
 """Concurrency on PostgreSQL: two analysts assigning coaches at once, a step checked off twice,
-and two coaching requests sent at the same moment. Each thread uses its own connection."""
+two coaching requests sent at the same moment, and two analysts saving one note on a leader.
+Each thread uses its own connection."""
 
 from __future__ import annotations
 
@@ -51,3 +52,27 @@ def test_two_requests_at_once_make_one(project, trainee):
     )
     assert sum(isinstance(r, Exception) for r in results) == 1
     assert CoachingRequest.objects.count() == 1
+
+
+def test_two_analysts_saving_one_note_at_once_save_one_text(analyst):
+    from coaching.models import LeaderCoachingNote
+    from leanleaders.models import AuditEvent
+    from tests.factories import TraineeFactory
+
+    note = services.leader_note_add(leader_id=TraineeFactory().pk, by=analyst, body="First")
+    other = AnalystFactory()
+    results = run_concurrently(
+        [
+            lambda: services.leader_note_edit(
+                note_id=note.pk, by=analyst, body="Mine", expected_edited_at=None
+            ),
+            lambda: services.leader_note_edit(
+                note_id=note.pk, by=other, body="Theirs", expected_edited_at=None
+            ),
+        ]
+    )
+    refused = [r for r in results if isinstance(r, services.StaleLeaderNoteError)]
+    saved = [r for r in results if isinstance(r, LeaderCoachingNote)]
+    assert (len(refused), len(saved)) == (1, 1)
+    assert LeaderCoachingNote.objects.get().body == saved[0].body
+    assert AuditEvent.objects.filter(action="edited").count() == 1
