@@ -14,8 +14,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-# The translations (locale/*/LC_MESSAGES/django.po) compiled for Django; needs GNU gettext's
-# msgfmt (Debian: apt-get install gettext). Files already compiled are skipped.
+# The translations (locale/*/LC_MESSAGES/*.po, and Django's own strings in Filipino in
+# locale_django/) compiled for Django; needs GNU gettext's msgfmt (Debian: apt-get install
+# gettext). Files already compiled are skipped.
 install: $(STAMP)
 	@command -v msgfmt >/dev/null || { echo "msgfmt is missing: apt-get install gettext" >&2; exit 1; }
 	$(DEMO) $(BIN)/python manage.py compilemessages --ignore=.venv --verbosity=0

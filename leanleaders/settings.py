@@ -207,7 +207,9 @@ LANGUAGES = [
 django.conf.locale.LANG_INFO.setdefault(
     "fil", {"bidi": False, "code": "fil", "name": "Filipino", "name_local": "Filipino"}
 )
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our catalogues, then Django's own strings in the languages Django ships none for (Filipino):
+# its dates, relative times and form messages (docs/translation.md).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_django"]
 # The one date style of the app (see leanleaders/formats/en/formats.py).
 FORMAT_MODULE_PATH = ["leanleaders.formats"]
 TIME_ZONE = env.str("LEANLEADERS_TIME_ZONE", default="America/Los_Angeles")

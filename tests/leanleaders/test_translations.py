@@ -6,6 +6,9 @@ JavaScript) cannot drift.
   left that the code no longer has.
 - Every catalogue translates everything, with nothing fuzzy, and compiles (`msgfmt --check`).
 - Every language offered has a catalogue, and it is compiled (so the switcher accepts it).
+- Django's own strings in the languages Django ships none for (locale_django/): each entry is
+  a string Django has (a Django upgrade that rewords one shows here), and none is one of ours
+  (ours would win, and the entry would never be read).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import django
 import pytest
 from django.conf import settings
 from django.utils.translation import check_for_language, to_locale
@@ -26,6 +30,9 @@ ROOT = Path(settings.BASE_DIR)
 LOCALE = ROOT / "locale"
 CATALOGUES = sorted(LOCALE.glob("*/LC_MESSAGES/*.po"))
 DOMAINS = ("django", "djangojs")
+DJANGOS_STRINGS = sorted((ROOT / "locale_django").glob("*/LC_MESSAGES/django.po"))
+# Every string of Django and its contrib apps, as Django's English catalogues list them.
+DJANGO_ENGLISH = sorted(Path(django.__file__).parent.glob("**/locale/en/LC_MESSAGES/django.po"))
 # Not the app, and large: left out of the copy makemessages runs on.
 NOT_COPIED = shutil.ignore_patterns(
     ".*", "__pycache__", "*.mo", "staticfiles", "var", "test-artifacts", "node_modules", "out"
@@ -71,8 +78,12 @@ def test_makemessages_would_change_no_catalogue(tmp_path):
     )
 
 
+def _name(catalogue: Path) -> str:
+    return str(catalogue.relative_to(ROOT).parent.parent / catalogue.stem)
+
+
 @needs_gettext
-@pytest.mark.parametrize("catalogue", CATALOGUES, ids=lambda path: f"{path.parts[-3]}-{path.stem}")
+@pytest.mark.parametrize("catalogue", CATALOGUES + DJANGOS_STRINGS, ids=_name)
 def test_catalogue_translates_everything_and_compiles(catalogue, tmp_path):
     result = subprocess.run(
         ["msgfmt", "--check", "--statistics", "-o", str(tmp_path / "django.mo"), catalogue],
@@ -91,3 +102,35 @@ def test_every_language_offered_has_a_compiled_catalogue():
         assert offered == {path.parts[-3] for path in CATALOGUES if path.stem == domain}
     for code, _ in settings.LANGUAGES:
         assert check_for_language(code), f"{code} is not compiled: run make install"
+
+
+def _msgids(po_text: str) -> list[str]:
+    """The msgids, with their msgctxt, of a catalogue gettext wrote with --no-wrap (one line
+    each), the header's left out."""
+    starts = ("msgctxt ", "msgid ", "#~ msgctxt ", "#~ msgid ")
+    return [line for line in po_text.splitlines() if line.startswith(starts)][1:]
+
+
+@needs_gettext
+@pytest.mark.parametrize("catalogue", DJANGOS_STRINGS, ids=_name)
+def test_djangos_strings_are_djangos_and_none_of_ours(catalogue, tmp_path):
+    djangos = tmp_path / "django.pot"
+    subprocess.run(["msgcat", "--use-first", "-o", djangos, *DJANGO_ENGLISH], check=True)
+    merged = subprocess.run(
+        ["msgmerge", "--no-fuzzy-matching", "--no-wrap", "--quiet", "-o", "-", catalogue, djangos],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    # What msgmerge keeps only as obsolete (#~) is no msgctxt and msgid of Django's.
+    not_djangos = [line for line in _msgids(merged) if line.startswith("#~")]
+    assert not_djangos == [], f"{catalogue}: not Django's strings (any more?): {not_djangos}"
+
+    ours = LOCALE / catalogue.parts[-3] / "LC_MESSAGES" / catalogue.name
+    common = subprocess.run(
+        ["msgcomm", "--more-than=1", "--no-wrap", "-o", "-", ours, catalogue],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert _msgids(common) == [], f"{catalogue}: strings {ours} translates already"

@@ -8,6 +8,11 @@ it. Text that is data, not wording, is skipped: numbers and punctuation, element
 `translate="no"` (names, codes, a language's own name), and the `data` strings a test passes
 (the people and departments it made). Marked text inside a marked sentence (a translated
 word put into a blocktranslate) and data inside one (a name) count as marked.
+
+The block also gathers every string looked up (`Lookup`), so a test can ask whether every
+language offered translates all that the pages showed (`untranslated(lookups)`): Django's own
+strings too, which Django translates for Spanish and Chinese but not for Filipino
+(docs/translation.md).
 """
 
 from __future__ import annotations
@@ -16,9 +21,11 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from html.parser import HTMLParser
-from typing import Any
+from typing import Any, NamedTuple
 
+from django.conf import settings
 from django.utils import translation
+from django.utils.translation import trans_real
 
 OPEN, CLOSE = "⟦", "⟧"
 # Attributes a person reads or hears: tooltips, labels, placeholders, image text.
@@ -32,8 +39,34 @@ INNERMOST_MARKED = re.compile(f"{OPEN}[^{OPEN}{CLOSE}]*{CLOSE}")
 LETTER = re.compile(r"[^\W\d_]")
 
 
-def _wrapped(function: Callable[..., str]) -> Callable[..., str]:
+class Lookup(NamedTuple):
+    """A string looked up in the catalogues: its msgid, with its context and plural if any."""
+
+    msgid: str
+    context: str | None = None
+    plural: str | None = None
+
+    @classmethod
+    def of(cls, name: str, args: tuple[Any, ...]) -> Lookup:
+        """The lookup that `name` (gettext, ngettext, pgettext, npgettext) makes with `args`."""
+        if name == "gettext":
+            return cls(args[0])
+        if name == "ngettext":
+            return cls(args[0], plural=args[1])
+        if name == "pgettext":
+            return cls(args[1], context=args[0])
+        return cls(args[1], context=args[0], plural=args[2])
+
+    @property
+    def key(self) -> str | tuple[str, int]:
+        """Its key in a compiled catalogue (gettext's layout: a context joins with \\x04)."""
+        msgid = self.msgid if self.context is None else f"{self.context}\x04{self.msgid}"
+        return msgid if self.plural is None else (msgid, 0)
+
+
+def _wrapped(name: str, function: Callable[..., str], lookups: set[Lookup]) -> Callable[..., str]:
     def pseudo(*args: Any) -> str:
+        lookups.add(Lookup.of(name, args))
         text = function(*args)
         return f"{OPEN}{text}{CLOSE}" if text else text
 
@@ -41,19 +74,36 @@ def _wrapped(function: Callable[..., str]) -> Callable[..., str]:
 
 
 @contextmanager
-def pseudo_translations() -> Iterator[None]:
+def pseudo_translations() -> Iterator[set[Lookup]]:
     """Wrap every translated string in ⟦ ⟧ while the block runs (this thread's renders, so the
-    test client's requests, not a live server's)."""
+    test client's requests, not a live server's). The block gets the set of strings looked up."""
     trans = translation._trans  # type: ignore[attr-defined]  # Django's switchable backend
     names = ("gettext", "ngettext", "pgettext", "npgettext")
     originals = {name: getattr(trans, name) for name in names}  # resolves the real backend
+    lookups: set[Lookup] = set()
     try:
         for name, function in originals.items():
-            setattr(trans, name, _wrapped(function))
-        yield
+            setattr(trans, name, _wrapped(name, function, lookups))
+        yield lookups
     finally:
         for name, function in originals.items():
             setattr(trans, name, function)
+
+
+def untranslated(lookups: Iterable[Lookup]) -> dict[str, list[Lookup]]:
+    """For each language offered but English, the lookups that no catalogue of it translates
+    (they would show in English); languages that translate them all are left out. A lookup of
+    text already wrapped, a translation looked up again, is not one of the app's strings."""
+    strings = [lookup for lookup in lookups if OPEN not in lookup.msgid]
+    found = {}
+    for language in (code for code, _ in settings.LANGUAGES if code != "en"):
+        catalogue = trans_real.translation(language)._catalog  # all its catalogues, merged
+        missing = [lookup for lookup in strings if lookup.key not in catalogue]
+        if missing:
+            found[language] = sorted(
+                missing, key=lambda lookup: (lookup.msgid, lookup.context or "")
+            )
+    return found
 
 
 class _TextNodes(HTMLParser):
