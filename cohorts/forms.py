@@ -3,11 +3,13 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Attendance, Cohort
+from cohorts.services import CAPACITY_TOO_SMALL, schedule_errors
 from leanleaders.fields import DateField, LongTextField
 from leanleaders.models import Department
 
@@ -80,7 +82,7 @@ class CohortForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["day2"].required = False
         self.fields["day3"].required = False
-        cast(forms.IntegerField, self.fields["capacity"]).min_value = 1
+        self.fields["capacity"].validators.append(MinValueValidator(1, CAPACITY_TOO_SMALL))
         self.fields["capacity"].widget.attrs["min"] = 1
         for name in ("day1", "day2", "day3"):
             self.fields[name].widget.attrs["data-schedule"] = name
@@ -97,6 +99,13 @@ class CohortForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        # The service's schedule rules, on the fields they are about. Checked here as well, since
+        # the form checks the model's constraints before the service runs, and a constraint's
+        # message only gives its name; a field with an error is left out of those checks.
+        dates = {day: cleaned.get(day) for day in ("day1", "day2", "day3")}
+        for day, message in schedule_errors(**dates).items():
+            if day not in self.errors:
+                self.add_error(day, message)
         if not cleaned.get("open_to"):
             cleaned["open_to"] = self.RESERVED if cleaned.get("departments") else self.ALL
         if cleaned["open_to"] == self.ALL:

@@ -71,7 +71,12 @@ class Cohort(models.Model):
     # Dates can be moved until the cohort starts.
     RESCHEDULABLE_STATUSES = (Status.PLANNED, Status.OPEN)
 
-    name = models.CharField(max_length=120, unique=True)
+    name = models.CharField(
+        _("Name"),
+        max_length=120,
+        unique=True,
+        error_messages={"unique": _("A cohort with this name exists already.")},
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PLANNED)
     status_changed_at = models.DateTimeField(default=timezone.now)
     day1 = models.DateField(_("Day 1"))

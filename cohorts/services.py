@@ -95,12 +95,16 @@ def schedule_errors(
     return errors
 
 
+CAPACITY_TOO_SMALL = gettext_lazy("A cohort needs at least 1 seat.")
+NAME_TAKEN = gettext_lazy("A cohort with this name exists already.")
+
+
 def _validate(cohort: Cohort) -> None:
     errors: dict[str, Any] = dict(
         schedule_errors(day1=cohort.day1, day2=cohort.day2, day3=cohort.day3)
     )
     if cohort.capacity is None or cohort.capacity < 1:
-        errors["capacity"] = _("A cohort needs at least 1 seat.")
+        errors["capacity"] = CAPACITY_TOO_SMALL
     if cohort.start_time and cohort.end_time and cohort.end_time <= cohort.start_time:
         errors["end_time"] = _("The day must end after it starts.")
     if not (cohort.location or "").strip():
@@ -273,7 +277,7 @@ def cohort_create(*, by: User, data: dict[str, Any]) -> Cohort:
         with transaction.atomic():
             cohort.save()
     except IntegrityError as error:
-        raise ValidationError({"name": _("A cohort with this name exists already.")}) from error
+        raise ValidationError({"name": NAME_TAKEN}) from error
     _set_departments(cohort, department_ids)
     audit_record(
         target=cohort,
@@ -344,7 +348,7 @@ def cohort_update(*, cohort_id: int, by: User, data: dict[str, Any]) -> Cohort:
         with transaction.atomic():
             cohort.save()
     except IntegrityError as error:
-        raise ValidationError({"name": _("A cohort with this name exists already.")}) from error
+        raise ValidationError({"name": NAME_TAKEN}) from error
     if "departments" in changed and department_ids is not None:
         _set_departments(cohort, department_ids)
     audit_record(

@@ -509,3 +509,52 @@ def test_a_page_whose_form_has_errors_says_so_first_in_its_title(client_for, ana
     response = client.post(reverse("cohorts:cohort-create"), {"name": ""})
     assert response.status_code == 200
     assert response.content.decode().count("<title>Error: ") == 1
+
+
+COHORT_FORM = {
+    "name": "Spring",
+    "day1": "2026-10-09",
+    "start_time": "09:00",
+    "end_time": "16:30",
+    "location": "Room 5",
+    "capacity": 3,
+}
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"capacity": 0}, "capacity", "A cohort needs at least 1 seat."),
+        ({"day2": "2026-10-08"}, "day2", "Day 2 must come after Day 1"),
+        (
+            {"day2": "2026-10-12", "day3": "2026-10-13"},
+            "day3",
+            "Day 3 must be at least three weeks after Day 2",
+        ),
+    ],
+    ids=["no-seats", "day2-first", "day3-too-soon"],
+)
+def test_a_broken_cohort_rule_is_explained_on_its_field(
+    client_for, analyst, changes, field, message
+):
+    """The model's constraints would answer first and only give their names; the form says what
+    to change, on the field, and keeps what was typed."""
+    response = client_for(analyst).post(
+        reverse("cohorts:cohort-create"), {**COHORT_FORM, **changes}
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert list(errors) == [field]
+    assert message in errors[field][0]
+    assert "Constraint" not in response.content.decode()
+    assert b'value="Spring"' in response.content
+    assert not Cohort.objects.exists()
+
+
+def test_a_taken_cohort_name_is_explained(client_for, analyst):
+    CohortFactory(name="Spring")
+    response = client_for(analyst).post(reverse("cohorts:cohort-create"), COHORT_FORM)
+    assert response.status_code == 200
+    assert response.context["form"].errors["name"] == [
+        "A cohort with this name exists already."
+    ]
