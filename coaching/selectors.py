@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
 from django.db.models import (
@@ -49,6 +49,9 @@ from leanleaders.registry import project_timeline_sources
 from leanleaders.roles import direct_reports, managed_people_q
 from projects.models import Measurement, Project
 from projects.selectors import LIST_DEFERRED, progress_entries
+
+if TYPE_CHECKING:  # a development dependency: annotations only
+    from django_stubs_ext import WithAnnotations
 
 OPEN = NextStep.Status.OPEN
 KINDS = {
@@ -463,29 +466,35 @@ def _periods_due(today: dt.date) -> Case:
     )
 
 
-def cadence_sums(*, today: dt.date) -> tuple[Sum, Sum]:
-    """Two aggregates over leaders' cadences: the touchpoints made (each leader's up to the
-    number due) and the touchpoints due by `today`. Group the cadences as the reader counts
-    them: by project, by department."""
+class CadenceTotals(TypedDict):
+    made: int
+    due: int
+
+
+def cadence_totals(
+    *, today: dt.date
+) -> QuerySet[WithAnnotations[LeaderCadence, CadenceTotals], dict[str, Any]]:
+    """The leaders' cadences summed by project: `project_id`, `made` (the touchpoints made,
+    each leader's up to the number due) and `due` (the touchpoints due by `today`), from the
+    cadences' stored columns. A row for each project with a cadence; filter by `project_id`."""
     periods = _periods_due(today)
-    return Sum(Least(F("made"), periods, output_field=IntegerField())), Sum(periods)
+    return (
+        LeaderCadence.objects.order_by()
+        .values("project_id")
+        .annotate(
+            made=Sum(Least(F("made"), periods, output_field=IntegerField())), due=Sum(periods)
+        )
+    )
 
 
 def cadence_adherence(
     project_ids: list[int] | QuerySet[Project, Any], *, today: dt.date
 ) -> dict[int, tuple[int, int]]:
     """{project id: (touchpoints made, touchpoints due)} over the leaders' cadences on each
-    project that has one, summed by the database from the cadences' stored columns: one query.
-    A long list of projects is best given as a queryset of their ids, which goes into the
-    query as a subquery: a list of thousands of ids costs Django more to turn into parameters
-    than the query costs."""
-    made, due = cadence_sums(today=today)
-    sums = (
-        LeaderCadence.objects.filter(project_id__in=project_ids)
-        .order_by()
-        .values("project_id")
-        .annotate(made=made, due=due)
-    )
+    project that has one: one query. A long list of projects is best given as a queryset of
+    their ids, which goes into the query as a subquery: a list of thousands of ids costs Django
+    more to turn into parameters than the query costs."""
+    sums = cadence_totals(today=today).filter(project_id__in=project_ids)
     return {pk: (made, due) for pk, made, due in sums.values_list("project_id", "made", "due")}
 
 
@@ -493,13 +502,7 @@ def project_adherence(*, today: dt.date, project: str = "pk") -> tuple[Coalesce,
     """The touchpoints made and due over the leaders' cadences on a query's project (the outer
     query's field `project`), as two expressions of that query, 0 and 0 without a cadence:
     two lookups a row, for a page of projects."""
-    made, due = cadence_sums(today=today)
-    sums = (
-        LeaderCadence.objects.filter(project=OuterRef(project))
-        .order_by()
-        .values("project")
-        .annotate(made=made, due=due)
-    )
+    sums = cadence_totals(today=today).filter(project_id=OuterRef(project))
     return (
         Coalesce(Subquery(sums.values("made")), 0),
         Coalesce(Subquery(sums.values("due")), 0),

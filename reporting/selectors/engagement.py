@@ -3,25 +3,25 @@
 Counted by the database from the projects' stored leader figures (touchpoints since the
 trainee's Day 1, the latest one, the sponsor's agreement), stored by the coaching stage's
 touchpoint service, and the leaders' cadences (touchpoints made and due since Day 1 or the
-cadence's start, summed in SQL by `coaching.selectors.project_adherence`). Two queries
-whatever the city's size: the departments with the total, and the page of trainees shown.
+cadence's start, summed by `coaching.selectors.cadence_totals`). Two queries whatever the
+city's size: the departments with the total, and the page of trainees shown.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, overload
 
-from django.db.models import Aggregate, CharField, Count, DateField, F, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coaching.models import LeaderCadence
-from coaching.selectors import cadence_sums, project_adherence
+from coaching.selectors import cadence_totals, project_adherence
 from leanleaders.models import User
+from leanleaders.querysets import sql_of
 from projects.models import Project
 from projects.policies import visible_projects
 from reporting.selectors.program import ReportFilters, report_applications
@@ -80,65 +80,55 @@ class GroupEngagement:
         return _adherence(self.made, self.due)
 
 
-class _LowerMedian(Aggregate):
-    """The lower of the two middle values of the group (the middle one for an odd count),
-    NULLs left out: one of the values, never a mean. PostgreSQL's `percentile_disc`; SQLite's
-    `median_low` from reporting/sqlite.py."""
+# The departments' figures and the total's, counted by the database in one statement whatever
+# the city's size, from two ORM querysets compiled to SQL (so the filters and the visible
+# projects are the ORM's): the counted projects, and the cadences summed by project. Joined one
+# row a project, so that a trainee with several leaders' cadences is counted once, and read
+# once for both the departments and the total. The median is the database's own (SQLite gets
+# one in reporting/sqlite.py): the days since the last touchpoint count back from its date, so
+# the upper of the two middle days, which the report has always shown for an even count, is
+# the lower of the two middle dates, which both databases pick exactly. %s: today.
+_MEDIAN_DAYS = {
+    "postgresql": "CAST(%s AS DATE) - percentile_disc(0.5) WITHIN GROUP (ORDER BY last_on)",
+    "sqlite": "CAST(julianday(%s) - julianday(median_low(last_on)) AS INTEGER)",
+}
 
-    function = "median_low"
-    name = "LowerMedian"
+_GROUPS_SQL = """
+WITH projects (id, department, touchpoints, last_on, agreed_at) AS ({projects}),
+cadences (project_id, made, due) AS ({cadences}),
+counted AS (
+    SELECT projects.*, COALESCE(cadences.made, 0) AS made, COALESCE(cadences.due, 0) AS due
+    FROM projects LEFT JOIN cadences ON cadences.project_id = projects.id
+)
+SELECT department, {figures} FROM counted GROUP BY department
+UNION ALL
+SELECT NULL, {figures} FROM counted
+"""
 
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        template = "percentile_disc(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-        return self.as_sql(compiler, connection, template=template, **extra)
-
-
-# The columns of the rows that count a `GroupEngagement`, in their order (and the median's
-# date last). Each query of the union below fills them all, with zeros for what it does not
-# count: the projects' counts, then the cadences'.
-_PROJECT_COUNTS = ("trainees", "touchpoints", "touched", "goal_agreed")
-_COUNTS = (*_PROJECT_COUNTS, "made", "due")
-_NO_DATE = Value(None, output_field=DateField())
-
-
-def _project_figures() -> dict[str, Any]:
-    """A group of projects' columns, with zeros for the cadences'."""
-    return {
-        "trainees": Count("pk"),
-        "touchpoints": Coalesce(Sum("leader_touchpoints"), 0),
-        "touched": Count("pk", filter=Q(leader_touchpoints__gt=0)),
-        "goal_agreed": Count("pk", filter=Q(sponsor_agreed_goal_at__isnull=False)),
-        "made": Value(0),
-        "due": Value(0),
-        # A department's median days since the last touchpoint is the upper middle of its
-        # trainees' days when there is an even number of them: the days count back from the
-        # dates, so that is the lower middle of the dates, which the database picks exactly.
-        "median_last": _LowerMedian("last_leader_touchpoint_on"),
-    }
+# The columns of `GroupEngagement` after its label, in its order. Sums are cast back to
+# integers: PostgreSQL sums big integers as numeric, which Python reads as decimals.
+_FIGURES_SQL = """COUNT(*), CAST(COALESCE(SUM(touchpoints), 0) AS INTEGER),
+    COUNT(CASE WHEN touchpoints > 0 THEN 1 END), {median_days},
+    CAST(COALESCE(SUM(made), 0) AS INTEGER), CAST(COALESCE(SUM(due), 0) AS INTEGER),
+    COUNT(agreed_at)"""
 
 
-def _cadence_figures(today: dt.date) -> dict[str, Any]:
-    """A group of cadences' columns: touchpoints made and due, zeros for the rest."""
-    made, due = cadence_sums(today=today)
-    return {
-        **dict.fromkeys(_PROJECT_COUNTS, Value(0)),
-        "made": made,
-        "due": due,
-        "median_last": _NO_DATE,
-    }
-
-
-def _group(label: str | StrOrPromise, row: Mapping[str, Any], today: dt.date) -> GroupEngagement:
-    return GroupEngagement(
-        label=label,
-        trainees=row["trainees"],
-        touchpoints=row["touchpoints"],
-        touched=row["touched"],
-        median_days_since=_days_from(row["median_last"], today),
-        made=row["made"],
-        due=row["due"],
-        goal_agreed=row["goal_agreed"],
+def _groups_sql(projects: QuerySet[Project], today: dt.date) -> tuple[str, tuple[Any, ...]]:
+    projects_sql, projects_params = sql_of(
+        projects.values_list(
+            "pk",
+            "department__name",
+            "leader_touchpoints",
+            "last_leader_touchpoint_on",
+            "sponsor_agreed_goal_at",
+        )
     )
+    cadences_sql, cadences_params = sql_of(
+        cadence_totals(today=today).values_list("project_id", "made", "due")
+    )
+    figures = _FIGURES_SQL.format(median_days=_MEDIAN_DAYS[connection.vendor])
+    sql = _GROUPS_SQL.format(projects=projects_sql, cadences=cadences_sql, figures=figures)
+    return sql, projects_params + cadences_params + (today.isoformat(),) * 2
 
 
 class TraineeRows(Sequence[TraineeEngagement]):
@@ -206,23 +196,6 @@ class Engagement:
     total: GroupEngagement
 
 
-def _no_figures() -> dict[str, Any]:
-    return {**dict.fromkeys(_COUNTS, 0), "median_last": None}
-
-
-def _groups(rows: Iterable[Mapping[str, Any]]) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
-    """The union's rows added up by label: the total's (label None) and each department's."""
-    total, departments = _no_figures(), dict[str, dict[str, Any]]()
-    for row in rows:
-        label = row["label"]
-        group = total if label is None else departments.setdefault(label, _no_figures())
-        for name in _COUNTS:
-            group[name] += row[name]
-        if row["median_last"] is not None:
-            group["median_last"] = row["median_last"]
-    return total, departments
-
-
 def program_engagement(*, user: User, filters: ReportFilters) -> Engagement:
     """Leader engagement over the projects (that the user may see) of the applications the
     report counts: by department and in all, counted by the database in one query, and the
@@ -233,26 +206,23 @@ def program_engagement(*, user: User, filters: ReportFilters) -> Engagement:
         .filter(application_id__in=report_applications(filters).values("pk"))
         .order_by()
     )
-    department, everyone = F("department__name"), Value(None, output_field=CharField())
-    # Three queries in one: the projects by department; all of them (a constant label groups
-    # nothing, so that is one row even without a project), for the median; and the cadences
-    # by their project's department, apart because a trainee may have several leaders'
-    # cadences, and joined to the projects they would count the trainee once for each.
-    by_department = counted.values(label=department).annotate(**_project_figures())
-    total = counted.values(label=everyone).annotate(**_project_figures())
-    cadences = (
-        LeaderCadence.objects.filter(project__in=counted)
-        .order_by()
-        .values(label=F("project__department__name"))
-        .annotate(**_cadence_figures(today))
-    )
-    # No row at all when the user may see no project (none() is not even sent).
-    all_of_them, departments = _groups(by_department.union(total, cadences, all=True))
-    all_of_them["made"] = sum(group["made"] for group in departments.values())
-    all_of_them["due"] = sum(group["due"] for group in departments.values())
+    total_label = _("All departments")
+    if counted.query.is_empty():  # a reader who may see no project: nothing to ask
+        return Engagement(
+            trainees=TraineeRows(counted, count=0, today=today),
+            by_department=[],
+            total=GroupEngagement(total_label, 0, 0, 0, None, 0, 0, 0),
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(*_groups_sql(counted, today))
+        rows = cursor.fetchall()
+    total = next(GroupEngagement(total_label, *row[1:]) for row in rows if row[0] is None)
     return Engagement(
-        trainees=TraineeRows(counted, count=all_of_them["trainees"], today=today),
+        trainees=TraineeRows(counted, count=total.trainees, today=today),
         # By name as Python sorts them, whatever the database's collation.
-        by_department=[_group(name, departments[name], today) for name in sorted(departments)],
-        total=_group(_("All departments"), all_of_them, today),
+        by_department=sorted(
+            (GroupEngagement(row[0], *row[1:]) for row in rows if row[0] is not None),
+            key=lambda group: str(group.label),
+        ),
+        total=total,
     )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from applications.models import Application
 from cohorts.models import Cohort, Enrollment
 from leanleaders.models import AuditEvent, Department, User
+from leanleaders.querysets import sql_of
 from projects import completion
 from projects.models import Project
 from projects.policies import visible_projects
@@ -188,11 +189,6 @@ _FIGURES_PARAMS = (
 )
 
 
-def _compiled(queryset: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
-    sql, params = queryset.query.sql_with_params()
-    return sql, tuple(params)
-
-
 def _fact_parts(
     projects: QuerySet[Project], filters: ReportFilters, today: dt.date
 ) -> dict[str, tuple[str, tuple[Any, ...]]]:
@@ -201,14 +197,14 @@ def _fact_parts(
     if projects.query.is_empty():  # none() cannot be compiled; this is as empty and can
         projects = Project.objects.filter(pk__isnull=True)
     return {
-        "applications": _compiled(
+        "applications": sql_of(
             report_applications(filters)
             .order_by()
             .values_list("pk", "status", "status_changed_at", "submitted_at", "department__name")
         ),
         # Accepted = reached "accepted" at any time, or accepted now (in the facts); the first
         # acceptance is when the clock stops for "days to accept".
-        "accepted": _compiled(
+        "accepted": sql_of(
             AuditEvent.objects.filter(
                 target_type__app_label="applications",
                 target_type__model="application",
@@ -221,7 +217,7 @@ def _fact_parts(
         ),
         # A cohort has finished when its Day 3 has come or it is marked completed, never when
         # it is cancelled.
-        "seats": _compiled(
+        "seats": sql_of(
             Enrollment.objects.filter(status=Enrollment.Status.ENROLLED)
             .order_by()
             .values("application_id", "cohort_id", "cohort__name", "cohort__day1")
@@ -243,7 +239,7 @@ def _fact_parts(
                 "attended",
             )
         ),
-        "projects": _compiled(
+        "projects": sql_of(
             projects.order_by()
             .annotate(reviewed=Case(When(status=Project.Status.REVIEWED, then=1), default=0))
             .values_list("application_id", "reviewed", "verdict", "gain_percent")
