@@ -7,10 +7,28 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +49,9 @@ from leanleaders.registry import project_timeline_sources
 from leanleaders.roles import direct_reports, managed_people_q
 from projects.models import Measurement, Project
 from projects.selectors import LIST_DEFERRED, progress_entries
+
+if TYPE_CHECKING:  # a development dependency: annotations only
+    from django_stubs_ext import WithAnnotations
 
 OPEN = NextStep.Status.OPEN
 KINDS = {
@@ -409,21 +430,83 @@ def led_people(*, user: User, limit: int = 20) -> list[LedPerson]:
     ]
 
 
+class _DaysSince(Func):
+    """Whole days from the date column `start` to `today` (negative before it): PostgreSQL
+    subtracts dates to an integer; SQLite counts through julian days (exact for dates), cast
+    back to an integer so that dividing by another integer drops the remainder, as it does on
+    PostgreSQL."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+    output_field = IntegerField()
+
+    def __init__(self, start: str, *, today: dt.date) -> None:
+        super().__init__(Value(today, output_field=DateField()), F(start))
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # CAST(julianday(today) - julianday(start) AS INTEGER)
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+
+def _periods_due(today: dt.date) -> Case:
+    """`LeaderCadence.periods_due` over a cadence's columns, in SQL: the two must agree. Only
+    days on or after `counts_from` are divided, so the database's integer division (which
+    truncates) drops the remainder as Python's // does."""
+    return Case(
+        When(counts_from__isnull=True, then=Value(0)),
+        When(counts_from__gt=today, then=Value(0)),
+        default=_DaysSince("counts_from", today=today) / F("every_days"),
+        output_field=IntegerField(),
+    )
+
+
+class CadenceTotals(TypedDict):
+    made: int
+    due: int
+
+
+def cadence_totals(
+    *, today: dt.date
+) -> QuerySet[WithAnnotations[LeaderCadence, CadenceTotals], dict[str, Any]]:
+    """The leaders' cadences summed by project: `project_id`, `made` (the touchpoints made,
+    each leader's up to the number due) and `due` (the touchpoints due by `today`), from the
+    cadences' stored columns. A row for each project with a cadence; filter by `project_id`."""
+    periods = _periods_due(today)
+    return (
+        LeaderCadence.objects.order_by()
+        .values("project_id")
+        .annotate(
+            made=Sum(Least(F("made"), periods, output_field=IntegerField())), due=Sum(periods)
+        )
+    )
+
+
 def cadence_adherence(
     project_ids: list[int] | QuerySet[Project, Any], *, today: dt.date
 ) -> dict[int, tuple[int, int]]:
     """{project id: (touchpoints made, touchpoints due)} over the leaders' cadences on each
-    project, from the cadences' stored columns: one query. A long list of projects is best
-    given as a queryset of their ids, which goes into the query as a subquery: a list of
-    thousands of ids costs Django more to turn into parameters than the query costs."""
-    found: dict[int, tuple[int, int]] = {}
-    for cadence in LeaderCadence.objects.filter(project_id__in=project_ids).only(
-        "project_id", "counts_from", "every_days", "made"
-    ):
-        made, due = found.get(cadence.project_id, (0, 0))
-        periods = cadence.periods_due(today)
-        found[cadence.project_id] = (made + min(cadence.made, periods), due + periods)
-    return found
+    project that has one: one query. A long list of projects is best given as a queryset of
+    their ids, which goes into the query as a subquery: a list of thousands of ids costs Django
+    more to turn into parameters than the query costs."""
+    sums = cadence_totals(today=today).filter(project_id__in=project_ids)
+    return {pk: (made, due) for pk, made, due in sums.values_list("project_id", "made", "due")}
+
+
+def project_adherence(*, today: dt.date, project: str = "pk") -> tuple[Coalesce, Coalesce]:
+    """The touchpoints made and due over the leaders' cadences on a query's project (the outer
+    query's field `project`), as two expressions of that query, 0 and 0 without a cadence:
+    two lookups a row, for a page of projects."""
+    sums = cadence_totals(today=today).filter(project_id=OuterRef(project))
+    return (
+        Coalesce(Subquery(sums.values("made")), 0),
+        Coalesce(Subquery(sums.values("due")), 0),
+    )
 
 
 # --- Coaching the leaders (analysts only) -------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -38,10 +39,13 @@ class CohortChoice(NamedTuple):
     day1: dt.date
 
 
-def cohort_choices() -> list[CohortChoice]:
-    """The cohorts a picker offers (coaching, the program report): not cancelled, newest first.
-    Plain values: after a few years the program has run hundreds."""
+def cohort_choices(*, among: Collection[int] | None = None) -> list[CohortChoice]:
+    """The cohorts a picker offers (coaching, the program report): not cancelled, newest first;
+    `among`: those of the cohorts chosen already. Plain values: after a few years the program
+    has run hundreds."""
     cohorts = Cohort.objects.exclude(status=CohortStatus.CANCELLED).order_by("-day1", "-pk")
+    if among is not None:
+        cohorts = cohorts.filter(pk__in=among)
     return [CohortChoice(*row) for row in cohorts.values_list("pk", "name", "day1")]
 
 

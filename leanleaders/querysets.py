@@ -86,6 +86,13 @@ def as_date(value: str) -> dt.date:
     return day
 
 
+def sql_of(queryset: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
+    """The SQL of `queryset` and its parameters, to be a part of a statement written by hand
+    (a report that joins several querysets' rows and counts them in one go)."""
+    sql, params = queryset.query.sql_with_params()
+    return sql, tuple(params)
+
+
 def rows_update(objects: Sequence[M], fields: Sequence[str]) -> None:
     """Write `fields` of each of `objects` (instances of one model) to its row, like
     `QuerySet.bulk_update`: on PostgreSQL one UPDATE from a VALUES list of every row, elsewhere

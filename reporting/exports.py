@@ -357,6 +357,18 @@ def _figure_row(f: Figures) -> list[Any]:
     ]
 
 
+# The program report's tables, by their slugs: those counted from its figures, and those from
+# its follow-ups (a download counts only what its table shows).
+SUMMARY, BY_DEPARTMENT, BY_COHORT = "summary", "by-department", "by-cohort"
+SUSTAINMENT, SUSTAINMENT_BY_DEPARTMENT, SUSTAINMENT_BY_COHORT = (
+    "sustainment",
+    "sustainment-by-department",
+    "sustainment-by-cohort",
+)
+REPORT_TABLES = (SUMMARY, BY_DEPARTMENT, BY_COHORT)
+SUSTAINMENT_TABLES = (SUSTAINMENT, SUSTAINMENT_BY_DEPARTMENT, SUSTAINMENT_BY_COHORT)
+
+
 def report_tables(report: ProgramReport, filters_text: str) -> list[Table]:
     """The program report's tables: the workbook's sheets, and one CSV file each (the first,
     the summary, is program.csv; see `report_table_slug`)."""
@@ -371,19 +383,19 @@ def report_tables(report: ProgramReport, filters_text: str) -> list[Table]:
                     *_figure_row(report.total),
                 ]
             ],
-            slug="summary",
+            slug=SUMMARY,
         ),
         Table(
             gettext("By department"),
             [gettext("Department"), *headers],
             [[f.label, *_figure_row(f)] for f in report.by_department],
-            slug="by-department",
+            slug=BY_DEPARTMENT,
         ),
         Table(
             gettext("By cohort"),
             [gettext("Cohort"), *headers],
             [[f.label, *_figure_row(f)] for f in report.by_cohort],
-            slug="by-cohort",
+            slug=BY_COHORT,
         ),
     ]
 
@@ -417,18 +429,18 @@ def sustainment_tables(report: SustainmentReport) -> list[Table]:
             gettext("Sustainment"),
             [gettext("Group"), *headers],
             [[gettext("All"), *_sustainment_row(f)] for f in report.total],
-            slug="sustainment",
+            slug=SUSTAINMENT,
         ),
         Table(
             gettext("Sustainment by department"),
             [gettext("Department"), *headers],
             [[f.label, *_sustainment_row(f)] for f in report.by_department],
-            slug="sustainment-by-department",
+            slug=SUSTAINMENT_BY_DEPARTMENT,
         ),
         Table(
             gettext("Sustainment by cohort"),
             [gettext("Cohort"), *headers],
             [[f.label, *_sustainment_row(f)] for f in report.by_cohort],
-            slug="sustainment-by-cohort",
+            slug=SUSTAINMENT_BY_COHORT,
         ),
     ]

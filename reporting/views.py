@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from cohorts.models import Cohort, Enrollment
-from cohorts.selectors import cohort_choices
+from cohorts.selectors import CohortChoice, cohort_choices
 from leanleaders import pdf
 from leanleaders.decorators import analyst_required, staff_required
 from leanleaders.fields import DATE_RANGE_MESSAGE, parse_date
@@ -190,8 +190,14 @@ def _report_filters(request: AuthenticatedHttpRequest) -> tuple[program.ReportFi
 
 
 def _filters_text(
-    filters: program.ReportFilters, cohorts: list[str], department: str | None
+    filters: program.ReportFilters,
+    cohorts: Sequence[CohortChoice],
+    departments: Sequence[tuple[int, str]],
 ) -> str:
+    """The filters in words. `cohorts` and `departments`: choices that include the chosen
+    ones."""
+    chosen = [c.name for c in cohorts if c.pk in filters.cohort_ids]
+    department = next((name for pk, name in departments if pk == filters.department_id), None)
     parts = []
     if filters.date_from or filters.date_to:
         start = filters.date_from.isoformat() if filters.date_from else gettext("the start")
@@ -201,8 +207,8 @@ def _filters_text(
         )
     else:
         parts.append(gettext("all applications"))
-    if cohorts:
-        parts.append(gettext("cohorts: %(names)s") % {"names": ", ".join(cohorts)})
+    if chosen:
+        parts.append(gettext("cohorts: %(names)s") % {"names": ", ".join(chosen)})
     if filters.cohort_kind:
         parts.append(str(program.COHORT_KINDS[filters.cohort_kind]).lower())
     if department:
@@ -241,20 +247,17 @@ def _chart_data(report: program.ProgramReport) -> dict[str, Any]:
 
 def _report_context(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     filters, errors = _report_filters(request)
-    report = program.program_report(user=request.user, filters=filters)
     cohorts = cohort_choices()
-    chosen = [name for pk, name, _ in cohorts if pk in filters.cohort_ids]
     departments = program.report_department_choices()
-    department = next((name for pk, name in departments if pk == filters.department_id), None)
     return {
-        "report": report,
+        "report": program.program_report(user=request.user, filters=filters),
         "sustainment": sustainment.sustainment_report(user=request.user, filters=filters),
         "filters": filters,
         "errors": errors,
         "cohort_choices": cohorts,
         "departments": departments,
         "cohort_kinds": program.COHORT_KINDS,
-        "filters_text": _filters_text(filters, chosen, department),
+        "filters_text": _filters_text(filters, cohorts, departments),
         "query": request.GET.urlencode(),
     }
 
@@ -297,21 +300,35 @@ def program_report(request: AuthenticatedHttpRequest) -> HttpResponse:
 def program_report_export(
     request: AuthenticatedHttpRequest, fmt: str, table: str = ""
 ) -> HttpResponseBase:
-    """The report as a workbook (a sheet per table), or one of its tables as a CSV file."""
-    context = _report_context(request)
-    tables = [
-        *exports.report_tables(context["report"], context["filters_text"]),
-        *exports.sustainment_tables(context["sustainment"]),
-    ]
-    filename = f"lean-leaders-program-report-{timezone.localdate()}"
-    if fmt == "xlsx":
-        return exports.xlsx_response(tables, filename)
-    if not table:  # program.csv: the summary
-        return exports.csv_response(tables[0], filename)
-    by_slug = {exports.report_table_slug(t): t for t in tables}
-    if table not in by_slug:
+    """The report as a workbook (a sheet per table), or one of its tables as a CSV file
+    (program.csv: the summary). A CSV file counts only what its table shows: the summary the
+    total alone, a table of follow-ups no figures, a table of figures no follow-ups."""
+    filters, _ = _report_filters(request)
+    slug = table or exports.SUMMARY
+    whole = fmt == "xlsx"
+    if not whole and slug not in (*exports.REPORT_TABLES, *exports.SUSTAINMENT_TABLES):
         raise Http404
-    return exports.csv_response(by_slug[table], f"{filename}-{table}")
+    tables = []
+    if whole or slug in exports.REPORT_TABLES:
+        report = program.program_report(
+            user=request.user, filters=filters, totals_only=slug == exports.SUMMARY and not whole
+        )
+        # Only the chosen cohorts and department are named, so only they are read.
+        cohorts = cohort_choices(among=filters.cohort_ids) if filters.cohort_ids else []
+        departments = (
+            program.report_department_choices(among=[filters.department_id])
+            if filters.department_id
+            else []
+        )
+        tables += exports.report_tables(report, _filters_text(filters, cohorts, departments))
+    if whole or slug in exports.SUSTAINMENT_TABLES:
+        found = sustainment.sustainment_report(user=request.user, filters=filters)
+        tables += exports.sustainment_tables(found)
+    filename = f"lean-leaders-program-report-{timezone.localdate()}"
+    if whole:
+        return exports.xlsx_response(tables, filename)
+    chosen = next(t for t in tables if exports.report_table_slug(t) == slug)
+    return exports.csv_response(chosen, f"{filename}-{table}" if table else filename)
 
 
 # ---------------------------------------------------------------------------------------------

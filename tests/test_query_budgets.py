@@ -412,11 +412,33 @@ PAGES = [
     ),
     # The session, the person, the figures (one statement counts them all), and the filters'
     # cohorts and departments; the sustainment section one more (reporting/selectors/
-    # sustainment.py), the leader engagement two (reporting/selectors/engagement.py). The
-    # downloads count the same figures.
+    # sustainment.py), the leader engagement two: its departments and total, and the page of
+    # trainees (reporting/selectors/engagement.py). A download counts only what its tables
+    # show (the summary: the total's statement alone) and reads no filter it was not given.
     Page("program report", "analyst", _u("reports:program-report"), 8),
-    Page("program report (csv)", "analyst", _u("reports:program-csv"), 6),
-    Page("program report (xlsx)", "analyst", _u("reports:program-xlsx"), 6),
+    Page("program report (csv)", "analyst", _u("reports:program-csv"), 3),
+    Page(
+        "program report by cohort (csv)",
+        "analyst",
+        _u("reports:program-table-csv", lambda w: "by-cohort"),
+        3,
+    ),
+    Page(
+        "program report's follow-ups (csv)",
+        "analyst",
+        _u("reports:program-table-csv", lambda w: "sustainment"),
+        3,
+    ),
+    Page(
+        "program report of a cohort and department (csv)",
+        "analyst",
+        lambda w: (
+            reverse("reports:program-csv")
+            + f"?cohort={w.cohort.pk}&department={w.trainee.department_id}"
+        ),
+        5,
+    ),
+    Page("program report (xlsx)", "analyst", _u("reports:program-xlsx"), 4),
     # The session and the person, then the count of people, the page's people's projects (the
     # page of people a subquery; people, departments and profiles joined; who completed the
     # program a subquery) and the departments to filter by.

@@ -1,24 +1,28 @@
-"""Reads for the program report's leader engagement: per trainee and per department.
+"""Reads for the program report's leader engagement: per department, in all, and per trainee.
 
-Two queries whatever the city's size: the projects' stored leader figures (touchpoints since
-the trainee's Day 1, the latest one, the sponsor's agreement), stored by the coaching stage's
+Counted by the database from the projects' stored leader figures (touchpoints since the
+trainee's Day 1, the latest one, the sponsor's agreement), stored by the coaching stage's
 touchpoint service, and the leaders' cadences (touchpoints made and due since Day 1 or the
-cadence's start), read through `coaching.selectors.cadence_adherence`.
+cadence's start, summed by `coaching.selectors.cadence_totals`). Two queries whatever the
+city's size: the departments with the total, and the page of trainees shown.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, overload
 
+from django.db import connection
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coaching.selectors import cadence_adherence
+from coaching.selectors import cadence_totals, project_adherence
 from leanleaders.models import User
+from leanleaders.querysets import sql_of
+from projects.models import Project
 from projects.policies import visible_projects
 from reporting.selectors.program import ReportFilters, report_applications
 
@@ -29,6 +33,10 @@ if TYPE_CHECKING:  # a development dependency: annotations only
 def _adherence(made: int, due: int) -> int | None:
     """Touchpoints made ÷ due as a whole percent capped at 100; None when none is due."""
     return min(100, round(100 * made / due)) if due else None
+
+
+def _days_from(day: dt.date | None, today: dt.date) -> int | None:
+    return None if day is None else (today - day).days
 
 
 @dataclass(frozen=True)
@@ -46,8 +54,7 @@ class TraineeEngagement:
 
     @property
     def days_since(self) -> int | None:
-        last = self.last_touchpoint_on
-        return None if last is None else (self.today - last).days
+        return _days_from(self.last_touchpoint_on, self.today)
 
     @property
     def adherence_percent(self) -> int | None:
@@ -73,70 +80,149 @@ class GroupEngagement:
         return _adherence(self.made, self.due)
 
 
-@dataclass(frozen=True)
-class Engagement:
-    trainees: list[TraineeEngagement]
-    by_department: list[GroupEngagement]
-    total: GroupEngagement
+# The departments' figures and the total's, counted by the database in one statement whatever
+# the city's size, from two ORM querysets compiled to SQL (so the filters and the visible
+# projects are the ORM's): the counted projects, and the cadences summed by project. Joined one
+# row a project, so that a trainee with several leaders' cadences is counted once, and read
+# once for both the departments and the total. The median is the database's own (SQLite gets
+# one in reporting/sqlite.py): the days since the last touchpoint count back from its date, so
+# the upper of the two middle days, which the report has always shown for an even count, is
+# the lower of the two middle dates, which both databases pick exactly. %s: today.
+_MEDIAN_DAYS = {
+    "postgresql": "CAST(%s AS DATE) - percentile_disc(0.5) WITHIN GROUP (ORDER BY last_on)",
+    "sqlite": "CAST(julianday(%s) - julianday(median_low(last_on)) AS INTEGER)",
+}
+
+_GROUPS_SQL = """
+WITH projects (id, department, touchpoints, last_on, agreed_at) AS ({projects}),
+cadences (project_id, made, due) AS ({cadences}),
+counted AS (
+    SELECT projects.*, COALESCE(cadences.made, 0) AS made, COALESCE(cadences.due, 0) AS due
+    FROM projects LEFT JOIN cadences ON cadences.project_id = projects.id
+)
+SELECT department, {figures} FROM counted GROUP BY department
+UNION ALL
+SELECT NULL, {figures} FROM counted
+"""
+
+# The columns of `GroupEngagement` after its label, in its order. Sums are cast back to
+# integers: PostgreSQL sums big integers as numeric, which Python reads as decimals.
+_FIGURES_SQL = """COUNT(*), CAST(COALESCE(SUM(touchpoints), 0) AS INTEGER),
+    COUNT(CASE WHEN touchpoints > 0 THEN 1 END), {median_days},
+    CAST(COALESCE(SUM(made), 0) AS INTEGER), CAST(COALESCE(SUM(due), 0) AS INTEGER),
+    COUNT(agreed_at)"""
 
 
-def _median_days(rows: Sequence[TraineeEngagement]) -> int | None:
-    days = sorted(r.days_since for r in rows if r.days_since is not None)
-    return days[len(days) // 2] if days else None
-
-
-def _group(label: str | StrOrPromise, rows: Sequence[TraineeEngagement]) -> GroupEngagement:
-    return GroupEngagement(
-        label=label,
-        trainees=len(rows),
-        touchpoints=sum(r.touchpoints for r in rows),
-        touched=sum(1 for r in rows if r.touchpoints),
-        median_days_since=_median_days(rows),
-        made=sum(r.made for r in rows),
-        due=sum(r.due for r in rows),
-        goal_agreed=sum(1 for r in rows if r.goal_agreed),
-    )
-
-
-def program_engagement(*, user: User, filters: ReportFilters) -> Engagement:
-    """Leader engagement over the projects (that the user may see) of the applications the
-    report counts, by trainee name, in two queries."""
-    today = timezone.localdate()
-    counted = visible_projects(user).filter(
-        application_id__in=report_applications(filters).values("pk")
-    )
-    projects = list(
-        counted.order_by("trainee__full_name", "pk").values_list(
+def _groups_sql(projects: QuerySet[Project], today: dt.date) -> tuple[str, tuple[Any, ...]]:
+    projects_sql, projects_params = sql_of(
+        projects.values_list(
             "pk",
-            "title",
-            "trainee__full_name",
             "department__name",
             "leader_touchpoints",
             "last_leader_touchpoint_on",
             "sponsor_agreed_goal_at",
         )
     )
-    adherence = cadence_adherence(counted.values("pk"), today=today) if projects else {}
-    trainees = [
-        TraineeEngagement(
+    cadences_sql, cadences_params = sql_of(
+        cadence_totals(today=today).values_list("project_id", "made", "due")
+    )
+    figures = _FIGURES_SQL.format(median_days=_MEDIAN_DAYS[connection.vendor])
+    sql = _GROUPS_SQL.format(projects=projects_sql, cadences=cadences_sql, figures=figures)
+    return sql, projects_params + cadences_params + (today.isoformat(),) * 2
+
+
+class TraineeRows(Sequence[TraineeEngagement]):
+    """The trainees' rows by name (then project), read from the database a slice at a time,
+    each slice in one query with its cadences: the report shows a page of a city's thousands.
+    Its length is the total's count, so a Paginator over it counts nothing again."""
+
+    def __init__(self, projects: QuerySet[Project], *, count: int, today: dt.date) -> None:
+        made, due = project_adherence(today=today)
+        self._rows = (
+            projects.order_by("trainee__full_name", "pk")
+            .annotate(cadence_made=made, cadence_due=due)
+            .values_list(
+                "pk",
+                "title",
+                "trainee__full_name",
+                "department__name",
+                "leader_touchpoints",
+                "last_leader_touchpoint_on",
+                "sponsor_agreed_goal_at",
+                "cadence_made",
+                "cadence_due",
+            )
+        )
+        self._count = count
+        self._today = today
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> TraineeEngagement: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[TraineeEngagement]: ...
+
+    def __getitem__(self, index: int | slice) -> TraineeEngagement | list[TraineeEngagement]:
+        if isinstance(index, slice):
+            return [self._trainee(row) for row in self._rows[index]]
+        return self._trainee(self._rows[index])
+
+    def __iter__(self) -> Iterator[TraineeEngagement]:
+        return iter(self[:])  # every row in one query, not one query a row
+
+    def _trainee(self, row: tuple[Any, ...]) -> TraineeEngagement:
+        pk, title, name, department, touchpoints, last, agreed, made, due = row
+        return TraineeEngagement(
             trainee_name=name,
             department_name=department,
             project_pk=pk,
             project_title=title,
             touchpoints=touchpoints,
             last_touchpoint_on=last,
-            made=adherence.get(pk, (0, 0))[0],
-            due=adherence.get(pk, (0, 0))[1],
+            made=made,
+            due=due,
             goal_agreed=agreed is not None,
-            today=today,
+            today=self._today,
         )
-        for pk, title, name, department, touchpoints, last, agreed in projects
-    ]
-    departments: dict[str, list[TraineeEngagement]] = defaultdict(list)
-    for row in trainees:
-        departments[row.department_name].append(row)
+
+
+@dataclass(frozen=True)
+class Engagement:
+    trainees: TraineeRows
+    by_department: list[GroupEngagement]
+    total: GroupEngagement
+
+
+def program_engagement(*, user: User, filters: ReportFilters) -> Engagement:
+    """Leader engagement over the projects (that the user may see) of the applications the
+    report counts: by department and in all, counted by the database in one query, and the
+    trainees by name, a slice at a time (see `TraineeRows`)."""
+    today = timezone.localdate()
+    counted = (
+        visible_projects(user)
+        .filter(application_id__in=report_applications(filters).values("pk"))
+        .order_by()
+    )
+    total_label = _("All departments")
+    if counted.query.is_empty():  # a reader who may see no project: nothing to ask
+        return Engagement(
+            trainees=TraineeRows(counted, count=0, today=today),
+            by_department=[],
+            total=GroupEngagement(total_label, 0, 0, 0, None, 0, 0, 0),
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(*_groups_sql(counted, today))
+        rows = cursor.fetchall()
+    total = next(GroupEngagement(total_label, *row[1:]) for row in rows if row[0] is None)
     return Engagement(
-        trainees=trainees,
-        by_department=[_group(name, departments[name]) for name in sorted(departments)],
-        total=_group(_("All departments"), trainees),
+        trainees=TraineeRows(counted, count=total.trainees, today=today),
+        # By name as Python sorts them, whatever the database's collation.
+        by_department=sorted(
+            (GroupEngagement(row[0], *row[1:]) for row in rows if row[0] is not None),
+            key=lambda group: str(group.label),
+        ),
+        total=total,
     )

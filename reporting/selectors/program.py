@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from applications.models import Application
 from cohorts.models import Cohort, Enrollment
 from leanleaders.models import AuditEvent, Department, User
+from leanleaders.querysets import sql_of
 from projects import completion
 from projects.models import Project
 from projects.policies import visible_projects
@@ -105,9 +106,12 @@ def report_applications(filters: ReportFilters) -> QuerySet[Application]:
     return applications
 
 
-def program_report(*, user: User, filters: ReportFilters) -> ProgramReport:
+def program_report(
+    *, user: User, filters: ReportFilters, totals_only: bool = False
+) -> ProgramReport:
     """The program's figures for analysts, over the projects the user may see."""
-    return program_figures(projects=visible_projects(user), filters=filters)
+    projects = visible_projects(user)
+    return program_figures(projects=projects, filters=filters, totals_only=totals_only)
 
 
 # The report is counted by the database in one statement, whatever the city's size. Four parts,
@@ -158,15 +162,16 @@ counted AS (
             ELSE {days} END AS days_to_accept
     FROM facts
 )
-SELECT 'cohort', NULL, cohort_id, cohort_name, cohort_day1, {figures}
+{groups}SELECT 'all', NULL, NULL, NULL, NULL, {figures} FROM counted
+"""
+# The cohorts come first: PostgreSQL types a UNION's columns pair by pair from the left, so the
+# NULLs of the other selects would be taken as text before they met the cohort's number.
+_GROUPS_SQL = """SELECT 'cohort', NULL, cohort_id, cohort_name, cohort_day1, {figures}
 FROM counted GROUP BY cohort_id, cohort_name, cohort_day1
 UNION ALL
 SELECT 'department', department, NULL, NULL, NULL, {figures} FROM counted GROUP BY department
 UNION ALL
-SELECT 'all', NULL, NULL, NULL, NULL, {figures} FROM counted
 """
-# The cohorts come first: PostgreSQL types a UNION's columns pair by pair from the left, so the
-# NULLs of the first two selects would be taken as text before they met the cohort's number.
 
 # The columns of `Figures` after its label, in its order; `completed_finished` (Lean Leaders
 # whose cohort has finished) is the completion rate's numerator. %s: a verdict. Sums are cast
@@ -188,11 +193,6 @@ _FIGURES_PARAMS = (
 )
 
 
-def _compiled(queryset: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
-    sql, params = queryset.query.sql_with_params()
-    return sql, tuple(params)
-
-
 def _fact_parts(
     projects: QuerySet[Project], filters: ReportFilters, today: dt.date
 ) -> dict[str, tuple[str, tuple[Any, ...]]]:
@@ -201,14 +201,14 @@ def _fact_parts(
     if projects.query.is_empty():  # none() cannot be compiled; this is as empty and can
         projects = Project.objects.filter(pk__isnull=True)
     return {
-        "applications": _compiled(
+        "applications": sql_of(
             report_applications(filters)
             .order_by()
             .values_list("pk", "status", "status_changed_at", "submitted_at", "department__name")
         ),
         # Accepted = reached "accepted" at any time, or accepted now (in the facts); the first
         # acceptance is when the clock stops for "days to accept".
-        "accepted": _compiled(
+        "accepted": sql_of(
             AuditEvent.objects.filter(
                 target_type__app_label="applications",
                 target_type__model="application",
@@ -221,7 +221,7 @@ def _fact_parts(
         ),
         # A cohort has finished when its Day 3 has come or it is marked completed, never when
         # it is cancelled.
-        "seats": _compiled(
+        "seats": sql_of(
             Enrollment.objects.filter(status=Enrollment.Status.ENROLLED)
             .order_by()
             .values("application_id", "cohort_id", "cohort__name", "cohort__day1")
@@ -243,7 +243,7 @@ def _fact_parts(
                 "attended",
             )
         ),
-        "projects": _compiled(
+        "projects": sql_of(
             projects.order_by()
             .annotate(reviewed=Case(When(status=Project.Status.REVIEWED, then=1), default=0))
             .values_list("application_id", "reviewed", "verdict", "gain_percent")
@@ -252,7 +252,7 @@ def _fact_parts(
 
 
 def _report_sql(
-    projects: QuerySet[Project], filters: ReportFilters, today: dt.date
+    projects: QuerySet[Project], filters: ReportFilters, today: dt.date, *, totals_only: bool
 ) -> tuple[str, tuple[Any, ...]]:
     median, days = _DIALECTS[connection.vendor]
     parts = _fact_parts(projects, filters, today)
@@ -260,11 +260,14 @@ def _report_sql(
         median_improvement=median.format("improvement"), median_days=median.format("days_to_accept")
     )
     sql = _FACTS_SQL.format(
-        **{name: part_sql for name, (part_sql, _) in parts.items()}, days=days, figures=figures
+        **{name: part_sql for name, (part_sql, _) in parts.items()},
+        days=days,
+        figures=figures,
+        groups="" if totals_only else _GROUPS_SQL.format(figures=figures),
     )
     params: tuple[Any, ...] = sum((part_params for _, part_params in parts.values()), ())
     params += (Application.Status.ACCEPTED, len(completion.DAYS), Verdict.IMPROVED)
-    return sql, params + _FIGURES_PARAMS * 3
+    return sql, params + _FIGURES_PARAMS * (1 if totals_only else 3)
 
 
 def _decimal(value: float | Decimal | None) -> Decimal | None:
@@ -315,12 +318,18 @@ def _figures(label: str, counts: Sequence[Any]) -> Figures:
     )
 
 
-def program_figures(*, projects: QuerySet[Project], filters: ReportFilters) -> ProgramReport:
+def program_figures(
+    *, projects: QuerySet[Project], filters: ReportFilters, totals_only: bool = False
+) -> ProgramReport:
     """The program's figures over the given projects, counted by the database on every request
-    in one query. Projects' outcomes are their stored verdicts and gains."""
+    in one query. Projects' outcomes are their stored verdicts and gains. `totals_only`: the
+    total alone, no department or cohort (for the summary's download: grouping the facts twice
+    more is a third of the statement's time)."""
     computed_at = timezone.now()
     with connection.cursor() as cursor:
-        cursor.execute(*_report_sql(projects, filters, timezone.localdate()))
+        cursor.execute(
+            *_report_sql(projects, filters, timezone.localdate(), totals_only=totals_only)
+        )
         rows = cursor.fetchall()
     total = _figures("All", rows[-1][5:])
     departments = sorted((row[1], row[5:]) for row in rows if row[0] == "department")
@@ -343,6 +352,9 @@ def program_figures(*, projects: QuerySet[Project], filters: ReportFilters) -> P
     )
 
 
-def report_department_choices() -> list[tuple[int, str]]:
-    """(id, name) of every department, by name."""
-    return list(Department.objects.order_by("name").values_list("pk", "name"))
+def report_department_choices(*, among: Collection[int] | None = None) -> list[tuple[int, str]]:
+    """(id, name) of every department (`among`: of those), by name."""
+    departments = Department.objects.order_by("name")
+    if among is not None:
+        departments = departments.filter(pk__in=among)
+    return list(departments.values_list("pk", "name"))

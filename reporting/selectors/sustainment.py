@@ -1,7 +1,7 @@
 """The program report's sustainment figures, and the follow-ups of the exports' project rows.
 
 Counted from the follow-up rows (projects.models.FollowUp) and the verdict stored on each, in one
-query however many projects: nothing is re-derived here.
+query that groups them however many projects: nothing is re-derived here.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db.models import FilteredRelation, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, FilteredRelation, Q
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
@@ -50,13 +50,14 @@ class SustainmentFigures:
         """Due, not logged, still within the grace period."""
         return self.due - self.logged - self.missed
 
-    def count(self, *, verdict: str, logged: bool) -> None:
-        self.due += 1
-        self.logged += logged
-        self.sustained += verdict == Sustainment.SUSTAINED
-        self.slipping += verdict == Sustainment.SLIPPING
-        self.reverted += verdict == Sustainment.REVERTED
-        self.missed += verdict == Sustainment.MISSED
+    def count(self, *, verdict: str, logged: bool, follow_ups: int) -> None:
+        """Count `follow_ups` more, all with this verdict, logged or not."""
+        self.due += follow_ups
+        self.logged += logged * follow_ups
+        self.sustained += (verdict == Sustainment.SUSTAINED) * follow_ups
+        self.slipping += (verdict == Sustainment.SLIPPING) * follow_ups
+        self.reverted += (verdict == Sustainment.REVERTED) * follow_ups
+        self.missed += (verdict == Sustainment.MISSED) * follow_ups
 
 
 @dataclass
@@ -80,12 +81,15 @@ class SustainmentReport:
 
 
 class _Row(NamedTuple):
+    """How many follow-ups (`follow_ups`) share all the rest."""
+
     days_after: int
     verdict: str
     logged: bool
     department: str
     cohort: str
     cohort_day1: dt.date | None
+    follow_ups: int
 
 
 def _groups(
@@ -99,7 +103,9 @@ def _groups(
         by_day = figures[key]
         if row.days_after not in by_day:
             by_day[row.days_after] = SustainmentFigures(key[-1], row.days_after)
-        by_day[row.days_after].count(verdict=row.verdict, logged=row.logged)
+        by_day[row.days_after].count(
+            verdict=row.verdict, logged=row.logged, follow_ups=row.follow_ups
+        )
     return [[figures[k][d] for d in days if d in figures[k]] for k in sorted(figures)]
 
 
@@ -121,19 +127,14 @@ def sustainment_report(
 ) -> SustainmentReport:
     """Of the reviewed projects in the report (its filters, the user's visible projects): their
     90- and 180-day follow-ups that have fallen due, counted overall, by the applicant's
-    department and by the cohort of their seat. One query."""
+    department and by the cohort of their seat. One query, which counts the follow-ups alike
+    (same day, verdict, department, cohort, logged or not) together: a row a group, however
+    many projects."""
     today = today or timezone.localdate()
     days = reported_days()
     rows = [
-        _Row(
-            days_after,
-            verdict,
-            value is not None,
-            department,
-            cohort or gettext(NO_COHORT),
-            cohort_day1,
-        )
-        for days_after, verdict, value, department, cohort, cohort_day1 in (
+        _Row(days_after, verdict, logged, department, cohort or gettext(NO_COHORT), day1, count)
+        for days_after, verdict, logged, department, cohort, day1, count in (
             FollowUp.objects.filter(
                 project__in=visible_projects(user).filter(status=Project.Status.REVIEWED),
                 project__application_id__in=report_applications(filters).values("pk"),
@@ -150,19 +151,31 @@ def sustainment_report(
                 )
             )
             .order_by()
-            .values_list(
+            .values(
                 "days_after",
                 "verdict",
-                "value",
                 "project__department__name",
                 "seat__cohort__name",
                 "seat__cohort__day1",
+                logged=ExpressionWrapper(Q(value__isnull=False), output_field=BooleanField()),
+            )
+            .annotate(follow_ups=Count("pk"))
+            .values_list(
+                "days_after",
+                "verdict",
+                "logged",
+                "project__department__name",
+                "seat__cohort__name",
+                "seat__cohort__day1",
+                "follow_ups",
             )
         )
     ]
     total = {d: SustainmentFigures("", d) for d in days}
     for row in rows:
-        total[row.days_after].count(verdict=row.verdict, logged=row.logged)
+        total[row.days_after].count(
+            verdict=row.verdict, logged=row.logged, follow_ups=row.follow_ups
+        )
     return SustainmentReport(
         days=days,
         total=list(total.values()),

@@ -256,3 +256,31 @@ def test_a_seat_from_the_waitlist_starts_the_count(trainee, supervisor, analyst,
     assert cohort_services.enrollment_offer_expire(enrollment_id=offer.pk)
     assert figures(waiting) == (0, None)
     assert_as_recomputed()
+
+
+def test_the_databases_adherence_counts_as_the_cadence_does(trainee, department):
+    """`cadence_adherence` (the board) and `project_adherence` (the program report) count in
+    SQL what `LeaderCadence.periods_due` counts in Python: no Day 1, a start still ahead, days
+    short of a period, a period to the day, a remainder, and more made than due."""
+    from coaching.selectors import cadence_adherence, project_adherence
+
+    today = TODAY()
+    project = make_project(trainee)
+    cadence = LeaderCadence.objects.create(
+        leader=TraineeFactory(department=department), project=project, every_days=7, due_on=today
+    )
+    made, due = project_adherence(today=today)
+    annotated = Project.objects.filter(pk=project.pk).annotate(made=made, due=due)
+    for every_days in (1, 7, 13, 90):
+        for days_ago in (None, -3, 0, 6, 7, 13, 20, 90, 181):
+            for made_count in (0, 2, 40):
+                cadence.every_days, cadence.made = every_days, made_count
+                cadence.counts_from = (
+                    None if days_ago is None else today - dt.timedelta(days=days_ago)
+                )
+                cadence.save()
+                periods = cadence.periods_due(today)
+                expected = (min(made_count, periods), periods)
+                case = (every_days, days_ago, made_count)
+                assert cadence_adherence([project.pk], today=today) == {project.pk: expected}, case
+                assert annotated.values_list("made", "due").get() == expected, case

@@ -174,6 +174,32 @@ def test_program_report_csv_is_one_table_with_its_header_first(dataset, analyst,
 
 
 @pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "?department={dept}",
+        "?cohort={spring}&department={dept}",
+        "?kind=city",
+        "?to=2025-01-01",
+    ],
+)
+def test_the_summary_csv_counts_as_the_workbook_does(
+    dataset, department, analyst, client_for, query
+):
+    """The summary's download counts the total alone, and names only the chosen cohorts and
+    department: the same row as the workbook's summary, which counts every table."""
+    query = query.format(dept=department.pk, spring=dataset.spring.pk)
+    client = client_for(analyst)
+    rows = read_csv(client.get(reverse("reports:program-csv") + query))
+    summary = read_xlsx(client.get(reverse("reports:program-xlsx") + query))["Summary"]
+    assert rows[0] == summary[0]
+    assert rows[1] == ["" if cell is None else str(cell) for cell in summary[1]]
+    if "cohort" in query:
+        assert rows[1][0] == "All (all applications; cohorts: Spring; department: Public Health)"
+        assert rows[1][1] == "2"  # Ana and Ben
+
+
+@pytest.mark.parametrize(
     ("table", "first_header", "first_cells"),
     [
         ("by-department", "Department", None),

@@ -109,6 +109,34 @@ def test_figures_match_a_hand_count(dataset, analyst):
     }
 
 
+def test_follow_ups_alike_are_counted_together_in_one_row(dataset, analyst):
+    """Two more Parks projects in cohort A, each sustained at 90 days and missed at 180, as p1
+    and p2 between them: the database counts alike follow-ups together, and each counts."""
+    parks = dataset["p1"].department
+    cohort_a = Enrollment.objects.get(application=dataset["p1"].application).cohort
+    with _at(DAY3 + dt.timedelta(days=1)):
+        more = [
+            reviewed_project(TraineeFactory(department=parks), analyst, day3=DAY3, title=f"p{i}")
+            for i in (5, 6)
+        ]
+    for project in more:
+        Enrollment.objects.filter(application=project.application).update(cohort=cohort_a)
+        _log(project, 90, "15")
+    Application.objects.update(submitted_at=timezone.now())
+    with _at(TODAY):
+        services.follow_ups_mark_missed()
+    with CaptureQueriesContext(connection) as queries:
+        report = sustainment_report(user=analyst, filters=ReportFilters(), today=TODAY)
+    assert len(queries) == 1
+    assert _figures(report.total) == {
+        ("", 90): (5, 4, 3, 0, 1, 1, 0),
+        ("", 180): (5, 2, 1, 1, 0, 3, 0),
+    }
+    assert _figures(report.by_department)[("Parks", 90)] == (4, 4, 3, 0, 1, 0, 0)
+    assert _figures(report.by_department)[("Parks", 180)] == (4, 1, 0, 1, 0, 3, 0)
+    assert _figures(report.by_cohort)[("Cohort A", 180)] == (4, 1, 0, 1, 0, 3, 0)
+
+
 def test_follow_ups_not_due_yet_are_not_counted_and_waiting_ones_wait(dataset, analyst):
     on_the_180th_day = DAY3 + dt.timedelta(days=180)
     # As stored on that day: p2's 180-day follow-up not missed yet.
