@@ -129,11 +129,14 @@ def axe(page):
     rules = {rule: {"enabled": True} for rule in AXE_LANDMARK_RULES}
 
     def run() -> list[dict]:
-        # Evaluated through the DevTools protocol, so the page's CSP stays in force.
+        # Evaluated through the DevTools protocol, so the page's CSP stays in force. Every rule
+        # still checks every element; only violations are read, so axe is asked to describe
+        # only their elements, not every element that passes (a fifth of its time).
         page.evaluate(source)
         result = page.evaluate(
             """async (rules) => await axe.run(document, {runOnly: {type: 'tag',
-                values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}, rules})""",
+                values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}, rules,
+                resultTypes: ['violations']})""",
             rules,
         )
         return [

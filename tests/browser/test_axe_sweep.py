@@ -8,10 +8,12 @@ keeps the run bounded. Downloads (calendar files, exports, attachments) and HTML
 into other pages are skipped: the fragments are scanned inside the page that loads them.
 
 On each page, forms with required fields are also submitted empty (browser validation off) and the
-page showing the errors is scanned. A trainee with no application yet shows the empty states.
-Every page is also laid out 320 pixels wide (WCAG 1.4.10's reflow width), where nothing may make
-it scroll sideways. Violations are reported with the URL, the rule and the elements, and a
-screenshot is saved.
+page showing the errors is scanned: each form once per URL pattern, since the same form on the
+pattern's other URL shows the same errors in the same page. An error page (403, 404) is scanned
+once per role: every URL a role may not open answers with the same template. A trainee with no
+application yet shows the empty states. Every page is also laid out 320 pixels wide (WCAG
+1.4.10's reflow width), where nothing may make it scroll sideways. Violations are reported with
+the URL, the rule and the elements, and a screenshot is saved.
 """
 
 from __future__ import annotations
@@ -87,9 +89,14 @@ class Sweep:
     role: str
     origin: str
     language: str = ""  # when set, every page must say it is in this language (`<html lang>`)
+    per_pattern: int = PER_PATTERN
     visited: dict[str, list[str]] = field(default_factory=dict)  # URL name -> paths
     scanned: set[str] = field(default_factory=set)  # URL names of the pages scanned
+    pages: set[str] = field(default_factory=set)  # URL names that have answered with a page
+    error_pages: set[int] = field(default_factory=set)  # the status codes whose page was scanned
     forms: list[str] = field(default_factory=list)
+    # (page's URL name, form's target URL name, its required fields) of each form submitted empty
+    forms_seen: set[tuple[str | None, str | None, str]] = field(default_factory=set)
     skipped: list[str] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
 
@@ -113,7 +120,7 @@ class Sweep:
         if name is None or name in SKIP_NAMES:
             return None
         seen = self.visited.get(name, [])
-        if path in seen or len(seen) >= PER_PATTERN:
+        if path in seen or len(seen) >= self.per_pattern:
             return None
         return path
 
@@ -147,12 +154,25 @@ def _check_reflow(page, screenshot, sweep: Sweep, label: str) -> None:
         page.set_viewport_size(WIDE)
 
 
+EMPTY_FORMS = "main form[method=post]:has([required])"
+
+
 def _submit_forms_empty(page, axe, screenshot, sweep: Sweep, path: str) -> None:
     """Submit each form that has required fields with nothing in them, and scan the errors."""
-    count = page.locator("main form[method=post]:has([required])").count()
-    for index in range(min(count, 2)):
-        page.goto(sweep.origin + path)
-        form = page.locator("main form[method=post]:has([required])").nth(index)
+    # What makes a form the same one again: its page's pattern, its target's and its fields.
+    forms = page.eval_on_selector_all(
+        EMPTY_FORMS,
+        "forms => forms.map(f => [new URL(f.getAttribute('action') || '', location.href).pathname,"
+        " [...f.querySelectorAll('[required]')].map(e => e.name).sort().join(' ')])",
+    )
+    page_name = sweep.url_name(urlsplit(path).path)
+    for index, (target, fields) in enumerate(forms[:2]):
+        seen = (page_name, sweep.url_name(target), fields)
+        if seen in sweep.forms_seen:
+            continue
+        if page.url != sweep.origin + path:  # an earlier form's errors are showing
+            page.goto(sweep.origin + path)
+        form = page.locator(EMPTY_FORMS).nth(index)
         submit = form.locator("button[type=submit], button:not([type]), input[type=submit]")
         if (
             submit.count() == 0
@@ -168,11 +188,21 @@ def _submit_forms_empty(page, axe, screenshot, sweep: Sweep, path: str) -> None:
         with page.expect_navigation():
             submit.first.click()
         sweep.forms.append(path)
+        sweep.forms_seen.add(seen)
         _scan(page, axe, screenshot, sweep, f"{path} (form {index + 1} submitted empty)")
 
 
-def sweep_role(page, axe, screenshot, live_server, role: str, language: str = "") -> Sweep:
-    sweep = Sweep(role=role, origin=live_server.url, language=language)
+def sweep_role(
+    page,
+    axe,
+    screenshot,
+    live_server,
+    role: str,
+    language: str = "",
+    per_pattern: int = PER_PATTERN,
+    submit_forms: bool = True,
+) -> Sweep:
+    sweep = Sweep(role=role, origin=live_server.url, language=language, per_pattern=per_pattern)
     page.on("dialog", lambda dialog: dialog.dismiss())  # never confirm a destructive action
     start = [
         reverse(name)
@@ -186,22 +216,35 @@ def sweep_role(page, axe, screenshot, live_server, role: str, language: str = ""
         path = sweep.wanted(sweep.origin + link if link.startswith("/") else link)
         if path is None:
             continue
-        sweep.visited.setdefault(sweep.url_name(urlsplit(path).path), []).append(path)
-        probe = page.request.get(sweep.origin + path)
-        kind = probe.headers.get("content-type", "")
-        if not kind.startswith("text/html") or "<html" not in probe.text()[:500].lower():
+        name = sweep.url_name(urlsplit(path).path)
+        sweep.visited.setdefault(name, []).append(path)
+        url = sweep.origin + path
+        # A pattern that has shown a page is opened straight away; any other is fetched first,
+        # since a download or a bare error cannot be opened as a page.
+        opened = name in sweep.pages
+        answer = page.goto(url) if opened else page.request.get(url)
+        kind = answer.headers.get("content-type", "")
+        if not kind.startswith("text/html") or "<html" not in answer.text()[:500].lower():
             sweep.skipped.append(f"{path} ({kind.split(';')[0] or 'no content type'})")
             continue
-        if probe.url != sweep.origin + path:  # redirected: scan where it lands, once
-            landed = sweep.wanted(probe.url)
+        if answer.url != url:  # redirected: scan where it lands, once
+            landed = sweep.wanted(answer.url)
             if landed is None:
                 continue
             path = landed
             sweep.visited.setdefault(sweep.url_name(urlsplit(path).path), []).append(path)
-        page.goto(sweep.origin + path)
+        if answer.status >= 400:
+            if answer.status in sweep.error_pages:
+                sweep.skipped.append(f"{path} ({answer.status}, a page scanned already)")
+                continue
+            sweep.error_pages.add(answer.status)
+        if not opened:
+            page.goto(sweep.origin + path)
         pages += 1
         name = sweep.url_name(urlsplit(path).path)
         sweep.scanned.add(name)
+        if answer.status < 400:
+            sweep.pages.add(name)
         _scan(page, axe, screenshot, sweep, path)
         _check_reflow(page, screenshot, sweep, path)
         # Links, and form targets: some forms have a page of their own (GET shows the form).
@@ -212,7 +255,7 @@ def sweep_role(page, axe, screenshot, live_server, role: str, language: str = ""
                 "e.getAttribute(e.tagName === 'A' ? 'href' : 'action'), location.href).href)",
             )
         )
-        if role != "anonymous" or name in ("login", "signup", "password_reset"):
+        if submit_forms and (role != "anonymous" or name in ("login", "signup", "password_reset")):
             _submit_forms_empty(page, axe, screenshot, sweep, path)
     return sweep
 

@@ -1,8 +1,9 @@
 """Analysts placing people into one cohort's last seats at the same moment, on an SQLite file.
 
 Run as `python -m tests.support.sqlite_placements <file> <people>` with DATABASE_URL pointing at
-that file: it migrates a fresh database, starts every placement at once on its own thread and
-connection, and prints what came of them as JSON. The tests' own SQLite database is in memory,
+that file: it migrates the database (nothing to do on a copy of one already migrated, as the
+tests give it), starts every placement at once on its own thread and connection, and prints what
+came of them as JSON. The tests' own SQLite database is in memory,
 where locking works differently, hence a process of its own.
 """
 
