@@ -11,7 +11,8 @@ On each page, forms with required fields are also submitted empty (browser valid
 page showing the errors is scanned: each form once per URL pattern, since the same form on the
 pattern's other URL shows the same errors in the same page. An error page (403, 404) is scanned
 once per role: every URL a role may not open answers with the same template. A trainee with no
-application yet shows the empty states. Every page is also laid out 320 pixels wide (WCAG
+application yet shows the empty states; a trainee with a draft is swept only where applications
+show, the only pages where the two differ. Every page is also laid out 320 pixels wide (WCAG
 1.4.10's reflow width), where nothing may make it scroll sideways. Violations are reported with
 the URL, the rule and the elements, and a screenshot is saved.
 """
@@ -49,9 +50,13 @@ ROLES = {
     "trainee": "trainee@sfgov.org",
     "manager": "manager@sfgov.org",
     "analyst": "analyst@sfgov.org",
-    "trainee-with-draft": "trainee4@sfgov.org",  # the application form and its errors
+    "trainee-with-draft": "trainee4@sfgov.org",  # the application form and its errors (STAYS_IN)
     "new-trainee": "new.trainee@sfgov.org",  # nothing yet: the empty states
 }
+# Where a role's sweep stays (URL names, or "namespace:" for all of one), when not everywhere. The
+# trainee with a draft differs from the new trainee only where applications show: elsewhere both
+# have nothing yet, the empty states that the new trainee's sweep scans.
+STAYS_IN = {"trainee-with-draft": ("home", "applications:")}
 # A floor, so that a broken link or a change in the demo data cannot shrink the sweep unnoticed.
 MUST_SCAN = {
     "anonymous": {"login", "signup", "password_reset"},
@@ -90,6 +95,7 @@ class Sweep:
     origin: str
     language: str = ""  # when set, every page must say it is in this language (`<html lang>`)
     per_pattern: int = PER_PATTERN
+    stays_in: tuple[str, ...] = ()  # see STAYS_IN
     visited: dict[str, list[str]] = field(default_factory=dict)  # URL name -> paths
     scanned: set[str] = field(default_factory=set)  # URL names of the pages scanned
     pages: set[str] = field(default_factory=set)  # URL names that have answered with a page
@@ -118,6 +124,11 @@ class Sweep:
             return None
         name = self.url_name(parts.path)
         if name is None or name in SKIP_NAMES:
+            return None
+        if self.stays_in and not any(
+            name == place or (place.endswith(":") and name.startswith(place))
+            for place in self.stays_in
+        ):
             return None
         seen = self.visited.get(name, [])
         if path in seen or len(seen) >= self.per_pattern:
@@ -202,7 +213,13 @@ def sweep_role(
     per_pattern: int = PER_PATTERN,
     submit_forms: bool = True,
 ) -> Sweep:
-    sweep = Sweep(role=role, origin=live_server.url, language=language, per_pattern=per_pattern)
+    sweep = Sweep(
+        role=role,
+        origin=live_server.url,
+        language=language,
+        per_pattern=per_pattern,
+        stays_in=STAYS_IN.get(role, ()),
+    )
     page.on("dialog", lambda dialog: dialog.dismiss())  # never confirm a destructive action
     start = [
         reverse(name)
