@@ -555,6 +555,4 @@ def test_a_taken_cohort_name_is_explained(client_for, analyst):
     CohortFactory(name="Spring")
     response = client_for(analyst).post(reverse("cohorts:cohort-create"), COHORT_FORM)
     assert response.status_code == 200
-    assert response.context["form"].errors["name"] == [
-        "A cohort with this name exists already."
-    ]
+    assert response.context["form"].errors["name"] == ["A cohort with this name exists already."]
