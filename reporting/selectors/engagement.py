@@ -35,10 +35,6 @@ def _adherence(made: int, due: int) -> int | None:
     return min(100, round(100 * made / due)) if due else None
 
 
-def _days_from(day: dt.date | None, today: dt.date) -> int | None:
-    return None if day is None else (today - day).days
-
-
 @dataclass(frozen=True)
 class TraineeEngagement:
     trainee_name: str
@@ -54,7 +50,8 @@ class TraineeEngagement:
 
     @property
     def days_since(self) -> int | None:
-        return _days_from(self.last_touchpoint_on, self.today)
+        last = self.last_touchpoint_on
+        return None if last is None else (self.today - last).days
 
     @property
     def adherence_percent(self) -> int | None:
