@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from cohorts.models import Attendance
 from network import selectors
@@ -151,7 +152,7 @@ def test_suggestions_are_leaders_who_used_the_projects_tools_hidden_never(
     project_services.progress_entry_add(
         project_id=project.pk,
         by=trainee,
-        date=project.created_at.date(),
+        date=timezone.localdate(project.created_at),
         did="Sorted the shelves",
         tools=["five_s"],
     )
@@ -167,7 +168,7 @@ def test_suggestions_put_those_sharing_most_tools_first_and_stop_at_five(
         project_services.progress_entry_add(
             project_id=project.pk,
             by=trainee,
-            date=project.created_at.date(),
+            date=timezone.localdate(project.created_at),
             did="Work",
             tools=tools,
         )
@@ -184,14 +185,14 @@ def test_the_stored_tools_follow_the_progress_log(project, trainee):
     entry = project_services.progress_entry_add(
         project_id=project.pk,
         by=trainee,
-        date=project.created_at.date(),
+        date=timezone.localdate(project.created_at),
         did="Mapped",
         tools=["process_mapping", "five_whys"],
     )
     project_services.progress_entry_add(
         project_id=project.pk,
         by=trainee,
-        date=project.created_at.date(),
+        date=timezone.localdate(project.created_at),
         did="Asked why",
         tools=["five_whys"],
     )
