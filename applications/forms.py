@@ -3,7 +3,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.db import models
 from django.db.models import Q
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
@@ -103,6 +105,21 @@ class ApplicationForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["expected_version"].initial = self.instance.version
 
+    def refused_as_stale(self, saved: Application) -> list[tuple[StrOrPromise, str]]:
+        """After a save was refused because the application changed meanwhile: what was typed
+        stays in the form, the next save is checked against the version saved now (the page
+        shows it), and each field whose saved value differs from the typed one is returned as
+        (label, saved value), so the person sees what they would overwrite."""
+        data = cast(QueryDict, self.data).copy()
+        data["expected_version"] = str(saved.version)
+        self.data = data
+        shown = ApplicationForm(instance=saved, trainee=self.trainee)
+        return [
+            (self.fields[name].label or name, _saved_display(saved, name))
+            for name in EDITABLE_FIELDS
+            if self.fields[name].has_changed(shown[name].initial, self[name].data)
+        ]
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         manager = cleaned.get("manager")
@@ -130,6 +147,15 @@ class ApplicationForm(forms.ModelForm):
         if value is not None and (value.is_nan() or value.is_infinite()):
             raise forms.ValidationError(_("Enter a number."))
         return value
+
+
+def _saved_display(saved: Application, name: str) -> str:
+    value = getattr(saved, name)
+    if cast(models.Field, Application._meta.get_field(name)).choices:
+        return str(getattr(saved, f"get_{name}_display")())
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    return "" if value is None else str(value)
 
 
 class VersionForm(forms.Form):

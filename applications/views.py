@@ -97,6 +97,8 @@ def application_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             return redirect("applications:application-detail", pk=pk)
         raise PermissionDenied
     submitting = "submit" in request.POST
+    saved_since: list[tuple[StrOrPromise, str]] = []
+    status = 200
     form = ApplicationForm(
         request.POST or None,
         instance=application,
@@ -114,13 +116,21 @@ def application_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             )
             if submitting:
                 services.application_submit(application_id=pk, by=request.user)
+        except services.StaleApplicationError as error:
+            form.add_error(None, error)
+            application.refresh_from_db()
+            saved_since = form.refused_as_stale(application)
+            status = 409
         except ValidationError as error:
             form.add_error(None, error)
         else:
             _saved_message(request, submitting)
             return redirect("applications:application-detail", pk=pk)
     return render(
-        request, "applications/application_form.html", {"form": form, "application": application}
+        request,
+        "applications/application_form.html",
+        {"form": form, "application": application, "saved_since": saved_since},
+        status=status,
     )
 
 

@@ -353,3 +353,40 @@ def test_a_named_manager_removed_from_the_department_no_longer_sees_or_signs_off
     assert response.status_code == 404
     submitted.refresh_from_db()
     assert submitted.status == S.SUBMITTED
+
+
+def test_a_stale_edit_keeps_what_was_typed_shows_what_was_saved_and_the_next_save_keeps_it(
+    client_for, trainee, manager
+):
+    draft = ApplicationFactory(trainee=trainee, manager=manager, status=S.DRAFT)
+    opened_at = draft.version
+    # Another tab saves a new problem statement after this page was opened.
+    other_tab = client_for(trainee)
+    url = reverse("applications:application-edit", args=[draft.pk])
+    saved = {**COMPLETE, "manager": manager.pk, "save": "1", "expected_version": opened_at}
+    saved["problem"] = "Renewals take 30 days now."
+    assert other_tab.post(url, saved).status_code == 302
+    typed = {**saved, "problem": "My own words about the problem.", "expected_version": opened_at}
+
+    refused = client_for(trainee).post(url, typed)
+
+    assert refused.status_code == 409
+    page = refused.content.decode()
+    assert "changed since you opened the page" in page
+    assert "My own words about the problem." in page  # still in the form
+    saved_meanwhile = re.search(r"Saved meanwhile.*?</dl>", page, re.S)
+    assert saved_meanwhile is not None
+    assert "Renewals take 30 days now." in saved_meanwhile.group()
+    # Unchanged fields are not listed.
+    assert "The process as it runs today" not in saved_meanwhile.group()
+    draft.refresh_from_db()
+    assert draft.problem == "Renewals take 30 days now."
+    version_now = re.search(r'name="expected_version" value="(\d+)"', page)
+    assert version_now is not None
+    assert int(version_now.group(1)) == draft.version
+
+    again = client_for(trainee).post(url, {**typed, "expected_version": version_now.group(1)})
+
+    assert again.status_code == 302
+    draft.refresh_from_db()
+    assert draft.problem == "My own words about the problem."
