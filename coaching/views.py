@@ -633,6 +633,12 @@ def leader_detail(request: AuthenticatedHttpRequest, user_id: int) -> HttpRespon
             else:
                 messages.success(request, _("Note saved. Only City Performance sees it."))
                 return redirect(_leader_notes_url(leader.pk))
+    return _leader_detail_page(request, leader, form, status=status)
+
+
+def _leader_detail_page(
+    request: AuthenticatedHttpRequest, leader: User, form: LeaderNoteForm, *, status: int
+) -> HttpResponse:
     touchpoints = Paginator(selectors.leader_touchpoints(leader=leader), LEADER_TOUCHPOINTS_PAGE)
     today = timezone.localdate()
     notes = list(selectors.leader_notes(leader=leader))
@@ -677,6 +683,18 @@ def _leader_note_or_none(
 
 
 def _leader_note_gone(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
+    if request.method == "POST" and "body" in request.POST:
+        # An edit of a note deleted meanwhile: the text typed comes back in the leader's "add a
+        # note" box, to save as a new note or leave, rather than being lost with the note.
+        leader = get_object_or_404(User.objects.select_related("department"), pk=user_id)
+        messages.warning(
+            request,
+            _(
+                "That note was deleted meanwhile, so your edit was not saved. Your text is in "
+                "the box below: save it as a new note if you still want it."
+            ),
+        )
+        return _leader_detail_page(request, leader, LeaderNoteForm(request.POST), status=409)
     messages.warning(request, _("That note had already been deleted, so nothing was changed."))
     return redirect(_leader_notes_url(user_id))
 

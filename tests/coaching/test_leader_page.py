@@ -318,7 +318,22 @@ def test_changes_need_the_csrf_token(note, analyst):
     assert LeaderCoachingNote.objects.get().body == "Ask more, tell less"
 
 
-def test_editing_a_note_deleted_meanwhile_says_so(note, analyst, client_for):
+EDIT_LOST = "That note was deleted meanwhile, so your edit was not saved."
+
+
+def assert_the_edit_comes_back_in_the_add_box(response, text):
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert EDIT_LOST in html
+    add_box = re.search(r'<textarea name="body"[^>]*>(.*?)</textarea>', html, re.S)
+    assert add_box is not None
+    assert add_box.group(1).strip() == text
+
+
+def test_editing_a_note_deleted_while_saving_keeps_the_text_to_save_as_a_new_note(
+    note, supervisor, analyst, client_for
+):
+    client = client_for(analyst)
     with pytest.MonkeyPatch.context() as patch:
         real = services.leader_note_edit
 
@@ -327,11 +342,12 @@ def test_editing_a_note_deleted_meanwhile_says_so(note, analyst, client_for):
             return real(**kwargs)
 
         patch.setattr(services, "leader_note_edit", late)
-        response = client_for(analyst).post(edit_url(note), {"body": "Too late"}, follow=True)
-    assert (
-        "That note had already been deleted, so nothing was changed." in response.content.decode()
-    )
+        response = client.post(edit_url(note), {"body": "Too late"})
+    assert_the_edit_comes_back_in_the_add_box(response, "Too late")
     assert not LeaderCoachingNote.objects.exists()
+    # Saved from that box, it is a new note.
+    client.post(reverse("coaching:leader-detail", args=[supervisor.pk]), {"body": "Too late"})
+    assert LeaderCoachingNote.objects.get().body == "Too late"
 
 
 def test_deleting_a_note_already_deleted_says_so(note, supervisor, analyst, client_for):
@@ -498,14 +514,22 @@ def test_a_delete_confirmed_over_a_newer_edit_shows_the_note_now(
     assert not LeaderCoachingNote.objects.exists()
 
 
-@pytest.mark.parametrize("ask", ["edit", "delete", "open the edit"])
+def test_an_edit_of_a_note_another_analyst_deleted_keeps_the_text(
+    note, analyst, other_analyst, client_for
+):
+    services.leader_note_delete(note_id=note.pk, by=other_analyst, expected_edited_at=None)
+    response = client_for(analyst).post(edit_url(note), {"body": "Mine", "edited_at": ""})
+    assert_the_edit_comes_back_in_the_add_box(response, "Mine")
+    assert not LeaderCoachingNote.objects.exists()
+
+
+@pytest.mark.parametrize("ask", ["delete", "open the edit"])
 def test_a_note_another_analyst_deleted_goes_back_to_the_leader_with_a_message(
     ask, note, supervisor, analyst, other_analyst, client_for
 ):
     services.leader_note_delete(note_id=note.pk, by=other_analyst, expected_edited_at=None)
     client = client_for(analyst)
     response = {
-        "edit": lambda: client.post(edit_url(note), {"body": "Too late", "edited_at": ""}),
         "delete": lambda: client.post(delete_url(note), {"edited_at": ""}),
         "open the edit": lambda: client.get(edit_url(note)),
     }[ask]()
