@@ -45,6 +45,7 @@ from coaching.models import (
 from cohorts.models import Cohort, Enrollment
 from cohorts.selectors import CohortChoice
 from leanleaders.models import User
+from leanleaders.querysets import in_subquery
 from leanleaders.registry import project_timeline_sources
 from leanleaders.roles import direct_reports, managed_people_q
 from projects.models import Measurement, Project
@@ -204,15 +205,31 @@ def open_steps_owned(*, user: User) -> list[NextStep]:
 
 
 def manager_open_steps(*, user: User) -> QuerySet[NextStep]:
-    """Open next steps on the projects of the people a manager manages, soonest due first.
+    """Open next steps on the projects of the people a manager manages, soonest due first,
+    with what a step row shows of them (its project's title, its owner's name): the
+    manager's home card.
 
     A queryset: a large department has thousands, so callers slice it and count in SQL."""
     return (
         NextStep.objects.filter(
-            managed_people_q(user, person="project__trainee", department="project__department_id"),
+            # By the managed projects, not through a join to them (see managed_people_q).
+            project__in=Project.objects.filter(
+                managed_people_q(user, person="trainee", department="department_id")
+            ),
             status=OPEN,
         )
-        .select_related("owner", "conversation", "project__trainee")
+        .select_related("owner", "project")
+        # An open step's row: its closing fields (done_at, done_by) are never shown.
+        .only(
+            "conversation_id",
+            "description",
+            "owner_role",
+            "owner__full_name",
+            "due_date",
+            "status",
+            "done_note",
+            "project__title",
+        )
         .order_by("due_date", "pk")
     )
 
@@ -408,7 +425,7 @@ def led_people(*, user: User, limit: int = 20) -> list[LedPerson]:
     due date, then those without a cadence."""
     cadences = LeaderCadence.objects.filter(leader_id=user.pk, project=OuterRef("pk"))
     rows = (
-        Project.objects.filter(Q(sponsor_id=user.pk) | Q(trainee__in=direct_reports(user)))
+        Project.objects.filter(Q(sponsor_id=user.pk) | in_subquery("trainee", direct_reports(user)))
         .exclude(trainee_id=user.pk)
         .filter(status=Project.Status.ACTIVE)
         .select_related("trainee")

@@ -7,12 +7,34 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from django.db import connections, router
-from django.db.models import IntegerField, JSONField, Model, Q, QuerySet, Subquery
+from django.db.models import F, IntegerField, JSONField, Model, Q, QuerySet, Subquery
 from django.db.models.functions import JSONObject
+from django.db.models.lookups import In
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 M = TypeVar("M", bound=Model)
+
+
+class _InSubquery(In):
+    """`lhs IN (subquery)`, which PostgreSQL reads as `lhs = ANY(ARRAY(subquery))`: the subquery
+    is then worked out once before the scan and its values are searched for in the index of
+    `lhs`. Inside an OR, `IN (subquery)` is a hashed subplan checked against every row of a
+    scan of the whole table; as a value each arm of the OR is read from its own index (a
+    BitmapOr). NULLs compare alike either way. Other databases get `IN (subquery)`."""
+
+    def get_rhs_op(self, connection: Any, rhs: str) -> str:
+        if connection.vendor == "postgresql" and not self.rhs_is_direct_value():
+            return f"= ANY(ARRAY{rhs})"
+        return str(super().get_rhs_op(connection, rhs))
+
+
+def in_subquery(field: str, queryset: QuerySet[Any]) -> Q:
+    """`Q(<field>__in=queryset)` (a queryset of one column) that PostgreSQL answers from the
+    index of `field` even as one arm of an OR (see `_InSubquery`). For a column of the row
+    itself: through a join the OR still spans two tables."""
+    # Unordered: `__in` drops a subquery's order itself, the lookup used as an expression not.
+    return Q(_InSubquery(F(field), queryset.order_by()))
 
 
 class _CountOf(Subquery):
