@@ -8,7 +8,7 @@ from django.db.models import Q
 from cohorts import policies as cohort_policies
 from cohorts.models import Enrollment
 from leanleaders.models import User
-from leanleaders.querysets import in_subquery
+from leanleaders.querysets import head_and_counts, in_subquery
 from tests.cohorts.factories import ApprovedApplicationFactory, CohortFactory
 from tests.factories import DepartmentFactory, TraineeFactory
 
@@ -75,3 +75,29 @@ def test_a_managers_people_enrollments_follow_the_applications_department(
 
     assert ours in visible
     assert theirs not in visible
+
+
+def test_head_and_counts_reads_the_first_rows_and_every_count_in_one_query(
+    department, other_department, django_assert_num_queries
+):
+    for name in ("Ann", "Bea", "Cy", "Dee"):
+        TraineeFactory(department=department, full_name=name)
+    TraineeFactory(department=other_department, full_name="Eve")
+
+    with django_assert_num_queries(1):
+        rows, counts = head_and_counts(
+            User.objects.order_by("full_name"),
+            2,
+            here=Q(department=department),
+            named_cy=Q(full_name="Cy"),
+        )
+
+    assert [p.full_name for p in rows] == ["Ann", "Bea"]
+    assert counts == {"count": 5, "here": 4, "named_cy": 1}
+
+
+def test_head_and_counts_of_no_rows_are_all_zero(django_assert_num_queries):
+    with django_assert_num_queries(1):
+        rows, counts = head_and_counts(User.objects.filter(pk=0), 3, active=Q(is_active=True))
+    assert rows == []
+    assert counts == {"count": 0, "active": 0}
