@@ -104,18 +104,62 @@ def head_and_counts(
 
 
 class _RowsOf(Subquery):
-    """The rows of a queryset of `.values(item=JSONObject(...))`, in its order, as one JSON
-    array (empty when there is none), a scalar subquery of the outer query."""
+    """The rows of a queryset of plain columns, in its order, as one JSON array (empty when
+    there is none) of objects shaped by `shape` ({key: column, or a nested shape}): a scalar
+    subquery of the outer query.
+
+    The objects are built from the rows the queryset keeps, after its ORDER BY and LIMIT. Built
+    in its select list, PostgreSQL made one for every row it sorted: the 12 people a manager's
+    card shows of 760 cost 2 ms instead of 1."""
 
     output_field = JSONField()
 
+    def __init__(self, queryset: QuerySet[Any], shape: dict[str, Any]) -> None:
+        super().__init__(queryset)
+        self.shape = shape
+
+    def _object(self, connection: Any, shape: dict[str, Any]) -> str:
+        build = "JSONB_BUILD_OBJECT" if connection.vendor == "postgresql" else "JSON_OBJECT"
+        parts = []
+        for key, value in shape.items():
+            # The keys are keyword arguments' names (identifiers), never input.
+            parts.append(f"'{key}'")
+            parts.append(
+                self._object(connection, value)
+                if isinstance(value, dict)
+                else f"shown.{connection.ops.quote_name(value)}"
+            )
+        return f"{build}({', '.join(parts)})"
+
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        template = "(SELECT COALESCE(JSONB_AGG(shown.item), '[]') FROM (%(subquery)s) shown)"
-        return self.as_sql(compiler, connection, template=template, **extra)  # type: ignore[call-arg]  # django-stubs lack Subquery.as_sql's template
+        template = "(SELECT COALESCE(JSONB_AGG(%(object)s), '[]') FROM (%(subquery)s) shown)"
+        return self.as_sql(  # type: ignore[call-arg]  # django-stubs lack Subquery.as_sql's template
+            compiler, connection, template=template, object=self._object(connection, self.shape)
+        )
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        template = "(SELECT JSON_GROUP_ARRAY(JSON(shown.item)) FROM (%(subquery)s) shown)"
-        return self.as_sql(compiler, connection, template=template, **extra)  # type: ignore[call-arg]  # django-stubs lack Subquery.as_sql's template
+        template = "(SELECT JSON_GROUP_ARRAY(%(object)s) FROM (%(subquery)s) shown)"
+        return self.as_sql(  # type: ignore[call-arg]  # django-stubs lack Subquery.as_sql's template
+            compiler, connection, template=template, object=self._object(connection, self.shape)
+        )
+
+
+def _columns_of(fields: dict[str, Any], columns: dict[str, Any]) -> dict[str, Any]:
+    """The shape of `fields` (name=expression or JSONObject(...)) as the names of the columns
+    it adds to `columns`, one for each expression."""
+    shape: dict[str, Any] = {}
+    for key, value in fields.items():
+        if not key.isidentifier():
+            raise ValueError(f"Not a field name: {key!r}")
+        if isinstance(value, JSONObject):
+            # A JSONObject's expressions are its keys (as values) and theirs, in turn.
+            expressions = value.get_source_expressions()
+            nested = {k.value: e for k, e in zip(expressions[::2], expressions[1::2], strict=True)}
+            shape[key] = _columns_of(nested, columns)
+        else:
+            shape[key] = f"_col{len(columns)}"
+            columns[shape[key]] = value
+    return shape
 
 
 def rows_of(queryset: QuerySet[Any], limit: int | None, **fields: Any) -> Subquery:
@@ -123,7 +167,9 @@ def rows_of(queryset: QuerySet[Any], limit: int | None, **fields: Any) -> Subque
     (name=expression; nest `JSONObject(...)` for a related row), as an expression of another
     query: a card whose rows are only shown is read together with other cards' rows and counts,
     in one query. Read the dates back with `as_date`/`as_datetime`."""
-    return _RowsOf(queryset.values(item=JSONObject(**fields))[:limit])
+    columns: dict[str, Any] = {}
+    shape = _columns_of(fields, columns)
+    return _RowsOf(queryset.values(**columns)[:limit], shape)
 
 
 def as_datetime(value: str | None) -> dt.datetime | None:

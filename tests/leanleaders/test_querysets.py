@@ -3,12 +3,13 @@ form its indexes answer."""
 
 import pytest
 from django.db import connection
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import JSONObject
 
 from cohorts import policies as cohort_policies
 from cohorts.models import Enrollment
 from leanleaders.models import User
-from leanleaders.querysets import head_and_counts, in_subquery
+from leanleaders.querysets import head_and_counts, in_subquery, rows_of
 from tests.cohorts.factories import ApprovedApplicationFactory, CohortFactory
 from tests.factories import DepartmentFactory, TraineeFactory
 
@@ -101,3 +102,28 @@ def test_head_and_counts_of_no_rows_are_all_zero(django_assert_num_queries):
         rows, counts = head_and_counts(User.objects.filter(pk=0), 3, active=Q(is_active=True))
     assert rows == []
     assert counts == {"count": 0, "active": 0}
+
+
+def test_rows_of_reads_the_first_rows_in_order_with_their_nested_objects(
+    department, other_department
+):
+    for name, where in (("Cy", department), ("Ann", other_department), ("Bea", department)):
+        TraineeFactory(department=where, full_name=name)
+
+    rows = (
+        User.objects.filter(pk=User.objects.order_by("pk").values("pk")[:1])
+        .values(
+            people=rows_of(
+                User.objects.order_by("full_name"),
+                2,
+                name=F("full_name"),
+                department=JSONObject(code=F("department__code"), name=F("department__name")),
+            )
+        )
+        .get()["people"]
+    )
+
+    assert rows == [
+        {"name": "Ann", "department": {"code": "DPW", "name": "Public Works"}},
+        {"name": "Bea", "department": {"code": "DPH", "name": "Public Health"}},
+    ]
