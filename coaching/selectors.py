@@ -45,7 +45,6 @@ from coaching.models import (
 from cohorts.models import Cohort, Enrollment
 from cohorts.selectors import CohortChoice
 from leanleaders.models import User
-from leanleaders.querysets import in_subquery
 from leanleaders.registry import project_timeline_sources
 from leanleaders.roles import direct_reports, managed_people_q
 from projects.models import Measurement, Project
@@ -425,7 +424,7 @@ def led_people(*, user: User, limit: int = 20) -> list[LedPerson]:
     due date, then those without a cadence."""
     cadences = LeaderCadence.objects.filter(leader_id=user.pk, project=OuterRef("pk"))
     rows = (
-        Project.objects.filter(Q(sponsor_id=user.pk) | in_subquery("trainee", direct_reports(user)))
+        Project.objects.filter(Q(sponsor_id=user.pk) | Q(trainee__in=direct_reports(user)))
         .exclude(trainee_id=user.pk)
         .filter(status=Project.Status.ACTIVE)
         .select_related("trainee")
