@@ -10,6 +10,7 @@ from django.db.models.functions import JSONObject
 from django.utils.translation import gettext_lazy as _
 
 from applications import policies, selectors
+from applications.models import Application
 from leanleaders import roles
 from leanleaders.dashboard import HomeFacts, Section
 from leanleaders.http import AuthenticatedHttpRequest
@@ -24,9 +25,10 @@ def facts(user: User) -> dict[str, Any]:
     if not roles.is_manager(user):
         return {}
     return {
+        # One more than shown: whether to link to the rest, without counting them.
         "signoffs": rows_of(
             selectors.awaiting_signoff_list(user=user),
-            SIGNOFFS_SHOWN,
+            SIGNOFFS_SHOWN + 1,
             pk=F("pk"),
             title=F("title"),
             submitted_at=F("submitted_at"),
@@ -49,8 +51,10 @@ def sections(request: AuthenticatedHttpRequest, facts: HomeFacts) -> list[Sectio
         ]
     found: list[Section] = []
     if roles.is_manager(user):
+        rows = facts["signoffs"]
         waiting = [
-            {**row, "submitted_at": as_datetime(row["submitted_at"])} for row in facts["signoffs"]
+            {**row, "submitted_at": as_datetime(row["submitted_at"])}
+            for row in rows[:SIGNOFFS_SHOWN]
         ]
         found.append(
             Section(
@@ -59,6 +63,9 @@ def sections(request: AuthenticatedHttpRequest, facts: HomeFacts) -> list[Sectio
                 template="applications/_home_signoffs.html",
                 data={
                     "applications": waiting,
+                    # The rest are on the application list, filtered to those submitted.
+                    "more": len(rows) > SIGNOFFS_SHOWN,
+                    "status": Application.Status.SUBMITTED,
                     # A manager who has not applied is invited to, from this card.
                     "can_apply": policies.can_apply(user) and not roles.is_trainee(user),
                 },

@@ -204,15 +204,31 @@ def open_steps_owned(*, user: User) -> list[NextStep]:
 
 
 def manager_open_steps(*, user: User) -> QuerySet[NextStep]:
-    """Open next steps on the projects of the people a manager manages, soonest due first.
+    """Open next steps on the projects of the people a manager manages, soonest due first,
+    with what a step row shows of them (its project's title, its owner's name): the
+    manager's home card.
 
     A queryset: a large department has thousands, so callers slice it and count in SQL."""
     return (
         NextStep.objects.filter(
-            managed_people_q(user, person="project__trainee", department="project__department_id"),
+            # By the managed projects, not through a join to them (see managed_people_q).
+            project__in=Project.objects.filter(
+                managed_people_q(user, person="trainee", department="department_id")
+            ),
             status=OPEN,
         )
-        .select_related("owner", "conversation", "project__trainee")
+        .select_related("owner", "project")
+        # An open step's row: its closing fields (done_at, done_by) are never shown.
+        .only(
+            "conversation_id",
+            "description",
+            "owner_role",
+            "owner__full_name",
+            "due_date",
+            "status",
+            "done_note",
+            "project__title",
+        )
         .order_by("due_date", "pk")
     )
 

@@ -28,7 +28,9 @@ def visible_enrollments(user: Actor) -> QuerySet[Enrollment]:
         return Enrollment.objects.none()
     return Enrollment.objects.filter(
         Q(trainee=user)
-        | managed_people_q(user, person="trainee", department="application__department_id")
+        | managed_people_q(
+            user, person="trainee", department="application__department_id", via=Application
+        )
     )
 
 

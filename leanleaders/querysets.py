@@ -7,12 +7,44 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from django.db import connections, router
-from django.db.models import IntegerField, JSONField, Model, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    JSONField,
+    Model,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import JSONObject
+from django.db.models.lookups import In
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 M = TypeVar("M", bound=Model)
+
+
+class _InSubquery(In):
+    """`lhs IN (subquery)`, which PostgreSQL reads as `lhs = ANY(ARRAY(subquery))`: the subquery
+    is then worked out once before the scan and its values are searched for in the index of
+    `lhs`. Inside an OR, `IN (subquery)` is a hashed subplan checked against every row of a
+    scan of the whole table; as a value each arm of the OR is read from its own index (a
+    BitmapOr). NULLs compare alike either way. Other databases get `IN (subquery)`."""
+
+    def get_rhs_op(self, connection: Any, rhs: str) -> str:
+        if connection.vendor == "postgresql" and not self.rhs_is_direct_value():
+            return f"= ANY(ARRAY{rhs})"
+        return str(super().get_rhs_op(connection, rhs))
+
+
+def in_subquery(field: str, queryset: QuerySet[Any]) -> Q:
+    """`Q(<field>__in=queryset)` (a queryset of one column) that PostgreSQL answers from the
+    index of `field` even as one arm of an OR (see `_InSubquery`). For a column of the row
+    itself: through a join the OR still spans two tables."""
+    # Unordered: `__in` drops a subquery's order itself, the lookup used as an expression not.
+    return Q(_InSubquery(F(field), queryset.order_by()))
 
 
 class _CountOf(Subquery):
@@ -28,6 +60,31 @@ def count_of(queryset: QuerySet[Any]) -> Subquery:
     return _CountOf(queryset.order_by().values("pk"))
 
 
+class _CountsOf(Subquery):
+    """How many rows a queryset of ids and boolean columns has, and how many of them have each
+    of those columns true, as one JSON object (`{"count": n, column: m, ...}`): a scalar
+    subquery of the outer query that reads the rows once for every count."""
+
+    output_field = JSONField()
+    template = "(SELECT %(build)s(%(pairs)s) FROM (%(subquery)s) counted)"
+
+    def __init__(self, queryset: QuerySet[Any], columns: Sequence[str]) -> None:
+        super().__init__(queryset)
+        # The columns' names are written into the SQL as the keys: identifiers, never input.
+        if not all(column.isidentifier() for column in columns):
+            raise ValueError(f"Not column names: {columns!r}")
+        self.columns = tuple(columns)
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        quote = connection.ops.quote_name
+        pairs = ["'count', COUNT(*)"] + [
+            f"'{column}', COUNT(*) FILTER (WHERE counted.{quote(column)})"
+            for column in self.columns
+        ]
+        build = "JSONB_BUILD_OBJECT" if connection.vendor == "postgresql" else "JSON_OBJECT"
+        return super().as_sql(compiler, connection, build=build, pairs=", ".join(pairs), **extra)  # type: ignore[call-arg]  # django-stubs lack Subquery.as_sql's template context
+
+
 def head_and_counts(
     queryset: QuerySet[M], limit: int, **counts: Q
 ) -> tuple[list[M], dict[str, int]]:
@@ -35,29 +92,75 @@ def head_and_counts(
     (`"count"`) and how many of them match each of `counts` (`name=Q(...)`).
 
     A card that shows the first few rows and says how many there are costs one query, not two.
-    The counts read only the rows' ids (no joined columns, no order), so they cost what a
-    separate COUNT would. With no row at all every count is 0."""
-    ids = queryset.order_by().values("pk")
-    totals = {"count": ids} | {name: ids.filter(q) for name, q in counts.items()}
-    rows = list(
-        queryset.annotate(**{f"_head_{name}": _CountOf(qs) for name, qs in totals.items()})[:limit]
-    )
-    return rows, {name: getattr(rows[0], f"_head_{name}") if rows else 0 for name in totals}
+    The counts read only the rows' ids and what `counts` test (no joined columns, no order),
+    in one pass for all of them, so they cost what a separate COUNT would. With no row at all
+    every count is 0."""
+    tests = {name: ExpressionWrapper(q, output_field=BooleanField()) for name, q in counts.items()}
+    counted = queryset.order_by().annotate(**tests).values("pk", *tests)
+    rows = list(queryset.annotate(_head_counts=_CountsOf(counted, list(tests)))[:limit])
+    if not rows:
+        return rows, dict.fromkeys(["count", *tests], 0)
+    counted_rows: dict[str, int] = rows[0]._head_counts  # the annotation above
+    return rows, counted_rows
 
 
 class _RowsOf(Subquery):
-    """The rows of a queryset of `.values(item=JSONObject(...))`, in its order, as one JSON
-    array (empty when there is none), a scalar subquery of the outer query."""
+    """The rows of a queryset of plain columns, in its order, as one JSON array (empty when
+    there is none) of objects shaped by `shape` ({key: column, or a nested shape}): a scalar
+    subquery of the outer query.
+
+    The objects are built from the rows the queryset keeps, after its ORDER BY and LIMIT. Built
+    in its select list, PostgreSQL made one for every row it sorted: 760 to show 12 of a
+    manager's people on the bench city (2 ms, where building the 12 takes 1)."""
 
     output_field = JSONField()
 
+    def __init__(self, queryset: QuerySet[Any], shape: dict[str, Any]) -> None:
+        super().__init__(queryset)
+        self.shape = shape
+
+    def _object(self, connection: Any, shape: dict[str, Any]) -> str:
+        build = "JSONB_BUILD_OBJECT" if connection.vendor == "postgresql" else "JSON_OBJECT"
+        parts = []
+        for key, value in shape.items():
+            # The keys are keyword arguments' names (identifiers), never input.
+            parts.append(f"'{key}'")
+            parts.append(
+                self._object(connection, value)
+                if isinstance(value, dict)
+                else f"shown.{connection.ops.quote_name(value)}"
+            )
+        return f"{build}({', '.join(parts)})"
+
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        template = "(SELECT COALESCE(JSONB_AGG(shown.item), '[]') FROM (%(subquery)s) shown)"
-        return self.as_sql(compiler, connection, template=template, **extra)  # type: ignore[call-arg]  # django-stubs lack Subquery.as_sql's template
+        template = "(SELECT COALESCE(JSONB_AGG(%(object)s), '[]') FROM (%(subquery)s) shown)"
+        return self.as_sql(  # type: ignore[call-arg]  # django-stubs lack Subquery.as_sql's template
+            compiler, connection, template=template, object=self._object(connection, self.shape)
+        )
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        template = "(SELECT JSON_GROUP_ARRAY(JSON(shown.item)) FROM (%(subquery)s) shown)"
-        return self.as_sql(compiler, connection, template=template, **extra)  # type: ignore[call-arg]  # django-stubs lack Subquery.as_sql's template
+        template = "(SELECT JSON_GROUP_ARRAY(%(object)s) FROM (%(subquery)s) shown)"
+        return self.as_sql(  # type: ignore[call-arg]  # django-stubs lack Subquery.as_sql's template
+            compiler, connection, template=template, object=self._object(connection, self.shape)
+        )
+
+
+def _columns_of(fields: dict[str, Any], columns: dict[str, Any]) -> dict[str, Any]:
+    """The shape of `fields` (name=expression or JSONObject(...)) as the names of the columns
+    it adds to `columns`, one for each expression."""
+    shape: dict[str, Any] = {}
+    for key, value in fields.items():
+        if not key.isidentifier():
+            raise ValueError(f"Not a field name: {key!r}")
+        if isinstance(value, JSONObject):
+            # A JSONObject's expressions are its keys (as values) and theirs, in turn.
+            expressions = value.get_source_expressions()
+            nested = {k.value: e for k, e in zip(expressions[::2], expressions[1::2], strict=True)}
+            shape[key] = _columns_of(nested, columns)
+        else:
+            shape[key] = f"_col{len(columns)}"
+            columns[shape[key]] = value
+    return shape
 
 
 def rows_of(queryset: QuerySet[Any], limit: int | None, **fields: Any) -> Subquery:
@@ -65,7 +168,9 @@ def rows_of(queryset: QuerySet[Any], limit: int | None, **fields: Any) -> Subque
     (name=expression; nest `JSONObject(...)` for a related row), as an expression of another
     query: a card whose rows are only shown is read together with other cards' rows and counts,
     in one query. Read the dates back with `as_date`/`as_datetime`."""
-    return _RowsOf(queryset.values(item=JSONObject(**fields))[:limit])
+    columns: dict[str, Any] = {}
+    shape = _columns_of(fields, columns)
+    return _RowsOf(queryset.values(**columns)[:limit], shape)
 
 
 def as_datetime(value: str | None) -> dt.datetime | None:

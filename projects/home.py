@@ -17,9 +17,7 @@ def sections(request: AuthenticatedHttpRequest, facts: HomeFacts) -> list[Sectio
     user = request.user
     found: list[Section] = []
     if roles.is_manager(user):
-        projects, totals = head_and_counts(
-            selectors.project_queryset(user=user).exclude(trainee=user), 8
-        )
+        projects, totals = head_and_counts(selectors.people_project_list(user=user), 8)
         found.append(
             Section(
                 "projects",

@@ -301,6 +301,20 @@ def test_manager_home_query_count_does_not_grow(
         client.get(reverse("home"))
 
 
+@pytest.mark.parametrize(("waiting", "linked"), [(10, False), (11, True)])
+def test_the_managers_home_links_to_the_rest_of_the_sign_offs_only_when_there_are_more(
+    client_for, manager, department, waiting, linked
+):
+    _many(waiting, department, S.SUBMITTED)
+    html = client_for(manager).get(reverse("home")).content.decode()
+    card = html[html.index('id="section-signoffs"') : html.index('id="section-people-cohorts"')]
+    assert card.count('class="list-group-item') == 10
+    rest = f"{reverse('applications:application-list')}?status=submitted"
+    assert (f'href="{rest}"' in card) is linked
+    # The list it leads to has every one of them.
+    assert client_for(manager).get(rest).context["page"].paginator.count == waiting
+
+
 def test_application_page_follows_each_write_for_each_viewer(
     client_for, trainee, manager, submitted
 ):
