@@ -85,6 +85,10 @@ class Application(models.Model):
     # Bumped by every change, so a form loaded before someone else's change is refused.
     version = models.PositiveIntegerField(default=1)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # When an analyst first accepted it, kept if it is later waitlisted or withdrawn: the
+    # program report's "accepted" and "days to accept". Stored by the acceptance (the audit
+    # row's time); `manage.py recompute_acceptances` stores it from the audit log.
+    first_accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
