@@ -159,6 +159,15 @@ class Application(models.Model):
             models.Index(fields=["department", "status"]),
             # The lists page by most recent change: a page of 25 without sorting every row.
             models.Index(fields=["-status_changed_at", "-id"], name="application_recent_idx"),
+            # The program report's (and its leader engagement's) reading of every submitted
+            # application, from the index alone: a few dozen pages at a city's size, not the
+            # table's hundreds (its rows carry the whole proposal).
+            models.Index(
+                fields=["id"],
+                include=["department", "created_at", "submitted_at", "first_accepted_at"],
+                condition=Q(submitted_at__isnull=False),
+                name="application_report_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -199,6 +199,13 @@ class Project(models.Model):
             models.Index(fields=["verdict", "-created_at", "-id"], name="project_verdict_idx"),
             # A manager's counts per verdict in their departments.
             models.Index(fields=["department", "verdict"], name="project_department_verdict_idx"),
+            # The program report's reading of every project's outcome, from the index alone,
+            # not from the wide rows.
+            models.Index(
+                fields=["application"],
+                include=["status", "verdict", "gain_percent"],
+                name="project_report_idx",
+            ),
         ]
 
     def __str__(self) -> str:
