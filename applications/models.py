@@ -85,6 +85,10 @@ class Application(models.Model):
     # Bumped by every change, so a form loaded before someone else's change is refused.
     version = models.PositiveIntegerField(default=1)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # When an analyst first accepted it, kept if it is later waitlisted or withdrawn: the
+    # program report's "accepted" and "days to accept". Stored by the acceptance (the audit
+    # row's time); `manage.py recompute_acceptances` stores it from the audit log.
+    first_accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -158,6 +162,15 @@ class Application(models.Model):
             models.Index(fields=["department", "id"], name="application_department_ids_idx"),
             # The lists page by most recent change: a page of 25 without sorting every row.
             models.Index(fields=["-status_changed_at", "-id"], name="application_recent_idx"),
+            # The program report's (and its leader engagement's) reading of every submitted
+            # application, from the index alone: a few dozen pages at a city's size, not the
+            # table's hundreds (its rows carry the whole proposal).
+            models.Index(
+                fields=["id"],
+                include=["department", "created_at", "submitted_at", "first_accepted_at"],
+                condition=Q(submitted_at__isnull=False),
+                name="application_report_idx",
+            ),
         ]
 
     def __str__(self) -> str:

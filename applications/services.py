@@ -7,11 +7,14 @@ after the transaction commits.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any, cast
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Case, Exists, OuterRef, Q, When
+from django.db.models import Case, Exists, F, Min, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -24,7 +27,7 @@ from applications.models import Application
 from applications.selectors import department_signers, signoff_managers
 from leanleaders.audit import audit_events_for, audit_record
 from leanleaders.mail import absolute_url, email_queue
-from leanleaders.models import User
+from leanleaders.models import AuditEvent, User
 from leanleaders.registry import OrgChanges
 from leanleaders.workflow import transition
 
@@ -86,9 +89,10 @@ def _check_version(application: Application, expected_version: int | None) -> No
         )
 
 
-def _bump(application: Application) -> None:
+def _bump(application: Application, *also: str) -> None:
+    """Count a change (saving the fields in `also` with it)."""
     application.version += 1
-    application.save(update_fields=["version", "updated_at"])
+    application.save(update_fields=["version", "updated_at", *also])
 
 
 OWN_SIGNOFF_MESSAGE = gettext_lazy("Nobody signs off their own application: choose someone else.")
@@ -387,7 +391,9 @@ def _analyst_decide(
     policies.ensure_can_act_as_analyst(by, application)
     _check_version(application, expected_version)
     transition(application, to=to, by=by, comment=comment, data={"as": "analyst", **(data or {})})
-    _bump(application)
+    if to == Status.ACCEPTED and application.first_accepted_at is None:
+        application.first_accepted_at = application.status_changed_at
+    _bump(application, "first_accepted_at")
     if notify:
         _after_decision(application, by=by, comment=comment)
     return application
@@ -406,7 +412,8 @@ def application_accept(
     """An analyst accepts an application the manager approved (or a waitlisted one).
 
     The cohorts stage calls this when it gives the trainee a seat; `data` records which. It sends
-    its own message with the cohort's dates and calendar file, so it passes `notify=False`.
+    its own message with the cohort's dates and calendar file, so it passes `notify=False`. The
+    first acceptance stores its time on the application (the report's days to accept).
     """
     return _analyst_decide(
         application_id=application_id,
@@ -503,6 +510,29 @@ def application_withdraw(
             reason=gettext_lazy("You were following this Lean Leaders application."),
         )
     return application
+
+
+def acceptances_recompute(*, application_ids: Collection[int] | None = None) -> int:
+    """Store every application's first acceptance (or those of `application_ids`) again from
+    the audit log, as the acceptance stores it, for rows written outside the services (SQL,
+    bulk loads). One accepted now with no acceptance in its history (loaded that way) counts
+    from its last status change. One UPDATE; returns how many applications."""
+    first_reached = (
+        AuditEvent.objects.filter(
+            target_type=ContentType.objects.get_for_model(Application),
+            target_id=OuterRef("pk"),
+            to_status=Status.ACCEPTED,
+        )
+        .order_by()
+        .values("target_id")
+        .annotate(first=Min("created_at"))
+        .values("first")
+    )
+    accepted_now = Case(When(status=Status.ACCEPTED, then=F("status_changed_at")))
+    applications = Application.objects.all()
+    if application_ids is not None:
+        applications = applications.filter(pk__in=list(application_ids))
+    return applications.update(first_accepted_at=Coalesce(Subquery(first_reached), accepted_now))
 
 
 def _reached_analysts(application: Application) -> bool:

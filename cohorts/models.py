@@ -219,6 +219,11 @@ class Enrollment(models.Model):
     # The queue's order; starts as accepted_at and changes only when an analyst reorders.
     queue_at = models.DateTimeField(default=timezone.now)
     offer_expires_at = models.DateTimeField(null=True, blank=True)
+    # Its sessions marked (any mark) and attended (present or late): the program report's
+    # attendance and completion. Stored by `attendance_record` in its transaction;
+    # `manage.py recompute_attendance` stores them from the marks.
+    sessions_marked = models.PositiveSmallIntegerField(default=0, editable=False)
+    sessions_attended = models.PositiveSmallIntegerField(default=0, editable=False)
     placed_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -267,6 +272,8 @@ class Attendance(models.Model):
         ABSENT = "absent", _("Absent")
         EXCUSED = "excused", _("Excused")
 
+    # Late still means they took part in the training (projects.completion's rule).
+    ATTENDED = (Mark.PRESENT, Mark.LATE)
     # Missing Day 1 or Day 2 means missing the core training: someone should follow up.
     MISSED = (Mark.ABSENT, Mark.EXCUSED)
     FOLLOW_UP_DAYS = (1, 2)

@@ -9,12 +9,14 @@ at once. Emails are queued in the same transaction and sent after it commits.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -897,7 +899,8 @@ def attendance_record(
     """An analyst records attendance for one session: {enrollment id: (mark, note)}.
 
     Only for enrolled people of this cohort, on or after the session's day. Re-recording
-    overwrites the earlier mark (corrections are kept in the audit log).
+    overwrites the earlier mark (corrections are kept in the audit log). Locks the cohort; stores
+    each marked seat's sessions marked and attended in the same transaction.
     """
     policies.ensure_can_manage_cohorts(by)
     cohort = _lock_cohort(cohort_id)
@@ -935,8 +938,29 @@ def attendance_record(
         counts[mark] = counts.get(mark, 0) + 1
         saved.append(attendance)
     if saved:
+        attendance_counts_store(enrollment_ids=[a.enrollment_id for a in saved])
         audit_record(target=cohort, action="attendance", by=by, data={"day": day, **counts})
     return saved
+
+
+def attendance_counts_store(*, enrollment_ids: Collection[int] | None = None) -> int:
+    """Store each seat's sessions marked and attended (of every enrollment, or of those of
+    `enrollment_ids`) from its marks: what `attendance_record` stores for the seats it marks,
+    and `manage.py recompute_attendance` for marks written outside the app. One UPDATE; returns
+    how many enrollments."""
+    marks = Attendance.objects.filter(enrollment=OuterRef("pk")).order_by().values("enrollment")
+    enrollments = Enrollment.objects.all()
+    if enrollment_ids is not None:
+        enrollments = enrollments.filter(pk__in=list(enrollment_ids))
+    return enrollments.update(
+        sessions_marked=Coalesce(Subquery(marks.annotate(n=Count("pk")).values("n")), 0),
+        sessions_attended=Coalesce(
+            Subquery(
+                marks.filter(mark__in=Attendance.ATTENDED).annotate(n=Count("pk")).values("n")
+            ),
+            0,
+        ),
+    )
 
 
 @transaction.atomic

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 
 from leanleaders.models import AuditEvent, User
 
@@ -19,8 +21,11 @@ def audit_record(
     to_status: str = "",
     comment: str = "",
     data: dict[str, Any] | None = None,
+    at: dt.datetime | None = None,
 ) -> AuditEvent:
+    """`at`: when it happened (now unless the change stamped its own time on the object)."""
     return AuditEvent.objects.create(
+        created_at=at or timezone.now(),
         target_type=ContentType.objects.get_for_model(target),
         target_id=target.pk,
         actor=by if by is not None and by.is_authenticated else None,

@@ -53,6 +53,8 @@ def transition(
     obj.status = to
     obj.status_changed_at = timezone.now()
     obj.save(update_fields=["status", "status_changed_at", *extra_update_fields])
+    # The audit row carries the same instant, so a time stored from the status (an
+    # application's first acceptance) is the one the history shows.
     audit_record(
         target=obj,  # type: ignore[arg-type]
         action="status",
@@ -61,4 +63,5 @@ def transition(
         to_status=to,
         comment=comment,
         data=data,
+        at=obj.status_changed_at,
     )

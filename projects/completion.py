@@ -17,7 +17,7 @@ from cohorts.models import Attendance, Enrollment
 from projects.models import Project
 
 DAYS = (1, 2, 3)
-ATTENDED = (Attendance.Mark.PRESENT, Attendance.Mark.LATE)
+ATTENDED = Attendance.ATTENDED
 
 
 def attended(mark: str | None) -> bool:

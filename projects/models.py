@@ -199,6 +199,22 @@ class Project(models.Model):
             models.Index(fields=["verdict", "-created_at", "-id"], name="project_verdict_idx"),
             # A manager's counts per verdict in their departments.
             models.Index(fields=["department", "verdict"], name="project_department_verdict_idx"),
+            # The program report's reading of every project (its outcome, and its leader
+            # engagement's stored figures) from the index alone, not from the wide rows.
+            models.Index(
+                fields=["application"],
+                include=[
+                    "id",
+                    "status",
+                    "verdict",
+                    "gain_percent",
+                    "department",
+                    "leader_touchpoints",
+                    "last_leader_touchpoint_on",
+                    "sponsor_agreed_goal_at",
+                ],
+                name="project_report_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -16,7 +16,9 @@ from decimal import Decimal
 from django.utils import timezone
 
 from applications.models import Application
+from applications.services import acceptances_recompute
 from cohorts.models import Attendance, Cohort, Enrollment
+from cohorts.services import attendance_counts_store
 from leanleaders.demo import DEMO_PASSWORD
 from leanleaders.models import Department, User
 from projects import services as project_services
@@ -182,6 +184,9 @@ def _seed_one(alumnus: Alumnus, analyst: User, today: dt.date) -> None:
         Attendance(enrollment=seat, day=day, mark=Attendance.Mark.PRESENT, recorded_by=analyst)
         for day in (1, 2, 3)
     )
+    # Written straight, not through the services: store what they would have stored.
+    acceptances_recompute(application_ids=[application.pk])
+    attendance_counts_store(enrollment_ids=[seat.pk])
     project = project_services.project_start(application_id=application.pk, by=trainee)
     measure = Measure.objects.get(project=project, is_primary=True)
     Measurement.objects.bulk_create(

@@ -151,5 +151,13 @@ def holds_cohort_place(application: Application) -> bool:
 def cohort_options(cohorts: Iterable[selectors.CohortChoice], chosen: Any) -> str:
     """“Spring cohort (Feb 2026)” for each of `cohort_choices()`, `chosen` (an id, or a
     collection of ids) selected."""
-    labels = ((c.pk, f"{c.name} ({date_format(c.day1, 'YEAR_MONTH_FORMAT')})") for c in cohorts)
+    # Each month is formatted once: a city's hundreds of cohorts start in a few dozen months,
+    # and formatting a date in the reader's language was most of the picker's time.
+    months: dict[tuple[int, int], str] = {}
+    labels = []
+    for cohort in cohorts:
+        key = (cohort.day1.year, cohort.day1.month)
+        if key not in months:
+            months[key] = date_format(cohort.day1, "YEAR_MONTH_FORMAT")
+        labels.append((cohort.pk, f"{cohort.name} ({months[key]})"))
     return options(labels, chosen)

@@ -97,10 +97,17 @@ counted AS (
     SELECT projects.*, COALESCE(cadences.made, 0) AS made, COALESCE(cadences.due, 0) AS due
     FROM projects LEFT JOIN cadences ON cadences.project_id = projects.id
 )
-SELECT department, {figures} FROM counted GROUP BY department
-UNION ALL
-SELECT NULL, {figures} FROM counted
+{groups}
 """
+# Each department's row and the total's (its department NULL). PostgreSQL counts both in one
+# pass over the projects with grouping sets; SQLite has none, so it counts them twice.
+_GROUPINGS = {
+    "postgresql": """SELECT department, {figures}
+FROM counted GROUP BY GROUPING SETS ((department), ())""",
+    "sqlite": """SELECT department, {figures} FROM counted GROUP BY department
+UNION ALL
+SELECT NULL, {figures} FROM counted""",
+}
 
 # The columns of `GroupEngagement` after its label, in its order. Sums are cast back to
 # integers: PostgreSQL sums big integers as numeric, which Python reads as decimals.
@@ -124,8 +131,11 @@ def _groups_sql(projects: QuerySet[Project], today: dt.date) -> tuple[str, tuple
         cadence_totals(today=today).values_list("project_id", "made", "due")
     )
     figures = _FIGURES_SQL.format(median_days=_MEDIAN_DAYS[connection.vendor])
-    sql = _GROUPS_SQL.format(projects=projects_sql, cadences=cadences_sql, figures=figures)
-    return sql, projects_params + cadences_params + (today.isoformat(),) * 2
+    groups = _GROUPINGS[connection.vendor]
+    sql = _GROUPS_SQL.format(
+        projects=projects_sql, cadences=cadences_sql, groups=groups.format(figures=figures)
+    )
+    return sql, projects_params + cadences_params + (today.isoformat(),) * groups.count("{figures}")
 
 
 class TraineeRows(Sequence[TraineeEngagement]):
