@@ -410,6 +410,15 @@ PAGES = [
         10,
         shows=("Peer ",),
     ),
+    # A row's review form, read when it is opened: the session, the person, the project with
+    # its trainee, its primary measure's stored result and its cohort's Day 3.
+    Page("board review form", "analyst", _u("reports:project-review", PROJECT), 5),
+    Page(
+        "board review dialog",
+        "analyst",
+        lambda w: reverse("reports:project-review", args=[w.project.pk]) + "?fragment=1",
+        5,
+    ),
     # The session, the person, the figures (one statement counts them all), and the filters'
     # cohorts and departments; the sustainment section one more (reporting/selectors/
     # sustainment.py), the leader engagement two: its departments and total, and the page of
@@ -492,6 +501,7 @@ STORED_RESULT_PAGES = [
         "project list",
         "cohort board",
         "cohort board (manager)",
+        "board review dialog",
         "program report",
     }
 ]

@@ -31,6 +31,7 @@ from projects import completion, results
 from projects.models import LeanTool, Measure, ProgressEntry, Project
 from projects.policies import visible_projects
 from projects.results import Verdict
+from projects.selectors import project_day3
 from reporting import policies
 
 if TYPE_CHECKING:  # a development dependency: annotations only
@@ -396,6 +397,33 @@ def board_rows(*, user: User, cohort: Cohort) -> list[BoardRow]:
             row.leader_made, row.leader_due = adherence.get(pk, (0, 0))
         rows.append(row)
     return rows
+
+
+class BoardReview(NamedTuple):
+    """A project as the board's review form shows it: read only when an analyst opens it."""
+
+    project: Project  # with its trainee
+    result: results.Result | None  # the primary measure's stored result
+    day3: dt.date | None
+
+    @property
+    def trainee(self) -> User:
+        return self.project.trainee
+
+    @property
+    def verdict(self) -> str:
+        return self.project.verdict
+
+
+def board_review_get(*, user: User, project_id: int) -> BoardReview:
+    """The project to review, among those this reader sees (else `Project.DoesNotExist`)."""
+    project = visible_projects(user).select_related("trainee").get(pk=project_id)
+    measure = (
+        Measure.objects.filter(project=project, is_primary=True)
+        .only("project_id", *Measure.RESULT_FIELDS)
+        .first()
+    )
+    return BoardReview(project, measure.result if measure else None, project_day3(project))
 
 
 VERDICT_ORDER = {
