@@ -182,9 +182,9 @@ class BoardRow:
     def is_lean_leader(self) -> bool:
         return completion.is_lean_leader(self.marks, self.is_reviewed)
 
-    @property
+    @cached_property
     def tool_labels(self) -> list[str]:
-        return [str(TOOL_LABELS[code]) for code in LeanTool.values if code in self.tools]
+        return [str(label) for code, label in TOOL_LABELS.items() if code in self.tools]
 
     @property
     def not_coached(self) -> bool:

@@ -86,6 +86,23 @@ def test_the_board_shows_the_latest_private_note_that_says_something(dataset, an
     assert "Old" not in html
 
 
+def test_the_run_chart_is_drawn_the_same_in_a_language_with_a_decimal_comma():
+    from django.template import Context, Template
+    from django.utils import translation
+
+    chart = Template("{% load reporting_tags %}{% sparkline values baseline label %}")
+    context = {
+        "values": [Decimal("1.5"), Decimal("2"), Decimal("3.25")],
+        "baseline": Decimal("2.5"),
+    }
+    with translation.override("es"):
+        html = chart.render(Context({**context, "label": "<b>Días</b>"}))
+    # SVG coordinates are numbers, never "12,4"; the words are Spanish and escaped.
+    assert '<line class="spark-baseline" x1="3" x2="93" y1="12.4" y2="12.4">' in html
+    assert '<circle class="spark-last" cx="93.0" cy="3.0" r="2.2">' in html
+    assert "<title>&lt;b&gt;Días&lt;/b&gt;: 3 valores, primero 1.5, último 3.25" in html
+
+
 def test_a_new_measurement_shows_at_once_though_results_are_cached(dataset, analyst, client_for):
     from projects import services as project_services
 
