@@ -401,13 +401,16 @@ PAGES = [
         shows=("Peer ",),
     ),
     Page("people", "analyst", _u("people"), 5),
-    # The leaders' cadences are one query (the touchpoints and the goal are project columns).
-    Page("cohort board", "analyst", _u("reports:cohort-board", COHORT), 10, shows=("Peer ",)),
+    # The session, the person, the cohort, its people with their marks, their projects (with
+    # the primary measure, the stored tools and the latest progress entry's date), the coaching
+    # conversations, the open next steps and the leaders' cadences (the touchpoints and the goal
+    # are project columns).
+    Page("cohort board", "analyst", _u("reports:cohort-board", COHORT), 8, shows=("Peer ",)),
     Page(
         "cohort board (manager)",
         "manager",
         _u("reports:cohort-board", COHORT),
-        10,
+        8,
         shows=("Peer ",),
     ),
     # A row's review form, read when it is opened: the session, the person, the project with

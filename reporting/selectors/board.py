@@ -17,7 +17,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.conf import settings
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, FilteredRelation, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -213,31 +213,86 @@ class BoardRow:
         return reasons
 
 
-def _primary_measures(project_ids: list[int]) -> dict[int, BoardMeasure]:
-    """{project id: its primary measure with its stored result and latest values}, in one
-    query: the board reads no measurements."""
-    return {
-        measure.project_id: BoardMeasure(
-            measure.name,
-            measure.unit,
-            measure.direction,
-            measure.result,
-            measure.recent_values,
-            measure.result_last_measured,
+# The primary measure's columns the board reads, joined to its project: its stored result.
+_MEASURE_COLUMNS = ("name", "unit", "direction", *Measure.RESULT_FIELDS)
+
+
+class _ProjectRead(NamedTuple):
+    project: BoardProject
+    measure: BoardMeasure | None
+    tools: dict[str, int]
+    last_progress: dt.date | None
+
+
+def _board_measure(values: Sequence[Any]) -> BoardMeasure:
+    # A Measure of the joined columns only (as a queryset's .only() makes one): its result.
+    measure = Measure.from_db(None, _MEASURE_COLUMNS, values)
+    return BoardMeasure(
+        measure.name,
+        measure.unit,
+        measure.direction,
+        measure.result,
+        measure.recent_values,
+        measure.result_last_measured,
+    )
+
+
+def _board_projects(user: User, application_ids: list[int]) -> dict[int, _ProjectRead]:
+    """{application id: its project} for the visible projects of these applications, in one
+    query: with the primary measure and its stored result joined in, the Lean tools its
+    progress log names as stored on the project (`Project.tools_used`) and the date of the
+    latest entry. The board reads no measurements and no progress log."""
+    latest_entry = ProgressEntry.objects.filter(project=OuterRef("pk")).order_by("-date")
+    found = {}
+    for (
+        application_id,
+        pk,
+        title,
+        status,
+        review_comment,
+        reviewed_by,
+        touchpoints,
+        last_touch,
+        agreed,
+        sustainment,
+        sponsor_id,
+        sponsor_name,
+        supervisor_id,
+        supervisor_name,
+        tools,
+        last_progress,
+        measure_id,
+        *measure,
+    ) in (
+        visible_projects(user)
+        .filter(application_id__in=application_ids)
+        .annotate(
+            primary_measure=FilteredRelation("measures", condition=Q(measures__is_primary=True)),
+            last_progress=Subquery(latest_entry.values("date")[:1]),
         )
-        for measure in Measure.objects.filter(project_id__in=project_ids, is_primary=True)
         .order_by()
-        .only("project_id", "name", "unit", "direction", *Measure.RESULT_FIELDS)
-    }
-
-
-def _board_projects(
-    user: User, application_ids: list[int]
-) -> dict[int, tuple[BoardProject, BoardMeasure | None]]:
-    """{application id: (project, primary measure)} for the visible projects of these
-    applications."""
-    projects = {
-        application_id: BoardProject(
+        .values_list(
+            "application_id",
+            "pk",
+            "title",
+            "status",
+            "review_comment",
+            "reviewed_by__full_name",
+            "leader_touchpoints",
+            "last_leader_touchpoint_on",
+            "sponsor_agreed_goal_at",
+            "sustainment",
+            "sponsor_id",
+            "sponsor__full_name",
+            "trainee__supervisor_id",
+            "trainee__supervisor__full_name",
+            "tools_used",
+            "last_progress",
+            "primary_measure__id",
+            *(f"primary_measure__{column}" for column in _MEASURE_COLUMNS),
+        )
+    ):
+        project = BoardProject(
             pk,
             title,
             status,
@@ -252,66 +307,9 @@ def _board_projects(
             supervisor_id,
             supervisor_name or "",
         )
-        for (
-            application_id,
-            pk,
-            title,
-            status,
-            review_comment,
-            reviewed_by,
-            touchpoints,
-            last_touch,
-            agreed,
-            sustainment,
-            sponsor_id,
-            sponsor_name,
-            supervisor_id,
-            supervisor_name,
-        ) in (
-            visible_projects(user)
-            .filter(application_id__in=application_ids)
-            .order_by()
-            .values_list(
-                "application_id",
-                "pk",
-                "title",
-                "status",
-                "review_comment",
-                "reviewed_by__full_name",
-                "leader_touchpoints",
-                "last_leader_touchpoint_on",
-                "sponsor_agreed_goal_at",
-                "sustainment",
-                "sponsor_id",
-                "sponsor__full_name",
-                "trainee__supervisor_id",
-                "trainee__supervisor__full_name",
-            )
-        )
-    }
-    measures = _primary_measures([project.pk for project in projects.values()])
-    return {
-        application_id: (project, measures.get(project.pk))
-        for application_id, project in projects.items()
-    }
-
-
-def _progress(project_ids: list[int]) -> tuple[dict[int, dict[str, int]], dict[int, dt.date]]:
-    """How often each project tagged each Lean tool in its progress log, and its latest entry."""
-    tools: dict[int, dict[str, int]] = defaultdict(dict)
-    latest: dict[int, dt.date] = {}
-    for project_id, date, entry_tools in (
-        ProgressEntry.objects.filter(project_id__in=project_ids)
-        .order_by()
-        .values_list("project_id", "date", "tools")
-    ):
-        counts = tools[project_id]
-        for code in entry_tools or []:
-            if code in TOOL_LABELS:
-                counts[code] = counts.get(code, 0) + 1
-        if project_id not in latest or date > latest[project_id]:
-            latest[project_id] = date
-    return tools, latest
+        primary = _board_measure(measure) if measure_id is not None else None
+        found[application_id] = _ProjectRead(project, primary, tools, last_progress)
+    return found
 
 
 def _coaching(
@@ -370,9 +368,8 @@ def board_rows(*, user: User, cohort: Cohort) -> list[BoardRow]:
     if not people:
         return []
     projects = _board_projects(user, [person[0] for person in people.values()])
-    project_ids = [project.pk for project, _ in projects.values()]
+    project_ids = [read.project.pk for read in projects.values()]
 
-    tools, last_progress = _progress(project_ids)
     coaching, notes = _coaching(project_ids, with_notes=policies.can_see_private_notes(user))
     steps = open_step_counts(project_ids, today=today)
     adherence = cadence_adherence(project_ids, today=today)
@@ -387,10 +384,8 @@ def board_rows(*, user: User, cohort: Cohort) -> list[BoardRow]:
             today=today,
         )
         if application_id in projects:
-            row.project, row.measure = projects[application_id]
+            row.project, row.measure, row.tools, row.last_progress = projects[application_id]
             pk = row.project.pk
-            row.tools = tools.get(pk, {})
-            row.last_progress = last_progress.get(pk)
             row.coaching_count, row.last_coached = coaching.get(pk, (0, None))
             row.open_steps, row.overdue_steps = steps.get(pk, (0, 0))
             row.private_note = notes.get(pk, "")
