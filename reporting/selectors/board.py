@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from django.conf import settings
 from django.db.models import Count, FilteredRelation, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import MeasureDirection
@@ -110,6 +111,7 @@ class BoardRow:
     project: BoardProject | None = None
     measure: BoardMeasure | None = None
     tools: dict[str, int] = field(default_factory=dict)
+    tool_labels: list[str] = field(default_factory=list)  # the tools' names, in the list's order
     coaching_count: int = 0
     last_coached: dt.date | None = None
     open_steps: int = 0
@@ -182,9 +184,51 @@ class BoardRow:
     def is_lean_leader(self) -> bool:
         return completion.is_lean_leader(self.marks, self.is_reviewed)
 
-    @cached_property
-    def tool_labels(self) -> list[str]:
-        return [str(label) for code, label in TOOL_LABELS.items() if code in self.tools]
+    # What the row says in words, each one gettext or ngettext (the same strings as the
+    # {% blocktranslate %} they replace): per row, those tags were a sixth of the board's
+    # rendering.
+    @property
+    def coaching_text(self) -> str:
+        count = self.coaching_count
+        return ngettext("%(counter)s conversation", "%(counter)s conversations", count) % {
+            "counter": count
+        }
+
+    @property
+    def overdue_text(self) -> str:
+        return gettext("%(count)s overdue") % {"count": self.overdue_steps}
+
+    @property
+    def open_steps_text(self) -> str:
+        count = self.open_steps
+        return ngettext("%(counter)s open step", "%(counter)s open steps", count) % {
+            "counter": count
+        }
+
+    @property
+    def touchpoints_text(self) -> str:
+        count = self.leader_touchpoints
+        return ngettext("%(counter)s touchpoint", "%(counter)s touchpoints", count) % {
+            "counter": count
+        }
+
+    @property
+    def days_since_leader_text(self) -> str:
+        days = self.days_since_leader
+        if days is None:
+            return ""
+        return ngettext("last %(days)s day ago", "last %(days)s days ago", days) % {"days": days}
+
+    @property
+    def adherence_text(self) -> str:
+        percent = self.adherence_percent
+        if percent is None:
+            return ""
+        return gettext("Adherence %(percent)s%% (%(made)s of %(due)s due)") % {
+            "percent": percent,
+            "made": self.leader_made,
+            "due": self.leader_due,
+        }
 
     @property
     def not_coached(self) -> bool:
@@ -374,6 +418,7 @@ def board_rows(*, user: User, cohort: Cohort) -> list[BoardRow]:
     steps = open_step_counts(project_ids, today=today)
     adherence = cadence_adherence(project_ids, today=today)
 
+    tool_names = [(code, str(label)) for code, label in TOOL_LABELS.items()]  # translated once
     rows = []
     for enrollment_id, (application_id, name, email, job_title, *department) in people.items():
         row = BoardRow(
@@ -385,6 +430,7 @@ def board_rows(*, user: User, cohort: Cohort) -> list[BoardRow]:
         )
         if application_id in projects:
             row.project, row.measure, row.tools, row.last_progress = projects[application_id]
+            row.tool_labels = [label for code, label in tool_names if code in row.tools]
             pk = row.project.pk
             row.coaching_count, row.last_coached = coaching.get(pk, (0, None))
             row.open_steps, row.overdue_steps = steps.get(pk, (0, 0))
@@ -519,6 +565,11 @@ class ToolUse:
     label: str
     trainees: list[str]
     entries: int
+
+    @property
+    def who(self) -> str:
+        # Joined here, then escaped once: |join escaped each of a cohort's names on its own.
+        return ", ".join(self.trainees)
 
 
 def tool_usage(rows: Sequence[BoardRow]) -> list[ToolUse]:
