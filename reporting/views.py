@@ -14,9 +14,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from cohorts.models import Cohort, Enrollment
 from cohorts.selectors import CohortChoice, cohort_choices
@@ -30,8 +31,10 @@ from leanleaders.http import (
     ids_param,
     safe_next,
 )
+from projects import policies as project_policies
 from projects import results
 from projects import services as project_services
+from projects.models import Project
 from projects.policies import visible_projects
 from reporting import exports, policies
 from reporting.selectors import board, completion, engagement, program, sustainment
@@ -96,19 +99,21 @@ def cohort_board(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "can_review": policies.can_review(request.user),
             "can_see_private_notes": policies.can_see_private_notes(request.user),
             "not_coached_days": settings.LEANLEADERS_NOT_COACHED_DAYS,
-            "full_path": request.get_full_path(),
-            "review_comment_max": REVIEW_COMMENT_MAX,
-            "no_result_reason_max": project_services.NO_RESULT_REASON_MAX,
-            "today": timezone.localdate(),
+            # Each row's Review link: the review form, then back to the board as it was.
+            "review_query": urlencode({"next": request.get_full_path()}),
         },
     )
 
 
 @analyst_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def project_review(request: AuthenticatedHttpRequest, project_id: int) -> HttpResponse:
-    """The Day 3 review from the board: the projects service marks it reviewed and tells the
-    trainee; back to the board with a message."""
+    """The Day 3 review from the board. GET: the review form, a page of its own (the board's
+    Review links lead here) or, with `fragment=1`, the part the board's dialog loads when it is
+    opened. POST: the projects service marks it reviewed and tells the trainee; back to the
+    board with a message."""
+    if request.method == "GET":
+        return _review_form(request, project_id)
     project = get_object_or_404(visible_projects(request.user), pk=project_id)
     comment = request.POST.get("comment", "").strip()[:REVIEW_COMMENT_MAX]
     back = safe_next(request, reverse("projects:project-detail", args=[project.pk]))
@@ -128,6 +133,32 @@ def project_review(request: AuthenticatedHttpRequest, project_id: int) -> HttpRe
             % {"title": project.title},
         )
     return redirect(back)
+
+
+def _review_form(request: AuthenticatedHttpRequest, project_id: int) -> HttpResponse:
+    try:
+        review = board.board_review_get(user=request.user, project_id=project_id)
+    except Project.DoesNotExist as error:
+        raise Http404 from error
+    fragment = request.GET.get("fragment") == "1"
+    back = safe_next(request, reverse("projects:project-detail", args=[project_id]))
+    return render(
+        request,
+        "reporting/_review_dialog.html" if fragment else "reporting/project_review.html",
+        {
+            "review": review,
+            "heading": gettext("Day 3 review: %(name)s") % {"name": review.trainee.full_name},
+            # Reviewed meanwhile, or their own: the form says so instead of asking.
+            "can_review": project_policies.can_review(request.user, review.project),
+            "back": back,
+            # The form's address carries where to go back to, so that the page a session's
+            # end leads back to (`csrf_failure`) returns there too.
+            "back_query": urlencode({"next": back}),
+            "review_comment_max": REVIEW_COMMENT_MAX,
+            "no_result_reason_max": project_services.NO_RESULT_REASON_MAX,
+            "today": timezone.localdate(),
+        },
+    )
 
 
 EXPORTS = {

@@ -401,14 +401,26 @@ PAGES = [
         shows=("Peer ",),
     ),
     Page("people", "analyst", _u("people"), 5),
-    # The leaders' cadences are one query (the touchpoints and the goal are project columns).
-    Page("cohort board", "analyst", _u("reports:cohort-board", COHORT), 10, shows=("Peer ",)),
+    # The session, the person, the cohort, its people with their marks, their projects (with
+    # the primary measure, the stored tools and the latest progress entry's date), the coaching
+    # conversations, the open next steps and the leaders' cadences (the touchpoints and the goal
+    # are project columns).
+    Page("cohort board", "analyst", _u("reports:cohort-board", COHORT), 8, shows=("Peer ",)),
     Page(
         "cohort board (manager)",
         "manager",
         _u("reports:cohort-board", COHORT),
-        10,
+        8,
         shows=("Peer ",),
+    ),
+    # A row's review form, read when it is opened: the session, the person, the project with
+    # its trainee, its primary measure's stored result and its cohort's Day 3.
+    Page("board review form", "analyst", _u("reports:project-review", PROJECT), 5),
+    Page(
+        "board review dialog",
+        "analyst",
+        lambda w: reverse("reports:project-review", args=[w.project.pk]) + "?fragment=1",
+        5,
     ),
     # The session, the person, the figures (one statement counts them all), and the filters'
     # cohorts and departments; the sustainment section one more (reporting/selectors/
@@ -492,6 +504,7 @@ STORED_RESULT_PAGES = [
         "project list",
         "cohort board",
         "cohort board (manager)",
+        "board review dialog",
         "program report",
     }
 ]

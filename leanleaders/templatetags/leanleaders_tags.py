@@ -10,6 +10,7 @@ from django import forms, template
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 
 from leanleaders import org_import
@@ -47,14 +48,18 @@ def reldate(value: dt.date | dt.datetime | None, overdue: bool = False, exact: b
     exact=False: the exact date is then only in the tooltip and for screen readers."""
     if value is None:
         return ""
-    is_datetime = isinstance(value, dt.datetime)
-    if isinstance(value, dt.datetime) and abs(timezone.now() - value) < dt.timedelta(hours=12):
-        relative = naturaltime(value)
+    if isinstance(value, dt.datetime):
+        recent = abs(timezone.now() - value) < dt.timedelta(hours=12)
+        relative = naturaltime(value) if recent else relative_days(value, overdue=overdue)
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        exact_date = date_format(local, "SHORT_DATETIME_FORMAT")
     else:
         relative = relative_days(value, overdue=overdue)
+        exact_date = date_format(value, "SHORT_DATE_FORMAT")
+    # The exact date formatted here rather than with |date in the template: lists print many.
     context = {
-        "value": value,
-        "format": "SHORT_DATETIME_FORMAT" if is_datetime else "SHORT_DATE_FORMAT",
+        "datetime": value.isoformat(),
+        "exact": exact_date,
         "relative": relative,
         "show_exact": exact,
     }

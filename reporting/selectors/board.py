@@ -17,8 +17,9 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.conf import settings
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, FilteredRelation, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import MeasureDirection
@@ -31,6 +32,7 @@ from projects import completion, results
 from projects.models import LeanTool, Measure, ProgressEntry, Project
 from projects.policies import visible_projects
 from projects.results import Verdict
+from projects.selectors import project_day3
 from reporting import policies
 
 if TYPE_CHECKING:  # a development dependency: annotations only
@@ -109,6 +111,7 @@ class BoardRow:
     project: BoardProject | None = None
     measure: BoardMeasure | None = None
     tools: dict[str, int] = field(default_factory=dict)
+    tool_labels: list[str] = field(default_factory=list)  # the tools' names, in the list's order
     coaching_count: int = 0
     last_coached: dt.date | None = None
     open_steps: int = 0
@@ -181,9 +184,51 @@ class BoardRow:
     def is_lean_leader(self) -> bool:
         return completion.is_lean_leader(self.marks, self.is_reviewed)
 
+    # What the row says in words, each one gettext or ngettext (the same strings as the
+    # {% blocktranslate %} they replace): per row, those tags were a sixth of the board's
+    # rendering.
     @property
-    def tool_labels(self) -> list[str]:
-        return [str(TOOL_LABELS[code]) for code in LeanTool.values if code in self.tools]
+    def coaching_text(self) -> str:
+        count = self.coaching_count
+        return ngettext("%(counter)s conversation", "%(counter)s conversations", count) % {
+            "counter": count
+        }
+
+    @property
+    def overdue_text(self) -> str:
+        return gettext("%(count)s overdue") % {"count": self.overdue_steps}
+
+    @property
+    def open_steps_text(self) -> str:
+        count = self.open_steps
+        return ngettext("%(counter)s open step", "%(counter)s open steps", count) % {
+            "counter": count
+        }
+
+    @property
+    def touchpoints_text(self) -> str:
+        count = self.leader_touchpoints
+        return ngettext("%(counter)s touchpoint", "%(counter)s touchpoints", count) % {
+            "counter": count
+        }
+
+    @property
+    def days_since_leader_text(self) -> str:
+        days = self.days_since_leader
+        if days is None:
+            return ""
+        return ngettext("last %(days)s day ago", "last %(days)s days ago", days) % {"days": days}
+
+    @property
+    def adherence_text(self) -> str:
+        percent = self.adherence_percent
+        if percent is None:
+            return ""
+        return gettext("Adherence %(percent)s%% (%(made)s of %(due)s due)") % {
+            "percent": percent,
+            "made": self.leader_made,
+            "due": self.leader_due,
+        }
 
     @property
     def not_coached(self) -> bool:
@@ -212,31 +257,86 @@ class BoardRow:
         return reasons
 
 
-def _primary_measures(project_ids: list[int]) -> dict[int, BoardMeasure]:
-    """{project id: its primary measure with its stored result and latest values}, in one
-    query: the board reads no measurements."""
-    return {
-        measure.project_id: BoardMeasure(
-            measure.name,
-            measure.unit,
-            measure.direction,
-            measure.result,
-            measure.recent_values,
-            measure.result_last_measured,
+# The primary measure's columns the board reads, joined to its project: its stored result.
+_MEASURE_COLUMNS = ("name", "unit", "direction", *Measure.RESULT_FIELDS)
+
+
+class _ProjectRead(NamedTuple):
+    project: BoardProject
+    measure: BoardMeasure | None
+    tools: dict[str, int]
+    last_progress: dt.date | None
+
+
+def _board_measure(values: Sequence[Any]) -> BoardMeasure:
+    # A Measure of the joined columns only (as a queryset's .only() makes one): its result.
+    measure = Measure.from_db(None, _MEASURE_COLUMNS, values)
+    return BoardMeasure(
+        measure.name,
+        measure.unit,
+        measure.direction,
+        measure.result,
+        measure.recent_values,
+        measure.result_last_measured,
+    )
+
+
+def _board_projects(user: User, application_ids: list[int]) -> dict[int, _ProjectRead]:
+    """{application id: its project} for the visible projects of these applications, in one
+    query: with the primary measure and its stored result joined in, the Lean tools its
+    progress log names as stored on the project (`Project.tools_used`) and the date of the
+    latest entry. The board reads no measurements and no progress log."""
+    latest_entry = ProgressEntry.objects.filter(project=OuterRef("pk")).order_by("-date")
+    found = {}
+    for (
+        application_id,
+        pk,
+        title,
+        status,
+        review_comment,
+        reviewed_by,
+        touchpoints,
+        last_touch,
+        agreed,
+        sustainment,
+        sponsor_id,
+        sponsor_name,
+        supervisor_id,
+        supervisor_name,
+        tools,
+        last_progress,
+        measure_id,
+        *measure,
+    ) in (
+        visible_projects(user)
+        .filter(application_id__in=application_ids)
+        .annotate(
+            primary_measure=FilteredRelation("measures", condition=Q(measures__is_primary=True)),
+            last_progress=Subquery(latest_entry.values("date")[:1]),
         )
-        for measure in Measure.objects.filter(project_id__in=project_ids, is_primary=True)
         .order_by()
-        .only("project_id", "name", "unit", "direction", *Measure.RESULT_FIELDS)
-    }
-
-
-def _board_projects(
-    user: User, application_ids: list[int]
-) -> dict[int, tuple[BoardProject, BoardMeasure | None]]:
-    """{application id: (project, primary measure)} for the visible projects of these
-    applications."""
-    projects = {
-        application_id: BoardProject(
+        .values_list(
+            "application_id",
+            "pk",
+            "title",
+            "status",
+            "review_comment",
+            "reviewed_by__full_name",
+            "leader_touchpoints",
+            "last_leader_touchpoint_on",
+            "sponsor_agreed_goal_at",
+            "sustainment",
+            "sponsor_id",
+            "sponsor__full_name",
+            "trainee__supervisor_id",
+            "trainee__supervisor__full_name",
+            "tools_used",
+            "last_progress",
+            "primary_measure__id",
+            *(f"primary_measure__{column}" for column in _MEASURE_COLUMNS),
+        )
+    ):
+        project = BoardProject(
             pk,
             title,
             status,
@@ -251,66 +351,9 @@ def _board_projects(
             supervisor_id,
             supervisor_name or "",
         )
-        for (
-            application_id,
-            pk,
-            title,
-            status,
-            review_comment,
-            reviewed_by,
-            touchpoints,
-            last_touch,
-            agreed,
-            sustainment,
-            sponsor_id,
-            sponsor_name,
-            supervisor_id,
-            supervisor_name,
-        ) in (
-            visible_projects(user)
-            .filter(application_id__in=application_ids)
-            .order_by()
-            .values_list(
-                "application_id",
-                "pk",
-                "title",
-                "status",
-                "review_comment",
-                "reviewed_by__full_name",
-                "leader_touchpoints",
-                "last_leader_touchpoint_on",
-                "sponsor_agreed_goal_at",
-                "sustainment",
-                "sponsor_id",
-                "sponsor__full_name",
-                "trainee__supervisor_id",
-                "trainee__supervisor__full_name",
-            )
-        )
-    }
-    measures = _primary_measures([project.pk for project in projects.values()])
-    return {
-        application_id: (project, measures.get(project.pk))
-        for application_id, project in projects.items()
-    }
-
-
-def _progress(project_ids: list[int]) -> tuple[dict[int, dict[str, int]], dict[int, dt.date]]:
-    """How often each project tagged each Lean tool in its progress log, and its latest entry."""
-    tools: dict[int, dict[str, int]] = defaultdict(dict)
-    latest: dict[int, dt.date] = {}
-    for project_id, date, entry_tools in (
-        ProgressEntry.objects.filter(project_id__in=project_ids)
-        .order_by()
-        .values_list("project_id", "date", "tools")
-    ):
-        counts = tools[project_id]
-        for code in entry_tools or []:
-            if code in TOOL_LABELS:
-                counts[code] = counts.get(code, 0) + 1
-        if project_id not in latest or date > latest[project_id]:
-            latest[project_id] = date
-    return tools, latest
+        primary = _board_measure(measure) if measure_id is not None else None
+        found[application_id] = _ProjectRead(project, primary, tools, last_progress)
+    return found
 
 
 def _coaching(
@@ -369,13 +412,13 @@ def board_rows(*, user: User, cohort: Cohort) -> list[BoardRow]:
     if not people:
         return []
     projects = _board_projects(user, [person[0] for person in people.values()])
-    project_ids = [project.pk for project, _ in projects.values()]
+    project_ids = [read.project.pk for read in projects.values()]
 
-    tools, last_progress = _progress(project_ids)
     coaching, notes = _coaching(project_ids, with_notes=policies.can_see_private_notes(user))
     steps = open_step_counts(project_ids, today=today)
     adherence = cadence_adherence(project_ids, today=today)
 
+    tool_names = [(code, str(label)) for code, label in TOOL_LABELS.items()]  # translated once
     rows = []
     for enrollment_id, (application_id, name, email, job_title, *department) in people.items():
         row = BoardRow(
@@ -386,16 +429,42 @@ def board_rows(*, user: User, cohort: Cohort) -> list[BoardRow]:
             today=today,
         )
         if application_id in projects:
-            row.project, row.measure = projects[application_id]
+            row.project, row.measure, row.tools, row.last_progress = projects[application_id]
+            row.tool_labels = [label for code, label in tool_names if code in row.tools]
             pk = row.project.pk
-            row.tools = tools.get(pk, {})
-            row.last_progress = last_progress.get(pk)
             row.coaching_count, row.last_coached = coaching.get(pk, (0, None))
             row.open_steps, row.overdue_steps = steps.get(pk, (0, 0))
             row.private_note = notes.get(pk, "")
             row.leader_made, row.leader_due = adherence.get(pk, (0, 0))
         rows.append(row)
     return rows
+
+
+class BoardReview(NamedTuple):
+    """A project as the board's review form shows it: read only when an analyst opens it."""
+
+    project: Project  # with its trainee
+    result: results.Result | None  # the primary measure's stored result
+    day3: dt.date | None
+
+    @property
+    def trainee(self) -> User:
+        return self.project.trainee
+
+    @property
+    def verdict(self) -> str:
+        return self.project.verdict
+
+
+def board_review_get(*, user: User, project_id: int) -> BoardReview:
+    """The project to review, among those this reader sees (else `Project.DoesNotExist`)."""
+    project = visible_projects(user).select_related("trainee").get(pk=project_id)
+    measure = (
+        Measure.objects.filter(project=project, is_primary=True)
+        .only("project_id", *Measure.RESULT_FIELDS)
+        .first()
+    )
+    return BoardReview(project, measure.result if measure else None, project_day3(project))
 
 
 VERDICT_ORDER = {
@@ -496,6 +565,11 @@ class ToolUse:
     label: str
     trainees: list[str]
     entries: int
+
+    @property
+    def who(self) -> str:
+        # Joined here, then escaped once: |join escaped each of a cohort's names on its own.
+        return ", ".join(self.trainees)
 
 
 def tool_usage(rows: Sequence[BoardRow]) -> list[ToolUse]:

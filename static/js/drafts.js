@@ -51,7 +51,7 @@
     local.removeItem(PREFIX + pending);
   }
 
-  forms.forEach(function (form) {
+  function restore(form) {
     var values = read(form.dataset.draft);
     var restored = false;
     form.querySelectorAll(FIELDS).forEach(function (field) {
@@ -64,9 +64,18 @@
     if (restored && notice) {
       notice.hidden = false;
     }
-    form.addEventListener("input", function () {
+  }
+
+  forms.forEach(restore);
+  // A form put in the page later (the cohort board's review dialog) says so with this event.
+  document.addEventListener("leanleaders:content", function (event) {
+    event.target.querySelectorAll("form[data-draft]").forEach(restore);
+  });
+  document.addEventListener("input", function (event) {
+    var form = event.target.form;
+    if (form && form.dataset.draft) {
       save(form);
-    });
+    }
   });
   // On the document, after app.js's listener, so a submit cancelled at its confirm() is not one.
   document.addEventListener("submit", function (event) {

@@ -30,7 +30,7 @@ def test_day3_review_export_and_certificate(
     sign_in(analyst)
     page.get_by_role("link", name="Reports", exact=True).click()
     page.get_by_role("link", name="Spring").click()
-    page.get_by_role("button", name="Review Ana's project").click()
+    page.get_by_role("link", name="Review Ana's project").click()
     dialog = page.get_by_role("dialog", name="Day 3 review: Ana")
     dialog.get_by_label("Comment for Ana").fill("A clear run chart and a real change.")
     dialog.get_by_role("button", name="Mark reviewed").click()

@@ -32,12 +32,13 @@ def test_analyst_reviews_on_the_board_reads_the_report_and_downloads_a_workbook(
     assert axe() == []
 
     page.get_by_label("Day 3 review", exact=True).select_option("not_reviewed")
-    # Each click below waits for the page it leads to, scripts included (the dialog and the
-    # download menu are Bootstrap's): on a busy machine the next click could land on the old page.
+    # Each click below waits for the page it leads to, scripts included (the review dialog is the
+    # board's, the download menu Bootstrap's): on a busy machine the next click could land on the
+    # old page.
     with page.expect_navigation():
         page.get_by_role("button", name="Filter").click()
     expect(board.get_by_role("row")).to_have_count(2)
-    page.get_by_role("button", name="Review Cleo's project").click()
+    page.get_by_role("link", name="Review Cleo's project").click()
     dialog = page.get_by_role("dialog", name="Day 3 review: Cleo")
     expect(dialog).to_be_visible()
     dialog.get_by_label("Comment for Cleo").fill("A solid map; now collect a baseline.")
@@ -113,6 +114,6 @@ def test_a_manager_sees_their_people_on_the_board(
     board = page.get_by_role("table", name="One row per trainee")
     expect(board.get_by_role("row")).to_have_count(3)
     expect(board).not_to_contain_text("Cleo")
-    expect(page.get_by_role("button", name="Review Ben's project")).to_have_count(0)
+    expect(page.get_by_role("link", name="Review Ben's project")).to_have_count(0)
     screenshot("reporting-board-manager")
     assert axe() == []

@@ -11,6 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.http import urlencode
 
 from projects.models import Project
 from reporting.selectors.board import board_rows
@@ -82,6 +84,23 @@ def test_the_board_shows_the_latest_private_note_that_says_something(dataset, an
     html = board(client_for(analyst), dataset.spring).content.decode()
     assert "Newer" in html
     assert "Old" not in html
+
+
+def test_the_run_chart_is_drawn_the_same_in_a_language_with_a_decimal_comma():
+    from django.template import Context, Template
+    from django.utils import translation
+
+    chart = Template("{% load reporting_tags %}{% sparkline values baseline label %}")
+    context = {
+        "values": [Decimal("1.5"), Decimal("2"), Decimal("3.25")],
+        "baseline": Decimal("2.5"),
+    }
+    with translation.override("es"):
+        html = chart.render(Context({**context, "label": "<b>Días</b>"}))
+    # SVG coordinates are numbers, never "12,4"; the words are Spanish and escaped.
+    assert '<line class="spark-baseline" x1="3" x2="93" y1="12.4" y2="12.4">' in html
+    assert '<circle class="spark-last" cx="93.0" cy="3.0" r="2.2">' in html
+    assert "<title>&lt;b&gt;Días&lt;/b&gt;: 3 valores, primero 1.5, último 3.25" in html
 
 
 def test_a_new_measurement_shows_at_once_though_results_are_cached(dataset, analyst, client_for):
@@ -225,20 +244,61 @@ def test_analyst_reviews_from_the_board_and_the_trainee_sees_the_comment(
     assert "Good start; keep measuring." in page.content.decode()
 
 
-def test_the_review_dialog_asks_why_without_a_result_and_warns_before_day3(
+def review_form(client, project, query="?fragment=1"):
+    return client.get(reverse("reports:project-review", args=[project.pk]) + query)
+
+
+def test_the_board_links_each_review_and_carries_no_review_form(dataset, analyst, client_for):
+    # The form is read only when a row's dialog opens: the board has one empty dialog, and each
+    # project not yet reviewed a link to its form that leads back to the board as it was.
+    cleo = dataset.projects["Cleo"]
+    html = board(client_for(analyst), dataset.spring, "?sort=-name").content.decode()
+    back = urlencode({"next": reverse("reports:cohort-board", args=[dataset.spring.pk])})
+    link = reverse("reports:project-review", args=[cleo.pk]) + f"?{back}%3Fsort%3D-name"
+    assert f'href="{link}" data-review-dialog>Review' in html
+    assert html.count("data-review-dialog>") == 1  # Ana and Ben are reviewed
+    assert html.count("<dialog") == 1
+    assert 'name="comment"' not in html
+    assert "no_result_reason" not in html
+
+
+def test_the_review_form_is_a_page_and_the_dialogs_fragment(dataset, analyst, client_for):
+    cleo = dataset.projects["Cleo"]
+    client = client_for(analyst)
+    back = reverse("reports:cohort-board", args=[dataset.spring.pk]) + "?review=not_reviewed"
+    page = review_form(client, cleo, "?" + urlencode({"next": back})).content.decode()
+    fragment = review_form(client, cleo, "?" + urlencode({"next": back, "fragment": 1}))
+    assert fragment.status_code == 200
+    dialog = fragment.content.decode()
+    assert "<html" in page
+    assert "<html" not in dialog
+    for html in (page, dialog):
+        assert "Day 3 review: Cleo" in html
+        # Posted back with where to return, so a session that ended leads back to this form,
+        # and typed text is kept in the browser under a key of this project and this analyst.
+        action = reverse("reports:project-review", args=[cleo.pk]) + "?" + urlencode({"next": back})
+        assert f'action="{escape(action)}"' in html
+        assert f'data-draft="review-{cleo.pk}-{analyst.pk}"' in html
+        assert f'href="{escape(back)}" data-dialog-close>Cancel' in html
+    assert 'id="review-dialog-title"' in dialog
+    assert 'id="review-dialog-title"' not in page
+
+
+def test_the_review_form_asks_why_without_a_result_and_warns_before_day3(
     dataset, analyst, client_for
 ):
-    cleo, ana = dataset.projects["Cleo"], dataset.projects["Ana"]
+    cleo = dataset.projects["Cleo"]
     client = client_for(analyst)
-    html = board(client, dataset.spring).content.decode()
+    html = review_form(client, cleo).content.decode()
     assert f'id="no-result-reason-{cleo.pk}"' in html  # not enough data
-    assert f'id="no-result-reason-{ana.pk}"' not in html  # improved
     assert "Day 3 is not until" not in html  # the spring cohort's Day 3 has passed
+    Project.objects.filter(pk=cleo.pk).update(verdict="improved")
+    assert "no-result-reason" not in review_form(client, cleo).content.decode()
+    Project.objects.filter(pk=cleo.pk).update(verdict="not_enough_data")
 
     dataset.spring.day3 = timezone.localdate() + dt.timedelta(days=20)
     dataset.spring.save()
-    html = board(client, dataset.spring).content.decode()
-    assert "Day 3 is not until" in html
+    assert "Day 3 is not until" in review_form(client, cleo).content.decode()
 
     response = client.post(
         reverse("reports:project-review", args=[cleo.pk]), {"comment": "x"}, follow=True
@@ -246,6 +306,41 @@ def test_the_review_dialog_asks_why_without_a_result_and_warns_before_day3(
     assert "no measurable result yet" in response.content.decode()
     cleo.refresh_from_db()
     assert cleo.status == Project.Status.ACTIVE
+
+
+def test_a_reviewed_project_has_no_review_form(dataset, analyst, client_for):
+    # Reviewed since the board was opened (or in another tab): the dialog says so.
+    html = review_form(client_for(analyst), dataset.projects["Ana"]).content.decode()
+    assert "This project is already reviewed." in html
+    assert "<form" not in html
+    assert 'name="comment"' not in html
+
+
+@pytest.mark.parametrize("query", ["", "?fragment=1"])
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("manager", 403),
+        ("other_dept_manager", 403),
+        ("trainee", 403),
+        ("other_trainee", 403),
+        ("anonymous", 302),
+    ],
+)
+def test_only_analysts_open_the_review_form(request, role, status, query, dataset, client_for):
+    response = review_form(
+        client_for(request.getfixturevalue(role)), dataset.projects["Cleo"], query
+    )
+    assert response.status_code == status
+    assert "Day 3 review" not in response.content.decode()
+    if role == "anonymous":
+        assert response.url.startswith(reverse("login"))
+
+
+def test_a_missing_project_has_no_review_form(analyst, client_for):
+    assert (
+        client_for(analyst).get(reverse("reports:project-review", args=[999999])).status_code == 404
+    )
 
 
 def test_review_refuses_non_analysts_and_an_outside_next(
