@@ -407,11 +407,17 @@ def led_people(*, user: User, limit: int = 20) -> list[LedPerson]:
     the user's cadence on each read from its stored columns: one query. Overdue first, then by
     due date, then those without a cadence."""
     cadences = LeaderCadence.objects.filter(leader_id=user.pk, project=OuterRef("pk"))
+    # The two ways of leading, each found by its own index and united: as an OR in one filter
+    # PostgreSQL read every project (2.5 ms on the bench city, for a trainee who leads nobody).
+    sponsored = Project.objects.filter(sponsor_id=user.pk).order_by().values("pk")
+    reported = Project.objects.filter(trainee__in=direct_reports(user)).order_by().values("pk")
     rows = (
-        Project.objects.filter(Q(sponsor_id=user.pk) | Q(trainee__in=direct_reports(user)))
+        Project.objects.filter(pk__in=sponsored.union(reported))
         .exclude(trainee_id=user.pk)
         .filter(status=Project.Status.ACTIVE)
         .select_related("trainee")
+        # The card names the person and the project: neither's other columns are read.
+        .only("title", "trainee__full_name")
         .annotate(
             cadence_every=Subquery(cadences.values("every_days")[:1]),
             cadence_due=Subquery(cadences.values("due_on")[:1]),
