@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from applications.models import Application
@@ -179,6 +179,21 @@ def application_enrollment(*, application: Application) -> Enrollment | None:
         .select_related("cohort")
         .first()
     )
+
+
+def has_enrollments_expression() -> Exists:
+    """Whether the person (the outer user row) has ever had a place in a cohort, whatever became
+    of it: loaded with the signed-in person, so a trainee's every page knows without asking
+    whether its menu links to their cohort."""
+    return Exists(Enrollment.objects.filter(trainee=OuterRef("pk")))
+
+
+def has_enrollments(*, user: User) -> bool:
+    """Whether the person has ever had a place in a cohort: as loaded with them, else asked."""
+    known = getattr(user, "org_has_enrollments", None)
+    if known is None:
+        known = Enrollment.objects.filter(trainee=user).exists()
+    return bool(known)
 
 
 def position_of(enrollment: Enrollment) -> int | None:

@@ -18,7 +18,7 @@ from cohorts import selectors
 from cohorts.forms import PlacementForm, ReorderForm
 from cohorts.models import Attendance, Cohort, Enrollment
 from leanleaders import kept_forms
-from leanleaders.models import AuditEvent
+from leanleaders.models import AuditEvent, User
 from leanleaders.templatetags.leanleaders_tags import badge
 from leanleaders.templatetags.list_tags import options
 
@@ -139,6 +139,12 @@ def kept_reorder_form(context: template.Context, enrollment: Enrollment) -> Reor
         form_class=ReorderForm,
         enrollment_id=enrollment.pk,
     )
+
+
+@register.filter
+def has_enrollments(user: User) -> bool:
+    """`user|has_enrollments`: whether the person has ever had a place in a cohort."""
+    return selectors.has_enrollments(user=user)
 
 
 @register.simple_tag

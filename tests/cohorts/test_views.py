@@ -159,6 +159,25 @@ def test_a_withdrawn_trainee_no_longer_has_the_cohort(client_for, seated, traine
     assert "Day 1" not in page
 
 
+def test_the_menu_links_to_my_cohort_once_the_trainee_has_had_a_place(
+    client_for, cohort, trainee, analyst
+):
+    """The link follows any place, a withdrawn one too ("My cohort" then says they left): the
+    fact is read with the signed-in person, not asked again on each page."""
+    link = f'<a class="nav-link" href="{reverse("cohorts:my-cohort")}">'
+    client = client_for(trainee)
+    assert link not in client.get(reverse("applications:application-list")).content.decode()
+    from tests.cohorts.factories import ApprovedApplicationFactory
+
+    seat = services.enrollment_place(
+        application_id=ApprovedApplicationFactory(trainee=trainee).pk,
+        cohort_id=cohort.pk,
+        by=analyst,
+    )
+    services.enrollment_withdraw(enrollment_id=seat.pk, by=trainee, comment="Moved job")
+    assert link in client.get(reverse("applications:application-list")).content.decode()
+
+
 def test_a_waitlisted_trainee_sees_their_place_but_gets_no_calendar(
     client_for, cohort, trainee, colleague, analyst
 ):
