@@ -195,10 +195,13 @@ def project_timeline(
 
 
 def open_steps_owned(*, user: User) -> list[NextStep]:
-    """The open next steps a person owns, soonest due first."""
+    """The open next steps a person owns, soonest due first, with their project's title (all
+    the trainee's home shows of it: not its narrative, nor the conversation, which it links
+    to by id)."""
     return list(
         NextStep.objects.filter(owner=user, status=OPEN)
-        .select_related("conversation", "project")
+        .select_related("project")
+        .defer(*(f"project__{name}" for name in LIST_DEFERRED))
         .order_by("due_date", "pk")
     )
 

@@ -196,18 +196,10 @@ def counts_of(*, projects: QuerySet[Project]) -> list[dict[str, Any]]:
     ]
 
 
-def _projects_of(user: User) -> QuerySet[Project]:
-    """The trainee's projects, latest first, with their primary measures."""
-    return (
-        with_primary(Project.objects.filter(trainee=user))
-        .select_related("department")
-        .order_by("-created_at")
-    )
-
-
 def latest_project_of(user: User) -> Project | None:
-    """The trainee's latest project."""
-    return _projects_of(user).first()
+    """The trainee's latest project, as a link to it and its owner: only its id and trainee
+    are read (the coaching card links to it; the project card reads it in full)."""
+    return Project.objects.filter(trainee=user).order_by("-created_at").only("trainee").first()
 
 
 def follow_ups_waiting(*, today: dt.date) -> QuerySet[FollowUp]:
@@ -288,7 +280,14 @@ def trainee_home(*, user: User, today: dt.date) -> TraineeHome:
     one query, the follow-ups riding on the project's row. Someone who leads no project (a team
     member who may log) has them read on their own, one query more."""
     rows = _due_follow_up_rows(user=user, today=today)
-    project = _projects_of(user).annotate(due_follow_ups=rows).first()
+    # The card shows the project's title and its primary measure's result, as a list row does.
+    project = (
+        with_primary(Project.objects.filter(trainee=user))
+        .defer(*LIST_DEFERRED, *(f"primary_measure__{name}" for name in MEASURE_LIST_DEFERRED))
+        .annotate(due_follow_ups=rows)
+        .order_by("-created_at")
+        .first()
+    )
     if project is None:
         due = User.objects.filter(pk=user.pk).annotate(due=rows).values_list("due", flat=True)
         return TraineeHome(summary=None, due_follow_ups=_due_follow_ups(due.get(), today))
