@@ -22,6 +22,13 @@ from projects.completion import completed_enrollments
 from projects.models import LeanTool, Project
 
 SUGGESTIONS = 5
+SUGGESTION_FIELDS = (
+    "title",
+    "tools_used",
+    "trainee__full_name",
+    "trainee__department__name",
+    "trainee__lean_leader_profile__offers_peer_coaching",
+)
 # The order a Lean Leader's projects are listed in: in the directory and on their page.
 LATEST_FIRST = ("-created_at", "-pk")
 
@@ -136,6 +143,9 @@ def suggestions(*, project: Project, limit: int = SUGGESTIONS) -> list[Project]:
         leader_projects()
         .filter(tools_used__has_any_keys=tools)
         .exclude(trainee_id=project.trainee_id)
+        # Fifty candidates are ranked to show five: only what ranks and shows them is read,
+        # not each project's narrative and each person's account.
+        .only(*SUGGESTION_FIELDS)
         .order_by("-pk")[:50]
     )
     rows.sort(key=lambda row: -len(set(row.tools_used) & set(tools)))
