@@ -426,6 +426,46 @@ def test_cohort_picker_lists_cohorts_with_their_month_and_the_chosen_one(client_
         assert "Gone" not in html
 
 
+def test_cohort_picker_lists_the_cohorts_around_the_chosen_one_and_moves_along(
+    client_for, analyst, monkeypatch
+):
+    """However many cohorts the program has run, the picker offers a few each side of the one
+    shown (of the latest started for every project), with links to the nearest beyond."""
+    from coaching import views
+
+    monkeypatch.setattr(views, "PICKER_SPAN", 2)
+    # Newest first: cohorts[0] starts in 10 weeks, cohorts[9] started 10 weeks ago.
+    cohorts = [_cohort_starting(f"Week {i}", 70 - 14 * i) for i in range(10)]
+    client = client_for(analyst)
+
+    def picker(query):
+        html = client.get(reverse("coaching:overview") + query).content.decode()
+        shown = [c.name for c in cohorts if f'<option value="{c.pk}"' in html]
+        return html, shown
+
+    html, shown = picker(f"?cohort={cohorts[4].pk}&attention=1")
+    assert shown == ["Week 2", "Week 3", "Week 4", "Week 5", "Week 6"]
+    assert f'<option value="{cohorts[4].pk}" selected>' in html
+    assert f'<a href="?cohort={cohorts[1].pk}&amp;attention=1">Newer cohorts</a>' in html
+    assert f'<a href="?cohort={cohorts[7].pk}&amp;attention=1">Older cohorts</a>' in html
+    # At either end the picker fills up from the other side, and has no link beyond it.
+    html, shown = picker(f"?cohort={cohorts[0].pk}")
+    assert shown == ["Week 0", "Week 1", "Week 2", "Week 3", "Week 4"]
+    assert "Newer cohorts" not in html
+    assert f'<a href="?cohort={cohorts[5].pk}">Older cohorts</a>' in html
+    html, shown = picker(f"?cohort={cohorts[9].pk}")
+    assert shown == ["Week 5", "Week 6", "Week 7", "Week 8", "Week 9"]
+    assert "Older cohorts" not in html
+    # Every project in progress, and the page's own choice: around the latest started (Week 5).
+    for query in ("?cohort=all", ""):
+        assert picker(query)[1] == ["Week 3", "Week 4", "Week 5", "Week 6", "Week 7"]
+    # A cancelled cohort is not offered: the picker shows where it would be.
+    gone = _cohort_starting("Called off", 7)  # between Week 4 and Week 5
+    gone.status = "cancelled"
+    gone.save()
+    assert picker(f"?cohort={gone.pk}")[1] == ["Week 3", "Week 4", "Week 5", "Week 6", "Week 7"]
+
+
 def test_overview_of_a_cancelled_cohort_or_none_at_all(client_for, analyst):
     cancelled = CohortFactory(name="Called off", status="cancelled")
     client = client_for(analyst)
