@@ -10,6 +10,7 @@ from django import forms, template
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 
 from leanleaders import org_import
@@ -47,14 +48,22 @@ def reldate(value: dt.date | dt.datetime | None, overdue: bool = False, exact: b
     exact=False: the exact date is then only in the tooltip and for screen readers."""
     if value is None:
         return ""
-    is_datetime = isinstance(value, dt.datetime)
-    if isinstance(value, dt.datetime) and abs(timezone.now() - value) < dt.timedelta(hours=12):
-        relative = naturaltime(value)
+    if isinstance(value, dt.datetime):
+        relative = (
+            naturaltime(value)
+            if abs(timezone.now() - value) < dt.timedelta(hours=12)
+            else relative_days(value, overdue=overdue)
+        )
+        # As the |date filter shows it: in the city's time zone.
+        shown = date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
     else:
         relative = relative_days(value, overdue=overdue)
+        shown = date_format(value, "SHORT_DATE_FORMAT")
+    # The words and dates are worked out here and the template only places them: a page shows
+    # dozens, and each filter and lookup in the template costs more than the call here.
     context = {
-        "value": value,
-        "format": "SHORT_DATETIME_FORMAT" if is_datetime else "SHORT_DATE_FORMAT",
+        "machine": value.isoformat(),
+        "exact": shown,
         "relative": relative,
         "show_exact": exact,
     }
