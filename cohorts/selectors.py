@@ -149,9 +149,12 @@ def placement_options(*, application: Application) -> list[Cohort]:
     are full)."""
     preferred = set(application.available_cohorts.values_list("pk", flat=True))
     cohorts = list(placeable_cohorts(department_id=application.department_id))
+    # The statuses' labels once, not `get_status_display()` for each of dozens of cohorts.
+    labels = dict(Cohort.Status.choices)
     for cohort in cohorts:
         cohort.preferred = cohort.pk in preferred  # type: ignore[attr-defined]
         cohort.seats_left = max(cohort.capacity - cohort.seats_taken, 0)  # type: ignore[attr-defined]
+        cohort.status_label = labels[cohort.status]  # type: ignore[attr-defined]
     cohorts.sort(key=lambda c: (not c.preferred, c.day1, c.pk))  # type: ignore[attr-defined]
     # One click on the pre-selected cohort must not waitlist someone while another has a seat.
     chosen = next((c for c in cohorts if c.seats_left), cohorts[0] if cohorts else None)  # type: ignore[attr-defined]
