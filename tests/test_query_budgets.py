@@ -266,7 +266,7 @@ PAGES = [
     Page("trainee home", "trainee", _u("home"), 10, shows=("Step for",)),
     Page("manager home", "manager", _u("home"), 6, shows=("Peer ",)),
     # One more than the cards: whether mail is failing or stuck, read fresh on every visit.
-    Page("analyst home", "analyst", _u("home"), 13),
+    Page("analyst home", "analyst", _u("home"), 12),
     Page("application list (trainee)", "trainee", _u("applications:application-list"), 4),
     Page(
         "application list (manager)",
