@@ -109,8 +109,14 @@ def trainee_applications(*, user: User) -> QuerySet[Application]:
 
 
 def current_application(*, user: User) -> Application | None:
-    """The trainee's active application, or their latest one."""
-    applications = list(trainee_applications(user=user)[:5])
+    """The trainee's active application, or their latest one, as their home card shows it:
+    its title, status and manager, not its proposal's texts."""
+    applications = list(
+        Application.objects.filter(trainee=user)
+        .select_related("manager")
+        .only("title", "status", "status_changed_at", "manager__full_name")
+        .order_by("-created_at")[:5]
+    )
     for application in applications:
         if application.status in Application.ACTIVE_STATUSES:
             return application

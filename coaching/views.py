@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django.contrib import messages
@@ -44,6 +45,11 @@ from projects.policies import is_owner, sees_as_team_member_only, visible_projec
 
 TIMELINE_PAGE = 20
 REQUESTS_PAGE = 10
+OVERVIEW_PAGE = 50
+# The cohort picker offers this many cohorts on each side of the chosen one, and links to move
+# along: after a few years the program has run hundreds, and a page about one cohort should not
+# list them all.
+PICKER_SPAN = 10
 
 
 def _project_or_404(request: AuthenticatedHttpRequest, project_id: int) -> Project:
@@ -412,23 +418,51 @@ def request_resolve(request: AuthenticatedHttpRequest, request_id: int) -> HttpR
     return redirect(safe_next(request, reverse("coaching:overview")))
 
 
+@dataclass(frozen=True)
+class CohortPicker:
+    """The cohorts the picker offers, newest first, and the nearest newer and older ones beyond
+    them (None at either end), which its links open."""
+
+    cohorts: list[CohortChoice]
+    newer: CohortChoice | None
+    older: CohortChoice | None
+
+
+def _picker(choices: list[CohortChoice], around: Cohort | CohortChoice | None) -> CohortPicker:
+    """At most 2 * PICKER_SPAN + 1 of `choices` (newest first), centred on `around`, or where
+    it would be among them (a cancelled cohort is not one of them)."""
+    centre = 0
+    if around is not None:
+        place = (around.day1, around.pk)
+        centre = next((i for i, c in enumerate(choices) if (c.day1, c.pk) <= place), len(choices))
+    width = 2 * PICKER_SPAN + 1
+    start = max(0, min(centre - PICKER_SPAN, len(choices) - width))
+    end = start + width
+    return CohortPicker(
+        cohorts=choices[start:end],
+        newer=choices[start - 1] if start > 0 else None,
+        older=choices[end] if end < len(choices) else None,
+    )
+
+
 def _chosen_cohort(
     request: AuthenticatedHttpRequest,
-) -> tuple[Cohort | CohortChoice | None, list[CohortChoice]]:
+) -> tuple[Cohort | CohortChoice | None, CohortPicker]:
     """The cohort asked for (None for every project in progress), else the latest that has
-    started, else the newest; and the picker's choices. One of the choices is not read again:
-    its id and name are all these pages need."""
+    started, else the newest; and the picker, around it (around that latest one for every
+    project). One of the choices is not read again: its id and name are all these pages need."""
     choices = cohort_choices()
-    if request.GET.get("cohort") == "all":
-        return None, choices
-    wanted = id_param(request.GET, "cohort")
-    if wanted is not None:
-        chosen = next((c for c in choices if c.pk == wanted), None)
-        if chosen is None:  # not in the picker (cancelled) or no such cohort
-            return get_object_or_404(visible_cohorts(request.user), pk=wanted), choices
-        return chosen, choices
     today = timezone.localdate()
-    return next((c for c in choices if c.day1 <= today), choices[0] if choices else None), choices
+    latest = next((c for c in choices if c.day1 <= today), choices[0] if choices else None)
+    if request.GET.get("cohort") == "all":
+        return None, _picker(choices, latest)
+    wanted = id_param(request.GET, "cohort")
+    if wanted is None:
+        return latest, _picker(choices, latest)
+    chosen: Cohort | CohortChoice | None = next((c for c in choices if c.pk == wanted), None)
+    if chosen is None:  # not in the picker (cancelled) or no such cohort
+        chosen = get_object_or_404(visible_cohorts(request.user), pk=wanted)
+    return chosen, _picker(choices, chosen)
 
 
 @analyst_required
@@ -441,9 +475,16 @@ def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _overview_context(request: AuthenticatedHttpRequest) -> dict[str, Any]:
-    cohort, cohorts = _chosen_cohort(request)
+    cohort, picker = _chosen_cohort(request)
     attention = request.GET.get("attention") == "1"
-    rows = selectors.coaching_overview(cohort=cohort, attention_only=attention)
+    # Every project in progress is a thousand rows on a large city: a page at a time.
+    overview = selectors.overview_page(
+        cohort=cohort,
+        today=timezone.localdate(),
+        attention_only=attention,
+        number=request.GET.get("page"),
+        per_page=OVERVIEW_PAGE,
+    )
     requests = selectors.open_requests(user=request.user)
     requests_page = Paginator(requests, REQUESTS_PAGE).get_page(request.GET.get("requests"))
     # Counted on the plain requests; only the page's rows read the project, trainee and coach.
@@ -455,12 +496,13 @@ def _overview_context(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     others.pop("requests", None)
     return {
         "cohort": cohort,
-        "cohorts": cohorts,
-        "rows": rows,
+        "picker": picker,
+        "rows": overview.page.object_list,
+        "rows_page": overview.page,
         "attention": attention,
         "days": selectors.not_coached_days(),
-        "not_coached": sum(1 for r in rows if r.not_coached),
-        "overdue": sum(1 for r in rows if r.overdue_steps),
+        "not_coached": overview.not_coached,
+        "overdue": overview.overdue,
         "requests_page": requests_page,
         "requests_query": others.urlencode(),
     }
@@ -470,7 +512,7 @@ def _overview_context(request: AuthenticatedHttpRequest) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def assign(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Assign a coach to all or some projects of a cohort."""
-    cohort, cohorts = _chosen_cohort(request)
+    cohort, picker = _chosen_cohort(request)
     projects = list(selectors.assignable_projects(cohort=cohort))
     form = AssignForm(request.POST or None, coaches=selectors.analysts(), projects=projects)
     status = 200
@@ -510,7 +552,7 @@ def assign(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "form": form,
             "cohort": cohort,
-            "cohorts": cohorts,
+            "picker": picker,
             "projects": projects,
             "chosen": chosen,
         },

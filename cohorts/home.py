@@ -73,8 +73,10 @@ def sections(request: AuthenticatedHttpRequest, facts: HomeFacts) -> list[Sectio
                 )
             )
     if roles.is_analyst(user):
-        current = list(selectors.cohort_list(user=user, when=selectors.CURRENT)[:5])
-        upcoming = list(selectors.cohort_list(user=user, when=selectors.UPCOMING)[:5])
+        # The card shows each cohort's name, Day 1 and seats: none of its other columns.
+        shown = ("name", "day1", "capacity")
+        current = list(selectors.cohort_list(user=user, when=selectors.CURRENT).only(*shown)[:5])
+        upcoming = list(selectors.cohort_list(user=user, when=selectors.UPCOMING).only(*shown)[:5])
         return [
             Section(
                 "cohorts",

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from applications.models import Application
@@ -148,10 +148,18 @@ def placement_options(*, application: Application) -> list[Cohort]:
     can attend first; `preselected` marks the first with a free seat (or the first, when all
     are full)."""
     preferred = set(application.available_cohorts.values_list("pk", flat=True))
-    cohorts = list(placeable_cohorts(department_id=application.department_id))
+    # The chooser shows each cohort's name, Day 1, status and seats, not its other columns.
+    cohorts = list(
+        placeable_cohorts(department_id=application.department_id).only(
+            "name", "status", "day1", "capacity"
+        )
+    )
+    # The statuses' labels once, not `get_status_display()` for each of dozens of cohorts.
+    labels = dict(Cohort.Status.choices)
     for cohort in cohorts:
         cohort.preferred = cohort.pk in preferred  # type: ignore[attr-defined]
         cohort.seats_left = max(cohort.capacity - cohort.seats_taken, 0)  # type: ignore[attr-defined]
+        cohort.status_label = labels[cohort.status]  # type: ignore[attr-defined]
     cohorts.sort(key=lambda c: (not c.preferred, c.day1, c.pk))  # type: ignore[attr-defined]
     # One click on the pre-selected cohort must not waitlist someone while another has a seat.
     chosen = next((c for c in cohorts if c.seats_left), cohorts[0] if cohorts else None)  # type: ignore[attr-defined]
@@ -179,6 +187,21 @@ def application_enrollment(*, application: Application) -> Enrollment | None:
         .select_related("cohort")
         .first()
     )
+
+
+def has_enrollments_expression() -> Exists:
+    """Whether the person (the outer user row) has ever had a place in a cohort, whatever became
+    of it: loaded with the signed-in person, so a trainee's every page knows without asking
+    whether its menu links to their cohort."""
+    return Exists(Enrollment.objects.filter(trainee=OuterRef("pk")))
+
+
+def has_enrollments(*, user: User) -> bool:
+    """Whether the person has ever had a place in a cohort: as loaded with them, else asked."""
+    known = getattr(user, "org_has_enrollments", None)
+    if known is None:
+        known = Enrollment.objects.filter(trainee=user).exists()
+    return bool(known)
 
 
 def position_of(enrollment: Enrollment) -> int | None:

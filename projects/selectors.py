@@ -207,18 +207,10 @@ def counts_of(*, projects: QuerySet[Project]) -> list[dict[str, Any]]:
     ]
 
 
-def _projects_of(user: User) -> QuerySet[Project]:
-    """The trainee's projects, latest first, with their primary measures."""
-    return (
-        with_primary(Project.objects.filter(trainee=user))
-        .select_related("department")
-        .order_by("-created_at")
-    )
-
-
 def latest_project_of(user: User) -> Project | None:
-    """The trainee's latest project."""
-    return _projects_of(user).first()
+    """The trainee's latest project, as a link to it and its owner: only its id and trainee
+    are read (the coaching card links to it; the project card reads it in full)."""
+    return Project.objects.filter(trainee=user).order_by("-created_at").only("trainee").first()
 
 
 def follow_ups_waiting(*, today: dt.date) -> QuerySet[FollowUp]:
@@ -246,13 +238,16 @@ def _due_follow_up_rows(*, user: User, today: dt.date) -> Subquery:
     """The follow-ups waiting for a value that `user` may log (`policies.can_log_follow_up`: on
     the projects they lead and those whose team lets them log), oldest due first, as one JSON
     expression that refers to nothing outside itself."""
-    primary = Measure.objects.filter(project=OuterRef("project_id"), is_primary=True)
+    # A project has at most one primary measure (a unique constraint): joined, not looked up
+    # by a subquery for each of its columns.
+    primary = FilteredRelation("project__measures", condition=Q(project__measures__is_primary=True))
     return rows_of(
         follow_ups_waiting(today=today)
         .filter(
             Q(project__trainee=user)
             | Q(project__in=memberships_of(user).filter(may_log=True).values("project_id"))
         )
+        .annotate(primary=primary)
         .order_by("due_on", "pk"),
         None,
         pk=F("pk"),
@@ -261,8 +256,8 @@ def _due_follow_up_rows(*, user: User, today: dt.date) -> Subquery:
         baseline=F("reference_baseline"),
         gain=F("reference_gain"),
         project=JSONObject(pk=F("project_id"), title=F("project__title")),
-        unit=Subquery(primary.values("unit")[:1]),
-        direction=Subquery(primary.values("direction")[:1]),
+        unit=F("primary__unit"),
+        direction=F("primary__direction"),
     )
 
 
@@ -299,7 +294,14 @@ def trainee_home(*, user: User, today: dt.date) -> TraineeHome:
     one query, the follow-ups riding on the project's row. Someone who leads no project (a team
     member who may log) has them read on their own, one query more."""
     rows = _due_follow_up_rows(user=user, today=today)
-    project = _projects_of(user).annotate(due_follow_ups=rows).first()
+    # The card shows the project's title and its primary measure's result, as a list row does.
+    project = (
+        with_primary(Project.objects.filter(trainee=user))
+        .defer(*LIST_DEFERRED, *(f"primary_measure__{name}" for name in MEASURE_LIST_DEFERRED))
+        .annotate(due_follow_ups=rows)
+        .order_by("-created_at")
+        .first()
+    )
     if project is None:
         due = User.objects.filter(pk=user.pk).annotate(due=rows).values_list("due", flat=True)
         return TraineeHome(summary=None, due_follow_ups=_due_follow_ups(due.get(), today))

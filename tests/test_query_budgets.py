@@ -263,11 +263,11 @@ PAGES = [
     # card's rows and its counts come together, projects with their primary measure; and one
     # for the people they lead (the leader routines card). A manager's sign-offs, people's
     # cohorts and people are read together, in one query (leanleaders/dashboard.py).
-    Page("trainee home", "trainee", _u("home"), 11, shows=("Step for",)),
+    Page("trainee home", "trainee", _u("home"), 10, shows=("Step for",)),
     Page("manager home", "manager", _u("home"), 6, shows=("Peer ",)),
     # One more than the cards: whether mail is failing or stuck, read fresh on every visit.
-    Page("analyst home", "analyst", _u("home"), 13),
-    Page("application list (trainee)", "trainee", _u("applications:application-list"), 5),
+    Page("analyst home", "analyst", _u("home"), 12),
+    Page("application list (trainee)", "trainee", _u("applications:application-list"), 4),
     Page(
         "application list (manager)",
         "manager",
@@ -295,11 +295,20 @@ PAGES = [
         4,
     ),
     # The placement chooser: the trainee's availability, the eligible cohorts with their seats,
-    # their reservations, and any current place.
+    # their reservations, and any current place; the soonest few, or all of them.
     Page(
         "application detail (analyst, placing)",
         "analyst",
         _u("applications:application-detail", WAITING_APPLICATION),
+        8,
+    ),
+    Page(
+        "application detail (analyst, placing, every cohort)",
+        "analyst",
+        lambda w: (
+            reverse("applications:application-detail", args=[w.waiting_application.pk])
+            + "?cohorts=all"
+        ),
         8,
         shows=("Reserved for:",),
     ),
@@ -346,7 +355,7 @@ PAGES = [
         8,
         shows=("Peer ",),
     ),
-    Page("roster: my cohort", "trainee", _u("cohorts:my-cohort"), 5),
+    Page("roster: my cohort", "trainee", _u("cohorts:my-cohort"), 4),
     Page(
         "attendance",
         "analyst",
@@ -358,7 +367,7 @@ PAGES = [
         "project page (trainee)",
         "trainee",
         _u("projects:project-detail", PROJECT),
-        11,  # the team is one query; the Lean Leaders who used its tools, one more
+        10,  # the team is one query; the Lean Leaders who used its tools, one more
         shows=("Tried step",),
     ),
     Page(
@@ -369,13 +378,13 @@ PAGES = [
         shows=("Tried step",),
     ),
     Page("project A3", "manager", _u("projects:project-a3", PROJECT), 8, shows=("Tried step",)),
-    Page("project team", "trainee", _u("projects:project-team", PROJECT), 5),
+    Page("project team", "trainee", _u("projects:project-team", PROJECT), 4),
     Page("project list", "analyst", _u("projects:project-list"), 5, shows=("Peer ",)),
     Page(
         "project timeline",
         "trainee",
         _u("coaching:project-timeline", PROJECT),
-        12,  # the peers' help the trainee shared is one query
+        11,  # the peers' help the trainee shared is one query
         shows=("Step for", "Peer help"),
     ),
     Page(
@@ -454,7 +463,7 @@ PAGES = [
     # The session and the person, then the count of people, the page's people's projects (the
     # page of people a subquery; people, departments and profiles joined; who completed the
     # program a subquery) and the departments to filter by.
-    Page("lean leader directory", "trainee", _u("network:leader-list"), 6, shows=("Leader ",)),
+    Page("lean leader directory", "trainee", _u("network:leader-list"), 5, shows=("Leader ",)),
     Page(
         "lean leader directory by tool",
         "manager",
@@ -464,7 +473,7 @@ PAGES = [
     ),
     # Each list (asked of them, asked by them) is paged on its own: its count, then its page
     # (none for an empty list), where one capped read of both used to be.
-    Page("peer conversations", "trainee", _u("network:peer-request-list"), 6, shows=("Leader ",)),
+    Page("peer conversations", "trainee", _u("network:peer-request-list"), 5, shows=("Leader ",)),
 ]
 
 

@@ -405,6 +405,41 @@ def test_overview_counts_every_open_request_and_pages_through_them(client_for, a
     assert all(f"<strong>{name}</strong>" in second for name in names[10:])
 
 
+def test_overview_shows_a_page_of_trainees_and_counts_them_all(
+    client_for, analyst, monkeypatch, django_assert_num_queries
+):
+    """Every project in progress is a thousand rows on a large city: they come a page at a
+    time, and the counts above them still count every page (one query more than a list that
+    fits on one)."""
+    from coaching import views
+
+    monkeypatch.setattr(views, "OVERVIEW_PAGE", 2)
+    cohort, projects = _cohort_with(5, analyst)
+    for project in projects[:3]:  # coached recently, so not counted as "not coached"
+        log_conversation(
+            project, analyst, date=TODAY() - dt.timedelta(days=2), steps=[step("late", days=-1)]
+        )
+    names = sorted(p.trainee.full_name for p in projects)
+    client = client_for(analyst)
+    url = reverse("coaching:overview") + f"?cohort={cohort.pk}"
+    pages = []
+    for number in (1, 2, 3):
+        client.get(f"{url}&page={number}")
+        with django_assert_num_queries(7):
+            pages.append(client.get(f"{url}&page={number}").content.decode())
+    for number, page in enumerate(pages, start=1):
+        shown = [name for name in names if f'<span class="fw-semibold">{name}</span>' in page]
+        assert shown == names[(number - 1) * 2 : number * 2]
+        assert f"Page {number} of 3" in page
+        assert '<i class="bi bi-hourglass-split" aria-hidden="true"></i> 2</span>' in page
+        assert '<i class="bi bi-exclamation-triangle-fill" aria-hidden="true"></i> 3</span>' in page
+    assert f'href="?cohort={cohort.pk}&amp;page=2#trainees-heading">Next</a>' in pages[0]
+    # Those needing attention, a page of them too: the same counts.
+    attention = client.get(f"{url}&attention=1&page=2").content.decode()
+    assert "Page 2 of 3" in attention
+    assert '<i class="bi bi-hourglass-split" aria-hidden="true"></i> 2</span>' in attention
+
+
 def test_overview_without_open_requests_has_no_requests_section(client_for, analyst):
     cohort, _ = _cohort_with(1, analyst)
     page = client_for(analyst).get(reverse("coaching:overview") + f"?cohort={cohort.pk}")
@@ -424,6 +459,46 @@ def test_cohort_picker_lists_cohorts_with_their_month_and_the_chosen_one(client_
         ) in html
         assert '<option value="all">All projects in progress</option>' in html
         assert "Gone" not in html
+
+
+def test_cohort_picker_lists_the_cohorts_around_the_chosen_one_and_moves_along(
+    client_for, analyst, monkeypatch
+):
+    """However many cohorts the program has run, the picker offers a few each side of the one
+    shown (of the latest started for every project), with links to the nearest beyond."""
+    from coaching import views
+
+    monkeypatch.setattr(views, "PICKER_SPAN", 2)
+    # Newest first: cohorts[0] starts in 10 weeks, cohorts[9] started 10 weeks ago.
+    cohorts = [_cohort_starting(f"Week {i}", 70 - 14 * i) for i in range(10)]
+    client = client_for(analyst)
+
+    def picker(query):
+        html = client.get(reverse("coaching:overview") + query).content.decode()
+        shown = [c.name for c in cohorts if f'<option value="{c.pk}"' in html]
+        return html, shown
+
+    html, shown = picker(f"?cohort={cohorts[4].pk}&attention=1")
+    assert shown == ["Week 2", "Week 3", "Week 4", "Week 5", "Week 6"]
+    assert f'<option value="{cohorts[4].pk}" selected>' in html
+    assert f'<a href="?cohort={cohorts[1].pk}&amp;attention=1">Newer cohorts</a>' in html
+    assert f'<a href="?cohort={cohorts[7].pk}&amp;attention=1">Older cohorts</a>' in html
+    # At either end the picker fills up from the other side, and has no link beyond it.
+    html, shown = picker(f"?cohort={cohorts[0].pk}")
+    assert shown == ["Week 0", "Week 1", "Week 2", "Week 3", "Week 4"]
+    assert "Newer cohorts" not in html
+    assert f'<a href="?cohort={cohorts[5].pk}">Older cohorts</a>' in html
+    html, shown = picker(f"?cohort={cohorts[9].pk}")
+    assert shown == ["Week 5", "Week 6", "Week 7", "Week 8", "Week 9"]
+    assert "Older cohorts" not in html
+    # Every project in progress, and the page's own choice: around the latest started (Week 5).
+    for query in ("?cohort=all", ""):
+        assert picker(query)[1] == ["Week 3", "Week 4", "Week 5", "Week 6", "Week 7"]
+    # A cancelled cohort is not offered: the picker shows where it would be.
+    gone = _cohort_starting("Called off", 7)  # between Week 4 and Week 5
+    gone.status = "cancelled"
+    gone.save()
+    assert picker(f"?cohort={gone.pk}")[1] == ["Week 3", "Week 4", "Week 5", "Week 6", "Week 7"]
 
 
 def test_overview_of_a_cancelled_cohort_or_none_at_all(client_for, analyst):

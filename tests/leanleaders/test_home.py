@@ -104,3 +104,28 @@ def test_profile_and_notification_preferences_are_saved(client_for, trainee):
     assert trainee.full_name == "Taylor T. Nguyen"
     assert "progress-nudge" in trainee.muted_reminders
     assert "next-step-due" not in trainee.muted_reminders
+
+
+def test_analyst_home_shows_the_oldest_applications_awaiting_review_and_how_many(
+    client_for, analyst
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from applications.models import Application
+    from tests.cohorts.factories import approved_application
+
+    now = timezone.now()
+    waiting = [approved_application() for _ in range(7)]
+    for days, application in enumerate(waiting):
+        # The first made waits longest.
+        Application.objects.filter(pk=application.pk).update(
+            status_changed_at=now - dt.timedelta(days=10 - days)
+        )
+    page = client_for(analyst).get(reverse("home")).content.decode()
+    assert '<p class="stat mb-2">7</p>' in page
+    for application in waiting[:5]:
+        assert f"{application.trainee.full_name} · {application.department.code} · " in page
+        assert f">{application.title}</a>" in page
+    assert all(f">{application.title}</a>" not in page for application in waiting[5:])

@@ -26,3 +26,19 @@ def test_the_next_request_sees_a_change_of_manager(manager, department):
     department.managers.remove(manager)
     next_request_user = User.objects.get(pk=manager.pk)
     assert department_ids_acted_for(next_request_user) == []
+
+
+def test_each_request_reads_the_signed_in_persons_facts_afresh(trainee, other_trainee):
+    """The query that loads the person is built once, but run on every request: a report
+    gained, or a first application made, shows on the next one."""
+    from leanleaders.backends import UserBackend
+    from tests.applications.factories import ApplicationFactory
+
+    before = UserBackend().get_user(trainee.pk)
+    assert (before.org_has_reports, before.org_takes_part) == (False, False)
+    other_trainee.supervisor = trainee
+    other_trainee.save()
+    ApplicationFactory(trainee=trainee)
+    after = UserBackend().get_user(trainee.pk)
+    assert (after.org_has_reports, after.org_takes_part) == (True, True)
+    assert UserBackend().get_user(other_trainee.pk).org_has_reports is False

@@ -135,9 +135,9 @@ def test_the_follow_ups_cost_the_project_page_one_query(client_for, project, tra
     url = reverse("projects:project-detail", args=[project.pk])
     client.get(url)
     # Pinned: the follow-ups are one query, however many there are.
-    assert _queries(client, url) == 10
+    assert _queries(client, url) == 9
     project.follow_ups.exclude(days_after=30).delete()
-    assert _queries(client, url) == 10
+    assert _queries(client, url) == 9
 
 
 def test_the_follow_up_page_is_marked_for_translation(client_for, project, trainee):
