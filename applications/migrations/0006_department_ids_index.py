@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0003_manager_change_reason_signoff_step'),
+        ('applications', '0005_report_index'),
     ]
 
     operations = [
