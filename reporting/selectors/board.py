@@ -185,8 +185,7 @@ class BoardRow:
         return completion.is_lean_leader(self.marks, self.is_reviewed)
 
     # What the row says in words, each one gettext or ngettext (the same strings as the
-    # {% blocktranslate %} they replace): per row, those tags were a sixth of the board's
-    # rendering.
+    # {% blocktranslate %} they replace, each of which cost several times as much): five a row.
     @property
     def coaching_text(self) -> str:
         count = self.coaching_count

@@ -27,7 +27,7 @@ WIDTH, HEIGHT, PAD = 96, 28, 3
 
 
 # The one piece of the board's markup written here, not in a template (the house style allows a
-# small SVG): as a template it was some twenty nodes a row, a sixth of the board's rendering.
+# small SVG): as a template it was some twenty nodes a row, a seventh of the rows' rendering.
 # format_html escapes every value it puts in, and the coordinates are formatted here, never in the
 # reader's locale (a decimal comma breaks an SVG coordinate).
 SPARKLINE = (
@@ -131,8 +131,8 @@ def attendance_marks(attendance: Sequence[tuple[int, str | None]]) -> dict[str, 
     marks = []
     for day, mark in attendance:
         icon, css, word = MARK_ICONS.get(mark or "", NOT_MARKED)
-        # Worded here, not with {% blocktranslate %} per mark: three marks a row were a tenth of
-        # the board's rendering.
+        # Worded here rather than with a {% blocktranslate %} per mark (three a board row), which
+        # cost several times as much.
         title = gettext("Day %(day)s: %(word)s") % {"day": day, "word": word}
         marks.append((day, icon, css, title))
     return {"marks": marks}
