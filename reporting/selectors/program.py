@@ -329,9 +329,10 @@ def program_figures(
     *, projects: QuerySet[Project], filters: ReportFilters, totals_only: bool = False
 ) -> ProgramReport:
     """The program's figures over the given projects, counted by the database on every request
-    in one query. Projects' outcomes are their stored verdicts and gains. `totals_only`: the
-    total alone, no department or cohort (for the summary's download: grouping the facts twice
-    more is a third of the statement's time)."""
+    in one query from stored values: applications' first acceptances, seats' sessions marked
+    and attended, projects' verdicts and gains. `totals_only`: the total alone, no department or
+    cohort (for the summary's download: grouping and naming them is a third of the statement's
+    time)."""
     computed_at = timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(
