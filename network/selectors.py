@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from coaching.selectors import TimelineItem
@@ -34,16 +34,22 @@ LATEST_FIRST = ("-created_at", "-pk")
 
 
 def completed_projects() -> QuerySet[Project]:
-    """Every project that made its trainee a Lean Leader, with the `cohort_name` of the seat
-    that completed it."""
+    """Every project that made its trainee a Lean Leader. The `cohort_name` of the seat that
+    completed it is an alias: the lists that show it read it (`_with_cohort_name`); the others
+    (whether someone is one, the suggestions) write and run its subquery once, as the filter,
+    not a second time as a column."""
     cohort = completed_enrollments().filter(application=OuterRef("application")).order_by("-pk")
     # The rule already needs the project reviewed; saying so on the project itself lets
     # PostgreSQL skip the per-row seat lookup for every project still in progress.
     return (
         Project.objects.filter(status=Project.Status.REVIEWED)
-        .annotate(cohort_name=Subquery(cohort.values("cohort__name")[:1]))
+        .alias(cohort_name=Subquery(cohort.values("cohort__name")[:1]))
         .filter(cohort_name__isnull=False)
     )
+
+
+def _with_cohort_name(projects: QuerySet[Project]) -> QuerySet[Project]:
+    return projects.annotate(cohort_name=F("cohort_name"))
 
 
 def leader_projects() -> QuerySet[Project]:
@@ -100,7 +106,7 @@ class DirectoryEntry:
 def directory_entries(*, people: QuerySet[User]) -> list[DirectoryEntry]:
     """A page of `directory`'s people (a slice of it) as their entries, in its order: one query,
     the page's people its subquery, each project with the person, their department and profile."""
-    projects = leader_projects().filter(trainee__in=people.values("pk"))
+    projects = _with_cohort_name(leader_projects().filter(trainee__in=people.values("pk")))
     entries: list[DirectoryEntry] = []
     for project in projects.order_by("trainee__full_name", "trainee_id", *LATEST_FIRST):
         if not entries or entries[-1].person.pk != project.trainee_id:
@@ -122,7 +128,9 @@ def tool_choices() -> list[tuple[str, str]]:
 def leader_get(*, user_id: int) -> tuple[User, list[Project]]:
     """A listed Lean Leader and their completed projects (raises User.DoesNotExist when the
     person is not one, or hides)."""
-    projects = list(leader_projects().filter(trainee_id=user_id).order_by(*LATEST_FIRST))
+    projects = list(
+        _with_cohort_name(leader_projects().filter(trainee_id=user_id)).order_by(*LATEST_FIRST)
+    )
     if not projects:
         raise User.DoesNotExist
     return projects[0].trainee, projects
