@@ -227,13 +227,16 @@ def _due_follow_up_rows(*, user: User, today: dt.date) -> Subquery:
     """The follow-ups waiting for a value that `user` may log (`policies.can_log_follow_up`: on
     the projects they lead and those whose team lets them log), oldest due first, as one JSON
     expression that refers to nothing outside itself."""
-    primary = Measure.objects.filter(project=OuterRef("project_id"), is_primary=True)
+    # A project has at most one primary measure (a unique constraint): joined, not looked up
+    # by a subquery for each of its columns.
+    primary = FilteredRelation("project__measures", condition=Q(project__measures__is_primary=True))
     return rows_of(
         follow_ups_waiting(today=today)
         .filter(
             Q(project__trainee=user)
             | Q(project__in=memberships_of(user).filter(may_log=True).values("project_id"))
         )
+        .annotate(primary=primary)
         .order_by("due_on", "pk"),
         None,
         pk=F("pk"),
@@ -242,8 +245,8 @@ def _due_follow_up_rows(*, user: User, today: dt.date) -> Subquery:
         baseline=F("reference_baseline"),
         gain=F("reference_gain"),
         project=JSONObject(pk=F("project_id"), title=F("project__title")),
-        unit=Subquery(primary.values("unit")[:1]),
-        direction=Subquery(primary.values("direction")[:1]),
+        unit=F("primary__unit"),
+        direction=F("primary__direction"),
     )
 
 
