@@ -148,7 +148,12 @@ def placement_options(*, application: Application) -> list[Cohort]:
     can attend first; `preselected` marks the first with a free seat (or the first, when all
     are full)."""
     preferred = set(application.available_cohorts.values_list("pk", flat=True))
-    cohorts = list(placeable_cohorts(department_id=application.department_id))
+    # The chooser shows each cohort's name, Day 1, status and seats, not its other columns.
+    cohorts = list(
+        placeable_cohorts(department_id=application.department_id).only(
+            "name", "status", "day1", "capacity"
+        )
+    )
     # The statuses' labels once, not `get_status_display()` for each of dozens of cohorts.
     labels = dict(Cohort.Status.choices)
     for cohort in cohorts:

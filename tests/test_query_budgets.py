@@ -295,11 +295,20 @@ PAGES = [
         4,
     ),
     # The placement chooser: the trainee's availability, the eligible cohorts with their seats,
-    # their reservations, and any current place.
+    # their reservations, and any current place; the soonest few, or all of them.
     Page(
         "application detail (analyst, placing)",
         "analyst",
         _u("applications:application-detail", WAITING_APPLICATION),
+        8,
+    ),
+    Page(
+        "application detail (analyst, placing, every cohort)",
+        "analyst",
+        lambda w: (
+            reverse("applications:application-detail", args=[w.waiting_application.pk])
+            + "?cohorts=all"
+        ),
         8,
         shows=("Reserved for:",),
     ),

@@ -111,20 +111,33 @@ def history_label(event: AuditEvent, names: dict[int, str]) -> str:
     return gettext("%(name)s: %(event)s") % {"name": who, "event": label} if who else label
 
 
+# The placement form offers the soonest few cohorts (those the trainee can attend first) and a
+# link to all of them: a large city schedules dozens ahead, and each is a row to read.
+PLACEMENT_SHOWN = 8
+
+
 @register.simple_tag(takes_context=True)
 def placement_options(context: template.Context, application: Application) -> dict[str, Any]:
-    """What the analyst's placement form needs: cohorts (preferred first), any current place,
-    and the form that just failed here, with what was chosen and typed."""
+    """What the analyst's placement form needs: cohorts (preferred first; the first
+    PLACEMENT_SHOWN and the pre-selected one, or all with `?cohorts=all`), how many more there
+    are, any current place, and the form that just failed here, with what was chosen and typed."""
+    request = context["request"]
     cohorts = selectors.placement_options(application=application)
-    form = kept_forms.take(
-        context["request"], name=f"placement-{application.pk}", form_class=PlacementForm
-    )
+    form = kept_forms.take(request, name=f"placement-{application.pk}", form_class=PlacementForm)
     chosen = str(form["cohort"].value()) if form is not None else None
     if any(str(cohort.pk) == chosen for cohort in cohorts):
         for cohort in cohorts:
             cohort.preselected = str(cohort.pk) == chosen  # type: ignore[attr-defined]
+    shown = cohorts
+    if request.GET.get("cohorts") != "all":
+        shown = [
+            c
+            for i, c in enumerate(cohorts)
+            if i < PLACEMENT_SHOWN or c.preselected  # type: ignore[attr-defined]
+        ]
     return {
-        "cohorts": cohorts,
+        "cohorts": shown,
+        "more": len(cohorts) - len(shown),
         "current": selectors.application_enrollment(application=application),
         "form": form,
     }

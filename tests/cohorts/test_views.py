@@ -237,6 +237,44 @@ def test_placement_form_on_the_application_and_accepting_via_cohort(
     assert app.status == Application.Status.ACCEPTED
 
 
+def test_the_placement_form_offers_the_soonest_cohorts_and_links_to_all(
+    client_for, analyst, department, monkeypatch
+):
+    """A large city schedules dozens of cohorts ahead: the form lists the soonest few (with
+    the pre-selected one, the first with a seat, even when it comes later) and links to all."""
+    from cohorts.templatetags import cohorts_tags
+
+    monkeypatch.setattr(cohorts_tags, "PLACEMENT_SHOWN", 3)
+    first = dt.date(2026, 10, 6)
+    cohorts = []
+    for i in range(6):
+        day1 = first + dt.timedelta(weeks=i)
+        cohorts.append(
+            CohortFactory(
+                name=f"Week {i}",
+                day1=day1,
+                day2=day1 + dt.timedelta(days=1),
+                day3=day1 + dt.timedelta(days=28),
+                capacity=1,
+            )
+        )
+    for cohort in cohorts[:4]:  # the first four are full
+        services.enrollment_place(
+            application_id=approved_application(department).pk, cohort_id=cohort.pk, by=analyst
+        )
+    app = approved_application(department)
+    url = reverse("applications:application-detail", args=[app.pk])
+    client = client_for(analyst)
+    page = client.get(url).content.decode()
+    shown = [c.name for c in cohorts if f'id="place-{c.pk}"' in page]
+    assert shown == ["Week 0", "Week 1", "Week 2", "Week 4"]
+    assert f'id="place-{cohorts[4].pk}" value="{cohorts[4].pk}" required checked' in page
+    assert '<a href="?cohorts=all#place-cohort">Show 2 more cohorts</a>' in page
+    page = client.get(url, {"cohorts": "all"}).content.decode()
+    assert all(f'id="place-{c.pk}"' in page for c in cohorts)
+    assert "more cohort" not in page
+
+
 def test_full_cohort_is_labelled_and_placing_waitlists(client_for, analyst, cohort, department):
     client = client_for(analyst)
     for _ in range(2):
