@@ -6,10 +6,12 @@ Nothing here loads `PrivateNote` except `private_note_for`, which asks the polic
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
     Count,
@@ -305,45 +307,132 @@ def _with_coach(projects: QuerySet[Project]) -> QuerySet[Project]:
     return projects.annotate(coach_name=_current_coach("coach__full_name"))
 
 
-def coaching_overview(
-    *, cohort: Cohort | CohortChoice | None, attention_only: bool = False
-) -> list[OverviewRow]:
-    """One row per project: coach, last conversation, overdue and open next steps.
+def _with_last_coached(projects: QuerySet[Project]) -> QuerySet[Project]:
+    """`last_coached`: the date of the project's latest coaching conversation."""
+    return projects.annotate(
+        last_coached=Subquery(
+            Conversation.objects.filter(
+                project=OuterRef("pk"), routine=Conversation.Routine.COACHING
+            )
+            .order_by("-date")
+            .values("date")[:1]
+        )
+    )
 
-    Two queries: the projects with their current coach and latest conversation (each looked up
-    by index), then their open steps, counted here. Counting the steps in the first query too
-    made it take longer to build and plan than the second query takes."""
-    today = timezone.localdate()
-    projects = list(
-        _with_coach(cohort_projects(cohort))
+
+def _not_coached(today: dt.date) -> Q:
+    """`OverviewRow.not_coached` in SQL: no coaching conversation since the cutoff (none at all,
+    or the latest before it). The two must agree."""
+    recent = Conversation.objects.filter(
+        project=OuterRef("pk"), routine=Conversation.Routine.COACHING, date__gte=_cutoff(today)
+    )
+    return ~Q(Exists(recent))
+
+
+def _overdue(today: dt.date) -> Q:
+    """Whether the project has an open next step due before today."""
+    due = NextStep.objects.filter(project=OuterRef("pk"), status=OPEN, due_date__lt=today)
+    return Q(Exists(due))
+
+
+def overview_projects(
+    *, cohort: Cohort | CohortChoice | None, today: dt.date, attention_only: bool = False
+) -> QuerySet[Project]:
+    """The projects the coaching overview lists, by trainee name, with their current coach's
+    name and their latest coaching conversation (each looked up by index); with
+    `attention_only`, those not coached recently or with an overdue next step. A queryset: the
+    page reads them a page at a time (`overview_rows`)."""
+    projects = (
+        _with_coach(_with_last_coached(cohort_projects(cohort)))
         .select_related("trainee", "department")
         .defer(*LIST_DEFERRED)
-        .annotate(
-            last_coached=Subquery(
-                Conversation.objects.filter(
-                    project=OuterRef("pk"), routine=Conversation.Routine.COACHING
-                )
-                .order_by("-date")
-                .values("date")[:1]
-            )
-        )
         .order_by("trainee__full_name", "pk")
     )
-    steps = open_step_counts([p.pk for p in projects], today=today)
-    rows = [
+    return projects.filter(_not_coached(today) | _overdue(today)) if attention_only else projects
+
+
+def overview_counts(
+    *, cohort: Cohort | CohortChoice | None, today: dt.date, attention_only: bool = False
+) -> dict[str, int]:
+    """How many projects the overview lists (`shown`), and how many of them were not coached
+    recently and have overdue next steps: one query, however many pages there are."""
+    attention = _not_coached(today) | _overdue(today)
+    return cohort_projects(cohort).aggregate(
+        shown=Count("pk", filter=attention if attention_only else Q()),
+        not_coached=Count("pk", filter=_not_coached(today)),
+        overdue=Count("pk", filter=_overdue(today)),
+    )
+
+
+def overview_rows(projects: Iterable[Project], *, today: dt.date) -> list[OverviewRow]:
+    """Rows of `overview_projects` (a page of them) with their open and overdue next steps.
+
+    The steps are a second query, counted here: counting them in the first one too made it
+    take longer to build and plan than the second query takes."""
+    listed = list(projects)
+    steps = open_step_counts([p.pk for p in listed], today=today)
+    return [
         OverviewRow(
             project=p,
             coach_name=p.coach_name,  # type: ignore[attr-defined]
-            last_coached=p.last_coached,
+            last_coached=p.last_coached,  # type: ignore[attr-defined]
             overdue_steps=steps.get(p.pk, (0, 0))[1],
             open_steps=steps.get(p.pk, (0, 0))[0],
             today=today,
         )
-        for p in projects
+        for p in listed
     ]
-    if attention_only:
-        rows = [r for r in rows if r.not_coached or r.overdue_steps]
-    return rows
+
+
+@dataclass
+class OverviewPage:
+    """A page of the coaching overview's rows (`page.object_list`), and how many of all its
+    projects were not coached recently and have overdue next steps."""
+
+    page: Page[OverviewRow]
+    not_coached: int
+    overdue: int
+
+
+def overview_page(
+    *,
+    cohort: Cohort | CohortChoice | None,
+    today: dt.date,
+    attention_only: bool,
+    number: str | None,
+    per_page: int,
+) -> OverviewPage:
+    """Page `number` (as the query string gives it) of the overview's rows. A list that fits on
+    one page (a cohort) is counted from its rows, in the two queries that read them; a longer
+    one (every project in progress) is counted by one more, for all its pages."""
+    projects = overview_projects(cohort=cohort, today=today, attention_only=attention_only)
+    # Of projects, whose page is then given its rows.
+    paginator: Paginator[Any] = Paginator(projects, per_page)
+    first = None if number not in (None, "", "1") else list(projects[: per_page + 1])
+    if first is not None and len(first) <= per_page:
+        rows = overview_rows(first, today=today)
+        paginator.count = len(rows)
+        return OverviewPage(
+            page=Page(rows, 1, paginator),
+            not_coached=sum(1 for r in rows if r.not_coached),
+            overdue=sum(1 for r in rows if r.overdue_steps),
+        )
+    counts = overview_counts(cohort=cohort, today=today, attention_only=attention_only)
+    paginator.count = counts["shown"]
+    page = paginator.get_page(number)
+    shown = first[:per_page] if first is not None else page.object_list
+    page.object_list = overview_rows(shown, today=today)
+    return OverviewPage(page=page, not_coached=counts["not_coached"], overdue=counts["overdue"])
+
+
+def coaching_overview(
+    *, cohort: Cohort | CohortChoice | None, attention_only: bool = False
+) -> list[OverviewRow]:
+    """Every row of the overview (the analysts' digest reads a cohort's): coach, last
+    conversation, overdue and open next steps. Two queries."""
+    today = timezone.localdate()
+    projects = overview_projects(cohort=cohort, today=today, attention_only=attention_only)
+    return overview_rows(projects, today=today)
 
 
 def not_coached_recently(*, cohort: Cohort | None = None) -> list[OverviewRow]:

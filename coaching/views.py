@@ -45,6 +45,7 @@ from projects.policies import is_owner, sees_as_team_member_only, visible_projec
 
 TIMELINE_PAGE = 20
 REQUESTS_PAGE = 10
+OVERVIEW_PAGE = 50
 # The cohort picker offers this many cohorts on each side of the chosen one, and links to move
 # along: after a few years the program has run hundreds, and a page about one cohort should not
 # list them all.
@@ -476,7 +477,14 @@ def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
 def _overview_context(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     cohort, picker = _chosen_cohort(request)
     attention = request.GET.get("attention") == "1"
-    rows = selectors.coaching_overview(cohort=cohort, attention_only=attention)
+    # Every project in progress is a thousand rows on a large city: a page at a time.
+    overview = selectors.overview_page(
+        cohort=cohort,
+        today=timezone.localdate(),
+        attention_only=attention,
+        number=request.GET.get("page"),
+        per_page=OVERVIEW_PAGE,
+    )
     requests = selectors.open_requests(user=request.user)
     requests_page = Paginator(requests, REQUESTS_PAGE).get_page(request.GET.get("requests"))
     # Counted on the plain requests; only the page's rows read the project, trainee and coach.
@@ -489,11 +497,12 @@ def _overview_context(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     return {
         "cohort": cohort,
         "picker": picker,
-        "rows": rows,
+        "rows": overview.page.object_list,
+        "rows_page": overview.page,
         "attention": attention,
         "days": selectors.not_coached_days(),
-        "not_coached": sum(1 for r in rows if r.not_coached),
-        "overdue": sum(1 for r in rows if r.overdue_steps),
+        "not_coached": overview.not_coached,
+        "overdue": overview.overdue,
         "requests_page": requests_page,
         "requests_query": others.urlencode(),
     }

@@ -86,6 +86,42 @@ def test_overview_rows_read_coach_last_conversation_and_steps(analyst):
     assert selectors.coaching_overview(cohort=CohortFactory()) == []
 
 
+def test_overview_counts_in_sql_agree_with_each_rows_own_answer(analyst):
+    """The counts of a list of many pages (SQL) and those of one page (its rows) must say the
+    same, at the edge of "not coached recently" (the cutoff day) and of "overdue" too."""
+    days = selectors.not_coached_days()
+    cohort = CohortFactory()
+    coached_on = {
+        "never": None,
+        "on the cutoff": days,
+        "a day before it": days + 1,
+        "recently": 2,
+    }
+    for name, ago in coached_on.items():
+        project = make_project(TraineeFactory(full_name=name))
+        Enrollment.objects.create(
+            cohort=cohort,
+            application=project.application,
+            trainee=project.trainee,
+            status="enrolled",
+        )
+        if ago is not None:
+            # One step overdue, one due today (not overdue), on every coached project but one.
+            steps = [step("today", days=0)] + ([step("late", days=-1)] if ago != 2 else [])
+            log_conversation(project, analyst, date=TODAY() - dt.timedelta(days=ago), steps=steps)
+    rows = selectors.coaching_overview(cohort=cohort)
+    counts = selectors.overview_counts(cohort=cohort, today=TODAY())
+    assert counts["not_coached"] == sum(1 for r in rows if r.not_coached) == 2
+    assert counts["overdue"] == sum(1 for r in rows if r.overdue_steps) == 2
+    assert counts["shown"] == len(rows) == 4
+    attention = selectors.coaching_overview(cohort=cohort, attention_only=True)
+    assert [r.project.trainee.full_name for r in attention] == [
+        "a day before it",
+        "never",
+        "on the cutoff",
+    ]
+
+
 def test_overview_rows_of_a_withdrawn_trainee_are_left_out(analyst):
     cohort = CohortFactory()
     project = make_project(TraineeFactory())

@@ -405,6 +405,41 @@ def test_overview_counts_every_open_request_and_pages_through_them(client_for, a
     assert all(f"<strong>{name}</strong>" in second for name in names[10:])
 
 
+def test_overview_shows_a_page_of_trainees_and_counts_them_all(
+    client_for, analyst, monkeypatch, django_assert_num_queries
+):
+    """Every project in progress is a thousand rows on a large city: they come a page at a
+    time, and the counts above them still count every page (one query more than a list that
+    fits on one)."""
+    from coaching import views
+
+    monkeypatch.setattr(views, "OVERVIEW_PAGE", 2)
+    cohort, projects = _cohort_with(5, analyst)
+    for project in projects[:3]:  # coached recently, so not counted as "not coached"
+        log_conversation(
+            project, analyst, date=TODAY() - dt.timedelta(days=2), steps=[step("late", days=-1)]
+        )
+    names = sorted(p.trainee.full_name for p in projects)
+    client = client_for(analyst)
+    url = reverse("coaching:overview") + f"?cohort={cohort.pk}"
+    pages = []
+    for number in (1, 2, 3):
+        client.get(f"{url}&page={number}")
+        with django_assert_num_queries(7):
+            pages.append(client.get(f"{url}&page={number}").content.decode())
+    for number, page in enumerate(pages, start=1):
+        shown = [name for name in names if f'<span class="fw-semibold">{name}</span>' in page]
+        assert shown == names[(number - 1) * 2 : number * 2]
+        assert f"Page {number} of 3" in page
+        assert '<i class="bi bi-hourglass-split" aria-hidden="true"></i> 2</span>' in page
+        assert '<i class="bi bi-exclamation-triangle-fill" aria-hidden="true"></i> 3</span>' in page
+    assert f'href="?cohort={cohort.pk}&amp;page=2#trainees-heading">Next</a>' in pages[0]
+    # Those needing attention, a page of them too: the same counts.
+    attention = client.get(f"{url}&attention=1&page=2").content.decode()
+    assert "Page 2 of 3" in attention
+    assert '<i class="bi bi-hourglass-split" aria-hidden="true"></i> 2</span>' in attention
+
+
 def test_overview_without_open_requests_has_no_requests_section(client_for, analyst):
     cohort, _ = _cohort_with(1, analyst)
     page = client_for(analyst).get(reverse("coaching:overview") + f"?cohort={cohort.pk}")
