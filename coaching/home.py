@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,18 +12,32 @@ from coaching import policies, selectors
 from leanleaders import roles
 from leanleaders.dashboard import HomeFacts, Section
 from leanleaders.http import AuthenticatedHttpRequest
+from leanleaders.models import User
 from leanleaders.querysets import head_and_counts
-from projects.selectors import latest_project_of
+from projects.models import Project
+from projects.selectors import latest_project_id
 
 MANAGER_LIMIT = 15
 
 
-def leader_section(request: AuthenticatedHttpRequest) -> list[Section]:
+def facts(user: User) -> dict[str, Any]:
+    """Whether the person leads anyone in the program, and a trainee's latest project, read
+    with the other cards' (see leanleaders/dashboard): most trainees lead nobody, and their
+    home then asks nothing more of this stage than their open steps."""
+    if roles.is_analyst(user):
+        return {}
+    found: dict[str, Any] = {"coaching_leads": selectors.leads_anyone_expression(user)}
+    if roles.is_trainee(user):
+        found["coaching_project"] = latest_project_id(user)
+    return found
+
+
+def leader_section(request: AuthenticatedHttpRequest, facts: HomeFacts) -> list[Section]:
     """For anyone who leads people in the program (as supervisor or sponsor): whose touchpoint
     is due or overdue. Not shown to someone who leads nobody."""
-    people = selectors.led_people(user=request.user)
-    if not people:
+    if not facts["coaching_leads"]:
         return []
+    people = selectors.led_people(user=request.user)
     return [
         Section(
             "leader-routines",
@@ -50,7 +66,7 @@ def sections(request: AuthenticatedHttpRequest, facts: HomeFacts) -> list[Sectio
                 },
             )
         ]
-    found = leader_section(request)
+    found = leader_section(request, facts)
     if roles.is_manager(user):
         people_steps, counts = head_and_counts(
             selectors.manager_open_steps(user=user),
@@ -67,7 +83,9 @@ def sections(request: AuthenticatedHttpRequest, facts: HomeFacts) -> list[Sectio
         )
     if roles.is_trainee(user):
         steps = selectors.open_steps_owned(user=user)
-        project = latest_project_of(user)
+        # Only shown (a link), never saved: the id read with the home's facts.
+        project_id = facts["coaching_project"]
+        project = None if project_id is None else Project(pk=project_id, trainee=user)
         found.append(
             Section(
                 "next-steps",

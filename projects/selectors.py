@@ -207,10 +207,10 @@ def counts_of(*, projects: QuerySet[Project]) -> list[dict[str, Any]]:
     ]
 
 
-def latest_project_of(user: User) -> Project | None:
-    """The trainee's latest project, as a link to it and its owner: only its id and trainee
-    are read (the coaching card links to it; the project card reads it in full)."""
-    return Project.objects.filter(trainee=user).order_by("-created_at").only("trainee").first()
+def latest_project_id(user: User) -> Subquery:
+    """The id of the trainee's latest project (None without one), as an expression that refers
+    to nothing outside itself: the home page reads it with its other facts."""
+    return Subquery(Project.objects.filter(trainee=user).order_by("-created_at").values("pk")[:1])
 
 
 def follow_ups_waiting(*, today: dt.date) -> QuerySet[FollowUp]:

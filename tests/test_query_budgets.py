@@ -263,8 +263,8 @@ PAGES = [
     # card's rows and its counts come together, projects with their primary measure; and one
     # for the people they lead (the leader routines card). A manager's sign-offs, people's
     # cohorts and people are read together, in one query (leanleaders/dashboard.py).
-    Page("trainee home", "trainee", _u("home"), 10, shows=("Step for",)),
-    Page("manager home", "manager", _u("home"), 6, shows=("Peer ",)),
+    Page("trainee home", "trainee", _u("home"), 9, shows=("Step for",)),
+    Page("manager home", "manager", _u("home"), 5, shows=("Peer ",)),
     # One more than the cards: whether mail is failing or stuck, read fresh on every visit.
     Page("analyst home", "analyst", _u("home"), 12),
     Page("application list (trainee)", "trainee", _u("applications:application-list"), 4),

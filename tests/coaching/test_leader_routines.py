@@ -124,6 +124,35 @@ def test_the_leaders_home_shows_who_is_due_and_overdue(project, supervisor, depa
     assert "Overdue" in home
 
 
+def test_whether_someone_leads_anyone_is_read_as_led_people_finds_them(
+    project, supervisor, trainee, department
+):
+    """The home asks for a leader's people only when its facts say there are any: the two
+    must agree (a sponsor, a supervisor, neither, one's own project, a reviewed one)."""
+    from leanleaders.models import User
+    from projects.models import Project
+
+    def leads(user):
+        found = User.objects.filter(pk=user.pk).values(
+            leads=selectors.leads_anyone_expression(user)
+        )
+        return found.get()["leads"]
+
+    def check(user, expected):
+        assert leads(user) == bool(selectors.led_people(user=user)) == expected, user
+
+    sponsor = TraineeFactory(department=department, full_name="Sam Sponsor")
+    nobody = TraineeFactory(department=department, full_name="Nora Nobody")
+    for user, expected in {supervisor: True, sponsor: False, nobody: False, trainee: False}.items():
+        check(user, expected)
+    Project.objects.filter(pk=project.pk).update(sponsor=sponsor)
+    check(sponsor, True)
+    Project.objects.filter(pk=project.pk).update(sponsor=trainee)  # sponsoring one's own
+    check(trainee, False)
+    Project.objects.filter(pk=project.pk).update(status=Project.Status.REVIEWED)
+    check(supervisor, False)
+
+
 def test_nobody_led_no_section(trainee, client_for):
     assert "Your leader routines" not in client_for(trainee).get(reverse("home")).content.decode()
 
