@@ -2,8 +2,7 @@
 and a colour (never colour alone), and the attendance marks.
 
 Each tag works out numbers and words; its template (templates/reporting/_*.html) writes the
-markup, so everything shown is escaped by the template engine. The sparkline is the exception,
-written with format_html (see SPARKLINE).
+markup, so everything shown is escaped by the template engine.
 """
 
 from __future__ import annotations
@@ -13,8 +12,6 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -26,28 +23,24 @@ register = template.Library()
 WIDTH, HEIGHT, PAD = 96, 28, 3
 
 
-# The one piece of the board's markup written here, not in a template (the house style allows a
-# small SVG): as a template it was some twenty nodes a row, a seventh of the rows' rendering.
-# format_html escapes every value it puts in, and the coordinates are formatted here, never in the
-# reader's locale (a decimal comma breaks an SVG coordinate).
-SPARKLINE = (
-    '<svg class="sparkline" role="img" aria-label="{description}" width="{width}"'
-    ' height="{height}" viewBox="0 0 {width} {height}"><title>{description}</title>{baseline}'
-    '<polyline class="spark-line" points="{points}"></polyline>'
-    '<circle class="spark-last" cx="{x}" cy="{y}" r="2.2"></circle></svg>'
-)
-SPARKLINE_BASELINE = '<line class="spark-baseline" x1="{}" x2="{}" y1="{}" y2="{}"></line>'
-NO_SPARKLINE = '<span class="text-body-secondary small">{}</span>'
+# The SVG's numbers, as text: formatted here, never in the reader's locale (a decimal comma, as
+# in Spanish, breaks an SVG coordinate), and printed as they are (no number formatting a node).
+SPARKLINE_SIZE = {
+    "width": str(WIDTH),
+    "height": str(HEIGHT),
+    "pad": str(PAD),
+    "right": str(WIDTH - PAD),
+}
 
 
-@register.simple_tag
+@register.inclusion_tag("reporting/_sparkline.html")
 def sparkline(
     values: Sequence[Decimal], baseline: Decimal | None = None, label: str | None = None
-) -> SafeString:
+) -> dict[str, Any]:
     """A tiny run chart: the measurements as a line, the baseline as a dashed line, drawn as
     inline SVG with a <title> and an aria-label giving the same numbers in words."""
     if not values:
-        return format_html(NO_SPARKLINE, gettext("No data yet"))
+        return {"values": False}
     points = [float(v) for v in values]
     scale = points + ([float(baseline)] if baseline is not None else [])
     low, high = min(scale), max(scale)
@@ -65,21 +58,17 @@ def sparkline(
         "first": num(values[0]),
         "latest": num(values[-1]),
     }
-    line = ""
     if baseline is not None:
         description += gettext(", baseline %(baseline)s") % {"baseline": num(baseline)}
-        at = y(float(baseline))
-        line = format_html(SPARKLINE_BASELINE, PAD, WIDTH - PAD, at, at)
-    return format_html(
-        SPARKLINE,
-        description=description,
-        width=WIDTH,
-        height=HEIGHT,
-        baseline=line,
-        points=" ".join(f"{x},{yy}" for x, yy in coords),
-        x=coords[-1][0],
-        y=coords[-1][1],
-    )
+    return {
+        **SPARKLINE_SIZE,
+        "values": True,
+        "description": description,
+        "baseline_y": str(y(float(baseline))) if baseline is not None else "",
+        "points": " ".join(f"{x},{yy}" for x, yy in coords),
+        "last_x": str(coords[-1][0]),
+        "last_y": str(coords[-1][1]),
+    }
 
 
 CHANGE_STYLES = {
