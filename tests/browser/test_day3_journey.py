@@ -36,6 +36,9 @@ def test_day3_review_export_and_certificate(
     dialog.get_by_role("button", name="Mark reviewed").click()
     expect(page.get_by_role("alert").filter(has_text="marked reviewed")).to_be_visible()
 
+    # The message is parsed before the page's scripts at the end of <body>: the menu opens once
+    # Bootstrap has run, so wait for the page to finish loading, as a person's eye would.
+    page.wait_for_load_state("load")
     page.get_by_role("button", name="Download").click()
     with page.expect_download() as info:
         page.get_by_role("link", name="Projects (CSV)").click()
