@@ -4,6 +4,8 @@
 // and puts them back when the same form is shown again. A submit is remembered for the next page:
 // if that page is the form again (with errors), the sign-in page or an error page (marked
 // data-draft-keep), the draft stays; any other page means the save worked, and it is removed.
+// A form whose key names the version it edits also says data-draft-family="application-5-7-v":
+// drafts of that record's older versions were saved (or overtaken) and are removed unread.
 (function () {
   "use strict";
   var PREFIX = "leanleaders-draft:";
@@ -51,7 +53,22 @@
     local.removeItem(PREFIX + pending);
   }
 
+  function forgetOlderVersions(form) {
+    var family = form.dataset.draftFamily;
+    if (!family) {
+      return;
+    }
+    Object.keys(local)
+      .filter(function (key) {
+        return key.indexOf(PREFIX + family) === 0 && key !== PREFIX + form.dataset.draft;
+      })
+      .forEach(function (key) {
+        local.removeItem(key);
+      });
+  }
+
   function restore(form) {
+    forgetOlderVersions(form);
     var values = read(form.dataset.draft);
     var restored = false;
     form.querySelectorAll(FIELDS).forEach(function (field) {
@@ -77,8 +94,9 @@
       save(form);
     }
   });
-  // On the document, after app.js's listener, so a submit cancelled at its confirm() is not one.
-  document.addEventListener("submit", function (event) {
+  // On the window, so it runs after app.js's listener on the document (whatever the scripts'
+  // order): a submit cancelled at its confirm() is not one.
+  window.addEventListener("submit", function (event) {
     var form = event.target;
     if (form.dataset.draft && !event.defaultPrevented) {
       save(form);
