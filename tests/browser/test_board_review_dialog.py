@@ -123,3 +123,31 @@ def test_without_javascript_the_review_link_is_the_review_page(browser, live_ser
     assert page.url == board_url(live_server, data)
     assert Project.objects.get(pk=data.projects["Cleo"].pk).status == Project.Status.REVIEWED
     context.close()
+
+
+def test_a_double_click_opens_the_dialog_once_and_stays_on_the_board(
+    page, live_server, sign_in, analyst, data
+):
+    sign_in(analyst)
+    page.goto(board_url(live_server, data))
+    page.get_by_role("link", name="Review Cleo's project").dblclick()
+    dialog = page.get_by_role("dialog", name="Day 3 review: Cleo")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_role("heading", name="Day 3 review: Cleo")).to_have_count(1)
+    assert page.url == board_url(live_server, data)
+
+
+def test_a_review_link_after_the_session_ended_signs_in_then_opens_the_review_page(
+    page, live_server, sign_in, context, axe, analyst, data
+):
+    sign_in(analyst)
+    page.goto(board_url(live_server, data))
+    context.clear_cookies()  # signed out elsewhere: the fragment's answer is a redirect
+    page.get_by_role("link", name="Review Cleo's project").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to Lean Leaders")
+    page.get_by_label("Email").fill(analyst.email)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Day 3 review: Cleo")
+    assert "fragment" not in page.url
+    assert axe() == []
