@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from cohorts.models import Attendance, Cohort, Enrollment
+from leanleaders.admin import ReadOnlyAdmin
 
 
 @admin.register(Cohort)
@@ -19,20 +20,17 @@ class CohortAdmin(admin.ModelAdmin):
     )
 
 
+# Seats and attendance marks change through the services, on the cohort's roster: they email
+# the people concerned, promote from the waitlist, keep the audit log and store each seat's
+# sessions marked and attended (the program report counts those), in the same transaction.
 @admin.register(Enrollment)
-class EnrollmentAdmin(admin.ModelAdmin):
+class EnrollmentAdmin(ReadOnlyAdmin):
     list_display = ("trainee", "cohort", "status", "accepted_at", "offer_expires_at")
     list_filter = ("status", "cohort")
     search_fields = ("trainee__full_name", "trainee__email")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(ReadOnlyAdmin):
     list_display = ("enrollment", "day", "mark", "recorded_by", "recorded_at")
     list_filter = ("day", "mark")

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from leanleaders.admin import ReadOnlyAdmin
 from projects.models import Measure, Measurement, Project
 
 
@@ -28,19 +29,10 @@ class ProjectAdmin(admin.ModelAdmin):
     inlines = [MeasureInline]
 
 
+# Measurements change through the services: they keep the audit log and store the measure's
+# result in the same transaction.
 @admin.register(Measurement)
-class MeasurementAdmin(admin.ModelAdmin):
+class MeasurementAdmin(ReadOnlyAdmin):
     list_display = ("measure", "date", "value", "created_by")
     list_select_related = ("measure",)
     date_hierarchy = "date"
-
-    # Measurements change through the services: they keep the audit log and store the
-    # measure's result in the same transaction.
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

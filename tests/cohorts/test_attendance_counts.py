@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.apps import apps
 from django.core.management import call_command
+from django.urls import reverse
 
 from cohorts import services
 from cohorts.models import Attendance, Enrollment
@@ -114,3 +115,22 @@ def test_recompute_picks_up_marks_written_outside_the_app(recorded, seats):
     Attendance.objects.filter(enrollment=ana).update(mark="absent")
     assert services.attendance_counts_store(enrollment_ids=[ana.pk]) == 1
     assert counts(ana) == (3, 0)
+
+
+def test_the_admin_shows_marks_and_seats_but_changes_neither(seats, analyst, client_for):
+    """Marks and seats change on the roster, where the stored counts and the audit log follow;
+    the admin only reads them."""
+    cohort, (ana, *_rest) = seats
+    record(cohort, analyst, 1, {ana: "present"})
+    mark = Attendance.objects.get(enrollment=ana)
+    client = client_for(analyst)
+    listed = client.get(reverse("admin:cohorts_attendance_changelist"))
+    assert listed.status_code == 200
+    assert "Add attendance" not in listed.content.decode()
+    change = reverse("admin:cohorts_attendance_change", args=[mark.pk])
+    assert client.post(change, {"mark": "absent", "day": 1}).status_code == 403
+    delete = reverse("admin:cohorts_attendance_delete", args=[mark.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    seat = reverse("admin:cohorts_enrollment_delete", args=[ana.pk])
+    assert client.post(seat, {"post": "yes"}).status_code == 403
+    assert (Attendance.objects.get(pk=mark.pk).mark, counts(ana)) == ("present", (1, 1))
