@@ -251,7 +251,11 @@ def _fl(value: Any) -> float | None:
     return None if value is None else round(float(value), 1)
 
 
-def _chart_data(report: program.ProgramReport) -> dict[str, Any]:
+def _chart_data(
+    report: program.ProgramReport, cohorts: Sequence[program.Figures]
+) -> dict[str, Any]:
+    """The charts' numbers: every department, the project results of all, and the cohorts of
+    the cohort table's page (hundreds of bars after a few years say nothing, and cost the page)."""
     return {
         "departments": {
             "labels": [f.label for f in report.by_department],
@@ -260,9 +264,9 @@ def _chart_data(report: program.ProgramReport) -> dict[str, Any]:
             "completed": [f.completed for f in report.by_department],
         },
         "cohorts": {
-            "labels": [f.label for f in report.by_cohort],
-            "completion": [_fl(f.completion_rate) for f in report.by_cohort],
-            "attendance": [_fl(f.attendance_rate) for f in report.by_cohort],
+            "labels": [f.label for f in cohorts],
+            "completion": [_fl(f.completion_rate) for f in cohorts],
+            "attendance": [_fl(f.attendance_rate) for f in cohorts],
         },
         "verdicts": {
             "labels": [str(v.label) for v in results.Verdict],
@@ -316,9 +320,9 @@ def program_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = _report_context(request)
     for error in context["errors"]:
         messages.warning(request, error)
-    context["charts"] = _chart_data(context["report"])
     context["tolerance"] = results.NO_CHANGE_TOLERANCE_PERCENT
     context["cohort_page"] = _report_page(request, context["report"].by_cohort, "cohort_page")
+    context["charts"] = _chart_data(context["report"], context["cohort_page"].object_list)
     # A page of cohorts, each with its rows (one per follow-up day that has fallen due).
     cohorts = _report_page(request, context["sustainment"].cohorts, "sustainment_page")
     context["sustainment_page"] = cohorts
