@@ -33,10 +33,24 @@ DOMAINS = ("django", "djangojs")
 DJANGOS_STRINGS = sorted((ROOT / "locale_django").glob("*/LC_MESSAGES/django.po"))
 # Every string of Django and its contrib apps, as Django's English catalogues list them.
 DJANGO_ENGLISH = sorted(Path(django.__file__).parent.glob("**/locale/en/LC_MESSAGES/django.po"))
-# Not the app, and large: left out of the copy makemessages runs on.
-NOT_COPIED = shutil.ignore_patterns(
-    ".*", "__pycache__", "*.mo", "staticfiles", "var", "test-artifacts", "node_modules", "out"
-)
+
+
+def _copy_sources(destination: Path) -> None:
+    """The project's files as git sees them (tracked, and new ones not ignored) copied to
+    `destination`: what makemessages reads, without the virtualenvs, caches and the files other
+    tests write and delete meanwhile (copying the whole tree once met one as it vanished)."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        source = ROOT / name
+        if source.is_file():  # a file deleted but not yet committed is listed too
+            (destination / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, destination / name)
+
 
 needs_gettext = pytest.mark.skipif(
     shutil.which("msgmerge") is None and os.environ.get("CI") != "true",
@@ -51,7 +65,7 @@ def _without_creation_date(text: str) -> list[str]:
 @needs_gettext
 def test_makemessages_would_change_no_catalogue(tmp_path):
     copy = tmp_path / "project"
-    shutil.copytree(ROOT, copy, ignore=NOT_COPIED)
+    _copy_sources(copy)
     environment = {
         **os.environ,
         "DEBUG": "1",
