@@ -47,6 +47,7 @@ from coaching.models import (  # noqa: E402
     Conversation,
     NextStep,
 )
+from coaching.services import last_coached_store  # noqa: E402
 from cohorts.models import Attendance, Cohort, Enrollment  # noqa: E402
 from leanleaders.models import AuditEvent, Department, User  # noqa: E402
 from projects.models import LeanTool, Measure, Measurement, ProgressEntry, Project  # noqa: E402
@@ -657,7 +658,13 @@ def main(argv: list[str] | None = None) -> None:
     call_command("recompute_results", verbosity=0)
     call_command("recompute_acceptances", verbosity=0)
     call_command("recompute_attendance", verbosity=0)
-    print(f"  results, acceptances and attendance stored in {time.perf_counter() - stored:.1f} s")
+    # The latest coaching conversation's date alone: the rest of `recompute_leader_figures`
+    # (one project at a time) has nothing to count, as the dataset has no leader touchpoints.
+    last_coached_store()
+    print(
+        f"  results, acceptances, attendance and coaching dates stored in "
+        f"{time.perf_counter() - stored:.1f} s"
+    )
     analyzed = time.perf_counter()
     # VACUUM as well as ANALYZE: what autovacuum does to a table that has settled, and what
     # lets the planner answer counts from an index alone (it marks the pages all-visible).

@@ -325,26 +325,10 @@ def _with_coach(projects: QuerySet[Project]) -> QuerySet[Project]:
     return projects.annotate(coach_name=_current_coach("coach__full_name"))
 
 
-def _with_last_coached(projects: QuerySet[Project]) -> QuerySet[Project]:
-    """`last_coached`: the date of the project's latest coaching conversation."""
-    return projects.annotate(
-        last_coached=Subquery(
-            Conversation.objects.filter(
-                project=OuterRef("pk"), routine=Conversation.Routine.COACHING
-            )
-            .order_by("-date")
-            .values("date")[:1]
-        )
-    )
-
-
 def _not_coached(today: dt.date) -> Q:
     """`OverviewRow.not_coached` in SQL: no coaching conversation since the cutoff (none at all,
-    or the latest before it). The two must agree."""
-    recent = Conversation.objects.filter(
-        project=OuterRef("pk"), routine=Conversation.Routine.COACHING, date__gte=_cutoff(today)
-    )
-    return ~Q(Exists(recent))
+    or the latest before it), from the stored date. The two must agree."""
+    return Q(last_coached_on__isnull=True) | Q(last_coached_on__lt=_cutoff(today))
 
 
 def _overdue(today: dt.date) -> Q:
@@ -357,11 +341,11 @@ def overview_projects(
     *, cohort: Cohort | CohortChoice | None, today: dt.date, attention_only: bool = False
 ) -> QuerySet[Project]:
     """The projects the coaching overview lists, by trainee name, with their current coach's
-    name and their latest coaching conversation (each looked up by index); with
+    name and the date of their latest coaching conversation (stored on the project); with
     `attention_only`, those not coached recently or with an overdue next step. A queryset: the
     page reads them a page at a time (`overview_rows`)."""
     projects = (
-        _with_coach(_with_last_coached(cohort_projects(cohort)))
+        _with_coach(cohort_projects(cohort))
         .select_related("trainee", "department")
         .defer(*LIST_DEFERRED)
         .order_by("trainee__full_name", "pk")
@@ -393,7 +377,7 @@ def overview_rows(projects: Iterable[Project], *, today: dt.date) -> list[Overvi
         OverviewRow(
             project=p,
             coach_name=p.coach_name,  # type: ignore[attr-defined]
-            last_coached=p.last_coached,  # type: ignore[attr-defined]
+            last_coached=p.last_coached_on,
             overdue_steps=steps.get(p.pk, (0, 0))[1],
             open_steps=steps.get(p.pk, (0, 0))[0],
             today=today,
@@ -470,18 +454,8 @@ def analyst_counts(*, user: User) -> dict[str, int]:
     return {
         "mine": NextStep.objects.filter(owner=user, status=OPEN).count(),
         "requests": CoachingRequest.objects.filter(resolved_at__isnull=True).count(),
-        # NOT EXISTS probes each active project's (project, date) index; NOT IN read every
-        # recent conversation of the city first (28 ms on the bench city).
         "not_coached": Project.objects.filter(status=Project.Status.ACTIVE)
-        .exclude(
-            Exists(
-                Conversation.objects.filter(
-                    project=OuterRef("pk"),
-                    date__gte=_cutoff(today),
-                    routine=Conversation.Routine.COACHING,
-                )
-            )
-        )
+        .filter(_not_coached(today))
         .count(),
         "overdue": NextStep.objects.filter(status=OPEN, due_date__lt=today).count(),
     }

@@ -7,13 +7,13 @@ in the audit log. Emails go through the outbox; the coach's private notes are ne
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -191,6 +191,20 @@ def _add_steps(conversation: Conversation, steps: Sequence[StepInput], by: User)
     return created
 
 
+def last_coached_store(*, project_ids: Collection[int] | None = None) -> int:
+    """Store each project's `last_coached_on` (of `project_ids`, or every project's): the date
+    of its latest coaching conversation with an analyst, none without one. The services call it
+    in their transaction, holding the project's lock; `recompute_leader_figures` for every
+    project, after conversations written outside them. One statement; returns how many."""
+    projects = (
+        Project.objects.all() if project_ids is None else Project.objects.filter(pk__in=project_ids)
+    )
+    latest = Conversation.objects.filter(
+        project=OuterRef("pk"), routine=Conversation.Routine.COACHING
+    ).order_by("-date")
+    return projects.update(last_coached_on=Subquery(latest.values("date")[:1]))
+
+
 @transaction.atomic
 def conversation_log(
     *,
@@ -220,6 +234,7 @@ def conversation_log(
         if name in data:
             setattr(conversation, name, data[name])
     conversation.save()
+    last_coached_store(project_ids=[project.pk])
     if private_notes.strip():
         PrivateNote.objects.create(conversation=conversation, text=private_notes.strip())
     created = _add_steps(conversation, steps, by)
@@ -271,6 +286,10 @@ def conversation_update(
             changed.append(name)
     if changed:
         conversation.save()
+    if "date" in changed and conversation.routine == Conversation.Routine.COACHING:
+        # The project's row is locked with the conversation's (select_related), so two
+        # corrections of one project's conversations store the later answer.
+        last_coached_store(project_ids=[conversation.project_id])
     if private_notes is not None:
         note, _ = PrivateNote.objects.get_or_create(conversation=conversation)
         if note.text != private_notes.strip():

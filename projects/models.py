@@ -159,6 +159,11 @@ class Project(models.Model):
     # stage's touchpoint service in its transaction so the board and the report read columns.
     leader_touchpoints = models.PositiveIntegerField(default=0)
     last_leader_touchpoint_on = models.DateField(null=True, blank=True)
+    # The date of the latest coaching conversation with an analyst, stored by the coaching
+    # stage's services as they log and correct conversations: "not coached in N days" (the
+    # analysts' home, the coaching overview) is then a range of an index, not a search of every
+    # recent conversation in the city.
+    last_coached_on = models.DateField(null=True, blank=True, editable=False)
 
     # The application's answers are the lead's own (why they applied, their role, their
     # supervisor's comments): the team sees them only when the lead shares them.
@@ -199,6 +204,8 @@ class Project(models.Model):
             models.Index(fields=["verdict", "-created_at", "-id"], name="project_verdict_idx"),
             # A manager's counts per verdict in their departments.
             models.Index(fields=["department", "verdict"], name="project_department_verdict_idx"),
+            # Projects in progress not coached since a date (or never).
+            models.Index(fields=["status", "last_coached_on"], name="project_last_coached_idx"),
             # The program report's reading of every project (its outcome, and its leader
             # engagement's stored figures) from the index alone, not from the wide rows.
             models.Index(

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from applications.models import Application
 from coaching.models import CoachAssignment, CoachingRequest, Conversation, NextStep, PrivateNote
+from coaching.services import last_coached_store
 from cohorts.models import Attendance, Cohort, Enrollment
 from leanleaders.audit import audit_record
 from leanleaders.models import User
@@ -217,6 +218,7 @@ class World:
             tools=["visual_management"],
         )
         PrivateNote.objects.create(conversation=conversation, text="private")
+        last_coached_store(project_ids=[project.pk])  # as the conversation service stores it
         NextStep.objects.bulk_create(
             NextStep(
                 conversation=conversation,
