@@ -29,7 +29,10 @@ def test_day3_review_export_and_certificate(
 ):
     sign_in(analyst)
     page.get_by_role("link", name="Reports", exact=True).click()
-    page.get_by_role("link", name="Spring").click()
+    # The board's review dialog is its script's: wait for the page, scripts included, or on a
+    # busy machine the click below lands first and follows the link to the review page.
+    with page.expect_navigation():
+        page.get_by_role("link", name="Spring").click()
     page.get_by_role("link", name="Review Ana's project").click()
     dialog = page.get_by_role("dialog", name="Day 3 review: Ana")
     dialog.get_by_label("Comment for Ana").fill("A clear run chart and a real change.")
