@@ -4,8 +4,8 @@
 // and puts them back when the same form is shown again. A submit is remembered for the next page:
 // if that page is the form again (with errors), the sign-in page or an error page (marked
 // data-draft-keep), the draft stays; any other page means the save worked, and it is removed.
-// A form whose key names the version it edits also says data-draft-family="application-5-7-v":
-// drafts of that record's older versions were saved (or overtaken) and are removed unread.
+// A form that edits a versioned record also says data-draft-version="3": its draft is kept per
+// version, and drafts of the record's older versions (saved, or overtaken) are removed unread.
 (function () {
   "use strict";
   var PREFIX = "leanleaders-draft:";
@@ -25,6 +25,12 @@
     return;
   }
 
+  // The key a form's draft is kept under: its data-draft, and the version it edits, if any.
+  function keyOf(form) {
+    var version = form.dataset.draftVersion;
+    return version ? form.dataset.draft + "-v" + version : form.dataset.draft;
+  }
+
   function read(key) {
     try {
       return JSON.parse(local.getItem(PREFIX + key)) || {};
@@ -40,27 +46,27 @@
         values[field.name] = field.value;
       }
     });
-    local.setItem(PREFIX + form.dataset.draft, JSON.stringify(values));
+    local.setItem(PREFIX + keyOf(form), JSON.stringify(values));
   }
 
   var pending = session.getItem(PENDING);
   session.removeItem(PENDING);
   var forms = document.querySelectorAll("form[data-draft]");
   var shownAgain = Array.prototype.some.call(forms, function (form) {
-    return form.dataset.draft === pending;
+    return keyOf(form) === pending;
   });
   if (pending && !shownAgain && !document.querySelector("[data-draft-keep]")) {
     local.removeItem(PREFIX + pending);
   }
 
   function forgetOlderVersions(form) {
-    var family = form.dataset.draftFamily;
-    if (!family) {
+    if (!form.dataset.draftVersion) {
       return;
     }
+    var family = PREFIX + form.dataset.draft + "-v";
     Object.keys(local)
       .filter(function (key) {
-        return key.indexOf(PREFIX + family) === 0 && key !== PREFIX + form.dataset.draft;
+        return key.indexOf(family) === 0 && key !== PREFIX + keyOf(form);
       })
       .forEach(function (key) {
         local.removeItem(key);
@@ -69,7 +75,7 @@
 
   function restore(form) {
     forgetOlderVersions(form);
-    var values = read(form.dataset.draft);
+    var values = read(keyOf(form));
     var restored = false;
     form.querySelectorAll(FIELDS).forEach(function (field) {
       if (field.name in values && field.value !== values[field.name]) {
@@ -100,7 +106,7 @@
     var form = event.target;
     if (form.dataset.draft && !event.defaultPrevented) {
       save(form);
-      session.setItem(PENDING, form.dataset.draft);
+      session.setItem(PENDING, keyOf(form));
     }
   });
 })();
