@@ -17,7 +17,8 @@ from leanleaders.querysets import head_and_counts
 from projects.models import Project
 from projects.selectors import latest_project_id
 
-MANAGER_LIMIT = 15
+# The few due soonest; the whole list is a page of its own (coaching:people-steps).
+MANAGER_LIMIT = 5
 
 
 def facts(user: User) -> dict[str, Any]:

@@ -241,6 +241,11 @@ def manager_open_steps(*, user: User) -> QuerySet[NextStep]:
     )
 
 
+def overdue_count(steps: QuerySet[NextStep]) -> int:
+    """How many of these open steps are past their due date (one COUNT)."""
+    return steps.filter(due_date__lt=timezone.localdate()).count()
+
+
 def open_step_counts(project_ids: list[int], *, today: dt.date) -> dict[int, tuple[int, int]]:
     """{project id: (open next steps, how many of them are overdue)} for projects with any.
     Counted here from the steps' project and due date: a plainer query than a filtered

@@ -53,6 +53,7 @@ urlpatterns = [
         name="reflection-edit",
     ),
     path("conversations/<int:conversation_id>/steps/add/", views.step_add, name="step-add"),
+    path("steps/people/", views.people_steps, name="people-steps"),
     path("steps/<int:step_id>/complete/", views.step_complete, name="step-complete"),
     path("steps/<int:step_id>/reopen/", views.step_reopen, name="step-reopen"),
     path("requests/<int:request_id>/resolve/", views.request_resolve, name="request-resolve"),

@@ -37,13 +37,14 @@ from cohorts.models import Cohort
 from cohorts.policies import visible_cohorts
 from cohorts.selectors import CohortChoice, cohort_choices
 from leanleaders import kept_forms
-from leanleaders.decorators import analyst_required
+from leanleaders.decorators import analyst_required, manager_required
 from leanleaders.http import AuthenticatedHttpRequest, error_text, id_param, safe_next
 from leanleaders.models import User
 from projects.models import Project
 from projects.policies import is_owner, sees_as_team_member_only, visible_projects
 
 TIMELINE_PAGE = 20
+PEOPLE_STEPS_PAGE = 25
 REQUESTS_PAGE = 10
 OVERVIEW_PAGE = 50
 # The cohort picker offers this many cohorts on each side of the chosen one, and links to move
@@ -340,6 +341,19 @@ def step_reopen(request: AuthenticatedHttpRequest, step_id: int) -> HttpResponse
     else:
         messages.success(request, _("Reopened “%(step)s”.") % {"step": step.description})
     return redirect(safe_next(request, default))
+
+
+@manager_required
+def people_steps(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Every open next step on the projects of a manager's people, soonest due first, a page at
+    a time: the whole list behind the home card, which shows the few due soonest."""
+    steps = selectors.manager_open_steps(user=request.user)
+    page = Paginator(steps, PEOPLE_STEPS_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "coaching/people_steps.html",
+        {"page": page, "overdue": selectors.overdue_count(steps)},
+    )
 
 
 @login_required

@@ -411,6 +411,9 @@ PAGES = [
         7,
         shows=("Peer ",),
     ),
+    # The session, the person (with the departments they act for), the count, the overdue
+    # count, the page of steps.
+    Page("people's open steps", "manager", _u("coaching:people-steps"), 5, shows=("Step for",)),
     Page("people", "analyst", _u("people"), 5),
     # The session, the person, the cohort, its people with their marks, their projects (with
     # the primary measure, the stored tools and the latest progress entry's date), the coaching

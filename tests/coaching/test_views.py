@@ -600,3 +600,69 @@ def test_open_steps_on_the_managers_home_do_not_look_like_checkboxes(client_for,
     assert "Run the huddle for a week" in html  # the open step of their person
     assert "bi-hourglass-split" in html
     assert "bi bi-circle " not in html
+
+
+# The manager's people's open next steps: the home card shows the few due soonest, and a page
+# of their own lists them all
+
+
+def test_the_managers_home_shows_the_steps_due_soonest_and_links_to_them_all(
+    client_for, project, analyst, manager
+):
+    steps = [step(f"Step due in {days} days", days=days) for days in range(1, 8)]
+    log_conversation(project, analyst, steps=steps)
+    home = client_for(manager).get(reverse("home")).content.decode()
+    assert "Step due in 5 days" in home
+    assert "Step due in 6 days" not in home
+    assert "Showing the 5 due soonest of 7." in home
+    assert f'href="{reverse("coaching:people-steps")}">See all 7 open next steps' in home
+
+    page = client_for(manager).get(reverse("coaching:people-steps")).content.decode()
+    assert "7 open next steps" in page
+    shown = [f"Step due in {days} days" for days in range(1, 8)]
+    assert [page.index(text) for text in shown] == sorted(page.index(text) for text in shown)
+
+
+def test_the_list_of_the_managers_people_steps_is_paged_and_counts_the_overdue(
+    client_for, project, analyst, manager
+):
+    steps = [step(f"Step number {n:02d}", days=n - 2) for n in range(1, 28)]
+    log_conversation(project, analyst, steps=steps, date=TODAY() - dt.timedelta(days=3))
+    client = client_for(manager)
+    first = client.get(reverse("coaching:people-steps")).content.decode()
+    assert "27 open next steps" in first
+    assert "1 overdue" in first  # due yesterday; the next is due today
+    assert "Step number 25" in first
+    assert "Step number 26" not in first
+    assert "Page 1 of 2" in first
+    second = client.get(reverse("coaching:people-steps") + "?page=2").content.decode()
+    assert "Step number 26" in second
+    assert "Step number 25" not in second
+
+
+def test_a_manager_marks_their_own_step_done_from_the_list_and_comes_back_to_it(
+    client_for, project, analyst, manager
+):
+    log_conversation(project, analyst, steps=[step("Buy two trays", owner_role="manager")])
+    own = NextStep.objects.get()
+    client = client_for(manager)
+    url = reverse("coaching:people-steps") + "?page=1"
+    assert f'value="{url}"' in client.get(url).content.decode()
+    response = client.post(
+        reverse("coaching:step-complete", args=[own.pk]), {"note": "Bought", "next": url}
+    )
+    assert response.status_code == 302
+    assert response.url == url
+    own.refresh_from_db()
+    assert own.status == NextStep.Status.DONE
+    assert "No open next steps" in client.get(url).content.decode()
+
+
+def test_the_list_of_the_managers_people_steps_shows_no_one_elses(
+    client_for, project, other_project, analyst, manager, other_dept_manager
+):
+    log_conversation(project, analyst, steps=[step("Ours to do")])
+    log_conversation(other_project, analyst, steps=[step("Another department's step")])
+    page = client_for(manager).get(reverse("coaching:people-steps")).content.decode()
+    assert "Ours to do" in page
+    assert "Another department's step" not in page

@@ -320,6 +320,17 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "analyst": REDIRECT,
     },
     # The step is the trainee's: its owner and analysts may check it off (then reopen it).
+    # The whole list behind the manager's home card: for whoever manages people.
+    "coaching:people-steps": only(
+        {
+            "manager": OK,
+            "other_dept_manager": OK,
+            "manager_trainee": OK,
+            "supervisor": OK,
+            "executive": OK,
+        },
+        FORBIDDEN,
+    ),
     "coaching:step-complete": {
         **OWNER_AND_STAFF,
         "trainee": REDIRECT,
