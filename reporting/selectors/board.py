@@ -265,6 +265,7 @@ class _ProjectRead(NamedTuple):
     measure: BoardMeasure | None
     tools: dict[str, int]
     last_progress: dt.date | None
+    last_coached: dt.date | None  # stored by the coaching stage's conversation services
 
 
 def _board_measure(values: Sequence[Any]) -> BoardMeasure:
@@ -304,6 +305,7 @@ def _board_projects(user: User, application_ids: list[int]) -> dict[int, _Projec
         supervisor_name,
         tools,
         last_progress,
+        last_coached,
         measure_id,
         *measure,
     ) in (
@@ -331,6 +333,7 @@ def _board_projects(user: User, application_ids: list[int]) -> dict[int, _Projec
             "trainee__supervisor__full_name",
             "tools_used",
             "last_progress",
+            "last_coached_on",
             "primary_measure__id",
             *(f"primary_measure__{column}" for column in _MEASURE_COLUMNS),
         )
@@ -351,19 +354,18 @@ def _board_projects(user: User, application_ids: list[int]) -> dict[int, _Projec
             supervisor_name or "",
         )
         primary = _board_measure(measure) if measure_id is not None else None
-        found[application_id] = _ProjectRead(project, primary, tools, last_progress)
+        found[application_id] = _ProjectRead(project, primary, tools, last_progress, last_coached)
     return found
 
 
-def _coaching(
-    project_ids: list[int], *, with_notes: bool
-) -> tuple[dict[int, tuple[int, dt.date]], dict[int, str]]:
-    """Each project's number of conversations and the latest one's date, and (only when asked:
-    other readers never load the notes' table) the latest private note that says something."""
+def _coaching(project_ids: list[int], *, with_notes: bool) -> tuple[dict[int, int], dict[int, str]]:
+    """Each project's number of coaching conversations, and (only when asked: other readers
+    never load the notes' table) the latest private note that says something. The latest
+    conversation's date is stored on the project (`Project.last_coached_on`)."""
     fields = ["project_id", "date", "pk"]
     if with_notes:
         fields.append("private_note__text")
-    coaching: dict[int, tuple[int, dt.date]] = {}
+    coaching: dict[int, int] = {}
     notes: dict[int, str] = {}
     noted: dict[int, tuple[dt.date, int]] = {}
     for project_id, date, pk, *note in (
@@ -373,8 +375,7 @@ def _coaching(
         .order_by()
         .values_list(*fields)
     ):
-        count, last = coaching.get(project_id, (0, date))
-        coaching[project_id] = (count + 1, max(date, last))
+        coaching[project_id] = coaching.get(project_id, 0) + 1
         if note and note[0] and (date, pk) > noted.get(project_id, (date.min, 0)):
             noted[project_id] = (date, pk)
             notes[project_id] = note[0]
@@ -428,10 +429,12 @@ def board_rows(*, user: User, cohort: Cohort) -> list[BoardRow]:
             today=today,
         )
         if application_id in projects:
-            row.project, row.measure, row.tools, row.last_progress = projects[application_id]
+            read = projects[application_id]
+            row.project, row.measure, row.tools = read.project, read.measure, read.tools
+            row.last_progress, row.last_coached = read.last_progress, read.last_coached
             row.tool_labels = [label for code, label in tool_names if code in row.tools]
             pk = row.project.pk
-            row.coaching_count, row.last_coached = coaching.get(pk, (0, None))
+            row.coaching_count = coaching.get(pk, 0)
             row.open_steps, row.overdue_steps = steps.get(pk, (0, 0))
             row.private_note = notes.get(pk, "")
             row.leader_made, row.leader_due = adherence.get(pk, (0, 0))
