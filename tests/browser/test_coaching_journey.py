@@ -78,6 +78,18 @@ def test_coach_logs_two_steps_trainee_checks_one_off_and_manager_sees_the_other(
     expect(card).not_to_contain_text("Count the forms each morning")
     screenshot("coaching-manager-home")
     assert axe() == []
+    # The whole list of their people's open steps: they mark theirs done there, by keyboard,
+    # and come back to the list.
+    page.goto(f"{live_server.url}/coaching/steps/people/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your people's open next steps")
+    expect(page.get_by_text("1 open next step", exact=True)).to_be_visible()
+    assert axe() == []
+    page.get_by_label("Note (optional)").fill("Ordered from stores")
+    page.get_by_label("Note (optional)").press("Enter")
+    expect(page.get_by_role("alert").filter(has_text="Done:")).to_be_visible()
+    assert page.url.endswith("/coaching/steps/people/")
+    expect(page.get_by_text("No open next steps.")).to_be_visible()
+    screenshot("coaching-people-steps-manager")
     page.goto(f"{live_server.url}/projects/{project.pk}/")
     timeline = page.locator("#coaching-embed .project-timeline")
     expect(timeline).to_contain_text("Forms pile up at the front desk")
