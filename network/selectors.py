@@ -22,12 +22,14 @@ from projects.completion import completed_enrollments
 from projects.models import LeanTool, Project
 
 SUGGESTIONS = 5
+# What a suggestion shows (`Suggestion`'s fields, in order), then what ranks it.
 SUGGESTION_FIELDS = (
-    "title",
-    "tools_used",
+    "trainee_id",
     "trainee__full_name",
     "trainee__department__name",
     "trainee__lean_leader_profile__offers_peer_coaching",
+    "title",
+    "tools_used",
 )
 # The order a Lean Leader's projects are listed in: in the directory and on their page.
 LATEST_FIRST = ("-created_at", "-pk")
@@ -141,23 +143,37 @@ def is_lean_leader(user: User) -> bool:
     return completed_projects().filter(trainee=user).exists()
 
 
-def suggestions(*, project: Project, limit: int = SUGGESTIONS) -> list[Project]:
+@dataclass(frozen=True)
+class Suggestion:
+    """A Lean Leader the project page suggests: what its card shows of them."""
+
+    trainee_id: int
+    name: str
+    department: str
+    offers_peer_coaching: bool
+    title: str  # of their project that used the tools
+
+
+def suggestions(*, project: Project, limit: int = SUGGESTIONS) -> list[Suggestion]:
     """Lean Leaders who used a tool this project's log names, those sharing most first (in
     one query, none when the log names no tool)."""
-    tools = list(project.tools_used)
+    tools = set(project.tools_used)
     if not tools:
         return []
+    # Fifty candidates are ranked to show five: read as plain values, only what ranks and
+    # shows them (building fifty projects with their people was most of the card's time).
     rows = list(
         leader_projects()
-        .filter(tools_used__has_any_keys=tools)
+        .filter(tools_used__has_any_keys=list(tools))
         .exclude(trainee_id=project.trainee_id)
-        # Fifty candidates are ranked to show five: only what ranks and shows them is read,
-        # not each project's narrative and each person's account.
-        .only(*SUGGESTION_FIELDS)
-        .order_by("-pk")[:50]
+        .order_by("-pk")
+        .values_list(*SUGGESTION_FIELDS)[:50]
     )
-    rows.sort(key=lambda row: -len(set(row.tools_used) & set(tools)))
-    return rows[:limit]
+    rows.sort(key=lambda row: -len(tools.intersection(row[-1])))  # stable: latest first
+    return [
+        Suggestion(trainee_id, name, department or "", bool(peer_coach), title)
+        for trainee_id, name, department, peer_coach, title, _tools in rows[:limit]
+    ]
 
 
 def profile_of(user: User) -> LeanLeaderProfile | None:

@@ -12,5 +12,5 @@ register = template.Library()
 
 
 @register.simple_tag
-def leader_suggestions(project: Project) -> list[Project]:
+def leader_suggestions(project: Project) -> list[selectors.Suggestion]:
     return selectors.suggestions(project=project)
