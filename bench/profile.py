@@ -1,7 +1,7 @@
 """Time each benchmark page in-process, with its query count: the quick loop while fixing.
 
     DJANGO_SETTINGS_MODULE=bench.settings python -m bench.profile \
-        [--repeat 5] [--sql] [--cprofile N] [--subjects FILE] [NAME ...]
+        [--repeat 5] [--sql] [--split] [--cprofile N] [--subjects FILE] [NAME ...]
 
 Uses Django's test client against the benchmark database (no server, no network), so the
 figures are the view's own cost: the median of --repeat requests after one warm-up. Pages keep
@@ -26,6 +26,7 @@ import django
 django.setup()
 
 from django.db import connection  # noqa: E402
+from django.template.base import Template  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
@@ -49,6 +50,52 @@ def print_hotspots(client: Client, path: str, limit: int, sort: str) -> None:
     size_kb(client.get(path))
     profiler.disable()
     pstats.Stats(profiler).sort_stats(sort).print_stats(limit)
+
+
+class Split:
+    """Where a request's time goes: SQL (time in the database driver), templates (rendering,
+    less the SQL a template runs) and the rest (middleware, the view's Python, the ORM building
+    and compiling its queries). Template.render is wrapped for the run, outermost calls only."""
+
+    def __init__(self) -> None:
+        self.sql = self.templates = self.sql_in_templates = 0.0
+        self._depth = 0
+
+    def reset(self) -> None:
+        self.sql = self.templates = self.sql_in_templates = 0.0
+
+    def execute(self, execute, sql, params, many, context):  # a connection.execute_wrapper
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent = time.perf_counter() - start
+            self.sql += spent
+            if self._depth:
+                self.sql_in_templates += spent
+
+    def wrap_templates(self) -> None:
+        render = Template._render
+        split = self
+
+        def timed(template, context):
+            if split._depth:
+                return render(template, context)
+            split._depth += 1
+            start = time.perf_counter()
+            try:
+                return render(template, context)
+            finally:
+                split.templates += time.perf_counter() - start
+                split._depth -= 1
+
+        Template._render = timed
+
+    def columns(self, total_ms: float) -> str:
+        sql, templates = self.sql * 1000, (self.templates - self.sql_in_templates) * 1000
+        return (
+            f"  sql {sql:5.1f}  templates {templates:5.1f}  rest {total_ms - sql - templates:5.1f}"
+        )
 
 
 def print_plans(captured: list[dict], slower_than_ms: float) -> None:
@@ -76,6 +123,11 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--sql", action="store_true", help="print each query with its time")
     parser.add_argument(
+        "--split",
+        action="store_true",
+        help="split the median request's time into SQL, templates and the rest (the ORM, views)",
+    )
+    parser.add_argument(
         "--explain",
         type=float,
         metavar="MS",
@@ -90,6 +142,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("names", nargs="*")
     args = parser.parse_args(argv)
     subjects = json.loads(args.subjects.read_text())
+    split = Split()
+    if args.split:
+        split.wrap_templates()
     clients = {}
     for role in ("trainee", "manager", "analyst"):
         clients[role] = Client(HTTP_HOST="127.0.0.1")
@@ -101,12 +156,18 @@ def main(argv: list[str] | None = None) -> None:
         client = clients[page.role]
         client.get(path)
         times = []
+        splits = []
         for _ in range(args.repeat):
-            with CaptureQueriesContext(connection) as queries:
+            split.reset()
+            with (
+                CaptureQueriesContext(connection) as queries,
+                connection.execute_wrapper(split.execute),
+            ):
                 start = time.perf_counter()
                 response = client.get(path)
                 size_kb(response)  # a streamed body is produced while it is read
                 times.append((time.perf_counter() - start) * 1000)
+            splits.append((times[-1], split.columns(times[-1])))
         if args.sql:
             for query in queries.captured_queries:
                 print(f"  {float(query['time']) * 1000:7.1f} ms  {query['sql'][:300]}")
@@ -117,6 +178,7 @@ def main(argv: list[str] | None = None) -> None:
         print(
             f"{page.name:<26} {response.status_code} {statistics.median(times):8.1f} ms "
             f"{len(queries.captured_queries):3d} queries {size_kb(response):6.0f} KB"
+            + (sorted(splits)[len(splits) // 2][1] if args.split else "")
         )
 
 

@@ -34,7 +34,9 @@ VENV_BIN = Path(sys.executable).parent
 HOST = "127.0.0.1"
 PORT = 8100
 BASE = f"http://{HOST}:{PORT}"
-WORKERS = 2
+# Sync workers, one per core (BENCH_WORKERS=3 measures the production default of
+# deploy/gunicorn.conf.py, one more than the cores).
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 
 
 def load_average() -> float:
