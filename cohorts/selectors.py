@@ -136,27 +136,42 @@ def enrollment_names(*, cohort: Cohort) -> dict[int, str]:
     return dict(Enrollment.objects.filter(cohort=cohort).values_list("pk", "trainee__full_name"))
 
 
+def _placeable(department_id: int) -> QuerySet[Cohort]:
+    cohorts = Cohort.objects.filter(status__in=Cohort.PLACEABLE_STATUSES).open_to(department_id)
+    return with_seat_counts(cohorts).order_by("day1", "pk")
+
+
 def placeable_cohorts(*, department_id: int) -> QuerySet[Cohort]:
     """Cohorts an analyst can place this department's people in (open to every department, or
     reserved for theirs), soonest first, with seats, waitlist counts and reservations."""
-    cohorts = Cohort.objects.filter(status__in=Cohort.PLACEABLE_STATUSES).open_to(department_id)
-    return with_seat_counts(cohorts).prefetch_related("departments").order_by("day1", "pk")
+    return _placeable(department_id).prefetch_related("departments")
+
+
+def _reserved_names(cohort_ids: list[int]) -> dict[int, list[str]]:
+    """{cohort id: the names of the departments it is reserved for, by name}, in one query of
+    plain values (a prefetch builds a queryset for each of dozens of cohorts)."""
+    names: dict[int, list[str]] = {}
+    for cohort_id, name in (
+        Cohort.departments.through.objects.filter(cohort_id__in=cohort_ids)
+        .order_by("department__name")
+        .values_list("cohort_id", "department__name")
+    ):
+        names.setdefault(cohort_id, []).append(name)
+    return names
 
 
 def placement_options(*, application: Application) -> list[Cohort]:
     """Placeable cohorts open to the application's department, the ones the trainee said they
-    can attend first; `preselected` marks the first with a free seat (or the first, when all
-    are full)."""
+    can attend first, each with `reserved_names` (the departments it is reserved for);
+    `preselected` marks the first with a free seat (or the first, when all are full)."""
     preferred = set(application.available_cohorts.values_list("pk", flat=True))
     # The chooser shows each cohort's name, Day 1, status and seats, not its other columns.
-    cohorts = list(
-        placeable_cohorts(department_id=application.department_id).only(
-            "name", "status", "day1", "capacity"
-        )
-    )
+    cohorts = list(_placeable(application.department_id).only("name", "status", "day1", "capacity"))
+    reserved = _reserved_names([cohort.pk for cohort in cohorts])
     # The statuses' labels once, not `get_status_display()` for each of dozens of cohorts.
     labels = dict(Cohort.Status.choices)
     for cohort in cohorts:
+        cohort.reserved_names = reserved.get(cohort.pk, [])  # type: ignore[attr-defined]
         cohort.preferred = cohort.pk in preferred  # type: ignore[attr-defined]
         cohort.seats_left = max(cohort.capacity - cohort.seats_taken, 0)  # type: ignore[attr-defined]
         cohort.status_label = labels[cohort.status]  # type: ignore[attr-defined]
