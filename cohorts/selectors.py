@@ -14,7 +14,7 @@ from django.utils import timezone
 from applications.models import Application
 from cohorts import policies
 from cohorts.models import Attendance, Cohort, Enrollment
-from leanleaders.models import AuditEvent, User
+from leanleaders.models import AuditEvent, Department, User
 
 Status = Enrollment.Status
 CohortStatus = Cohort.Status
@@ -148,15 +148,16 @@ def placeable_cohorts(*, department_id: int) -> QuerySet[Cohort]:
 
 
 def _reserved_names(cohort_ids: list[int]) -> dict[int, list[str]]:
-    """{cohort id: the names of the departments it is reserved for, by name}, in one query of
-    plain values (a prefetch builds a queryset for each of dozens of cohorts)."""
+    """{cohort id: the departments it is reserved for, by name, each as a Department names
+    itself}, in one query of plain values (a prefetch builds a queryset for each of dozens of
+    cohorts)."""
     names: dict[int, list[str]] = {}
-    for cohort_id, name in (
+    for cohort_id, name, code in (
         Cohort.departments.through.objects.filter(cohort_id__in=cohort_ids)
         .order_by("department__name")
-        .values_list("cohort_id", "department__name")
+        .values_list("cohort_id", "department__name", "department__code")
     ):
-        names.setdefault(cohort_id, []).append(name)
+        names.setdefault(cohort_id, []).append(str(Department(name=name, code=code)))
     return names
 
 

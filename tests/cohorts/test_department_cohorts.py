@@ -365,6 +365,7 @@ def test_placement_chooser_on_the_application_lists_only_eligible_cohorts(
     assert "City cohort" in html
     assert "Health cohort" in html
     assert "Department cohort" in html
+    assert f"Reserved for: {department.name} ({department.code})" in html
     assert "Works cohort" not in html
 
 
