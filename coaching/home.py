@@ -24,9 +24,10 @@ MANAGER_LIMIT = 5
 def facts(user: User) -> dict[str, Any]:
     """Whether the person leads anyone in the program, and a trainee's latest project, read
     with the other cards' (see leanleaders/dashboard): most trainees lead nobody, and their
-    home then asks nothing more of this stage than their open steps."""
+    home then asks nothing more of this stage than their open steps. An analyst's: the
+    coaching card's counts."""
     if roles.is_analyst(user):
-        return {}
+        return selectors.analyst_count_expressions(user=user)
     found: dict[str, Any] = {"coaching_leads": selectors.leads_anyone_expression(user)}
     if roles.is_trainee(user):
         found["coaching_project"] = latest_project_id(user)
@@ -62,7 +63,9 @@ def sections(request: AuthenticatedHttpRequest, facts: HomeFacts) -> list[Sectio
                 _("Coaching"),
                 template="coaching/_home_analyst.html",
                 data={
-                    "counts": selectors.analyst_counts(user=user),
+                    "counts": {
+                        name: facts[f"coaching_{name}"] for name in selectors.ANALYST_COUNTS
+                    },
                     "days": selectors.not_coached_days(),
                 },
             )

@@ -267,8 +267,9 @@ PAGES = [
     # cohorts and people are read together, in one query (leanleaders/dashboard.py).
     Page("trainee home", "trainee", _u("home"), 9, shows=("Step for",)),
     Page("manager home", "manager", _u("home"), 5, shows=("Peer ",)),
-    # One more than the cards: whether mail is failing or stuck, read fresh on every visit.
-    Page("analyst home", "analyst", _u("home"), 12),
+    # The coaching card's four counts in one query (the home's facts), and one more than the
+    # cards: whether mail is failing or stuck, read fresh on every visit.
+    Page("analyst home", "analyst", _u("home"), 9),
     Page("application list (trainee)", "trainee", _u("applications:application-list"), 4),
     Page(
         "application list (manager)",

@@ -258,6 +258,26 @@ def test_analyst_home_counts(client_for, project, analyst):
     assert reverse("coaching:overview") in page
 
 
+def test_the_analysts_coaching_card_counts_requests_overdue_and_own_steps(
+    client_for, project, analyst
+):
+    log_conversation(
+        project,
+        analyst,
+        date=TODAY() - dt.timedelta(days=5),
+        steps=[step("Late one", days=-2), step("Mine", owner_role="coach", days=3)],
+    )
+    CoachingRequest.objects.create(project=project, requested_by=project.trainee)
+    CoachingRequest.objects.create(
+        project=project, requested_by=project.trainee, resolved_at=timezone.now()
+    )
+    page = client_for(analyst).get("/").content.decode()
+    assert "1</span> open coaching request" in page
+    assert "1</span> overdue next step" in page
+    assert "1 open next step of your own." in page
+    assert "0</span> projects not coached in 14 days" in page  # coached five days ago
+
+
 # Timeline
 
 
