@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -75,7 +74,7 @@ def sections(request: AuthenticatedHttpRequest, facts: HomeFacts) -> list[Sectio
         people_steps, counts = head_and_counts(
             selectors.manager_open_steps(user=user),
             MANAGER_LIMIT,
-            overdue=Q(due_date__lt=timezone.localdate()),
+            overdue=selectors.overdue_q(timezone.localdate()),
         )
         found.append(
             Section(

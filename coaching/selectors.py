@@ -242,9 +242,15 @@ def manager_open_steps(*, user: User) -> QuerySet[NextStep]:
     )
 
 
+def overdue_q(today: dt.date) -> Q:
+    """An open step past its due date (`NextStep.is_overdue` in SQL): every overdue count and
+    filter here reads it."""
+    return Q(due_date__lt=today)
+
+
 def overdue_count(steps: QuerySet[NextStep]) -> int:
     """How many of these open steps are past their due date (one COUNT)."""
-    return steps.filter(due_date__lt=timezone.localdate()).count()
+    return steps.filter(overdue_q(timezone.localdate())).count()
 
 
 def open_step_counts(project_ids: list[int], *, today: dt.date) -> dict[int, tuple[int, int]]:
@@ -339,7 +345,7 @@ def _not_coached(today: dt.date) -> Q:
 
 def _overdue(today: dt.date) -> Q:
     """Whether the project has an open next step due before today."""
-    due = NextStep.objects.filter(project=OuterRef("pk"), status=OPEN, due_date__lt=today)
+    due = NextStep.objects.filter(overdue_q(today), project=OuterRef("pk"), status=OPEN)
     return Q(Exists(due))
 
 
@@ -470,7 +476,7 @@ def analyst_count_expressions(*, user: User) -> dict[str, Subquery]:
         "not_coached": Project.objects.filter(status=Project.Status.ACTIVE).filter(
             _not_coached(today)
         ),
-        "overdue": NextStep.objects.filter(status=OPEN, due_date__lt=today),
+        "overdue": NextStep.objects.filter(overdue_q(today), status=OPEN),
     }
     return {f"coaching_{name}": count_of(rows) for name, rows in counted.items()}
 
