@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from django.core.paginator import Page
 from django.db.models import (
     Count,
     Exists,
@@ -67,12 +68,24 @@ def _with_people(projects: QuerySet[Project]) -> QuerySet[Project]:
     return projects.select_related("trainee", "department", "reviewed_by", "sponsor")
 
 
+@dataclass(frozen=True)
+class MeasurementTable:
+    """The page of a measure's table that the project page shows, newest first: `param` is its
+    page number's query parameter, and the table is open when the request asked for a page."""
+
+    page: Page[Measurement]
+    param: str
+    open: bool
+
+
 @dataclass
 class MeasureView:
     """A measure with its stored result, as the pages show it."""
 
     measure: Measure
     result: results.Result
+    # Set by the project page; without it (the A3) the table has every row, oldest first.
+    table: MeasurementTable | None = None
 
     @property
     def measurements(self) -> list[Measurement]:

@@ -155,6 +155,22 @@ def _sustainment_context(user: User, project: Project, team: selectors.Team) -> 
     }
 
 
+# Rows the project page shows of each measure's table and of its progress log: a project logged
+# every day for a year would otherwise render hundreds of rows, each with its remove button, on
+# every visit. The run chart still draws every measurement, and the A3 prints every entry.
+MEASUREMENT_TABLE_PAGE = 20
+PROGRESS_LOG_PAGE = 10
+
+
+def _measurement_table(
+    request: AuthenticatedHttpRequest, view: selectors.MeasureView
+) -> selectors.MeasurementTable:
+    param = f"measurements-{view.measure.pk}"
+    rows = view.measurements[::-1]  # newest first: the rows someone came to check or correct
+    page = Paginator(rows, MEASUREMENT_TABLE_PAGE).get_page(request.GET.get(param))
+    return selectors.MeasurementTable(page=page, param=param, open=param in request.GET)
+
+
 @login_required
 def project_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     project = _detail_or_404(request, pk)
@@ -165,6 +181,12 @@ def project_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "today": timezone.localdate(),
         "timeline": list(selectors.project_timeline(project=project)[:30]),
     }
+    for view in context["measure_views"]:
+        view.table = _measurement_table(request, view)
+    context["entry_page"] = Paginator(context["entries"], PROGRESS_LOG_PAGE).get_page(
+        request.GET.get("log")
+    )
+    context["log_open"] = "log" in request.GET
     if context["can_review"]:
         context["day3"] = selectors.project_day3(project)
         context["no_result_reason_max"] = services.NO_RESULT_REASON_MAX

@@ -245,6 +245,11 @@ class Page:
     shows: tuple[str, ...] = ()
 
 
+# The project page shows a page of its progress log (10 entries) and of the measurements table
+# (20 rows, each ending in the measurement's note, "m<i>").
+_PROJECT_PAGE_ROWS = ("Tried step", "</td><td>m")
+
+
 def _u(name: str, *args: Callable[[World], object]) -> Callable[[World], str]:
     return lambda w: reverse(name, args=[a(w) for a in args])
 
@@ -371,14 +376,14 @@ PAGES = [
         "trainee",
         _u("projects:project-detail", PROJECT),
         10,  # the team is one query; the Lean Leaders who used its tools, one more
-        shows=("Tried step",),
+        shows=_PROJECT_PAGE_ROWS,
     ),
     Page(
         "project page (analyst)",
         "analyst",
         _u("projects:project-detail", PROJECT),
         10,
-        shows=("Tried step",),
+        shows=_PROJECT_PAGE_ROWS,
     ),
     Page("project A3", "manager", _u("projects:project-a3", PROJECT), 8, shows=("Tried step",)),
     Page("project team", "trainee", _u("projects:project-team", PROJECT), 4),
