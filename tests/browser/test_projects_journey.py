@@ -118,3 +118,31 @@ def test_analyst_sees_every_verdict_in_the_project_list(
     expect(page.locator("canvas.run-chart")).to_be_visible()
     screenshot("projects-detail-worse-analyst")
     assert axe() == []
+
+
+def test_the_coaching_part_arriving_moves_none_of_the_project_pages_buttons(
+    page, live_server, sign_in, trainee
+):
+    """The coaching part is loaded after the page: held back here until the buttons have been
+    measured, then let through. A click aimed before it lands must still hit its button."""
+    from tests.projects.factories import make_project
+
+    project = make_project(trainee)
+    held = []
+    page.route("**/timeline/?fragment=1", lambda route: held.append(route))
+    sign_in(trainee)
+    page.goto(f"{live_server.url}/projects/{project.pk}/")
+    buttons = [
+        page.get_by_role("link", name="Log progress"),
+        page.get_by_role("button", name="Log measurement"),
+    ]
+    for _ in range(100):  # until htmx has asked for it (the route's handler runs while waiting)
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the coaching part was not requested"
+    expect(page.locator("section#coaching-embed[hx-get]")).to_have_count(1)
+    before = [button.bounding_box() for button in buttons]
+    held[0].continue_()
+    expect(page.locator("#coaching-embed .project-timeline")).to_be_visible()
+    assert [button.bounding_box() for button in buttons] == before
