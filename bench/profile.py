@@ -31,7 +31,7 @@ from django.template.base import Template  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from bench.pages import CEILING, PAGES  # noqa: E402
+from bench.pages import CEILING, PAGES, Page  # noqa: E402
 from leanleaders.models import User  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -43,6 +43,25 @@ def size_kb(response) -> float:
             response._bench_size = sum(len(chunk) for chunk in response.streaming_content)
         return response._bench_size / 1024
     return len(response.content) / 1024
+
+
+def time_page(page: Page, subjects: dict, *, repeat: int, label: str) -> str:
+    """One page's median time, query count and size, as `main` prints them (no split)."""
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(email=subjects[page.role]))
+    path = page.path.format(**subjects)
+    client.get(path)
+    times = []
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as queries:
+            start = time.perf_counter()
+            response = client.get(path)
+            size_kb(response)
+            times.append((time.perf_counter() - start) * 1000)
+    return (
+        f"{label:<26} {response.status_code} {statistics.median(times):8.1f} ms "
+        f"{len(queries.captured_queries):3d} queries {size_kb(response):6.0f} KB"
+    )
 
 
 def print_hotspots(client: Client, path: str, limit: int, sort: str) -> None:
