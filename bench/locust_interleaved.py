@@ -6,8 +6,8 @@ process writes every response time it saw, so the runner computes exact percenti
 locust's rounded ones).
 
 - Readers wait a moment between requests, as people do, and each request picks a page (or the
-  ceiling) at random, then one of the people who read it: every page and the ceiling share the
-  same moment's load.
+  ceiling, more often) at random, then one of the people who read it: every page and the ceiling
+  share the same moment's load.
 - One writer, as a trainee, posts the real measurement form every 1-2 s (CSRF token and all), so
   readers meet a database that is being written to.
 """
@@ -26,6 +26,7 @@ from bench.pages import WRITER_NAME
 
 with open(os.environ["BENCH_PLAN"]) as plan_file:
     PLAN = json.load(plan_file)
+WEIGHTS = [page["weight"] for page in PLAN["pages"]]  # the ceiling's is higher (interleaved.py)
 SAMPLES_PATH = os.environ["BENCH_SAMPLES"]
 _samples: dict[str, list[float]] = defaultdict(list)
 _TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -53,7 +54,7 @@ class Reader(HttpUser):
 
     @task
     def read(self) -> None:
-        page = random.choice(PLAN["pages"])
+        page = random.choices(PLAN["pages"], weights=WEIGHTS)[0]
         path, session = random.choice(page["people"])
         with self.client.get(
             path,
