@@ -171,6 +171,16 @@ def _measurement_table(
     return selectors.MeasurementTable(page=page, param=param, open=param in request.GET)
 
 
+def _back_to_list(
+    request: AuthenticatedHttpRequest, pk: int, param: str, *, anchor: str | None = None
+) -> str:
+    """The project page with the list a row was removed from open at the page it was on (the
+    removal form's `page`; past the end, the last page)."""
+    page = id_param(request.POST, "page") or 1
+    url = reverse("projects:project-detail", args=[pk])
+    return f"{url}?{param}={page}#{anchor or param}"
+
+
 @login_required
 def project_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     project = _detail_or_404(request, pk)
@@ -403,7 +413,7 @@ def measurement_delete(
     messages.success(
         request, _("Removed the measurement of %(day)s.") % {"day": _day(measurement.date)}
     )
-    return redirect("projects:project-detail", pk=pk)
+    return redirect(_back_to_list(request, pk, f"measurements-{measurement.measure_id}"))
 
 
 @login_required
@@ -523,7 +533,7 @@ def progress_delete(request: AuthenticatedHttpRequest, pk: int, entry_id: int) -
         return refused
     services.progress_entry_delete(entry_id=entry.pk, by=request.user)
     messages.success(request, _("Progress entry removed."))
-    return redirect(reverse("projects:project-detail", args=[pk]) + "#progress")
+    return redirect(_back_to_list(request, pk, "log", anchor="progress-log"))
 
 
 @login_required

@@ -113,3 +113,30 @@ def test_paging_keeps_the_query_count(client_for, trainee, project):
         client.get(page_url, paged)
     assert len(second) == len(first)
     assert Measurement.objects.count() == MEASUREMENT_TABLE_PAGE + 5
+
+
+def test_removing_a_row_returns_to_the_open_list_at_its_page(client_for, trainee, project):
+    add_measurements(project, range(MEASUREMENT_TABLE_PAGE + 5))
+    measure = project.measures.get(is_primary=True)
+    oldest = measure.measurements.order_by("date", "id").first()
+    client = client_for(trainee)
+    page_url = reverse("projects:project-detail", args=[project.pk])
+    second = client.get(page_url, {f"measurements-{measure.pk}": "2"}).content.decode()
+    assert re.search(
+        rf'/measurements/{oldest.pk}/delete/".*?name="page" value="2"', second, re.DOTALL
+    )
+
+    response = client.post(
+        reverse("projects:measurement-delete", args=[project.pk, oldest.pk]), {"page": "2"}
+    )
+    assert response.url == f"{page_url}?measurements-{measure.pk}=2#measurements-{measure.pk}"
+    assert not Measurement.objects.filter(pk=oldest.pk).exists()
+
+    entry = services.progress_entry_add(
+        project_id=project.pk, by=trainee, date=timezone.localdate(), did="A step"
+    )
+    # Without a page (or with junk), the first page.
+    response = client.post(
+        reverse("projects:progress-delete", args=[project.pk, entry.pk]), {"page": "x"}
+    )
+    assert response.url == f"{page_url}?log=1#progress-log"
