@@ -84,7 +84,7 @@ class MeasureView:
 
     measure: Measure
     result: results.Result
-    # Set by the project page; without it (the A3) the table has every row, oldest first.
+    # The page of its table that the project page and the A3 show (set by projects.views).
     table: MeasurementTable | None = None
 
     @property

@@ -113,9 +113,27 @@ def chart_data(view: selectors.MeasureView) -> dict[str, Any]:
     }
 
 
+# Rows the project page (and the A3's table) shows of each measure's table and of the progress
+# log: a project logged every day for a year would otherwise render hundreds of rows, each with
+# its remove button, on every visit. The run chart still draws every measurement.
+MEASUREMENT_TABLE_PAGE = 20
+PROGRESS_LOG_PAGE = 10
+
+
+def _measurement_table(
+    request: AuthenticatedHttpRequest, view: selectors.MeasureView
+) -> selectors.MeasurementTable:
+    param = f"measurements-{view.measure.pk}"
+    rows = view.measurements[::-1]  # newest first: the rows someone came to check or correct
+    page = Paginator(rows, MEASUREMENT_TABLE_PAGE).get_page(request.GET.get(param))
+    return selectors.MeasurementTable(page=page, param=param, open=param in request.GET)
+
+
 def _detail_context(request: AuthenticatedHttpRequest, project: Project) -> dict[str, Any]:
     user = request.user
     views = selectors.measure_views(project)
+    for view in views:
+        view.table = _measurement_table(request, view)
     primary = next((v for v in views if v.measure.is_primary), views[0] if views else None)
     entries = selectors.progress_entries(project=project)
     team = selectors.project_team(project=project)
@@ -155,22 +173,6 @@ def _sustainment_context(user: User, project: Project, team: selectors.Team) -> 
     }
 
 
-# Rows the project page shows of each measure's table and of its progress log: a project logged
-# every day for a year would otherwise render hundreds of rows, each with its remove button, on
-# every visit. The run chart still draws every measurement, and the A3 prints every entry.
-MEASUREMENT_TABLE_PAGE = 20
-PROGRESS_LOG_PAGE = 10
-
-
-def _measurement_table(
-    request: AuthenticatedHttpRequest, view: selectors.MeasureView
-) -> selectors.MeasurementTable:
-    param = f"measurements-{view.measure.pk}"
-    rows = view.measurements[::-1]  # newest first: the rows someone came to check or correct
-    page = Paginator(rows, MEASUREMENT_TABLE_PAGE).get_page(request.GET.get(param))
-    return selectors.MeasurementTable(page=page, param=param, open=param in request.GET)
-
-
 def _back_to_list(
     request: AuthenticatedHttpRequest, pk: int, param: str, *, anchor: str | None = None
 ) -> str:
@@ -191,8 +193,6 @@ def project_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "today": timezone.localdate(),
         "timeline": list(selectors.project_timeline(project=project)[:30]),
     }
-    for view in context["measure_views"]:
-        view.table = _measurement_table(request, view)
     context["entry_page"] = Paginator(context["entries"], PROGRESS_LOG_PAGE).get_page(
         request.GET.get("log")
     )
