@@ -203,14 +203,21 @@ def project_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "projects/project_detail.html", context)
 
 
+# An A3 is one sheet: each of its boxes lists the latest entries of the progress log that belong
+# there and says how many earlier ones the log has.
+A3_ENTRIES = 8
+
+
 @login_required
 def project_a3(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     project = selectors.with_measures(_detail_or_404(request, pk))
     context = _detail_context(request, project)
-    context["countermeasure_entries"] = [
-        e for e in context["entries"] if e.pdca_stage in ("do", "act")
-    ]
-    context["analysis_entries"] = [e for e in context["entries"] if e.learned]
+    for name, entries in (
+        ("countermeasure", [e for e in context["entries"] if e.pdca_stage in ("do", "act")]),
+        ("analysis", [e for e in context["entries"] if e.learned]),
+    ):
+        context[f"{name}_entries"] = entries[:A3_ENTRIES]
+        context[f"{name}_earlier"] = len(entries[A3_ENTRIES:])
     context["latest_next"] = next((e.next_steps for e in context["entries"] if e.next_steps), "")
     return render(request, "projects/project_a3.html", context)
 

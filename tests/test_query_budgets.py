@@ -385,7 +385,8 @@ PAGES = [
         10,
         shows=_PROJECT_PAGE_ROWS,
     ),
-    Page("project A3", "manager", _u("projects:project-a3", PROJECT), 8, shows=("Tried step",)),
+    # The A3 lists the latest 8 entries a box and a page of the measurements table.
+    Page("project A3", "manager", _u("projects:project-a3", PROJECT), 8, shows=_PROJECT_PAGE_ROWS),
     Page("project team", "trainee", _u("projects:project-team", PROJECT), 4),
     Page("project list", "analyst", _u("projects:project-list"), 5, shows=("Peer ",)),
     Page(

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from projects import services
 from projects.models import Measurement
-from projects.views import MEASUREMENT_TABLE_PAGE, PROGRESS_LOG_PAGE
+from projects.views import A3_ENTRIES, MEASUREMENT_TABLE_PAGE, PROGRESS_LOG_PAGE
 from tests.projects.factories import add_measurements
 
 pytestmark = pytest.mark.django_db
@@ -141,3 +141,24 @@ def test_removing_a_row_returns_to_the_open_list_at_its_page(client_for, trainee
         reverse("projects:progress-delete", args=[project.pk, entry.pk]), {"page": "x"}
     )
     assert response.url == f"{page_url}?log=1#progress-log"
+
+
+def test_the_a3_lists_the_latest_entries_of_each_box_and_counts_the_earlier(
+    client_for, trainee, project
+):
+    today = timezone.localdate()
+    for days_ago in range(A3_ENTRIES + 3):
+        services.progress_entry_add(
+            project_id=project.pk,
+            by=trainee,
+            date=today - dt.timedelta(days=days_ago),
+            did=f"Countermeasure {days_ago}",
+            learned=f"Lesson {days_ago}",
+            pdca_stage="do",
+        )
+    a3 = client_for(trainee).get(reverse("projects:project-a3", args=[project.pk])).content.decode()
+    assert a3.count("Countermeasure ") == A3_ENTRIES
+    assert a3.count("Lesson ") == A3_ENTRIES
+    assert f"Countermeasure {A3_ENTRIES - 1}<" in a3
+    assert f"Countermeasure {A3_ENTRIES}<" not in a3
+    assert a3.count("And 3 earlier entries, in the project's progress log.") == 2
