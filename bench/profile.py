@@ -18,7 +18,9 @@ import pstats
 import statistics
 import time
 from contextlib import nullcontext
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
@@ -43,25 +45,6 @@ def size_kb(response) -> float:
             response._bench_size = sum(len(chunk) for chunk in response.streaming_content)
         return response._bench_size / 1024
     return len(response.content) / 1024
-
-
-def time_page(page: Page, subjects: dict, *, repeat: int, label: str) -> str:
-    """One page's median time, query count and size, as `main` prints them (no split)."""
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(User.objects.get(email=subjects[page.role]))
-    path = page.path.format(**subjects)
-    client.get(path)
-    times = []
-    for _ in range(repeat):
-        with CaptureQueriesContext(connection) as queries:
-            start = time.perf_counter()
-            response = client.get(path)
-            size_kb(response)
-            times.append((time.perf_counter() - start) * 1000)
-    return (
-        f"{label:<26} {response.status_code} {statistics.median(times):8.1f} ms "
-        f"{len(queries.captured_queries):3d} queries {size_kb(response):6.0f} KB"
-    )
 
 
 def print_hotspots(client: Client, path: str, limit: int, sort: str) -> None:
@@ -129,6 +112,57 @@ def print_plans(captured: list[dict], slower_than_ms: float) -> None:
             print("\n".join(row[0] for row in cursor.fetchall()))
 
 
+@dataclass
+class Timed:
+    """`repeat` requests of one path: each time (ms) with its split, the last request's queries
+    and response."""
+
+    times: list[float]
+    splits: list[tuple[float, str]]
+    queries: CaptureQueriesContext
+    response: Any
+
+    def line(self, label: str) -> str:
+        """The line `main` prints for the page: median time, query count, size (and split)."""
+        return (
+            f"{label:<26} {self.response.status_code} {statistics.median(self.times):8.1f} ms "
+            f"{len(self.queries.captured_queries):3d} queries {size_kb(self.response):6.0f} KB"
+            + (sorted(self.splits)[len(self.splits) // 2][1] if self.splits else "")
+        )
+
+
+def timed(client: Client, path: str, repeat: int, split: Split | None = None) -> Timed:
+    """`repeat` requests of `path` after a warm-up, split (when given) into SQL, templates and
+    the rest."""
+    client.get(path)
+    times: list[float] = []
+    splits: list[tuple[float, str]] = []
+    for _ in range(repeat):
+        # Timed through the wrapper only when asked: it adds to every query's time.
+        timing_sql = nullcontext() if split is None else connection.execute_wrapper(split.execute)
+        if split is not None:
+            split.reset()
+        with CaptureQueriesContext(connection) as queries, timing_sql:
+            start = time.perf_counter()
+            response = client.get(path)
+            size_kb(response)  # a streamed body is produced while it is read
+            times.append((time.perf_counter() - start) * 1000)
+        if split is not None:
+            splits.append((times[-1], split.columns(times[-1])))
+    return Timed(times, splits, queries, response)
+
+
+def client_for(subjects: dict, role: str) -> Client:
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(email=subjects[role]))
+    return client
+
+
+def time_page(page: Page, subjects: dict, *, repeat: int, label: str) -> str:
+    """One page's line as `main` prints it (no split), under `label`."""
+    return timed(client_for(subjects, page.role), page.path.format(**subjects), repeat).line(label)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
@@ -162,43 +196,24 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("names", nargs="*")
     args = parser.parse_args(argv)
     subjects = json.loads(args.subjects.read_text())
-    split = Split()
-    if args.split:
+    split = Split() if args.split else None
+    if split is not None:
         split.wrap_templates()
-    clients = {}
-    for role in ("trainee", "manager", "analyst"):
-        clients[role] = Client(HTTP_HOST="127.0.0.1")
-        clients[role].force_login(User.objects.get(email=subjects[role]))
+    clients = {role: client_for(subjects, role) for role in ("trainee", "manager", "analyst")}
     for page in [CEILING, *PAGES]:
         if args.names and page.name not in args.names:
             continue
         path = page.path.format(**subjects)
         client = clients[page.role]
-        client.get(path)
-        times = []
-        splits = []
-        for _ in range(args.repeat):
-            split.reset()
-            # Timed through the wrapper only when asked: it adds to every query's time.
-            timing_sql = connection.execute_wrapper(split.execute) if args.split else nullcontext()
-            with CaptureQueriesContext(connection) as queries, timing_sql:
-                start = time.perf_counter()
-                response = client.get(path)
-                size_kb(response)  # a streamed body is produced while it is read
-                times.append((time.perf_counter() - start) * 1000)
-            splits.append((times[-1], split.columns(times[-1])))
+        found = timed(client, path, args.repeat, split)
         if args.sql:
-            for query in queries.captured_queries:
+            for query in found.queries.captured_queries:
                 print(f"  {float(query['time']) * 1000:7.1f} ms  {query['sql'][:300]}")
         if args.explain is not None:
-            print_plans(queries.captured_queries, args.explain)
+            print_plans(found.queries.captured_queries, args.explain)
         if args.cprofile:
             print_hotspots(client, path, args.cprofile, args.sort)
-        print(
-            f"{page.name:<26} {response.status_code} {statistics.median(times):8.1f} ms "
-            f"{len(queries.captured_queries):3d} queries {size_kb(response):6.0f} KB"
-            + (sorted(splits)[len(splits) // 2][1] if args.split else "")
-        )
+        print(found.line(page.name))
 
 
 if __name__ == "__main__":

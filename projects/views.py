@@ -217,7 +217,7 @@ def project_a3(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         ("analysis", [e for e in context["entries"] if e.learned]),
     ):
         context[f"{name}_entries"] = entries[:A3_ENTRIES]
-        context[f"{name}_earlier"] = len(entries[A3_ENTRIES:])
+        context[f"{name}_earlier"] = max(len(entries) - A3_ENTRIES, 0)
     context["latest_next"] = next((e.next_steps for e in context["entries"] if e.next_steps), "")
     return render(request, "projects/project_a3.html", context)
 

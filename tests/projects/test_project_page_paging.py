@@ -31,6 +31,20 @@ def _entries(html: str) -> list[str]:
     )
 
 
+def _log_entries(project, trainee, count: int, **texts: str) -> None:
+    """`count` "do" entries through the service, one a day back from today, each text field
+    given followed by the entry's number of days ago ("Step 0" today)."""
+    today = timezone.localdate()
+    for days_ago in range(count):
+        services.progress_entry_add(
+            project_id=project.pk,
+            by=trainee,
+            date=today - dt.timedelta(days=days_ago),
+            pdca_stage="do",
+            **{field: f"{text} {days_ago}" for field, text in texts.items()},
+        )
+
+
 def test_the_table_shows_the_newest_rows_and_pages_back_to_the_oldest(client_for, trainee, project):
     count = MEASUREMENT_TABLE_PAGE + 5
     add_measurements(project, range(count))
@@ -76,15 +90,7 @@ def test_a_short_table_has_no_pager_and_the_a3_pages_its_table_too(client_for, t
 
 
 def test_the_progress_log_shows_the_latest_entries_and_pages_back(client_for, trainee, project):
-    today = timezone.localdate()
-    for days_ago in range(PROGRESS_LOG_PAGE + 2):
-        services.progress_entry_add(
-            project_id=project.pk,
-            by=trainee,
-            date=today - dt.timedelta(days=days_ago),
-            did=f"Step {days_ago}",
-            pdca_stage="do",
-        )
+    _log_entries(project, trainee, PROGRESS_LOG_PAGE + 2, did="Step")
     client = client_for(trainee)
     page_url = reverse("projects:project-detail", args=[project.pk])
 
@@ -146,16 +152,7 @@ def test_removing_a_row_returns_to_the_open_list_at_its_page(client_for, trainee
 def test_the_a3_lists_the_latest_entries_of_each_box_and_counts_the_earlier(
     client_for, trainee, project
 ):
-    today = timezone.localdate()
-    for days_ago in range(A3_ENTRIES + 3):
-        services.progress_entry_add(
-            project_id=project.pk,
-            by=trainee,
-            date=today - dt.timedelta(days=days_ago),
-            did=f"Countermeasure {days_ago}",
-            learned=f"Lesson {days_ago}",
-            pdca_stage="do",
-        )
+    _log_entries(project, trainee, A3_ENTRIES + 3, did="Countermeasure", learned="Lesson")
     a3 = client_for(trainee).get(reverse("projects:project-a3", args=[project.pk])).content.decode()
     assert a3.count("Countermeasure ") == A3_ENTRIES
     assert a3.count("Lesson ") == A3_ENTRIES
