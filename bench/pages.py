@@ -33,6 +33,8 @@ PAGES = [
     Page("coaching timeline", "trainee", "/coaching/projects/{project}/timeline/"),
     Page("cohort review board", "analyst", "/reports/cohorts/{cohort}/"),
     Page("program report", "analyst", "/reports/program/"),
+    Page("program report: leader engagement", "analyst", "/reports/program/engagement/"),
+    Page("program report: after Day 3", "analyst", "/reports/program/after-day-3/"),
     Page(
         "export: projects with results (xlsx)", "analyst", "/reports/cohorts/{cohort}/projects.xlsx"
     ),

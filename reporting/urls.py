@@ -20,6 +20,8 @@ urlpatterns = [
     *(_export(kind, fmt) for kind in views.EXPORTS for fmt in ("csv", "xlsx")),
     path("review/<int:project_id>/", views.project_review, name="project-review"),
     path("program/", views.program_report, name="program-report"),
+    path("program/engagement/", views.program_engagement, name="program-engagement"),
+    path("program/after-day-3/", views.program_sustainment, name="program-sustainment"),
     path("program.csv", views.program_report_export, {"fmt": "csv"}, name="program-csv"),
     path(
         "program-<slug:table>.csv",

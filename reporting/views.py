@@ -192,7 +192,9 @@ def cohort_export(
 
 
 # ---------------------------------------------------------------------------------------------
-# The program report
+# The program report: three pages that share their filters. The results (from applications to
+# Lean Leaders, and the measured improvement), the leaders' engagement, and whether the results
+# lasted after Day 3. Each answers its own question, so each counts only its own figures.
 
 
 def _report_filters(request: AuthenticatedHttpRequest) -> tuple[program.ReportFilters, list[str]]:
@@ -280,21 +282,37 @@ def _chart_data(
     }
 
 
-def _report_context(request: AuthenticatedHttpRequest) -> dict[str, Any]:
-    filters, errors = _report_filters(request)
+# The query parameters that choose what the report covers: carried from part to part of the
+# report and into its downloads, unlike the pages of its tables.
+REPORT_FILTER_PARAMS = ("from", "to", "cohort", "kind", "department")
+
+
+def _render_report(
+    request: AuthenticatedHttpRequest,
+    template: str,
+    filters: program.ReportFilters,
+    errors: list[str],
+    part: dict[str, Any],
+) -> HttpResponse:
+    """One part of the program report (`part`: what its template shows) under the filters, the
+    downloads and the links to the other parts, which every part shares."""
+    for error in errors:
+        messages.warning(request, error)
     cohorts = cohort_choices()
     departments = program.report_department_choices()
-    return {
-        "report": program.program_report(user=request.user, filters=filters),
-        "sustainment": sustainment.sustainment_report(user=request.user, filters=filters),
+    query = urlencode(
+        [(name, value) for name in REPORT_FILTER_PARAMS for value in request.GET.getlist(name)]
+    )
+    context = {
         "filters": filters,
-        "errors": errors,
         "cohort_choices": cohorts,
         "departments": departments,
         "cohort_kinds": program.COHORT_KINDS,
         "filters_text": _filters_text(filters, cohorts, departments),
-        "query": request.GET.urlencode(),
+        "query": query,
+        **part,
     }
+    return render(request, template, context)
 
 
 # Rows (trainees, cohorts) per page of the report's tables that grow with the city: rendering
@@ -308,27 +326,40 @@ def _report_page(request: AuthenticatedHttpRequest, rows: Sequence[T], param: st
     return Paginator(rows, REPORT_PAGE).get_page(request.GET.get(param))
 
 
-def _engagement_context(
-    request: AuthenticatedHttpRequest, filters: program.ReportFilters
-) -> dict[str, Any]:
-    found = engagement.program_engagement(user=request.user, filters=filters)
-    return {"engagement": found, "engagement_page": _report_page(request, found.trainees, "page")}
+@analyst_required
+def program_report(request: AuthenticatedHttpRequest) -> HttpResponse:
+    filters, errors = _report_filters(request)
+    report = program.program_report(user=request.user, filters=filters)
+    cohort_page = _report_page(request, report.by_cohort, "cohort_page")
+    part = {
+        "report": report,
+        "cohort_page": cohort_page,
+        "charts": _chart_data(report, list(cohort_page)),
+        "tolerance": results.NO_CHANGE_TOLERANCE_PERCENT,
+    }
+    return _render_report(request, "reporting/program_report.html", filters, errors, part)
 
 
 @analyst_required
-def program_report(request: AuthenticatedHttpRequest) -> HttpResponse:
-    context = _report_context(request)
-    for error in context["errors"]:
-        messages.warning(request, error)
-    context["tolerance"] = results.NO_CHANGE_TOLERANCE_PERCENT
-    context["cohort_page"] = _report_page(request, context["report"].by_cohort, "cohort_page")
-    context["charts"] = _chart_data(context["report"], context["cohort_page"].object_list)
+def program_engagement(request: AuthenticatedHttpRequest) -> HttpResponse:
+    filters, errors = _report_filters(request)
+    found = engagement.program_engagement(user=request.user, filters=filters)
+    part = {"engagement": found, "engagement_page": _report_page(request, found.trainees, "page")}
+    return _render_report(request, "reporting/program_engagement.html", filters, errors, part)
+
+
+@analyst_required
+def program_sustainment(request: AuthenticatedHttpRequest) -> HttpResponse:
+    filters, errors = _report_filters(request)
+    found = sustainment.sustainment_report(user=request.user, filters=filters)
     # A page of cohorts, each with its rows (one per follow-up day that has fallen due).
-    cohorts = _report_page(request, context["sustainment"].cohorts, "sustainment_page")
-    context["sustainment_page"] = cohorts
-    context["sustainment_cohort_rows"] = [row for rows in cohorts for row in rows]
-    context.update(_engagement_context(request, context["filters"]))
-    return render(request, "reporting/program_report.html", context)
+    cohorts = _report_page(request, found.cohorts, "sustainment_page")
+    part = {
+        "sustainment": found,
+        "sustainment_page": cohorts,
+        "sustainment_cohort_rows": [row for rows in cohorts for row in rows],
+    }
+    return _render_report(request, "reporting/program_sustainment.html", filters, errors, part)
 
 
 @analyst_required

@@ -443,12 +443,21 @@ PAGES = [
         lambda w: reverse("reports:project-review", args=[w.project.pk]) + "?fragment=1",
         5,
     ),
-    # The session, the person, the figures (one statement counts them all), and the filters'
-    # cohorts and departments; the sustainment section one more (reporting/selectors/
-    # sustainment.py), the leader engagement two: its departments and total, and the page of
-    # trainees (reporting/selectors/engagement.py). A download counts only what its tables
-    # show (the summary: the total's statement alone) and reads no filter it was not given.
-    Page("program report", "analyst", _u("reports:program-report"), 8),
+    # Each part of the program report: the session, the person, the filters' cohorts and
+    # departments, and its own figures. The results: one statement counts them all. The leader
+    # engagement: its departments and total, and the page of trainees (reporting/selectors/
+    # engagement.py). After Day 3: one (reporting/selectors/sustainment.py). A download counts
+    # only what its tables show (the summary: the total's statement alone) and reads no filter
+    # it was not given.
+    Page("program report", "analyst", _u("reports:program-report"), 5),
+    Page(
+        "program report: leader engagement",
+        "analyst",
+        _u("reports:program-engagement"),
+        6,
+        shows=(">Leader ",),
+    ),
+    Page("program report: after Day 3", "analyst", _u("reports:program-sustainment"), 5),
     Page("program report (csv)", "analyst", _u("reports:program-csv"), 3),
     Page(
         "program report by cohort (csv)",

@@ -71,7 +71,6 @@ class ProgramReport:
     total: Figures
     by_department: list[Figures]
     by_cohort: list[Figures]
-    computed_at: dt.datetime
 
 
 NOT_PLACED = gettext_noop("Not placed in a cohort")
@@ -333,7 +332,6 @@ def program_figures(
     and attended, projects' verdicts and gains. `totals_only`: the total alone, no department or
     cohort (for the summary's download: grouping and naming them is a third of the statement's
     time)."""
-    computed_at = timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(
             *_report_sql(projects, filters, timezone.localdate(), totals_only=totals_only)
@@ -356,7 +354,6 @@ def program_figures(
         by_cohort=[
             _figures(gettext(NOT_PLACED) if row[2] is None else row[3], row[5:]) for row in cohorts
         ],
-        computed_at=computed_at,
     )
 
 

@@ -84,6 +84,21 @@ def test_analyst_reviews_on_the_board_reads_the_report_and_downloads_a_workbook(
         "Sustainment by department",
         "Sustainment by cohort",
     ]
+    # The other parts of the report, through its tabs, with the filters chosen on the first.
+    page.get_by_label("Kind of cohort").select_option(label="City-wide cohorts")
+    page.get_by_role("button", name="Update report").click()
+    expect(page.get_by_test_id("report-scope")).to_contain_text("city-wide cohorts")
+    parts = page.get_by_role("navigation", name="Parts of the program report")
+    expect(parts.get_by_role("link", name="Results")).to_have_attribute("aria-current", "page")
+    parts.get_by_role("link", name="Leader engagement").click()
+    expect(page.get_by_role("heading", level=2, name="Leader engagement")).to_be_visible()
+    expect(page.get_by_test_id("report-scope")).to_contain_text("city-wide cohorts")
+    assert axe() == []
+    parts.get_by_role("link", name="After Day 3").click()
+    expect(page.get_by_role("heading", name="After Day 3: did the results last?")).to_be_visible()
+    expect(page.get_by_label("Kind of cohort")).to_have_value("city")
+    screenshot("reporting-program-after-day-3")
+    assert axe() == []
 
 
 def test_a_lean_leader_opens_their_certificate(page, live_server, sign_in, screenshot, axe, data):

@@ -35,6 +35,8 @@ def test_id_param(query, expected):
         "applications:review-queue",
         "projects:project-list",
         "reports:program-report",
+        "reports:program-engagement",
+        "reports:program-sustainment",
     ],
 )
 def test_a_huge_department_id_is_ignored(client_for, analyst, name):
@@ -50,7 +52,9 @@ LIST_PAGES = {
     "projects:project-list": ["verdict", "department", "page"],
     "coaching:overview": ["cohort", "attention", "requests"],
     "reports:board-index": [],
-    "reports:program-report": ["from", "to", "cohort", "department"],
+    "reports:program-report": ["from", "to", "cohort", "department", "cohort_page"],
+    "reports:program-engagement": ["from", "to", "cohort", "department", "page"],
+    "reports:program-sustainment": ["from", "to", "cohort", "department", "sustainment_page"],
     "people": ["page"],
     "outbox": ["status", "page"],
 }

@@ -87,7 +87,7 @@ def test_per_department_and_total(engaged, analyst, department, other_department
 
 
 def test_the_report_shows_engagement_and_how_it_is_counted(engaged, analyst, client_for):
-    html = client_for(analyst).get(reverse("reports:program-report")).content.decode()
+    html = client_for(analyst).get(reverse("reports:program-engagement")).content.decode()
     assert "Leader engagement" in html
     assert 'data-testid="engagement-by-trainee"' in html
     assert "50% (2 of 4)" in html
@@ -96,7 +96,7 @@ def test_the_report_shows_engagement_and_how_it_is_counted(engaged, analyst, cli
 
 
 def test_an_empty_report_says_so(analyst, client_for):
-    html = client_for(analyst).get(reverse("reports:program-report")).content.decode()
+    html = client_for(analyst).get(reverse("reports:program-engagement")).content.decode()
     assert "no leader engagement to show" in html
 
 
@@ -124,10 +124,10 @@ def test_the_trainee_table_is_paginated(department, analyst, client_for):
     for i in range(27):
         _trainee_with_project(department, cohort, name=f"Trainee {i:02d}")
     client = client_for(analyst)
-    first = client.get(reverse("reports:program-report")).content.decode()
+    first = client.get(reverse("reports:program-engagement")).content.decode()
     assert "Trainee 24" in first
     assert "Trainee 25" not in first
-    second = client.get(reverse("reports:program-report") + "?page=2").content.decode()
+    second = client.get(reverse("reports:program-engagement") + "?page=2").content.decode()
     assert "Trainee 26" in second
 
 

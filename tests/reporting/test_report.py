@@ -119,6 +119,40 @@ def test_report_page_shows_the_figures_and_definitions(dataset, analyst, client_
     assert "Public Works" in html
 
 
+PARTS = {
+    "reports:program-report": "Results",
+    "reports:program-engagement": "Leader engagement",
+    "reports:program-sustainment": "After Day 3",
+}
+
+
+def _tabs(html):
+    """(label, href, current?) of each tab between the report's parts."""
+    nav = html.split('aria-label="Parts of the program report"')[1].split("</nav>")[0]
+    return [
+        (unescape(label), unescape(href), bool(current))
+        for current, href, label in re.findall(
+            r'<a class="nav-link[^"]*"( aria-current="page")? href="([^"]*)">([^<]*)</a>', nav
+        )
+    ]
+
+
+@pytest.mark.parametrize("name", PARTS)
+def test_each_part_of_the_report_links_to_the_others_with_the_filters(
+    name, dataset, analyst, client_for
+):
+    """The filters go from part to part (repeated cohorts included); a table's page does not,
+    since each part has its own tables."""
+    spring, summer = dataset.spring.pk, dataset.summer.pk
+    query = f"from=2020-01-01&cohort={spring}&cohort={summer}&kind=city"
+    html = client_for(analyst).get(f"{reverse(name)}?{query}&page=2&cohort_page=3").content.decode()
+    assert _tabs(html) == [
+        (label, f"{reverse(part)}?{query}", part == name) for part, label in PARTS.items()
+    ]
+    assert "all applications" not in html  # the scope in words says what the filters chose
+    assert f'href="{reverse("reports:program-xlsx")}?{query.replace("&", "&amp;")}"' in html
+
+
 def test_report_is_computed_on_every_request_and_says_when(
     dataset, analyst, client_for, department
 ):

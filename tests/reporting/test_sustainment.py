@@ -160,7 +160,7 @@ def test_the_report_follows_its_department_filter(dataset, analyst):
 def test_the_report_page_shows_the_section_in_one_query(dataset, analyst, client_for):
     client = client_for(analyst)
     with _at(TODAY):
-        page = client.get(reverse("reports:program-report")).content.decode()
+        page = client.get(reverse("reports:program-sustainment")).content.decode()
         assert "After Day 3: did the results last?" in page
         assert 'data-testid="sustainment-parks-90"' in page
         assert "keeps at least 80% of the gain" in page
@@ -213,7 +213,7 @@ def test_the_page_shows_the_follow_ups_of_25_cohorts_at_a_time(analyst, client_f
             )
     Application.objects.update(submitted_at=timezone.now())
     client = client_for(analyst)
-    url = reverse("reports:program-report")
+    url = reverse("reports:program-sustainment")
     with _at(TODAY + dt.timedelta(days=30)):
         first = client.get(url).content.decode()
         second = client.get(url + "?sustainment_page=2&cohort_page=1").content.decode()

@@ -365,6 +365,8 @@ EXPECTED: dict[str, dict[str, Any]] = {
     # The review form (GET; the board's dialog loads it too); the review itself is a POST.
     "reports:project-review": ANALYSTS,
     "reports:program-report": ANALYSTS,
+    "reports:program-engagement": ANALYSTS,
+    "reports:program-sustainment": ANALYSTS,
     "reports:program-csv": ANALYSTS,
     "reports:program-table-csv": ANALYSTS,
     "reports:program-xlsx": ANALYSTS,
