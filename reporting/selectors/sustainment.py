@@ -1,25 +1,27 @@
 """The program report's sustainment figures, and the follow-ups of the exports' project rows.
 
 Counted from the follow-up rows (projects.models.FollowUp) and the verdict stored on each, in one
-query that groups them however many projects: nothing is re-derived here.
+query that counts them in the database however many projects: nothing is re-derived here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db.models import BooleanField, Count, ExpressionWrapper, FilteredRelation, Q
+from django.db import connection
+from django.db.models import FilteredRelation, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from cohorts.models import Enrollment
 from leanleaders.models import User
+from leanleaders.querysets import sql_of
 from projects.models import FollowUp, Project, Sustainment
 from projects.policies import visible_projects
 from reporting.selectors.program import ReportFilters, report_applications
@@ -32,7 +34,7 @@ def reported_days() -> tuple[int, ...]:
     return tuple(d for d in settings.LEANLEADERS_FOLLOW_UP_DAYS if d >= REPORTED_FROM_DAYS)
 
 
-@dataclass
+@dataclass(frozen=True)
 class SustainmentFigures:
     """One group's follow-ups at one day (90, 180) that have fallen due."""
 
@@ -49,15 +51,6 @@ class SustainmentFigures:
     def waiting(self) -> int:
         """Due, not logged, still within the grace period."""
         return self.due - self.logged - self.missed
-
-    def count(self, *, verdict: str, logged: bool, follow_ups: int) -> None:
-        """Count `follow_ups` more, all with this verdict, logged or not."""
-        self.due += follow_ups
-        self.logged += logged * follow_ups
-        self.sustained += (verdict == Sustainment.SUSTAINED) * follow_ups
-        self.slipping += (verdict == Sustainment.SLIPPING) * follow_ups
-        self.reverted += (verdict == Sustainment.REVERTED) * follow_ups
-        self.missed += (verdict == Sustainment.MISSED) * follow_ups
 
 
 @dataclass
@@ -80,46 +73,71 @@ class SustainmentReport:
         return [f for rows in self.cohorts for f in rows]
 
 
-class _Row(NamedTuple):
-    """How many follow-ups (`follow_ups`) share all the rest."""
-
-    days_after: int
-    verdict: str
-    logged: bool
-    department: str
-    cohort: str
-    cohort_day1: dt.date | None
-    follow_ups: int
-
-
-def _groups(
-    rows: Iterable[_Row], days: tuple[int, ...], group: Callable[[_Row], tuple[Any, ...]]
-) -> list[list[SustainmentFigures]]:
-    """The rows counted by `group` (a sort key whose last item is the label), in its order;
-    each group's figures in the order of `days`."""
-    figures: dict[tuple[Any, ...], dict[int, SustainmentFigures]] = defaultdict(dict)
-    for row in rows:
-        key = group(row)
-        by_day = figures[key]
-        if row.days_after not in by_day:
-            by_day[row.days_after] = SustainmentFigures(key[-1], row.days_after)
-        by_day[row.days_after].count(
-            verdict=row.verdict, logged=row.logged, follow_ups=row.follow_ups
-        )
-    return [[figures[k][d] for d in days if d in figures[k]] for k in sorted(figures)]
-
-
-def _by_department(row: _Row) -> tuple[str, str]:
-    return row.department.lower(), row.department
-
-
-def _by_cohort(row: _Row) -> tuple[bool, int, str]:
-    """The most recent Day 1 first (cohorts of the same name apart), no cohort last."""
-    day1 = row.cohort_day1
-    return day1 is None, -day1.toordinal() if day1 else 0, row.cohort
-
-
 NO_COHORT = gettext_noop("No cohort")
+
+# The follow-ups (an ORM queryset compiled to SQL) counted in the database: per day, per day
+# and department, per day and cohort (by its Day 1 and name), one row each, so the page gets
+# a few hundred rows of figures, not a row per follow-up. A table used more than once is
+# materialized, so the joins behind it run once. The cohorts' rows come first: PostgreSQL types
+# a union's columns from left to right, and a NULL first would make the Day 1 text. %s: a
+# verdict.
+_COUNTS_SQL = """
+WITH follow_ups (days_after, verdict, value, department, cohort, day1) AS ({follow_ups})
+SELECT 'cohort', days_after, NULL, cohort, day1, {figures}
+FROM follow_ups GROUP BY days_after, cohort, day1
+UNION ALL
+SELECT 'department', days_after, department, NULL, NULL, {figures}
+FROM follow_ups GROUP BY days_after, department
+UNION ALL
+SELECT 'all', days_after, NULL, NULL, NULL, {figures} FROM follow_ups GROUP BY days_after
+"""
+_FIGURES_SQL = """COUNT(*), COUNT(value), COUNT(CASE WHEN verdict = %s THEN 1 END),
+    COUNT(CASE WHEN verdict = %s THEN 1 END), COUNT(CASE WHEN verdict = %s THEN 1 END),
+    COUNT(CASE WHEN verdict = %s THEN 1 END)"""
+_FIGURES_PARAMS = (
+    Sustainment.SUSTAINED,
+    Sustainment.SLIPPING,
+    Sustainment.REVERTED,
+    Sustainment.MISSED,
+)
+
+
+def _follow_ups(
+    user: User, filters: ReportFilters, days: tuple[int, ...], today: dt.date
+) -> QuerySet[FollowUp, tuple[Any, ...]]:
+    """The follow-ups that have fallen due of the reviewed projects in the report, with what
+    they are counted by."""
+    return (
+        FollowUp.objects.filter(
+            project__in=visible_projects(user).filter(status=Project.Status.REVIEWED),
+            project__application_id__in=report_applications(filters).values("pk"),
+            days_after__in=days,
+            due_on__lte=today,
+        )
+        # The applicant's seat (one at most is enrolled), joined: no cohort, no seat.
+        .alias(
+            seat=FilteredRelation(
+                "project__application__enrollments",
+                condition=Q(project__application__enrollments__status=Enrollment.Status.ENROLLED),
+            )
+        )
+        .order_by()
+        .values_list(
+            "days_after",
+            "verdict",
+            "value",
+            "project__department__name",
+            "seat__cohort__name",
+            "seat__cohort__day1",
+        )
+    )
+
+
+def _in_days(
+    groups: Mapping[Any, dict[int, SustainmentFigures]], days: tuple[int, ...], keys: Iterable[Any]
+) -> list[list[SustainmentFigures]]:
+    """Each group's figures (in the order of `keys`), in the order of `days`."""
+    return [[groups[key][d] for d in days if d in groups[key]] for key in keys]
 
 
 def sustainment_report(
@@ -127,60 +145,39 @@ def sustainment_report(
 ) -> SustainmentReport:
     """Of the reviewed projects in the report (its filters, the user's visible projects): their
     90- and 180-day follow-ups that have fallen due, counted overall, by the applicant's
-    department and by the cohort of their seat. One query, which counts the follow-ups alike
-    (same day, verdict, department, cohort, logged or not) together: a row a group, however
-    many projects."""
+    department and by the cohort of their seat, by the database in one query whatever the
+    number of projects."""
     today = today or timezone.localdate()
     days = reported_days()
-    rows = [
-        _Row(days_after, verdict, logged, department, cohort or gettext(NO_COHORT), day1, count)
-        for days_after, verdict, logged, department, cohort, day1, count in (
-            FollowUp.objects.filter(
-                project__in=visible_projects(user).filter(status=Project.Status.REVIEWED),
-                project__application_id__in=report_applications(filters).values("pk"),
-                days_after__in=days,
-                due_on__lte=today,
-            )
-            # The applicant's seat (one at most is enrolled), joined: no cohort, no seat.
-            .alias(
-                seat=FilteredRelation(
-                    "project__application__enrollments",
-                    condition=Q(
-                        project__application__enrollments__status=Enrollment.Status.ENROLLED
-                    ),
-                )
-            )
-            .order_by()
-            .values(
-                "days_after",
-                "verdict",
-                "project__department__name",
-                "seat__cohort__name",
-                "seat__cohort__day1",
-                logged=ExpressionWrapper(Q(value__isnull=False), output_field=BooleanField()),
-            )
-            .annotate(follow_ups=Count("pk"))
-            .values_list(
-                "days_after",
-                "verdict",
-                "logged",
-                "project__department__name",
-                "seat__cohort__name",
-                "seat__cohort__day1",
-                "follow_ups",
-            )
-        )
-    ]
+    follow_ups_sql, params = sql_of(_follow_ups(user, filters, days, today))
+    sql = _COUNTS_SQL.format(follow_ups=follow_ups_sql, figures=_FIGURES_SQL)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params + _FIGURES_PARAMS * 3)
+        rows = cursor.fetchall()
     total = {d: SustainmentFigures("", d) for d in days}
-    for row in rows:
-        total[row.days_after].count(
-            verdict=row.verdict, logged=row.logged, follow_ups=row.follow_ups
-        )
+    departments: dict[str, dict[int, SustainmentFigures]] = defaultdict(dict)
+    cohorts: dict[tuple[str | None, Any], dict[int, SustainmentFigures]] = defaultdict(dict)
+    for kind, days_after, department, cohort, day1, *counts in rows:
+        if kind == "all":
+            total[days_after] = SustainmentFigures("", days_after, *counts)
+        elif kind == "department":
+            departments[department][days_after] = SustainmentFigures(
+                department, days_after, *counts
+            )
+        else:
+            label = cohort or gettext(NO_COHORT)
+            cohorts[(cohort, day1)][days_after] = SustainmentFigures(label, days_after, *counts)
+    # Departments by name; the most recent Day 1 first (cohorts of the same name apart, by
+    # name on the same day), no cohort last. SQLite gives the day as its ISO text.
+    by_name = sorted(departments, key=lambda name: (name.lower(), name))
+    placed = sorted((key for key in cohorts if key[1] is not None), key=lambda key: key[0] or "")
+    placed.sort(key=lambda key: str(key[1]), reverse=True)
+    unplaced = [key for key in cohorts if key[1] is None]
     return SustainmentReport(
         days=days,
         total=list(total.values()),
-        by_department=[f for group in _groups(rows, days, _by_department) for f in group],
-        cohorts=_groups(rows, days, _by_cohort),
+        by_department=[f for group in _in_days(departments, days, by_name) for f in group],
+        cohorts=_in_days(cohorts, days, placed + unplaced),
         grace_days=settings.LEANLEADERS_FOLLOW_UP_GRACE_DAYS,
         sustained_percent=settings.LEANLEADERS_SUSTAINED_SHARE * 100,
     )
