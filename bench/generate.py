@@ -4,9 +4,11 @@
 
 Migrates, empties the database, then inserts (at --scale 1): 50 departments, 5,000 trainees,
 200 cohorts, 5,000 applications, 4,000 projects, 100,000 measurements, 40,000 progress entries,
-30,000 coaching conversations and 60,000 next steps, with the enrollments, attendance, coach
-assignments, coaching requests and audit rows that go with them. Same seed, same data (dates are
-relative to today so there are always cohorts running, due steps and recent coaching).
+30,000 coaching conversations and 60,000 next steps, 8,000 leader touchpoints and 2,000 leaders'
+cadences, with the enrollments, attendance, coach assignments, coaching requests and audit rows
+that go with them, and the follow-ups after Day 3 of the reviewed projects that improved. Same
+seed, same data (dates are relative to today so there are always cohorts running, due steps and
+recent coaching).
 
 Rows are written with bulk_create in batches, not through the services: the services' rules
 (one active application per year, statuses and their audit rows) are respected by construction.
@@ -34,6 +36,7 @@ import django
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -45,12 +48,22 @@ from coaching.models import (  # noqa: E402
     CoachAssignment,
     CoachingRequest,
     Conversation,
+    LeaderCadence,
     NextStep,
 )
-from coaching.services import last_coached_store  # noqa: E402
+from coaching.services import last_coached_store, leader_figures_recompute  # noqa: E402
 from cohorts.models import Attendance, Cohort, Enrollment  # noqa: E402
 from leanleaders.models import AuditEvent, Department, User  # noqa: E402
-from projects.models import LeanTool, Measure, Measurement, ProgressEntry, Project  # noqa: E402
+from projects.models import (  # noqa: E402
+    FollowUp,
+    LeanTool,
+    Measure,
+    Measurement,
+    ProgressEntry,
+    Project,
+)
+from projects.results import Verdict  # noqa: E402
+from projects.services import sustainment_recompute  # noqa: E402
 
 PASSWORD = "lean-bench-2026"  # noqa: S105
 OUT = Path(__file__).resolve().parent / "out"
@@ -66,8 +79,14 @@ SIZES = {
     "measurements": 100_000,
     "progress": 40_000,
     "conversations": 30_000,
+    "touchpoints": 8000,
+    "cadences": 2000,
     "analysts": 12,
 }
+# The share of projects whose sponsor (their department's manager) agreed the goal, and of the
+# follow-ups that have fallen due that were logged.
+GOAL_AGREED = 0.4
+FOLLOW_UPS_LOGGED = 0.7
 # What happened to the applications that did not become projects.
 OTHER_STATUSES = [
     (S.SUBMITTED, 0.25),
@@ -345,6 +364,7 @@ def build(scale: float, seed: int) -> dict[str, Any]:
     def started(i: int) -> dt.date:
         return min(cohort_of[i].day1, today - dt.timedelta(days=14))
 
+    agreed = [rng.random() < GOAL_AGREED for _ in range(n_projects)]
     projects = progress.insert(
         Project,
         (
@@ -366,6 +386,11 @@ def build(scale: float, seed: int) -> dict[str, Any]:
                 reviewed_by=analysts[0]
                 if cohort_of[i].day3 < today - dt.timedelta(days=90)
                 else None,
+                # The sponsor is the manager who signed off; some have agreed the goal.
+                sponsor_id=a.manager_id,
+                sponsor_agreed_goal_at=aware(started(i)) if agreed[i] else None,
+                sponsor_agreed_goal_by_id=a.manager_id if agreed[i] else None,
+                sponsor_agreed_target=a.baseline_estimate * Decimal("0.7") if agreed[i] else None,
             )
             for i, a in enumerate(applications[:n_projects])
         ),
@@ -488,6 +513,46 @@ def build(scale: float, seed: int) -> dict[str, Any]:
                 )
 
     progress.insert(NextStep, steps(), 2 * len(talks))
+
+    # Leaders' routines: the department's manager (the project's sponsor) walks the gemba,
+    # holds huddles and coaches on the projects that have begun, some on an agreed cadence.
+    begun = [i for i in range(n_projects) if cohort_of[i].day1 <= today]
+
+    def touchpoints() -> Iterator[Conversation]:
+        for k, count in enumerate(spread(rng, size["touchpoints"], len(begun))):
+            i = begun[k]
+            for _ in range(count):
+                day = days_between(rng, cohort_of[i].day1, today)
+                yield Conversation(
+                    project=projects[i],
+                    coach=manager_of[projects[i].department_id],
+                    routine=rng.choice(Conversation.LEADER_ROUTINES),
+                    date=day,
+                    format=rng.choice(["gemba", "in_person"]),
+                    duration_minutes=rng.choice([10, 15, 30]),
+                    what_we_see=sentence(rng, 12),
+                    whats_in_the_way=sentence(rng, 10),
+                    experiment_to_try=sentence(rng, 10),
+                    created_at=aware(day, 9),
+                )
+
+    progress.insert(Conversation, touchpoints(), size["touchpoints"])
+    on_cadence = rng.sample(begun, k=min(size["cadences"], len(begun)))
+    # Counted (made, next due) by `leader_figures_recompute` after the build, from the rows.
+    progress.insert(
+        LeaderCadence,
+        (
+            LeaderCadence(
+                leader=manager_of[projects[i].department_id],
+                project=projects[i],
+                every_days=rng.choice([7, 14, 30]),
+                started_on=cohort_of[i].day1,
+                due_on=cohort_of[i].day1,
+            )
+            for i in on_cadence
+        ),
+        len(on_cadence),
+    )
     asked = rng.sample(range(n_projects), k=n_projects // 4)
     progress.insert(
         CoachingRequest,
@@ -638,6 +703,49 @@ LAST = [
 ]
 
 
+def follow_ups(rng: random.Random, today: dt.date) -> list[int]:
+    """The follow-ups after Day 3 that the review makes for a reviewed project whose Day-3
+    result improved, with the stored result as their reference (so after `recompute_results`),
+    most of those due logged with a value that keeps some, all or none of the gain. Returns
+    the projects that have some."""
+    day3_of = dict(
+        Enrollment.objects.filter(status=Enrollment.Status.ENROLLED).values_list(
+            "application__project", "cohort__day3"
+        )
+    )
+    improved = Measure.objects.filter(
+        is_primary=True,
+        project__status=Project.Status.REVIEWED,
+        result_verdict=Verdict.IMPROVED,
+        result_baseline__isnull=False,
+        result_gain__gt=0,
+    ).order_by("project_id")
+    rows = []
+    for measure in improved:
+        day3 = day3_of.get(measure.project_id)
+        if day3 is None:
+            continue
+        better = 1 if measure.higher_is_better else -1
+        for days_after in settings.LEANLEADERS_FOLLOW_UP_DAYS:
+            due = day3 + dt.timedelta(days=days_after)
+            logged = due <= today and rng.random() < FOLLOW_UPS_LOGGED
+            kept = Decimal(f"{rng.uniform(-0.2, 1.2):.2f}")
+            value = measure.result_baseline + better * measure.result_gain * kept
+            rows.append(
+                FollowUp(
+                    project_id=measure.project_id,
+                    days_after=days_after,
+                    due_on=due,
+                    reference_baseline=measure.result_baseline,
+                    reference_gain=measure.result_gain,
+                    value=max(value, Decimal(0)).quantize(Decimal("0.01")) if logged else None,
+                    logged_at=aware(due, 15) if logged else None,
+                )
+            )
+    Progress().insert(FollowUp, rows, len(rows))
+    return sorted({row.project_id for row in rows})
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = the large city")
@@ -658,13 +766,26 @@ def main(argv: list[str] | None = None) -> None:
     call_command("recompute_results", verbosity=0)
     call_command("recompute_acceptances", verbosity=0)
     call_command("recompute_attendance", verbosity=0)
-    # The latest coaching conversation's date alone: the rest of `recompute_leader_figures`
-    # (one project at a time) has nothing to count, as the dataset has no leader touchpoints.
+    # What `recompute_leader_figures` stores, for the projects it has something to count for
+    # (it takes one project at a time).
+    leader_figures_recompute(
+        project_ids=Conversation.objects.filter(routine__in=Conversation.LEADER_ROUTINES)
+        .values_list("project_id", flat=True)
+        .distinct()
+    )
     last_coached_store()
     print(
-        f"  results, acceptances, attendance and coaching dates stored in "
+        f"  results, acceptances, attendance and coaching figures stored in "
         f"{time.perf_counter() - stored:.1f} s"
     )
+    stored = time.perf_counter()
+    with transaction.atomic():
+        followed = follow_ups(random.Random(args.seed), timezone.localdate())
+    # Their verdicts and their projects' sustainment, as the services store them.
+    sustainment_recompute(project_ids=followed)
+    subjects["rows"] += FollowUp.objects.count()
+    elapsed = time.perf_counter() - stored
+    print(f"  follow-ups of {len(followed):,} projects stored in {elapsed:.1f} s")
     analyzed = time.perf_counter()
     # VACUUM as well as ANALYZE: what autovacuum does to a table that has settled, and what
     # lets the planner answer counts from an index alone (it marks the pages all-visible).

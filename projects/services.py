@@ -1108,12 +1108,18 @@ def follow_ups_mark_missed(*, today: dt.date | None = None) -> int:
     return len(project_ids)
 
 
-def sustainment_recompute(*, today: dt.date | None = None) -> int:
+def sustainment_recompute(
+    *, today: dt.date | None = None, project_ids: Iterable[int] | None = None
+) -> int:
     """Make the missing follow-ups of every reviewed project (those reviewed before follow-ups
     existed, or after a new day was added to `LEANLEADERS_FOLLOW_UP_DAYS`) and store every
-    follow-up's and project's sustainment again. One short transaction per project; returns how
-    many projects it stored."""
-    ids = list(Project.objects.order_by("pk").values_list("pk", flat=True))
+    follow-up's and project's sustainment again (or only those of `project_ids`: follow-ups
+    written outside the app). One short transaction per project; returns how many projects it
+    stored."""
+    projects = Project.objects.order_by("pk")
+    if project_ids is not None:
+        projects = projects.filter(pk__in=list(project_ids))
+    ids = list(projects.values_list("pk", flat=True))
     for project_id in ids:
         with transaction.atomic():
             project = _lock(project_id)

@@ -230,3 +230,17 @@ def test_recompute_gives_the_services_answers(project, trainee, analyst, other_t
         FollowUp.objects.filter(project=other, value__isnull=True).delete()
         call_command("recompute_sustainment", verbosity=0)
         assert _stored() == answers
+
+
+def test_recompute_of_some_projects_leaves_the_others(project, trainee, analyst, other_trainee):
+    """Follow-ups written outside the app for some projects (a bulk load): only theirs are
+    stored again."""
+    with _at(DAY3):
+        other = reviewed_project(other_trainee, analyst, day3=DAY3, values=(14,))
+    _log(project, 30, "20", by=trainee)
+    _log(other, 30, "14", by=other_trainee)
+    FollowUp.objects.update(verdict="", kept_percent=None)
+    assert services.sustainment_recompute(project_ids=[project.pk]) == 1
+    logged = FollowUp.objects.filter(days_after=30)
+    assert logged.get(project=project).verdict != ""
+    assert logged.get(project=other).verdict == ""
