@@ -104,5 +104,8 @@ def test_sponsor_team_member_and_supervisor_then_the_board(
     expect(page.get_by_text("Asks good questions; let Taylor answer.")).to_be_visible()
     assert axe() == []
     page.goto(f"{live_server.url}/reports/program/")
+    page.get_by_role("navigation", name="Parts of the program report").get_by_role(
+        "link", name="Leader engagement"
+    ).click()
     trainees = page.get_by_test_id("engagement-by-trainee")
     expect(trainees.get_by_role("row").filter(has_text="Taylor Trainee")).to_contain_text("Yes")
