@@ -16,8 +16,10 @@ from leanleaders.querysets import head_and_counts
 from projects.models import Project
 from projects.selectors import latest_project_id
 
-# The few due soonest; the whole list is a page of its own (coaching:people-steps).
+# The few due soonest; each whole list is a page of its own (coaching:people-steps,
+# coaching:people-routines).
 MANAGER_LIMIT = 5
+LEADER_LIMIT = 5
 
 
 def facts(user: User) -> dict[str, Any]:
@@ -35,20 +37,21 @@ def facts(user: User) -> dict[str, Any]:
 
 def leader_section(request: AuthenticatedHttpRequest, facts: HomeFacts) -> list[Section]:
     """For anyone who leads people in the program (as supervisor or sponsor): whose touchpoint
-    is due or overdue. Not shown to someone who leads nobody."""
+    is due or overdue, the few soonest and how many in all. Not shown to someone who leads
+    nobody."""
     if not facts["coaching_leads"]:
         return []
-    people = selectors.led_people(user=request.user)
+    rows, counts = head_and_counts(
+        selectors.led_people(user=request.user),
+        LEADER_LIMIT,
+        **selectors.led_state_counts(timezone.localdate()),
+    )
     return [
         Section(
             "leader-routines",
             _("Your leader routines"),
             template="coaching/_home_leader.html",
-            data={
-                "people": people,
-                "overdue": sum(1 for p in people if p.state == "overdue"),
-                "due": sum(1 for p in people if p.state == "due"),
-            },
+            data={"people": [selectors.led_person(p) for p in rows], **counts},
         )
     ]
 

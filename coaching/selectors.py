@@ -485,6 +485,10 @@ def analysts() -> QuerySet[User]:
     return User.objects.filter(role=User.Role.ANALYST, is_active=True).order_by("full_name")
 
 
+# A cadence's touchpoint is "due" (not yet overdue) from this long before its day.
+DUE_SOON = dt.timedelta(days=2)
+
+
 @dataclass
 class LedPerson:
     """One of a leader's people (their project) with the leader's cadence on it, if any."""
@@ -502,7 +506,7 @@ class LedPerson:
         today = timezone.localdate()
         if self.due_on < today:
             return "overdue"
-        if self.due_on <= today + dt.timedelta(days=2):
+        if self.due_on <= today + DUE_SOON:
             return "due"
         return "planned"
 
@@ -531,17 +535,18 @@ def leads_anyone_expression(user: User) -> ExpressionWrapper:
     return ExpressionWrapper(Q(sponsored) | Q(reported), output_field=BooleanField())
 
 
-def led_people(*, user: User, limit: int = 20) -> list[LedPerson]:
-    """The in-progress projects whose trainee the user leads (as supervisor or sponsor), with
-    the user's cadence on each read from its stored columns: one query. Overdue first, then by
-    due date, then those without a cadence."""
+def led_people(*, user: User) -> QuerySet[Project]:
+    """The in-progress projects whose trainee the user leads (as supervisor or sponsor), each
+    with the user's cadence on it read from its stored columns (`cadence_every`, `cadence_due`,
+    `cadence_last`; `led_person` shows one): overdue first, then by due date, then those
+    without a cadence."""
     # A leader has at most one cadence on a project (a unique constraint): joined, not looked
     # up by a subquery for each of its columns.
     cadence = FilteredRelation("leader_cadences", condition=Q(leader_cadences__leader_id=user.pk))
-    rows = (
+    return (
         _led_projects(user)
         .select_related("trainee")
-        # The card names the person and the project: neither's other columns are read.
+        # The rows name the person and the project: neither's other columns are read.
         .only("title", "trainee__full_name")
         .annotate(cadence=cadence)
         .annotate(
@@ -549,17 +554,28 @@ def led_people(*, user: User, limit: int = 20) -> list[LedPerson]:
             cadence_due=F("cadence__due_on"),
             cadence_last=F("cadence__last_touchpoint_on"),
         )
-        .order_by(F("cadence_due").asc(nulls_last=True), "trainee__full_name", "pk")[:limit]
+        .order_by(F("cadence_due").asc(nulls_last=True), "trainee__full_name", "pk")
     )
-    return [
-        LedPerson(
-            project=p,
-            every_days=p.cadence_every,
-            due_on=p.cadence_due,
-            last_touchpoint_on=p.cadence_last,
-        )
-        for p in rows
-    ]
+
+
+def led_person(project: Project) -> LedPerson:
+    """A row of `led_people` with its cadence."""
+    # The ignores: these are `led_people`'s annotations, which a Project's type does not have.
+    return LedPerson(
+        project=project,
+        every_days=project.cadence_every,  # type: ignore[attr-defined]
+        due_on=project.cadence_due,  # type: ignore[attr-defined]
+        last_touchpoint_on=project.cadence_last,  # type: ignore[attr-defined]
+    )
+
+
+def led_state_counts(today: dt.date) -> dict[str, Q]:
+    """`LedPerson.state`'s "overdue" and "due" over `led_people`'s rows, in SQL (the home card
+    counts every person, not only those it shows): the two must agree."""
+    return {
+        "overdue": Q(cadence_due__lt=today),
+        "due": Q(cadence_due__gte=today, cadence_due__lte=today + DUE_SOON),
+    }
 
 
 class _DaysSince(Func):

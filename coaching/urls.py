@@ -54,6 +54,7 @@ urlpatterns = [
     ),
     path("conversations/<int:conversation_id>/steps/add/", views.step_add, name="step-add"),
     path("steps/people/", views.people_steps, name="people-steps"),
+    path("routines/people/", views.people_routines, name="people-routines"),
     path("steps/<int:step_id>/complete/", views.step_complete, name="step-complete"),
     path("steps/<int:step_id>/reopen/", views.step_reopen, name="step-reopen"),
     path("requests/<int:request_id>/resolve/", views.request_resolve, name="request-resolve"),

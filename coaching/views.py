@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -44,7 +44,9 @@ from projects.models import Project
 from projects.policies import is_owner, sees_as_team_member_only, visible_projects
 
 TIMELINE_PAGE = 20
-PEOPLE_STEPS_PAGE = 25
+# Rows per page of the lists behind the home cards of a leader: their people's open steps and
+# their people's routines.
+PEOPLE_PAGE = 25
 REQUESTS_PAGE = 10
 OVERVIEW_PAGE = 50
 # The cohort picker offers this many cohorts on each side of the chosen one, and links to move
@@ -348,11 +350,31 @@ def people_steps(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every open next step on the projects of a manager's people, soonest due first, a page at
     a time: the whole list behind the home card, which shows the few due soonest."""
     steps = selectors.manager_open_steps(user=request.user)
-    page = Paginator(steps, PEOPLE_STEPS_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(steps, PEOPLE_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "coaching/people_steps.html",
         {"page": page, "overdue": selectors.overdue_count(steps)},
+    )
+
+
+@login_required
+def people_routines(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Everyone the person leads in the program (as supervisor or sponsor), overdue first, then
+    by the day their next touchpoint is due, a page at a time: the whole list behind the home
+    card, which shows the few due soonest."""
+    people = selectors.led_people(user=request.user)
+    page = Paginator(people, PEOPLE_PAGE).get_page(request.GET.get("page"))
+    counts = people.aggregate(
+        **{
+            name: Count("pk", filter=test)
+            for name, test in selectors.led_state_counts(timezone.localdate()).items()
+        }
+    )
+    return render(
+        request,
+        "coaching/people_routines.html",
+        {"page": page, "people": [selectors.led_person(p) for p in page], **counts},
     )
 
 

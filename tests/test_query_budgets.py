@@ -24,7 +24,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Application
-from coaching.models import CoachAssignment, CoachingRequest, Conversation, NextStep, PrivateNote
+from coaching.models import (
+    CoachAssignment,
+    CoachingRequest,
+    Conversation,
+    LeaderCadence,
+    NextStep,
+    PrivateNote,
+)
 from coaching.services import last_coached_store
 from cohorts.models import Attendance, Cohort, Enrollment
 from leanleaders.audit import audit_record
@@ -140,6 +147,11 @@ class World:
             CoachAssignment.objects.create(project=project, coach=self.analyst)
             self._conversation(project, owner=peer, days_ago=20)
             CoachingRequest.objects.create(project=project, requested_by=peer, note="Help")
+            # Sponsored by the manager, who keeps a cadence of touchpoints with the peer.
+            Project.objects.filter(pk=project.pk).update(sponsor=self.manager)
+            LeaderCadence.objects.create(
+                leader=self.manager, project=project, every_days=7, due_on=today
+            )
             # Cohorts: one running, one upcoming, each with someone waiting.
             for offset in (-5, 30):
                 cohort = CohortFactory(
@@ -268,10 +280,11 @@ PAGES = [
     # A manager's pages: the departments they act for come with the person (leanleaders/backends).
     # The session, the person (with the departments they act for), then one query per card: each
     # card's rows and its counts come together, projects with their primary measure; and one
-    # for the people they lead (the leader routines card). A manager's sign-offs, people's
-    # cohorts and people are read together, in one query (leanleaders/dashboard.py).
+    # for the people they lead (the leader routines card: its rows and counts too). A manager's
+    # sign-offs, people's cohorts and people are read together, in one query
+    # (leanleaders/dashboard.py).
     Page("trainee home", "trainee", _u("home"), 9, shows=("Step for",)),
-    Page("manager home", "manager", _u("home"), 5, shows=("Peer ",)),
+    Page("manager home", "manager", _u("home"), 6, shows=("Peer ",)),
     # The coaching card's four counts in one query (the home's facts), and one more than the
     # cards: whether mail is failing or stuck, read fresh on every visit.
     Page("analyst home", "analyst", _u("home"), 9),
@@ -421,6 +434,9 @@ PAGES = [
     # The session, the person (with the departments they act for), the count, the overdue
     # count, the page of steps.
     Page("people's open steps", "manager", _u("coaching:people-steps"), 5, shows=("Step for",)),
+    # The session, the person, the page of people led with their cadences, how many there
+    # are, and the counts of overdue and due.
+    Page("people's routines", "manager", _u("coaching:people-routines"), 5, shows=("Peer ",)),
     Page("people", "analyst", _u("people"), 5),
     # The session, the person, the cohort, its people with their marks, their projects (with
     # the primary measure, the stored tools and the latest progress entry's date), the coaching

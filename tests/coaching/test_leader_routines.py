@@ -116,12 +116,65 @@ def test_the_leaders_home_shows_who_is_due_and_overdue(project, supervisor, depa
     LeaderCadence.objects.filter(project=project).update(
         due_on=timezone.localdate() - dt.timedelta(days=2)
     )
-    people = selectors.led_people(user=supervisor)
+    people = [selectors.led_person(p) for p in selectors.led_people(user=supervisor)]
     assert [p.project for p in people] == [project, other_project]
     assert [p.state for p in people] == ["overdue", "no-cadence"]
     home = client_for(supervisor).get(reverse("home")).content.decode()
     assert "Your leader routines" in home
     assert "Overdue" in home
+
+
+def _people(supervisor, department, count):
+    """`count` more people reporting to the supervisor, each with a project and a cadence due
+    on a different day: i days ago (overdue) for the even ones, today for the odd ones."""
+    from tests.projects.factories import make_project
+
+    today = timezone.localdate()
+    for i in range(count):
+        project = make_project(
+            TraineeFactory(department=department, supervisor=supervisor, full_name=f"Person {i:02}")
+        )
+        services.cadence_set(project_id=project.pk, by=supervisor, every_days=7)
+        due = today - dt.timedelta(days=i + 1) if i % 2 == 0 else today
+        LeaderCadence.objects.filter(project=project).update(due_on=due)
+
+
+def test_the_home_card_shows_the_five_due_soonest_and_counts_everyone(
+    project, supervisor, department, client_for
+):
+    """Counted over everyone led, not over the five shown; the rest are a link away."""
+    _people(supervisor, department, 12)
+    home = client_for(supervisor).get(reverse("home")).content.decode()
+    card = home.split('id="section-leader-routines"')[1].split("</section>")[0]
+    assert card.count("leader-row") == 5
+    # Overdue first, the longest overdue first: Person 10, 08, 06, 04, 02.
+    assert [f"Person {i:02}" in card for i in (10, 8, 6, 4, 2)] == [True] * 5
+    assert "Person 00" not in card
+    assert "6 overdue" in card
+    assert "6 due" in card
+    assert "Showing the 5 due soonest of 13." in card
+    assert f'href="{reverse("coaching:people-routines")}">See all 13 people you lead' in card
+
+
+def test_the_page_of_everyone_led_is_paged(project, supervisor, department, client_for):
+    _people(supervisor, department, 26)
+    client = client_for(supervisor)
+    url = reverse("coaching:people-routines")
+    first = client.get(url).content.decode()
+    assert first.count("leader-row") == 25
+    assert "27 people" in first
+    assert "13 overdue" in first
+    assert "13 due" in first
+    assert 'href="?page=2">Next<' in first
+    second = client.get(url + "?page=2").content.decode()
+    assert second.count("leader-row") == 2
+    # Those without a cadence come last: the trainee's project.
+    assert "No cadence set" in second
+
+
+def test_someone_who_leads_nobody_is_told_so(trainee, client_for):
+    page = client_for(trainee).get(reverse("coaching:people-routines")).content.decode()
+    assert "Nobody you lead has a project in progress." in page
 
 
 def test_whether_someone_leads_anyone_is_read_as_led_people_finds_them(

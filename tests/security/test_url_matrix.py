@@ -331,6 +331,9 @@ EXPECTED: dict[str, dict[str, Any]] = {
         },
         FORBIDDEN,
     ),
+    # The whole list behind the leader routines card: anyone may lead (a supervisor, a
+    # sponsor), and sees only the people they lead.
+    "coaching:people-routines": SIGNED_IN,
     "coaching:step-complete": {
         **OWNER_AND_STAFF,
         "trainee": REDIRECT,
