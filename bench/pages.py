@@ -30,6 +30,7 @@ PAGES = [
     Page("project page", "trainee", "/projects/{project}/"),
     Page("project list", "analyst", "/projects/"),
     Page("coaching overview", "analyst", "/coaching/"),
+    Page("leader routines", "manager", "/coaching/routines/people/"),
     Page("coaching timeline", "trainee", "/coaching/projects/{project}/timeline/"),
     Page("cohort review board", "analyst", "/reports/cohorts/{cohort}/"),
     Page("program report", "analyst", "/reports/program/"),

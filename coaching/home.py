@@ -16,8 +16,9 @@ from leanleaders.querysets import head_and_counts
 from projects.models import Project
 from projects.selectors import latest_project_id
 
-# The few due soonest; each whole list is a page of its own (coaching:people-steps,
-# coaching:people-routines).
+# The few due soonest; each whole list is a page of its own (coaching:my-steps,
+# coaching:people-steps, coaching:people-routines).
+TRAINEE_LIMIT = 5
 MANAGER_LIMIT = 5
 LEADER_LIMIT = 5
 
@@ -88,7 +89,11 @@ def sections(request: AuthenticatedHttpRequest, facts: HomeFacts) -> list[Sectio
             )
         )
     if roles.is_trainee(user):
-        steps = selectors.open_steps_owned(user=user)
+        steps, step_counts = head_and_counts(
+            selectors.open_steps_owned(user=user),
+            TRAINEE_LIMIT,
+            overdue=selectors.overdue_q(timezone.localdate()),
+        )
         # Only shown (a link), never saved: the id read with the home's facts.
         project_id = facts["coaching_project"]
         project = None if project_id is None else Project(pk=project_id, trainee=user)
@@ -99,7 +104,7 @@ def sections(request: AuthenticatedHttpRequest, facts: HomeFacts) -> list[Sectio
                 template="coaching/_home_trainee.html",
                 data={
                     "steps": steps,
-                    "overdue": sum(1 for s in steps if s.is_overdue),
+                    **step_counts,
                     "project": project,
                     "can_request": project is not None and policies.can_request(user, project),
                 },

@@ -200,11 +200,12 @@ def project_timeline(
     return items
 
 
-def open_steps_owned(*, user: User) -> list[NextStep]:
+def open_steps_owned(*, user: User) -> QuerySet[NextStep]:
     """The open next steps a person owns, soonest due first, with their project's title (all
-    the trainee's home shows of it: not its narrative, nor the conversation, which it links
-    to by id)."""
-    return list(
+    a step row shows of it: not its narrative, nor the conversation, which it links to by id).
+    A queryset: the home card shows the first few and counts them all, the page behind it
+    shows a page at a time."""
+    return (
         NextStep.objects.filter(owner=user, status=OPEN)
         .select_related("project")
         .defer(*(f"project__{name}" for name in LIST_DEFERRED))

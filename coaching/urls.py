@@ -53,6 +53,7 @@ urlpatterns = [
         name="reflection-edit",
     ),
     path("conversations/<int:conversation_id>/steps/add/", views.step_add, name="step-add"),
+    path("steps/mine/", views.my_steps, name="my-steps"),
     path("steps/people/", views.people_steps, name="people-steps"),
     path("routines/people/", views.people_routines, name="people-routines"),
     path("steps/<int:step_id>/complete/", views.step_complete, name="step-complete"),

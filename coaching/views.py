@@ -44,8 +44,8 @@ from projects.models import Project
 from projects.policies import is_owner, sees_as_team_member_only, visible_projects
 
 TIMELINE_PAGE = 20
-# Rows per page of the lists behind the home cards of a leader: their people's open steps and
-# their people's routines.
+# Rows per page of the lists behind the home cards: one's own open steps, one's people's open
+# steps and one's people's routines.
 PEOPLE_PAGE = 25
 REQUESTS_PAGE = 10
 OVERVIEW_PAGE = 50
@@ -345,17 +345,60 @@ def step_reopen(request: AuthenticatedHttpRequest, step_id: int) -> HttpResponse
     return redirect(safe_next(request, default))
 
 
+def _steps_list(
+    request: AuthenticatedHttpRequest,
+    steps: QuerySet[NextStep],
+    words: dict[str, str],
+    *,
+    show_owner: bool = False,
+) -> HttpResponse:
+    """A page of `steps` (open, soonest due first) under `words`: the list's heading, intro and
+    what it says when empty."""
+    page = Paginator(steps, PEOPLE_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "overdue": selectors.overdue_count(steps),
+        "show_owner": show_owner,
+        **words,
+    }
+    return render(request, "coaching/steps_list.html", context)
+
+
+@login_required
+def my_steps(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Every open next step the person owns, a page at a time: the whole list behind the
+    trainee's home card, which shows the few due soonest."""
+    words = {
+        "heading": _("Your open next steps"),
+        "intro": _(
+            "The steps you agreed in your coaching conversations and not done yet, soonest due "
+            "first."
+        ),
+        "empty": _(
+            "No open next steps. You agree them with your coach at the end of each coaching "
+            "conversation."
+        ),
+    }
+    return _steps_list(request, selectors.open_steps_owned(user=request.user), words)
+
+
 @manager_required
 def people_steps(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Every open next step on the projects of a manager's people, soonest due first, a page at
-    a time: the whole list behind the home card, which shows the few due soonest."""
+    """Every open next step on the projects of a manager's people, a page at a time: the whole
+    list behind the manager's home card, which shows the few due soonest."""
+    words = {
+        "heading": _("Your people's open next steps"),
+        "intro": _(
+            "The steps agreed in your people's coaching conversations and not done yet, soonest "
+            "due first, including any that are yours."
+        ),
+        "empty": _(
+            "No open next steps. Steps agreed in your people's coaching conversations appear "
+            "here, including any that are yours."
+        ),
+    }
     steps = selectors.manager_open_steps(user=request.user)
-    page = Paginator(steps, PEOPLE_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "coaching/people_steps.html",
-        {"page": page, "overdue": selectors.overdue_count(steps)},
-    )
+    return _steps_list(request, steps, words, show_owner=True)
 
 
 @login_required

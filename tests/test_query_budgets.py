@@ -283,7 +283,8 @@ PAGES = [
     # for the people they lead (the leader routines card: its rows and counts too). A manager's
     # sign-offs, people's cohorts and people are read together, in one query
     # (leanleaders/dashboard.py).
-    Page("trainee home", "trainee", _u("home"), 9, shows=("Step for",)),
+    # The trainee's cards show the first few of each list (the steps: "own open steps").
+    Page("trainee home", "trainee", _u("home"), 9),
     Page("manager home", "manager", _u("home"), 6, shows=("Peer ",)),
     # The coaching card's four counts in one query (the home's facts), and one more than the
     # cards: whether mail is failing or stuck, read fresh on every visit.
@@ -433,6 +434,8 @@ PAGES = [
     ),
     # The session, the person (with the departments they act for), the count, the overdue
     # count, the page of steps.
+    # The session, the person, a page of steps, how many there are, and how many are overdue.
+    Page("own open steps", "trainee", _u("coaching:my-steps"), 5, shows=("Step for",)),
     Page("people's open steps", "manager", _u("coaching:people-steps"), 5, shows=("Step for",)),
     # The session, the person, the page of people led with their cadences, how many there
     # are, and the counts of overdue and due.

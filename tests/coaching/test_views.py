@@ -686,3 +686,49 @@ def test_the_list_of_the_managers_people_steps_shows_no_one_elses(
     page = client_for(manager).get(reverse("coaching:people-steps")).content.decode()
     assert "Ours to do" in page
     assert "Another department's step" not in page
+
+
+# The trainee's own open next steps: the home card shows the few due soonest, counts the
+# overdue among them all, and a page of their own lists them all
+
+
+def test_the_trainees_home_shows_their_steps_due_soonest_and_links_to_them_all(
+    client_for, project, analyst, trainee
+):
+    steps = [step(f"Step due in {days} days", days=days) for days in range(-2, 6)]
+    log_conversation(project, analyst, steps=steps, date=TODAY() - dt.timedelta(days=3))
+    home = client_for(trainee).get(reverse("home")).content.decode()
+    card = home.split('id="section-next-steps"')[1].split("</section>")[0]
+    assert "Step due in 2 days" in card
+    assert "Step due in 3 days" not in card
+    assert "2 overdue" in card
+    assert "Showing the 5 due soonest of 8." in card
+    assert f'href="{reverse("coaching:my-steps")}">See all 8 open next steps' in card
+
+
+def test_the_list_of_ones_own_steps_is_paged_and_comes_back_after_marking_one_done(
+    client_for, project, analyst, trainee, other_trainee
+):
+    steps = [step(f"Step number {n:02d}", days=n - 2) for n in range(1, 28)]
+    log_conversation(project, analyst, steps=steps, date=TODAY() - dt.timedelta(days=3))
+    client = client_for(trainee)
+    url = reverse("coaching:my-steps")
+    first = client.get(url).content.decode()
+    assert "Your open next steps" in first
+    assert "27 open next steps" in first
+    assert "1 overdue" in first
+    assert "Step number 25" in first
+    assert "Step number 26" not in first
+    second_url = url + "?page=2"
+    second = client.get(second_url).content.decode()
+    assert "Step number 26" in second
+    last = NextStep.objects.get(description="Step number 27")
+    response = client.post(
+        reverse("coaching:step-complete", args=[last.pk]), {"note": "", "next": second_url}
+    )
+    assert response.url == second_url
+    after = client.get(second_url).content.decode()
+    assert "Done: “Step number 27”." in after  # the message
+    assert after.count("Step number 27") == 1  # and no longer in the list
+    # Someone else's list is their own.
+    assert "No open next steps" in client_for(other_trainee).get(url).content.decode()

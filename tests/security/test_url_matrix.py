@@ -331,6 +331,8 @@ EXPECTED: dict[str, dict[str, Any]] = {
         },
         FORBIDDEN,
     ),
+    # The whole list behind the trainee's next steps card: one's own steps, whoever one is.
+    "coaching:my-steps": SIGNED_IN,
     # The whole list behind the leader routines card: anyone may lead (a supervisor, a
     # sponsor), and sees only the people they lead.
     "coaching:people-routines": SIGNED_IN,
