@@ -57,6 +57,10 @@ def test_coach_logs_two_steps_trainee_checks_one_off_and_manager_sees_the_other(
     card.get_by_role("button", name="Mark done").click()
     expect(page.get_by_role("alert").filter(has_text="Done:")).to_be_visible()
     expect(card).to_contain_text("No open next steps")
+    page.goto(f"{live_server.url}/coaching/steps/mine/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your open next steps")
+    expect(page.get_by_text("No open next steps.")).to_be_visible()
+    assert axe() == []
     page.goto(f"{live_server.url}/projects/{project.pk}/")
     page.get_by_role("link", name="Open the conversation").first.click()
     expect(page.get_by_text("Counted all week")).to_be_visible()

@@ -82,6 +82,12 @@ def test_sponsor_team_member_and_supervisor_then_the_board(
     assert axe() == []
     page.get_by_role("button", name="Save touchpoint").click()
     expect(page.get_by_role("alert").filter(has_text="Gemba walk recorded")).to_be_visible()
+    # Everyone they lead, on a page of its own.
+    page.goto(f"{live_server.url}/coaching/routines/people/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your leader routines")
+    expect(page.locator(".leader-row")).to_contain_text("Taylor Trainee")
+    screenshot("coaching-people-routines")
+    assert axe() == []
     page.context.clear_cookies()
 
     # The board shows the engagement figures.
