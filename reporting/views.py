@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -290,12 +290,12 @@ REPORT_FILTER_PARAMS = ("from", "to", "cohort", "kind", "department")
 def _render_report(
     request: AuthenticatedHttpRequest,
     template: str,
-    filters: program.ReportFilters,
-    errors: list[str],
-    part: dict[str, Any],
+    part: Callable[[AuthenticatedHttpRequest, program.ReportFilters], dict[str, Any]],
 ) -> HttpResponse:
-    """One part of the program report (`part`: what its template shows) under the filters, the
-    downloads and the links to the other parts, which every part shares."""
+    """One part of the program report (`part`: what its template shows, under the filters)
+    with the filters, the downloads and the links to the other parts, which every part
+    shares."""
+    filters, errors = _report_filters(request)
     for error in errors:
         messages.warning(request, error)
     cohorts = cohort_choices()
@@ -310,7 +310,7 @@ def _render_report(
         "cohort_kinds": program.COHORT_KINDS,
         "filters_text": _filters_text(filters, cohorts, departments),
         "query": query,
-        **part,
+        **part(request, filters),
     }
     return render(request, template, context)
 
@@ -326,40 +326,53 @@ def _report_page(request: AuthenticatedHttpRequest, rows: Sequence[T], param: st
     return Paginator(rows, REPORT_PAGE).get_page(request.GET.get(param))
 
 
-@analyst_required
-def program_report(request: AuthenticatedHttpRequest) -> HttpResponse:
-    filters, errors = _report_filters(request)
+# What each part shows, under the filters.
+
+
+def _results(request: AuthenticatedHttpRequest, filters: program.ReportFilters) -> dict[str, Any]:
     report = program.program_report(user=request.user, filters=filters)
     cohort_page = _report_page(request, report.by_cohort, "cohort_page")
-    part = {
+    return {
         "report": report,
         "cohort_page": cohort_page,
         "charts": _chart_data(report, list(cohort_page)),
         "tolerance": results.NO_CHANGE_TOLERANCE_PERCENT,
     }
-    return _render_report(request, "reporting/program_report.html", filters, errors, part)
 
 
-@analyst_required
-def program_engagement(request: AuthenticatedHttpRequest) -> HttpResponse:
-    filters, errors = _report_filters(request)
+def _engagement(
+    request: AuthenticatedHttpRequest, filters: program.ReportFilters
+) -> dict[str, Any]:
     found = engagement.program_engagement(user=request.user, filters=filters)
-    part = {"engagement": found, "engagement_page": _report_page(request, found.trainees, "page")}
-    return _render_report(request, "reporting/program_engagement.html", filters, errors, part)
+    return {"engagement": found, "engagement_page": _report_page(request, found.trainees, "page")}
 
 
-@analyst_required
-def program_sustainment(request: AuthenticatedHttpRequest) -> HttpResponse:
-    filters, errors = _report_filters(request)
+def _sustainment(
+    request: AuthenticatedHttpRequest, filters: program.ReportFilters
+) -> dict[str, Any]:
     found = sustainment.sustainment_report(user=request.user, filters=filters)
     # A page of cohorts, each with its rows (one per follow-up day that has fallen due).
     cohorts = _report_page(request, found.cohorts, "sustainment_page")
-    part = {
+    return {
         "sustainment": found,
         "sustainment_page": cohorts,
         "sustainment_cohort_rows": [row for rows in cohorts for row in rows],
     }
-    return _render_report(request, "reporting/program_sustainment.html", filters, errors, part)
+
+
+@analyst_required
+def program_report(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return _render_report(request, "reporting/program_report.html", _results)
+
+
+@analyst_required
+def program_engagement(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return _render_report(request, "reporting/program_engagement.html", _engagement)
+
+
+@analyst_required
+def program_sustainment(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return _render_report(request, "reporting/program_sustainment.html", _sustainment)
 
 
 @analyst_required
