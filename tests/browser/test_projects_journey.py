@@ -120,15 +120,18 @@ def test_analyst_sees_every_verdict_in_the_project_list(
     assert axe() == []
 
 
+@pytest.mark.parametrize("width", [1280, 375], ids=["wide", "phone"])
 def test_the_coaching_part_arriving_moves_none_of_the_project_pages_buttons(
-    page, live_server, sign_in, trainee
+    page, live_server, sign_in, trainee, width
 ):
     """The coaching part is loaded after the page: held back here until the buttons have been
-    measured, then let through. A click aimed before it lands must still hit its button."""
+    measured, then let through. A click aimed before it lands must still hit its button, on a
+    wide screen (the sidebar beside it) and on a phone (the sidebar above it)."""
     from tests.projects.factories import make_project
 
     project = make_project(trainee)
     held = []
+    page.set_viewport_size({"width": width, "height": 800})
     page.route("**/timeline/?fragment=1", lambda route: held.append(route))
     sign_in(trainee)
     page.goto(f"{live_server.url}/projects/{project.pk}/")
