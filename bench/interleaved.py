@@ -184,9 +184,8 @@ def run(args: argparse.Namespace) -> str:
         f"Resident memory per gunicorn worker after the run: "
         f"{', '.join(f'{mb:.0f} MB' for mb in rss)} (goal: under 150 MB).",
         f"Load average (1 min) before: {load_before:.2f}, after: {load_after:.2f}. "
-        f"{args.readers} readers and 1 writer for {args.duration} s, "
-        f"{WORKERS} workers of one thread, {os.cpu_count()} cores. "
-        f"Dataset: {subjects['rows']:,} rows (scale {subjects['scale']}).",
+        f"{args.readers} readers and 1 writer for {args.duration} s, {WORKERS} sync workers, "
+        f"{os.cpu_count()} cores. Dataset: {subjects['rows']:,} rows (scale {subjects['scale']}).",
     ]
     return "\n".join(lines)
 

@@ -34,7 +34,7 @@ VENV_BIN = Path(sys.executable).parent
 HOST = "127.0.0.1"
 PORT = 8100
 BASE = f"http://{HOST}:{PORT}"
-# Workers, one per core (BENCH_WORKERS=3 measures the production default of
+# Sync workers, one per core (BENCH_WORKERS=3 measures the production default of
 # deploy/gunicorn.conf.py, one more than the cores).
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 
@@ -58,17 +58,16 @@ def django_env() -> dict[str, str]:
 
 
 def start_gunicorn() -> subprocess.Popen:
-    # Workers of one thread each, one per core, as deploy/gunicorn.conf.py runs them (it says why
-    # a thread rather than a sync worker): the pages are CPU-bound (templates, Python) and
-    # PostgreSQL answers over loopback in well under a millisecond, so more threads would mostly
-    # wait on the GIL.
+    # Sync workers, one per core: the pages are CPU-bound (templates, Python) and PostgreSQL
+    # answers over loopback in well under a millisecond, so threads would mostly wait on the GIL.
+    # Sync workers are gunicorn's default, the most predictable in memory, and what a small
+    # server behind a buffering proxy (nginx) should run.
     command = [
         str(VENV_BIN / "gunicorn"),
         "leanleaders.wsgi:application",
         f"--bind={HOST}:{PORT}",
         f"--workers={WORKERS}",
-        "--worker-class=gthread",
-        "--threads=1",
+        "--worker-class=sync",
         "--timeout=30",
         f"--error-logfile={OUT / 'gunicorn.log'}",
     ]

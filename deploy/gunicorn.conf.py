@@ -14,15 +14,6 @@ from prometheus_client import multiprocess
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
-# One request at a time per worker, as with sync workers (the pages are CPU work, so more
-# threads would wait on one another), but on a thread of its own rather than at the bottom of the
-# worker's main stack. On Python 3.11 a loop whose calls cross the boundary between two chunks
-# of the interpreter's frame stack maps and unmaps a chunk on every call (CPython gh-142183,
-# fixed in 3.13 and 3.14 by keeping one chunk). At the depth a sync worker renders at, the
-# program report's After Day 3 did so about 5,000 times a request and took 70 ms instead of 40;
-# on a thread, no page of bench/pages.py does (bench/README.md).
-worker_class = "gthread"
-threads = 1
 # Below nginx's proxy_read_timeout (60 s), so gunicorn gives up first and nginx can say so.
 timeout = 55
 graceful_timeout = 30
