@@ -24,6 +24,9 @@ def test_coach_logs_two_steps_trainee_checks_one_off_and_manager_sees_the_other(
     page.goto(f"{live_server.url}/projects/{project.pk}/")
     page.get_by_role("link", name="Log a conversation").click()  # loaded by htmx
     expect(page.get_by_role("heading", level=1)).to_have_text("Log a coaching conversation")
+    # The rows' script has run (it shows the button, hidden without JavaScript): typing before
+    # it would make the first row a filled one, and the second the empty row it leaves showing.
+    expect(page.get_by_role("button", name="Add another next step")).to_be_visible()
     page.get_by_label("What do you see?").fill("Forms pile up at the front desk")
     page.get_by_label("What's getting in the way?").fill("Nobody owns the tray")
     page.get_by_label("What experiment could we try?").fill("One tray per clerk for a week")
