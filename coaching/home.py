@@ -16,11 +16,9 @@ from leanleaders.querysets import head_and_counts
 from projects.models import Project
 from projects.selectors import latest_project_id
 
-# The few due soonest; each whole list is a page of its own (coaching:my-steps,
+# Each card shows the few due soonest; each whole list is a page of its own (coaching:my-steps,
 # coaching:people-steps, coaching:people-routines).
-TRAINEE_LIMIT = 5
-MANAGER_LIMIT = 5
-LEADER_LIMIT = 5
+CARD_ROWS = 5
 
 
 def facts(user: User) -> dict[str, Any]:
@@ -44,7 +42,7 @@ def leader_section(request: AuthenticatedHttpRequest, facts: HomeFacts) -> list[
         return []
     rows, counts = head_and_counts(
         selectors.led_people(user=request.user),
-        LEADER_LIMIT,
+        CARD_ROWS,
         **selectors.led_state_counts(timezone.localdate()),
     )
     return [
@@ -77,7 +75,7 @@ def sections(request: AuthenticatedHttpRequest, facts: HomeFacts) -> list[Sectio
     if roles.is_manager(user):
         people_steps, counts = head_and_counts(
             selectors.manager_open_steps(user=user),
-            MANAGER_LIMIT,
+            CARD_ROWS,
             overdue=selectors.overdue_q(timezone.localdate()),
         )
         found.append(
@@ -91,7 +89,7 @@ def sections(request: AuthenticatedHttpRequest, facts: HomeFacts) -> list[Sectio
     if roles.is_trainee(user):
         steps, step_counts = head_and_counts(
             selectors.open_steps_owned(user=user),
-            TRAINEE_LIMIT,
+            CARD_ROWS,
             overdue=selectors.overdue_q(timezone.localdate()),
         )
         # Only shown (a link), never saved: the id read with the home's facts.

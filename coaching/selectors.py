@@ -570,6 +570,14 @@ def led_person(project: Project) -> LedPerson:
     )
 
 
+def led_people_counts(*, user: User) -> dict[str, int]:
+    """How many of `led_people` are overdue and due, in one query (the page of them all)."""
+    tests = led_state_counts(timezone.localdate())
+    return led_people(user=user).aggregate(
+        **{name: Count("pk", filter=test) for name, test in tests.items()}
+    )
+
+
 def led_state_counts(today: dt.date) -> dict[str, Q]:
     """`LedPerson.state`'s "overdue" and "due" over `led_people`'s rows, in SQL (the home card
     counts every person, not only those it shows): the two must agree."""

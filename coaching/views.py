@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -408,12 +408,7 @@ def people_routines(request: AuthenticatedHttpRequest) -> HttpResponse:
     card, which shows the few due soonest."""
     people = selectors.led_people(user=request.user)
     page = Paginator(people, PEOPLE_PAGE).get_page(request.GET.get("page"))
-    counts = people.aggregate(
-        **{
-            name: Count("pk", filter=test)
-            for name, test in selectors.led_state_counts(timezone.localdate()).items()
-        }
-    )
+    counts = selectors.led_people_counts(user=request.user)
     return render(
         request,
         "coaching/people_routines.html",

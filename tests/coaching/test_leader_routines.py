@@ -172,6 +172,24 @@ def test_the_page_of_everyone_led_is_paged(project, supervisor, department, clie
     assert "No cadence set" in second
 
 
+def test_the_counts_in_sql_agree_with_each_persons_state(project, supervisor, department):
+    """`led_state_counts` restates `LedPerson.state` in SQL: at each edge of "due" as well."""
+    today = timezone.localdate()
+    _people(supervisor, department, 6)
+    # Due yesterday (overdue), today, tomorrow and in two days (due), in three (planned), and
+    # the trainee's project with no cadence.
+    cadences = LeaderCadence.objects.filter(leader=supervisor).order_by("pk")
+    for cadence, days in zip(cadences, (-1, 0, 1, 2, 3, 3), strict=True):
+        LeaderCadence.objects.filter(pk=cadence.pk).update(due_on=today + dt.timedelta(days=days))
+    people = [selectors.led_person(p) for p in selectors.led_people(user=supervisor)]
+    states = [p.state for p in people]
+    assert sorted(states) == sorted(
+        ["overdue", "due", "due", "due", "planned", "planned", "no-cadence"]
+    )
+    counts = selectors.led_people_counts(user=supervisor)
+    assert counts == {"overdue": states.count("overdue"), "due": states.count("due")}
+
+
 def test_someone_who_leads_nobody_is_told_so(trainee, client_for):
     page = client_for(trainee).get(reverse("coaching:people-routines")).content.decode()
     assert "Nobody you lead has a project in progress." in page
