@@ -40,10 +40,11 @@ def leader_section(request: AuthenticatedHttpRequest, facts: HomeFacts) -> list[
     nobody."""
     if not facts["coaching_leads"]:
         return []
+    today = timezone.localdate()
     rows, counts = head_and_counts(
-        selectors.led_people(user=request.user),
+        selectors.led_people(user=request.user, today=today),
         CARD_ROWS,
-        **selectors.led_state_counts(timezone.localdate()),
+        **selectors.led_state_counts(today),
     )
     return [
         Section(

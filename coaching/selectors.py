@@ -15,6 +15,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     Count,
     DateField,
     Exists,
@@ -492,24 +493,15 @@ DUE_SOON = dt.timedelta(days=2)
 
 @dataclass
 class LedPerson:
-    """One of a leader's people (their project) with the leader's cadence on it, if any."""
+    """One of a leader's people (their project) with the leader's cadence on it, if any, and
+    `state`: "overdue", "due" (today or within two days), "planned", or "no-cadence" (worked
+    out in SQL by `led_people`, from the tests that count them)."""
 
     project: Project
     every_days: int | None
     due_on: dt.date | None
     last_touchpoint_on: dt.date | None
-
-    @property
-    def state(self) -> str:
-        """ "overdue", "due" (today or within two days), "planned", or "no-cadence"."""
-        if self.due_on is None:
-            return "no-cadence"
-        today = timezone.localdate()
-        if self.due_on < today:
-            return "overdue"
-        if self.due_on <= today + DUE_SOON:
-            return "due"
-        return "planned"
+    state: str
 
 
 def _led_projects(user: User) -> QuerySet[Project]:
@@ -536,11 +528,12 @@ def leads_anyone_expression(user: User) -> ExpressionWrapper:
     return ExpressionWrapper(Q(sponsored) | Q(reported), output_field=BooleanField())
 
 
-def led_people(*, user: User) -> QuerySet[Project]:
+def led_people(*, user: User, today: dt.date) -> QuerySet[Project]:
     """The in-progress projects whose trainee the user leads (as supervisor or sponsor), each
     with the user's cadence on it read from its stored columns (`cadence_every`, `cadence_due`,
-    `cadence_last`; `led_person` shows one): overdue first, then by due date, then those
-    without a cadence."""
+    `cadence_last`) and its state on `today` (`cadence_state`; `led_person` shows one): overdue
+    first, then by due date, then those without a cadence."""
+    tests = led_state_counts(today)
     # A leader has at most one cadence on a project (a unique constraint): joined, not looked
     # up by a subquery for each of its columns.
     cadence = FilteredRelation("leader_cadences", condition=Q(leader_cadences__leader_id=user.pk))
@@ -555,6 +548,15 @@ def led_people(*, user: User) -> QuerySet[Project]:
             cadence_due=F("cadence__due_on"),
             cadence_last=F("cadence__last_touchpoint_on"),
         )
+        .annotate(
+            cadence_state=Case(
+                When(tests["overdue"], then=Value("overdue")),
+                When(tests["due"], then=Value("due")),
+                When(cadence_due__isnull=False, then=Value("planned")),
+                default=Value("no-cadence"),
+                output_field=CharField(),
+            )
+        )
         .order_by(F("cadence_due").asc(nulls_last=True), "trainee__full_name", "pk")
     )
 
@@ -567,20 +569,21 @@ def led_person(project: Project) -> LedPerson:
         every_days=project.cadence_every,  # type: ignore[attr-defined]
         due_on=project.cadence_due,  # type: ignore[attr-defined]
         last_touchpoint_on=project.cadence_last,  # type: ignore[attr-defined]
+        state=project.cadence_state,  # type: ignore[attr-defined]
     )
 
 
-def led_people_counts(*, user: User) -> dict[str, int]:
+def led_people_counts(*, user: User, today: dt.date) -> dict[str, int]:
     """How many of `led_people` are overdue and due, in one query (the page of them all)."""
-    tests = led_state_counts(timezone.localdate())
-    return led_people(user=user).aggregate(
+    tests = led_state_counts(today)
+    return led_people(user=user, today=today).aggregate(
         **{name: Count("pk", filter=test) for name, test in tests.items()}
     )
 
 
 def led_state_counts(today: dt.date) -> dict[str, Q]:
-    """`LedPerson.state`'s "overdue" and "due" over `led_people`'s rows, in SQL (the home card
-    counts every person, not only those it shows): the two must agree."""
+    """Which of `led_people`'s rows are "overdue" and "due": the tests that give each row its
+    state and that count them (the home card counts every person, not only those it shows)."""
     return {
         "overdue": Q(cadence_due__lt=today),
         "due": Q(cadence_due__gte=today, cadence_due__lte=today + DUE_SOON),

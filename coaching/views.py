@@ -406,9 +406,10 @@ def people_routines(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Everyone the person leads in the program (as supervisor or sponsor), overdue first, then
     by the day their next touchpoint is due, a page at a time: the whole list behind the home
     card, which shows the few due soonest."""
-    people = selectors.led_people(user=request.user)
+    today = timezone.localdate()
+    people = selectors.led_people(user=request.user, today=today)
     page = Paginator(people, PEOPLE_PAGE).get_page(request.GET.get("page"))
-    counts = selectors.led_people_counts(user=request.user)
+    counts = selectors.led_people_counts(user=request.user, today=today)
     return render(
         request,
         "coaching/people_routines.html",

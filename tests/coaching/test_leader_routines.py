@@ -116,7 +116,10 @@ def test_the_leaders_home_shows_who_is_due_and_overdue(project, supervisor, depa
     LeaderCadence.objects.filter(project=project).update(
         due_on=timezone.localdate() - dt.timedelta(days=2)
     )
-    people = [selectors.led_person(p) for p in selectors.led_people(user=supervisor)]
+    people = [
+        selectors.led_person(p)
+        for p in selectors.led_people(user=supervisor, today=timezone.localdate())
+    ]
     assert [p.project for p in people] == [project, other_project]
     assert [p.state for p in people] == ["overdue", "no-cadence"]
     home = client_for(supervisor).get(reverse("home")).content.decode()
@@ -173,7 +176,7 @@ def test_the_page_of_everyone_led_is_paged(project, supervisor, department, clie
 
 
 def test_the_counts_in_sql_agree_with_each_persons_state(project, supervisor, department):
-    """`led_state_counts` restates `LedPerson.state` in SQL: at each edge of "due" as well."""
+    """Each row's state and the counts come from the same tests: at each edge of "due" too."""
     today = timezone.localdate()
     _people(supervisor, department, 6)
     # Due yesterday (overdue), today, tomorrow and in two days (due), in three (planned), and
@@ -181,12 +184,15 @@ def test_the_counts_in_sql_agree_with_each_persons_state(project, supervisor, de
     cadences = LeaderCadence.objects.filter(leader=supervisor).order_by("pk")
     for cadence, days in zip(cadences, (-1, 0, 1, 2, 3, 3), strict=True):
         LeaderCadence.objects.filter(pk=cadence.pk).update(due_on=today + dt.timedelta(days=days))
-    people = [selectors.led_person(p) for p in selectors.led_people(user=supervisor)]
+    people = [
+        selectors.led_person(p)
+        for p in selectors.led_people(user=supervisor, today=timezone.localdate())
+    ]
     states = [p.state for p in people]
     assert sorted(states) == sorted(
         ["overdue", "due", "due", "due", "planned", "planned", "no-cadence"]
     )
-    counts = selectors.led_people_counts(user=supervisor)
+    counts = selectors.led_people_counts(user=supervisor, today=today)
     assert counts == {"overdue": states.count("overdue"), "due": states.count("due")}
 
 
@@ -210,7 +216,11 @@ def test_whether_someone_leads_anyone_is_read_as_led_people_finds_them(
         return found.get()["leads"]
 
     def check(user, expected):
-        assert leads(user) == bool(selectors.led_people(user=user)) == expected, user
+        assert (
+            leads(user)
+            == bool(selectors.led_people(user=user, today=timezone.localdate()))
+            == expected
+        ), user
 
     sponsor = TraineeFactory(department=department, full_name="Sam Sponsor")
     nobody = TraineeFactory(department=department, full_name="Nora Nobody")
