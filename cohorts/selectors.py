@@ -165,15 +165,21 @@ def placement_options(*, application: Application) -> list[Cohort]:
     """Placeable cohorts open to the application's department, the ones the trainee said they
     can attend first, each with `reserved_names` (the departments it is reserved for);
     `preselected` marks the first with a free seat (or the first, when all are full)."""
-    preferred = set(application.available_cohorts.values_list("pk", flat=True))
+    # The trainee's own choices are read with the cohorts, not by a query of their own.
+    chosen_by_trainee = Cohort.available_applications.through.objects.filter(
+        cohort_id=OuterRef("pk"), application_id=application.pk
+    )
     # The chooser shows each cohort's name, Day 1, status and seats, not its other columns.
-    cohorts = list(_placeable(application.department_id).only("name", "status", "day1", "capacity"))
+    cohorts = list(
+        _placeable(application.department_id)
+        .only("name", "status", "day1", "capacity")
+        .annotate(preferred=Exists(chosen_by_trainee))
+    )
     reserved = _reserved_names([cohort.pk for cohort in cohorts])
     # The statuses' labels once, not `get_status_display()` for each of dozens of cohorts.
     labels = dict(Cohort.Status.choices)
     for cohort in cohorts:
         cohort.reserved_names = reserved.get(cohort.pk, [])  # type: ignore[attr-defined]
-        cohort.preferred = cohort.pk in preferred  # type: ignore[attr-defined]
         cohort.seats_left = max(cohort.capacity - cohort.seats_taken, 0)  # type: ignore[attr-defined]
         cohort.status_label = labels[cohort.status]  # type: ignore[attr-defined]
     cohorts.sort(key=lambda c: (not c.preferred, c.day1, c.pk))  # type: ignore[attr-defined]

@@ -316,13 +316,13 @@ PAGES = [
         _u("applications:application-detail", APPLICATION),
         4,
     ),
-    # The placement chooser: the trainee's availability, the eligible cohorts with their seats,
-    # their reservations, and any current place; the soonest few, or all of them.
+    # The placement chooser: any current place, the eligible cohorts with their seats and
+    # whether the trainee can attend each, and their reservations; the soonest few, or all.
     Page(
         "application detail (analyst, placing)",
         "analyst",
         _u("applications:application-detail", WAITING_APPLICATION),
-        8,
+        7,
     ),
     Page(
         "application detail (analyst, placing, every cohort)",
@@ -331,7 +331,7 @@ PAGES = [
             reverse("applications:application-detail", args=[w.waiting_application.pk])
             + "?cohorts=all"
         ),
-        8,
+        7,
         shows=("Reserved for:",),
     ),
     Page(

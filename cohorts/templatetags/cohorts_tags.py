@@ -122,8 +122,12 @@ def placement_options(context: template.Context, application: Application) -> di
     PLACEMENT_SHOWN and the pre-selected one, or all with `?cohorts=all`), how many more there
     are, any current place, and the form that just failed here, with what was chosen and typed."""
     request = context["request"]
-    cohorts = selectors.placement_options(application=application)
     form = kept_forms.take(request, name=f"placement-{application.pk}", form_class=PlacementForm)
+    current = selectors.application_enrollment(application=application)
+    if current is not None:
+        # Someone with a place is moved from the cohort's page: no chooser, no cohorts to read.
+        return {"cohorts": [], "more": 0, "current": current, "form": form}
+    cohorts = selectors.placement_options(application=application)
     chosen = str(form["cohort"].value()) if form is not None else None
     if any(str(cohort.pk) == chosen for cohort in cohorts):
         for cohort in cohorts:
@@ -138,7 +142,7 @@ def placement_options(context: template.Context, application: Application) -> di
     return {
         "cohorts": shown,
         "more": len(cohorts) - len(shown),
-        "current": selectors.application_enrollment(application=application),
+        "current": None,
         "form": form,
     }
 

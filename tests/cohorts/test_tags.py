@@ -100,3 +100,25 @@ def test_cohort_badge_names_the_status():
     assert _render("{% cohort_badge cohort %}", cohort=cohort) == (
         '<span class="badge text-bg-danger">Cancelled</span>'
     )
+
+
+def test_someone_on_a_waitlist_is_pointed_to_the_cohort_not_offered_the_chooser(
+    client_for, analyst, department
+):
+    full = CohortFactory(name="Full cohort", capacity=1)
+    services.enrollment_place(
+        application_id=approved_application(department).pk, cohort_id=full.pk, by=analyst
+    )
+    CohortFactory(name="Free cohort", capacity=5)
+    waiting = approved_application(department)
+    services.enrollment_place(application_id=waiting.pk, cohort_id=full.pk, by=analyst)
+    client = client_for(analyst)
+    url = reverse("applications:application-detail", args=[waiting.pk])
+    client.get(url)
+
+    html = client.get(url).content.decode()
+
+    cohort_url = reverse("cohorts:cohort-detail", args=[full.pk])
+    assert f'On the waitlist of <a href="{cohort_url}">Full cohort</a>.' in html
+    assert 'id="placement-form"' not in html
+    assert "Free cohort" not in html
