@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext
 
 from cohorts.models import Attendance, Enrollment
@@ -35,18 +35,13 @@ def is_lean_leader(marks: Mapping[int, str], project_reviewed: bool) -> bool:
 def completed_enrollments() -> QuerySet[Enrollment]:
     """The same rule in SQL, for lists of Lean Leaders: the enrolled seats with every day
     attended whose application's project is reviewed."""
-    return (
-        Enrollment.objects.filter(
-            status=Enrollment.Status.ENROLLED,
-            application__project__status=Project.Status.REVIEWED,
-        )
-        .annotate(
-            days_attended=Count(
-                "attendance",
-                filter=Q(attendance__day__in=DAYS, attendance__mark__in=ATTENDED),
-            )
-        )
-        .filter(days_attended=len(DAYS))
+    # Each seat's days attended are stored on it by the attendance service
+    # (`sessions_attended`; a mark a day, only for days 1 to 3, by the table's constraints), so
+    # no seat's marks are counted here, once for each project a list looks at.
+    return Enrollment.objects.filter(
+        status=Enrollment.Status.ENROLLED,
+        application__project__status=Project.Status.REVIEWED,
+        sessions_attended=len(DAYS),
     )
 
 
