@@ -42,11 +42,8 @@ def sections(request: AuthenticatedHttpRequest, facts: HomeFacts) -> list[Sectio
     if roles.is_analyst(user):
         # The first few with how many there are, in one query, reading only what the card
         # shows of each: its title, when it was signed off, the trainee's name and department.
-        queue = (
-            selectors.review_queue(user=user)
-            .select_related(None)
-            .select_related("trainee", "department")
-            .only("title", "status_changed_at", "trainee__full_name", "department__code")
+        queue = selectors.review_queue(user=user).only(
+            "title", "status_changed_at", "trainee__full_name", "department__code"
         )
         applications, totals = head_and_counts(queue, 5)
         return [
