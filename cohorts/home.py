@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import F
+from django.db.models import F, Subquery
 from django.db.models.functions import JSONObject
 from django.utils.translation import gettext
 
@@ -14,13 +14,38 @@ from leanleaders import roles
 from leanleaders.dashboard import HomeFacts, Section
 from leanleaders.http import AuthenticatedHttpRequest
 from leanleaders.models import User
-from leanleaders.querysets import as_date, rows_of
+from leanleaders.querysets import as_date, count_of, rows_of
 
 PEOPLE_ENROLLMENTS_SHOWN = 10
 
 
+# The analyst's cohorts card: the first few running and the first few coming.
+ANALYST_COHORTS_SHOWN = 5
+
+
+def _analyst_cohorts(user: User, when: str) -> Subquery:
+    """A few of the analyst's cohorts list, with what the card shows of each."""
+    return rows_of(
+        selectors.cohort_list(user=user, when=when),
+        ANALYST_COHORTS_SHOWN,
+        pk=F("pk"),
+        name=F("name"),
+        day1=F("day1"),
+        capacity=F("capacity"),
+        seats_taken=F("seats_taken"),
+        waiting=F("waiting"),
+    )
+
+
 def facts(user: User) -> dict[str, Any]:
-    """The manager's cohorts card's rows, read with the other cards' (see leanleaders/dashboard)."""
+    """The manager's cohorts card's rows, or the analyst's cohorts card's rows and count, read
+    with the other cards' (see leanleaders/dashboard)."""
+    if roles.is_analyst(user):
+        return {
+            "cohorts_current": _analyst_cohorts(user, selectors.CURRENT),
+            "cohorts_upcoming": _analyst_cohorts(user, selectors.UPCOMING),
+            "cohorts_follow_ups": count_of(selectors.follow_up_list(user=user)),
+        }
     if not roles.is_manager(user):
         return {}
     return {
@@ -45,6 +70,11 @@ def _shown_enrollment(row: dict[str, Any]) -> Enrollment:
         trainee=User(full_name=row["trainee"]["full_name"]),
         cohort=Cohort(pk=cohort["pk"], name=cohort["name"], day1=as_date(cohort["day1"])),
     )
+
+
+def _shown_cohort(row: dict[str, Any]) -> dict[str, Any]:
+    """A row of the analyst's cohorts card, its Day 1 a date again (JSON keeps it as text)."""
+    return {**row, "day1": as_date(row["day1"])}
 
 
 def sections(request: AuthenticatedHttpRequest, facts: HomeFacts) -> list[Section]:
@@ -73,19 +103,15 @@ def sections(request: AuthenticatedHttpRequest, facts: HomeFacts) -> list[Sectio
                 )
             )
     if roles.is_analyst(user):
-        # The card shows each cohort's name, Day 1 and seats: none of its other columns.
-        shown = ("name", "day1", "capacity")
-        current = list(selectors.cohort_list(user=user, when=selectors.CURRENT).only(*shown)[:5])
-        upcoming = list(selectors.cohort_list(user=user, when=selectors.UPCOMING).only(*shown)[:5])
         return [
             Section(
                 "cohorts",
                 gettext("Cohorts"),
                 template="cohorts/_home_analyst.html",
                 data={
-                    "current": current,
-                    "upcoming": upcoming,
-                    "follow_ups": selectors.follow_up_list(user=user).count(),
+                    "current": [_shown_cohort(row) for row in facts["cohorts_current"]],
+                    "upcoming": [_shown_cohort(row) for row in facts["cohorts_upcoming"]],
+                    "follow_ups": facts["cohorts_follow_ups"],
                 },
             )
         ]

@@ -286,9 +286,10 @@ PAGES = [
     # The trainee's cards show the first few of each list (the steps: "own open steps").
     Page("trainee home", "trainee", _u("home"), 9),
     Page("manager home", "manager", _u("home"), 6, shows=("Peer ",)),
-    # The coaching card's four counts in one query (the home's facts), and one more than the
-    # cards: whether mail is failing or stuck, read fresh on every visit.
-    Page("analyst home", "analyst", _u("home"), 9),
+    # The coaching card's four counts and the cohorts card's rows and count in one query (the
+    # home's facts), and one more than the cards: whether mail is failing or stuck, read fresh
+    # on every visit.
+    Page("analyst home", "analyst", _u("home"), 6),
     Page("application list (trainee)", "trainee", _u("applications:application-list"), 4),
     Page(
         "application list (manager)",
