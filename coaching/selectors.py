@@ -250,9 +250,10 @@ def overdue_q(today: dt.date) -> Q:
     return Q(due_date__lt=today)
 
 
-def overdue_count(steps: QuerySet[NextStep]) -> int:
-    """How many of these open steps are past their due date (one COUNT)."""
-    return steps.filter(overdue_q(timezone.localdate())).count()
+def step_counts(steps: QuerySet[NextStep], *, today: dt.date) -> dict[str, int]:
+    """How many of these open steps there are (`count`) and how many are past their due date
+    (`overdue`), in one query: a page of them pages by the count, with no COUNT of its own."""
+    return steps.aggregate(count=Count("pk"), overdue=Count("pk", filter=overdue_q(today)))
 
 
 def open_step_counts(project_ids: list[int], *, today: dt.date) -> dict[int, tuple[int, int]]:
@@ -574,10 +575,11 @@ def led_person(project: Project) -> LedPerson:
 
 
 def led_people_counts(*, user: User, today: dt.date) -> dict[str, int]:
-    """How many of `led_people` are overdue and due, in one query (the page of them all)."""
+    """How many of `led_people` there are (`count`) and how many are overdue and due, in one
+    query (the page of them all pages by the count, so it asks for no COUNT of its own)."""
     tests = led_state_counts(today)
     return led_people(user=user, today=today).aggregate(
-        **{name: Count("pk", filter=test) for name, test in tests.items()}
+        count=Count("pk"), **{name: Count("pk", filter=test) for name, test in tests.items()}
     )
 
 

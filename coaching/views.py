@@ -354,10 +354,12 @@ def _steps_list(
 ) -> HttpResponse:
     """A page of `steps` (open, soonest due first) under `words`: the list's heading, intro and
     what it says when empty."""
-    page = Paginator(steps, PEOPLE_PAGE).get_page(request.GET.get("page"))
+    counts = selectors.step_counts(steps, today=timezone.localdate())
+    paginator = Paginator(steps, PEOPLE_PAGE)
+    paginator.count = counts["count"]  # known from the counts: no COUNT query
     context = {
-        "page": page,
-        "overdue": selectors.overdue_count(steps),
+        "page": paginator.get_page(request.GET.get("page")),
+        "overdue": counts["overdue"],
         "show_owner": show_owner,
         **words,
     }
@@ -408,8 +410,10 @@ def people_routines(request: AuthenticatedHttpRequest) -> HttpResponse:
     card, which shows the few due soonest."""
     today = timezone.localdate()
     people = selectors.led_people(user=request.user, today=today)
-    page = Paginator(people, PEOPLE_PAGE).get_page(request.GET.get("page"))
     counts = selectors.led_people_counts(user=request.user, today=today)
+    paginator = Paginator(people, PEOPLE_PAGE)
+    paginator.count = counts["count"]  # known from the counts: no COUNT query
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "coaching/people_routines.html",

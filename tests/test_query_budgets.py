@@ -433,14 +433,13 @@ PAGES = [
         7,
         shows=("Peer ",),
     ),
-    # The session, the person (with the departments they act for), the count, the overdue
-    # count, the page of steps.
-    # The session, the person, a page of steps, how many there are, and how many are overdue.
-    Page("own open steps", "trainee", _u("coaching:my-steps"), 5, shows=("Step for",)),
-    Page("people's open steps", "manager", _u("coaching:people-steps"), 5, shows=("Step for",)),
-    # The session, the person, the page of people led with their cadences, how many there
-    # are, and the counts of overdue and due.
-    Page("people's routines", "manager", _u("coaching:people-routines"), 5, shows=("Peer ",)),
+    # The session, the person (with the departments they act for), how many steps there are
+    # and how many are overdue (one query), the page of steps.
+    Page("own open steps", "trainee", _u("coaching:my-steps"), 4, shows=("Step for",)),
+    Page("people's open steps", "manager", _u("coaching:people-steps"), 4, shows=("Step for",)),
+    # The session, the person, how many people are led and how many of them are overdue and
+    # due (one query), the page of people led with their cadences.
+    Page("people's routines", "manager", _u("coaching:people-routines"), 4, shows=("Peer ",)),
     Page("people", "analyst", _u("people"), 5),
     # The session, the person, the cohort, its people with their marks, their projects (with
     # the primary measure, the stored tools and the latest progress entry's date), the coaching

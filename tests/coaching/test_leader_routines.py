@@ -193,7 +193,11 @@ def test_the_counts_in_sql_agree_with_each_persons_state(project, supervisor, de
         ["overdue", "due", "due", "due", "planned", "planned", "no-cadence"]
     )
     counts = selectors.led_people_counts(user=supervisor, today=today)
-    assert counts == {"overdue": states.count("overdue"), "due": states.count("due")}
+    assert counts == {
+        "count": len(states),
+        "overdue": states.count("overdue"),
+        "due": states.count("due"),
+    }
 
 
 def test_someone_who_leads_nobody_is_told_so(trainee, client_for):
