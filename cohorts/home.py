@@ -19,22 +19,16 @@ from leanleaders.querysets import as_date, count_of, rows_of
 PEOPLE_ENROLLMENTS_SHOWN = 10
 
 
-# The analyst's cohorts card: the first few running and the first few coming.
+# The analyst's cohorts card: the first few running and the first few coming, with each
+# one's name, Day 1 and seats.
 ANALYST_COHORTS_SHOWN = 5
+ANALYST_COHORT_COLUMNS = ("pk", "name", "day1", "capacity", "seats_taken", "waiting")
 
 
 def _analyst_cohorts(user: User, when: str) -> Subquery:
     """A few of the analyst's cohorts list, with what the card shows of each."""
-    return rows_of(
-        selectors.cohort_list(user=user, when=when),
-        ANALYST_COHORTS_SHOWN,
-        pk=F("pk"),
-        name=F("name"),
-        day1=F("day1"),
-        capacity=F("capacity"),
-        seats_taken=F("seats_taken"),
-        waiting=F("waiting"),
-    )
+    columns = {name: F(name) for name in ANALYST_COHORT_COLUMNS}
+    return rows_of(selectors.cohort_list(user=user, when=when), ANALYST_COHORTS_SHOWN, **columns)
 
 
 def facts(user: User) -> dict[str, Any]:

@@ -170,7 +170,7 @@ def placement_options(*, application: Application) -> list[Cohort]:
         cohort_id=OuterRef("pk"), application_id=application.pk
     )
     # The chooser shows each cohort's name, Day 1, status and seats, not its other columns.
-    cohorts = list(
+    cohorts: list[Cohort] = list(
         _placeable(application.department_id)
         .only("name", "status", "day1", "capacity")
         .annotate(preferred=Exists(chosen_by_trainee))
