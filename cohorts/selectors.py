@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from applications.models import Application
 from cohorts import policies
 from cohorts.models import Attendance, Cohort, Enrollment
 from leanleaders.models import AuditEvent, Department, User
+from leanleaders.querysets import rows_of
 
 Status = Enrollment.Status
 CohortStatus = Cohort.Status
@@ -147,18 +148,14 @@ def placeable_cohorts(*, department_id: int) -> QuerySet[Cohort]:
     return _placeable(department_id).prefetch_related("departments")
 
 
-def _reserved_names(cohort_ids: list[int]) -> dict[int, list[str]]:
-    """{cohort id: the departments it is reserved for, by name, each as a Department names
-    itself}, in one query of plain values (a prefetch builds a queryset for each of dozens of
-    cohorts)."""
-    names: dict[int, list[str]] = {}
-    for cohort_id, name, code in (
-        Cohort.departments.through.objects.filter(cohort_id__in=cohort_ids)
-        .order_by("department__name")
-        .values_list("cohort_id", "department__name", "department__code")
-    ):
-        names.setdefault(cohort_id, []).append(str(Department(name=name, code=code)))
-    return names
+def _reserved_departments() -> Subquery:
+    """The departments the outer cohort is reserved for, by name, as a JSON list of their
+    names and codes (empty when it is open to all): read with the cohorts, not by a query of
+    its own."""
+    reservations = Cohort.departments.through.objects.filter(cohort_id=OuterRef("pk")).order_by(
+        "department__name"
+    )
+    return rows_of(reservations, None, name=F("department__name"), code=F("department__code"))
 
 
 def placement_options(*, application: Application) -> list[Cohort]:
@@ -173,13 +170,13 @@ def placement_options(*, application: Application) -> list[Cohort]:
     cohorts: list[Cohort] = list(
         _placeable(application.department_id)
         .only("name", "status", "day1", "capacity")
-        .annotate(preferred=Exists(chosen_by_trainee))
+        .annotate(preferred=Exists(chosen_by_trainee), reserved=_reserved_departments())
     )
-    reserved = _reserved_names([cohort.pk for cohort in cohorts])
     # The statuses' labels once, not `get_status_display()` for each of dozens of cohorts.
     labels = dict(Cohort.Status.choices)
     for cohort in cohorts:
-        cohort.reserved_names = reserved.get(cohort.pk, [])  # type: ignore[attr-defined]
+        # Each as a Department names itself.
+        cohort.reserved_names = [str(Department(**d)) for d in cohort.reserved]  # type: ignore[attr-defined]
         cohort.seats_left = max(cohort.capacity - cohort.seats_taken, 0)  # type: ignore[attr-defined]
         cohort.status_label = labels[cohort.status]  # type: ignore[attr-defined]
     cohorts.sort(key=lambda c: (not c.preferred, c.day1, c.pk))  # type: ignore[attr-defined]

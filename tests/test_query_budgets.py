@@ -317,13 +317,14 @@ PAGES = [
         _u("applications:application-detail", APPLICATION),
         4,
     ),
-    # The placement chooser: any current place, the eligible cohorts with their seats and
-    # whether the trainee can attend each, and their reservations; the soonest few, or all.
+    # The placement chooser: any current place, then the eligible cohorts with their seats,
+    # whether the trainee can attend each and whom each is reserved for (one query); the
+    # soonest few, or all.
     Page(
         "application detail (analyst, placing)",
         "analyst",
         _u("applications:application-detail", WAITING_APPLICATION),
-        7,
+        6,
     ),
     Page(
         "application detail (analyst, placing, every cohort)",
@@ -332,7 +333,7 @@ PAGES = [
             reverse("applications:application-detail", args=[w.waiting_application.pk])
             + "?cohorts=all"
         ),
-        7,
+        6,
         shows=("Reserved for:",),
     ),
     Page(
