@@ -8,7 +8,18 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 from django.utils import timezone
 
 from applications.models import Application
@@ -117,9 +128,14 @@ def cohort_waitlist(*, user: User, cohort: Cohort) -> list[Enrollment]:
 
 
 def cohort_history(*, cohort: Cohort) -> QuerySet[AuditEvent]:
-    """The cohort's own changes and every placement, move and withdrawal in it."""
+    """The cohort's own changes and every placement, move and withdrawal in it; each event on a
+    seat with `seat_name`, the name of the person in it (None on the cohort's own events)."""
     cohort_type = ContentType.objects.get_for_model(Cohort)
     enrollment_type = ContentType.objects.get_for_model(Enrollment)
+    # The person's name read with the events, not as a map of every seat's name beside them.
+    seat_name = Subquery(
+        Enrollment.objects.filter(pk=OuterRef("target_id")).values("trainee__full_name")[:1]
+    )
     return (
         AuditEvent.objects.filter(
             Q(target_type=cohort_type, target_id=cohort.pk)
@@ -129,12 +145,9 @@ def cohort_history(*, cohort: Cohort) -> QuerySet[AuditEvent]:
             )
         )
         .select_related("actor", "target_type")
+        .annotate(seat_name=Case(When(target_type=enrollment_type, then=seat_name), default=None))
         .order_by("-created_at", "-id")
     )
-
-
-def enrollment_names(*, cohort: Cohort) -> dict[int, str]:
-    return dict(Enrollment.objects.filter(cohort=cohort).values_list("pk", "trainee__full_name"))
 
 
 def _placeable(department_id: int) -> QuerySet[Cohort]:

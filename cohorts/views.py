@@ -191,7 +191,6 @@ def cohort_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "roster": selectors.cohort_roster(user=user, cohort=cohort),
         "waitlist": selectors.cohort_waitlist(user=user, cohort=cohort),
         "history": list(selectors.cohort_history(cohort=cohort)[:50]) if manage else [],
-        "names": selectors.enrollment_names(cohort=cohort) if manage else {},
         "can_manage": manage,
         "can_take_attendance": policies.can_take_attendance(user, cohort),
         "seats_left": max(cohort.capacity - cohort.seats_taken, 0),  # type: ignore[attr-defined]  # _with_counts

@@ -369,7 +369,7 @@ PAGES = [
         "cohort detail (analyst)",
         "analyst",
         _u("cohorts:cohort-detail", COHORT),
-        10,
+        9,
         shows=("Peer ",),
     ),
     Page(

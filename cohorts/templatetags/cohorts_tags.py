@@ -105,8 +105,9 @@ def _cohort_field_label(name: str) -> str:
 
 
 @register.simple_tag
-def history_label(event: AuditEvent, names: dict[int, str]) -> str:
-    who = names.get(event.target_id, "") if event.target_type.model == "enrollment" else ""
+def history_label(event: AuditEvent) -> str:
+    """What happened, with whose seat it was (`seat_name`, read by `cohort_history`)."""
+    who = getattr(event, "seat_name", None) or ""
     label = _action_label(event)
     return gettext("%(name)s: %(event)s") % {"name": who, "event": label} if who else label
 

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -10,6 +11,7 @@ from icalendar import Calendar
 from applications.models import Application
 from cohorts import services
 from cohorts.models import Attendance, Cohort, Enrollment
+from leanleaders.models import AuditEvent
 from tests.cohorts.factories import CohortFactory, approved_application
 from tests.factories import TraineeFactory
 
@@ -613,3 +615,31 @@ def test_a_taken_cohort_name_is_explained(client_for, analyst):
     response = client_for(analyst).post(reverse("cohorts:cohort-create"), COHORT_FORM)
     assert response.status_code == 200
     assert response.context["form"].errors["name"] == ["A cohort with this name exists already."]
+
+
+def test_history_names_the_person_only_on_their_seats_events(client_for, analyst, department):
+    """The cohort's own events carry no one's name, even when an enrollment has the cohort's
+    id (the seat's name is looked up only for events on a seat)."""
+    cohort = CohortFactory(capacity=5)
+    # A cohort event, and a seat whose id is the cohort's: the lookup must not cross them.
+    AuditEvent.objects.create(
+        actor=analyst,
+        action="created",
+        target_type=ContentType.objects.get_for_model(Cohort),
+        target_id=cohort.pk,
+    )
+    app = approved_application(department)
+    seat = services.enrollment_place(application_id=app.pk, cohort_id=cohort.pk, by=analyst)
+    Enrollment.objects.filter(pk=seat.pk).update(id=cohort.pk)
+    AuditEvent.objects.filter(target_id=seat.pk, action="placed").update(target_id=cohort.pk)
+
+    text = " ".join(
+        client_for(analyst)
+        .get(reverse("cohorts:cohort-detail", args=[cohort.pk]))
+        .content.decode()
+        .split()
+    )
+
+    history = text.split('id="history-heading"')[1]
+    assert "<strong>Cohort created</strong>" in history
+    assert f"<strong>{app.trainee.full_name}: Placed (Enrolled)</strong>" in history
