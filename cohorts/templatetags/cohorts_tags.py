@@ -19,7 +19,7 @@ from cohorts.forms import PlacementForm, ReorderForm
 from cohorts.models import Attendance, Cohort, Enrollment
 from leanleaders import kept_forms
 from leanleaders.models import AuditEvent, User
-from leanleaders.templatetags.leanleaders_tags import badge
+from leanleaders.templatetags.leanleaders_tags import badge, choice_label
 from leanleaders.templatetags.list_tags import options
 
 register = template.Library()
@@ -47,7 +47,7 @@ MARK_STYLES = {
 
 @register.simple_tag
 def cohort_badge(obj: Any) -> str:
-    return badge(style=STYLES.get(obj.status, "secondary"), label=obj.get_status_display())
+    return badge(style=STYLES.get(obj.status, "secondary"), label=choice_label(obj, "status"))
 
 
 @register.simple_tag
@@ -57,7 +57,7 @@ def attendance_badge(marks: dict[int, Attendance], day: int) -> str:
     if mark is None:
         return render_to_string("cohorts/_attendance_not_taken.html")
     style, icon = MARK_STYLES[mark.mark]
-    return badge(style=style, icon=icon, label=mark.get_mark_display())
+    return badge(style=style, icon=icon, label=choice_label(mark, "mark"))
 
 
 STATUS_LABELS = dict(Enrollment.Status.choices)

