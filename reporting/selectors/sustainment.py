@@ -17,7 +17,8 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import FilteredRelation, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop
+from django.utils.text import slugify
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from cohorts.models import Enrollment
 from leanleaders.models import User
@@ -46,6 +47,10 @@ class SustainmentFigures:
     slipping: int = 0
     reverted: int = 0
     missed: int = 0
+    # What the page's row shows and is known by, set once per group and day by
+    # `sustainment_report` rather than worked out in the template on each of a hundred rows.
+    days_label: str = ""
+    slug: str = "all"
 
     @property
     def waiting(self) -> int:
@@ -154,19 +159,37 @@ def sustainment_report(
     with connection.cursor() as cursor:
         cursor.execute(sql, params + _FIGURES_PARAMS * 3)
         rows = cursor.fetchall()
-    total = {d: SustainmentFigures("", d) for d in days}
+    days_labels = {d: ngettext("%(days)s day", "%(days)s days", d) % {"days": d} for d in days}
+    slugs: dict[str, str] = {}  # a group's, for each of its days
+
+    def figures(label: str, days_after: int, counts: list[int]) -> SustainmentFigures:
+        if label not in slugs:
+            slugs[label] = slugify(label) or "all"
+        due, logged, sustained, slipping, reverted, missed = counts
+        return SustainmentFigures(
+            label,
+            days_after,
+            due=due,
+            logged=logged,
+            sustained=sustained,
+            slipping=slipping,
+            reverted=reverted,
+            missed=missed,
+            days_label=days_labels[days_after],
+            slug=slugs[label],
+        )
+
+    total = {d: figures("", d, [0] * 6) for d in days}
     departments: dict[str, dict[int, SustainmentFigures]] = defaultdict(dict)
     cohorts: dict[tuple[str | None, Any], dict[int, SustainmentFigures]] = defaultdict(dict)
     for kind, days_after, department, cohort, day1, *counts in rows:
         if kind == "all":
-            total[days_after] = SustainmentFigures("", days_after, *counts)
+            total[days_after] = figures("", days_after, counts)
         elif kind == "department":
-            departments[department][days_after] = SustainmentFigures(
-                department, days_after, *counts
-            )
+            departments[department][days_after] = figures(department, days_after, counts)
         else:
             label = cohort or gettext(NO_COHORT)
-            cohorts[(cohort, day1)][days_after] = SustainmentFigures(label, days_after, *counts)
+            cohorts[(cohort, day1)][days_after] = figures(label, days_after, counts)
     # Departments by name; the most recent Day 1 first (cohorts of the same name apart, by
     # name on the same day), no cohort last. SQLite gives the day as its ISO text.
     by_name = sorted(departments, key=lambda name: (name.lower(), name))

@@ -12,7 +12,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from applications.models import Application
 from cohorts.models import Cohort, Enrollment
@@ -163,6 +163,7 @@ def test_the_report_page_shows_the_section_in_one_query(dataset, analyst, client
         page = client.get(reverse("reports:program-sustainment")).content.decode()
         assert "After Day 3: did the results last?" in page
         assert 'data-testid="sustainment-parks-90"' in page
+        assert "<td>90 days</td>" in page
         assert "keeps at least 80% of the gain" in page
         report = sustainment_report(user=analyst, filters=ReportFilters(), today=TODAY)
     with CaptureQueriesContext(connection) as queries:
@@ -229,3 +230,12 @@ def test_the_page_shows_the_follow_ups_of_25_cohorts_at_a_time(analyst, client_f
     assert 'data-testid="sustainment-all-90"' in second
     text = b"".join(download.streaming_content).decode("utf-8-sig")
     assert len(list(csv.DictReader(io.StringIO(text)))) == 27 * 2
+
+
+def test_the_report_names_each_follow_up_day_in_the_reader_language(dataset, analyst, client_for):
+    client = client_for(analyst)
+    with _at(TODAY), translation.override("es"):
+        page = client.get(
+            reverse("reports:program-sustainment"), HTTP_ACCEPT_LANGUAGE="es"
+        ).content.decode()
+    assert "<td>90 días</td>" in page
