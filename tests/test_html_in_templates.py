@@ -20,3 +20,17 @@ def test_no_app_module_writes_html():
         if MARKUP.search(line)
     ]
     assert offenders == []
+
+
+def test_templates_read_a_choice_label_through_choice_label():
+    # get_FOO_display rebuilds a dictionary of every choice of the field on each call: on a list
+    # that is each row's cost (see leanleaders_tags.choice_label).
+    display = re.compile(r"\.get_\w+_display")
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "templates").rglob("*"))
+        if path.is_file()
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if display.search(line)
+    ]
+    assert offenders == []
