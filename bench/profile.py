@@ -29,6 +29,7 @@ import django
 django.setup()
 
 from django.db import connection  # noqa: E402
+from django.db.models.sql.compiler import SQLCompiler  # noqa: E402
 from django.template.base import Template  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -56,16 +57,18 @@ def print_hotspots(client: Client, path: str, limit: int, sort: str) -> None:
 
 
 class Split:
-    """Where a request's time goes: SQL (time in the database driver), templates (rendering,
-    less the SQL a template runs) and the rest (middleware, the view's Python, the ORM building
-    and compiling its queries). Template.render is wrapped for the run, outermost calls only."""
+    """Where a request's time goes: SQL (time in the database driver), compiling it (the ORM's
+    `SQLCompiler.as_sql`, outermost calls), templates (rendering, less the SQL a template runs
+    and compiles) and the rest (middleware, the view's Python, the ORM building its querysets
+    and its rows). Template.render and as_sql are wrapped for the run, outermost calls only."""
 
     def __init__(self) -> None:
-        self.sql = self.templates = self.sql_in_templates = 0.0
-        self._depth = 0
+        self.reset()
+        self._rendering = self._compiling = 0
 
     def reset(self) -> None:
-        self.sql = self.templates = self.sql_in_templates = 0.0
+        self.sql = self.compile = self.templates = 0.0
+        self.sql_in_templates = self.compile_in_templates = 0.0
 
     def execute(self, execute, sql, params, many, context):  # a connection.execute_wrapper
         start = time.perf_counter()
@@ -74,30 +77,49 @@ class Split:
         finally:
             spent = time.perf_counter() - start
             self.sql += spent
-            if self._depth:
+            if self._rendering:
                 self.sql_in_templates += spent
 
     def wrap_templates(self) -> None:
         render = Template._render
+        as_sql = SQLCompiler.as_sql
         split = self
 
-        def timed(template, context):
-            if split._depth:
+        def timed_render(template, context):
+            if split._rendering:
                 return render(template, context)
-            split._depth += 1
+            split._rendering += 1
             start = time.perf_counter()
             try:
                 return render(template, context)
             finally:
                 split.templates += time.perf_counter() - start
-                split._depth -= 1
+                split._rendering -= 1
 
-        Template._render = timed
+        def timed_as_sql(compiler, *args, **kwargs):
+            if split._compiling:
+                return as_sql(compiler, *args, **kwargs)
+            split._compiling += 1
+            start = time.perf_counter()
+            try:
+                return as_sql(compiler, *args, **kwargs)
+            finally:
+                spent = time.perf_counter() - start
+                split.compile += spent
+                if split._rendering:
+                    split.compile_in_templates += spent
+                split._compiling -= 1
+
+        Template._render = timed_render
+        SQLCompiler.as_sql = timed_as_sql
 
     def columns(self, total_ms: float) -> str:
-        sql, templates = self.sql * 1000, (self.templates - self.sql_in_templates) * 1000
+        sql, compile_ = self.sql * 1000, self.compile * 1000
+        templates = (self.templates - self.sql_in_templates - self.compile_in_templates) * 1000
+        rest = total_ms - sql - compile_ - templates
         return (
-            f"  sql {sql:5.1f}  templates {templates:5.1f}  rest {total_ms - sql - templates:5.1f}"
+            f"  sql {sql:5.1f}  compile {compile_:5.1f}  templates {templates:5.1f}"
+            f"  rest {rest:5.1f}"
         )
 
 
@@ -179,7 +201,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--split",
         action="store_true",
-        help="split the median request's time into SQL, templates and the rest (the ORM, views)",
+        help="split the median request's time into SQL, compiling it, templates and the rest",
     )
     parser.add_argument(
         "--explain",
