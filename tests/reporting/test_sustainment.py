@@ -12,7 +12,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from applications.models import Application
 from cohorts.models import Cohort, Enrollment
@@ -234,7 +234,7 @@ def test_the_page_shows_the_follow_ups_of_25_cohorts_at_a_time(analyst, client_f
 
 def test_the_report_names_each_follow_up_day_in_the_reader_language(dataset, analyst, client_for):
     client = client_for(analyst)
-    with _at(TODAY), translation.override("es"):
+    with _at(TODAY):
         page = client.get(
             reverse("reports:program-sustainment"), HTTP_ACCEPT_LANGUAGE="es"
         ).content.decode()
